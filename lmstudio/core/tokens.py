@@ -1,0 +1,247 @@
+"""Token ids on disk and batches drawn from them.
+
+Each split is encoded once into a flat binary file of ids (``uint16`` when every id fits, else
+``uint32``) that numpy maps into memory, so a corpus larger than RAM trains as easily as a small one.
+A ``TokenStore`` is the folder of those files plus ``meta.json``; its ``key`` (``cache_key`` of the
+corpus, the cleaning settings and the tokenizer fingerprint) tells a cache whether it is still valid.
+``BatchSampler`` draws random windows ``(B, T+1)`` and returns inputs and next-token targets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from .errors import DataError
+from .fileio import atomic_path, atomic_write_text
+from .progress import ProgressCallback, report
+from .tokenizer_base import CHUNK_BYTES, Tokenizer, iter_text_chunks
+
+META_FILE = "meta.json"
+FORMAT_VERSION = 1
+
+
+def token_dtype(vocab_size: int) -> np.dtype:
+    """The smallest unsigned type holding every id of a vocabulary of ``vocab_size`` tokens."""
+    return np.dtype(np.uint16 if vocab_size <= 1 << 16 else np.uint32)
+
+
+def encode_file(
+    tok: Tokenizer,
+    text_path: Path,
+    out_path: Path,
+    progress: ProgressCallback | None = None,
+    chunk_bytes: int = CHUNK_BYTES,
+) -> int:
+    """Encode a UTF-8 text file into a flat binary file of ids; return how many tokens it holds.
+
+    Streams about ``chunk_bytes`` of text at a time, cut at line ends (no token spans a newline, so the
+    ids equal those of encoding the whole text at once). The file appears only when complete.
+    """
+    text_path, out_path = Path(text_path), Path(out_path)
+    dtype = token_dtype(tok.vocab_size)
+    n = 0
+    with atomic_path(out_path) as tmp, open(tmp, "wb") as out:
+        chunks = iter_text_chunks(text_path, chunk_bytes, progress, f"encoding {text_path.name}", error=DataError)
+        for chunk in chunks:
+            ids = tok.encode_to_array(chunk).astype(dtype, copy=False)
+            out.write(ids.tobytes())
+            n += len(ids)
+        out.flush()
+    return n
+
+
+def cache_key(*parts: str) -> str:
+    """sha256 hex of the parts (corpus fingerprint, cleaning JSON, tokenizer fingerprint, ...)."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = str(part).encode("utf-8")
+        h.update(len(data).to_bytes(8, "little") + data)  # length-prefixed: ("ab","c") != ("a","bc")
+    return h.hexdigest()
+
+
+class TokenStore:
+    """A folder of ``{split}.bin`` id files and ``meta.json`` (dtype, counts, tokenizer fingerprint, key)."""
+
+    def __init__(self, directory: Path, meta: dict[str, Any]) -> None:
+        self.directory = Path(directory)
+        self.meta = meta
+        self.dtype = np.dtype(meta["dtype"])
+        self.counts: dict[str, int] = dict(meta["counts"])
+        self.key: str = meta.get("key", "")
+        self.fingerprint: str = meta.get("tokenizer_fingerprint", "")
+        self.vocab_size: int = int(meta.get("vocab_size", 0))
+        self._maps: dict[str, np.ndarray] = {}
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.counts)
+
+    def count(self, name: str) -> int:
+        self._check_name(name)
+        return self.counts[name]
+
+    def split(self, name: str) -> np.ndarray:
+        """The ids of a split as a read-only 1-D memmap (an empty array for an empty split)."""
+        self._check_name(name)
+        if name not in self._maps:
+            if self.counts[name] == 0:  # numpy cannot map an empty file
+                self._maps[name] = np.zeros(0, dtype=self.dtype)
+            else:
+                self._maps[name] = np.memmap(self.directory / f"{name}.bin", dtype=self.dtype, mode="r", shape=(self.counts[name],))
+        return self._maps[name]
+
+    def _check_name(self, name: str) -> None:
+        if name not in self.counts:
+            raise DataError(f"{self.directory}: no {name!r} split here; it has {', '.join(self.counts) or 'none'}")
+
+    @classmethod
+    def build(
+        cls,
+        tok: Tokenizer,
+        splits: dict[str, Path],
+        directory: Path,
+        progress: ProgressCallback | None = None,
+        key: str = "",
+    ) -> "TokenStore":
+        """Encode every split into ``directory``; meta.json is written last, so a folder with one is complete."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / META_FILE).unlink(missing_ok=True)  # the old store is invalid from here on
+        sizes = {name: Path(p).stat().st_size if Path(p).exists() else 0 for name, p in splits.items()}
+        total = sum(sizes.values()) or 1
+        counts: dict[str, int] = {}
+        done = 0
+        for name, path in splits.items():
+            def sub(d: float, t: float | None, msg: str, _base=done) -> bool | None:
+                return None if progress is None else progress(_base + d, total, msg)
+
+            counts[name] = encode_file(tok, Path(path), directory / f"{name}.bin", sub)
+            done += sizes[name]
+        meta = {
+            "format_version": FORMAT_VERSION,
+            "dtype": token_dtype(tok.vocab_size).name,
+            "counts": counts,
+            "vocab_size": tok.vocab_size,
+            "tokenizer_kind": tok.kind,
+            "tokenizer_fingerprint": tok.fingerprint(),
+            "key": key,
+        }
+        atomic_write_text(directory / META_FILE, json.dumps(meta, indent=1) + "\n")
+        report(progress, total, total, "token files ready")
+        return cls(directory, meta)
+
+    @classmethod
+    def open(cls, directory: Path) -> "TokenStore":
+        """Open a store; DataError naming the file when meta.json or a split file is missing or inconsistent."""
+        directory = Path(directory)
+        path = directory / META_FILE
+        try:
+            meta = json.loads(path.read_text(encoding="utf-8"))
+            dtype = np.dtype(meta["dtype"])
+            counts = {str(k): int(v) for k, v in meta["counts"].items()}
+        except FileNotFoundError:
+            raise DataError(f"{path}: no token files here (meta.json is missing); prepare the data first") from None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise DataError(f"{path}: the token store index is corrupt ({exc}); prepare the data again") from None
+        if dtype not in (np.dtype(np.uint16), np.dtype(np.uint32)):
+            raise DataError(f"{path}: unexpected token dtype {dtype}; prepare the data again")
+        for name, n in counts.items():
+            bin_path = directory / f"{name}.bin"
+            size = bin_path.stat().st_size if bin_path.exists() else -1
+            if size != n * dtype.itemsize:
+                raise DataError(
+                    f"{bin_path}: expected {n} tokens ({n * dtype.itemsize} bytes) but found "
+                    f"{'no file' if size < 0 else f'{size} bytes'}; the token files are incomplete, prepare the data again"
+                )
+        meta["counts"] = counts
+        return cls(directory, meta)
+
+    @classmethod
+    def cached(
+        cls,
+        tok: Tokenizer,
+        splits: dict[str, Path],
+        directory: Path,
+        key: str,
+        progress: ProgressCallback | None = None,
+    ) -> "TokenStore":
+        """Open ``directory`` when it holds a complete store with this ``key`` and tokenizer; else build it."""
+        try:
+            store = cls.open(directory)
+        except DataError:
+            store = None
+        if store is not None and store.key == key and store.fingerprint == tok.fingerprint() and set(store.names) == set(splits):
+            return store
+        return cls.build(tok, splits, directory, progress, key=key)
+
+
+class BatchSampler:
+    """Random windows of ``block_size + 1`` ids from one split, as (x, y) int64 tensors of shape (B, T).
+
+    It owns a seeded ``torch.Generator``: the same seed gives the same batches, and ``state_dict`` /
+    ``load_state_dict`` resume the exact sequence (the state holds only tensors and ints, so it loads
+    with ``torch.load(weights_only=True)``).
+    """
+
+    def __init__(self, data: np.ndarray, block_size: int, batch_size: int, seed: int, device: str | torch.device = "cpu", name: str = "") -> None:
+        if block_size < 1 or batch_size < 1:
+            raise DataError(f"block size and batch size must be at least 1 (got {block_size} and {batch_size})")
+        n = len(data)
+        if n < block_size + 1:
+            raise DataError(
+                f"the {name + ' ' if name else ''}split has {n} tokens; block size {block_size} needs at least {block_size + 1}: "
+                f"lower the block size or use a larger corpus"
+            )
+        self.data = data
+        self.block_size = block_size
+        self.batch_size = batch_size
+        self.seed = seed
+        self.device = torch.device(device)
+        self.steps = 0  # batches drawn so far
+        self._generator = torch.Generator().manual_seed(seed)
+        self._offsets = np.arange(block_size + 1, dtype=np.int64)
+        self._pin = self.device.type == "cuda" and torch.cuda.is_available()
+
+    def next(self) -> tuple[torch.Tensor, torch.Tensor]:
+        n_starts = len(self.data) - self.block_size  # windows of T+1 ids fit at starts 0..n-T-1
+        starts = torch.randint(n_starts, (self.batch_size,), generator=self._generator).numpy()
+        windows = self.data[starts[:, None] + self._offsets]  # (B, T+1) fancy index: one gather from the memmap
+        w = torch.from_numpy(windows.astype(np.int64))
+        x, y = w[:, :-1].contiguous(), w[:, 1:].contiguous()
+        self.steps += 1
+        if self.device.type == "cpu":
+            return x, y
+        if self._pin:
+            x, y = x.pin_memory(), y.pin_memory()
+        return x.to(self.device, non_blocking=self._pin), y.to(self.device, non_blocking=self._pin)
+
+    __next__ = next
+
+    def __iter__(self) -> "BatchSampler":
+        return self
+
+    def state_dict(self) -> dict[str, Any]:
+        return {
+            "generator": self._generator.get_state(),  # uint8 tensor
+            "steps": self.steps,
+            "seed": self.seed,
+            "block_size": self.block_size,
+            "batch_size": self.batch_size,
+            "tokens": len(self.data),
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        try:
+            gen = state["generator"]
+            if not isinstance(gen, torch.Tensor) or gen.dtype != torch.uint8:
+                raise TypeError("generator state is not a uint8 tensor")
+            self._generator.set_state(gen.clone())
+        except (KeyError, TypeError, RuntimeError) as exc:
+            raise DataError(f"the saved batch-sampler state is unusable ({exc}); resume from another checkpoint or start afresh") from None
+        self.steps = int(state.get("steps", 0))
