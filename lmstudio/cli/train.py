@@ -1,0 +1,162 @@
+"""``lmstudio train``: train a new run, or ``--resume`` one, with a progress bar.
+
+Ctrl+C or SIGTERM stops at the next step boundary, saves a checkpoint and exits with 130.
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from .prepare import add_corpus_arguments, apply_corpus_arguments, load_config
+from .progressbar import ProgressBar, format_duration
+
+EXIT_INTERRUPTED = 130
+EXIT_FAILED = 1
+
+_MODEL_FLAGS = (("arch", "arch"), ("layers", "n_layer"), ("d_model", "d_model"), ("heads", "n_head"),
+                ("block_size", "block_size"), ("dropout", "dropout"), ("positions", "positions"))
+_TRAIN_FLAGS = ("batch_size", "steps", "lr", "device", "seed", "eval_interval", "precision", "threads",
+                "checkpoint_interval", "warmup_steps", "schedule", "grad_accum", "weight_decay", "patience")
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("train", help="train a model (or --resume a run) headless",
+                       description="Train a language model on a corpus into a run folder, or continue one with --resume.")
+    add_corpus_arguments(p)
+    p.add_argument("--out", metavar="RUN_DIR", help="the new run folder")
+    p.add_argument("--resume", metavar="RUN_DIR", help="continue this run from its last checkpoint")
+    m = p.add_argument_group("model")
+    m.add_argument("--arch", choices=["rnn", "gru", "lstm", "transformer"], help="architecture (default transformer)")
+    m.add_argument("--preset", choices=["tiny", "small", "medium"], help="start from a named size for the architecture")
+    m.add_argument("--layers", type=int, metavar="N", help="number of layers")
+    m.add_argument("--d-model", type=int, metavar="N", help="width (embedding and hidden size)")
+    m.add_argument("--heads", type=int, metavar="N", help="Transformer attention heads (must divide --d-model)")
+    m.add_argument("--block-size", type=int, metavar="N", help="context length in tokens")
+    m.add_argument("--dropout", type=float, metavar="P", help="dropout probability")
+    m.add_argument("--positions", choices=["learned", "rotary"], help="Transformer position encoding")
+    t = p.add_argument_group("training")
+    t.add_argument("--batch-size", type=int, metavar="N", help="sequences per step")
+    t.add_argument("--steps", type=int, metavar="N", help="optimizer steps (with --resume: continue to step N)")
+    t.add_argument("--lr", type=float, metavar="X", help="peak learning rate")
+    t.add_argument("--schedule", choices=["cosine", "linear", "constant"], help="learning-rate schedule")
+    t.add_argument("--warmup-steps", type=int, metavar="N", help="linear warmup steps")
+    t.add_argument("--weight-decay", type=float, metavar="X", help="AdamW weight decay")
+    t.add_argument("--grad-accum", type=int, metavar="N", help="micro-batches per optimizer step")
+    t.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], help="compute device (default auto)")
+    t.add_argument("--precision", choices=["auto", "fp32", "bf16", "fp16"], help="autocast precision")
+    t.add_argument("--threads", type=int, metavar="N", help="CPU threads (0 = all cores)")
+    t.add_argument("--seed", type=int, metavar="N", help="seed of initialization, batches and split")
+    t.add_argument("--eval-interval", type=int, metavar="N", help="evaluate every N steps")
+    t.add_argument("--checkpoint-interval", type=int, metavar="N", help="save a checkpoint every N steps")
+    t.add_argument("--patience", type=int, metavar="N", help="early stopping after N evaluations without improvement")
+    p.add_argument("--quiet", action="store_true", help="print only evaluations and the result")
+    p.set_defaults(func=run)
+
+
+def build_config(args):
+    from ..core.models.presets import apply_preset
+
+    config = load_config(args)
+    apply_corpus_arguments(config, args)
+    if args.arch:
+        config.model = replace(config.model, arch=args.arch)
+    if args.preset:
+        config.model = apply_preset(config.model, args.preset)
+    model = {field: getattr(args, flag) for flag, field in _MODEL_FLAGS if getattr(args, flag) is not None}
+    config.model = replace(config.model, **model)
+    train = {flag: getattr(args, flag) for flag in _TRAIN_FLAGS if getattr(args, flag) is not None}
+    if "lr" in train and "min_lr" not in train:
+        train["min_lr"] = min(config.train.min_lr, train["lr"])
+    config.train = replace(config.train, **train)
+    return config
+
+
+def run(args) -> int:
+    from ..core.errors import ConfigError
+    from ..core.runs import new_trainer, resume_trainer
+    from ..core.training import TrainingControl
+
+    control = TrainingControl()
+    bar = ProgressBar("preparing data")
+    try:
+        if args.resume:
+            if args.out:
+                raise ConfigError("--resume continues a run in its own folder; leave out --out")
+            trainer = resume_trainer(Path(args.resume), steps=args.steps, control=control, progress=bar.callback)
+        else:
+            if not args.out:
+                raise ConfigError("--out: give the folder for the new run (or --resume RUN_DIR)")
+            trainer = new_trainer(build_config(args), Path(args.out), control=control, progress=bar.callback)
+    finally:
+        bar.close()
+    with _stop_on_signals(control):
+        return _consume(trainer, quiet=args.quiet)
+
+
+class _stop_on_signals:
+    """Turn the first Ctrl+C / SIGTERM into a cooperative stop; a second Ctrl+C interrupts at once."""
+
+    def __init__(self, control) -> None:
+        self.control = control
+        self.previous = {}
+
+    def _handle(self, signum, frame) -> None:
+        if self.control.stop_requested:
+            raise KeyboardInterrupt
+        print("\nstopping at the next step; saving a checkpoint (Ctrl+C again to abort)", file=sys.stderr)
+        self.control.stop()
+
+    def __enter__(self):
+        for sig in (signal.SIGINT, getattr(signal, "SIGTERM", None)):
+            if sig is not None:
+                self.previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
+
+
+def _consume(trainer, quiet: bool) -> int:
+    from ..core.devices import describe_device
+    from ..core.training import CheckpointEvent, EvalEvent, FinishedEvent, LogEvent, SampleEvent, StepEvent
+
+    total = trainer.cfg.steps
+    n_params = sum(p.numel() for p in trainer.model.parameters())
+    print(f"training {trainer.config.model.arch}, {n_params:,} parameters, on {describe_device(trainer.device)}, "
+          f"into {trainer.run_dir}", file=sys.stderr)
+    bar = ProgressBar("training")
+    start_step = trainer.step
+    code = 0
+    for event in trainer.run():
+        if isinstance(event, StepEvent):
+            done = event.step - start_step
+            if not quiet:
+                bar.update(done, total - start_step,
+                           f"step {event.step}/{total} loss {event.loss:.4f} {event.tokens_per_sec:,.0f} tok/s")
+        elif isinstance(event, EvalEvent):
+            bar.close()
+            print(f"step {event.step:>6}: train {event.train_loss:.4f}  val {event.val_loss:.4f}  "
+                  f"ppl {event.val_perplexity:.2f}  bpc {event.bits_per_char:.3f}  "
+                  f"[{format_duration(event.elapsed)}]")
+        elif isinstance(event, SampleEvent) and not quiet:
+            bar.close()
+            print("  sample: " + event.text.replace("\n", "\n          ")[:600])
+        elif isinstance(event, CheckpointEvent) and not quiet:
+            bar.close()
+            print(f"  checkpoint saved: {event.path}", file=sys.stderr)
+        elif isinstance(event, LogEvent):
+            bar.close()
+            print(event.message, file=sys.stderr)
+        elif isinstance(event, FinishedEvent):
+            bar.close()
+            best = f"; best val loss {event.best_val_loss:.4f}" if event.best_val_loss is not None and math.isfinite(event.best_val_loss) else ""
+            stream = sys.stdout if event.status in ("finished", "early_stopped") else sys.stderr
+            prefix = "lmstudio: error: " if event.status == "failed" else ""
+            print(f"{prefix}{event.message}{best}", file=stream)
+            code = {"finished": 0, "early_stopped": 0, "stopped": EXIT_INTERRUPTED}.get(event.status, EXIT_FAILED)
+    return code

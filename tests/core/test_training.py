@@ -1,0 +1,157 @@
+"""The trainer: events, control flags, failure handling and exact resume in a new process."""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import torch
+
+from lmstudio.core import checkpoint as ckpt
+from lmstudio.core.runs import new_trainer
+from lmstudio.core.schedule import lr_at
+from lmstudio.core.training import (
+    CheckpointEvent, EvalEvent, FinishedEvent, LrChangedEvent, SampleEvent, StepEvent, TrainingControl,
+)
+from tests.conftest import tiny_workspace
+
+
+def _losses(run_dir):
+    with open(run_dir / "metrics.csv", encoding="utf-8") as fh:
+        return {int(r["step"]): r["train_loss"] for r in csv.DictReader(fh) if r["train_loss"]}
+
+
+def test_schedule_shapes():
+    kw = dict(peak=1.0, floor=0.1, warmup=10, total=110)
+    assert lr_at(0, schedule="cosine", **kw) == pytest.approx(0.1)
+    assert lr_at(9, schedule="cosine", **kw) == pytest.approx(1.0)
+    assert lr_at(60, schedule="cosine", **kw) == pytest.approx(0.55)
+    assert lr_at(110, schedule="cosine", **kw) == pytest.approx(0.1)
+    assert lr_at(60, schedule="linear", **kw) == pytest.approx(0.55)
+    assert lr_at(100, schedule="constant", **kw) == 1.0
+
+
+def test_training_emits_events_and_learns(tiny_corpus, tmp_path):
+    config = tiny_workspace(tiny_corpus, steps=60, eval_interval=30, checkpoint_interval=30)
+    trainer = new_trainer(config, tmp_path / "run")
+    events = list(trainer.run())
+    evals = [e for e in events if isinstance(e, EvalEvent)]
+    assert [e.step for e in evals] == [0, 30, 60]
+    assert evals[-1].val_loss < evals[0].val_loss - 0.5
+    assert evals[-1].bits_per_char > 0
+    assert any(isinstance(e, SampleEvent) for e in events)
+    assert [e.step for e in events if isinstance(e, CheckpointEvent)] == [30, 60]
+    assert isinstance(events[-1], FinishedEvent) and events[-1].status == "finished"
+    steps = [e for e in events if isinstance(e, StepEvent)]
+    assert [e.step for e in steps] == list(range(1, 61))
+    assert all(e.grad_norm > 0 and e.tokens_per_sec > 0 for e in steps)
+    rows = _losses(tmp_path / "run")
+    assert len(rows) == 60
+    assert ckpt.resolve_checkpoint(tmp_path / "run", "last").step == 60
+    assert (tmp_path / "run" / "samples.jsonl").is_file()
+
+
+def test_pause_single_step_lr_change_and_stop(tiny_corpus, tmp_path):
+    control = TrainingControl()
+    config = tiny_workspace(tiny_corpus, steps=100000, eval_interval=100000, sample_tokens=0)
+    trainer = new_trainer(config, tmp_path / "run", control=control)
+    events: list = []
+    worker = threading.Thread(target=lambda: events.extend(trainer.run()))
+    control.pause()
+    worker.start()
+    time.sleep(0.5)
+    assert not any(isinstance(e, StepEvent) for e in list(events))
+    control.step_once()
+    deadline = time.time() + 10
+    while not any(isinstance(e, StepEvent) for e in list(events)) and time.time() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)
+    assert [e.step for e in list(events) if isinstance(e, StepEvent)] == [1]
+    control.set_lr(5e-4)
+    control.resume()
+    time.sleep(0.3)
+    control.stop()
+    worker.join(10)
+    assert not worker.is_alive()
+    changed = [e for e in events if isinstance(e, LrChangedEvent)]
+    assert changed and changed[0].lr == 5e-4
+    later = [e for e in events if isinstance(e, StepEvent) and e.step > changed[0].step]
+    assert later and all(e.lr <= 5e-4 + 1e-12 for e in later)
+    final = events[-1]
+    assert isinstance(final, FinishedEvent) and final.status == "stopped"
+    assert ckpt.resolve_checkpoint(tmp_path / "run", "last").step == final.step
+
+
+def test_nan_loss_stops_at_once_and_keeps_last_good_checkpoint(tiny_corpus, tmp_path):
+    config = tiny_workspace(tiny_corpus, steps=20, checkpoint_interval=4, eval_interval=100)
+    trainer = new_trainer(config, tmp_path / "run")
+    original = trainer.model.forward
+    calls = {"n": 0}
+
+    def poisoned(ids, targets=None):
+        logits, loss = original(ids, targets)
+        calls["n"] += 1
+        if trainer.step >= 6 and trainer.model.training:
+            loss = loss * float("nan")
+        return logits, loss
+
+    trainer.forward = poisoned
+    events = list(trainer.run())
+    final = events[-1]
+    assert final.status == "failed" and "step 7" in final.message
+    assert ckpt.resolve_checkpoint(tmp_path / "run", "last").step == 4
+    assert max(_losses(tmp_path / "run")) == 6
+
+
+def test_early_stopping_restores_best_weights(tiny_corpus, tmp_path, monkeypatch):
+    config = tiny_workspace(tiny_corpus, steps=50, eval_interval=5, patience=2, sample_tokens=0)
+    trainer = new_trainer(config, tmp_path / "run")
+    fake = iter([3.0, 3.0, 2.0, 2.0, 2.5, 2.5, 2.6, 2.6] + [9.0] * 40)  # (train, val) per evaluation
+    monkeypatch.setattr(trainer, "estimate_loss", lambda data, seed: next(fake))
+    snapshots = {}
+    for event in trainer.run():
+        if isinstance(event, EvalEvent) and event.step == 5:
+            snapshots["best"] = {k: v.clone() for k, v in trainer.model.state_dict().items()}
+        last = event
+    assert last.status == "early_stopped" and last.step == 15
+    for k, v in trainer.model.state_dict().items():
+        assert torch.equal(v, snapshots["best"][k]), k
+    best = ckpt.resolve_checkpoint(tmp_path / "run", "best")
+    assert best.step == 5
+
+
+def test_block_size_larger_than_validation_split_is_a_clear_error(tiny_corpus, tmp_path):
+    from lmstudio.core.errors import DataError
+
+    config = tiny_workspace(tiny_corpus)
+    config.model.block_size = 5000
+    with pytest.raises(DataError, match="5001"):
+        new_trainer(config, tmp_path / "run")
+    assert not (tmp_path / "run").exists()
+
+
+def test_exact_resume_in_a_new_process(tiny_corpus, tmp_path):
+    config = tiny_workspace(tiny_corpus, steps=16, eval_interval=4, sample_tokens=0)
+    config.model.dropout = 0.1  # the dropout RNG must be restored too
+    straight = tmp_path / "straight"
+    list(new_trainer(config, straight).run())
+
+    control = TrainingControl()
+    config = tiny_workspace(tiny_corpus, steps=16, eval_interval=4, sample_tokens=0)
+    config.model.dropout = 0.1
+    resumed = tmp_path / "resumed"
+    trainer = new_trainer(config, resumed, control=control)
+    for event in trainer.run():
+        if isinstance(event, StepEvent) and event.step == 7:
+            control.stop()
+    assert ckpt.resolve_checkpoint(resumed, "last").step == 7
+    env = dict(os.environ, PYTHONPATH=str(tmp_path.parent))
+    proc = subprocess.run([sys.executable, "-m", "lmstudio", "train", "--resume", str(resumed), "--quiet"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert _losses(resumed) == _losses(straight)
