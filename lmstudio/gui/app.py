@@ -1,0 +1,53 @@
+"""Create the QApplication, apply the saved theme, show the main window with Tiny Shakespeare loaded.
+
+``LMSTUDIO_QUIT_AFTER_SHOW=1`` makes the app print ``LMSTUDIO_SHOWN <unix time>`` once the window is up
+and quit: ``benchmarks/bench_startup.py`` uses it to time startup.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from .settings import APPLICATION, ORGANIZATION, Preferences
+from .theme import apply_theme
+
+
+def create_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("lmstudio")
+    return app
+
+
+def run(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv if argv is None else argv)
+    app = create_app(argv)
+    prefs = Preferences()
+    apply_theme(app, prefs.theme, prefs.presenter)
+
+    from .main_window import MainWindow  # after the QApplication exists
+    from .session import Session
+
+    session = Session()
+    window = MainWindow(session, prefs)
+    target = Path(argv[1]) if len(argv) > 1 else None
+    if target is not None and target.suffix.lower() == ".json":
+        window.open_workspace(target)
+    else:
+        session.open_corpus(target)  # None: the bundled Tiny Shakespeare
+    window.show()
+    if os.environ.get("LMSTUDIO_QUIT_AFTER_SHOW"):
+        def report_and_quit() -> None:
+            print(f"LMSTUDIO_SHOWN {time.time():.6f}", flush=True)
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(0, report_and_quit)
+    return app.exec()

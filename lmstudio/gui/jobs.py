@@ -1,0 +1,102 @@
+"""The functions the GUI runs on worker threads: plain data in, plain data out, no Qt.
+
+Each composes core calls (open, clean, split, train, report) and reports progress through the core's
+callback convention; they are testable without a display.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from ..core import corpus as core_corpus
+from ..core.config import DataConfig, TokenizerConfig
+from ..core.progress import ProgressCallback, report
+
+SPLIT_NAMES = ("train", "val", "test")
+
+
+def phase(progress: ProgressCallback | None, start: float, span: float, label: str) -> ProgressCallback | None:
+    """Map a sub-task's progress onto [start, start + span] of a 0..1 overall scale."""
+    if progress is None:
+        return None
+
+    def callback(done: float, total: float | None = None, message: str = "") -> bool | None:
+        frac = min(1.0, done / total) if total else 0.0
+        return progress(start + span * frac, 1.0, f"{label}: {message}" if message else label)
+
+    return callback
+
+
+def open_corpus(data: DataConfig) -> core_corpus.Corpus:
+    path = Path(data.corpus) if data.corpus else core_corpus.default_corpus_path()
+    return core_corpus.Corpus.open(path, core_corpus.ReadOptions.from_config(data))
+
+
+def cleaned_lines(data: DataConfig, progress: ProgressCallback | None = None):
+    """The corpus's lines after cleaning; ``progress`` follows the bytes read (so its total is known)."""
+    lines = open_corpus(data).iter_lines(progress=progress)
+    return lines if data.cleaning.is_identity else core_corpus.iter_clean(lines, data.cleaning)
+
+
+def corpus_stats(data: DataConfig, key: str, progress: ProgressCallback | None = None) -> tuple[str, Any]:
+    """Statistics of the cleaned corpus; returns (key, CorpusStats) so stale results can be recognised."""
+    stats = core_corpus.compute_stats(cleaned_lines(data, progress))
+    return key, stats
+
+
+def ensure_splits(data: DataConfig, out_dir: Path, progress: ProgressCallback | None = None) -> dict[str, Any]:
+    """Write train/val/test files into ``out_dir`` unless a previous run already completed them."""
+    out_dir = Path(out_dir)
+    done_marker = out_dir / ".complete"
+    if done_marker.exists():
+        return {name: out_dir / f"{name}.txt" for name in SPLIT_NAMES}
+    infos = core_corpus.write_splits(
+        cleaned_lines(data, progress), out_dir, fractions=tuple(data.split_fractions), mode=data.split_mode,
+        block_lines=data.block_lines, seed=data.seed,
+    )
+    done_marker.write_text("")
+    return {name: Path(info.path) for name, info in infos.items()}
+
+
+def train_tokenizer(
+    data: DataConfig, cfg: TokenizerConfig, split_dir: Path, out_dir: Path, progress: ProgressCallback | None = None
+) -> dict[str, Any]:
+    """Splits (if needed) → train → save → vocabulary report. Returns the folder and the report."""
+    from ..core import tokenizer as core_tokenizer  # sentencepiece loads only when first needed
+
+    t0 = time.perf_counter()
+    report(progress, 0, 1, "preparing splits")
+    paths = ensure_splits(data, split_dir, phase(progress, 0.0, 0.25, "splitting"))
+    t1 = time.perf_counter()
+    tok = core_tokenizer.train_tokenizer(cfg, paths["train"], progress=phase(progress, 0.25, 0.5, "training"))
+    t2 = time.perf_counter()
+    out_dir = Path(out_dir)
+    tok.save(out_dir)
+    val = paths["val"] if paths["val"].exists() and paths["val"].stat().st_size > 0 else None
+    rep = core_tokenizer.vocabulary_report(tok, paths["train"], val, progress=phase(progress, 0.75, 0.25, "measuring"))
+    report(progress, 1, 1, "done")
+    return {
+        "directory": str(out_dir), "report": rep, "config": cfg, "train_path": str(paths["train"]),
+        "val_path": str(val) if val else "", "seconds_split": t1 - t0, "seconds_train": t2 - t1,
+        "seconds_total": time.perf_counter() - t0,
+    }
+
+
+def describe_compute_device(progress: ProgressCallback | None = None) -> str:
+    """The status-bar text: GPU name, Apple MPS, or CPU with its thread count (imports torch: run off the GUI thread)."""
+    try:
+        from ..core.devices import describe_device
+
+        return describe_device()
+    except ImportError:
+        import os
+
+        import torch
+
+        if torch.cuda.is_available():
+            return f"CUDA: {torch.cuda.get_device_name(0)}"
+        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+            return "Apple MPS (Metal)"
+        return f"CPU ({torch.get_num_threads()} threads of {os.cpu_count() or 1} cores)"

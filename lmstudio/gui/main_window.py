@@ -1,0 +1,233 @@
+"""The main window: tabs in pipeline order, menus, status bar with the compute device, shortcuts.
+
+Tabs are built from a list of (title, factory) pairs so later issues add Model, Train and Playground by
+appending to :data:`TABS`; Ctrl+1..9 switch to the tab at that index.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QTimer, Slot
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMenu, QTabWidget, QWidget
+
+from ..core.errors import ConfigError
+from . import jobs
+from .dialogs import ShortcutsDialog, show_about, show_error
+from .session import Session
+from .settings import Preferences
+from .tabs.data_tab import DataTab
+from .tabs.vocab_tab import VocabularyTab
+from .theme import apply_theme
+from .workers import WorkerHandle, shutdown_all, start_worker
+
+TabFactory = Callable[[Session], QWidget]
+TABS: list[tuple[str, TabFactory, str]] = [
+    ("Data", DataTab, "Load, clean and split a text corpus"),
+    ("Vocabulary", VocabularyTab, "Build a tokenizer and look at its vocabulary"),
+]
+WORKSPACE_FILTER = "lmstudio workspace (*.json);;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session, prefs: Preferences | None = None, probe_device: bool = True,
+                 tabs: list[tuple[str, TabFactory, str]] | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.prefs = prefs or Preferences()
+        self.setAcceptDrops(False)  # the Data tab takes drops itself
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tab_widgets: list[QWidget] = []
+        for title, factory, tip in (tabs if tabs is not None else TABS):
+            widget = factory(session)
+            self.tab_widgets.append(widget)
+            index = self.tabs.addTab(widget, title)
+            self.tabs.setTabToolTip(index, f"{tip} (Ctrl+{index + 1})")
+        self.setCentralWidget(self.tabs)
+        self._device_job: WorkerHandle | None = None
+        self._build_actions()
+        self._build_menus()
+        self._build_status_bar()
+        session.sig_workspace_changed.connect(self._update_title)
+        session.sig_corpus_changed.connect(self._update_corpus_label)
+        self._update_title()
+        self._update_corpus_label()
+        self.resize(1360, 860)
+        if self.prefs.geometry() is not None:
+            self.restoreGeometry(self.prefs.geometry())
+        if probe_device:  # torch takes ~1 s to import: after the window is up, on a worker
+            QTimer.singleShot(150, self.probe_device)
+
+    # actions and menus --------------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.setToolTip(tip or text.replace("&", ""))
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work even with the menu bar hidden
+        return action
+
+    def _build_actions(self) -> None:
+        Std = QKeySequence.StandardKey
+        self.act_new = self._action("&New workspace", self.new_workspace, Std.New, "Start over with default settings and Tiny Shakespeare")
+        self.act_open = self._action("&Open workspace...", self.open_workspace_dialog, Std.Open, "Open a workspace JSON file")
+        self.act_save = self._action("&Save workspace", self.save_workspace, Std.Save, "Save the settings to the workspace file")
+        self.act_save_as = self._action("Save workspace &as...", self.save_workspace_as, Std.SaveAs, "Save the settings to a new workspace JSON file")
+        self.act_quit = self._action("&Quit", self.close, Std.Quit, "Close lmstudio")
+        self.act_dark = self._action("&Dark theme", self._on_theme_toggled, "Ctrl+Shift+D", "Switch between the light and dark theme", True)
+        self.act_presenter = self._action("&Presenter mode", self._on_theme_toggled, "Ctrl+Shift+P",
+                                          "Large fonts and high contrast for talks and projectors", True)
+        self.act_dark.setChecked(self.prefs.theme == "dark")
+        self.act_presenter.setChecked(self.prefs.presenter)
+        self.act_shortcuts = self._action("&Keyboard shortcuts", self.show_shortcuts, Std.HelpContents, "List every keyboard shortcut")
+        self.act_about = self._action("&About lmstudio", lambda: show_about(self), None, "Version and credits")
+        self.tab_actions: list[QAction] = []
+        for i in range(min(self.tabs.count(), 9)):
+            act = self._action(f"Go to {self.tabs.tabText(i)}", lambda _=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}",
+                               f"Show the {self.tabs.tabText(i)} tab")
+            self.tab_actions.append(act)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.act_new, self.act_open])
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.setToolTipsVisible(True)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addMenu(self.recent_menu)
+        file_menu.addSeparator()
+        file_menu.addActions([self.act_save, self.act_save_as])
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        view_menu = bar.addMenu("&View")
+        view_menu.addActions([self.act_dark, self.act_presenter])
+        view_menu.addSeparator()
+        view_menu.addActions(self.tab_actions)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.act_shortcuts, self.act_about])
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        workspaces = self.prefs.recent("workspace")
+        corpora = self.prefs.recent("corpus")
+        for path in workspaces:
+            act = self.recent_menu.addAction(f"Workspace: {Path(path).name}", lambda p=path: self.open_workspace(p))
+            act.setToolTip(path)
+        if workspaces and corpora:
+            self.recent_menu.addSeparator()
+        for path in corpora:
+            act = self.recent_menu.addAction(f"Corpus: {Path(path).name}", lambda p=path: self._open_recent_corpus(p))
+            act.setToolTip(path)
+        if not workspaces and not corpora:
+            self.recent_menu.addAction("(no recent files)").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear recent files", self._clear_recent)
+
+    def _clear_recent(self) -> None:
+        self.prefs.clear_recent("workspace")
+        self.prefs.clear_recent("corpus")
+
+    def _open_recent_corpus(self, path: str) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.session.open_corpus(path, format="auto")
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.corpus_label = QLabel()
+        self.corpus_label.setToolTip("The corpus every tab works on")
+        self.device_label = QLabel("Device: detecting…")
+        self.device_label.setToolTip("Where training will run: the GPU if there is one, else Apple MPS, else the CPU")
+        status.addPermanentWidget(self.corpus_label)
+        status.addPermanentWidget(self.device_label)
+
+    # device -------------------------------------------------------------------------------------------
+    @Slot()
+    def probe_device(self) -> None:
+        self._device_job = start_worker("device", jobs.describe_compute_device)
+        self._device_job.sig_result.connect(lambda text: self.device_label.setText(f"Device: {text}"))
+        self._device_job.sig_error.connect(lambda msg: self.device_label.setText("Device: unknown (PyTorch failed to load)"))
+
+    # workspace ----------------------------------------------------------------------------------------
+    def _update_title(self) -> None:
+        path = self.session.workspace_path
+        self.setWindowTitle(f"{path.name if path else 'Untitled workspace'} — lmstudio")
+
+    def _update_corpus_label(self) -> None:
+        self.corpus_label.setText(f"Corpus: {self.session.corpus_name()}")
+
+    def new_workspace(self) -> None:
+        self.session.new_workspace()
+        self.tabs.setCurrentIndex(0)
+
+    def open_workspace_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open workspace", self.prefs.last_folder("workspace"), WORKSPACE_FILTER)
+        if path:
+            self.open_workspace(path)
+
+    def open_workspace(self, path: str | Path) -> bool:
+        try:
+            ok = self.session.load_workspace(path)
+        except ConfigError as exc:
+            show_error(self, "Cannot open workspace", str(exc))
+            return False
+        self.prefs.remember_folder("workspace", path)
+        self.prefs.add_recent("workspace", path)
+        self.statusBar().showMessage(f"Opened {path}" if ok else f"Opened {path}, but its corpus could not be loaded", 5000)
+        return True
+
+    def save_workspace(self) -> bool:
+        if self.session.workspace_path is None:
+            return self.save_workspace_as()
+        return self._save_to(self.session.workspace_path)
+
+    def save_workspace_as(self) -> bool:
+        start = str(Path(self.prefs.last_folder("workspace")) / "workspace.json")
+        path, _ = QFileDialog.getSaveFileName(self, "Save workspace as", start, WORKSPACE_FILTER)
+        if not path:
+            return False
+        if not Path(path).suffix:
+            path += ".json"
+        return self._save_to(Path(path))
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            self.session.save_workspace(path)
+        except OSError as exc:
+            show_error(self, "Cannot save workspace", f"{path}: {exc.strerror or exc}. Choose another folder.")
+            return False
+        self.prefs.remember_folder("workspace", path)
+        self.prefs.add_recent("workspace", path)
+        self.statusBar().showMessage(f"Saved {path}", 5000)
+        return True
+
+    # view ---------------------------------------------------------------------------------------------
+    def _on_theme_toggled(self) -> None:
+        theme = "dark" if self.act_dark.isChecked() else "light"
+        self.prefs.theme, self.prefs.presenter = theme, self.act_presenter.isChecked()
+        apply_theme(QApplication.instance(), theme, self.act_presenter.isChecked())
+
+    def show_shortcuts(self) -> ShortcutsDialog:
+        actions = [self.act_new, self.act_open, self.act_save, self.act_save_as, self.act_quit, self.act_dark,
+                   self.act_presenter, *self.tab_actions, self.act_shortcuts]
+        extra = []
+        for widget in self.tab_widgets:
+            extra += getattr(widget, "shortcuts", lambda: [])()
+        dialog = ShortcutsDialog(actions, extra, self)
+        dialog.open()
+        return dialog
+
+    # closing ------------------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.prefs.save_window(self.saveGeometry(), self.saveState())
+        self.prefs.sync()
+        shutdown_all()
+        self.session.close()
+        super().closeEvent(event)

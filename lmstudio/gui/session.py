@@ -1,0 +1,250 @@
+"""The one Session of the window: current corpus, cleaning, splits, tokenizer, model config and run.
+
+Tabs never call each other. They change the session through its methods and react to its ``sig_*``
+signals. The session also owns a work folder (temporary, removed on close) where split files and trained
+tokenizers are written, keyed by everything they depend on so stale files are never reused.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+import json
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from ..core import corpus as core_corpus
+from ..core.config import CleaningConfig, DataConfig, ModelConfig, TokenizerConfig, WorkspaceConfig
+from ..core.errors import ConfigError, CorpusError
+
+
+class Session(QObject):
+    sig_corpus_changed = Signal()  # a new corpus (or new reading options) is loaded
+    sig_corpus_error = Signal(str)  # a corpus could not be opened; the previous one stays
+    sig_cleaning_changed = Signal()
+    sig_split_changed = Signal()
+    sig_stats_changed = Signal()  # statistics of the (cleaned) corpus arrived or were cleared
+    sig_tokenizer_changed = Signal()
+    sig_tokenizer_config_changed = Signal()
+    sig_model_config_changed = Signal()
+    sig_run_changed = Signal()
+    sig_workspace_changed = Signal()  # a workspace was opened, saved or started anew (path or all settings)
+
+    def __init__(self, work_dir: Path | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.config = WorkspaceConfig()
+        self.corpus: core_corpus.Corpus | None = None
+        self.stats: core_corpus.CorpusStats | None = None
+        self.stats_key = ""
+        self.tokenizer = None  # lmstudio.core.tokenizer.Tokenizer
+        self.tokenizer_report: dict[str, Any] | None = None
+        self.tokenizer_data_key = ""  # the data_key() the tokenizer was trained on
+        self.tokenizer_dir: Path | None = None
+        self.run: Any = None  # set by the Train tab (a later issue)
+        self.workspace_path: Path | None = None
+        self._owns_work_dir = work_dir is None
+        self.work_dir = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="lmstudio-session-"))
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+
+    # convenient views of the config -----------------------------------------------------------------
+    @property
+    def data_config(self) -> DataConfig:
+        return self.config.data
+
+    @property
+    def cleaning(self) -> CleaningConfig:
+        return self.config.data.cleaning
+
+    @property
+    def tokenizer_config(self) -> TokenizerConfig:
+        return self.config.tokenizer
+
+    @property
+    def model_config(self) -> ModelConfig:
+        return self.config.model
+
+    def corpus_name(self) -> str:
+        if self.corpus is None:
+            return "no corpus"
+        for name, path in core_corpus.bundled_corpora().items():
+            if Path(path).resolve() == Path(self.corpus.path).resolve():
+                return name
+        return Path(self.corpus.path).name
+
+    # corpus -----------------------------------------------------------------------------------------
+    def open_corpus(self, path: str | Path | None = None, **options: Any) -> bool:
+        """Open a corpus with DataConfig reading options (format, text_field, column, include, ...).
+
+        On failure emits ``sig_corpus_error`` with the reason and keeps the previous corpus; returns False.
+        """
+        path = Path(path) if path else core_corpus.default_corpus_path()
+        try:
+            data = dataclasses.replace(self.config.data, corpus=str(path), **options)
+            corpus = core_corpus.Corpus.open(path, core_corpus.ReadOptions.from_config(data))
+        except (CorpusError, ConfigError) as exc:
+            self.sig_corpus_error.emit(str(exc))
+            return False
+        except OSError as exc:  # permission races and the like, which the core may not wrap
+            self.sig_corpus_error.emit(f"{path}: cannot read ({exc.strerror or exc})")
+            return False
+        self.config.data = data
+        self.corpus = corpus
+        self._clear_stats()
+        self.sig_corpus_changed.emit()
+        return True
+
+    def set_cleaning(self, cleaning: CleaningConfig) -> None:
+        if cleaning == self.config.data.cleaning:
+            return
+        self.config.data.cleaning = cleaning
+        self._clear_stats()
+        self.sig_cleaning_changed.emit()
+
+    def set_split(self, fractions: tuple[float, float, float], mode: str, block_lines: int, seed: int) -> None:
+        """Raises ConfigError (from DataConfig's validation) if the values are unusable."""
+        data = dataclasses.replace(
+            self.config.data, split_fractions=tuple(fractions), split_mode=mode, block_lines=block_lines, seed=seed
+        )
+        if data == self.config.data:
+            return
+        self.config.data = data
+        self.sig_split_changed.emit()
+
+    def set_stats(self, stats: core_corpus.CorpusStats, key: str) -> None:
+        """Statistics computed by a worker for ``key``; ignored when the corpus or cleaning changed since."""
+        if key != self.stats_key_now():
+            return
+        self.stats, self.stats_key = stats, key
+        self.sig_stats_changed.emit()
+
+    def _clear_stats(self) -> None:
+        self.stats, self.stats_key = None, ""
+        self.sig_stats_changed.emit()
+
+    def _corpus_identity(self) -> dict[str, Any]:
+        if self.corpus is None:
+            return {}
+        ident: dict[str, Any] = {"path": str(Path(self.corpus.path).resolve())}
+        try:
+            st = Path(self.corpus.path).stat()
+            ident.update(size=st.st_size, mtime=st.st_mtime_ns)
+        except OSError:
+            pass
+        d = self.config.data
+        ident.update(format=d.format, text_field=d.text_field, column=d.column, include=d.include, target=d.target)
+        return ident
+
+    def stats_key_now(self) -> str:
+        """Identifies the corpus, its reading options and the cleaning: what the statistics depend on."""
+        return _hash({"corpus": self._corpus_identity(), "cleaning": dataclasses.asdict(self.cleaning)})
+
+    def data_key(self) -> str:
+        """Everything the split files depend on: corpus, reading options, cleaning and split settings."""
+        d = self.config.data
+        return _hash({
+            "stats": self.stats_key_now(), "fractions": list(d.split_fractions), "mode": d.split_mode,
+            "block_lines": d.block_lines, "seed": d.seed,
+        })
+
+    def split_dir(self) -> Path:
+        return self.work_dir / "splits" / self.data_key()[:16]
+
+    def data_snapshot(self) -> DataConfig:
+        """A copy of the data settings, safe to hand to a worker thread."""
+        return copy.deepcopy(self.config.data)
+
+    # tokenizer --------------------------------------------------------------------------------------
+    def set_tokenizer_config(self, cfg: TokenizerConfig) -> None:
+        if cfg != self.config.tokenizer:
+            self.config.tokenizer = cfg
+            self.sig_tokenizer_config_changed.emit()
+
+    def set_tokenizer(self, tokenizer, report: dict[str, Any] | None, data_key: str, directory: Path | None = None) -> None:
+        self.tokenizer, self.tokenizer_report = tokenizer, report
+        self.tokenizer_data_key, self.tokenizer_dir = data_key, directory
+        if tokenizer is not None and self.config.model.vocab_size != tokenizer.vocab_size:
+            self.config.model = dataclasses.replace(self.config.model, vocab_size=tokenizer.vocab_size)
+            self.sig_model_config_changed.emit()
+        self.sig_tokenizer_changed.emit()
+
+    def tokenizer_is_stale(self) -> bool:
+        """True when the tokenizer was trained on other data than the current corpus/cleaning/splits."""
+        return self.tokenizer is not None and self.tokenizer_data_key != self.data_key()
+
+    # model and run (the later tabs) -----------------------------------------------------------------
+    def set_model_config(self, cfg: ModelConfig) -> None:
+        if cfg != self.config.model:
+            self.config.model = cfg
+            self.sig_model_config_changed.emit()
+
+    def set_run(self, run: Any) -> None:
+        self.run = run
+        self.sig_run_changed.emit()
+
+    # workspace --------------------------------------------------------------------------------------
+    def new_workspace(self) -> None:
+        self.config = WorkspaceConfig()
+        self.workspace_path = None
+        self.set_tokenizer(None, None, "")
+        self.open_corpus(None)
+        self._announce_all()
+
+    def load_workspace(self, path: str | Path) -> bool:
+        """Apply a workspace JSON. Raises ConfigError for a bad file (nothing changes then).
+
+        If its corpus cannot be opened, the previous corpus and reading options stay (with the error
+        signalled) while the other settings are applied; returns False in that case.
+        """
+        path = Path(path)
+        previous = self.config.data
+        loaded = WorkspaceConfig.load(path)
+        data = loaded.data
+        self.config = loaded
+        # Keep the current corpus and reading options until the workspace's corpus has opened; take its
+        # cleaning and splits in any case.
+        self.config.data = dataclasses.replace(
+            previous, cleaning=data.cleaning, split_fractions=data.split_fractions,
+            split_mode=data.split_mode, block_lines=data.block_lines, seed=data.seed,
+        )
+        reading = {k: getattr(data, k) for k in ("format", "text_field", "column", "include", "target", "source_column", "target_column")}
+        ok = self.open_corpus(data.corpus or None, **reading)
+        self.workspace_path = path
+        self.set_tokenizer(None, None, "")
+        self._clear_stats()
+        self._announce_all()
+        return ok
+
+    def save_workspace(self, path: str | Path) -> None:
+        """Write the workspace JSON (the file ``lmstudio train --config`` reads). Raises OSError."""
+        path = Path(path)
+        self.workspace_config().save(path)
+        self.workspace_path = path
+        self.sig_workspace_changed.emit()
+
+    def workspace_config(self) -> WorkspaceConfig:
+        cfg = copy.deepcopy(self.config)
+        # The bundled default is saved as "" so the file works on another machine.
+        if self.corpus is not None and Path(self.corpus.path).resolve() == core_corpus.default_corpus_path().resolve():
+            cfg.data.corpus = ""
+        return cfg
+
+    def _announce_all(self) -> None:
+        self.sig_cleaning_changed.emit()
+        self.sig_split_changed.emit()
+        self.sig_tokenizer_config_changed.emit()
+        self.sig_model_config_changed.emit()
+        self.sig_workspace_changed.emit()
+
+    def close(self) -> None:
+        """Remove the work folder if the session created it."""
+        if self._owns_work_dir:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+def _hash(obj: Any) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()

@@ -1,0 +1,90 @@
+"""GUI preferences in QSettings: window geometry, last folders, theme, recent files. Nothing else.
+
+Runs, tokenizers and corpora live in folders the user sees; QSettings only remembers how the window looked.
+``LMSTUDIO_SETTINGS_DIR`` redirects the settings to an INI file in that folder, which the tests use so
+they never touch the real user configuration.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+ORGANIZATION = "lmstudio"
+APPLICATION = "lmstudio"
+MAX_RECENT = 8
+
+
+def open_settings() -> QSettings:
+    """The settings store: an INI file under ``LMSTUDIO_SETTINGS_DIR`` if set, else the platform default."""
+    folder = os.environ.get("LMSTUDIO_SETTINGS_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        return QSettings(str(Path(folder) / "lmstudio.ini"), QSettings.Format.IniFormat)
+    return QSettings(ORGANIZATION, APPLICATION)
+
+
+class Preferences:
+    """Typed access to the few values we keep; QSettings returns strings from INI files, hence the casts."""
+
+    def __init__(self, store: QSettings | None = None) -> None:
+        self._store = store or open_settings()
+
+    # theme ---------------------------------------------------------------------------------------
+    @property
+    def theme(self) -> str:
+        value = str(self._store.value("view/theme", "light"))
+        return value if value in ("light", "dark") else "light"
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self._store.setValue("view/theme", value)
+
+    @property
+    def presenter(self) -> bool:
+        return str(self._store.value("view/presenter", "false")).lower() in ("true", "1")
+
+    @presenter.setter
+    def presenter(self, value: bool) -> None:
+        self._store.setValue("view/presenter", bool(value))
+
+    # folders -------------------------------------------------------------------------------------
+    def last_folder(self, kind: str) -> str:
+        """The folder of the last file of ``kind`` ("corpus", "workspace"); the home folder at first."""
+        value = str(self._store.value(f"folders/{kind}", ""))
+        return value if value and Path(value).is_dir() else str(Path.home())
+
+    def remember_folder(self, kind: str, path: str | Path) -> None:
+        path = Path(path)
+        self._store.setValue(f"folders/{kind}", str(path if path.is_dir() else path.parent))
+
+    # recent files --------------------------------------------------------------------------------
+    def recent(self, kind: str) -> list[str]:
+        value = self._store.value(f"recent/{kind}", [])
+        if isinstance(value, str):  # INI stores a one-element list as a plain string
+            value = [value] if value else []
+        return [str(v) for v in (value or [])]
+
+    def add_recent(self, kind: str, path: str | Path) -> None:
+        path = str(Path(path).resolve())
+        items = [p for p in self.recent(kind) if p != path]
+        self._store.setValue(f"recent/{kind}", [path, *items][:MAX_RECENT])
+
+    def clear_recent(self, kind: str) -> None:
+        self._store.setValue(f"recent/{kind}", [])
+
+    # geometry ------------------------------------------------------------------------------------
+    def geometry(self):
+        return self._store.value("window/geometry")
+
+    def window_state(self):
+        return self._store.value("window/state")
+
+    def save_window(self, geometry, state) -> None:
+        self._store.setValue("window/geometry", geometry)
+        self._store.setValue("window/state", state)
+
+    def sync(self) -> None:
+        self._store.sync()

@@ -1,0 +1,355 @@
+"""The Data tab's panels: statistics (with the line-length histogram), cleaning (with a live before/after
+preview on sample lines) and splits (with the resulting sizes). Each is a view over the session."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+    QSpinBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from ...core import corpus as core_corpus
+from ...core.config import CleaningConfig
+from ...core.errors import ConfigError
+from ..session import Session
+from ..widgets.charts import HistogramChart
+from ..widgets.token_view import visible
+
+PREVIEW_LINES = 14
+
+
+def human_count(n: float) -> str:
+    if n >= 1e9:
+        return f"{n / 1e9:.2f} G"
+    if n >= 1e6:
+        return f"{n / 1e6:.2f} M"
+    if n >= 1e4:
+        return f"{n / 1e3:.1f} k"
+    return f"{int(n):,}"
+
+
+def human_bytes(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{int(n)} bytes" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return ""
+
+
+class StatsPanel(QGroupBox):
+    FIELDS = (
+        ("chars", "Characters", "Characters after cleaning, one newline per line included"),
+        ("lines", "Lines", "Lines after cleaning"),
+        ("words", "Words", "Whitespace-separated words"),
+        ("unique_chars", "Distinct characters", "How many different characters occur: the size of a character vocabulary"),
+        ("mean_line_chars", "Mean line length", "Average characters per line (newline excluded)"),
+        ("max_line_chars", "Longest line", "Characters in the longest line"),
+        ("empty_lines", "Empty lines", "Lines that are empty or only whitespace"),
+    )
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("Statistics", parent)
+        self.session = session
+        self.setToolTip("Counted over the whole corpus after cleaning, on a background thread")
+        grid = QGridLayout()
+        self.values: dict[str, QLabel] = {}
+        for i, (key, name, tip) in enumerate(self.FIELDS):
+            label, value = QLabel(name), QLabel("…")
+            value.setObjectName("bignumber" if i < 2 else "")
+            for w in (label, value):
+                w.setToolTip(tip)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            row, col = divmod(i, 2) if i >= 2 else (0, i)
+            if i < 2:
+                grid.addWidget(label, 0, col * 2)
+                grid.addWidget(value, 0, col * 2 + 1)
+            else:
+                r, c = divmod(i - 2, 2)
+                grid.addWidget(label, r + 1, c * 2)
+                grid.addWidget(value, r + 1, c * 2 + 1)
+            self.values[key] = value
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        self.top_chars = QLabel()
+        self.top_chars.setWordWrap(True)
+        self.top_chars.setToolTip("The most frequent characters (· is a space, ↵ a newline) with their counts")
+        self.top_words = QLabel()
+        self.top_words.setWordWrap(True)
+        self.top_words.setToolTip("The most frequent words, lower-cased, with their counts")
+        self.histogram = HistogramChart("Line lengths", "characters per line", "lines",
+                                        "How many lines have each length: long tails suggest cleaning or a max length")
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(self.top_chars)
+        layout.addWidget(self.top_words)
+        layout.addWidget(self.histogram, 1)
+        session.sig_stats_changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        stats = self.session.stats
+        if stats is None:
+            for value in self.values.values():
+                value.setText("…")
+            self.top_chars.setText("Top characters: computing…")
+            self.top_words.setText("Top words: computing…")
+            self.histogram.clear_data()
+            return
+        for key, value in self.values.items():
+            number = getattr(stats, key)
+            value.setText(f"{number:,.1f}" if isinstance(number, float) else f"{number:,}")
+        self.values["chars"].setText(human_count(stats.chars))
+        self.values["chars"].setToolTip(f"{stats.chars:,} characters ({human_bytes(stats.bytes)} as UTF-8)")
+        self.values["lines"].setText(human_count(stats.lines))
+        self.values["lines"].setToolTip(f"{stats.lines:,} lines")
+        chars = "  ".join(f"{visible(c)} {human_count(n)}" for c, n in stats.top_chars[:12])
+        words = "  ".join(f"{w} {human_count(n)}" for w, n in stats.top_words[:10])
+        self.top_chars.setText(f"<b>Top characters:</b> {_escape(chars)}")
+        self.top_words.setText(f"<b>Top words:</b> {_escape(words)}")
+        counts, edges = stats.line_length_hist
+        self.histogram.set_histogram(counts, edges)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class CleaningPanel(QGroupBox):
+    """Cleaning options; every change goes to the session and re-runs the preview on sample lines."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("Cleaning", parent)
+        self.session = session
+        self.setToolTip("Applied line by line before statistics, splits and tokenizers")
+        self.checks: dict[str, QCheckBox] = {}
+        options = QGridLayout()
+        for i, (key, text, tip) in enumerate((
+            ("nfkc", "Unicode NFKC", "Normalize compatibility forms (ligatures, full-width letters) to plain ones"),
+            ("lowercase", "Lower-case", "Lower-case every line: a smaller vocabulary, but names lose their capitals"),
+            ("collapse_whitespace", "Collapse spaces", "Runs of spaces and tabs become one space; lines are stripped"),
+            ("strip_control", "Strip control chars", "Remove invisible control characters (tabs are kept)"),
+            ("dedupe", "Drop duplicates", "Drop lines seen before (after the other cleaning)"),
+        )):
+            box = QCheckBox(text)
+            box.setToolTip(tip)
+            box.toggled.connect(self._changed)
+            self.checks[key] = box
+            options.addWidget(box, i // 2, i % 2)
+        self.stopwords = QComboBox()
+        self.stopwords.addItem("Keep stop words", None)
+        self.stopwords.addItem("Remove English stop words", "en")
+        self.stopwords.addItem("Remove Spanish stop words", "es")
+        self.stopwords.setToolTip("Remove very common words (the, of, and …) using a bundled list; classic for retrieval, rarely for LMs")
+        self.stopwords.currentIndexChanged.connect(self._changed)
+        self.min_chars = QSpinBox()
+        self.min_chars.setRange(0, 100_000)
+        self.min_chars.setToolTip("Drop lines shorter than this many characters (after cleaning); 0 keeps empty lines")
+        self.max_chars = QSpinBox()
+        self.max_chars.setRange(0, 10_000_000)
+        self.max_chars.setSpecialValueText("no limit")
+        self.max_chars.setToolTip("Drop lines longer than this; 0 = no limit")
+        for spin in (self.min_chars, self.max_chars):
+            spin.valueChanged.connect(self._changed)
+        form = QFormLayout()
+        form.addRow(self.stopwords)
+        lengths = QHBoxLayout()
+        lengths.addWidget(QLabel("Line length from"))
+        lengths.addWidget(self.min_chars)
+        lengths.addWidget(QLabel("to"))
+        lengths.addWidget(self.max_chars)
+        lengths.addStretch(1)
+        form.addRow(lengths)
+        self.error = QLabel()
+        self.error.setObjectName("hint")
+        self.error.setWordWrap(True)
+        self.preview = QTableWidget(0, 2)
+        self.preview.setHorizontalHeaderLabels(["Before", "After"])
+        self.preview.verticalHeader().hide()
+        self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.preview.setWordWrap(False)
+        self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.preview.setToolTip("Sample lines of the corpus before and after cleaning; struck-out lines are dropped")
+        left = QVBoxLayout()
+        left.addLayout(options)
+        left.addLayout(form)
+        left.addWidget(self.error)
+        left.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 0)
+        layout.addWidget(self.preview, 1)
+        self._loading = False
+        session.sig_cleaning_changed.connect(self.load_from_session)
+        session.sig_corpus_changed.connect(self.refresh_preview)
+        self.load_from_session()
+
+    def config(self) -> CleaningConfig:
+        return CleaningConfig(
+            **{k: box.isChecked() for k, box in self.checks.items()},
+            stopwords=self.stopwords.currentData(), min_line_chars=self.min_chars.value(), max_line_chars=self.max_chars.value(),
+        )
+
+    def load_from_session(self) -> None:
+        self._loading = True
+        cfg = self.session.cleaning
+        for key, box in self.checks.items():
+            box.setChecked(bool(getattr(cfg, key)))
+        self.stopwords.setCurrentIndex(max(0, self.stopwords.findData(cfg.stopwords)))
+        self.min_chars.setValue(cfg.min_line_chars)
+        self.max_chars.setValue(cfg.max_line_chars)
+        self._loading = False
+        self.refresh_preview()
+
+    def _changed(self) -> None:
+        if self._loading:
+            return
+        try:
+            cfg = self.config()
+        except ConfigError as exc:
+            self.error.setText(str(exc))
+            return
+        self.error.clear()
+        self.session.set_cleaning(cfg)
+        self.refresh_preview()
+
+    def refresh_preview(self) -> None:
+        corpus = self.session.corpus
+        if corpus is None:
+            self.preview.setRowCount(0)
+            return
+        try:
+            lines = corpus.sample_lines(PREVIEW_LINES, seed=0)
+            rows = core_corpus.Cleaner(self.session.cleaning).preview(lines)
+        except Exception as exc:  # a preview must never take the tab down
+            self.error.setText(f"Preview unavailable: {exc}")
+            rows = []
+        self.preview.setRowCount(len(rows))
+        dim = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        for r, (before, after) in enumerate(rows):
+            a = QTableWidgetItem(before)
+            a.setToolTip(before)
+            if after is None:
+                b = QTableWidgetItem("(dropped)")
+                font = QFont(b.font())
+                font.setItalic(True)
+                b.setFont(font)
+                b.setForeground(dim)
+                font_a = QFont(a.font())
+                font_a.setStrikeOut(True)
+                a.setFont(font_a)
+            else:
+                b = QTableWidgetItem(after)
+                b.setToolTip(after)
+                if after != before:
+                    b.setForeground(QColor(self.palette().color(QPalette.ColorRole.Highlight)))
+            self.preview.setItem(r, 0, a)
+            self.preview.setItem(r, 1, b)
+
+    def preview_rows(self) -> list[tuple[str, str]]:
+        return [(self.preview.item(r, 0).text(), self.preview.item(r, 1).text()) for r in range(self.preview.rowCount())]
+
+
+class SplitPanel(QGroupBox):
+    """Train/validation/test fractions (test is the remainder) and the resulting sizes."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__("Split", parent)
+        self.session = session
+        self.setToolTip("How the cleaned lines are divided for training, validation and the final test")
+
+        def percent(tip: str) -> QDoubleSpinBox:
+            spin = QDoubleSpinBox()
+            spin.setRange(0.0, 100.0)
+            spin.setDecimals(1)
+            spin.setSingleStep(1.0)
+            spin.setSuffix(" %")
+            spin.setToolTip(tip)
+            return spin
+
+        self.train = percent("Share of lines the model learns from")
+        self.val = percent("Share of lines held out to measure progress during training (validation loss)")
+        self.test = percent("The remainder: held out for a final, untouched measurement")
+        self.test.setReadOnly(True)
+        self.test.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
+        self.mode = QComboBox()
+        self.mode.addItem("Random lines", "lines")
+        self.mode.addItem("Contiguous blocks", "blocks")
+        self.mode.setToolTip("Random lines mix the text evenly; blocks keep passages together so validation text is really unseen")
+        self.block_lines = QSpinBox()
+        self.block_lines.setRange(1, 1_000_000)
+        self.block_lines.setToolTip("Lines per block in block mode")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.seed.setToolTip("Seed of the random split: the same seed gives the same split")
+        self.sizes = QLabel()
+        self.sizes.setWordWrap(True)
+        self.sizes.setToolTip("Sizes estimated from the statistics; exact sizes are known once the splits are written")
+        form = QFormLayout(self)
+        row = QHBoxLayout()
+        for name, spin in (("Train", self.train), ("Val", self.val), ("Test", self.test)):
+            label = QLabel(name)
+            label.setToolTip(spin.toolTip())
+            row.addWidget(label)
+            row.addWidget(spin)
+        form.addRow(row)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.mode)
+        row2.addWidget(QLabel("block"))
+        row2.addWidget(self.block_lines)
+        row2.addWidget(QLabel("seed"))
+        row2.addWidget(self.seed)
+        form.addRow(row2)
+        form.addRow(self.sizes)
+        self._loading = False
+        self._timer = QTimer(self, singleShot=True, interval=250)
+        self._timer.timeout.connect(self._commit)
+        for w in (self.train, self.val, self.block_lines, self.seed):
+            w.valueChanged.connect(self._changed)
+        self.mode.currentIndexChanged.connect(self._changed)
+        session.sig_split_changed.connect(self.load_from_session)
+        session.sig_stats_changed.connect(self.update_sizes)
+        self.load_from_session()
+
+    def load_from_session(self) -> None:
+        self._loading = True
+        d = self.session.data_config
+        self.train.setValue(d.split_fractions[0] * 100)
+        self.val.setValue(d.split_fractions[1] * 100)
+        self.test.setValue(max(0.0, 100 - self.train.value() - self.val.value()))
+        self.mode.setCurrentIndex(max(0, self.mode.findData(d.split_mode)))
+        self.block_lines.setValue(d.block_lines)
+        self.block_lines.setEnabled(d.split_mode == "blocks")
+        self.seed.setValue(d.seed)
+        self._loading = False
+        self.update_sizes()
+
+    def fractions(self) -> tuple[float, float, float]:
+        train, val = round(self.train.value(), 1), round(self.val.value(), 1)
+        return train / 100, val / 100, round(100 - train - val, 1) / 100
+
+    def _changed(self) -> None:
+        if self._loading:
+            return
+        self.test.setValue(max(0.0, 100 - self.train.value() - self.val.value()))
+        self.block_lines.setEnabled(self.mode.currentData() == "blocks")
+        self._timer.start()
+
+    def _commit(self) -> None:
+        try:
+            self.session.set_split(self.fractions(), self.mode.currentData(), self.block_lines.value(), self.seed.value())
+        except ConfigError as exc:
+            self.sizes.setText(f"<span style='color:#c0392b'>{_escape(str(exc))}</span>")
+            return
+        self.update_sizes()
+
+    def update_sizes(self) -> None:
+        stats = self.session.stats
+        fractions = self.session.data_config.split_fractions
+        if stats is None:
+            self.sizes.setText("Sizes: waiting for the statistics…")
+            return
+        parts = []
+        for name, frac in zip(("train", "val", "test"), fractions):
+            parts.append(f"<b>{name}</b> ≈ {human_count(stats.lines * frac)} lines, {human_count(stats.chars * frac)} chars")
+        self.sizes.setText(" · ".join(parts))

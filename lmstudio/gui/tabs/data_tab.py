@@ -1,0 +1,257 @@
+"""The Data tab: open a corpus (file, folder, .jsonl field, .csv/.tsv column, bundled, drag and drop),
+see its encoding, a preview of its start, statistics, cleaning and splits.
+
+A file that cannot be read leaves the previous corpus loaded and says why in a banner. Statistics run on
+a worker with progress and Cancel, re-run when the corpus or the cleaning changes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox, QFileDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget,
+)
+
+from ...core import corpus as core_corpus
+from .. import formats, jobs
+from ..dialogs import show_error
+from ..session import Session
+from ..settings import Preferences
+from ..widgets.common import Banner, ProgressRow
+from ..workers import WorkerHandle, start_worker
+from .data_panels import CleaningPanel, SplitPanel, StatsPanel, human_bytes
+
+PREVIEW_CHARS = 100_000
+FILE_FILTER = "Text corpora (*.txt *.text *.md *.jsonl *.ndjson *.csv *.tsv *.tab);;All files (*)"
+
+
+class DataTab(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.prefs = Preferences()
+        self.setAcceptDrops(True)
+        self._stats_job: WorkerHandle | None = None
+
+        self.open_file_button = QPushButton("Open file…")
+        self.open_file_button.setToolTip("Open a text, .jsonl, .csv or .tsv file (Ctrl+Shift+O); you can also drop a file on this tab")
+        self.open_file_button.clicked.connect(self.open_file_dialog)
+        self.open_folder_button = QPushButton("Open folder…")
+        self.open_folder_button.setToolTip("Read every text file in a folder (recursively) as one corpus")
+        self.open_folder_button.clicked.connect(self.open_folder_dialog)
+        self.bundled = QComboBox()
+        self.bundled.addItem("Bundled corpora…", None)
+        for name, path in core_corpus.bundled_corpora().items():
+            self.bundled.addItem(name, str(path))
+        self.bundled.setToolTip("Corpora that come with lmstudio, ready to use")
+        self.bundled.activated.connect(self._on_bundled)
+        self.field_label = QLabel()
+        self.field_combo = QComboBox()
+        self.field_combo.setMinimumContentsLength(14)
+        self.field_combo.activated.connect(self._on_field_chosen)
+        self.field_label.setToolTip("Which field or column of each record holds the text")
+        self.field_combo.setToolTip(self.field_label.toolTip())
+        top = QHBoxLayout()
+        for w in (self.open_file_button, self.open_folder_button, self.bundled):
+            top.addWidget(w)
+        top.addSpacing(16)
+        top.addWidget(self.field_label)
+        top.addWidget(self.field_combo)
+        top.addStretch(1)
+        self.info = QLabel()
+        self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.info.setToolTip("The corpus file, its format, the detected text encoding and its size on disk")
+        self.info.setWordWrap(True)
+        self.banner = Banner()
+        self.progress = ProgressRow("computing the statistics")
+        self.progress.sig_cancel.connect(self.cancel_stats)
+
+        self.preview = QPlainTextEdit()
+        self.preview.setReadOnly(True)
+        self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.preview.setToolTip(f"The first {PREVIEW_CHARS:,} characters of the corpus as read (before cleaning)")
+        self.preview_note = QLabel()
+        self.preview_note.setObjectName("hint")
+        preview_box = QWidget()
+        pv = QVBoxLayout(preview_box)
+        pv.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("<b>Preview</b>")
+        title.setToolTip(self.preview.toolTip())
+        pv.addWidget(title)
+        pv.addWidget(self.preview, 1)
+        pv.addWidget(self.preview_note)
+        self.stats_panel = StatsPanel(session)
+        self.cleaning_panel = CleaningPanel(session)
+        self.split_panel = SplitPanel(session)
+
+        upper = QSplitter(Qt.Orientation.Horizontal)
+        upper.addWidget(preview_box)
+        upper.addWidget(self.stats_panel)
+        upper.setStretchFactor(0, 3)
+        upper.setStretchFactor(1, 2)
+        lower = QWidget()
+        lo = QVBoxLayout(lower)
+        lo.setContentsMargins(0, 0, 0, 0)
+        lo.addWidget(self.cleaning_panel, 1)
+        lo.addWidget(self.split_panel, 0)
+        vertical = QSplitter(Qt.Orientation.Vertical)
+        vertical.addWidget(upper)
+        vertical.addWidget(lower)
+        vertical.setStretchFactor(0, 3)
+        vertical.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.info)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.progress)
+        layout.addWidget(vertical, 1)
+
+        self._stats_timer = QTimer(self, singleShot=True, interval=300)  # debounce: typing in a spin box
+        self._stats_timer.timeout.connect(self.start_stats)
+        QShortcut(QKeySequence("Ctrl+Shift+O"), self, self.open_file_dialog)
+        session.sig_corpus_changed.connect(self._on_corpus_changed)
+        session.sig_corpus_error.connect(self.banner.show_message)
+        session.sig_cleaning_changed.connect(self._stats_timer.start)
+        self._set_field_chooser(None)
+        if session.corpus is not None:
+            self._on_corpus_changed()
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        return [("Open a corpus file (Data tab)", "Ctrl+Shift+O")]
+
+    # opening ----------------------------------------------------------------------------------------
+    def open_file_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open corpus", self.prefs.last_folder("corpus"), FILE_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_folder_dialog(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Open corpus folder", self.prefs.last_folder("corpus"))
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str | Path, field: str | None = None) -> bool:
+        """Open a file or folder with fresh reading options; the field chooser is filled for tables."""
+        path = Path(path)
+        options: dict = {"format": "auto", "text_field": "text", "column": "", "include": "*.txt", "target": ""}
+        kind = formats.kind_of(path) if path.is_file() else ""
+        if kind == "jsonl":
+            options["text_field"] = field or formats.default_jsonl_field(formats.jsonl_fields(path))
+        elif kind in ("csv", "tsv"):
+            options["column"] = field or ""
+        for name, bundled_path in core_corpus.bundled_corpora().items():
+            if Path(bundled_path).resolve() == path.resolve():  # e.g. the Bible TSV is read as a parallel corpus
+                bundled = core_corpus.bundled_read_options(name)
+                options.update(format=bundled.format, source_column=bundled.source_column, target_column=bundled.target_column)
+        ok = self.session.open_corpus(path, **options)
+        if ok:
+            self.prefs.remember_folder("corpus", path)
+            self.prefs.add_recent("corpus", path)
+        return ok
+
+    def _on_bundled(self, index: int) -> None:
+        path = self.bundled.itemData(index)
+        self.bundled.setCurrentIndex(0)
+        if path:
+            self.open_path(path)
+
+    def _on_field_chosen(self, index: int) -> None:
+        corpus = self.session.corpus
+        if corpus is None:
+            return
+        value = self.field_combo.itemData(index)
+        key = "text_field" if formats.kind_of(Path(corpus.path)) == "jsonl" else "column"
+        self.session.open_corpus(corpus.path, **{key: value})
+
+    def _set_field_chooser(self, path: Path | None) -> None:
+        kind = formats.kind_of(path) if path is not None and path.is_file() else ""
+        self.field_combo.clear()
+        if kind == "jsonl":
+            self.field_label.setText("Text field:")
+            current = self.session.data_config.text_field
+            fields = formats.jsonl_fields(path) or [current]
+            for name in dict.fromkeys([*fields, current]):
+                self.field_combo.addItem(name, name)
+            self.field_combo.setCurrentIndex(max(0, self.field_combo.findData(current)))
+        elif kind in ("csv", "tsv"):
+            self.field_label.setText("Column:")
+            self.field_combo.addItem("(automatic)", "")
+            for value, label in formats.table_columns(path):
+                self.field_combo.addItem(label, value)
+            self.field_combo.setCurrentIndex(max(0, self.field_combo.findData(self.session.data_config.column)))
+        visible = bool(kind)
+        self.field_label.setVisible(visible)
+        self.field_combo.setVisible(visible)
+
+    # drag and drop ----------------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            event.acceptProposedAction()
+            self.open_path(urls[0].toLocalFile())
+
+    # reacting to the session ------------------------------------------------------------------------
+    def _on_corpus_changed(self) -> None:
+        corpus = self.session.corpus
+        self.banner.clear()
+        if corpus is None:
+            return
+        path = Path(corpus.path)
+        files = getattr(corpus, "files", None) or [path]
+        where = f"{len(files)} files in {path}" if len(files) > 1 else str(path)
+        self.info.setText(
+            f"<b>{self.session.corpus_name()}</b> — {where}<br>"
+            f"Format: {corpus.format} · Encoding: {corpus.encoding_note or corpus.encoding} · {human_bytes(corpus.size_bytes)}"
+        )
+        try:
+            text = corpus.head_text(PREVIEW_CHARS)
+        except Exception as exc:  # the file changed under us: say so, keep the window alive
+            text = ""
+            self.banner.show_message(f"Cannot preview {path}: {exc}")
+        self.preview.setPlainText(text)
+        more = corpus.size_bytes > len(text.encode("utf-8", errors="replace"))
+        self.preview_note.setText(f"Showing the first {len(text):,} characters." if more else "Showing the whole corpus.")
+        self._set_field_chooser(path)
+        self._stats_timer.start()
+
+    # statistics -------------------------------------------------------------------------------------
+    def start_stats(self) -> None:
+        if self.session.corpus is None:
+            return
+        self.cancel_stats()
+        key = self.session.stats_key_now()
+        job = start_worker("stats", jobs.corpus_stats, self.session.data_snapshot(), key)
+        self._stats_job = job
+        self.progress.start("Computing statistics…")
+        job.sig_progress.connect(self.progress.update_progress)
+        job.sig_result.connect(self._on_stats)
+        job.sig_error.connect(self._on_stats_error)
+        job.sig_finished.connect(lambda: self._stats_finished(job))
+
+    def cancel_stats(self) -> None:
+        if self._stats_job is not None:
+            self._stats_job.cancel()
+
+    def _stats_finished(self, job: WorkerHandle) -> None:
+        if job is self._stats_job:
+            self._stats_job = None
+            self.progress.finish()
+
+    def _on_stats(self, result) -> None:
+        key, stats = result
+        self.session.set_stats(stats, key)
+
+    def _on_stats_error(self, message: str) -> None:
+        self.banner.show_message(f"Statistics failed: {message}")
+        show_error(self, "Statistics failed", message)
+
+    def stats_running(self) -> bool:
+        return self._stats_job is not None

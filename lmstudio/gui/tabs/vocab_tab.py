@@ -1,0 +1,362 @@
+"""The Vocabulary tab: choose char/word/BPE/unigram and its options, train on a worker, then explore the
+vocabulary (table, segmentation, statistics) and compare two trained tokenizers on the same text.
+
+Training writes the train/val/test splits of the current corpus into the session's work folder (reused
+while the corpus, cleaning and split settings stay the same) and the tokenizer beside them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit,
+    QPushButton, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from ...core.config import TokenizerConfig
+from ...core.errors import ConfigError, LMStudioError
+from .. import jobs
+from ..dialogs import show_error
+from ..session import Session
+from ..widgets.charts import CurveChart, HistogramChart
+from ..widgets.common import Banner, ProgressRow
+from ..workers import WorkerHandle, start_worker
+from .data_panels import human_count
+from .vocab_views import DEFAULT_TEXT, SegmentationPanel, VocabularyTable, random_sample
+
+KINDS = (
+    ("char", "Characters", "One token per character: tiny vocabulary, long sequences, never unknown on its own text"),
+    ("word", "Words", "One token per word or punctuation mark: short sequences, but unseen words become <unk>"),
+    ("bpe", "BPE (SentencePiece)", "Byte-pair encoding: merges frequent pairs into sub-words; unknown text falls back to bytes"),
+    ("unigram", "Unigram (SentencePiece)", "A sub-word vocabulary pruned from a large candidate set by likelihood"),
+)
+_run_ids = itertools.count(1)
+
+
+class VocabularyTab(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._job: WorkerHandle | None = None
+        self.history: list[dict[str, Any]] = []  # trained tokenizers of this session, for Compare
+
+        # settings ---------------------------------------------------------------------------------
+        self.kind = QComboBox()
+        for key, name, tip in KINDS:
+            self.kind.addItem(name, key)
+            self.kind.setItemData(self.kind.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        self.kind.setToolTip("How text is cut into tokens")
+        self.vocab_size = QSpinBox()
+        self.vocab_size.setRange(16, 1_000_000)
+        self.vocab_size.setSingleStep(500)
+        self.vocab_size.setToolTip("Target number of pieces (word, BPE, unigram); characters need no size")
+        self.min_frequency = QSpinBox()
+        self.min_frequency.setRange(1, 1_000_000)
+        self.min_frequency.setToolTip("Words: drop words seen fewer times than this (they become <unk>)")
+        self.coverage = QDoubleSpinBox()
+        self.coverage.setRange(0.9, 1.0)
+        self.coverage.setDecimals(4)
+        self.coverage.setSingleStep(0.0005)
+        self.coverage.setToolTip("BPE/unigram: share of characters covered by pieces; rarer characters become bytes or <unk>")
+        self.byte_fallback = QCheckBox("Byte fallback")
+        self.byte_fallback.setToolTip("BPE/unigram: spell unknown characters as UTF-8 bytes, so nothing is ever <unk>")
+        self.train_button = QPushButton("Train vocabulary")
+        self.train_button.setDefault(True)
+        self.train_button.setToolTip("Split the corpus and train this tokenizer on the train split (Ctrl+Return)")
+        self.train_button.clicked.connect(self.train)
+        self.progress = ProgressRow("training the tokenizer")
+        self.progress.sig_cancel.connect(self.cancel)
+        self.status = QLabel("No vocabulary yet: choose a kind and press Train.")
+        self.status.setWordWrap(True)
+        self.status.setToolTip("What was trained, on what, and how long it took")
+        self.stale = QLabel()
+        self.stale.setObjectName("hint")
+        self.stale.setWordWrap(True)
+        settings = QGroupBox("Tokenizer")
+        settings.setToolTip("What kind of vocabulary to build and how large")
+        form = QFormLayout(settings)
+        form.addRow("Kind", self.kind)
+        form.addRow("Vocabulary size", self.vocab_size)
+        form.addRow("Min. word frequency", self.min_frequency)
+        form.addRow("Character coverage", self.coverage)
+        form.addRow(self.byte_fallback)
+        form.addRow(self.train_button)
+        form.addRow(self.progress)
+        form.addRow(self.status)
+        form.addRow(self.stale)
+        for w in (self.kind, self.vocab_size, self.min_frequency, self.coverage, self.byte_fallback):
+            w.setEnabled(True)
+        self.kind.currentIndexChanged.connect(self._update_enabled)
+
+        # summary numbers ----------------------------------------------------------------------------
+        summary = QGroupBox("Summary")
+        summary.setToolTip("Measured on the splits of the current corpus")
+        grid = QGridLayout(summary)
+        self.numbers: dict[str, QLabel] = {}
+        for row, (key, name, tip) in enumerate((
+            ("vocab_size", "Pieces", "Entries in the vocabulary, special tokens included"),
+            ("chars_per_token", "Chars per token", "Characters of the train split divided by its tokens: higher means shorter sequences"),
+            ("unk_rate", "Unknown rate", "Share of validation tokens that are <unk>: text the vocabulary cannot spell"),
+            ("byte_rate", "Byte tokens", "Share of train tokens spelled as single bytes (byte fallback)"),
+            ("train_tokens", "Train tokens", "Tokens in the train split: what one epoch of training reads"),
+            ("unused_pieces", "Unused pieces", "Pieces that never occur in the train split"),
+        )):
+            label, value = QLabel(name), QLabel("–")
+            label.setToolTip(tip)
+            value.setToolTip(tip)
+            value.setObjectName("bignumber" if row < 3 else "")
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(value, row, 1)
+            self.numbers[key] = value
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(settings)
+        lv.addWidget(summary)
+        lv.addStretch(1)
+        left.setMinimumWidth(300)
+        left.setMaximumWidth(420)
+
+        # explore page ---------------------------------------------------------------------------------
+        self.table = VocabularyTable()
+        self.segmentation = SegmentationPanel("Segmentation")
+        self.segmentation.sig_sample_requested.connect(
+            lambda: self.segmentation.set_text(random_sample(self.session.corpus)))
+        self.length_chart = HistogramChart("Piece lengths", "characters per piece", "pieces",
+                                           "How many vocabulary pieces have each length")
+        self.coverage_chart = CurveChart("Coverage", "top-n pieces (log scale)", "% of train tokens",
+                                         "Share of the train split's tokens covered by the n most frequent pieces", log_x=True)
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.table)
+        top.addWidget(self.segmentation)
+        top.setSizes([380, 620])
+        charts = QSplitter(Qt.Orientation.Horizontal)
+        charts.addWidget(self.length_chart)
+        charts.addWidget(self.coverage_chart)
+        explore = QSplitter(Qt.Orientation.Vertical)
+        explore.addWidget(top)
+        explore.addWidget(charts)
+        explore.setSizes([520, 260])
+
+        # compare page -----------------------------------------------------------------------------
+        self.compare = ComparePanel(session)
+        self.pages = QTabWidget()
+        self.pages.addTab(explore, "Explore")
+        self.pages.addTab(self.compare, "Compare")
+        self.pages.setTabToolTip(0, "The current vocabulary: its pieces, how it splits text and its statistics")
+        self.pages.setTabToolTip(1, "Two trained tokenizers side by side on the same text")
+
+        self.banner = Banner()
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(left)
+        body.addWidget(self.pages)
+        body.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(body, 1)
+
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.train)
+        session.sig_tokenizer_changed.connect(self._show_tokenizer)
+        session.sig_tokenizer_config_changed.connect(self._load_config)
+        for sig in (session.sig_corpus_changed, session.sig_cleaning_changed, session.sig_split_changed):
+            sig.connect(self._update_stale)
+        self._load_config()
+        self._show_tokenizer()
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        return [("Train the vocabulary (Vocabulary tab)", "Ctrl+Return")]
+
+    # settings ---------------------------------------------------------------------------------------
+    def _load_config(self) -> None:
+        cfg = self.session.tokenizer_config
+        self.kind.setCurrentIndex(max(0, self.kind.findData(cfg.kind)))
+        self.vocab_size.setValue(cfg.vocab_size)
+        self.min_frequency.setValue(cfg.min_frequency)
+        self.coverage.setValue(cfg.character_coverage)
+        self.byte_fallback.setChecked(cfg.byte_fallback)
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        kind = self.kind.currentData()
+        self.vocab_size.setEnabled(kind != "char")
+        self.min_frequency.setEnabled(kind == "word")
+        self.coverage.setEnabled(kind in ("bpe", "unigram"))
+        self.byte_fallback.setEnabled(kind in ("bpe", "unigram"))
+
+    def config(self) -> TokenizerConfig:
+        return TokenizerConfig(
+            kind=self.kind.currentData(), vocab_size=self.vocab_size.value(), min_frequency=self.min_frequency.value(),
+            character_coverage=round(self.coverage.value(), 4), byte_fallback=self.byte_fallback.isChecked(),
+        )
+
+    # training ---------------------------------------------------------------------------------------
+    def train(self) -> None:
+        if self._job is not None:
+            return
+        if self.session.corpus is None:
+            self.banner.show_message("Load a corpus on the Data tab first.")
+            return
+        try:
+            cfg = self.config()
+        except ConfigError as exc:
+            self.banner.show_message(str(exc))
+            return
+        self.banner.clear()
+        self.session.set_tokenizer_config(cfg)
+        n = next(_run_ids)
+        out_dir = self.session.work_dir / "tokenizers" / f"{n:03d}-{cfg.kind}"
+        self._pending = {"data_key": self.session.data_key(), "corpus": self.session.corpus_name(), "n": n}
+        self._job = job = start_worker("tokenizer", jobs.train_tokenizer, self.session.data_snapshot(), cfg,
+                                       self.session.split_dir(), out_dir)
+        self.progress.start("Preparing…")
+        self.train_button.setEnabled(False)
+        job.sig_progress.connect(self.progress.update_progress)
+        job.sig_result.connect(self._on_trained)
+        job.sig_error.connect(self._on_error)
+        job.sig_cancelled.connect(lambda: self.status.setText("Training cancelled; the previous vocabulary is kept."))
+        job.sig_finished.connect(self._on_finished)
+
+    def cancel(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+
+    def is_training(self) -> bool:
+        return self._job is not None
+
+    def _on_finished(self) -> None:
+        self._job = None
+        self.progress.finish()
+        self.train_button.setEnabled(True)
+
+    def _on_error(self, message: str) -> None:
+        self.banner.show_message(f"Training the tokenizer failed: {message}")
+        show_error(self, "Tokenizer training failed", message)
+
+    def _on_trained(self, result: dict[str, Any]) -> None:
+        from ...core.tokenizer import load_tokenizer
+
+        try:
+            tok = load_tokenizer(Path(result["directory"]))
+        except LMStudioError as exc:
+            self._on_error(str(exc))
+            return
+        report = result["report"]
+        cfg = result["config"]
+        label = f"#{self._pending['n']} {cfg.kind} · {tok.vocab_size:,} pieces · {self._pending['corpus']}"
+        self.history.append({"label": label, "tokenizer": tok, "report": report})
+        self.compare.set_history(self.history)
+        size = f"{human_count(report.get('train_chars', 0))} chars"
+        self.status.setText(
+            f"Trained a {cfg.kind} vocabulary of {tok.vocab_size:,} pieces on the train split of "
+            f"{self._pending['corpus']} ({size}) in {result['seconds_total']:.1f} s."
+        )
+        self.session.set_tokenizer(tok, report, self._pending["data_key"], Path(result["directory"]))
+
+    # showing ----------------------------------------------------------------------------------------
+    def _show_tokenizer(self) -> None:
+        tok, report = self.session.tokenizer, self.session.tokenizer_report
+        if tok is None or report is None:
+            self.table.set_pieces([])
+            self.segmentation.set_tokenizer(None)
+            self.length_chart.clear_data()
+            self.coverage_chart.set_curve([], [])
+            for value in self.numbers.values():
+                value.setText("–")
+            self._update_stale()
+            return
+        pieces = report["pieces"]
+        self.table.set_pieces(pieces)
+        self.segmentation.set_tokenizer(tok, {p["id"]: p["frequency"] for p in pieces})
+        hist = report["token_length_hist"]
+        self.length_chart.set_histogram(hist["counts"], hist["edges"])
+        coverage = report["coverage"]
+        self.coverage_chart.set_curve(range(1, len(coverage) + 1), [100 * c for c in coverage])
+        split = "val" if report.get("unk_rate_split", "val") == "val" else "train"
+        self.numbers["vocab_size"].setText(f"{tok.vocab_size:,}")
+        self.numbers["chars_per_token"].setText(f"{report['chars_per_token']:.2f}")
+        self.numbers["unk_rate"].setText(f"{100 * report['unk_rate']:.2f} %")
+        self.numbers["unk_rate"].setToolTip(f"Share of {split} tokens that are <unk>")
+        self.numbers["byte_rate"].setText(f"{100 * report.get('byte_rate', 0.0):.2f} %")
+        self.numbers["train_tokens"].setText(human_count(report.get("train_tokens", 0)))
+        self.numbers["unused_pieces"].setText(f"{report.get('unused_pieces', 0):,}")
+        self._update_stale()
+
+    def _update_stale(self) -> None:
+        stale = self.session.tokenizer_is_stale()
+        self.stale.setText("The corpus, cleaning or split changed since this vocabulary was trained; train again to update it."
+                           if stale else "")
+        self.stale.setVisible(stale)
+
+
+class ComparePanel(QWidget):
+    """Two trained tokenizers on the same text: token counts and segmentations side by side."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self._history: list[dict[str, Any]] = []
+        self.text = QPlainTextEdit(DEFAULT_TEXT)
+        self.text.setMaximumHeight(100)
+        self.text.setToolTip("The text both tokenizers split")
+        self.sample_button = QPushButton("Random sample")
+        self.sample_button.setToolTip("Replace the text with a few random lines of the corpus")
+        self.sample_button.clicked.connect(lambda: self.text.setPlainText(random_sample(self.session.corpus)))
+        self.choosers = [QComboBox(), QComboBox()]
+        self.sides = [SegmentationPanel("A", editable=False), SegmentationPanel("B", editable=False)]
+        self.verdict = QLabel("Train two vocabularies (for example char and BPE) to compare them here.")
+        self.verdict.setWordWrap(True)
+        self.verdict.setToolTip("How the two token counts compare on this text")
+        row = QHBoxLayout()
+        columns = QSplitter(Qt.Orientation.Horizontal)
+        for side, (chooser, panel) in zip("AB", zip(self.choosers, self.sides)):
+            chooser.setToolTip(f"Tokenizer {side}: any vocabulary trained in this session")
+            chooser.currentIndexChanged.connect(self.refresh)
+            label = QLabel(f"{side}:")
+            label.setToolTip(chooser.toolTip())
+            row.addWidget(label)
+            row.addWidget(chooser, 1)
+            columns.addWidget(panel)
+        row.addWidget(self.sample_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.text)
+        layout.addWidget(self.verdict)
+        layout.addWidget(columns, 1)
+        self.text.textChanged.connect(self.refresh)
+
+    def set_history(self, history: list[dict[str, Any]]) -> None:
+        self._history = history
+        for i, chooser in enumerate(self.choosers):
+            chooser.blockSignals(True)
+            chooser.clear()
+            for entry in history:
+                chooser.addItem(entry["label"])
+            # A: the one before the newest; B: the newest
+            chooser.setCurrentIndex(max(0, len(history) - 2 + i) if history else -1)
+            chooser.blockSignals(False)
+        self.refresh()
+
+    def refresh(self) -> None:
+        text = self.text.toPlainText()
+        counts = []
+        for chooser, panel in zip(self.choosers, self.sides):
+            i = chooser.currentIndex()
+            if 0 <= i < len(self._history):
+                entry = self._history[i]
+                freq = {p["id"]: p["frequency"] for p in entry["report"]["pieces"]}
+                panel.title.setText(f"<b>{entry['label']}</b>")
+                panel.input.setPlainText(text)
+                panel.set_tokenizer(entry["tokenizer"], freq)
+                counts.append(panel.view.token_count())
+            else:
+                panel.set_tokenizer(None)
+        if len(counts) == 2 and all(counts):
+            a, b = counts
+            ratio = a / b
+            self.verdict.setText(f"A: {a:,} tokens · B: {b:,} tokens — A needs {ratio:.2f}× the tokens of B for this text.")

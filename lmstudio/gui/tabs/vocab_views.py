@@ -1,0 +1,210 @@
+"""Views of a trained vocabulary: the sortable, searchable piece table and the segmentation view."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QTableView, QVBoxLayout,
+    QWidget,
+)
+
+from ..widgets.token_view import TokenBox, TokenView, visible
+
+SORT_ROLE = Qt.ItemDataRole.UserRole
+DEFAULT_TEXT = "To be, or not to be, that is the question:\nWhether 'tis nobler in the mind to suffer"
+
+
+def piece_label(piece: dict[str, Any]) -> str:
+    """How a vocabulary entry is shown: specials and bytes as their names, text with visible whitespace."""
+    if piece.get("kind") in ("special", "byte"):
+        return piece["piece"]
+    return visible(piece.get("text", piece["piece"]))
+
+
+class VocabularyModel(QAbstractTableModel):
+    HEADERS = ("ID", "Piece", "Frequency", "Length")
+    TIPS = (
+        "The token id the model sees",
+        "The text of the piece: · is a space, ↵ a newline, → a tab; <0x..> are single bytes",
+        "How often the piece occurs in the train split",
+        "Characters in the piece",
+    )
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._pieces: list[dict[str, Any]] = []
+        self._labels: list[str] = []
+
+    def set_pieces(self, pieces: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self._pieces = list(pieces)
+        self._labels = [piece_label(p) for p in self._pieces]
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._pieces)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.HEADERS[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.TIPS[section]
+        return None
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        p, col = self._pieces[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (str(p["id"]), self._labels[index.row()], f"{p['frequency']:,}", str(p["length"]))[col]
+        if role == SORT_ROLE:
+            return (p["id"], self._labels[index.row()], p["frequency"], p["length"])[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"id {p['id']} · {p.get('kind', 'normal')} piece {p['piece']!r} · {p['frequency']:,} in train"
+        if role == Qt.ItemDataRole.TextAlignmentRole and col != 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class VocabularyTable(QWidget):
+    """Search box over the table; the search matches pieces as displayed (type a space or · for spaces)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.model = VocabularyModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search pieces…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("Show only pieces containing this text (a space matches ·)")
+        self.search.textChanged.connect(lambda text: self.proxy.setFilterFixedString(visible(text)))
+        self.count = QLabel()
+        self.count.setObjectName("hint")
+        self.count.setToolTip("Pieces shown / pieces in the vocabulary")
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.verticalHeader().hide()
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.view.setToolTip("Every piece of the vocabulary; click a header to sort")
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.modelReset.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._update_count)
+        self.search.textChanged.connect(self._update_count)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+
+    def set_pieces(self, pieces: list[dict[str, Any]]) -> None:
+        self.model.set_pieces(pieces)
+        self.view.resizeColumnToContents(0)
+        self._update_count()
+
+    def _update_count(self, *args) -> None:
+        self.count.setText(f"{self.proxy.rowCount():,} / {self.model.rowCount():,}")
+
+
+def segment(tokenizer, text: str, frequencies: dict[int, int] | None = None) -> list[TokenBox]:
+    """Encode ``text`` and describe each token for a TokenView."""
+    boxes = []
+    for i in tokenizer.encode(text):
+        kind = tokenizer.piece_kind(i) if hasattr(tokenizer, "piece_kind") else "normal"
+        piece = tokenizer.id_to_piece(i)
+        shown = piece if kind in ("special", "byte") else (tokenizer.piece_text(i) if hasattr(tokenizer, "piece_text") else piece)
+        freq = frequencies.get(i) if frequencies else None
+        tip = f"id {i}  ·  “{visible(shown)}”" + (f"  ·  frequency {freq:,}" if freq is not None else "")
+        boxes.append(TokenBox(shown, i, tip))
+    return boxes
+
+
+class SegmentationPanel(QWidget):
+    """Typed text (or a random corpus sample) shown as tokens with alternating colours."""
+
+    sig_sample_requested = Signal()
+
+    def __init__(self, title: str = "Segmentation", editable: bool = True, parent=None) -> None:
+        super().__init__(parent)
+        self.tokenizer = None
+        self.frequencies: dict[int, int] = {}
+        self.title = QLabel(f"<b>{title}</b>")
+        self.input = QPlainTextEdit(DEFAULT_TEXT)
+        self.input.setToolTip("Type any text to see how the tokenizer splits it")
+        self.input.setMaximumHeight(90)
+        self.input.setVisible(editable)
+        self.sample_button = QPushButton("Random sample")
+        self.sample_button.setToolTip("Replace the text with a few random lines of the corpus")
+        self.sample_button.clicked.connect(self.sig_sample_requested)
+        self.sample_button.setVisible(editable)
+        self.summary = QLabel()
+        self.summary.setToolTip("Tokens for this text and the average characters per token")
+        self.view = TokenView()
+        self.view.set_empty_text("Train a vocabulary to see how it splits text.")
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.view)
+        scroll.setToolTip("Each box is one token; hover a token to see its id and frequency")
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(self.summary)
+        head.addWidget(self.sample_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(head)
+        layout.addWidget(self.input)
+        layout.addWidget(scroll, 1)
+        self._timer = QTimer(self, singleShot=True, interval=150)
+        self._timer.timeout.connect(self.refresh)
+        self.input.textChanged.connect(self._timer.start)
+
+    def set_tokenizer(self, tokenizer, frequencies: dict[int, int] | None = None) -> None:
+        self.tokenizer, self.frequencies = tokenizer, frequencies or {}
+        self.refresh()
+
+    def set_text(self, text: str) -> None:
+        self.input.setPlainText(text)
+        self.refresh()
+
+    def text(self) -> str:
+        return self.input.toPlainText()
+
+    def refresh(self) -> None:
+        if self.tokenizer is None:
+            self.view.set_tokens([])
+            self.summary.clear()
+            return
+        text = self.text()
+        try:
+            boxes = segment(self.tokenizer, text, self.frequencies)
+        except Exception as exc:  # a tokenizer failing on odd input must not close the tab
+            self.view.set_tokens([])
+            self.view.set_empty_text(f"Cannot encode this text: {exc}")
+            return
+        self.view.set_tokens(boxes)
+        per = len(text) / len(boxes) if boxes else 0.0
+        self.summary.setText(f"{len(boxes):,} tokens · {len(text):,} chars · {per:.2f} chars/token")
+
+
+def random_sample(corpus, lines: int = 4) -> str:
+    if corpus is None:
+        return DEFAULT_TEXT
+    picked = corpus.sample_lines(lines, seed=random.randrange(1 << 30))
+    return "\n".join(picked) or DEFAULT_TEXT

@@ -1,0 +1,94 @@
+"""Light and dark themes, and presenter mode (large fonts, high contrast) for talks.
+
+Everything is driven by the application palette and font: widgets and charts that draw their own colours
+read them from the palette (and restyle on ``QEvent.PaletteChange``), so one call re-themes the window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+NORMAL_POINT_SIZE = 10
+PRESENTER_POINT_SIZE = 17
+
+
+@dataclass(frozen=True)
+class Colors:
+    window: str
+    base: str
+    alt_base: str
+    text: str
+    button: str
+    highlight: str
+    highlight_text: str
+    link: str
+    mid: str
+    disabled: str
+
+
+LIGHT = Colors("#f4f5f7", "#ffffff", "#eef1f5", "#1d2330", "#e9ecf1", "#2f6fde", "#ffffff", "#1f5fc8", "#c5cad3", "#8a909c")
+DARK = Colors("#23262d", "#1b1d22", "#262a31", "#e4e7ec", "#30343c", "#4c8dff", "#0b0d10", "#7fb0ff", "#464b55", "#7d828c")
+# Presenter mode: pure black on white (or white on black) and saturated accents read from the back of a room.
+LIGHT_CONTRAST = Colors("#ffffff", "#ffffff", "#f0f0f0", "#000000", "#e6e6e6", "#0040c0", "#ffffff", "#0030a0", "#808080", "#505050")
+DARK_CONTRAST = Colors("#000000", "#000000", "#141414", "#ffffff", "#1e1e1e", "#ffd400", "#000000", "#ffe14d", "#a0a0a0", "#b0b0b0")
+
+# Token backgrounds alternate between these (light, dark) pairs so adjacent tokens are told apart.
+TOKEN_COLORS_LIGHT = ("#cfe3ff", "#ffe2b8")
+TOKEN_COLORS_DARK = ("#294a7a", "#6b4a1c")
+
+
+def colors_for(theme: str, presenter: bool) -> Colors:
+    if theme == "dark":
+        return DARK_CONTRAST if presenter else DARK
+    return LIGHT_CONTRAST if presenter else LIGHT
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def token_colors(palette: QPalette) -> tuple[QColor, QColor]:
+    pair = TOKEN_COLORS_DARK if is_dark(palette) else TOKEN_COLORS_LIGHT
+    return QColor(pair[0]), QColor(pair[1])
+
+
+def accent(palette: QPalette) -> QColor:
+    return palette.color(QPalette.ColorRole.Highlight)
+
+
+def build_palette(c: Colors) -> QPalette:
+    p = QPalette()
+    role = QPalette.ColorRole
+    for r, value in (
+        (role.Window, c.window), (role.WindowText, c.text), (role.Base, c.base), (role.AlternateBase, c.alt_base),
+        (role.Text, c.text), (role.Button, c.button), (role.ButtonText, c.text), (role.Highlight, c.highlight),
+        (role.HighlightedText, c.highlight_text), (role.Link, c.link), (role.ToolTipBase, c.base),
+        (role.ToolTipText, c.text), (role.PlaceholderText, c.disabled), (role.Mid, c.mid), (role.BrightText, "#ff5555"),
+    ):
+        p.setColor(r, QColor(value))
+    for r in (role.WindowText, role.Text, role.ButtonText):
+        p.setColor(QPalette.ColorGroup.Disabled, r, QColor(c.disabled))
+    return p
+
+
+def apply_theme(app: QApplication, theme: str, presenter: bool) -> None:
+    """Set the Fusion style, the palette and the base font size on the whole application."""
+    app.setStyle("Fusion")
+    colors = colors_for(theme, presenter)
+    app.setPalette(build_palette(colors))
+    font = QFont(app.font())
+    font.setPointSize(PRESENTER_POINT_SIZE if presenter else NORMAL_POINT_SIZE)
+    app.setFont(font)
+    # Fusion ignores the palette for tooltips on some platforms; a style sheet makes them readable everywhere.
+    border = "2px" if presenter else "1px"
+    app.setStyleSheet(
+        f"QToolTip {{ color: {colors.text}; background-color: {colors.base}; border: {border} solid {colors.mid}; padding: 4px; }}"
+        f" QLabel#banner {{ background: #fde2e1; color: #6b0d0a; border: 1px solid #e8a19d; border-radius: 4px; padding: 6px; }}"
+        f" QLabel#hint {{ color: {colors.disabled}; }}"
+        f" QLabel#bignumber {{ font-size: {int((PRESENTER_POINT_SIZE if presenter else NORMAL_POINT_SIZE) * 1.6)}pt; font-weight: 600; }}"
+    )
+    app.setProperty("lmstudio_theme", theme)
+    app.setProperty("lmstudio_presenter", presenter)

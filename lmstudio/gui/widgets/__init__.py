@@ -1,0 +1,1 @@
+"""Reusable widgets: charts, token views, banners, progress rows."""

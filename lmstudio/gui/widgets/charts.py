@@ -1,0 +1,117 @@
+"""Small pyqtgraph charts (histogram bars, a curve) that follow the application palette and font."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QApplication
+
+from ..theme import accent
+
+
+class _ThemedPlot(pg.PlotWidget):
+    """A PlotWidget whose background, axes and title track the palette (restyled on PaletteChange)."""
+
+    def __init__(self, title: str, x_label: str, y_label: str, tooltip: str, parent=None) -> None:
+        super().__init__(parent)
+        self._title, self._x_label, self._y_label = title, x_label, y_label
+        self.setToolTip(tooltip)
+        self.setMenuEnabled(False)
+        self.getPlotItem().hideButtons()
+        self.setMouseEnabled(x=False, y=False)
+        self.setMinimumHeight(160)
+        self._restyle()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if getattr(self, "plotItem", None) is not None and hasattr(self, "_y_label") and event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange, QEvent.Type.ApplicationPaletteChange):
+            self._restyle()
+        super().changeEvent(event)
+
+    def _restyle(self) -> None:
+        app = QApplication.instance()
+        palette = app.palette() if app else QPalette()
+        fg = palette.color(QPalette.ColorRole.Text)
+        self.setBackground(palette.color(QPalette.ColorRole.Base))
+        font = QFont(app.font()) if app else QFont()
+        small = QFont(font)
+        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        item = self.getPlotItem()
+        color = fg.name()
+        item.setTitle(self._title, color=color, size=f"{font.pointSizeF():.0f}pt")
+        for name, label in (("bottom", self._x_label), ("left", self._y_label)):
+            axis = item.getAxis(name)
+            axis.setPen(pg.mkPen(palette.color(QPalette.ColorRole.Mid)))
+            axis.setTextPen(pg.mkPen(fg))
+            axis.setTickFont(small)
+            axis.setLabel(label, color=color, **{"font-size": f"{small.pointSizeF():.0f}pt"})
+        self._restyle_data(palette)
+
+    def _restyle_data(self, palette: QPalette) -> None:
+        pass
+
+
+class HistogramChart(_ThemedPlot):
+    """Bars over bin edges: ``set_histogram(counts, edges)`` with len(edges) == len(counts) + 1."""
+
+    def __init__(self, title: str, x_label: str, y_label: str, tooltip: str, parent=None) -> None:
+        self._bars: pg.BarGraphItem | None = None
+        self._data: tuple[list[float], list[float]] = ([], [])
+        super().__init__(title, x_label, y_label, tooltip, parent)
+
+    def set_histogram(self, counts: Sequence[float], edges: Sequence[float]) -> None:
+        self._data = (list(map(float, counts)), list(map(float, edges)))
+        self._draw(QApplication.instance().palette())
+
+    def clear_data(self) -> None:
+        self._data = ([], [])
+        self._draw(QApplication.instance().palette())
+
+    def bar_count(self) -> int:
+        return len(self._data[0])
+
+    def _restyle_data(self, palette: QPalette) -> None:
+        self._draw(palette)
+
+    def _draw(self, palette: QPalette) -> None:
+        if self._bars is not None:
+            self.removeItem(self._bars)
+            self._bars = None
+        counts, edges = self._data
+        if not counts or len(edges) != len(counts) + 1:
+            return
+        x0 = edges[:-1]
+        widths = [b - a for a, b in zip(edges[:-1], edges[1:])]
+        color = accent(palette)
+        fill = QColor(color)
+        fill.setAlpha(190)
+        self._bars = pg.BarGraphItem(x0=x0, width=widths, height=counts, brush=fill, pen=pg.mkPen(color.darker(130)))
+        self.addItem(self._bars)
+        self.getPlotItem().enableAutoRange()
+
+
+class CurveChart(_ThemedPlot):
+    """One curve, optionally with a log x axis (coverage against rank)."""
+
+    def __init__(self, title: str, x_label: str, y_label: str, tooltip: str, log_x: bool = False, parent=None) -> None:
+        self._curve: pg.PlotDataItem | None = None
+        super().__init__(title, x_label, y_label, tooltip, parent)
+        self.getPlotItem().setLogMode(x=log_x, y=False)
+        self.getPlotItem().showGrid(x=True, y=True, alpha=0.25)
+        self._curve = self.plot([], [])
+        self._restyle_data(QApplication.instance().palette())
+
+    def set_curve(self, x: Sequence[float], y: Sequence[float]) -> None:
+        self._curve.setData(list(x), list(y))
+        self.getPlotItem().enableAutoRange()
+
+    def point_count(self) -> int:
+        xs, _ = self._curve.getData()
+        return 0 if xs is None else len(xs)
+
+    def _restyle_data(self, palette: QPalette) -> None:
+        if self._curve is not None:
+            presenter = bool(QApplication.instance().property("lmstudio_presenter"))
+            self._curve.setPen(pg.mkPen(accent(palette), width=4 if presenter else 2))

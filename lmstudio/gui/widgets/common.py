@@ -1,0 +1,79 @@
+"""Small building blocks: the error banner and the progress row with a Cancel button."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QToolButton, QWidget
+
+
+class Banner(QWidget):
+    """A dismissible message across the top of a tab (bad files and failed jobs); hidden when empty."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.label = QLabel()
+        self.label.setObjectName("banner")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setToolTip("What went wrong and how to fix it")
+        close = QToolButton()
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setToolTip("Dismiss this message")
+        close.clicked.connect(self.clear)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.label.setText(text)
+        self.show()
+
+    def clear(self) -> None:
+        self.label.clear()
+        self.hide()
+
+    def text(self) -> str:
+        return self.label.text() if self.isVisible() or not self.isHidden() else ""
+
+
+class ProgressRow(QWidget):
+    """A progress bar with a message and a Cancel button; hidden when idle."""
+
+    sig_cancel = Signal()
+
+    def __init__(self, what: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setTextVisible(True)
+        self.bar.setToolTip(f"Progress of {what}")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip(f"Stop {what}; nothing already loaded is lost")
+        self.cancel_button.clicked.connect(self.sig_cancel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.bar, 1)
+        layout.addWidget(self.cancel_button)
+        self.hide()
+
+    def start(self, message: str) -> None:
+        self.bar.setValue(0)
+        self.bar.setFormat(message)
+        self.cancel_button.setEnabled(True)
+        self.show()
+
+    def update_progress(self, done: float, total: float, message: str) -> None:
+        if total > 0:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(int(1000 * min(1.0, done / total)))
+            self.bar.setFormat(f"{message}  %p%" if message else "%p%")
+        else:  # unknown total: a busy bar
+            self.bar.setRange(0, 0)
+            self.bar.setFormat(message)
+
+    def finish(self) -> None:
+        self.bar.setRange(0, 1000)
+        self.hide()

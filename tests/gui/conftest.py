@@ -1,0 +1,65 @@
+"""GUI test fixtures: offscreen Qt, private settings, a main window on a tiny corpus, and a check that no
+test leaves a worker thread running."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _private_settings(tmp_path_factory, monkeypatch):
+    """QSettings go to a temporary INI file, never to the user's real configuration."""
+    monkeypatch.setenv("LMSTUDIO_SETTINGS_DIR", str(tmp_path_factory.mktemp("settings")))
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_left_running(qapp):
+    """Fail any test that leaves a worker QThread running (then stop it so later tests are unaffected)."""
+    yield
+    from lmstudio.gui.workers import active_workers, shutdown_all
+
+    running = [h.name for h in active_workers() if h.is_running()]
+    if running:
+        shutdown_all(10_000)
+        pytest.fail(f"test left worker thread(s) running: {', '.join(running)}")
+
+
+@pytest.fixture
+def session(tmp_path):
+    from lmstudio.gui.session import Session
+
+    s = Session(work_dir=tmp_path / "work")
+    yield s
+    s.close()
+
+
+def wait_for_stats(qtbot, session, timeout=15_000):
+    qtbot.waitUntil(lambda: session.stats is not None, timeout=timeout)
+
+
+@pytest.fixture
+def window(qtbot, session, tiny_corpus):
+    """The main window (no device probe: it imports torch) with the tiny corpus loaded and counted."""
+    from lmstudio.gui.main_window import MainWindow
+
+    w = MainWindow(session, probe_device=False)
+    qtbot.addWidget(w)
+    assert session.open_corpus(tiny_corpus)
+    w.show()
+    wait_for_stats(qtbot, session)
+    yield w
+    w.close()
+
+
+@pytest.fixture
+def data_tab(window):
+    return window.tab_widgets[0]
+
+
+@pytest.fixture
+def vocab_tab(window):
+    return window.tab_widgets[1]
