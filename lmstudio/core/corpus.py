@@ -1,0 +1,365 @@
+"""Read a corpus: text, Markdown, folders, JSON Lines, CSV/TSV and parallel (translation) pairs.
+
+:meth:`Corpus.open` validates without reading the whole corpus: missing, unreadable, empty,
+whitespace-only, binary and undecodable inputs raise :class:`CorpusError` with a message naming the
+file and the fix. Everything after that streams: :meth:`Corpus.iter_lines` decodes in 1 MB chunks,
+so a corpus larger than memory works. Line endings are normalized (CRLF, CR -> LF); encodings are
+handled by :mod:`lmstudio.core.textfiles` (strict decoding: an invalid byte is an error with its
+offset, never a U+FFFD).
+
+This module is also the one import point for the rest of the corpus stage: cleaning
+(:class:`Cleaner`, stop words), statistics (:func:`compute_stats`) and splits (:func:`write_splits`)
+live in their own modules and are re-exported here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import re
+from dataclasses import asdict, dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .cleaning import Cleaner, iter_clean, load_stopwords
+from .config import DataConfig
+from .errors import ConfigError, CorpusError
+from .progress import ProgressCallback, report
+from .splits import SplitInfo, write_splits
+from .stats import CorpusStats, compute_stats
+from .tables import HEADER_SAMPLE_ROWS, cell, detect_header, iter_jsonl_texts, iter_rows, resolve_column
+from .textfiles import TextFile, file_signature, inspect_text_file, iter_file_lines, normalize_newlines
+
+__all__ = [
+    "ReadOptions", "Corpus", "Cleaner", "iter_clean", "load_stopwords", "CorpusStats", "compute_stats",
+    "SplitInfo", "write_splits", "bundled_corpora", "bundled_read_options", "resources_dir",
+    "default_corpus_path", "corpus_fingerprint", "FORMATS",
+]
+
+FORMATS = ("auto", "text", "folder", "jsonl", "csv", "tsv", "parallel")
+SAMPLE_CHARS = 4_000_000  # sample_lines draws from the lines within the first few MB
+PAIR_CHECK_BYTES = 64 * 1024 * 1024  # two-file parallel corpora up to this size are checked for alignment at open
+FINGERPRINT_CONTENT_BYTES = 4 * 1024 * 1024  # files up to this size are fingerprinted by content
+
+TINY_SHAKESPEARE = "Tiny Shakespeare"
+BIBLE_EN_ES = "English–Spanish (Bible, short verses)"
+
+
+def resources_dir() -> Path:
+    """The repository's ``resources/`` folder (bundled corpora, stop words, presets)."""
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def bundled_corpora() -> dict[str, Path]:
+    """The corpora shipped with lmstudio, by display name."""
+    base = resources_dir() / "corpora"
+    return {
+        TINY_SHAKESPEARE: base / "tinyshakespeare.txt",
+        BIBLE_EN_ES: base / "bible-web-rv1909.en-es.short.tsv",
+    }
+
+
+def bundled_read_options(name: str) -> "ReadOptions":
+    """How to read a bundled corpus: the Bible TSV is parallel (column 1 English, 2 Spanish, no header)."""
+    if name == BIBLE_EN_ES:
+        return ReadOptions(format="parallel", source_column="1", target_column="2", header=False)
+    return ReadOptions()
+
+
+def default_corpus_path() -> Path:
+    return bundled_corpora()[TINY_SHAKESPEARE]
+
+
+@dataclass
+class ReadOptions:
+    format: str = "auto"  # auto, text, folder, jsonl, csv, tsv, parallel
+    text_field: str = "text"  # jsonl: field holding the text ("a.b" reaches into nested objects)
+    column: str = ""  # csv/tsv: column name or 0-based index; "" = a "text" column, else the longest one
+    include: str = "*.txt"  # folder: glob pattern(s), recursive; several separated by ";" or ","
+    target: str = ""  # parallel from two line-aligned files: the target-language file
+    source_column: str = "1"  # parallel table: source column (name or 0-based index)
+    target_column: str = "2"  # parallel table: target column (name or 0-based index)
+    header: bool | None = None  # csv/tsv/parallel table: first row is a header; None = detect
+
+    def __post_init__(self) -> None:
+        if self.format not in FORMATS:
+            raise ConfigError(f"data.format: unknown corpus format {self.format!r}; use one of {', '.join(FORMATS)}")
+
+    @classmethod
+    def from_config(cls, cfg: DataConfig) -> "ReadOptions":
+        return cls(cfg.format, cfg.text_field, cfg.column, cfg.include, cfg.target, cfg.source_column, cfg.target_column)
+
+
+def _split_lines(text: str) -> list[str]:
+    return normalize_newlines(text).split("\n")
+
+
+def _folder_files(root: Path, include: str) -> list[Path]:
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise CorpusError(f"{root}: permission denied; make the folder readable or choose another")
+    patterns = [p.strip() for p in re.split(r"[;,]", include) if p.strip()] or ["*"]
+    found: set[Path] = set()
+    for pattern in patterns:
+        for path in root.rglob(pattern):
+            # Hidden files and folders (.git, .DS_Store) are never corpus text.
+            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts):
+                found.add(path)
+    return sorted(found)
+
+
+def _guess_format(path: Path, options: ReadOptions) -> str:
+    if options.format != "auto":
+        return options.format
+    if path.is_dir():
+        return "folder"
+    if options.target:
+        return "parallel"
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".tsv", ".tab"):
+        return "tsv"
+    return "text"
+
+
+class Corpus:
+    """A validated corpus source; iterate it with :meth:`iter_lines` (and :meth:`iter_pairs` if parallel)."""
+
+    def __init__(self, path: Path, fmt: str, options: ReadOptions, text_files: list[TextFile]) -> None:
+        self.path = path
+        self.format = fmt
+        self.options = options
+        self.text_files = text_files
+        self.files = [tf.path for tf in text_files]
+        self.size_bytes = sum(tf.size for tf in text_files)
+        self.is_parallel = fmt == "parallel"
+        self.two_files = self.is_parallel and bool(options.target)
+        self.delimiter = "," if (fmt == "csv" or (fmt == "parallel" and path.suffix.lower() == ".csv")) else "\t"
+        self.header: bool | None = None  # tables: whether the first row was taken as a header
+        self.columns: dict[str, int] = {}  # tables: resolved 0-based columns ("text" or "source"/"target")
+        encodings = sorted({tf.encoding for tf in text_files})
+        self.encoding = encodings[0] if len(encodings) == 1 else "mixed"
+        notes = sorted({tf.note for tf in text_files})
+        if len(notes) == 1:
+            self.encoding_note = notes[0] + (f" ({len(text_files)} files)" if len(text_files) > 1 else "")
+        elif len(encodings) == 1:
+            self.encoding_note = f"{encodings[0]} ({len(text_files)} files)"
+        else:
+            odd = [f"{tf.path.name}: {tf.note}" for tf in text_files if tf.encoding != "utf-8"]
+            more = f"; and {len(odd) - 5} more" if len(odd) > 5 else ""
+            self.encoding_note = "mixed encodings, UTF-8 except " + "; ".join(odd[:5]) + more
+
+    # ---- opening -------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, options: ReadOptions | None = None) -> "Corpus":
+        """Open and validate ``path`` (an empty string means the bundled Tiny Shakespeare)."""
+        options = options or ReadOptions()
+        if isinstance(path, str) and not path.strip():
+            path = default_corpus_path()
+        path = Path(path).expanduser()
+        if not path.exists():
+            raise CorpusError(f"{path}: no such file or folder; check the path")
+        fmt = _guess_format(path, options)
+        if fmt == "folder":
+            if not path.is_dir():
+                raise CorpusError(f"{path}: is a file, not a folder; choose the text format or its folder")
+            files = _folder_files(path, options.include)
+            if not files:
+                raise CorpusError(f"{path}: no files matching {options.include!r} in this folder or below; change the include pattern")
+            nonempty = [f for f in files if f.stat().st_size > 0]
+            if not nonempty:
+                raise CorpusError(f"{path}: all {len(files)} files matching {options.include!r} are empty")
+            text_files = []
+            for f in nonempty:
+                try:
+                    text_files.append(inspect_text_file(f))
+                except CorpusError as exc:
+                    raise CorpusError(f"{exc} (or change the include pattern of folder {path} to leave it out)") from None
+        else:
+            if path.is_dir():
+                raise CorpusError(f"{path}: is a folder; use the folder format (or auto) to read the files inside it")
+            text_files = [inspect_text_file(path)]
+            if fmt == "parallel" and options.target:
+                target = Path(options.target).expanduser()
+                if not target.exists():
+                    raise CorpusError(f"{target}: no such file (the parallel corpus's target file); check the path")
+                text_files.append(inspect_text_file(target))
+        corpus = cls(path, fmt, options, text_files)
+        corpus._prepare_tables()
+        corpus._check_has_text()
+        return corpus
+
+    def _prepare_tables(self) -> None:
+        if self.format not in ("csv", "tsv") and not (self.is_parallel and not self.two_files):
+            return
+        tf = self.text_files[0]
+        rows_iter = iter_rows(tf, self.delimiter)
+        rows = [row for _, row in islice(rows_iter, HEADER_SAMPLE_ROWS)]
+        rows_iter.close()
+        specs = {"text": self.options.column} if not self.is_parallel else {
+            "source": self.options.source_column, "target": self.options.target_column}
+        header = self.options.header
+        if header is None:
+            named = [s.strip() for s in specs.values() if s.strip() and not s.strip().isdigit()]
+            header = detect_header(rows) or bool(rows and named and all(n in rows[0] for n in named))
+        self.header = header
+        if self.is_parallel and rows and max(len(r) for r in rows) < 2:
+            sep = "commas" if self.delimiter == "," else "tabs"
+            raise CorpusError(
+                f"{tf.path}: has a single column, so it cannot be a parallel corpus; give source and target "
+                f"columns separated by {sep}, or choose a target file with the matching lines"
+            )
+        names = [c.strip() for c in rows[0]] if header and rows else None
+        data_rows = rows[1:] if header else rows
+        for role, spec in specs.items():
+            setting = {"text": "column", "source": "source column", "target": "target column"}[role]
+            self.columns[role] = resolve_column(spec, names, data_rows, tf.path, setting)
+
+    def _check_has_text(self) -> None:
+        if self.two_files and self.size_bytes <= PAIR_CHECK_BYTES:
+            has_text = False
+            for source, target in self.iter_pairs():  # a full pass: it checks the alignment
+                has_text = has_text or bool(source.strip() or target.strip())
+            if not has_text:
+                raise CorpusError(f"{self.path}: the parallel corpus holds only whitespace; choose files with text")
+            return
+        for line in self.iter_lines():
+            if line.strip():
+                return
+        what = {"jsonl": f"no text in field {self.options.text_field!r}", "csv": "no text in the chosen column",
+                "tsv": "no text in the chosen column"}.get(self.format, "only whitespace")
+        raise CorpusError(f"{self.path}: the corpus holds {what}; choose a file with text in it")
+
+    # ---- reading -------------------------------------------------------------------------------
+
+    def _byte_reporter(self, progress: ProgressCallback | None) -> Callable[[int], None] | None:
+        if progress is None:
+            return None
+        done = [0]
+
+        def on_bytes(n: int) -> None:
+            done[0] += n
+            report(progress, done[0], self.size_bytes, "Reading corpus")
+
+        return on_bytes
+
+    def _iter_table(self, on_bytes) -> Iterator[tuple[int, list[str]]]:
+        rows = iter_rows(self.text_files[0], self.delimiter, on_bytes)
+        if self.header:
+            next(rows, None)
+        return rows
+
+    def iter_lines(self, progress: ProgressCallback | None = None) -> Iterator[str]:
+        """Stream the corpus's lines (no trailing newline). Parallel corpora yield the source side;
+        jsonl/csv/tsv yield the chosen field or column, one line per line of it."""
+        on_bytes = self._byte_reporter(progress)
+        if self.is_parallel:
+            for source, _ in self.iter_pairs(progress):
+                yield from _split_lines(source)
+        elif self.format in ("text", "folder"):
+            for tf in self.text_files:
+                yield from iter_file_lines(tf, on_bytes=on_bytes)
+        elif self.format == "jsonl":
+            for tf in self.text_files:
+                for text in iter_jsonl_texts(tf, self.options.text_field, on_bytes):
+                    yield from _split_lines(text)
+        else:
+            col = self.columns["text"]
+            for line_no, row in self._iter_table(on_bytes):
+                yield from _split_lines(cell(row, col, self.path, line_no, "column"))
+
+    def iter_pairs(self, progress: ProgressCallback | None = None) -> Iterator[tuple[str, str]]:
+        """Stream (source, target) pairs of a parallel corpus."""
+        if not self.is_parallel:
+            raise CorpusError(f"{self.path}: not a parallel corpus; open it with format 'parallel' to read pairs")
+        on_bytes = self._byte_reporter(progress)
+        if not self.two_files:
+            src, tgt = self.columns["source"], self.columns["target"]
+            for line_no, row in self._iter_table(on_bytes):
+                yield (cell(row, src, self.path, line_no, "source column"), cell(row, tgt, self.path, line_no, "target column"))
+            return
+        a, b = self.text_files
+        targets = iter_file_lines(b, on_bytes=on_bytes)
+        n = 0
+        for source in iter_file_lines(a, on_bytes=on_bytes):
+            target = next(targets, None)
+            if target is None:
+                raise CorpusError(_mismatch(b.path, a.path, n))
+            n += 1
+            yield source, target
+        if next(targets, None) is not None:
+            raise CorpusError(_mismatch(a.path, b.path, n))
+
+    def head_text(self, max_chars: int = 100_000) -> str:
+        """The first ``max_chars`` characters of the corpus's lines joined by newlines (a quick preview)."""
+        parts: list[str] = []
+        total = 0
+        for line in self.iter_lines():
+            parts.append(line)
+            total += len(line) + 1
+            if total >= max_chars:
+                break
+        return "\n".join(parts)[:max_chars]
+
+    def sample_lines(self, n: int = 20, seed: int = 0) -> list[str]:
+        """``n`` non-blank lines drawn at random (reservoir) from the first few MB, in corpus order."""
+        rng = random.Random(seed)
+        reservoir: list[tuple[int, str]] = []
+        seen = chars = 0
+        for i, line in enumerate(self.iter_lines()):
+            if chars >= SAMPLE_CHARS:
+                break
+            chars += len(line) + 1
+            if not line.strip():
+                continue
+            seen += 1
+            if len(reservoir) < n:
+                reservoir.append((i, line))
+            else:
+                j = rng.randrange(seen)
+                if j < n:
+                    reservoir[j] = (i, line)
+        return [line for _, line in sorted(reservoir)]
+
+    def __repr__(self) -> str:
+        return f"Corpus({str(self.path)!r}, format={self.format!r}, encoding={self.encoding!r}, {self.size_bytes} bytes)"
+
+
+def _mismatch(shorter: Path, longer: Path, n: int) -> str:
+    return (
+        f"{longer} and {shorter} are not line-aligned: {shorter.name} has {n} lines but {longer.name} has more; "
+        f"a parallel corpus needs one target line for every source line"
+    )
+
+
+def corpus_fingerprint(corpus: Corpus) -> str:
+    """A sha256 hex key for caches: changes when the corpus's text or its reading options change.
+
+    Files up to 4 MB contribute their name (relative to the corpus) and a hash of their bytes, so a
+    copy or a touch keeps the key and any edit changes it. Larger files contribute their absolute
+    path, size and modification time (ns) instead, so that keying a huge corpus costs no full read.
+    """
+    h = hashlib.sha256()
+    opts = asdict(corpus.options)
+    for ignored in ("include", "target"):  # their effect is the list of files below
+        opts.pop(ignored)
+    h.update(json.dumps({"format": corpus.format, "options": opts}, sort_keys=True).encode())
+    root = corpus.path if corpus.path.is_dir() else corpus.path.parent
+    for path in corpus.files:
+        size, mtime_ns = file_signature(path)
+        try:
+            name = path.relative_to(root).as_posix()
+        except ValueError:
+            name = path.name
+        if size <= FINGERPRINT_CONTENT_BYTES:
+            h.update(f"content\0{name}\0{size}\0".encode())
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+        else:
+            h.update(f"stat\0{path.resolve()}\0{size}\0{mtime_ns}\0".encode())
+    return h.hexdigest()

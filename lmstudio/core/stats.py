@@ -1,0 +1,134 @@
+"""Corpus statistics computed in one streaming pass over lines.
+
+Counts are of the text as the split files hold it: every line followed by one ``"\\n"``. So ``chars``
+and ``bytes`` (UTF-8) include one newline per line, and ``"\\n"`` is among the unique characters, as
+it is in a character-level vocabulary. ``words`` counts whitespace-separated tokens (like ``wc -w``);
+``top_words`` counts lower-cased word tokens (letters, digits and inner apostrophes), so "The" and
+"the," are one word there. The line-length histogram is built from the exact count of each length,
+so it needs no second pass.
+
+Memory: a counter per distinct character and per distinct word. Past ``MAX_DISTINCT_WORDS`` distinct
+words the rarest are pruned, which keeps the most frequent words right in any natural text (their
+counts may then be slightly low).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable
+
+import numpy as np
+
+from .progress import ProgressCallback, report
+
+MAX_DISTINCT_WORDS = 1_000_000
+HIST_BINS = 40
+PROGRESS_EVERY = 20_000  # lines between progress reports (at most)
+BATCH_CHARS = 1 << 20  # characters counted per batch
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+@dataclass
+class CorpusStats:
+    bytes: int = 0  # UTF-8 bytes, one "\n" per line included
+    chars: int = 0  # characters, one "\n" per line included
+    lines: int = 0
+    words: int = 0  # whitespace-separated tokens
+    unique_chars: int = 0  # distinct characters ("\n" included when there is a line)
+    top_chars: list[tuple[str, int]] = field(default_factory=list)  # most frequent first
+    top_words: list[tuple[str, int]] = field(default_factory=list)  # lower-cased words, most frequent first
+    line_length_hist: tuple[list[int], list[float]] = ([], [])  # (counts, edges): len(edges) == len(counts) + 1
+    empty_lines: int = 0  # lines that are empty or whitespace only
+    max_line_chars: int = 0  # longest line, newline excluded
+    mean_line_chars: float = 0.0  # newline excluded
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (lists, not tuples)."""
+        out = asdict(self)
+        out["top_chars"] = [[c, n] for c, n in self.top_chars]
+        out["top_words"] = [[w, n] for w, n in self.top_words]
+        counts, edges = self.line_length_hist
+        out["line_length_hist"] = {"counts": list(counts), "edges": list(edges)}
+        return out
+
+
+def histogram_from_counts(length_counts: dict[int, int], bins: int = HIST_BINS) -> tuple[list[int], list[float]]:
+    """Bin exact ``{length: count}`` data into at most ``bins`` equal-width integer bins.
+
+    Bins are ``[edge_i, edge_i+1)``, with the last bin closed so the longest line is inside it.
+    """
+    if not length_counts:
+        return [], []
+    lo, hi = min(length_counts), max(length_counts)
+    width = max(1, math.ceil((hi - lo + 1) / bins))
+    n_bins = max(1, math.ceil((hi - lo + 1) / width))
+    counts = [0] * n_bins
+    for length, count in length_counts.items():
+        counts[min((length - lo) // width, n_bins - 1)] += count
+    edges = [float(lo + i * width) for i in range(n_bins + 1)]
+    return counts, edges
+
+
+def _prune(words: Counter) -> None:
+    # Drop the rarer half of the distinct words; the frequent ones survive with exact counts
+    # accumulated so far, which is what a top-N list needs.
+    keep = len(words) // 2
+    threshold = sorted(words.values(), reverse=True)[keep]
+    for word in [w for w, n in words.items() if n <= threshold]:
+        del words[word]
+
+
+def compute_stats(lines: Iterable[str], top_n: int = 50, progress: ProgressCallback | None = None) -> CorpusStats:
+    """Statistics of ``lines`` in one streaming pass; ``progress`` gets (lines, None, message)."""
+    chars: Counter[str] = Counter()
+    words: Counter[str] = Counter()
+    lengths: Counter[int] = Counter()
+    totals = {"lines": 0, "words": 0, "bytes": 0, "empty": 0}
+
+    def flush(batch: list[str]) -> None:
+        # Counting a joined batch keeps the per-character work in C; "\n" cannot join two words.
+        text = "\n".join(batch) + "\n"
+        # numpy counts code points ~20x faster than Counter(text); "surrogatepass" keeps lone surrogates.
+        codes, counts = np.unique(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), return_counts=True)
+        for code, count in zip(codes.tolist(), counts.tolist()):
+            chars[chr(code)] += count
+        lengths.update(map(len, batch))
+        totals["bytes"] += len(text.encode("utf-8", "surrogatepass"))
+        totals["words"] += len(text.split())
+        totals["empty"] += sum(1 for line in batch if not line or line.isspace())
+        words.update(_WORD.findall(text.lower()))
+        if len(words) > MAX_DISTINCT_WORDS:
+            _prune(words)
+
+    batch: list[str] = []
+    batch_chars = 0
+    for line in lines:
+        batch.append(line)
+        batch_chars += len(line)
+        totals["lines"] += 1
+        if batch_chars >= BATCH_CHARS or len(batch) >= PROGRESS_EVERY:
+            flush(batch)
+            batch, batch_chars = [], 0
+            report(progress, totals["lines"], None, "Counting")
+    if batch:
+        flush(batch)
+    n_lines = totals["lines"]
+    n_chars = sum(chars.values())
+    report(progress, n_lines, n_lines, "Counted")
+    return CorpusStats(
+        bytes=totals["bytes"],
+        chars=n_chars,
+        lines=n_lines,
+        words=totals["words"],
+        unique_chars=len(chars),
+        top_chars=chars.most_common(top_n),
+        top_words=words.most_common(top_n),
+        line_length_hist=histogram_from_counts(lengths),
+        empty_lines=totals["empty"],
+        max_line_chars=max(lengths) if lengths else 0,
+        mean_line_chars=(n_chars - n_lines) / n_lines if n_lines else 0.0,
+    )
