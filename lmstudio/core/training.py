@@ -180,10 +180,10 @@ class Trainer:
         torch.set_num_threads(self.cfg.threads or default_threads(interactive))
         self.model = model.to(self.device)
         self.block_size = config.model.block_size
-        self.train_sampler = BatchSampler(store.split("train"), self.block_size, self.cfg.batch_size, self.cfg.seed, self.device)
+        self.train_sampler = BatchSampler(store.split("train"), self.block_size, self.cfg.batch_size, self.cfg.seed, self.device, name="train")
         self.train_data = store.split("train")
         self.val_data = store.split("val")
-        BatchSampler(self.val_data, self.block_size, 1, 0)  # raises DataError naming a too-short val split
+        BatchSampler(self.val_data, self.block_size, 1, 0, name="val")  # raises DataError naming a too-short val split
         self.peak_lr = self.cfg.lr
         self.optimizer = make_adamw(self._param_groups(), self.cfg.lr, (self.cfg.beta1, self.cfg.beta2), self.device)
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.dtype == torch.float16)
