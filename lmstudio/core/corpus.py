@@ -19,6 +19,7 @@ import json
 import os
 import random
 import re
+import sys
 from dataclasses import asdict, dataclass
 from itertools import islice
 from pathlib import Path
@@ -49,8 +50,12 @@ BIBLE_EN_ES = "English–Spanish (Bible, short verses)"
 
 
 def resources_dir() -> Path:
-    """The repository's ``resources/`` folder (bundled corpora, stop words, presets)."""
-    return Path(__file__).resolve().parents[2] / "resources"
+    """The ``resources/`` folder (bundled corpora, stop words): beside the package in a checkout or an
+    editable install, under ``<prefix>/share/lmstudio-workbench`` in a wheel install (pyproject data-files)."""
+    beside = Path(__file__).resolve().parents[2] / "resources"
+    if beside.is_dir():
+        return beside
+    return Path(sys.prefix) / "share" / "lmstudio-workbench" / "resources"
 
 
 def bundled_corpora() -> dict[str, Path]:
