@@ -116,7 +116,10 @@ def prepare(
         if with_report:
             stats = compute_stats(iter_clean(corpus.iter_lines(), config.data.cleaning), progress=_stage(progress, "statistics"))
             summary["statistics"] = stats.to_dict()
-            summary["vocabulary"] = vocabulary_report(tokenizer, splits["train"].path, splits["val"].path)
+            summary["vocabulary"] = vocabulary_report(  # counts from the token files: no second encoding pass
+                tokenizer, splits["train"].path, splits["val"].path, progress=_stage(progress, "vocabulary report"),
+                train_ids=store.split("train"), val_ids=store.split("val"),
+            )
         atomic_write_text(work / "report.json", json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
         if out_dir.exists():
             shutil.rmtree(out_dir)

@@ -1,0 +1,48 @@
+"""Run every benchmark (``make bench``); each writes benchmarks/out/<name>.json and prints its figures.
+
+The figures quoted in benchmarks/README.md come from these files. ``--quick`` runs shorter versions
+(fewer steps, a smaller generated corpus) for a smoke check; the README's figures use the full runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="short runs for a smoke check")
+    parser.add_argument("--only", help="comma-separated names: prepare, generation, training, quality, lstm, gui, startup")
+    args = parser.parse_args()
+    quick = args.quick
+    jobs = {
+        "prepare": ["bench_prepare.py", "--mode", "all"] + (["--size-mb", "50"] if quick else ["--size-mb", "1024"]),
+        "generation": ["bench_generation.py"],
+        "training": ["bench_training.py", "throughput"] + (["--steps", "40", "--reps", "1"] if quick else []),
+        "quality": ["bench_training.py", "quality"] + (["--steps", "200"] if quick else []),
+        "lstm": ["bench_training.py", "lstm"] + (["--seconds", "20"] if quick else []),
+        "gui": ["bench_gui_training.py"],
+        "startup": ["bench_startup.py"],
+    }
+    chosen = args.only.split(",") if args.only else list(jobs)
+    failed = []
+    for name in chosen:
+        script = HERE / jobs[name][0]
+        if not script.is_file():
+            print(f"== {name}: {script.name} not present, skipped")
+            continue
+        print(f"== {name}", flush=True)
+        if subprocess.call([sys.executable, str(script), *jobs[name][1:]]) != 0:
+            failed.append(name)
+    if failed:
+        print(f"benchmarks that failed to run: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
