@@ -1,0 +1,41 @@
+"""Language models: one architecture per module, resolved from ``ModelConfig.arch`` by a registry.
+
+    build_model(ModelConfig(arch="lstm", vocab_size=65, ...)) -> LanguageModel
+
+Architectures register themselves with ``@register("name")``; configs stay plain strings, so they
+serialize to JSON and a later module (seq2seq) only has to register itself.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..config import ModelConfig
+from ..errors import ConfigError
+from .base import LanguageModel
+
+MODEL_REGISTRY: dict[str, type[LanguageModel]] = {}
+
+
+def register(name: str) -> Callable[[type[LanguageModel]], type[LanguageModel]]:
+    def decorator(cls: type[LanguageModel]) -> type[LanguageModel]:
+        MODEL_REGISTRY[name] = cls
+        return cls
+
+    return decorator
+
+
+def build_model(cfg: ModelConfig) -> LanguageModel:
+    """A freshly initialized model for ``cfg`` on the current default device (CPU unless inside a
+    ``with torch.device(...)`` block; "meta" builds without allocating memory)."""
+    if cfg.arch not in MODEL_REGISTRY:
+        raise ConfigError(f"model.arch: unknown architecture {cfg.arch!r}; use one of {', '.join(sorted(MODEL_REGISTRY))}")
+    if cfg.vocab_size < 1:
+        raise ConfigError("model.vocab_size: is 0; set it from the tokenizer's vocabulary size before building the model")
+    return MODEL_REGISTRY[cfg.arch](cfg)
+
+
+# imported last: the modules register themselves through ``register`` above
+from . import rnn, transformer  # noqa: E402,F401
+
+__all__ = ["MODEL_REGISTRY", "LanguageModel", "build_model", "register"]

@@ -1,0 +1,44 @@
+"""Named starting points per architecture: tiny (trains in seconds on a CPU), small, medium.
+
+Presets set shape and regularization only; ``vocab_size`` comes from the tokenizer. The
+Transformer "small" is nanoGPT's "baby GPT" for Tiny Shakespeare on a CPU (4 layers, 4 heads,
+width 128, block 64, no dropout); "medium" is nanoGPT's shakespeare-char GPU configuration.
+LSTM "small" (2 x 256) is the recurrent baseline of the benchmarks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from ..config import ModelConfig
+from ..errors import ConfigError
+
+_RECURRENT = {
+    "tiny": dict(n_layer=1, d_model=64, block_size=32, dropout=0.0),
+    "small": dict(n_layer=2, d_model=256, block_size=64, dropout=0.0),
+    "medium": dict(n_layer=3, d_model=512, block_size=128, dropout=0.2),
+}
+
+PRESETS: dict[str, dict[str, dict[str, Any]]] = {
+    "transformer": {
+        "tiny": dict(n_layer=2, n_head=2, d_model=64, block_size=32, dropout=0.0, mlp_ratio=4),
+        "small": dict(n_layer=4, n_head=4, d_model=128, block_size=64, dropout=0.0, mlp_ratio=4),
+        "medium": dict(n_layer=6, n_head=6, d_model=384, block_size=256, dropout=0.2, mlp_ratio=4),
+    },
+    "rnn": {name: dict(values) for name, values in _RECURRENT.items()},
+    "gru": {name: dict(values) for name, values in _RECURRENT.items()},
+    "lstm": {name: dict(values) for name, values in _RECURRENT.items()},
+}
+
+PRESET_NAMES = ("tiny", "small", "medium")
+
+
+def apply_preset(cfg: ModelConfig, name: str) -> ModelConfig:
+    """A copy of ``cfg`` with the preset's fields for ``cfg.arch``; vocab_size and arch are kept."""
+    presets = PRESETS.get(cfg.arch)
+    if presets is None:
+        raise ConfigError(f"model.arch: no presets for {cfg.arch!r}; use one of {', '.join(PRESETS)}")
+    if name not in presets:
+        raise ConfigError(f"preset {name!r} does not exist for {cfg.arch}; use one of {', '.join(presets)}")
+    return replace(cfg, **presets[name])

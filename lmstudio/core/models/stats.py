@@ -1,0 +1,81 @@
+"""What a model configuration costs: parameters, memory, FLOPs per token.
+
+All three are cheap enough to recompute on every edit in the Model tab: the parameter count builds
+the model on the "meta" device (shapes only, no memory), so it is exact by construction.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from ..config import ModelConfig
+from . import build_model
+
+# floats kept per token for backward, per layer, beside the MLP (recurrent: per gate) terms: rough
+# bookkeeping of layer-norm inputs/outputs, q, k, v, attention output and residual projections
+_ATTN_ACTIVATIONS = 10
+_GATES = {"rnn": 1, "gru": 3, "lstm": 4}
+
+
+def _meta_model(cfg: ModelConfig):
+    with torch.device("meta"):
+        return build_model(cfg)
+
+
+def parameter_count(cfg: ModelConfig) -> int:
+    """Exact number of distinct trainable parameters (a tied embedding counts once)."""
+    return _meta_model(cfg).num_parameters()
+
+
+def _matmul_parameters(cfg: ModelConfig) -> int:
+    """Parameters used in a matrix product per token: all, minus embedding lookups (position table;
+    the token table unless it is tied to the output head, which multiplies)."""
+    model = _meta_model(cfg)
+    n = model.num_parameters()
+    if getattr(model, "wpe", None) is not None:
+        n -= model.wpe.weight.numel()
+    if not cfg.tie_weights:
+        table = model.wte if cfg.arch == "transformer" else model.embed
+        n -= table.weight.numel()
+    return n
+
+
+def flops_per_token(cfg: ModelConfig) -> int:
+    """Training FLOPs per token (forward + backward).
+
+    Transformer: 6 N + 12 L d T (Kaplan et al. 2020, PaLM appendix B, nanoGPT's MFU): 2 FLOPs per
+    multiply-add, forward once and backward twice over the N matmul parameters, plus the attention
+    scores QK^T and the weighted sum AV over the context T = block_size (causal masking not
+    discounted). Recurrent networks: 6 N, the same rule over the recurrent and head matrices; their
+    cost does not grow with the context.
+    """
+    n = _matmul_parameters(cfg)
+    flops = 6 * n
+    if cfg.arch == "transformer":
+        flops += 12 * cfg.n_layer * cfg.d_model * cfg.block_size
+    return flops
+
+
+def memory_estimate(cfg: ModelConfig, batch_size: int = 12, bytes_per_param: int = 4) -> dict[str, int]:
+    """Bytes needed to train ``cfg``: weights, gradients, AdamW's two moments, and a rough figure
+    for the activations kept for backward at ``batch_size`` x ``block_size`` tokens.
+
+    Activations count, per token, about (10 + 2 * mlp_ratio) * d_model floats per Transformer layer
+    (fused attention keeps no T x T matrix) or (gates + 2) * d_model per recurrent layer, plus the
+    logits and their gradient (2 V). Allocator overhead and framework workspace are not included.
+    """
+    n = parameter_count(cfg)
+    tokens = batch_size * cfg.block_size
+    if cfg.arch == "transformer":
+        per_layer = (_ATTN_ACTIVATIONS + 2 * cfg.mlp_ratio) * cfg.d_model
+    else:
+        per_layer = (_GATES.get(cfg.arch, 1) + 2) * cfg.d_model
+    per_token = cfg.n_layer * per_layer + cfg.d_model + 2 * cfg.vocab_size
+    out = {
+        "weights": n * bytes_per_param,
+        "gradients": n * bytes_per_param,
+        "optimizer": 2 * n * bytes_per_param,
+        "activations_approx": tokens * per_token * bytes_per_param,
+    }
+    out["total"] = sum(out.values())
+    return out
