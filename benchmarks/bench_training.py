@@ -129,6 +129,9 @@ VARIANTS = {
     # the lmstudio preset: rotary positions and a higher learning rate with the same cost per step
     "tuned": lambda steps: workspace(replace(BABY, positions="rotary", bias=False), steps=steps, lr=2e-3, min_lr=2e-4,
                                      warmup_steps=50),
+    "rope3": lambda steps: workspace(replace(BABY, positions="rotary", bias=False), steps=steps, lr=3e-3, min_lr=3e-4,
+                                     warmup_steps=50),
+    "lr2": lambda steps: workspace(BABY, steps=steps, lr=2e-3, min_lr=2e-4, warmup_steps=50),
 }
 
 

@@ -20,7 +20,7 @@ EXIT_FAILED = 1
 _MODEL_FLAGS = (("arch", "arch"), ("layers", "n_layer"), ("d_model", "d_model"), ("heads", "n_head"),
                 ("block_size", "block_size"), ("dropout", "dropout"), ("positions", "positions"))
 _TRAIN_FLAGS = ("batch_size", "steps", "lr", "device", "seed", "eval_interval", "precision", "threads",
-                "checkpoint_interval", "warmup_steps", "schedule", "grad_accum", "weight_decay", "patience")
+                "checkpoint_interval", "warmup_steps", "schedule", "grad_accum", "weight_decay", "patience", "compile")
 
 
 def add_parser(sub) -> None:
@@ -49,6 +49,7 @@ def add_parser(sub) -> None:
     t.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], help="compute device (default auto)")
     t.add_argument("--precision", choices=["auto", "fp32", "bf16", "fp16"], help="autocast precision")
     t.add_argument("--threads", type=int, metavar="N", help="CPU threads (0 = all cores)")
+    t.add_argument("--compile", action="store_true", default=None, help="torch.compile the model (faster steps after a warm-up)")
     t.add_argument("--seed", type=int, metavar="N", help="seed of initialization, batches and split")
     t.add_argument("--eval-interval", type=int, metavar="N", help="evaluate every N steps")
     t.add_argument("--checkpoint-interval", type=int, metavar="N", help="save a checkpoint every N steps")
