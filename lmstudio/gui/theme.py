@@ -88,7 +88,15 @@ def apply_theme(app: QApplication, theme: str, presenter: bool) -> None:
         f"QToolTip {{ color: {colors.text}; background-color: {colors.base}; border: {border} solid {colors.mid}; padding: 4px; }}"
         f" QLabel#banner {{ background: #fde2e1; color: #6b0d0a; border: 1px solid #e8a19d; border-radius: 4px; padding: 6px; }}"
         f" QLabel#hint {{ color: {colors.disabled}; }}"
-        f" QLabel#bignumber {{ font-size: {int((PRESENTER_POINT_SIZE if presenter else NORMAL_POINT_SIZE) * 1.6)}pt; font-weight: 600; }}"
+        # Fusion draws check boxes at a fixed size; scale them with the font so they read on a projector.
+        + (" QCheckBox::indicator { width: 22px; height: 22px; }" if presenter else "")
     )
     app.setProperty("lmstudio_theme", theme)
     app.setProperty("lmstudio_presenter", presenter)
+    # Widgets that size themselves from the font (headline numbers, table rows, side panels) re-measure now:
+    # relying on font-change events alone missed some of them after a style-sheet re-polish.
+    for widget in app.allWidgets():
+        refresh = getattr(widget, "refresh_theme", None)
+        if callable(refresh):
+            refresh()
+

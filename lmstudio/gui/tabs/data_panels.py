@@ -15,6 +15,7 @@ from ...core.config import CleaningConfig
 from ...core.errors import ConfigError
 from ..session import Session
 from ..widgets.charts import HistogramChart
+from ..widgets.common import BigNumber
 from ..widgets.token_view import visible
 
 PREVIEW_LINES = 14
@@ -56,19 +57,13 @@ class StatsPanel(QGroupBox):
         grid = QGridLayout()
         self.values: dict[str, QLabel] = {}
         for i, (key, name, tip) in enumerate(self.FIELDS):
-            label, value = QLabel(name), QLabel("…")
-            value.setObjectName("bignumber" if i < 2 else "")
+            label, value = QLabel(name), (BigNumber("…") if i < 2 else QLabel("…"))
             for w in (label, value):
                 w.setToolTip(tip)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            row, col = divmod(i, 2) if i >= 2 else (0, i)
-            if i < 2:
-                grid.addWidget(label, 0, col * 2)
-                grid.addWidget(value, 0, col * 2 + 1)
-            else:
-                r, c = divmod(i - 2, 2)
-                grid.addWidget(label, r + 1, c * 2)
-                grid.addWidget(value, r + 1, c * 2 + 1)
+            row, col = (0, i) if i < 2 else (1 + (i - 2) // 2, (i - 2) % 2)  # the two headline numbers first
+            grid.addWidget(label, row, col * 2)
+            grid.addWidget(value, row, col * 2 + 1)
             self.values[key] = value
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
@@ -104,8 +99,8 @@ class StatsPanel(QGroupBox):
         self.values["chars"].setToolTip(f"{stats.chars:,} characters ({human_bytes(stats.bytes)} as UTF-8)")
         self.values["lines"].setText(human_count(stats.lines))
         self.values["lines"].setToolTip(f"{stats.lines:,} lines")
-        chars = "  ".join(f"{visible(c)} {human_count(n)}" for c, n in stats.top_chars[:12])
-        words = "  ".join(f"{w} {human_count(n)}" for w, n in stats.top_words[:10])
+        chars = ",  ".join(f"“{visible(c)}” {human_count(n)}" for c, n in stats.top_chars[:12])
+        words = ",  ".join(f"{w} {human_count(n)}" for w, n in stats.top_words[:10])
         self.top_chars.setText(f"<b>Top characters:</b> {_escape(chars)}")
         self.top_words.setText(f"<b>Top words:</b> {_escape(words)}")
         counts, edges = stats.line_length_hist
@@ -285,22 +280,20 @@ class SplitPanel(QGroupBox):
         self.sizes = QLabel()
         self.sizes.setWordWrap(True)
         self.sizes.setToolTip("Sizes estimated from the statistics; exact sizes are known once the splits are written")
-        form = QFormLayout(self)
-        row = QHBoxLayout()
-        for name, spin in (("Train", self.train), ("Val", self.val), ("Test", self.test)):
-            label = QLabel(name)
-            label.setToolTip(spin.toolTip())
-            row.addWidget(label)
-            row.addWidget(spin)
-        form.addRow(row)
-        row2 = QHBoxLayout()
-        row2.addWidget(self.mode)
-        row2.addWidget(QLabel("block"))
-        row2.addWidget(self.block_lines)
-        row2.addWidget(QLabel("seed"))
-        row2.addWidget(self.seed)
-        form.addRow(row2)
-        form.addRow(self.sizes)
+        layout = QVBoxLayout(self)
+        for widgets in ((("Train", self.train), ("Validation", self.val), ("Test", self.test)),
+                        (("", self.mode), ("Lines per block", self.block_lines), ("Seed", self.seed))):
+            row = QHBoxLayout()
+            for name, widget in widgets:
+                if name:
+                    label = QLabel(name)
+                    label.setToolTip(widget.toolTip())
+                    row.addWidget(label)
+                row.addWidget(widget)
+                row.addSpacing(12)
+            row.addStretch(1)
+            layout.addLayout(row)
+        layout.addWidget(self.sizes)
         self._loading = False
         self._timer = QTimer(self, singleShot=True, interval=250)
         self._timer.timeout.connect(self._commit)

@@ -24,7 +24,7 @@ from .. import jobs
 from ..dialogs import show_error
 from ..session import Session
 from ..widgets.charts import CurveChart, HistogramChart
-from ..widgets.common import Banner, ProgressRow
+from ..widgets.common import Banner, BigNumber, ProgressRow
 from ..workers import WorkerHandle, start_worker
 from .data_panels import human_count
 from .vocab_views import DEFAULT_TEXT, SegmentationPanel, VocabularyTable, random_sample
@@ -32,8 +32,8 @@ from .vocab_views import DEFAULT_TEXT, SegmentationPanel, VocabularyTable, rando
 KINDS = (
     ("char", "Characters", "One token per character: tiny vocabulary, long sequences, never unknown on its own text"),
     ("word", "Words", "One token per word or punctuation mark: short sequences, but unseen words become <unk>"),
-    ("bpe", "BPE (SentencePiece)", "Byte-pair encoding: merges frequent pairs into sub-words; unknown text falls back to bytes"),
-    ("unigram", "Unigram (SentencePiece)", "A sub-word vocabulary pruned from a large candidate set by likelihood"),
+    ("bpe", "BPE", "SentencePiece byte-pair encoding: merges frequent pairs into sub-words; unknown text falls back to bytes"),
+    ("unigram", "Unigram", "SentencePiece unigram: a sub-word vocabulary pruned from a large candidate set by likelihood"),
 )
 _run_ids = itertools.count(1)
 
@@ -91,6 +91,11 @@ class VocabularyTab(QWidget):
         form.addRow(self.stale)
         for w in (self.kind, self.vocab_size, self.min_frequency, self.coverage, self.byte_fallback):
             w.setEnabled(True)
+        self.kind_help = QLabel()
+        self.kind_help.setObjectName("hint")
+        self.kind_help.setWordWrap(True)
+        self.kind_help.setToolTip("What the chosen kind of tokenizer does")
+        form.insertRow(1, self.kind_help)
         self.kind.currentIndexChanged.connect(self._update_enabled)
 
         # summary numbers ----------------------------------------------------------------------------
@@ -106,10 +111,9 @@ class VocabularyTab(QWidget):
             ("train_tokens", "Train tokens", "Tokens in the train split: what one epoch of training reads"),
             ("unused_pieces", "Unused pieces", "Pieces that never occur in the train split"),
         )):
-            label, value = QLabel(name), QLabel("–")
+            label, value = QLabel(name), (BigNumber("–") if row < 3 else QLabel("–"))
             label.setToolTip(tip)
             value.setToolTip(tip)
-            value.setObjectName("bignumber" if row < 3 else "")
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             grid.addWidget(label, row, 0)
             grid.addWidget(value, row, 1)
@@ -120,8 +124,8 @@ class VocabularyTab(QWidget):
         lv.addWidget(settings)
         lv.addWidget(summary)
         lv.addStretch(1)
-        left.setMinimumWidth(300)
-        left.setMaximumWidth(420)
+        self.left = left
+        self.refresh_theme()
 
         # explore page ---------------------------------------------------------------------------------
         self.table = VocabularyTable()
@@ -156,7 +160,9 @@ class VocabularyTab(QWidget):
         body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(left)
         body.addWidget(self.pages)
+        body.setStretchFactor(0, 0)
         body.setStretchFactor(1, 1)
+        body.setSizes([340, 1100])
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(body, 1)
@@ -172,6 +178,10 @@ class VocabularyTab(QWidget):
     def shortcuts(self) -> list[tuple[str, str]]:
         return [("Train the vocabulary (Vocabulary tab)", "Ctrl+Return")]
 
+    def refresh_theme(self) -> None:
+        # The side panel holds wrapped explanations: give it about 36 characters of the current font.
+        self.left.setMinimumWidth(max(330, self.fontMetrics().averageCharWidth() * 36))
+
     # settings ---------------------------------------------------------------------------------------
     def _load_config(self) -> None:
         cfg = self.session.tokenizer_config
@@ -184,6 +194,7 @@ class VocabularyTab(QWidget):
 
     def _update_enabled(self) -> None:
         kind = self.kind.currentData()
+        self.kind_help.setText(next(tip for key, _, tip in KINDS if key == kind))
         self.vocab_size.setEnabled(kind != "char")
         self.min_frequency.setEnabled(kind == "word")
         self.coverage.setEnabled(kind in ("bpe", "unigram"))
@@ -253,7 +264,7 @@ class VocabularyTab(QWidget):
         self.compare.set_history(self.history)
         size = f"{human_count(report.get('train_chars', 0))} chars"
         self.status.setText(
-            f"Trained a {cfg.kind} vocabulary of {tok.vocab_size:,} pieces on the train split of "
+            f"Trained a {self.kind.itemText(max(0, self.kind.findData(cfg.kind)))} vocabulary of {tok.vocab_size:,} pieces on the train split of "
             f"{self._pending['corpus']} ({size}) in {result['seconds_total']:.1f} s."
         )
         self.session.set_tokenizer(tok, report, self._pending["data_key"], Path(result["directory"]))
@@ -311,6 +322,9 @@ class ComparePanel(QWidget):
         self.sides = [SegmentationPanel("A", editable=False), SegmentationPanel("B", editable=False)]
         self.verdict = QLabel("Train two vocabularies (for example char and BPE) to compare them here.")
         self.verdict.setWordWrap(True)
+        font = self.verdict.font()
+        font.setBold(True)
+        self.verdict.setFont(font)
         self.verdict.setToolTip("How the two token counts compare on this text")
         row = QHBoxLayout()
         columns = QSplitter(Qt.Orientation.Horizontal)

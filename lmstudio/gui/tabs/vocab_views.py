@@ -95,11 +95,15 @@ class VocabularyTable(QWidget):
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.sortByColumn(2, Qt.SortOrder.DescendingOrder)  # the most frequent pieces first
+        self._fit_rows()
         self.view.verticalHeader().hide()
         self.view.setAlternatingRowColors(True)
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.view.horizontalHeader()
+        for col in (0, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.view.setToolTip("Every piece of the vocabulary; click a header to sort")
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
@@ -115,8 +119,14 @@ class VocabularyTable(QWidget):
 
     def set_pieces(self, pieces: list[dict[str, Any]]) -> None:
         self.model.set_pieces(pieces)
-        self.view.resizeColumnToContents(0)
         self._update_count()
+
+    def _fit_rows(self) -> None:
+        # Compact rows that follow the font (presenter mode) without measuring every row.
+        self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 6)
+
+    def refresh_theme(self) -> None:
+        self._fit_rows()
 
     def _update_count(self, *args) -> None:
         self.count.setText(f"{self.proxy.rowCount():,} / {self.model.rowCount():,}")
@@ -164,11 +174,14 @@ class SegmentationPanel(QWidget):
         head = QHBoxLayout()
         head.addWidget(self.title)
         head.addStretch(1)
-        head.addWidget(self.summary)
-        head.addWidget(self.sample_button)
+        if editable:
+            head.addWidget(self.summary)
+            head.addWidget(self.sample_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(head)
+        if not editable:  # the Compare columns are narrow: the numbers go under the title
+            layout.addWidget(self.summary)
         layout.addWidget(self.input)
         layout.addWidget(scroll, 1)
         self._timer = QTimer(self, singleShot=True, interval=150)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QToolButton, QWidget
 
 
@@ -77,3 +78,19 @@ class ProgressRow(QWidget):
     def finish(self) -> None:
         self.bar.setRange(0, 1000)
         self.hide()
+
+
+class BigNumber(QLabel):
+    """A headline number; its font follows the application font (presenter mode) at 1.6 times the size."""
+
+    def __init__(self, text: str = "–", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self._apply()
+
+    def _apply(self) -> None:
+        # A style sheet, not setFont(): the application style sheet would otherwise reset the font on re-polish.
+        size = QApplication.instance().font().pointSizeF() * 1.6
+        self.setStyleSheet(f"font-size: {size:.0f}pt; font-weight: 600;")
+
+    def refresh_theme(self) -> None:
+        self._apply()

@@ -1,0 +1,107 @@
+"""Drive the real window and save a screenshot of every tab (light, dark and presenter mode).
+
+Run under a display, for example ``xvfb-run -s "-screen 0 2000x1200x24" .venv/bin/python docs/make_screenshots.py``.
+Trains a character and a BPE vocabulary on Tiny Shakespeare so the Vocabulary tab has something to show.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+DOCS = Path(__file__).resolve().parent
+sys.path.insert(0, str(DOCS.parent))
+os.environ.setdefault("LMSTUDIO_SETTINGS_DIR", tempfile.mkdtemp(prefix="lmstudio-shots-"))
+
+from PySide6.QtCore import QCoreApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from lmstudio.gui.app import create_app  # noqa: E402
+from lmstudio.gui.theme import apply_theme  # noqa: E402
+
+SIZE = (1440, 900)
+PRESENTER_SIZE = (1920, 1080)
+
+
+def pump(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+
+
+def wait(condition, timeout: float = 120.0) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the window did not get there in time")
+        QCoreApplication.processEvents()
+        time.sleep(0.02)
+
+
+def train(tab, kind: str, size: int) -> None:
+    tab.kind.setCurrentIndex(tab.kind.findData(kind))
+    tab.vocab_size.setValue(size)
+    tab.train()
+    wait(lambda: not tab.is_training())
+
+
+def shoot(window, name: str) -> None:
+    pump(0.4)
+    path = DOCS / f"screenshot-{name}.png"
+    window.grab().save(str(path))
+    print("wrote", path)
+
+
+def main() -> int:
+    app = create_app(sys.argv)
+    apply_theme(app, "light", False)
+    from lmstudio.gui.main_window import MainWindow
+    from lmstudio.gui.session import Session
+
+    session = Session()
+    window = MainWindow(session)
+    session.open_corpus(None)
+    window.resize(*SIZE)
+    window.show()
+    wait(lambda: session.stats is not None and "detecting" not in window.device_label.text())
+    data_tab, vocab_tab = window.tab_widgets[:2]
+    data_tab.preview.verticalScrollBar().setValue(0)
+    shoot(window, "data")
+
+    window.tabs.setCurrentIndex(1)
+    train(vocab_tab, "char", 100)
+    train(vocab_tab, "bpe", 2000)
+    vocab_tab.segmentation.set_text(
+        "ROMEO:\nBut, soft! what light through yonder window breaks?\nIt is the east, and Juliet is the sun."
+    )
+    shoot(window, "vocabulary")
+    vocab_tab.pages.setCurrentIndex(1)
+    vocab_tab.compare.text.setPlainText(
+        "JULIET:\nO Romeo, Romeo! wherefore art thou Romeo?\nDeny thy father and refuse thy name;\n"
+        "Or, if thou wilt not, be but sworn my love,\nAnd I'll no longer be a Capulet.\n\n"
+        "ROMEO:\n[Aside] Shall I hear more, or shall I speak at this?"
+    )
+    shoot(window, "vocabulary-compare")
+    vocab_tab.pages.setCurrentIndex(0)
+
+    apply_theme(app, "dark", False)
+    window.tabs.setCurrentIndex(0)
+    shoot(window, "data-dark")
+    window.tabs.setCurrentIndex(1)
+    shoot(window, "vocabulary-dark")
+    apply_theme(app, "light", True)
+    window.resize(*PRESENTER_SIZE)  # a projector's 1080p
+    shoot(window, "vocabulary-presenter")
+    window.tabs.setCurrentIndex(0)
+    shoot(window, "data-presenter")
+    window.close()
+    QApplication.instance().quit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
