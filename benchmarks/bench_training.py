@@ -32,7 +32,9 @@ from lmstudio.core.runs import new_trainer  # noqa: E402
 from lmstudio.core.tokens import BatchSampler  # noqa: E402
 from lmstudio.core.training import EvalEvent, FinishedEvent, StepEvent, TrainingControl  # noqa: E402
 
-BABY = ModelConfig(arch="transformer", n_layer=4, n_head=4, d_model=128, block_size=64, dropout=0.0)
+# nanoGPT's baby GPT exactly: learned positions, no biases (its train.py default), lr 1e-3 (below)
+BABY = ModelConfig(arch="transformer", n_layer=4, n_head=4, d_model=128, block_size=64, dropout=0.0,
+                   positions="learned", bias=False)
 
 
 def workspace(model: ModelConfig, **train) -> WorkspaceConfig:
@@ -126,13 +128,20 @@ def train_variant(config: WorkspaceConfig, seconds: float | None = None) -> dict
 VARIANTS = {
     # nanoGPT's published CPU "baby GPT": 4 layers, 4 heads, 128 wide, block 64, batch 12, 2000 steps, lr 1e-3
     "baby": lambda steps: workspace(BABY, steps=steps),
-    # the lmstudio preset: rotary positions and a higher learning rate with the same cost per step
-    "tuned": lambda steps: workspace(replace(BABY, positions="rotary", bias=False), steps=steps, lr=2e-3, min_lr=2e-4,
-                                     warmup_steps=50),
+    # what lmstudio ships: the transformer "small" preset (rotary, no biases) with TrainConfig's defaults
+    "preset": lambda steps: _preset_workspace(steps),
     "rope3": lambda steps: workspace(replace(BABY, positions="rotary", bias=False), steps=steps, lr=3e-3, min_lr=3e-4,
                                      warmup_steps=50),
     "lr2": lambda steps: workspace(BABY, steps=steps, lr=2e-3, min_lr=2e-4, warmup_steps=50),
 }
+
+
+def _preset_workspace(steps: int) -> WorkspaceConfig:
+    from lmstudio.core.models.presets import apply_preset
+
+    defaults = TrainConfig()
+    return workspace(apply_preset(ModelConfig(arch="transformer"), "small"), steps=steps, lr=defaults.lr,
+                     min_lr=defaults.min_lr, warmup_steps=defaults.warmup_steps)
 
 
 def quality(args) -> None:
@@ -162,7 +171,7 @@ def main() -> None:
     t.add_argument("--steps", type=int, default=150)
     t.add_argument("--reps", type=int, default=3)
     q = sub.add_parser("quality")
-    q.add_argument("--variants", default="baby,tuned")
+    q.add_argument("--variants", default="baby,preset")
     q.add_argument("--steps", type=int, default=2000)
     lm = sub.add_parser("lstm")
     lm.add_argument("--seconds", type=float, default=300)
