@@ -25,15 +25,4 @@ def tiny_corpus(tmp_path_factory) -> Path:
     return path
 
 
-def tiny_workspace(corpus: Path, **train):
-    """A config that trains in about a second on a CPU core."""
-    from lmstudio.core.config import ModelConfig, TrainConfig, WorkspaceConfig, DataConfig
-
-    settings = dict(batch_size=4, steps=20, lr=3e-3, min_lr=3e-4, warmup_steps=2, eval_interval=10, eval_iters=2,
-                    checkpoint_interval=0, sample_tokens=8, device="cpu", threads=1, seed=7)
-    settings.update(train)
-    return WorkspaceConfig(
-        data=DataConfig(corpus=str(corpus)),
-        model=ModelConfig(arch="transformer", block_size=16, n_layer=1, n_head=2, d_model=32),
-        train=TrainConfig(**settings),
-    )
+from tests.helpers import tiny_workspace  # noqa: E402,F401  (re-exported for older imports)

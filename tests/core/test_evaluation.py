@@ -12,36 +12,11 @@ import torch.nn.functional as F
 from lmstudio.core.config import ModelConfig
 from lmstudio.core.evaluation import bits_per_char, bleu, evaluate_tokens, perplexity, score_text
 from lmstudio.core.models import build_model
-
-TEXT = "hello world\nthe quick brown fox jumps over the lazy dog\n"
-
-
-class CharTok:
-    """Stand-in for the project's character tokenizer (encode/decode/id_to_piece/vocab_size)."""
-
-    bos_id = eos_id = pad_id = unk_id = -1
-
-    def __init__(self, text: str = TEXT) -> None:
-        self.itos = sorted(set(text))
-        self.stoi = {c: i for i, c in enumerate(self.itos)}
-        self.vocab_size = len(self.itos)
-
-    def encode(self, text):
-        return [self.stoi[c] for c in text]
-
-    def decode(self, ids):
-        return "".join(self.itos[i] for i in ids)
-
-    def id_to_piece(self, i):
-        return self.itos[i]
-
+from tests.helpers import TEXT, CharTok, one_thread  # noqa: F401
 
 @pytest.fixture(autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
+def _one_thread(one_thread):
     yield
-    torch.set_num_threads(before)
 
 
 def make(arch="transformer", positions="learned", block=16):

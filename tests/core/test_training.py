@@ -18,7 +18,7 @@ from lmstudio.core.schedule import lr_at
 from lmstudio.core.training import (
     CheckpointEvent, EvalEvent, FinishedEvent, LrChangedEvent, SampleEvent, StepEvent, TrainingControl,
 )
-from tests.conftest import tiny_workspace
+from tests.helpers import tiny_workspace
 
 
 def _losses(run_dir):

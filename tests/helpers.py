@@ -1,0 +1,53 @@
+"""Stand-ins and tiny configs shared by several test modules (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+TEXT = "hello world\nthe quick brown fox jumps over the lazy dog\n"
+
+
+class CharTok:
+    """Stand-in for the project's character tokenizer (encode/decode/id_to_piece/vocab_size)."""
+
+    bos_id = eos_id = pad_id = unk_id = -1
+
+    def __init__(self, text: str = TEXT) -> None:
+        self.itos = sorted(set(text))
+        self.stoi = {c: i for i, c in enumerate(self.itos)}
+        self.vocab_size = len(self.itos)
+
+    def encode(self, text):
+        return [self.stoi[c] for c in text]
+
+    def decode(self, ids):
+        return "".join(self.itos[i] for i in ids)
+
+    def id_to_piece(self, i):
+        return self.itos[i]
+
+
+@pytest.fixture
+def one_thread():
+    """Run a test on one torch thread (steadier timing-free numerics on a shared machine)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def tiny_workspace(corpus: Path, **train):
+    """A config that trains in about a second on a CPU core."""
+    from lmstudio.core.config import ModelConfig, TrainConfig, WorkspaceConfig, DataConfig
+
+    settings = dict(batch_size=4, steps=20, lr=3e-3, min_lr=3e-4, warmup_steps=2, eval_interval=10, eval_iters=2,
+                    checkpoint_interval=0, sample_tokens=8, device="cpu", threads=1, seed=7)
+    settings.update(train)
+    return WorkspaceConfig(
+        data=DataConfig(corpus=str(corpus)),
+        model=ModelConfig(arch="transformer", block_size=16, n_layer=1, n_head=2, d_model=32),
+        train=TrainConfig(**settings),
+    )
