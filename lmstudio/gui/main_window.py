@@ -19,6 +19,7 @@ from .dialogs import ShortcutsDialog, show_about, show_error
 from .session import Session
 from .settings import Preferences
 from .tabs.data_tab import DataTab
+from .tabs.playground_tab import PlaygroundTab
 from .tabs.vocab_tab import VocabularyTab
 from .theme import apply_theme
 from .workers import WorkerHandle, shutdown_all, start_worker
@@ -27,6 +28,7 @@ TabFactory = Callable[[Session], QWidget]
 TABS: list[tuple[str, TabFactory, str]] = [
     ("Data", DataTab, "Load, clean and split a text corpus"),
     ("Vocabulary", VocabularyTab, "Build a tokenizer and look at its vocabulary"),
+    ("Playground", PlaygroundTab, "Generate text and see every token's probability, branch, score text, look inside"),
 ]
 WORKSPACE_FILTER = "lmstudio workspace (*.json);;All files (*)"
 

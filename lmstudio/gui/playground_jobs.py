@@ -1,0 +1,290 @@
+"""What the Playground computes, as plain functions (no Qt): they run on worker threads or, when a
+forward over one window takes milliseconds, on the GUI thread as a fast path.
+
+Tokens travel as plain dicts, the fields of :class:`~lmstudio.core.generation.TokenEvent` plus
+``ctx``: how many of the preceding tokens the model saw when it predicted this one (the generator's
+sliding window; ``None`` for recurrent networks, which see everything). With ``ctx`` the logits of
+any shown token can be recomputed exactly, so nothing as big as a vocabulary is kept per token.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from ..core.config import SampleConfig
+from ..core.generation import SLIDE_KEEP, IncrementalDecoder, beam_search, filtered_distribution, generate, start_ids
+
+STREAM_INTERVAL_S = 0.04  # tokens cross to the GUI thread in batches at most this often
+INSPECT_MAX_TOKENS = 256  # recurrent state view: the last this many tokens
+
+
+@dataclass
+class Branch:
+    """One line of text: a prompt's ids and the tokens generated (or chosen) after them."""
+
+    name: str
+    context_ids: list[int]
+    tokens: list[dict] = field(default_factory=list)
+    parent: int | None = None  # index of the branch it departs from
+    fork_at: int = 0  # the first token index that differs from the parent
+
+    def ids(self, upto: int | None = None) -> list[int]:
+        toks = self.tokens if upto is None else self.tokens[:upto]
+        return self.context_ids + [t["id"] for t in toks]
+
+    def text(self) -> str:
+        return "".join(t["text"] for t in self.tokens)
+
+
+def model_device(model: torch.nn.Module) -> torch.device:
+    return next(model.parameters()).device
+
+
+def new_generator(seed: int) -> torch.Generator:
+    return torch.Generator().manual_seed(seed)
+
+
+def prompt_ids(tokenizer: Any, prompt: str) -> list[int]:
+    """The context ``generate`` would use for this prompt."""
+    return (list(tokenizer.encode(prompt)) if prompt else []) or start_ids(tokenizer)
+
+
+def load(run_dir: str | Path, which: str = "best", device: str = "auto", progress=None):
+    """Load a run's checkpoint; returns the LoadedRun and the run's checkpoints."""
+    from ..core import checkpoint as ckpt
+    from ..core.runs import load_run
+
+    loaded = load_run(Path(run_dir), which, device)
+    return {"loaded": loaded, "checkpoints": [(c.name, c.step, c.val_loss) for c in ckpt.list_checkpoints(Path(run_dir))]}
+
+
+# -- generation ------------------------------------------------------------------------------------
+class _FixedContext:
+    """A tokenizer whose ``encode`` returns given ids: lets ``generate`` continue from exact ids (a
+    branch) instead of re-encoding text, which may cut the same text into other tokens."""
+
+    def __init__(self, tokenizer: Any, ids: Sequence[int]) -> None:
+        self._tokenizer, self._ids = tokenizer, list(ids)
+
+    def encode(self, text: str) -> list[int]:
+        return list(self._ids)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tokenizer, name)
+
+
+def stream_generation(model, tokenizer, context_ids: Sequence[int], cfg: SampleConfig,
+                      emit: Callable[[list[dict]], None], interval: float = STREAM_INTERVAL_S,
+                      progress=None) -> dict[str, Any]:
+    """Run ``generate`` from ``context_ids``, handing tokens to ``emit`` in batches (at most every
+    ``interval`` seconds). ``progress`` returning False stops it. Returns counts and timing."""
+    window = model.context_window
+    keep = max(1, int(window * SLIDE_KEEP)) if window else 0
+    fed = min(len(context_ids), window) if window else None
+    batch: list[dict] = []
+    t0 = last = time.perf_counter()
+    n, stopped = 0, False
+    for event in generate(model, _FixedContext(tokenizer, context_ids), "·", cfg, model_device(model)):
+        if window and n > 0:
+            fed = fed + 1 if fed + 1 <= window else keep
+        record = dict(vars(event))
+        record["ctx"] = fed
+        batch.append(record)
+        n += 1
+        if progress is not None and progress(n, cfg.max_new_tokens) is False:
+            stopped = True
+            break
+        now = time.perf_counter()
+        if now - last >= interval:
+            emit(batch)
+            batch, last = [], now
+    if batch:
+        emit(batch)
+    return {"tokens": n, "seconds": time.perf_counter() - t0, "stopped": stopped}
+
+
+def display_text(tokenizer: Any, token_id: int) -> str:
+    text = tokenizer.decode([token_id])
+    return text if text and "\ufffd" not in text else tokenizer.id_to_piece(token_id)
+
+
+def _logits_for(model, ids: Sequence[int], ctx: int | None) -> torch.Tensor:
+    """(V,) float32 CPU logits of the token after ``ids``, seeing the last ``ctx`` of them (all if None)."""
+    feed = list(ids[-ctx:]) if ctx else list(ids)
+    with torch.inference_mode():
+        x = torch.tensor([feed], dtype=torch.long, device=model_device(model))
+        was_training = model.training
+        model.eval()
+        try:
+            logits, _ = model(x)
+        finally:
+            model.train(was_training)
+        return logits[0, -1].float().cpu()
+
+
+def token_logits(model, branch: Branch, index: int) -> torch.Tensor:
+    """The logits that token ``index`` of ``branch`` was drawn from (index == len: the next one)."""
+    ids = branch.ids(index)
+    window = model.context_window
+    if index < len(branch.tokens):
+        ctx = branch.tokens[index].get("ctx")
+    else:
+        ctx = min(len(ids), window) if window else None
+    return _logits_for(model, ids, ctx)
+
+
+def record_from_logits(logits: torch.Tensor, token_id: int, drawn_prob: float, text: str, alternatives: int,
+                       tokenizer: Any, ctx: int | None) -> dict:
+    """A token dict like the generator's, from the logits it was chosen from."""
+    logp = logits.float().log_softmax(-1)
+    chosen = float(logp[token_id])
+    top = logp.topk(min(alternatives, logp.numel())) if alternatives else None
+    alts = [] if top is None else [(int(i), display_text(tokenizer, int(i)), math.exp(float(v)))
+                                   for v, i in zip(top.values.tolist(), top.indices.tolist())]
+    return {"index": 0, "id": int(token_id), "text": text, "prob": float(drawn_prob), "raw_prob": math.exp(chosen),
+            "logprob": chosen, "entropy": float(-(logp.exp() * logp).sum()), "rank": int((logp > chosen).sum()) + 1,
+            "alternatives": alts, "ctx": ctx}
+
+
+def forced_tokens(model, tokenizer, context_ids: Sequence[int], new_ids: Sequence[int], alternatives: int = 10) -> list[dict]:
+    """Token dicts for ``new_ids`` appended to ``context_ids`` by choice rather than by sampling
+    (a branch's first token, a beam): each with the model's probability, rank and alternatives."""
+    window = model.context_window
+    ids = list(context_ids)
+    decoder = IncrementalDecoder(tokenizer, ids)
+    out = []
+    for j, token_id in enumerate(new_ids):
+        ctx = min(len(ids), window) if window else None
+        logits = _logits_for(model, ids, ctx)
+        text = decoder.push(int(token_id), final=j == len(new_ids) - 1)
+        out.append(record_from_logits(logits, int(token_id), float(logits.softmax(-1)[int(token_id)]), text,
+                                      alternatives, tokenizer, ctx))
+        ids.append(int(token_id))
+    for j, rec in enumerate(out):
+        rec["index"] = j
+    return out
+
+
+def continue_branch(model, tokenizer, context_ids: Sequence[int], token_id: int, cfg: SampleConfig,
+                    emit: Callable[[list[dict]], None], progress=None) -> dict[str, Any]:
+    """A new branch: ``token_id`` chosen after ``context_ids``, then generation after it, streamed."""
+    context = list(context_ids)
+    emit(forced_tokens(model, tokenizer, context, [token_id], cfg.alternatives))
+    rest = replace(cfg, max_new_tokens=max(0, cfg.max_new_tokens - 1))
+    result = stream_generation(model, tokenizer, context + [token_id], rest, emit, progress=progress)
+    result["tokens"] += 1
+    return result
+
+
+def next_alternatives(logits: torch.Tensor, tokenizer: Any, n: int = 10) -> list[tuple[int, str, float]]:
+    """The ``n`` most likely next tokens as (id, text, probability)."""
+    top = logits.float().softmax(-1).topk(min(n, logits.numel()))
+    return [(int(i), display_text(tokenizer, int(i)), float(p)) for p, i in zip(top.values.tolist(), top.indices.tolist())]
+
+
+class _RecordingContext(_FixedContext):
+    """Also records the id lists it decodes: ``beam_search`` decodes each finished beam's ids, which
+    gives the beams' exact tokens (re-encoding their text may cut it differently, or map <unk>)."""
+
+    def __init__(self, tokenizer: Any, ids: Sequence[int]) -> None:
+        super().__init__(tokenizer, ids)
+        self.decoded: list[list[int]] = []
+
+    def decode(self, ids: Sequence[int]) -> str:
+        self.decoded.append(list(ids))
+        return self._tokenizer.decode(ids)
+
+
+def beams(model, tokenizer, context_ids: Sequence[int], width: int, max_new_tokens: int, alternatives: int = 10,
+          progress=None) -> list[dict]:
+    """Beam search from ``context_ids``: [{"text", "logprob", "tokens": [token dicts]}], best first."""
+    context = list(context_ids)
+    recorder = _RecordingContext(tokenizer, context)
+    found = beam_search(model, recorder, "·", beam_width=width, max_new_tokens=max_new_tokens, device=model_device(model))
+    full = [ids for ids in recorder.decoded if len(ids) > len(context) and ids[: len(context)] == context]
+    out = []
+    for j, (text, logprob) in enumerate(found):
+        if len(full) == len(found):
+            cont = full[j][len(context):]
+        else:  # a beam that ended at once, or another decode order: fall back to the text
+            cont = list(tokenizer.encode(tokenizer.decode(context) + text))[len(context):]
+        out.append({"text": text, "logprob": logprob, "tokens": forced_tokens(model, tokenizer, context, cont, alternatives)})
+    return out
+
+
+# -- step mode ---------------------------------------------------------------------------------------
+def step_token(model, tokenizer, branch: Branch, cfg: SampleConfig, generator: torch.Generator,
+               logits: torch.Tensor | None = None) -> dict:
+    """Draw one token after ``branch`` with the settings of ``cfg`` (the step mode's Next)."""
+    from ..core.generation import sample
+
+    ids = branch.ids()
+    window = model.context_window
+    if logits is None:
+        logits = token_logits(model, branch, len(branch.tokens))
+    prev = ids if cfg.repetition_penalty != 1.0 else None
+    next_id, probs = sample(logits, cfg.temperature, cfg.top_k, cfg.top_p, cfg.repetition_penalty, prev, generator)
+    token_id = int(next_id)
+    text = IncrementalDecoder(tokenizer, ids).push(token_id, final=True)
+    rec = record_from_logits(logits, token_id, float(probs[token_id]), text, cfg.alternatives, tokenizer,
+                             min(len(ids), window) if window else None)
+    rec["index"] = len(branch.tokens)
+    return rec
+
+
+def distributions(logits: torch.Tensor, cfg: SampleConfig, previous_ids: Sequence[int] | None, top: int = 20) -> dict:
+    """The model's distribution and the one sampled from (after repetition penalty, temperature,
+    top-k and top-p), over the ``top`` most likely tokens, with both entropies in nats."""
+    raw = logits.float().softmax(-1)
+    prev = previous_ids if cfg.repetition_penalty != 1.0 else None
+    after = filtered_distribution(logits, cfg.temperature, cfg.top_k, cfg.top_p, cfg.repetition_penalty, prev)
+    order = raw.topk(min(top, raw.numel())).indices
+
+    def entropy(p: torch.Tensor) -> float:
+        nz = p[p > 0]
+        return float(-(nz * nz.log()).sum())
+
+    return {"ids": order.tolist(), "raw": raw[order].tolist(), "filtered": after[order].tolist(),
+            "entropy_raw": entropy(raw), "entropy_filtered": entropy(after), "kept": int((after > 0).sum())}
+
+
+# -- score, inspect, compare --------------------------------------------------------------------------
+def score(model, tokenizer, text: str, progress=None) -> dict:
+    from ..core.evaluation import score_text
+
+    return score_text(model, tokenizer, text, model_device(model))
+
+
+def inspect(model, tokenizer, ids: Sequence[int], progress=None) -> dict:
+    """Attention maps or hidden states over the last window of ``ids``, with each token's label."""
+    window = model.context_window or INSPECT_MAX_TOKENS
+    ids = list(ids)[-window:]
+    with torch.inference_mode():
+        found = model.inspect(torch.tensor([ids], dtype=torch.long, device=model_device(model)))
+    found["labels"] = [display_text(tokenizer, i) for i in ids]
+    return found
+
+
+def compare(run_dir: str | Path, names: Sequence[str], prompt: str, cfg: SampleConfig, device: str = "auto",
+            progress=None) -> list[dict]:
+    """Generate from each named checkpoint of one run with the same prompt, settings and seed."""
+    from ..core.runs import load_run
+
+    out = []
+    for name in names:
+        loaded = load_run(Path(run_dir), name, device)
+        context = prompt_ids(loaded.tokenizer, prompt)
+        tokens: list[dict] = []
+        stream_generation(loaded.model, loaded.tokenizer, context, cfg, tokens.extend, progress=progress)
+        mean = sum(t["logprob"] for t in tokens) / max(1, len(tokens))
+        out.append({"name": name, "step": loaded.checkpoint.step, "tokens": tokens, "mean_logprob": mean})
+        if progress is not None and progress(len(out), len(names), f"generated with {name}") is False:
+            break
+    return out

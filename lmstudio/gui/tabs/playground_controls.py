@@ -1,0 +1,175 @@
+"""The Playground's controls: which run and checkpoint to load, and the decoding settings."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget,
+)
+
+from ...core.config import SampleConfig
+
+DECODING = (
+    ("sample", "Sampling", "Draw each token at random from the (filtered) distribution"),
+    ("greedy", "Greedy", "Always take the most likely token (temperature 0)"),
+    ("beam", "Beam search", "Keep the best few partial texts by total log-probability; shows each beam as a branch"),
+)
+
+
+class SourceBar(QWidget):
+    """Run folder and checkpoint; emits ``sig_load(run_dir, checkpoint)``."""
+
+    sig_load = Signal(str, str)
+    sig_use_current = Signal()
+    sig_browse = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.run_label = QLabel("No run loaded")
+        self.run_label.setToolTip("The run folder the Playground uses")
+        self.current_button = QPushButton("Use current run")
+        self.current_button.setToolTip("Load the run the Train tab trained last")
+        self.current_button.clicked.connect(self.sig_use_current)
+        self.browse_button = QPushButton("Open run folder…")
+        self.browse_button.setToolTip("Load any run folder written by the Train tab or `lmstudio train --out`")
+        self.browse_button.clicked.connect(self.sig_browse)
+        self.checkpoint = QComboBox()
+        self.checkpoint.setToolTip("Which weights to use: the best validation loss, the last step, or an earlier step")
+        self.checkpoint.setMinimumContentsLength(14)
+        self.checkpoint.activated.connect(self._on_checkpoint)
+        self.info = QLabel("")
+        self.info.setObjectName("hint")
+        self.info.setToolTip("Architecture, size and checkpoint of the loaded model")
+        self.run_dir = ""
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for w in (self.run_label, self.current_button, self.browse_button, QLabel("Checkpoint"), self.checkpoint):
+            if isinstance(w, QLabel) and not w.toolTip():
+                w.setToolTip(self.checkpoint.toolTip())
+            layout.addWidget(w)
+        layout.addWidget(self.info, 1)
+
+    def set_checkpoints(self, run_dir: str, checkpoints: list[tuple[str, int, float | None]], current: str) -> None:
+        self.run_dir = run_dir
+        self.run_label.setText(f"Run: {run_dir}")
+        self.checkpoint.blockSignals(True)
+        self.checkpoint.clear()
+        self.checkpoint.addItem("best", "best")
+        self.checkpoint.addItem("last", "last")
+        for name, step, val_loss in checkpoints:
+            if name == "best":
+                continue
+            loss = f", val loss {val_loss:.3f}" if val_loss is not None else ""
+            self.checkpoint.addItem(f"step {step}{loss}", name)
+        index = self.checkpoint.findData(current)
+        self.checkpoint.setCurrentIndex(max(0, index))
+        self.checkpoint.blockSignals(False)
+
+    def checkpoint_names(self) -> list[str]:
+        return [self.checkpoint.itemData(i) for i in range(self.checkpoint.count())]
+
+    def _on_checkpoint(self, _index: int) -> None:
+        if self.run_dir:
+            self.sig_load.emit(self.run_dir, self.checkpoint.currentData())
+
+
+class DecodingForm(QWidget):
+    """Decoding mode and sampling settings, read back as a :class:`SampleConfig`."""
+
+    sig_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        d = SampleConfig()
+        self.mode = QComboBox()
+        for key, name, tip in DECODING:
+            self.mode.addItem(name, key)
+            self.mode.setItemData(self.mode.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        self.mode.setToolTip("How the next token is chosen: sampling, greedy (most likely) or beam search")
+        self.temperature = self._double(0.0, 5.0, d.temperature, 0.05, "Temperature: below 1 sharpens the distribution, above 1 flattens it")
+        self.top_k = self._int(0, 100_000, d.top_k, "Top-k: sample only among the k most likely tokens (0 = off)")
+        self.top_p = self._double(0.01, 1.0, d.top_p, 0.05, "Top-p (nucleus): sample among the fewest tokens whose probability reaches p (1 = off)")
+        self.repetition = self._double(0.5, 3.0, d.repetition_penalty, 0.05, "Repetition penalty: above 1 makes tokens already in the text less likely (1 = off)")
+        self.max_new = self._int(1, 100_000, 200, "How many tokens to generate at most")
+        self.seed = self._int(0, 2**31 - 1, 1337, "Seed of the sampler: the same seed, model and settings give the same text")
+        self.fixed_seed = QCheckBox("fixed")
+        self.fixed_seed.setChecked(True)
+        self.fixed_seed.setToolTip("Use the seed (repeatable); unchecked: a new random seed each time")
+        self.fixed_seed.toggled.connect(self.seed.setEnabled)
+        self.stop = QLineEdit()
+        self.stop.setPlaceholderText("e.g. \\n\\n")
+        self.stop.setToolTip("Stop when the generated text contains this (\\n for a newline); empty = no stop text")
+        self.beam_width = self._int(1, 32, 4, "Beam search: how many partial texts are kept")
+        self.alternatives = self._int(1, 50, 10, "How many alternatives to keep per token for the bar chart")
+        for w in (self.mode, self.stop, self.fixed_seed):
+            signal = getattr(w, "currentIndexChanged", None) or getattr(w, "textChanged", None) or w.toggled
+            signal.connect(self.sig_changed)
+        self.mode.currentIndexChanged.connect(self._update_enabled)
+        seed_row = QHBoxLayout()
+        seed_row.addWidget(self.seed, 1)
+        seed_row.addWidget(self.fixed_seed)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow("Decoding", self.mode)
+        form.addRow("Temperature", self.temperature)
+        form.addRow("Top-k", self.top_k)
+        form.addRow("Top-p", self.top_p)
+        form.addRow("Repetition penalty", self.repetition)
+        form.addRow("Max new tokens", self.max_new)
+        form.addRow("Seed", seed_row)
+        form.addRow("Stop text", self.stop)
+        form.addRow("Beam width", self.beam_width)
+        form.addRow("Alternatives", self.alternatives)
+        for row in range(form.rowCount()):
+            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            if label and label.widget() and field and field.widget():
+                label.widget().setToolTip(field.widget().toolTip())
+        self._update_enabled()
+
+    def _int(self, lo: int, hi: int, value: int, tip: str) -> QSpinBox:
+        box = QSpinBox()
+        box.setRange(lo, hi)
+        box.setValue(value)
+        box.setToolTip(tip)
+        box.valueChanged.connect(self.sig_changed)
+        return box
+
+    def _double(self, lo: float, hi: float, value: float, step: float, tip: str) -> QDoubleSpinBox:
+        box = QDoubleSpinBox()
+        box.setRange(lo, hi)
+        box.setDecimals(2)
+        box.setSingleStep(step)
+        box.setValue(value)
+        box.setToolTip(tip)
+        box.valueChanged.connect(self.sig_changed)
+        return box
+
+    def _update_enabled(self) -> None:
+        mode = self.decoding()
+        for w in (self.temperature, self.top_k, self.top_p, self.repetition):
+            w.setEnabled(mode == "sample")
+        self.beam_width.setEnabled(mode == "beam")
+
+    def decoding(self) -> str:
+        return self.mode.currentData()
+
+    def set_decoding(self, key: str) -> None:
+        self.mode.setCurrentIndex(self.mode.findData(key))
+
+    def stop_text(self) -> str:
+        return self.stop.text().replace("\\n", "\n").replace("\\t", "\t")
+
+    def sample_config(self, temperature: float | None = None) -> SampleConfig:
+        """The settings; greedy sets temperature 0. ``temperature`` overrides the box (step mode)."""
+        greedy = self.decoding() == "greedy"
+        return SampleConfig(
+            max_new_tokens=self.max_new.value(),
+            temperature=0.0 if greedy else (self.temperature.value() if temperature is None else temperature),
+            top_k=0 if greedy else self.top_k.value(),
+            top_p=1.0 if greedy else self.top_p.value(),
+            repetition_penalty=1.0 if greedy else self.repetition.value(),
+            seed=self.seed.value() if self.fixed_seed.isChecked() else None,
+            stop=self.stop_text(),
+            alternatives=self.alternatives.value(),
+        )

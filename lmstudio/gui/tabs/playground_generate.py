@@ -1,0 +1,104 @@
+"""The Playground's Generate page: the token chips, the branch tree and the probability view."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QHBoxLayout, QLabel, QScrollArea, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+from ..widgets.prob_view import ProbabilityView
+from ..widgets.token_chips import ColorLegend, TokenChips, legend_row
+
+if TYPE_CHECKING:
+    from ..playground_jobs import Branch
+
+COLOR_MODES = (
+    ("probability", "Probability", "Colour each token by the model's probability for it (green likely, red unlikely)"),
+    ("rank", "Rank buckets", "Colour by the token's rank among all candidates: top 10, 100, 1000 or beyond (as GLTR)"),
+)
+
+
+class GeneratePage(QWidget):
+    sig_branch_selected = Signal(int)  # index into the tab's branch list
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.color_mode = QComboBox()
+        for key, name, tip in COLOR_MODES:
+            self.color_mode.addItem(name, key)
+            self.color_mode.setItemData(self.color_mode.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+        self.color_mode.setToolTip("What the chip colours show: probability or rank bucket")
+        self.legend = ColorLegend()
+        self.color_mode.currentIndexChanged.connect(self._on_color_mode)
+        self.chips = TokenChips("The prompt (grey) and the generated tokens; hover a token for its alternatives, "
+                                "click to pin it")
+        self.status = QLabel("Load a run, type a prompt and press Generate.")
+        self.status.setToolTip("What the generator is doing, and its speed")
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Branch", "Tokens"])
+        self.tree.setToolTip("Every text generated from this prompt: a branch departs from its parent at the token "
+                             "you chose instead. Click one to show it.")
+        self.tree.setMinimumWidth(200)
+        self.tree.itemClicked.connect(self._on_tree_clicked)
+        self.prob = ProbabilityView()
+        self._items: list[QTreeWidgetItem] = []
+
+        top = QHBoxLayout()
+        top.addWidget(legend_row(self.legend, "Colour by"), 1)
+        top.insertWidget(0, self.color_mode)
+        chips_area = QScrollArea()
+        chips_area.setWidgetResizable(True)
+        chips_area.setWidget(self.chips)
+        chips_area.setMinimumHeight(140)
+        self.chips_area = chips_area
+        upper = QSplitter(Qt.Orientation.Horizontal)
+        upper.addWidget(chips_area)
+        upper.addWidget(self.tree)
+        upper.setStretchFactor(0, 4)
+        upper.setStretchFactor(1, 1)
+        vertical = QSplitter(Qt.Orientation.Vertical)
+        vertical.addWidget(upper)
+        vertical.addWidget(self.prob)
+        vertical.setStretchFactor(0, 1)
+        vertical.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(vertical, 1)
+
+    def _on_color_mode(self) -> None:
+        mode = self.color_mode.currentData()
+        self.chips.set_mode(mode)
+        self.legend.set_mode(mode)
+
+    # branches -----------------------------------------------------------------------------------------
+    def clear_branches(self) -> None:
+        self.tree.clear()
+        self._items = []
+
+    def add_branch(self, branch: Branch) -> None:
+        item = QTreeWidgetItem([branch.name, "0"])
+        item.setData(0, Qt.ItemDataRole.UserRole, len(self._items))
+        item.setToolTip(0, branch.name)
+        parent = self._items[branch.parent] if branch.parent is not None else None
+        if parent is not None:
+            parent.addChild(item)
+            parent.setExpanded(True)
+        else:
+            self.tree.addTopLevelItem(item)
+        self._items.append(item)
+
+    def update_branch(self, index: int, branch: Branch) -> None:
+        item = self._items[index]
+        item.setText(1, str(len(branch.tokens)))
+        preview = branch.text()[:60].replace("\n", "↵")
+        item.setToolTip(0, f"{branch.name}: “{preview}…”" if preview else branch.name)
+
+    def select_branch(self, index: int) -> None:
+        self.tree.setCurrentItem(self._items[index])
+
+    def _on_tree_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        self.sig_branch_selected.emit(int(item.data(0, Qt.ItemDataRole.UserRole)))

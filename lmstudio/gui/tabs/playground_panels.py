@@ -1,0 +1,213 @@
+"""The Playground's other pages: Score (surprisal of any text), Inside the model (attention or hidden
+states) and Compare (two checkpoints, same prompt and seed). Views only: the tab runs the jobs and
+hands the results to ``show_*``; buttons emit ``sig_*`` requests."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox, QGridLayout, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget,
+)
+
+from ..widgets.heatmap import Heatmap
+from ..widgets.token_chips import ColorLegend, TokenChips, legend_row
+
+SCORE_SAMPLE = "ROMEO:\nBut soft, what light through yonder window breaks?\nIt is the east, and Juliet is the sun."
+
+
+def _scroll(widget: QWidget, min_height: int = 120) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(widget)
+    area.setMinimumHeight(min_height)
+    return area
+
+
+def formula_html(result: dict, shown: int = 4) -> str:
+    """The chain rule written out with this text's numbers."""
+    per = result.get("per_token", [])
+    n, chars = result["tokens"], result["chars"]
+    if not per:
+        return "Score a text to see log P(w<sub>1</sub>…w<sub>n</sub>) = Σ log P(w<sub>i</sub> | w<sub>&lt;i</sub>)."
+    terms = " + ".join(f"({t['logprob']:.2f})" for t in per[:shown]) + (" + …" if n > shown else "")
+    total = result["total_logprob"]
+    return (
+        f"log P(w<sub>1</sub>…w<sub>n</sub>) = Σ<sub>i</sub> log P(w<sub>i</sub> | w<sub>&lt;i</sub>) = {terms} "
+        f"= <b>{total:.2f}</b> nats over n = {n:,} tokens<br>"
+        f"perplexity = exp(−log P / n) = exp({-total:.2f} / {n:,}) = <b>{result['perplexity']:.3f}</b> · "
+        f"bits per character = −log P / ({chars:,} chars × ln 2) = <b>{result['bits_per_char']:.4f}</b> · "
+        f"mean surprisal {-total / max(1, n) / math.log(2):.3f} bits/token"
+    )
+
+
+class ScorePanel(QWidget):
+    sig_score = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = QPlainTextEdit(SCORE_SAMPLE)
+        self.text.setToolTip("Any text: each of its tokens is scored by how surprised the model is to see it")
+        self.text.setMaximumHeight(120)
+        self.button = QPushButton("Score text")
+        self.button.setToolTip("Compute each token's probability given the tokens before it (Ctrl+Return in the text box)")
+        self.button.clicked.connect(lambda: self.sig_score.emit(self.text.toPlainText()))
+        self.chips = TokenChips("Each token coloured by its surprisal −log₂ P(token | text before it); hover for the numbers")
+        self.chips.set_mode("surprisal")
+        self.chips.set_empty_text("Press Score text to colour each token by how surprising it is to the model.")
+        self.legend = ColorLegend()
+        self.legend.set_mode("surprisal")
+        self.formula = QLabel(formula_html({"tokens": 0, "chars": 0}))
+        self.formula.setTextFormat(Qt.TextFormat.RichText)
+        self.formula.setWordWrap(True)
+        self.formula.setToolTip("The chain rule of probability: a text's log-probability is the sum of its tokens' "
+                                "log-probabilities, each given the tokens before it")
+        self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.result: dict | None = None
+        row = QHBoxLayout()
+        row.addWidget(legend_row(self.legend, "Surprisal"), 1)
+        row.addWidget(self.button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addLayout(row)
+        layout.addWidget(self.formula)
+        layout.addWidget(_scroll(self.chips), 1)
+
+    def show_result(self, result: dict) -> None:
+        self.result = result
+        self.chips.set_tokens(result["per_token"])
+        self.formula.setText(formula_html(result))
+
+
+class InsidePanel(QWidget):
+    """Attention heatmaps (layer, head) for a Transformer; hidden activations for recurrent networks."""
+
+    sig_refresh = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layer = QComboBox()
+        self.layer.setToolTip("Which layer (block) to show")
+        self.head = QComboBox()
+        self.head.setToolTip("Which attention head; 'mean' averages the heads of the layer")
+        self.button = QPushButton("Look inside")
+        self.button.setToolTip("Run the model over the current text (prompt and the shown branch) and record what it computes")
+        self.button.clicked.connect(self.sig_refresh)
+        self.note = QLabel("Generate or type a prompt, then press Look inside.")
+        self.note.setWordWrap(True)
+        self.note.setToolTip("What the heatmap shows")
+        self.attention = Heatmap("Attention", "key: the token attended to", "query: the token attending",
+                                 "Row i: how much token i attends to each earlier token (each row sums to 1)")
+        self.hidden = Heatmap("Hidden state over time", "time (token)", "unit",
+                              "Activation of each hidden unit (row) after reading each token (column)", "CET-D1", True)
+        self.hidden.hide()
+        self.data: dict | None = None
+        self.layer.currentIndexChanged.connect(self._draw)
+        self.head.currentIndexChanged.connect(self._draw)
+        row = QHBoxLayout()
+        for text, w in (("Layer", self.layer), ("Head", self.head)):
+            label = QLabel(text)
+            label.setToolTip(w.toolTip())
+            row.addWidget(label)
+            row.addWidget(w)
+        row.addWidget(self.button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.note)
+        layout.addWidget(self.attention, 1)
+        layout.addWidget(self.hidden, 1)
+
+    def show_data(self, data: dict) -> None:
+        self.data = data
+        maps = data.get("attention") or data.get("hidden") or []
+        self.layer.blockSignals(True)
+        self.head.blockSignals(True)
+        self.layer.clear()
+        self.layer.addItems([str(i + 1) for i in range(len(maps))])
+        self.head.clear()
+        if "attention" in data and maps:
+            self.head.addItems(["mean"] + [str(h + 1) for h in range(maps[0].shape[0])])
+        self.head.setEnabled("attention" in data)
+        self.layer.blockSignals(False)
+        self.head.blockSignals(False)
+        self.attention.setVisible("attention" in data)
+        self.hidden.setVisible("hidden" in data)
+        self._draw()
+
+    def _draw(self) -> None:
+        if not self.data:
+            return
+        labels = self.data.get("labels", [])
+        layer = max(0, self.layer.currentIndex())
+        if "attention" in self.data:
+            maps = self.data["attention"][layer]  # (H, T, T)
+            head = self.head.currentIndex()
+            values = maps.mean(axis=0) if head <= 0 else maps[head - 1]
+            which = "mean of heads" if head <= 0 else f"head {head}"
+            self.attention.set_matrix(values, labels, labels, levels=(0.0, float(max(1e-6, values.max()))))
+            self.note.setText(f"Layer {layer + 1}, {which}: {len(labels)} tokens (the model's window). Row = the token "
+                              f"attending, column = the token it reads; the model only looks back (causal).")
+        else:
+            hidden = self.data["hidden"][layer]  # (T, C)
+            self.hidden.set_matrix(np.ascontiguousarray(hidden.T), [], labels)
+            self.note.setText(f"Layer {layer + 1}: {hidden.shape[1]} hidden units over the last {hidden.shape[0]} tokens. "
+                              f"Red/blue: positive/negative activation; stripes that switch at spaces or newlines are units "
+                              f"tracking word or line boundaries.")
+
+
+class ComparePanel(QWidget):
+    """Two checkpoints of the same run side by side."""
+
+    sig_compare = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.left = QComboBox()
+        self.left.setToolTip("First checkpoint (e.g. an early step)")
+        self.right = QComboBox()
+        self.right.setToolTip("Second checkpoint (e.g. the best)")
+        self.button = QPushButton("Compare")
+        self.button.setToolTip("Generate from both checkpoints with the same prompt, settings and seed")
+        self.button.clicked.connect(lambda: self.sig_compare.emit(self.left.currentData(), self.right.currentData()))
+        self.note = QLabel("Same prompt, settings and seed: differences come from the weights alone.")
+        self.note.setWordWrap(True)
+        self.note.setToolTip("What was compared")
+        self.chips = [TokenChips("Tokens from this checkpoint, coloured by its own probability") for _ in range(2)]
+        self.titles = [QLabel("–"), QLabel("–")]
+        top = QHBoxLayout()
+        for text, w in (("A", self.left), ("B", self.right)):
+            label = QLabel(text)
+            label.setToolTip(w.toolTip())
+            top.addWidget(label)
+            top.addWidget(w)
+        top.addWidget(self.button)
+        top.addStretch(1)
+        grid = QGridLayout()
+        for col, (title, chips) in enumerate(zip(self.titles, self.chips)):
+            title.setToolTip("Checkpoint, its step, and its mean log-probability per generated token")
+            grid.addWidget(title, 0, col)
+            grid.addWidget(_scroll(chips, 200), 1, col)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.note)
+        layout.addLayout(grid, 1)
+
+    def set_checkpoints(self, items: list[tuple[str, str]]) -> None:
+        for box, default in ((self.left, 0), (self.right, len(items) - 1)):
+            current = box.currentData()
+            box.clear()
+            for label, name in items:
+                box.addItem(label, name)
+            index = box.findData(current)
+            box.setCurrentIndex(index if index >= 0 else default)
+        if self.left.currentData() == self.right.currentData() and len(items) > 2:
+            self.left.setCurrentIndex(2)  # an early step rather than best vs best
+
+    def show_result(self, results: list[dict], prompt: str, seed: int | None) -> None:
+        for title, chips, r in zip(self.titles, self.chips, results):
+            title.setText(f"<b>{r['name']}</b> (step {r['step']}) · mean log P per token {r['mean_logprob']:.3f} nats")
+            chips.set_tokens(r["tokens"], prompt)
+        self.note.setText(f"Same prompt, settings and seed {seed}: differences come from the weights alone.")

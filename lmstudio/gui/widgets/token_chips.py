@@ -1,0 +1,293 @@
+"""Generated or scored tokens drawn as chips, coloured by probability, by rank bucket or by surprisal.
+
+Chips are laid out incrementally (appending tokens places only the new ones), so streaming hundreds
+of tokens stays cheap. Hovering a chip emits ``sig_hovered(index)``, clicking it ``sig_clicked``; a
+prompt shown before the chips is drawn as plain text. :class:`ColorLegend` explains the colours.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QLinearGradient, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolTip, QWidget
+
+from ..theme import is_dark
+from .token_view import visible
+
+RANK_BUCKETS = ((10, "#7fd67f", "top 10"), (100, "#f3dc62", "top 100"), (1000, "#f59a7a", "top 1000"),
+                (None, "#c9a4f2", "rest"))
+MODES = ("probability", "rank", "surprisal")
+SURPRISAL_MAX_BITS = 12.0
+
+
+def probability_color(p: float, dark: bool = False) -> QColor:
+    """Green for likely tokens through yellow to red for unlikely ones, on a log scale (1 .. 1e-3)."""
+    t = min(1.0, max(0.0, 1.0 + math.log10(max(p, 1e-12)) / 3.0))
+    return QColor.fromHsvF(t * 0.33, 0.55 if not dark else 0.65, 0.97 if not dark else 0.55)
+
+
+def rank_color(rank: int, dark: bool = False) -> QColor:
+    for limit, color, _ in RANK_BUCKETS:
+        if limit is None or rank <= limit:
+            c = QColor(color)
+            return c.darker(190) if dark else c
+    return QColor("#cccccc")
+
+
+def surprisal_color(bits: float, dark: bool = False) -> QColor:
+    return probability_color(2.0 ** (-bits * 3 * math.log2(10) / SURPRISAL_MAX_BITS), dark)
+
+
+def token_color(token: dict, mode: str, dark: bool = False) -> QColor:
+    if mode == "rank":
+        return rank_color(int(token.get("rank", 1)), dark)
+    if mode == "surprisal":
+        return surprisal_color(-token["logprob"] / math.log(2), dark)
+    return probability_color(token.get("raw_prob", token.get("prob", 0.0)), dark)
+
+
+def describe(token: dict) -> str:
+    p = token.get("raw_prob", token.get("prob", 0.0))
+    bits = -token["logprob"] / math.log(2)
+    lines = [f"“{visible(token['text'])}”  id {token['id']}", f"model probability {p:.2%} (rank {token['rank']})",
+             f"surprisal {bits:.2f} bits"]
+    if "entropy" in token:
+        lines.append(f"entropy of its distribution {token['entropy']:.2f} nats")
+    if "prob" in token and "raw_prob" in token and abs(token["prob"] - token["raw_prob"]) > 1e-6:
+        lines.append(f"drawn with probability {token['prob']:.2%} after temperature/top-k/top-p")
+    return "\n".join(lines)
+
+
+class TokenChips(QWidget):
+    sig_hovered = Signal(int)  # token index, -1 when the mouse leaves the chips
+    sig_clicked = Signal(int)
+
+    def __init__(self, tooltip: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setToolTip(tooltip)
+        self.mode = "probability"
+        self.prefix = ""  # the prompt, drawn as plain text before the chips
+        self.tokens: list[dict] = []
+        self._rects: list[QRectF] = []
+        self._prefix_end = QPointF(4, 4)
+        self._cursor = QPointF(4, 4)
+        self._hover = -1
+        self.selected = -1
+        self._height = 40
+        self._empty_text = "Generated text appears here, one chip per token."
+
+    # data ---------------------------------------------------------------------------------------------
+    def set_tokens(self, tokens: list[dict], prefix: str = "") -> None:
+        self.tokens = list(tokens)
+        self.prefix = prefix
+        self._hover = self.selected = -1
+        self._relayout()
+        self.update()
+
+    def append_tokens(self, tokens: list[dict]) -> None:
+        start = len(self.tokens)
+        self.tokens.extend(tokens)
+        self._place(start)
+        self._finish_layout()
+        self.update()
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self.update()
+
+    def set_selected(self, index: int) -> None:
+        self.selected = index
+        self.update()
+
+    def set_empty_text(self, text: str) -> None:
+        self._empty_text = text
+        self.update()
+
+    def token_rect(self, index: int) -> QRectF:
+        return self._rects[index]
+
+    def token_at(self, pos: QPointF) -> int:
+        for i, r in enumerate(self._rects):
+            if r.contains(pos):
+                return i
+        return -1
+
+    # layout ---------------------------------------------------------------------------------------------
+    def _metrics(self) -> tuple[QFontMetricsF, float, float]:
+        fm = QFontMetricsF(self.font())
+        pad = max(2.0, fm.height() * 0.18)
+        return fm, pad, fm.height() + pad * 1.4
+
+    def _relayout(self) -> None:
+        fm, pad, line_h = self._metrics()
+        width = max(100.0, float(self.width()) - 8)
+        x, y = 4.0, 4.0
+        for line_no, line in enumerate(self.prefix.split("\n")):
+            if line_no:
+                x, y = 4.0, y + line_h + 2
+            for word in line.split(" ") if line else []:
+                w = fm.horizontalAdvance(word + " ")
+                if x > 4.0 and x + w > width:
+                    x, y = 4.0, y + line_h + 2
+                x += w
+        self._prefix_end = QPointF(x, y)
+        self._cursor = QPointF(x, y)
+        self._rects = []
+        self._place(0)
+        self._finish_layout()
+
+    def _place(self, start: int) -> None:
+        fm, pad, line_h = self._metrics()
+        width = max(100.0, float(self.width()) - 8)
+        x, y = self._cursor.x(), self._cursor.y()
+        for token in self.tokens[start:]:
+            label = visible(token["text"]) or "∅"
+            w = fm.horizontalAdvance(label) + 2 * pad
+            if x > 4.0 and x + w > width:
+                x, y = 4.0, y + line_h + 2
+            self._rects.append(QRectF(x, y, w, line_h))
+            x += w + 1
+            if "\n" in token["text"]:
+                x, y = 4.0, y + line_h + 2
+        self._cursor = QPointF(x, y)
+
+    def _finish_layout(self) -> None:
+        _, _, line_h = self._metrics()
+        height = int(self._cursor.y() + line_h + 8)
+        if height != self._height:
+            self._height = height
+            self.setMinimumHeight(height)
+            self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        return QSize(400, self._height)
+
+    def resizeEvent(self, event) -> None:
+        if event.oldSize().width() != event.size().width():
+            self._relayout()
+        super().resizeEvent(event)
+
+    # painting and mouse ---------------------------------------------------------------------------------
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        palette = self.palette()
+        painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
+        text_color = palette.color(QPalette.ColorRole.Text)
+        if not self.tokens and not self.prefix:
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(self.rect().adjusted(8, 8, -8, -8), Qt.TextFlag.TextWordWrap, self._empty_text)
+            return
+        fm, pad, line_h = self._metrics()
+        if self.prefix:
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            self._draw_prefix(painter, fm, line_h)
+        dark = is_dark(palette)
+        clip = QRectF(event.rect())
+        focus = QPen(palette.color(QPalette.ColorRole.Highlight), 2)
+        flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        for i, rect in enumerate(self._rects):
+            if not rect.intersects(clip):
+                continue
+            token = self.tokens[i]
+            painter.setPen(focus if i in (self._hover, self.selected) else Qt.PenStyle.NoPen)
+            painter.setBrush(token_color(token, self.mode, dark))
+            painter.drawRoundedRect(rect, 3, 3)
+            painter.setPen(text_color)
+            painter.drawText(rect.adjusted(pad, 0, -pad, 0), flags, visible(token["text"]) or "∅")
+
+    def _draw_prefix(self, painter: QPainter, fm: QFontMetricsF, line_h: float) -> None:
+        width = max(100.0, float(self.width()) - 8)
+        x, y = 4.0, 4.0
+        for line_no, line in enumerate(self.prefix.split("\n")):
+            if line_no:
+                x, y = 4.0, y + line_h + 2
+            for word in line.split(" ") if line else []:
+                w = fm.horizontalAdvance(word + " ")
+                if x > 4.0 and x + w > width:
+                    x, y = 4.0, y + line_h + 2
+                painter.drawText(QRectF(x, y, w + 2, line_h), Qt.AlignmentFlag.AlignVCenter, word)
+                x += w
+
+    def mouseMoveEvent(self, event) -> None:
+        i = self.token_at(event.position())
+        if i != self._hover:
+            self._hover = i
+            self.update()
+            self.sig_hovered.emit(i)
+            if i >= 0:
+                QToolTip.showText(event.globalPosition().toPoint(), describe(self.tokens[i]), self, self._rects[i].toRect())
+        super().mouseMoveEvent(event)
+
+    def mousePressEvent(self, event) -> None:
+        i = self.token_at(event.position())
+        if i >= 0 and event.button() == Qt.MouseButton.LeftButton:
+            self.set_selected(i)
+            self.sig_clicked.emit(i)
+        super().mousePressEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        if self._hover != -1:
+            self._hover = -1
+            self.update()
+            self.sig_hovered.emit(-1)
+        super().leaveEvent(event)
+
+
+class ColorLegend(QWidget):
+    """What the chip colours mean in the current mode: a gradient with its ends, or the rank buckets."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.mode = "probability"
+        self.setMinimumHeight(22)
+        self.setMinimumWidth(260)
+        self.setToolTip("What the colours of the token chips mean")
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, 22)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        palette = self.palette()
+        dark = is_dark(palette)
+        fm = QFontMetricsF(self.font())
+        h = self.height()
+        painter.setPen(palette.color(QPalette.ColorRole.Text))
+        if self.mode == "rank":
+            x = 0.0
+            for limit, _, label in RANK_BUCKETS:
+                painter.setBrush(rank_color(limit or 10_000, dark))
+                painter.drawRect(QRectF(x, 4, 14, h - 8))
+                painter.drawText(QPointF(x + 18, h / 2 + fm.ascent() / 2 - 1), label)
+                x += 26 + fm.horizontalAdvance(label)
+            return
+        left, right = ("p = 1", "p ≤ 0.001") if self.mode == "probability" else ("0 bits", f"≥ {SURPRISAL_MAX_BITS:.0f} bits")
+        lw = fm.horizontalAdvance(left) + 6
+        bar = QRectF(lw, 4, max(40.0, self.width() - lw - fm.horizontalAdvance(right) - 8), h - 8)
+        grad = QLinearGradient(bar.topLeft(), bar.topRight())
+        for k in range(11):
+            grad.setColorAt(k / 10, probability_color(10 ** (-3 * k / 10), dark))
+        painter.setBrush(grad)
+        painter.drawRect(bar)
+        y = h / 2 + fm.ascent() / 2 - 1
+        painter.drawText(QPointF(0, y), left)
+        painter.drawText(QPointF(bar.right() + 4, y), right)
+
+
+def legend_row(legend: ColorLegend, caption: str) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    label = QLabel(caption)
+    label.setToolTip("What the chip colours encode")
+    layout.addWidget(label)
+    layout.addWidget(legend, 1)
+    return row

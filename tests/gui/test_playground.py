@@ -1,0 +1,240 @@
+"""The Playground tab on tiny models trained here (a Transformer and an LSTM, a second each)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+
+import pytest
+
+from tests.conftest import tiny_workspace
+
+
+def _train(tmp_path_factory, corpus, name, **model):
+    from lmstudio.core.config import ModelConfig
+    from lmstudio.core.runs import new_trainer
+
+    out = tmp_path_factory.mktemp("runs") / name
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LMSTUDIO_CACHE", str(tmp_path_factory.getbasetemp() / "lmstudio-cache"))
+        config = tiny_workspace(corpus, checkpoint_interval=10)
+        if model:
+            config.model = ModelConfig(**model)
+        for _ in new_trainer(config, out).run():
+            pass
+    return out
+
+
+@pytest.fixture(scope="module")
+def transformer_run(tmp_path_factory, tiny_corpus):
+    return _train(tmp_path_factory, tiny_corpus, "transformer")
+
+
+@pytest.fixture(scope="module")
+def lstm_run(tmp_path_factory, tiny_corpus):
+    return _train(tmp_path_factory, tiny_corpus, "lstm", arch="lstm", block_size=16, n_layer=1, d_model=32)
+
+
+def _idle(tab):
+    return tab.loaded is not None and not tab.is_busy()
+
+
+@pytest.fixture
+def tab(qtbot, session, transformer_run):
+    from lmstudio.gui.tabs.playground_tab import PlaygroundTab
+
+    t = PlaygroundTab(session)
+    qtbot.addWidget(t)
+    t.resize(1300, 900)
+    t.show()
+    t.load_run(str(transformer_run))
+    qtbot.waitUntil(lambda: _idle(t), timeout=20_000)
+    t.form.max_new.setValue(40)
+    t.form.seed.setValue(5)
+    return t
+
+
+def _generate(qtbot, tab):
+    tab.generate()
+    qtbot.waitUntil(lambda: not tab.is_busy(), timeout=20_000)
+    return tab.branches[tab.current]
+
+
+def _core_events(tab, prompt, n=40, seed=5):
+    from lmstudio.core.generation import generate
+
+    cfg = tab.form.sample_config()
+    assert cfg.seed == seed and cfg.max_new_tokens == n
+    return list(generate(tab.loaded.model, tab.loaded.tokenizer, prompt, cfg))
+
+
+def test_generation_streams_and_stops(qtbot, tab):
+    batches = []
+    tab.form.max_new.setValue(100_000)
+    tab.generate()
+    tab._job.sig_tokens.connect(lambda b: batches.append(len(b)))
+    qtbot.waitUntil(lambda: len(batches) >= 3, timeout=20_000)
+    assert tab.stop_button.isEnabled()
+    tab.stop()
+    qtbot.waitUntil(lambda: not tab.is_busy(), timeout=20_000)
+    branch = tab.branches[tab.current]
+    assert 0 < len(branch.tokens) < 100_000
+    assert len(tab.page.chips.tokens) == len(branch.tokens)
+    assert tab.page.status.text().startswith("Stopped")
+    assert all(isinstance(t, dict) and isinstance(t["alternatives"], list) for t in branch.tokens[:5])
+    assert not tab.stop_button.isEnabled()
+
+
+def test_same_seed_same_text_as_core(qtbot, tab):
+    first = _generate(qtbot, tab)
+    second = _generate(qtbot, tab)
+    assert len(first.tokens) == 40 and first.text() == second.text()
+    events = _core_events(tab, tab.prompt.toPlainText())
+    assert "".join(e.text for e in events) == first.text()
+    tab.form.seed.setValue(6)
+    assert _generate(qtbot, tab).text() != first.text()
+    assert tab.page.tree.topLevelItemCount() == 3
+
+
+def test_probability_view_matches_core(qtbot, tab):
+    from lmstudio.core.generation import filtered_distribution
+
+    branch = _generate(qtbot, tab)
+    events = _core_events(tab, tab.prompt.toPlainText())
+    for token, event in zip(branch.tokens, events):
+        assert token["id"] == event.id
+        assert token["raw_prob"] == pytest.approx(event.raw_prob, rel=1e-6)
+        assert token["entropy"] == pytest.approx(event.entropy, rel=1e-6)
+    i = 7
+    chips = tab.page.chips
+    qtbot.mouseClick(chips, qtbot_button(), pos=chips.token_rect(i).center().toPoint())
+    assert tab.pinned == i and tab.shown == i
+    prob = tab.page.prob
+    assert prob.alternatives.heights() == pytest.approx([a[2] for a in events[i].alternatives], rel=1e-5)
+    dist = prob.last_distribution
+    assert dist["entropy_raw"] == pytest.approx(events[i].entropy, rel=1e-4)
+    if events[i].id in dist["ids"]:
+        assert dist["raw"][dist["ids"].index(events[i].id)] == pytest.approx(events[i].raw_prob, rel=1e-4)
+    logits = tab._logits(tab.current, i)
+    cfg = tab.form.sample_config()
+    expected = filtered_distribution(logits, cfg.temperature)[dist["ids"]].tolist()
+    assert dist["filtered"] == pytest.approx(expected, rel=1e-5)
+    before = list(dist["filtered"])
+    prob.temperature.setValue(150)  # the live slider redraws the sampled-from distribution
+    assert tab.form.temperature.value() == pytest.approx(1.5)
+    assert prob.last_distribution["filtered"] != pytest.approx(before)
+    assert f"{events[i].entropy:.3f}" in prob.entropy.text()
+
+
+def qtbot_button():
+    from PySide6.QtCore import Qt
+
+    return Qt.MouseButton.LeftButton
+
+
+def test_branching_continues_from_chosen_token(qtbot, tab):
+    parent = _generate(qtbot, tab)
+    at = 5
+    tab._on_click(at)
+    alternative = next(a[0] for a in parent.tokens[at]["alternatives"] if a[0] != parent.tokens[at]["id"])
+    row = next(r for r in range(tab.page.prob.choices.count()) if tab.page.prob._ids[r] == alternative)
+    tab.page.prob.choices.setCurrentRow(row)
+    tab.page.prob.branch_button.click()
+    qtbot.waitUntil(lambda: not tab.is_busy(), timeout=20_000)
+    assert len(tab.branches) == 2 and tab.current == 1
+    child = tab.branches[1]
+    assert child.parent == 0 and child.fork_at == at
+    assert [t["id"] for t in child.tokens[:at]] == [t["id"] for t in parent.tokens[:at]]
+    assert child.tokens[at]["id"] == alternative
+    assert len(child.tokens) == at + 40  # max new tokens after the fork
+    assert tab.page.tree.topLevelItem(0).childCount() == 1
+    tab.show_branch(0)  # switch back
+    assert [t["id"] for t in tab.page.chips.tokens] == [t["id"] for t in parent.tokens]
+
+
+def test_step_mode_and_beam_search(qtbot, tab):
+    for _ in range(3):
+        tab.next_button.click()
+    branch = tab.branches[tab.current]
+    assert len(branch.tokens) == 3 and tab.shown == 3
+    assert tab.page.prob.choices.count() > 0  # the next token's alternatives
+    first = tab.page.prob._ids[0]
+    tab.page.prob.choices.setCurrentRow(0)
+    tab.page.prob.branch_selected()  # choosing at the next position appends, no new branch
+    assert len(branch.tokens) == 4 and branch.tokens[3]["id"] == first and len(tab.branches) == 1
+    tab.form.set_decoding("beam")
+    tab.form.beam_width.setValue(3)
+    tab.form.max_new.setValue(8)
+    tab.generate()
+    qtbot.waitUntil(lambda: not tab.is_busy(), timeout=20_000)
+    beams = tab.branches[1:]
+    assert len(beams) == 3 and all(len(b.tokens) == 8 for b in beams)
+    totals = [sum(t["logprob"] for t in b.tokens) for b in beams]
+    assert totals[0] >= totals[-1] - 1e-4
+
+
+def test_score_matches_cli_eval(qtbot, tab, transformer_run, tmp_path):
+    from lmstudio.cli import main
+
+    text = "ROMEO:\nBut soft, what light through yonder window breaks?\nIt is the east."
+    path = tmp_path / "text.txt"
+    path.write_text(text, encoding="utf-8")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["eval", str(transformer_run), "--text", str(path), "--json", "--device", "cpu"]) == 0
+    expected = next(iter(json.loads(out.getvalue())["results"].values()))
+    tab.score_panel.text.setPlainText(text)
+    tab.score_panel.button.click()
+    qtbot.waitUntil(lambda: tab.score_panel.result is not None and not tab.is_busy(), timeout=20_000)
+    result = tab.score_panel.result
+    assert result["perplexity"] == pytest.approx(expected["perplexity"], rel=1e-6)
+    assert result["bits_per_char"] == pytest.approx(expected["bits_per_char"], rel=1e-6)
+    assert len(tab.score_panel.chips.tokens) == result["tokens"]
+    formula = tab.score_panel.formula.text()
+    assert f"{result['total_logprob']:.2f}" in formula and f"{result['perplexity']:.3f}" in formula
+    assert math.isfinite(result["total_logprob"])
+
+
+def test_attention_view_for_transformer(qtbot, tab):
+    _generate(qtbot, tab)
+    tab.inside.button.click()
+    qtbot.waitUntil(lambda: tab.inside.data is not None and not tab.is_busy(), timeout=20_000)
+    assert tab.inside.attention.isVisibleTo(tab.inside) and not tab.inside.hidden.isVisibleTo(tab.inside)
+    assert tab.inside.attention.shape() == (16, 16)  # the model's window
+    assert tab.inside.head.count() == 3  # mean + 2 heads
+    tab.inside.head.setCurrentIndex(2)
+    rows = tab.inside.data["attention"][0][1].sum(axis=-1)
+    assert rows == pytest.approx([1.0] * 16, abs=1e-4)
+
+
+def test_state_view_for_lstm(qtbot, session, lstm_run):
+    from lmstudio.gui.tabs.playground_tab import PlaygroundTab
+
+    t = PlaygroundTab(session)
+    qtbot.addWidget(t)
+    t.show()
+    session.set_run(lstm_run)  # the Train tab's signal loads the current run
+    qtbot.waitUntil(lambda: _idle(t), timeout=20_000)
+    t.form.max_new.setValue(20)
+    _generate(qtbot, t)
+    t.inside.button.click()
+    qtbot.waitUntil(lambda: t.inside.data is not None and not t.is_busy(), timeout=20_000)
+    assert t.inside.hidden.isVisibleTo(t.inside) and not t.inside.attention.isVisibleTo(t.inside)
+    n = len(t.branches[0].ids())
+    assert t.inside.hidden.shape() == (32, n)  # units x time
+
+
+def test_compare_two_checkpoints(qtbot, tab):
+    names = tab.source.checkpoint_names()
+    assert "step-10" in names
+    tab.compare_panel.left.setCurrentIndex(tab.compare_panel.left.findData("step-10"))
+    tab.compare_panel.right.setCurrentIndex(tab.compare_panel.right.findData("best"))
+    tab.compare_panel.button.click()
+    qtbot.waitUntil(lambda: not tab.is_busy(), timeout=20_000)
+    left, right = (c.tokens for c in tab.compare_panel.chips)
+    assert len(left) == len(right) == 40
+    assert "step 10" in tab.compare_panel.titles[0].text()
+    # the right side is exactly what the Generate page gives with the best checkpoint and the same seed
+    assert "".join(t["text"] for t in right) == _generate(qtbot, tab).text()
