@@ -55,7 +55,7 @@ def main() -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
 
-    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtCore import QCoreApplication, QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from lmstudio.gui.session import Session
@@ -87,9 +87,9 @@ def main() -> int:
     def run_tab() -> float:
         t0 = time.perf_counter()
         tab.generate()
-        while tab.is_busy():
-            QCoreApplication.processEvents()
-            time.sleep(0.001)
+        loop = QEventLoop()  # wait as the application does: in Qt's event loop, not polling
+        tab._job.sig_finished.connect(loop.quit)
+        loop.exec()
         QCoreApplication.processEvents()  # the last batch painted
         elapsed = time.perf_counter() - t0
         assert len(tab.page.chips.tokens) == args.tokens, len(tab.page.chips.tokens)

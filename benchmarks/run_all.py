@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short runs for a smoke check")
-    parser.add_argument("--only", help="comma-separated names: prepare, generation, training, quality, lstm, gui, startup")
+    parser.add_argument("--only", help="comma-separated names: prepare, generation, training, quality, lstm, gui, startup, playground")
     args = parser.parse_args()
     quick = args.quick
     jobs = {
@@ -28,6 +28,7 @@ def main() -> int:
         "lstm": ["bench_training.py", "lstm"] + (["--seconds", "20"] if quick else []),
         "gui": ["bench_gui_training.py"],
         "startup": ["bench_startup.py"],
+        "playground": ["bench_playground.py"] + (["--repeats", "2"] if quick else []),
     }
     chosen = args.only.split(",") if args.only else list(jobs)
     failed = []

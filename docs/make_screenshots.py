@@ -56,7 +56,37 @@ def shoot(window, name: str) -> None:
     print("wrote", path)
 
 
+def shoot_playground(window, run_dir: str) -> None:
+    """Playground: generate from a trained run, pin a token, branch from an alternative; attention."""
+    tab = next(w for w in window.tab_widgets if type(w).__name__ == "PlaygroundTab")
+    window.tabs.setCurrentIndex(window.tab_widgets.index(tab))
+    tab.load_run(run_dir, "best")
+    wait(lambda: tab.loaded is not None and not tab.is_busy())
+    tab.prompt.setPlainText("ROMEO:\n")
+    tab.form.max_new.setValue(160)
+    tab.form.seed.setValue(7)
+    tab.generate()
+    wait(lambda: not tab.is_busy())
+    tokens = tab.branches[tab.current].tokens
+    at = next(k for k, t in enumerate(tokens) if k > 20 and t["rank"] > 1 and t["text"].strip())
+    tab._on_click(at)
+    tab.page.prob.branch_selected()  # continue with the best alternative instead
+    wait(lambda: not tab.is_busy())
+    tab._on_click(at)
+    tab.page.chips.set_selected(at)
+    shoot(window, "playground")
+    tab.pages.setCurrentIndex(2)
+    tab.look_inside()
+    wait(lambda: not tab.is_busy())
+    tab.inside.layer.setCurrentIndex(tab.inside.layer.count() - 1)
+    tab.inside.head.setCurrentIndex(1)
+    shoot(window, "attention")
+    tab.pages.setCurrentIndex(0)
+
+
 def main() -> int:
+    if "--playground-run" in sys.argv:  # only the Playground shots, from an already trained run
+        return playground_only(sys.argv[sys.argv.index("--playground-run") + 1])
     app = create_app(sys.argv)
     apply_theme(app, "light", False)
     from lmstudio.gui.main_window import MainWindow
@@ -98,6 +128,26 @@ def main() -> int:
     shoot(window, "vocabulary-presenter")
     window.tabs.setCurrentIndex(0)
     shoot(window, "data-presenter")
+    window.close()
+    QApplication.instance().quit()
+    return 0
+
+
+def playground_only(run_dir: str) -> int:
+    """``make_screenshots.py --playground-run RUN_DIR``, a run trained for a minute, e.g.
+    ``lmstudio train --preset small --steps 1200 --out RUN_DIR``."""
+    app = create_app(sys.argv)
+    apply_theme(app, "light", False)
+    from lmstudio.gui.main_window import MainWindow
+    from lmstudio.gui.session import Session
+
+    session = Session()
+    window = MainWindow(session)
+    session.open_corpus(None)
+    window.resize(*SIZE)
+    window.show()
+    wait(lambda: session.stats is not None and "detecting" not in window.device_label.text())
+    shoot_playground(window, run_dir)
     window.close()
     QApplication.instance().quit()
     return 0

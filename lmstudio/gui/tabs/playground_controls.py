@@ -35,7 +35,7 @@ class SourceBar(QWidget):
         self.browse_button.clicked.connect(self.sig_browse)
         self.checkpoint = QComboBox()
         self.checkpoint.setToolTip("Which weights to use: the best validation loss, the last step, or an earlier step")
-        self.checkpoint.setMinimumContentsLength(14)
+        self.checkpoint.setMinimumContentsLength(22)
         self.checkpoint.activated.connect(self._on_checkpoint)
         self.info = QLabel("")
         self.info.setObjectName("hint")

@@ -41,7 +41,8 @@ class GeneratePage(QWidget):
         self.tree.setHeaderLabels(["Branch", "Tokens"])
         self.tree.setToolTip("Every text generated from this prompt: a branch departs from its parent at the token "
                              "you chose instead. Click one to show it.")
-        self.tree.setMinimumWidth(200)
+        self.tree.setMinimumWidth(230)
+        self.tree.setColumnWidth(0, 170)
         self.tree.itemClicked.connect(self._on_tree_clicked)
         self.prob = ProbabilityView()
         self._items: list[QTreeWidgetItem] = []

@@ -196,15 +196,17 @@ class ComparePanel(QWidget):
         layout.addLayout(grid, 1)
 
     def set_checkpoints(self, items: list[tuple[str, str]]) -> None:
-        for box, default in ((self.left, 0), (self.right, len(items) - 1)):
+        """items: (label, name), "best" and "last" first, then the steps oldest first. Defaults: the
+        oldest step kept against the best."""
+        names = [name for _, name in items]
+        steps = [n for n in names if n not in ("best", "last")]
+        for box, default in ((self.left, steps[0] if steps else "last"), (self.right, "best")):
             current = box.currentData()
             box.clear()
             for label, name in items:
                 box.addItem(label, name)
-            index = box.findData(current)
-            box.setCurrentIndex(index if index >= 0 else default)
-        if self.left.currentData() == self.right.currentData() and len(items) > 2:
-            self.left.setCurrentIndex(2)  # an early step rather than best vs best
+            index = box.findData(current if current in names else default)
+            box.setCurrentIndex(max(0, index))
 
     def show_result(self, results: list[dict], prompt: str, seed: int | None) -> None:
         for title, chips, r in zip(self.titles, self.chips, results):

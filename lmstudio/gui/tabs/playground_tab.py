@@ -39,6 +39,7 @@ def _jobs():
 
 
 def _load(run_dir: str, which: str, progress=None):
+    _jobs().use_gui_threads()
     return _jobs().load(run_dir, which, progress=progress)
 
 
@@ -198,10 +199,10 @@ class PlaygroundTab(QWidget):
         self.loaded = loaded = result["loaded"]
         self._logits_cache.clear()
         cfg = loaded.config.model
-        self.source.set_checkpoints(str(loaded.run_dir), result["checkpoints"], loaded.checkpoint.name)
+        self.source.set_checkpoints(str(loaded.run_dir), result["checkpoints"], result.get("which", loaded.checkpoint.name))
         self.source.info.setText(f"{cfg.arch}, {cfg.n_layer} layer(s) × {cfg.d_model}, "
-                                 f"{loaded.model.num_parameters():,} parameters · {loaded.tokenizer.kind} tokenizer, "
-                                 f"{loaded.tokenizer.vocab_size:,} tokens · {loaded.checkpoint.name} (step {loaded.checkpoint.step})")
+                                 f"{loaded.model.num_parameters():,} parameters · {loaded.tokenizer.kind} vocabulary of "
+                                 f"{loaded.tokenizer.vocab_size:,} · weights of step {loaded.checkpoint.step}")
         items = [(self.source.checkpoint.itemText(i), self.source.checkpoint.itemData(i)) for i in range(self.source.checkpoint.count())]
         self.compare_panel.set_checkpoints(items)
         self.page.status.setText(f"Loaded {loaded.run_dir.name} ({loaded.checkpoint.name}). Type a prompt and press Generate.")
@@ -224,7 +225,7 @@ class PlaygroundTab(QWidget):
         cfg = self.form.sample_config()
         if self.form.decoding() == "beam":
             self.page.status.setText("Beam search…")
-            handle = start_worker("playground-beams", _jobs().beams, self.loaded.model, self.loaded.tokenizer, context,
+            handle = start_worker("playground-beams", _jobs().gui_job(_jobs().beams), self.loaded.model, self.loaded.tokenizer, context,
                                   self.form.beam_width.value(), cfg.max_new_tokens, cfg.alternatives)
             self._start(handle, lambda found: self._on_beams(context, found))
             return
@@ -234,7 +235,7 @@ class PlaygroundTab(QWidget):
 
     def _stream(self, fn, *args) -> None:
         index = self.current
-        job = GenerationJob("playground-generate", fn, self.loaded.model, self.loaded.tokenizer, *args)
+        job = GenerationJob("playground-generate", _jobs().gui_job(fn), self.loaded.model, self.loaded.tokenizer, *args)
         job.sig_tokens.connect(lambda batch: self._on_tokens(index, batch))
         self.page.status.setText("Generating…")
         self._start(job)
@@ -376,7 +377,7 @@ class PlaygroundTab(QWidget):
     def score(self, text: str) -> None:
         if self.loaded is None or self.is_busy():
             return
-        self._start(start_worker("playground-score", _jobs().score, self.loaded.model, self.loaded.tokenizer, text),
+        self._start(start_worker("playground-score", _jobs().gui_job(_jobs().score), self.loaded.model, self.loaded.tokenizer, text),
                     self.score_panel.show_result)
 
     def current_ids(self) -> list[int]:
@@ -387,7 +388,7 @@ class PlaygroundTab(QWidget):
     def look_inside(self) -> None:
         if self.loaded is None or self.is_busy():
             return
-        self._start(start_worker("playground-inspect", _jobs().inspect, self.loaded.model, self.loaded.tokenizer,
+        self._start(start_worker("playground-inspect", _jobs().gui_job(_jobs().inspect), self.loaded.model, self.loaded.tokenizer,
                                  self.current_ids()), self.inside.show_data)
 
     def compare(self, first: str, second: str) -> None:
@@ -398,5 +399,5 @@ class PlaygroundTab(QWidget):
             cfg.seed = random.randrange(2**31)
         prompt = self.prompt.toPlainText()
         device = str(_jobs().model_device(self.loaded.model))
-        handle = start_worker("playground-compare", _jobs().compare, str(self.loaded.run_dir), [first, second], prompt, cfg, device)
+        handle = start_worker("playground-compare", _jobs().gui_job(_jobs().compare), str(self.loaded.run_dir), [first, second], prompt, cfg, device)
         self._start(handle, lambda results: self.compare_panel.show_result(results, prompt, cfg.seed))

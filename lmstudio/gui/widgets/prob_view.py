@@ -31,7 +31,8 @@ def _ticks(texts: Sequence[str]) -> list[list[tuple[int, str]]]:
 
 
 class BarsChart(_ThemedPlot):
-    """Bars for one or two series over labelled categories; ``sig_bar_clicked(index)``."""
+    """Bars for one or two series of probabilities (drawn in percent) over labelled categories;
+    ``sig_bar_clicked(index)``."""
 
     sig_bar_clicked = Signal(int)
 
@@ -42,6 +43,7 @@ class BarsChart(_ThemedPlot):
         self._items: list[pg.BarGraphItem] = []
         super().__init__(title, "", y_label, tooltip, parent)
         self.setMinimumHeight(180)
+        self.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
         self.scene().sigMouseClicked.connect(self._on_click)
 
     def set_bars(self, labels: Sequence[str], series: Sequence[tuple[Sequence[float], str]], highlight: int = -1) -> None:
@@ -75,12 +77,13 @@ class BarsChart(_ThemedPlot):
             brushes = [colors[s % 2]] * len(values)
             if s == 0 and 0 <= self._highlight < len(values):
                 brushes[self._highlight] = QColor("#2a9d4a")
-            item = pg.BarGraphItem(x=x, height=values, width=width * 0.9, brushes=brushes, pen=pg.mkPen(None), name=name)
+            item = pg.BarGraphItem(x=x, height=[100 * v for v in values], width=width * 0.9, brush=colors[s % 2],
+                                   brushes=brushes, pen=pg.mkPen(None), name=name)
             self.addItem(item)
             self._items.append(item)
         plot.getAxis("bottom").setTicks(_ticks(self._labels))
         top = max((max(v) for v, _ in self._series if v), default=1.0)
-        plot.setYRange(0, max(1e-6, top) * 1.08, padding=0)
+        plot.setYRange(0, 100 * max(1e-6, top) * 1.08, padding=0)
         plot.setXRange(-0.6, len(self._labels) - 0.4, padding=0)
 
     def _on_click(self, event) -> None:
@@ -107,11 +110,11 @@ class ProbabilityView(QWidget):
         self.entropy.setWordWrap(True)
         self.entropy.setToolTip("Entropy H = −Σ p ln p of the next-token distribution: 0 when the model is sure, "
                                 "ln(vocabulary size) when it has no idea")
-        self.alternatives = BarsChart("Top alternatives (model probability)", "probability",
+        self.alternatives = BarsChart("Top alternatives (model probability)", "probability (%)",
                                       "The model's most likely tokens at this position; the green bar is the token in the text. "
                                       "Click a bar to continue the text with that token instead.")
         self.alternatives.sig_bar_clicked.connect(self._bar_clicked)
-        self.filtered = BarsChart("Before and after temperature, top-k, top-p", "probability",
+        self.filtered = BarsChart("Before and after temperature, top-k, top-p", "probability (%)",
                                   "Blue: the model's own distribution (temperature 1). Orange: the distribution actually "
                                   "sampled from with the current temperature, top-k, top-p and repetition penalty")
         self.choices = QListWidget()

@@ -7,6 +7,7 @@ prompt shown before the chips is drawn as plain text. :class:`ColorLegend` expla
 
 from __future__ import annotations
 
+import bisect
 import math
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
@@ -73,6 +74,7 @@ class TokenChips(QWidget):
         self.prefix = ""  # the prompt, drawn as plain text before the chips
         self.tokens: list[dict] = []
         self._rects: list[QRectF] = []
+        self._bottoms: list[float] = []  # each chip's bottom edge, ascending (for painting a region)
         self._prefix_end = QPointF(4, 4)
         self._cursor = QPointF(4, 4)
         self._hover = -1
@@ -93,7 +95,11 @@ class TokenChips(QWidget):
         self.tokens.extend(tokens)
         self._place(start)
         self._finish_layout()
-        self.update()
+        if len(self._rects) > start:  # repaint only the new chips: streaming stays cheap on the GUI thread
+            area = self._rects[start].united(self._rects[-1])
+            area.setLeft(0)
+            area.setRight(self.width())
+            self.update(area.toAlignedRect().adjusted(0, -2, 0, 2))
 
     def set_mode(self, mode: str) -> None:
         self.mode = mode
@@ -137,6 +143,7 @@ class TokenChips(QWidget):
         self._prefix_end = QPointF(x, y)
         self._cursor = QPointF(x, y)
         self._rects = []
+        self._bottoms = []
         self._place(0)
         self._finish_layout()
 
@@ -150,6 +157,7 @@ class TokenChips(QWidget):
             if x > 4.0 and x + w > width:
                 x, y = 4.0, y + line_h + 2
             self._rects.append(QRectF(x, y, w, line_h))
+            self._bottoms.append(y + line_h)
             x += w + 1
             if "\n" in token["text"]:
                 x, y = 4.0, y + line_h + 2
@@ -189,7 +197,11 @@ class TokenChips(QWidget):
         clip = QRectF(event.rect())
         focus = QPen(palette.color(QPalette.ColorRole.Highlight), 2)
         flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
-        for i, rect in enumerate(self._rects):
+        first = bisect.bisect_left(self._bottoms, clip.top())  # chips are laid out top to bottom
+        for i in range(first, len(self._rects)):
+            rect = self._rects[i]
+            if rect.top() > clip.bottom():
+                break
             if not rect.intersects(clip):
                 continue
             token = self.tokens[i]
