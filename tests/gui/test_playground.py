@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from tests.conftest import tiny_workspace
+from tests.helpers import tiny_workspace
 
 
 def _train(tmp_path_factory, corpus, name, **model):
