@@ -19,7 +19,9 @@ from .dialogs import ShortcutsDialog, show_about, show_error
 from .session import Session
 from .settings import Preferences
 from .tabs.data_tab import DataTab
+from .tabs.model_tab import ModelTab
 from .tabs.playground_tab import PlaygroundTab
+from .tabs.train_tab import TrainTab
 from .tabs.vocab_tab import VocabularyTab
 from .theme import apply_theme
 from .workers import WorkerHandle, shutdown_all, start_worker
@@ -28,6 +30,8 @@ TabFactory = Callable[[Session], QWidget]
 TABS: list[tuple[str, TabFactory, str]] = [
     ("Data", DataTab, "Load, clean and split a text corpus"),
     ("Vocabulary", VocabularyTab, "Build a tokenizer and look at its vocabulary"),
+    ("Model", ModelTab, "Choose an architecture and see what it costs"),
+    ("Train", TrainTab, "Train the model and watch it learn live"),
     ("Playground", PlaygroundTab, "Generate text and see every token's probability, branch, score text, look inside"),
 ]
 WORKSPACE_FILTER = "lmstudio workspace (*.json);;All files (*)"
@@ -228,6 +232,12 @@ class MainWindow(QMainWindow):
 
     # closing ------------------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        # a tab with work in flight (training) may ask, and then stop, save and join its worker
+        for widget in self.tab_widgets:
+            confirm = getattr(widget, "confirm_close", None)
+            if confirm is not None and not confirm():
+                event.ignore()
+                return
         self.prefs.save_window(self.saveGeometry(), self.saveState())
         self.prefs.sync()
         shutdown_all()

@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from ..core import corpus as core_corpus
-from ..core.config import CleaningConfig, DataConfig, ModelConfig, TokenizerConfig, WorkspaceConfig
+from ..core.config import CleaningConfig, DataConfig, ModelConfig, TokenizerConfig, TrainConfig, WorkspaceConfig
 from ..core.errors import ConfigError, CorpusError
 
 
@@ -32,6 +32,8 @@ class Session(QObject):
     sig_tokenizer_changed = Signal()
     sig_tokenizer_config_changed = Signal()
     sig_model_config_changed = Signal()
+    sig_model_validity_changed = Signal()  # the Model tab's fields became valid or invalid (see model_issues)
+    sig_train_config_changed = Signal()
     sig_run_changed = Signal()
     sig_workspace_changed = Signal()  # a workspace was opened, saved or started anew (path or all settings)
 
@@ -45,7 +47,8 @@ class Session(QObject):
         self.tokenizer_report: dict[str, Any] | None = None
         self.tokenizer_data_key = ""  # the data_key() the tokenizer was trained on
         self.tokenizer_dir: Path | None = None
-        self.run: Any = None  # set by the Train tab (a later issue)
+        self.run: Any = None  # set by the Train tab: the Path of the latest run folder
+        self.model_issues: list[str] = []  # why the Model tab's fields cannot be trained; empty = valid
         self.workspace_path: Path | None = None
         self._owns_work_dir = work_dir is None
         self.work_dir = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="lmstudio-session-"))
@@ -182,6 +185,20 @@ class Session(QObject):
             self.config.model = cfg
             self.sig_model_config_changed.emit()
 
+    def set_model_issues(self, issues: list[str]) -> None:
+        if list(issues) != self.model_issues:
+            self.model_issues = list(issues)
+            self.sig_model_validity_changed.emit()
+
+    @property
+    def model_config_valid(self) -> bool:
+        return not self.model_issues
+
+    def set_train_config(self, cfg: TrainConfig) -> None:
+        if cfg != self.config.train:
+            self.config.train = cfg
+            self.sig_train_config_changed.emit()
+
     def set_run(self, run: Any) -> None:
         self.run = run
         self.sig_run_changed.emit()
@@ -238,6 +255,7 @@ class Session(QObject):
         self.sig_split_changed.emit()
         self.sig_tokenizer_config_changed.emit()
         self.sig_model_config_changed.emit()
+        self.sig_train_config_changed.emit()
         self.sig_workspace_changed.emit()
 
     def close(self) -> None:

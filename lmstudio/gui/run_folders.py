@@ -1,0 +1,45 @@
+"""The runs folder: a folder the user sees (default ``~/lmstudio-runs``) holding one timestamped
+subfolder per run. Its location is a GUI preference; ``LMSTUDIO_RUNS_DIR`` overrides it (tests).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from .settings import open_settings
+
+KEY = "train/runs_folder"
+
+
+def runs_folder() -> Path:
+    if os.environ.get("LMSTUDIO_RUNS_DIR"):
+        return Path(os.environ["LMSTUDIO_RUNS_DIR"])
+    value = str(open_settings().value(KEY, "") or "")
+    return Path(value) if value else Path.home() / "lmstudio-runs"
+
+
+def set_runs_folder(path: Path) -> None:
+    store = open_settings()
+    store.setValue(KEY, str(Path(path)))
+    store.sync()
+
+
+def new_run_dir(root: Path, arch: str) -> Path:
+    """A fresh, not yet existing ``root/YYYY-MM-DD_HH-MM-SS-arch`` (suffixed -2, -3 ... on collisions)."""
+    base = f"{time.strftime('%Y-%m-%d_%H-%M-%S')}-{arch}"
+    path, n = Path(root) / base, 2
+    while path.exists():
+        path, n = Path(root) / f"{base}-{n}", n + 1
+    return path
+
+
+def list_runs(root: Path, limit: int = 30) -> list[Path]:
+    """Run folders under ``root`` that have metrics, newest first."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    runs = [p for p in root.iterdir() if p.is_dir() and (p / "metrics.csv").is_file()]
+    runs.sort(key=lambda p: (p / "metrics.csv").stat().st_mtime, reverse=True)
+    return runs[:limit]

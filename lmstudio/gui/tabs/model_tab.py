@@ -1,0 +1,298 @@
+"""The Model tab: pick an architecture and a preset, adjust every hyperparameter, and see live what it
+costs (parameters, training memory, FLOPs per token), how it is built (a block diagram), and on request
+how long one training step takes on the chosen device. Invalid settings are marked and block training
+(``Session.model_issues``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+    QSpinBox, QVBoxLayout, QWidget,
+)
+
+from ..dialogs import show_error
+from ..model_checks import ModelCheck, check_model, estimate_split_tokens, estimate_vocab, human_bytes, human_number, measure_step_time
+from ..session import Session
+from ..widgets.model_diagram import ModelDiagram
+from ..workers import WorkerHandle, start_worker
+
+PRESET_NAMES = ("tiny", "small", "medium")  # core.models.presets (imported lazily: it loads torch)
+ARCHS = (
+    ("transformer", "Transformer", "Self-attention over the whole block (GPT-style decoder): the strongest, parallel over tokens"),
+    ("lstm", "LSTM", "Long short-term memory: gated recurrent network that keeps information over long spans"),
+    ("gru", "GRU", "Gated recurrent unit: a lighter LSTM with two gates instead of three"),
+    ("rnn", "RNN", "Plain (Elman, tanh) recurrent network: the simplest baseline; forgets quickly"),
+)
+# key, label, kind, (min, max, step), tooltip, transformer only
+FIELDS = (
+    ("n_layer", "Layers", "int", (1, 96, 1), "Stacked Transformer blocks or recurrent layers. More layers learn more abstract features; usual 2-12 here.", False),
+    ("d_model", "Width", "int", (4, 8192, 16), "Embedding and hidden size. Parameters grow with its square; usual 64-768.", False),
+    ("n_head", "Heads", "int", (1, 128, 1), "Attention heads per block, each looking at its own slice of the width; must divide the width; usual 2-12.", True),
+    ("mlp_ratio", "MLP ratio", "int", (1, 16, 1), "Hidden width of each block's feed-forward network as a multiple of the width; usual 4.", True),
+    ("block_size", "Block size", "int", (2, 8192, 16), "Context length in tokens: how far back the model can look; usual 32-1024. Must fit the validation split.", False),
+    ("dropout", "Dropout", "float", (0.0, 0.95, 0.05), "Probability of zeroing activations while training; regularizes big models on small data; usual 0-0.2.", False),
+    ("positions", "Positions", "choice", ("learned", "rotary"), "How the Transformer knows token order: a learned table (at most block size) or rotary (RoPE) angles.", True),
+    ("tie_weights", "Tie embedding and output", "bool", None, "Share the input embedding with the output projection: fewer parameters, usually as good.", False),
+    ("bias", "Biases", "bool", None, "Bias terms in linear layers and LayerNorm; turning them off saves a little and rarely hurts.", False),
+)
+STATS = (
+    ("vocab", "Vocabulary", "Tokens the model predicts over; from the trained vocabulary, or estimated until one is trained"),
+    ("parameters", "Parameters", "Trainable weights (a tied embedding counts once)"),
+    ("memory_weights", "Weights", "Memory of the weights in fp32"),
+    ("memory_gradients", "Gradients", "Memory of the gradients: one per weight"),
+    ("memory_optimizer", "Optimizer state", "AdamW keeps two moments per weight"),
+    ("memory_activations_approx", "Activations (approx.)", "Values kept for the backward pass at the Train tab's batch size"),
+    ("memory_total", "Training memory", "Weights + gradients + optimizer state + activations"),
+    ("flops_per_token", "FLOPs per token", "Training FLOPs (forward + backward) per token: 6 × parameters, plus attention"),
+    ("step_time", "Measured step", "Time of one full training step (forward, backward, AdamW) on the device, at the Train tab's batch size"),
+)
+
+
+class ModelTab(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.check: ModelCheck | None = None
+        self.costs: dict[str, int] = {}
+        self._costs_stale = True  # costs build a model on the meta device: torch loads on first show
+        self._job: WorkerHandle | None = None
+        self._loading = False
+
+        self.arch = QComboBox()
+        for key, name, tip in ARCHS:
+            self.arch.addItem(name, key)
+            self.arch.setItemData(self.arch.count() - 1, tip, 3)  # ToolTipRole
+        self.arch.setToolTip("The kind of network: Transformer, or a recurrent LSTM, GRU or plain RNN")
+        presets = QHBoxLayout()
+        self.preset_buttons = {}
+        for name in PRESET_NAMES:
+            b = QPushButton(name.capitalize())
+            b.setToolTip(f"Set the shape to the '{name}' preset of this architecture "
+                         + {"tiny": "(trains in seconds on a CPU)", "small": "(minutes on a CPU)", "medium": "(wants a GPU)"}[name])
+            b.clicked.connect(lambda _=False, n=name: self.apply_preset(n))
+            presets.addWidget(b)
+            self.preset_buttons[name] = b
+        form_box = QGroupBox("Architecture")
+        form_box.setToolTip("Shape of the network; every field has a tooltip with its usual range")
+        form = QFormLayout(form_box)
+        form.addRow("Architecture", self.arch)
+        form.addRow("Preset", presets)
+        self.editors: dict[str, QWidget] = {}
+        self.labels: dict[str, QLabel] = {}
+        for key, label, kind, spec, tip, _ in FIELDS:
+            editor = self._editor(kind, spec, label)
+            editor.setToolTip(tip)
+            name = QLabel("" if kind == "bool" else label)
+            name.setToolTip(tip)
+            form.addRow(name, editor)
+            self.editors[key], self.labels[key] = editor, name
+        self.issues = QLabel()
+        self.issues.setObjectName("banner")
+        self.issues.setWordWrap(True)
+        self.issues.setToolTip("Settings that cannot be trained: training stays disabled until they are fixed")
+        self.issues.hide()
+        form.addRow(self.issues)
+
+        stats_box = QGroupBox("Cost")
+        stats_box.setToolTip("What these settings cost, recomputed as you type")
+        grid = QGridLayout(stats_box)
+        self.stat_labels: dict[str, QLabel] = {}
+        for row, (key, name, tip) in enumerate(STATS):
+            n, v = QLabel(name), QLabel("–")
+            n.setToolTip(tip)
+            v.setToolTip(tip)
+            if key in ("parameters", "memory_total"):
+                v.setObjectName("bignumber")
+            grid.addWidget(n, row, 0)
+            grid.addWidget(v, row, 1)
+            self.stat_labels[key] = v
+        self.measure_button = QPushButton("Measure step time")
+        self.measure_button.setToolTip("Build the model and time a few real training steps on the Train tab's device, batch size and threads")
+        self.measure_button.clicked.connect(self.measure)
+        grid.addWidget(self.measure_button, len(STATS), 0, 1, 2)
+
+        left = QVBoxLayout()
+        left.addWidget(form_box)
+        left.addWidget(stats_box)
+        left.addStretch(1)
+        self.diagram = ModelDiagram()
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 2)
+        layout.addWidget(self.diagram, 3)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(40)
+        self._timer.timeout.connect(self.update_model)
+        self.arch.currentIndexChanged.connect(self._on_arch_changed)
+        for sig in (session.sig_model_config_changed, session.sig_tokenizer_changed, session.sig_stats_changed,
+                    session.sig_split_changed, session.sig_tokenizer_config_changed):
+            sig.connect(self._on_session_changed)
+        session.sig_train_config_changed.connect(self._timer.start)
+        self.load_from_session()
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().showEvent(event)
+        if self._costs_stale:
+            self._timer.start()
+
+    def _editor(self, kind: str, spec: Any, label: str) -> QWidget:
+        if kind == "int":
+            w = QSpinBox()
+            w.setRange(spec[0], spec[1])
+            w.setSingleStep(spec[2])
+            w.valueChanged.connect(self._on_edit)
+        elif kind == "float":
+            w = QDoubleSpinBox()
+            w.setDecimals(2)
+            w.setRange(spec[0], spec[1])
+            w.setSingleStep(spec[2])
+            w.valueChanged.connect(self._on_edit)
+        elif kind == "choice":
+            w = QComboBox()
+            w.addItems(list(spec))
+            w.currentIndexChanged.connect(self._on_edit)
+        else:
+            w = QCheckBox(label)
+            w.toggled.connect(self._on_edit)
+        return w
+
+    # session <-> fields ----------------------------------------------------------------------------
+    def load_from_session(self) -> None:
+        cfg = self.session.model_config
+        self._loading = True
+        self.arch.setCurrentIndex(max(0, self.arch.findData(cfg.arch)))
+        for key, editor in self.editors.items():
+            self._set_editor(editor, getattr(cfg, key))
+        self._loading = False
+        self._update_visibility()
+        self.update_model()
+
+    @staticmethod
+    def _set_editor(editor: QWidget, value: Any) -> None:
+        editor.blockSignals(True)
+        if isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(0, editor.findText(str(value))))
+        elif isinstance(editor, QCheckBox):
+            editor.setChecked(bool(value))
+        else:
+            editor.setValue(value)
+        editor.blockSignals(False)
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"arch": self.arch.currentData()}
+        for key, editor in self.editors.items():
+            if isinstance(editor, QComboBox):
+                out[key] = editor.currentText()
+            elif isinstance(editor, QCheckBox):
+                out[key] = editor.isChecked()
+            else:
+                out[key] = editor.value()
+        return out
+
+    def _on_session_changed(self) -> None:
+        if self._loading:
+            return
+        cfg = self.session.model_config
+        fields_now = self.values()
+        if any(fields_now[k] != getattr(cfg, k) for k in fields_now) and (self.check is None or self.check.valid):
+            self.load_from_session()  # changed elsewhere (workspace opened, Train tab's block size)
+        else:
+            self._timer.start()
+
+    def _on_arch_changed(self) -> None:
+        self._update_visibility()
+        self._on_edit()
+
+    def _update_visibility(self) -> None:
+        transformer = self.arch.currentData() == "transformer"
+        for key, _, _, _, _, only_transformer in FIELDS:
+            if only_transformer:
+                self.editors[key].setVisible(transformer)
+                self.labels[key].setVisible(transformer)
+
+    def _on_edit(self) -> None:
+        if not self._loading:
+            self._timer.start()
+
+    def apply_preset(self, name: str) -> None:
+        from ...core.models.presets import PRESETS
+
+        values = PRESETS[self.arch.currentData()][name]
+        self._loading = True
+        for key, value in values.items():
+            self._set_editor(self.editors[key], value)
+        self._loading = False
+        self.update_model()
+
+    # checks and costs -------------------------------------------------------------------------------
+    def update_model(self) -> None:
+        s = self.session
+        tok = s.tokenizer if not s.tokenizer_is_stale() else None
+        vocab, source = estimate_vocab(getattr(tok, "vocab_size", None), s.tokenizer_config.kind,
+                                       s.tokenizer_config.vocab_size, getattr(s.stats, "unique_chars", None))
+        cpt = (s.tokenizer_report or {}).get("chars_per_token") if tok is not None else None
+        val_tokens = estimate_split_tokens(getattr(s.stats, "chars", None), s.data_config.split_fractions[1], cpt, s.tokenizer_config.kind)
+        self.check = check_model(self.values(), vocab, val_tokens)
+        self._show_issues()
+        self.diagram.set_config(self.check.config)
+        self.stat_labels["vocab"].setText(f"{vocab:,}  ({source})")
+        if self.check.config is not None and not self.isVisible():
+            self._costs_stale = True
+        elif self.check.config is not None:
+            from ..model_checks import model_costs
+
+            self._costs_stale = False
+            costs = model_costs(self.check.config, s.config.train.batch_size)
+            self.stat_labels["parameters"].setText(f"{costs['parameters']:,}  ({human_number(costs['parameters'])})")
+            for key in ("memory_weights", "memory_gradients", "memory_optimizer", "memory_activations_approx", "memory_total"):
+                self.stat_labels[key].setText(human_bytes(costs[key]))
+            self.stat_labels["flops_per_token"].setText(human_number(costs["flops_per_token"]))
+            self.costs = costs
+            if self.check.valid:
+                self._loading = True
+                s.set_model_config(self.check.config)
+                self._loading = False
+        else:
+            for key in ("parameters", "memory_weights", "memory_gradients", "memory_optimizer", "memory_activations_approx",
+                        "memory_total", "flops_per_token"):
+                self.stat_labels[key].setText("–")
+        self.measure_button.setEnabled(self.check.config is not None and (self._job is None or self._job.finished))
+        s.set_model_issues(self.check.issues)
+
+    def _show_issues(self) -> None:
+        issues = self.check.issues if self.check else []
+        self.issues.setVisible(bool(issues))
+        self.issues.setText("\n".join(issues))
+        bad = set()
+        for text in issues:
+            if "divisible" in text or "head size" in text:
+                bad |= {"d_model", "n_head"}
+            if "Block size" in text:
+                bad.add("block_size")
+        for key, editor in self.editors.items():
+            editor.setStyleSheet("border: 2px solid #d9534f; border-radius: 3px;" if key in bad else "")
+
+    # measured step time ------------------------------------------------------------------------------
+    def measure(self) -> None:
+        if self.check is None or self.check.config is None or (self._job is not None and not self._job.finished):
+            return
+        self.measure_button.setEnabled(False)
+        self.stat_labels["step_time"].setText("measuring…")
+        self._job = start_worker("measure-step", measure_step_time, self.check.config, self.session.config.train)
+        self._job.sig_result.connect(self._on_measured)
+        self._job.sig_error.connect(self._on_measure_error)
+        self._job.sig_finished.connect(lambda: self.measure_button.setEnabled(self.check is not None and self.check.config is not None))
+
+    def _on_measured(self, result: dict) -> None:
+        self.stat_labels["step_time"].setText(f"{result['seconds_per_step'] * 1000:.1f} ms "
+                                              f"({human_number(result['tokens_per_sec'])} tokens/s, {result['device']})")
+        self.measured = result
+
+    def _on_measure_error(self, message: str) -> None:
+        self.stat_labels["step_time"].setText("failed")
+        show_error(self, "Cannot measure the step time", message)

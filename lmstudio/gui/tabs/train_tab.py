@@ -1,0 +1,437 @@
+"""The Train tab: hyperparameters, Start / Pause / Resume / Stop / Step, a learning rate changeable while
+training runs, live charts, progress with ETA, the sample written at each evaluation (click the loss
+chart for the sample of any step), a log, overlays of earlier runs, and resuming a run from its folder.
+Training runs on a :class:`~lmstudio.gui.train_worker.TrainingJob`; this tab only shows its events.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDoubleSpinBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton,
+    QScrollArea, QSplitter, QToolButton, QVBoxLayout, QWidget,
+)
+
+from ...core.config import TrainConfig
+from ...core.errors import LMStudioError
+from ...core.metrics_log import read_metrics_rows
+from ..dialogs import show_error
+from ..run_folders import list_runs, new_run_dir, runs_folder, set_runs_folder
+from ..session import Session
+from ..train_metrics import RunMetrics
+from ..train_worker import RunInfo, TrainingJob
+from ..widgets.train_charts import TrainCharts
+from ..widgets.train_form import TrainSettingsForm
+
+
+def auto_threads() -> int:
+    """core.devices.default_threads(interactive=True), without importing torch while the window opens."""
+    return max(1, (os.cpu_count() or 1) - 1)
+
+
+def ask_stop_training(parent: QWidget) -> bool:
+    """Asked when the window closes during training (tests replace this function)."""
+    answer = QMessageBox.question(parent, "Training is running",
+                                  "Stop training, save a checkpoint and close?",
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def _button(text: str, tip: str, slot) -> QPushButton:
+    b = QPushButton(text)
+    b.setToolTip(tip)
+    b.clicked.connect(slot)
+    return b
+
+
+class TrainTab(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.job: TrainingJob | None = None
+        self.state = "idle"  # idle, preparing, running, paused, stopping
+        self.info: RunInfo | None = None
+        self.last_finished = None  # the core's FinishedEvent
+        self.config_error = ""
+        self._loading = False
+        self._last_step = None
+
+        self.start_button = _button("Start", "Train a new model with these settings into a new folder of the runs folder", self.start)
+        self.pause_button = _button("Pause", "Pause after the current step (the model stays in memory)", self.pause)
+        self.resume_button = _button("Resume", "Continue the paused training", self.resume)
+        self.stop_button = _button("Stop", "Stop after the current step and save a checkpoint (resume it later from its folder)", self.stop)
+        self.step_button = _button("Step", "While paused: run exactly one more optimizer step", self.step_once)
+        self.lr_edit = QDoubleSpinBox()
+        self.lr_edit.setDecimals(6)
+        self.lr_edit.setRange(1e-6, 1.0)
+        self.lr_edit.setSingleStep(1e-4)
+        self.lr_edit.setToolTip("A new peak learning rate, applied from the next step; the schedule keeps its shape")
+        self.lr_button = _button("Set LR", "Change the learning rate while training runs (marked on the charts with a dotted line)", self.apply_lr)
+        self.resume_run_button = _button("Resume run…", "Continue a stopped run from its folder (its last checkpoint)", self.resume_run_dialog)
+        self.folder_button = _button("Runs folder…", "", self.choose_runs_folder)
+        self.overlay_button = QToolButton()
+        self.overlay_button.setText("Overlay runs")
+        self.overlay_button.setToolTip("Draw earlier runs of the runs folder on the same charts (dashed)")
+        self.overlay_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.overlay_menu = QMenu(self)
+        self.overlay_menu.aboutToShow.connect(self._fill_overlay_menu)
+        self.overlay_button.setMenu(self.overlay_menu)
+        self.overlay_paths: list[Path] = []
+        self.png_button = _button("PNG…", "Export the charts as a PNG image", self.export_png)
+        self.csv_button = _button("CSV…", "Export the metrics of this run as CSV", self.export_csv)
+        bar = QHBoxLayout()
+        for w in (self.start_button, self.pause_button, self.resume_button, self.stop_button, self.step_button, QLabel("LR"),
+                  self.lr_edit, self.lr_button, self.resume_run_button, self.folder_button, self.overlay_button,
+                  self.png_button, self.csv_button):
+            bar.addWidget(w)
+        bar.addStretch(1)
+
+        self.form = TrainSettingsForm(auto_threads())
+        self.form.sig_changed.connect(self._on_form_changed)
+        self.form_hint = QLabel()
+        self.form_hint.setObjectName("banner")
+        self.form_hint.setWordWrap(True)
+        self.form_hint.setToolTip("Why training cannot start")
+        self.form_hint.hide()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        scroll.setMinimumWidth(340)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setToolTip("Training settings; saved with the workspace")
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.form_hint)
+        lv.addWidget(scroll, 1)
+
+        self.charts = TrainCharts()
+        self.charts.sig_step_clicked.connect(self.show_sample_at)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setFormat("idle")
+        self.progress.setTextVisible(True)
+        self.progress.setToolTip("Steps done, speed and estimated time left")
+        self.sample_title = QLabel("Sample")
+        self.sample_title.setToolTip("What the model writes from the fixed prompt; click the loss chart for earlier samples")
+        self.sample = QPlainTextEdit()
+        self.sample.setReadOnly(True)
+        self.sample.setToolTip(self.sample_title.toolTip())
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(5000)
+        self.log.setToolTip("Evaluations, checkpoints, learning-rate changes and messages of the run")
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        for title, w in ((self.sample_title, self.sample), (QLabel("Log"), self.log)):
+            box = QWidget()
+            bv = QVBoxLayout(box)
+            bv.setContentsMargins(0, 0, 0, 0)
+            bv.addWidget(title)
+            bv.addWidget(w)
+            bottom.addWidget(box)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.charts)
+        right.addWidget(bottom)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 1)
+        main = QSplitter(Qt.Orientation.Horizontal)
+        main.addWidget(left)
+        main.addWidget(right)
+        main.setStretchFactor(1, 1)
+        main.setSizes([360, 1000])
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(main, 1)
+        layout.addWidget(self.progress)
+
+        session.sig_train_config_changed.connect(self.load_from_session)
+        session.sig_model_config_changed.connect(self.load_from_session)
+        session.sig_model_validity_changed.connect(self._update_buttons)
+        self.load_from_session()
+        self._update_folder_tip()
+
+    # settings <-> session ----------------------------------------------------------------------------
+    def load_from_session(self) -> None:
+        if self._loading:
+            return
+        self.form.set_values(self.session.config.train, self.session.model_config)
+        self.lr_edit.setValue(self.session.config.train.lr)
+        self._on_form_changed(store=False)
+
+    def _on_form_changed(self, store: bool = True) -> None:
+        train, model = self.form.values()
+        try:
+            cfg = TrainConfig(**{**dataclasses.asdict(self.session.config.train), **train})
+            self.config_error = ""
+        except LMStudioError as exc:
+            cfg, self.config_error = None, str(exc)
+        if store and cfg is not None:
+            self._loading = True
+            try:
+                self.session.set_train_config(cfg)
+                mc = self.session.model_config
+                if (mc.block_size, mc.dropout) != (model["block_size"], model["dropout"]):
+                    self.session.set_model_config(dataclasses.replace(mc, **model))
+            finally:
+                self._loading = False
+        self._update_buttons()
+
+    def blocking_reasons(self) -> list[str]:
+        return ([self.config_error] if self.config_error else []) + [f"Model tab: {m}" for m in self.session.model_issues]
+
+    def _update_buttons(self) -> None:
+        s, reasons = self.state, self.blocking_reasons()
+        self.form_hint.setVisible(bool(reasons) and s == "idle")
+        self.form_hint.setText("\n".join(reasons))
+        self.start_button.setEnabled(s == "idle" and not reasons)
+        self.resume_run_button.setEnabled(s == "idle")
+        self.pause_button.setEnabled(s == "running")
+        self.resume_button.setEnabled(s == "paused")
+        self.step_button.setEnabled(s == "paused")
+        self.stop_button.setEnabled(s in ("preparing", "running", "paused"))
+        self.lr_button.setEnabled(s in ("running", "paused"))
+        self.form.setEnabled(s == "idle")
+        self.folder_button.setEnabled(s == "idle")
+
+    # runs folder ---------------------------------------------------------------------------------------
+    def _update_folder_tip(self) -> None:
+        self.folder_button.setToolTip(f"Where runs are saved: {runs_folder()} (click to choose another folder)")
+
+    def choose_runs_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Runs folder", str(runs_folder()))
+        if path:
+            set_runs_folder(Path(path))
+            self._update_folder_tip()
+
+    # starting -------------------------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.state != "idle" or self.blocking_reasons():
+            return
+        config = self.session.workspace_config()
+        s = self.session
+        tokenizer = s.tokenizer if s.tokenizer is not None and not s.tokenizer_is_stale() else None
+        run_dir = new_run_dir(runs_folder(), config.model.arch)
+        self._launch(TrainingJob(config, run_dir, tokenizer=tokenizer), f"Preparing data and building the model for {run_dir.name}…")
+
+    def resume_run_dialog(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Resume run from its folder", str(runs_folder()))
+        if path:
+            self.resume_run(Path(path))
+
+    def resume_run(self, run_dir: Path) -> None:
+        """Continue ``run_dir``; to the form's step count when that is beyond the run's own."""
+        try:
+            run_steps = json.loads((Path(run_dir) / "config.json").read_text(encoding="utf-8"))["train"]["steps"]
+        except (OSError, ValueError, KeyError, TypeError):
+            show_error(self, "Cannot resume this run", f"{run_dir}: no run here (config.json missing or unreadable); choose a run folder")
+            return
+        steps = self.form.values()[0]["steps"]
+        self._launch(TrainingJob(None, run_dir, resume=True, steps=steps if steps > run_steps else None),
+                     f"Resuming {run_dir.name}…")
+
+    def _launch(self, job: TrainingJob, message: str) -> None:
+        self.job = job
+        self.info, self.last_finished = None, None
+        self.charts.reset()
+        self.sample.clear()
+        self.log.clear()
+        self._log(message)
+        job.sig_events.connect(self.on_events)
+        job.sig_progress.connect(self._on_prepare_progress)
+        job.sig_result.connect(self._on_result)
+        job.sig_error.connect(self._on_error)
+        job.sig_finished.connect(self._on_finished)
+        self.state = "preparing"
+        self.progress.setRange(0, 0)
+        self.progress.setFormat("preparing…")
+        self._update_buttons()
+        job.start()
+
+    # controls -------------------------------------------------------------------------------------------
+    def pause(self) -> None:
+        if self.job and self.state == "running":
+            self.job.pause()
+            self.state = "paused"
+            self._log("paused")
+            self._update_buttons()
+
+    def resume(self) -> None:
+        if self.job and self.state == "paused":
+            self.job.resume()
+            self.state = "running"
+            self._log("resumed")
+            self._update_buttons()
+
+    def step_once(self) -> None:
+        if self.job and self.state == "paused":
+            self.job.step_once()
+
+    def stop(self) -> None:
+        if self.job and self.state in ("preparing", "running", "paused"):
+            self.job.stop()
+            if self.state == "preparing":
+                self.job.cancel()
+            self.state = "stopping"
+            self._log("stopping: saving a checkpoint…")
+            self._update_buttons()
+
+    def apply_lr(self) -> None:
+        if self.job and self.state in ("running", "paused"):
+            self.job.set_lr(self.lr_edit.value())
+
+    # events from the worker --------------------------------------------------------------------------
+    def _on_prepare_progress(self, done: float, total: float, message: str) -> None:
+        if self.state == "preparing" and total > 0:
+            self.progress.setFormat(message or "preparing…")
+
+    def on_events(self, events: list) -> None:
+        run = self.charts.run
+        for e in events:
+            kind = type(e).__name__  # the core's event classes, matched by name: torch loads only when training
+            if kind == "StepEvent":
+                run.add_step(e)
+                self._last_step = e
+            elif kind == "EvalEvent":
+                run.add_eval(e)
+                self._log(f"step {e.step}: train {e.train_loss:.4f} · val {e.val_loss:.4f} · ppl {e.val_perplexity:.2f} · "
+                          f"{e.bits_per_char:.3f} bits/char{'  (best)' if e.improved else ''}")
+            elif kind == "SampleEvent":
+                run.add_sample(e.step, e.text)
+                self._show_sample(e.step, e.text, "latest")
+            elif kind == "LrChangedEvent":
+                run.add_lr_change(e.step, e.lr)
+            elif kind == "CheckpointEvent":
+                self._log(f"checkpoint at step {e.step}{' (best)' if e.best else ''}: {e.path}")
+            elif kind == "LogEvent":
+                self._log(e.message)
+            elif kind == "FinishedEvent":
+                self.last_finished = e
+            elif kind == "RunInfo":
+                self._on_run_info(e)
+        self.charts.mark_dirty()
+        self._update_progress()
+
+    def _on_run_info(self, info: RunInfo) -> None:
+        self.info = info
+        run = RunMetrics(Path(info.run_dir).name)
+        if info.start_step > 0:  # resumed: show the history up to the checkpoint
+            path = Path(info.run_dir) / "metrics.csv"
+            if path.is_file():
+                run = RunMetrics.from_rows([r for r in read_metrics_rows(path) if float(r.get("step") or 0) <= info.start_step], run.name)
+            from ...core.checkpoint import read_samples
+
+            for s in read_samples(Path(info.run_dir)):
+                if s["step"] <= info.start_step:
+                    run.add_sample(int(s["step"]), s["text"])
+        self.charts.reset(run, info.vocab_size, info.unigram_entropy, info.train_tokens)
+        self.form.set_train_tokens(info.train_tokens)
+        if self.state == "preparing":
+            self.state = "running"
+        self.progress.setRange(0, 1000)
+        self._update_buttons()
+        self._log(f"run folder {info.run_dir}: {info.parameters:,} parameters, vocabulary {info.vocab_size}, "
+                  f"{info.train_tokens:,} train tokens, device {info.device}, {info.threads} threads; "
+                  f"unigram entropy {info.unigram_entropy:.3f} nats")
+
+    def _update_progress(self) -> None:
+        e, info = self._last_step, self.info
+        if e is None or info is None:
+            return
+        total = info.config.train.steps
+        self.progress.setValue(int(1000 * min(1.0, e.step / total)))
+        eta = (total - e.step) * info.tokens_per_step / max(e.tokens_per_sec, 1e-9)
+        paused = "  ·  paused" if self.state == "paused" else ""
+        self.progress.setFormat(f"step {e.step:,} / {total:,}  ·  {e.tokens_per_sec:,.0f} tokens/s  ·  "
+                                f"ETA {time.strftime('%H:%M:%S', time.gmtime(eta))}{paused}")
+
+    def _on_result(self, finished) -> None:
+        finished = finished or self.last_finished
+        if finished is None:
+            return
+        self._log(f"{finished.status}: {finished.message}")
+        if finished.status == "failed":
+            show_error(self, "Training failed", finished.message)
+
+    def _on_error(self, message: str) -> None:
+        self._log(f"error: {message}")
+        show_error(self, "Training failed", message)
+
+    def _on_finished(self) -> None:
+        run_dir = self.job.run_dir if self.job else None
+        self.state = "idle"
+        self.charts.refresh()
+        self.progress.setFormat(f"{self.last_finished.status} at step {self.last_finished.step:,}" if self.last_finished else "idle")
+        self._update_buttons()
+        if run_dir is not None and (run_dir / "metrics.csv").is_file():
+            self.session.set_run(run_dir)
+
+    # samples and log -----------------------------------------------------------------------------------
+    def _show_sample(self, step: int, text: str, how: str) -> None:
+        self.sample_title.setText(f"Sample at step {step:,} ({how})")
+        self.sample.setPlainText(text)
+
+    def show_sample_at(self, step: float) -> None:
+        hit = self.charts.run.sample_near(step)
+        if hit is not None:
+            self._show_sample(hit[0], hit[1], "clicked on the chart")
+
+    def _log(self, message: str) -> None:
+        self.log.appendPlainText(f"[{time.strftime('%H:%M:%S')}] {message}")
+
+    # overlays and export --------------------------------------------------------------------------------
+    def _fill_overlay_menu(self) -> None:
+        self.overlay_menu.clear()
+        current = self.job.run_dir if self.job else None
+        runs = [p for p in list_runs(runs_folder()) if p != current]
+        if not runs:
+            self.overlay_menu.addAction(f"(no earlier runs in {runs_folder()})").setEnabled(False)
+        for path in runs:
+            act = self.overlay_menu.addAction(path.name)
+            act.setCheckable(True)
+            act.setChecked(path in self.overlay_paths)
+            act.toggled.connect(lambda on, p=path: self.set_overlay_paths(
+                [q for q in self.overlay_paths if q != p] + ([p] if on else [])))
+
+    def set_overlay_paths(self, paths: list[Path]) -> None:
+        self.overlay_paths = list(paths)
+        runs = []
+        for p in self.overlay_paths:
+            try:
+                runs.append(RunMetrics.from_rows(read_metrics_rows(p / "metrics.csv"), p.name))
+            except OSError as exc:
+                self._log(f"cannot read {p / 'metrics.csv'}: {exc}")
+        self.charts.set_overlays(runs)
+
+    def export_png(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export charts", str(runs_folder() / "charts.png"), "PNG image (*.png)")
+        if path:
+            self.charts.export_png(Path(path))
+
+    def export_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export metrics", str(runs_folder() / "metrics.csv"), "CSV (*.csv)")
+        if path:
+            self.charts.export_csv(Path(path))
+
+    # closing ---------------------------------------------------------------------------------------------
+    def is_training(self) -> bool:
+        return self.job is not None and not self.job.finished and self.job.is_running()
+
+    def confirm_close(self) -> bool:
+        """Called by the main window before closing: ask, then stop, save and join the worker."""
+        if not self.is_training():
+            return True
+        if not ask_stop_training(self):
+            return False
+        self.shutdown()
+        return True
+
+    def shutdown(self, timeout_ms: int = 30_000) -> None:
+        if self.job is not None and self.job.is_running():
+            self.job.cancel()  # stops the trainer cooperatively; it saves a checkpoint
+            self.job.wait(timeout_ms)

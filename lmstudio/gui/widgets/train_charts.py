@@ -1,0 +1,359 @@
+"""The Train tab's live charts: loss, perplexity, bits per character, learning rate, gradient norm and
+tokens per second in one pyqtgraph scene, redrawn from a timer with ``setData`` (peak downsampling,
+clip to view). Log scale, x axis by step / tokens / time / epoch, EMA smoothing with the raw curve
+kept faint, reference lines (uniform guess ln V, unigram entropy), the overfitting marker, LR-change
+lines, a crosshair read-out, overlays of earlier runs, and export to PNG and CSV.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+
+from ..train_metrics import IncrementalEma, RunMetrics, overfit_start
+
+X_AXES = (("step", "Step"), ("tokens", "Tokens seen"), ("elapsed", "Time (s)"), ("epoch", "Epoch"))
+PLOTS = (  # key, title, y label
+    ("loss", "Loss", "nats / token"), ("ppl", "Perplexity", "exp(loss)"), ("bpc", "Bits per character", "bits"),
+    ("lr", "Learning rate", "lr"), ("grad", "Gradient norm", "‖g‖ before clipping"), ("tps", "Throughput", "tokens / s"),
+)
+TRAIN, VAL, EXTRA = QColor("#2f6fde"), QColor("#e8590c"), QColor("#2b9348")
+OVERLAY_COLORS = ("#8e44ad", "#16a085", "#c0392b", "#7f8c8d", "#d4a017")
+REDRAW_MS = 200
+
+
+def _faint(color: QColor, alpha: int = 70) -> QColor:
+    c = QColor(color)
+    c.setAlpha(alpha)
+    return c
+
+
+class TrainCharts(QWidget):
+    sig_step_clicked = Signal(float)  # a click on the loss chart, as a training step (the time-lapse)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.run = RunMetrics()
+        self.overlays: list[RunMetrics] = []
+        self.train_tokens = 0  # tokens of the train split: one epoch
+        self.vocab_size = 0
+        self.unigram = math.nan
+        self.dirty = False
+        self._overlays_dirty = False
+        self.overfit_step: float | None = None
+        self.redraws = 0
+        self._smooth_weight = 0.9
+        self._ema_loss = IncrementalEma(self._smooth_weight)
+        self._ema_grad = IncrementalEma(self._smooth_weight)
+
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setToolTip("Live training curves. Click the loss chart to see the sample written at that step.")
+        self.plots: dict[str, pg.PlotItem] = {}
+        for i, (key, title, ylabel) in enumerate(PLOTS):
+            plot = self.graphics.addPlot(row=i // 3, col=i % 3, title=title)
+            plot.setLabel("left", ylabel)
+            plot.setDownsampling(auto=True, mode="peak")
+            plot.setClipToView(True)
+            plot.showGrid(x=True, y=True, alpha=0.15)
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            plot.getAxis("left").setWidth(52)  # room for tick labels like 12,000
+            self.plots[key] = plot
+        loss = self.plots["loss"]
+        loss.addLegend(offset=(10, -10), labelTextSize="8pt")  # bottom left: curves fall from the top left
+        self.curves = {
+            "loss_raw": loss.plot(pen=pg.mkPen(_faint(TRAIN), width=1)),
+            "loss": loss.plot(pen=pg.mkPen(TRAIN, width=2), name="train"),
+            "val": loss.plot(pen=pg.mkPen(VAL, width=2), symbol="o", symbolSize=5, symbolBrush=VAL, name="validation"),
+            "ppl_train": self.plots["ppl"].plot(pen=pg.mkPen(TRAIN, width=2)),
+            "ppl": self.plots["ppl"].plot(pen=pg.mkPen(VAL, width=2), symbol="o", symbolSize=5, symbolBrush=VAL),
+            "bpc": self.plots["bpc"].plot(pen=pg.mkPen(VAL, width=2), symbol="o", symbolSize=5, symbolBrush=VAL),
+            "lr": self.plots["lr"].plot(pen=pg.mkPen(EXTRA, width=2)),
+            "grad_raw": self.plots["grad"].plot(pen=pg.mkPen(_faint(EXTRA), width=1)),
+            "grad": self.plots["grad"].plot(pen=pg.mkPen(EXTRA, width=2)),
+            "tps": self.plots["tps"].plot(pen=pg.mkPen(TRAIN, width=2)),
+        }
+        dash = dict(style=Qt.PenStyle.DashLine, width=1)
+        self.ref_uniform = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#888888", **dash),
+                                           label="uniform ln V", labelOpts={"position": 0.8, "color": "#888888"})
+        self.ref_unigram = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#aa7700", **dash),
+                                           label="unigram entropy", labelOpts={"position": 0.55, "color": "#aa7700"})
+        self.overfit_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#c0392b", width=2),
+                                            label="val rising", labelOpts={"position": 0.9, "color": "#c0392b"})
+        for item in (self.ref_uniform, self.ref_unigram, self.overfit_line):
+            item.hide()
+            loss.addItem(item, ignoreBounds=True)
+        self.lr_lines: list[pg.InfiniteLine] = []
+        self.overlay_curves: list[pg.PlotDataItem] = []
+        self.cross = {k: pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#999999", width=1)) for k in self.plots}
+        for key, line in self.cross.items():
+            line.hide()
+            self.plots[key].addItem(line, ignoreBounds=True)
+        first = self.plots["loss"]
+        for key, plot in self.plots.items():
+            if plot is not first:
+                plot.setXLink(first)
+        self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self.graphics.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+
+        # controls --------------------------------------------------------------------------------
+        self.x_axis = QComboBox()
+        for key, name in X_AXES:
+            self.x_axis.addItem(name, key)
+        self.x_axis.setToolTip("What the horizontal axis counts: optimizer steps, tokens seen, training time or epochs")
+        self.log_scale = QCheckBox("Log scale")
+        self.log_scale.setToolTip("Logarithmic vertical axes: late, small improvements stay visible")
+        self.smoothing = QSlider(Qt.Orientation.Horizontal)
+        self.smoothing.setRange(0, 99)
+        self.smoothing.setValue(int(self._smooth_weight * 100))
+        self.smoothing.setMaximumWidth(160)
+        self.smoothing.setToolTip("Smoothing of the training curves: a bias-corrected exponential moving average "
+                                  "(0 = raw). The raw curve stays faint behind it.")
+        self.smoothing_label = QLabel()
+        self.smoothing_label.setToolTip(self.smoothing.toolTip())
+        self.readout = QLabel(" ")
+        self.readout.setObjectName("hint")
+        self.readout.setToolTip("Values under the mouse pointer")
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.x_axis.currentIndexChanged.connect(self._on_view_changed)
+        self.log_scale.toggled.connect(self._on_view_changed)
+        self.smoothing.valueChanged.connect(self._on_smoothing)
+        self._on_smoothing(self.smoothing.value())
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        for w in (QLabel("X axis"), self.x_axis, self.log_scale, QLabel("Smoothing"), self.smoothing, self.smoothing_label):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        self.toolbar = bar
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.readout)
+        self._restyle()
+        self.timer = QTimer(self)
+        self.timer.setInterval(REDRAW_MS)
+        self.timer.timeout.connect(self._on_timer)
+        self.timer.start()
+
+    # data --------------------------------------------------------------------------------------------
+    def reset(self, run: RunMetrics | None = None, vocab_size: int = 0, unigram: float = math.nan, train_tokens: int = 0) -> None:
+        self.run = run or RunMetrics()
+        self.vocab_size, self.unigram, self.train_tokens = vocab_size, unigram, train_tokens
+        self._ema_loss = IncrementalEma(self._smooth_weight)
+        self._ema_grad = IncrementalEma(self._smooth_weight)
+        for plot, line in self.lr_lines:
+            plot.removeItem(line)
+        self.lr_lines.clear()
+        self._overlays_dirty = True
+        self.mark_dirty()
+
+    def set_overlays(self, runs: list[RunMetrics]) -> None:
+        self.overlays = list(runs)
+        self._overlays_dirty = True
+        self.mark_dirty()
+
+    def mark_dirty(self) -> None:
+        self.dirty = True
+
+    def point_count(self) -> int:
+        return len(self.run.steps)
+
+    # drawing -----------------------------------------------------------------------------------------
+    def _on_timer(self) -> None:
+        if self.dirty and self.isVisible():
+            self.refresh()
+
+    def x_key(self) -> str:
+        return self.x_axis.currentData()
+
+    def _x(self, run: RunMetrics, series) -> np.ndarray:
+        key = self.x_key()
+        if key == "epoch":
+            return series.column("tokens") / max(1, self.train_tokens)
+        return series.column(key)
+
+    def refresh(self) -> None:
+        """Push the current data into every curve (called by the timer when new points arrived)."""
+        self.dirty = False
+        self.redraws += 1
+        run, c = self.run, self.curves
+        xs, xe = self._x(run, run.steps), self._x(run, run.evals)
+        loss = run.steps.column("loss")
+        smooth = self._ema_loss.update(loss)
+        grad = run.steps.column("grad_norm")
+        c["loss_raw"].setData(xs, loss)
+        c["loss"].setData(xs, smooth)
+        c["val"].setData(xe, run.evals.column("val_loss"))
+        c["ppl_train"].setData(xs, np.exp(np.minimum(smooth, 50.0)))
+        c["ppl"].setData(xe, run.evals.column("val_perplexity"))
+        c["bpc"].setData(xe, run.evals.column("bits_per_char"))
+        c["lr"].setData(xs, run.steps.column("lr"))
+        c["grad_raw"].setData(xs, grad)
+        c["grad"].setData(xs, self._ema_grad.update(grad))
+        c["tps"].setData(xs, run.steps.column("tokens_per_sec"))
+        self._draw_reference_lines()
+        self._draw_lr_lines()
+        if self._overlays_dirty:
+            self._draw_overlays()
+
+    def _ypos(self, value: float) -> float:
+        return math.log10(value) if self.log_scale.isChecked() else value
+
+    def _draw_reference_lines(self) -> None:
+        for line, value in ((self.ref_uniform, math.log(self.vocab_size) if self.vocab_size > 1 else math.nan),
+                            (self.ref_unigram, self.unigram)):
+            line.setVisible(bool(value == value and value > 0))
+            if value == value and value > 0:
+                line.setPos(self._ypos(value))
+        ev = self.run.evals
+        step = overfit_start(ev.column("step"), ev.column("train_loss"), ev.column("val_loss"))
+        self.overfit_line.setVisible(step is not None)
+        if step is not None:
+            i = int(np.argmin(np.abs(ev.column("step") - step)))
+            self.overfit_line.setPos(self._x(self.run, ev)[i])
+        self.overfit_step = step
+
+    def _draw_lr_lines(self) -> None:
+        key = self.x_key()
+        while len(self.lr_lines) < len(self.run.lr_changes) * 2:
+            line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#d4a017", width=1.5, style=Qt.PenStyle.DotLine))
+            plot = self.plots["loss" if len(self.lr_lines) % 2 == 0 else "lr"]
+            plot.addItem(line, ignoreBounds=True)
+            self.lr_lines.append((plot, line))
+        for i, (step, tokens, elapsed, lr) in enumerate(self.run.lr_changes):
+            x = {"step": step, "tokens": tokens, "elapsed": elapsed, "epoch": tokens / max(1, self.train_tokens)}[key]
+            for _, line in self.lr_lines[2 * i: 2 * i + 2]:
+                line.setPos(x)
+                line.setToolTip(f"learning rate set to {lr:g} at step {step}")
+
+    def _draw_overlays(self) -> None:
+        self._overlays_dirty = False
+        for plot, curve in self.overlay_curves:
+            plot.removeItem(curve)
+        self.overlay_curves = []
+        for i, run in enumerate(self.overlays):
+            color = QColor(OVERLAY_COLORS[i % len(OVERLAY_COLORS)])
+            pen = pg.mkPen(color, width=1.5, style=Qt.PenStyle.DashLine)
+            xs, xe = self._x(run, run.steps), self._x(run, run.evals)
+            pairs = (("loss", xe, run.evals.column("val_loss")), ("loss", xs, _smoothed(run.steps.column("loss"), self._smooth_weight)),
+                     ("ppl", xe, run.evals.column("val_perplexity")), ("bpc", xe, run.evals.column("bits_per_char")),
+                     ("lr", xs, run.steps.column("lr")))
+            for key, x, y in pairs:
+                item = self.plots[key].plot(x, y, pen=pen)
+                item.setToolTip(run.name)
+                self.overlay_curves.append((self.plots[key], item))
+        if self.overlays:
+            self.plots["loss"].setTitle("Loss  <span style='font-size:8pt'>(dashed: " +
+                                        ", ".join(r.name for r in self.overlays) + ")</span>")
+        else:
+            self.plots["loss"].setTitle("Loss")
+
+    # interaction -------------------------------------------------------------------------------------
+    def _on_view_changed(self) -> None:
+        log = self.log_scale.isChecked()
+        for key, plot in self.plots.items():
+            plot.setLogMode(x=False, y=log)
+            plot.setLabel("bottom", self.x_axis.currentText() if key in ("lr", "grad", "tps") else "")
+            plot.enableAutoRange()
+        self._overlays_dirty = True
+        self.refresh()
+
+    def _on_smoothing(self, value: int) -> None:
+        self._smooth_weight = value / 100
+        self.smoothing_label.setText(f"{self._smooth_weight:.2f}")
+        self._ema_loss = IncrementalEma(self._smooth_weight)
+        self._ema_grad = IncrementalEma(self._smooth_weight)
+        self._overlays_dirty = True
+        self.mark_dirty()
+
+    def _plot_at(self, scene_pos) -> tuple[str, float] | None:
+        for key, plot in self.plots.items():
+            if plot.sceneBoundingRect().contains(scene_pos):
+                return key, plot.vb.mapSceneToView(scene_pos).x()
+        return None
+
+    def _on_mouse_moved(self, pos) -> None:
+        hit = self._plot_at(pos)
+        for line in self.cross.values():
+            line.setVisible(hit is not None)
+        if hit is None or not len(self.run.steps):
+            return
+        x = hit[1]
+        for line in self.cross.values():
+            line.setPos(x)
+        self.readout.setText(self.describe_at(x))
+
+    def describe_at(self, x: float) -> str:
+        """The values of the nearest step (and the nearest evaluation) at horizontal position ``x``."""
+        run = self.run
+        parts = []
+        if len(run.steps):
+            i = int(np.argmin(np.abs(self._x(run, run.steps) - x)))
+            col = {k: run.steps.column(k)[i] for k in ("step", "tokens", "elapsed", "loss", "lr", "grad_norm", "tokens_per_sec")}
+            parts.append(f"step {col['step']:.0f} · tokens {col['tokens']:,.0f} · {col['elapsed']:.1f} s · "
+                         f"train loss {col['loss']:.4f} · lr {col['lr']:.3g} · grad norm {col['grad_norm']:.3g} · "
+                         f"{col['tokens_per_sec']:,.0f} tok/s")
+        if len(run.evals):
+            j = int(np.argmin(np.abs(self._x(run, run.evals) - x)))
+            e = {k: run.evals.column(k)[j] for k in ("step", "val_loss", "val_perplexity", "bits_per_char")}
+            parts.append(f"eval @ {e['step']:.0f}: val loss {e['val_loss']:.4f} · ppl {e['val_perplexity']:.2f} · "
+                         f"{e['bits_per_char']:.3f} bits/char")
+        return "   |   ".join(parts)
+
+    def step_at(self, x: float) -> float | None:
+        run = self.run
+        series = run.evals if len(run.evals) else run.steps
+        if not len(series):
+            return None
+        i = int(np.argmin(np.abs(self._x(run, series) - x)))
+        return float(series.column("step")[i])
+
+    def _on_mouse_clicked(self, event) -> None:
+        hit = self._plot_at(event.scenePos())
+        if hit is not None and hit[0] in ("loss", "ppl", "bpc"):
+            step = self.step_at(hit[1])
+            if step is not None:
+                self.sig_step_clicked.emit(step)
+
+    # export ------------------------------------------------------------------------------------------
+    def export_png(self, path: Path) -> None:
+        from pyqtgraph.exporters import ImageExporter
+
+        self.refresh()
+        exporter = ImageExporter(self.graphics.scene())
+        exporter.parameters()["width"] = max(800, self.graphics.width() * 2)
+        exporter.export(str(path))
+
+    def export_csv(self, path: Path) -> None:
+        self.run.write_csv(Path(path))
+
+    # theme -------------------------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) and hasattr(self, "plots"):
+            self._restyle()
+        super().changeEvent(event)
+
+    def _restyle(self) -> None:
+        app = QApplication.instance()
+        palette = app.palette() if app else QPalette()
+        fg = palette.color(QPalette.ColorRole.Text)
+        self.graphics.setBackground(palette.color(QPalette.ColorRole.Base))
+        for plot in self.plots.values():
+            plot.titleLabel.setText(plot.titleLabel.text, color=fg.name())
+            for name in ("left", "bottom"):
+                axis = plot.getAxis(name)
+                axis.setPen(pg.mkPen(palette.color(QPalette.ColorRole.Mid)))
+                axis.setTextPen(pg.mkPen(fg))
+
+
+def _smoothed(values: np.ndarray, weight: float) -> np.ndarray:
+    from ..train_metrics import ema
+
+    return ema(values, weight)

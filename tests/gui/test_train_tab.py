@@ -1,0 +1,197 @@
+"""The Train tab: a full run, pause/resume/stop, LR change, charts, worker errors, closing while training."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lmstudio.core.config import ModelConfig, TrainConfig
+
+
+@pytest.fixture(autouse=True)
+def _runs_dir(tmp_path, monkeypatch):
+    """Runs go to a temporary folder; closing the window never blocks on the "stop training?" question."""
+    from lmstudio.gui.tabs import train_tab as module
+
+    monkeypatch.setenv("LMSTUDIO_RUNS_DIR", str(tmp_path / "runs"))
+    monkeypatch.setattr(module, "ask_stop_training", lambda parent: True)
+    yield
+    _wait_for_workers()
+
+
+def _wait_for_workers(timeout_s: float = 15.0) -> None:
+    """Other tabs react to a finished run (the Playground loads it): let their jobs end."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from lmstudio.gui.workers import active_workers
+
+    deadline = time.monotonic() + timeout_s
+    while any(h.is_running() for h in active_workers()) and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+TINY_TRAIN = dict(batch_size=4, steps=30, lr=3e-3, min_lr=3e-4, warmup_steps=2, eval_interval=10, eval_iters=2,
+                  checkpoint_interval=0, sample_tokens=8, device="cpu", threads=1, seed=7)
+
+
+@pytest.fixture
+def train_tab(window):
+    s = window.session
+    s.set_model_config(ModelConfig(arch="transformer", block_size=16, n_layer=1, n_head=2, d_model=32))
+    s.set_train_config(TrainConfig(**TINY_TRAIN))
+    tab = window.tab_widgets[3]
+    window.tabs.setCurrentWidget(tab)
+    assert tab.start_button.isEnabled(), tab.blocking_reasons()
+    return tab
+
+
+def _set_steps(tab, steps):
+    tab.form.editors["steps"].setValue(steps)
+
+
+def test_full_training_to_completion(qtbot, train_tab, window):
+    tab = train_tab
+    with qtbot.waitSignal(window.session.sig_run_changed, timeout=60_000):
+        tab.start()
+        assert tab.state == "preparing" and not tab.start_button.isEnabled()
+    assert tab.state == "idle" and tab.start_button.isEnabled()
+    assert tab.last_finished.status == "finished" and tab.last_finished.step == 30
+    run = tab.charts.run
+    assert len(run.steps) == 30 and len(run.evals) == 4  # steps 0, 10, 20, 30
+    assert np.all(np.isfinite(run.steps.column("loss")))
+    assert run.samples, "a sample at every evaluation"
+    tab.charts.refresh()
+    assert len(tab.charts.curves["loss"].getData()[0]) == 30
+    assert len(tab.charts.curves["val"].getData()[0]) == 4
+    run_dir = window.session.run
+    assert (run_dir / "metrics.csv").is_file() and (run_dir / "checkpoints").is_dir()
+    assert "finished" in tab.log.toPlainText()
+    assert tab.info.unigram_entropy < np.log(tab.info.vocab_size)
+    # clicking the loss chart at step 12 shows the sample of the nearest evaluation (step 10)
+    tab.show_sample_at(12)
+    assert "step 10" in tab.sample_title.text()
+
+
+def test_pause_step_resume_stop_and_lr_change(qtbot, train_tab):
+    tab = train_tab
+    _set_steps(tab, 100_000)
+    tab.start()
+    qtbot.waitUntil(lambda: tab.state == "running" and len(tab.charts.run.steps) >= 3, timeout=60_000)
+    tab.pause()
+    assert tab.resume_button.isEnabled() and tab.step_button.isEnabled() and not tab.pause_button.isEnabled()
+    qtbot.wait(400)  # let steps already under way arrive
+    n = len(tab.charts.run.steps)
+    qtbot.wait(300)
+    assert len(tab.charts.run.steps) == n, "no steps while paused"
+    tab.step_once()
+    qtbot.waitUntil(lambda: len(tab.charts.run.steps) == n + 1, timeout=10_000)
+    tab.lr_edit.setValue(5e-4)
+    tab.apply_lr()
+    tab.resume()
+    qtbot.waitUntil(lambda: bool(tab.charts.run.lr_changes) and len(tab.charts.run.steps) > n + 3, timeout=20_000)
+    assert tab.charts.run.lr_changes[0][3] == pytest.approx(5e-4)
+    assert tab.charts.run.steps.column("lr")[-1] <= 5e-4 + 1e-12
+    tab.charts.refresh()
+    assert len(tab.charts.lr_lines) == 2, "the LR change is marked on the loss and LR charts"
+    tab.stop()
+    qtbot.waitUntil(lambda: tab.state == "idle", timeout=20_000)
+    assert tab.last_finished.status == "stopped"
+    assert "checkpoint" in tab.log.toPlainText()
+    assert tab.start_button.isEnabled()
+
+
+def test_resume_run_from_folder(qtbot, train_tab, window):
+    tab = train_tab
+    _set_steps(tab, 10)
+    with qtbot.waitSignal(window.session.sig_run_changed, timeout=60_000):
+        tab.start()
+    run_dir = window.session.run
+    _set_steps(tab, 20)  # beyond the run's own 10 steps: continue to 20
+    tab.resume_run(run_dir)
+    qtbot.waitUntil(lambda: tab.state == "idle", timeout=60_000)
+    assert tab.last_finished.status == "finished" and tab.last_finished.step == 20
+    assert tab.charts.run.steps.column("step")[0] == 1, "history before the checkpoint is shown"
+    # overlay the finished run on the charts
+    tab.set_overlay_paths([run_dir])
+    tab.charts.refresh()
+    assert tab.charts.overlay_curves
+
+
+def test_worker_exception_shows_dialog_and_reenables_start(qtbot, train_tab, monkeypatch):
+    from lmstudio.gui.tabs import train_tab as module
+
+    shown = []
+    monkeypatch.setattr(module, "show_error", lambda parent, title, message: shown.append((title, message)))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom in the worker")
+
+    monkeypatch.setattr("lmstudio.gui.train_worker.run_training", broken)
+    tab = train_tab
+    tab.start()
+    qtbot.waitUntil(lambda: tab.state == "idle", timeout=20_000)
+    assert shown and "boom in the worker" in shown[0][1]
+    assert tab.start_button.isEnabled()
+
+
+def test_block_size_too_large_is_an_error_dialog(qtbot, train_tab, monkeypatch):
+    from lmstudio.gui.tabs import train_tab as module
+
+    shown = []
+    monkeypatch.setattr(module, "show_error", lambda parent, title, message: shown.append(message))
+    tab = train_tab
+    tab.session.set_model_issues([])  # pretend the Model tab's estimate let it through
+    tab.form.editors["model.block_size"].setValue(4000)
+    tab.session.set_model_issues([])
+    tab._update_buttons()
+    tab.start()
+    qtbot.waitUntil(lambda: tab.state == "idle", timeout=30_000)
+    assert shown and "block size" in shown[0].lower()
+
+
+def test_closing_during_training_stops_and_joins(qtbot, train_tab, window, monkeypatch):
+    from lmstudio.gui.tabs import train_tab as module
+    from lmstudio.gui.workers import active_workers
+
+    monkeypatch.setattr(module, "ask_stop_training", lambda parent: True)
+    tab = train_tab
+    _set_steps(tab, 100_000)
+    tab.start()
+    qtbot.waitUntil(lambda: len(tab.charts.run.steps) >= 2, timeout=60_000)
+    tab.pause()
+    job = tab.job
+    window.close()
+    assert not job.is_running()
+    assert not [h for h in active_workers() if h.is_running()]
+    assert list((job.run_dir / "checkpoints").glob("step-*")), "stop saved a checkpoint"
+
+
+def test_closing_can_be_refused(qtbot, train_tab, window, monkeypatch):
+    from lmstudio.gui.tabs import train_tab as module
+
+    monkeypatch.setattr(module, "ask_stop_training", lambda parent: False)
+    tab = train_tab
+    _set_steps(tab, 100_000)
+    tab.start()
+    qtbot.waitUntil(lambda: tab.state == "running", timeout=60_000)
+    assert not window.close()
+    assert tab.is_training()
+    tab.stop()
+    qtbot.waitUntil(lambda: tab.state == "idle", timeout=20_000)
+
+
+def test_settings_are_saved_in_the_workspace(train_tab, window, tmp_path):
+    tab = train_tab
+    tab.form.editors["batch_size"].setValue(7)
+    tab.form.editors["schedule"].setCurrentText("linear")
+    tab.form.editors["model.dropout"].setValue(0.1)
+    assert window.session.config.train.batch_size == 7
+    assert window.session.config.train.schedule == "linear"
+    assert window.session.model_config.dropout == pytest.approx(0.1)
+    window.session.save_workspace(tmp_path / "ws.json")
+    assert '"batch_size": 7' in (tmp_path / "ws.json").read_text()
+    tab.form.editors["min_lr"].setValue(0.5)  # above lr: invalid, blocks Start with the reason shown
+    assert not tab.start_button.isEnabled() and "min_lr" in tab.form_hint.text()
