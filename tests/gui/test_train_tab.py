@@ -115,7 +115,7 @@ def test_resume_run_from_folder(qtbot, train_tab, window):
     assert tab.last_finished.status == "finished" and tab.last_finished.step == 20
     assert tab.charts.run.steps.column("step")[0] == 1, "history before the checkpoint is shown"
     # overlay the finished run on the charts
-    tab.set_overlay_paths([run_dir])
+    tab.tools.set_overlay_paths([run_dir])
     tab.charts.refresh()
     assert tab.charts.overlay_curves
 

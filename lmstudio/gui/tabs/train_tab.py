@@ -14,18 +14,19 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDoubleSpinBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton,
-    QScrollArea, QSplitter, QToolButton, QVBoxLayout, QWidget,
+    QDoubleSpinBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton,
+    QScrollArea, QSplitter, QVBoxLayout, QWidget,
 )
 
 from ...core.config import TrainConfig
 from ...core.errors import LMStudioError
 from ...core.metrics_log import read_metrics_rows
 from ..dialogs import show_error
-from ..run_folders import list_runs, new_run_dir, runs_folder, set_runs_folder
+from ..run_folders import new_run_dir, runs_folder
 from ..session import Session
 from ..train_metrics import RunMetrics
 from ..train_worker import RunInfo, TrainingJob
+from ..widgets.run_tools import RunTools
 from ..widgets.train_charts import TrainCharts
 from ..widgets.train_form import TrainSettingsForm
 
@@ -74,22 +75,14 @@ class TrainTab(QWidget):
         self.lr_edit.setToolTip("A new peak learning rate, applied from the next step; the schedule keeps its shape")
         self.lr_button = _button("Set LR", "Change the learning rate while training runs (marked on the charts with a dotted line)", self.apply_lr)
         self.resume_run_button = _button("Resume run…", "Continue a stopped run from its folder (its last checkpoint)", self.resume_run_dialog)
-        self.folder_button = _button("Runs folder…", "", self.choose_runs_folder)
-        self.overlay_button = QToolButton()
-        self.overlay_button.setText("Overlay runs")
-        self.overlay_button.setToolTip("Draw earlier runs of the runs folder on the same charts (dashed)")
-        self.overlay_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.overlay_menu = QMenu(self)
-        self.overlay_menu.aboutToShow.connect(self._fill_overlay_menu)
-        self.overlay_button.setMenu(self.overlay_menu)
-        self.overlay_paths: list[Path] = []
-        self.png_button = _button("PNG…", "Export the charts as a PNG image", self.export_png)
-        self.csv_button = _button("CSV…", "Export the metrics of this run as CSV", self.export_csv)
+        self.charts = TrainCharts()
+        self.tools = RunTools(self.charts, lambda: self.job.run_dir if self.job else None, self._log)
+        self.folder_button = self.tools.folder_button
         bar = QHBoxLayout()
         for w in (self.start_button, self.pause_button, self.resume_button, self.stop_button, self.step_button, QLabel("LR"),
-                  self.lr_edit, self.lr_button, self.resume_run_button, self.folder_button, self.overlay_button,
-                  self.png_button, self.csv_button):
+                  self.lr_edit, self.lr_button, self.resume_run_button):
             bar.addWidget(w)
+        bar.addWidget(self.tools)
         bar.addStretch(1)
 
         self.form = TrainSettingsForm(auto_threads())
@@ -111,7 +104,6 @@ class TrainTab(QWidget):
         lv.addWidget(self.form_hint)
         lv.addWidget(scroll, 1)
 
-        self.charts = TrainCharts()
         self.charts.sig_step_clicked.connect(self.show_sample_at)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -154,7 +146,6 @@ class TrainTab(QWidget):
         session.sig_model_config_changed.connect(self.load_from_session)
         session.sig_model_validity_changed.connect(self._update_buttons)
         self.load_from_session()
-        self._update_folder_tip()
 
     # settings <-> session ----------------------------------------------------------------------------
     def load_from_session(self) -> None:
@@ -198,16 +189,6 @@ class TrainTab(QWidget):
         self.lr_button.setEnabled(s in ("running", "paused"))
         self.form.setEnabled(s == "idle")
         self.folder_button.setEnabled(s == "idle")
-
-    # runs folder ---------------------------------------------------------------------------------------
-    def _update_folder_tip(self) -> None:
-        self.folder_button.setToolTip(f"Where runs are saved: {runs_folder()} (click to choose another folder)")
-
-    def choose_runs_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Runs folder", str(runs_folder()))
-        if path:
-            set_runs_folder(Path(path))
-            self._update_folder_tip()
 
     # starting -------------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -383,40 +364,6 @@ class TrainTab(QWidget):
 
     def _log(self, message: str) -> None:
         self.log.appendPlainText(f"[{time.strftime('%H:%M:%S')}] {message}")
-
-    # overlays and export --------------------------------------------------------------------------------
-    def _fill_overlay_menu(self) -> None:
-        self.overlay_menu.clear()
-        current = self.job.run_dir if self.job else None
-        runs = [p for p in list_runs(runs_folder()) if p != current]
-        if not runs:
-            self.overlay_menu.addAction(f"(no earlier runs in {runs_folder()})").setEnabled(False)
-        for path in runs:
-            act = self.overlay_menu.addAction(path.name)
-            act.setCheckable(True)
-            act.setChecked(path in self.overlay_paths)
-            act.toggled.connect(lambda on, p=path: self.set_overlay_paths(
-                [q for q in self.overlay_paths if q != p] + ([p] if on else [])))
-
-    def set_overlay_paths(self, paths: list[Path]) -> None:
-        self.overlay_paths = list(paths)
-        runs = []
-        for p in self.overlay_paths:
-            try:
-                runs.append(RunMetrics.from_rows(read_metrics_rows(p / "metrics.csv"), p.name))
-            except OSError as exc:
-                self._log(f"cannot read {p / 'metrics.csv'}: {exc}")
-        self.charts.set_overlays(runs)
-
-    def export_png(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export charts", str(runs_folder() / "charts.png"), "PNG image (*.png)")
-        if path:
-            self.charts.export_png(Path(path))
-
-    def export_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export metrics", str(runs_folder() / "metrics.csv"), "CSV (*.csv)")
-        if path:
-            self.charts.export_csv(Path(path))
 
     # closing ---------------------------------------------------------------------------------------------
     def is_training(self) -> bool:
