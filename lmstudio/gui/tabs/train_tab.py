@@ -62,6 +62,7 @@ class TrainTab(QWidget):
         self.config_error = ""
         self._loading = False
         self._last_step = None
+        self._progress_shown = 0.0
 
         self.start_button = _button("Start", "Train a new model with these settings into a new folder of the runs folder", self.start)
         self.pause_button = _button("Pause", "Pause after the current step (the model stays in memory)", self.pause)
@@ -296,7 +297,10 @@ class TrainTab(QWidget):
             elif kind == "RunInfo":
                 self._on_run_info(e)
         self.charts.mark_dirty()
-        self._update_progress()
+        now = time.monotonic()
+        if now - self._progress_shown >= 0.25:  # text repaints cost GUI time, which training pays for
+            self._progress_shown = now
+            self._update_progress()
 
     def _on_run_info(self, info: RunInfo) -> None:
         self.info = info
@@ -346,6 +350,7 @@ class TrainTab(QWidget):
     def _on_finished(self) -> None:
         run_dir = self.job.run_dir if self.job else None
         self.state = "idle"
+        self._update_progress()
         self.charts.refresh()
         self.progress.setFormat(f"{self.last_finished.status} at step {self.last_finished.step:,}" if self.last_finished else "idle")
         self._update_buttons()

@@ -8,13 +8,14 @@ lines, a crosshair read-out, overlays of earlier runs, and export to PNG and CSV
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QGraphicsItem, QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from ..train_metrics import IncrementalEma, RunMetrics, overfit_start
 
@@ -25,7 +26,12 @@ PLOTS = (  # key, title, y label
 )
 TRAIN, VAL, EXTRA = QColor("#2f6fde"), QColor("#e8590c"), QColor("#2b9348")
 OVERLAY_COLORS = ("#8e44ad", "#16a085", "#c0392b", "#7f8c8d", "#d4a017")
-REDRAW_MS = 200
+REDRAW_MS = 200  # fastest redraw; slower when a redraw is expensive (see TrainCharts._on_timer)
+MAX_REDRAW_MS = 3000
+# Share of wall time the GUI thread may be busy (CPU time) while charts redraw. Painting, mostly axis
+# text, holds the GIL, which the training thread needs between its torch ops: on a small model every
+# ms spent here is a ms of training lost. The redraw interval grows until the GUI stays under it.
+GUI_BUSY_BUDGET = 0.02
 
 
 def _faint(color: QColor, alpha: int = 70) -> QColor:
@@ -64,6 +70,9 @@ class TrainCharts(QWidget):
             plot.setMenuEnabled(False)
             plot.hideButtons()
             plot.getAxis("left").setWidth(52)  # room for tick labels like 12,000
+            for item in (plot.getAxis("left"), plot.getAxis("bottom"), plot.titleLabel):
+                # text is the costly part of a paint: axes whose range did not change reuse a pixmap
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.plots[key] = plot
         loss = self.plots["loss"]
         loss.addLegend(offset=(10, -10), labelTextSize="8pt")  # bottom left: curves fall from the top left
@@ -137,6 +146,7 @@ class TrainCharts(QWidget):
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.readout)
         self._restyle()
+        self._last_tick = (time.perf_counter(), time.thread_time())
         self.timer = QTimer(self)
         self.timer.setInterval(REDRAW_MS)
         self.timer.timeout.connect(self._on_timer)
@@ -167,6 +177,12 @@ class TrainCharts(QWidget):
 
     # drawing -----------------------------------------------------------------------------------------
     def _on_timer(self) -> None:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        busy = (cpu - self._last_tick[1]) / max(1e-6, wall - self._last_tick[0])
+        self._last_tick = (wall, cpu)
+        # proportional: the GUI's busy share scales with the redraw rate
+        interval = self.timer.interval() * min(4.0, max(0.5, busy / GUI_BUSY_BUDGET))
+        self.timer.setInterval(int(min(MAX_REDRAW_MS, max(REDRAW_MS, interval))))
         if self.dirty and self.isVisible():
             self.refresh()
 

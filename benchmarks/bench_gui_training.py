@@ -1,0 +1,196 @@
+"""Training inside the app: throughput against the headless trainer, GUI responsiveness, chart redraw.
+
+    QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui_training.py [--steps 200] [--reps 3]
+
+1. Throughput: the Train tab's worker (window up, Train tab visible, charts redrawing) against the
+   headless ``Trainer.run()`` on the same config and the same thread count, alternating in one
+   process; tokens/s over the steps (both instrumented alike: a wall-clock stamp per StepEvent);
+   the median ratio is reported.
+2. Responsiveness: a 10 ms QTimer on the GUI thread during one more in-app run; its lateness percentiles.
+3. Redraw: the Train tab's charts holding 100k steps (and 400 evaluations): time of ``refresh()`` plus
+   a synchronous repaint, and of an incremental update (100 new points).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_TMP = Path(tempfile.mkdtemp(prefix="lmstudio-bench-gui-"))
+os.environ["LMSTUDIO_RUNS_DIR"] = str(_TMP / "runs")
+os.environ["LMSTUDIO_SETTINGS_DIR"] = str(_TMP / "settings")
+os.environ.setdefault("LMSTUDIO_CACHE", str(_TMP / "cache"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from benchmarks.common import SHAKESPEARE, write_result  # noqa: E402
+from lmstudio.core import training  # noqa: E402
+from lmstudio.core.config import DataConfig, ModelConfig, TokenizerConfig, TrainConfig, WorkspaceConfig  # noqa: E402
+from lmstudio.core.devices import default_threads  # noqa: E402
+
+STAMPS: list[tuple[float, int]] = []  # (perf_counter, tokens) per StepEvent, filled by the instrumented run()
+_original_run = training.Trainer.run
+
+
+def _stamped_run(self):
+    for event in _original_run(self):
+        if isinstance(event, training.StepEvent):
+            STAMPS.append((time.perf_counter(), event.tokens))
+        yield event
+
+
+training.Trainer.run = _stamped_run
+
+
+def config(steps: int, threads: int) -> WorkspaceConfig:
+    model = ModelConfig(arch="transformer", n_layer=4, n_head=4, d_model=128, block_size=64, positions="learned", bias=False)
+    train = TrainConfig(batch_size=12, steps=steps, lr=1e-3, warmup_steps=10, eval_interval=10**6, eval_iters=2,
+                        checkpoint_interval=0, sample_tokens=0, device="cpu", threads=threads, seed=1337)
+    return WorkspaceConfig(data=DataConfig(corpus=str(SHAKESPEARE)), tokenizer=TokenizerConfig(kind="char"), model=model, train=train)
+
+
+def throughput() -> float:
+    (t0, k0), (t1, k1) = STAMPS[0], STAMPS[-1]
+    return (k1 - k0) / (t1 - t0)
+
+
+def headless(cfg: WorkspaceConfig) -> float:
+    from lmstudio.core.runs import new_trainer
+
+    STAMPS.clear()
+    trainer = new_trainer(cfg, _TMP / f"headless-{time.time_ns()}", interactive=True)
+    for _ in trainer.run():
+        pass
+    return throughput()
+
+
+def in_app(app: QApplication, tab, cfg: WorkspaceConfig, lateness: list[float] | None = None) -> float:
+    """One run through the Train tab; with ``lateness`` a 10 ms probe timer runs on the GUI thread
+    (measurement apparatus, so the throughput reps run without it)."""
+    tab.session.set_model_config(cfg.model)
+    tab.session.set_train_config(cfg.train)
+    STAMPS.clear()
+    last = [time.perf_counter()]
+
+    def probe() -> None:
+        now = time.perf_counter()
+        lateness.append(max(0.0, (now - last[0]) * 1000 - 10.0))
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(probe)
+    loop = QEventLoop()  # as app.exec(): the GUI thread sleeps in Qt, without the GIL, between events
+    tab.start()
+    tab.job.sig_finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
+    if lateness is not None:
+        timer.start()
+    loop.exec()
+    timer.stop()
+    while tab.state != "idle":  # the tab's own sig_finished slot has run before ours; this is a safeguard
+        app.processEvents()
+    assert tab.last_finished is not None and tab.last_finished.status == "finished", tab.log.toPlainText()
+    return throughput()
+
+
+def redraw_benchmark(app: QApplication) -> dict:
+    from lmstudio.core.training import EvalEvent, StepEvent
+    from lmstudio.gui.widgets.train_charts import TrainCharts
+
+    charts = TrainCharts()
+    charts.timer.stop()
+    charts.resize(1200, 700)
+    charts.show()
+    rng = np.random.default_rng(0)
+    n = 100_000
+    loss = 4.2 * np.exp(-np.arange(n) / 20_000) + 1.2 + 0.05 * rng.standard_normal(n)
+    for i in range(n):
+        charts.run.add_step(StepEvent(i + 1, (i + 1) * 768, i * 0.05, float(loss[i]), 1e-3, 0.8, 15_000.0))
+        if i % 250 == 0:
+            charts.run.add_eval(EvalEvent(i, i * 768, i * 0.05, float(loss[i]), float(loss[i]) + 0.1, 5.0, 2.0, True))
+    charts.vocab_size, charts.unigram = 65, 3.3
+
+    def timed() -> float:
+        t0 = time.perf_counter()
+        charts.refresh()
+        charts.graphics.viewport().repaint()
+        return (time.perf_counter() - t0) * 1000
+
+    first = timed()  # includes the EMA over all 100k points, computed once
+    full = [timed() for _ in range(10)]
+    incremental = []
+    for j in range(10):
+        for i in range(100):
+            s = n + j * 100 + i
+            charts.run.add_step(StepEvent(s + 1, (s + 1) * 768, s * 0.05, 1.3, 1e-3, 0.8, 15_000.0))
+        incremental.append(timed())
+    charts.close()
+    return {"points": n, "first_refresh_ms": round(first, 2), "redraw_ms_median": round(statistics.median(full), 2),
+            "redraw_ms_max": round(max(full), 2), "incremental_100_points_ms_median": round(statistics.median(incremental), 2)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--reps", type=int, default=3)
+    args = parser.parse_args()
+
+    from lmstudio.gui.main_window import MainWindow
+    from lmstudio.gui.session import Session
+    from lmstudio.gui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication([])
+    apply_theme(app, "light", False)
+    threads = default_threads(interactive=True)
+    session = Session()
+    window = MainWindow(session, probe_device=False)
+    session.open_corpus(SHAKESPEARE)
+    window.show()
+    tab = window.tab_widgets[[window.tabs.tabText(i) for i in range(window.tabs.count())].index("Train")]
+    window.tabs.setCurrentWidget(tab)
+    cfg = config(args.steps, threads)
+    headless(config(20, threads))  # prepares and caches the data, warms up torch
+    ratios, gui_tps, head_tps, lateness = [], [], [], []
+    for rep in range(args.reps):
+        h = headless(cfg)
+        g = in_app(app, tab, cfg)
+        head_tps.append(h)
+        gui_tps.append(g)
+        ratios.append(g / h)
+        print(f"rep {rep + 1}: headless {h:,.0f} tok/s, in app {g:,.0f} tok/s, ratio {g / h:.3f}", flush=True)
+    probe_tps = in_app(app, tab, cfg, lateness)
+    redraws = tab.charts.redraws
+    window.close()
+    late = np.array(lateness)
+    result = {
+        "config": "baby GPT (4 layers, 4 heads, width 128, block 64, batch 12), char Tiny Shakespeare, CPU",
+        "steps": args.steps,
+        "reps": args.reps,
+        "threads_both": threads,
+        "default_interactive_threads": default_threads(interactive=True),
+        "cores": os.cpu_count(),
+        "headless_tokens_per_sec": [round(x) for x in head_tps],
+        "in_app_tokens_per_sec": [round(x) for x in gui_tps],
+        "ratio_median": round(statistics.median(ratios), 3),
+        "ratios": [round(r, 3) for r in ratios],
+        "target_ratio": 0.97,
+        "gui_timer_probe_10ms": {"samples": int(late.size), "in_app_tokens_per_sec_with_probe": round(probe_tps), "lateness_ms_p50": round(float(np.percentile(late, 50)), 2),
+                                 "lateness_ms_p99": round(float(np.percentile(late, 99)), 2),
+                                 "lateness_ms_max": round(float(late.max()), 2), "target_p99_ms": 50},
+        "chart_redraws_during_runs": redraws,
+        "chart_100k": {**redraw_benchmark(app), "target_ms": 16},
+    }
+    write_result("gui_training", result)
+
+
+if __name__ == "__main__":
+    main()
