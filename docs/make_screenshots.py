@@ -84,7 +84,60 @@ def shoot_playground(window, run_dir: str) -> None:
     tab.pages.setCurrentIndex(0)
 
 
+def shoot_model_and_train(window, seconds: float = 30.0) -> None:
+    """Model tab (small Transformer, measured step) and the Train tab about ``seconds`` into training,
+    with a learning-rate change marked on the charts."""
+    os.environ.setdefault("LMSTUDIO_RUNS_DIR", tempfile.mkdtemp(prefix="lmstudio-shots-runs-"))
+    names = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    model_tab, train_tab = window.tab_widgets[names.index("Model")], window.tab_widgets[names.index("Train")]
+    window.tabs.setCurrentWidget(model_tab)
+    model_tab.arch.setCurrentIndex(model_tab.arch.findData("transformer"))
+    model_tab.apply_preset("small")
+    model_tab.measure()
+    wait(lambda: "ms" in model_tab.stat_labels["step_time"].text())
+    shoot(window, "model")
+    window.tabs.setCurrentWidget(train_tab)
+    form = train_tab.form.editors
+    for key, value in (("steps", 3000), ("eval_interval", 100), ("eval_iters", 10), ("sample_tokens", 160),
+                       ("checkpoint_interval", 0), ("warmup_steps", 50), ("lr", 2e-3)):
+        form[key].setValue(value)
+    train_tab.start()
+    wait(lambda: train_tab.state == "running")
+    pump(seconds * 0.6)
+    train_tab.lr_edit.setValue(1e-3)
+    train_tab.apply_lr()
+    pump(seconds * 0.4)
+    train_tab.charts.refresh()
+    train_tab.show_sample_at(train_tab.charts.run.samples[-1][0])
+    shoot(window, "train")
+    train_tab.stop()
+    wait(lambda: train_tab.state == "idle")
+
+
+def model_train_only() -> int:
+    """``make_screenshots.py --train``: only the Model and Train tabs (trains for about 30 s)."""
+    app = create_app(sys.argv)
+    apply_theme(app, "light", False)
+    from lmstudio.gui.main_window import MainWindow
+    from lmstudio.gui.session import Session
+
+    session = Session()
+    window = MainWindow(session)
+    session.open_corpus(None)
+    window.resize(*SIZE)
+    window.show()
+    wait(lambda: session.stats is not None and "detecting" not in window.device_label.text())
+    window.tabs.setCurrentIndex(1)
+    train(window.tab_widgets[1], "char", 100)
+    shoot_model_and_train(window)
+    window.close()
+    QApplication.instance().quit()
+    return 0
+
+
 def main() -> int:
+    if "--train" in sys.argv:
+        return model_train_only()
     if "--playground-run" in sys.argv:  # only the Playground shots, from an already trained run
         return playground_only(sys.argv[sys.argv.index("--playground-run") + 1])
     app = create_app(sys.argv)

@@ -133,6 +133,7 @@ class TrainTab(QWidget):
         right.addWidget(bottom)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 1)
+        right.setSizes([540, 200])  # room for a few lines of sample and log
         main = QSplitter(Qt.Orientation.Horizontal)
         main.addWidget(left)
         main.addWidget(right)

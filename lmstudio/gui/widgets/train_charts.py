@@ -75,7 +75,7 @@ class TrainCharts(QWidget):
                 item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.plots[key] = plot
         loss = self.plots["loss"]
-        loss.addLegend(offset=(10, -10), labelTextSize="8pt")  # bottom left: curves fall from the top left
+        loss.addLegend(offset=(-10, 28), labelTextSize="8pt")  # top right, under the ln V line: loss is low there
         self.curves = {
             "loss_raw": loss.plot(pen=pg.mkPen(_faint(TRAIN), width=1)),
             "loss": loss.plot(pen=pg.mkPen(TRAIN, width=2), name="train"),
