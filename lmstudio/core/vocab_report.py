@@ -16,6 +16,9 @@ from .progress import ProgressCallback, report
 from .tokenizer_base import Tokenizer, iter_text_chunks
 
 
+_SLICE = 1 << 22  # ids per bincount call when counting from a token file
+
+
 def _count(tok: Tokenizer, path: Path, ids: np.ndarray | None, progress, message: str) -> tuple[np.ndarray, int]:
     """(frequency of every id, number of characters) over a text file."""
     counts = np.zeros(tok.vocab_size, dtype=np.int64)
@@ -25,7 +28,9 @@ def _count(tok: Tokenizer, path: Path, ids: np.ndarray | None, progress, message
         if ids is None:
             counts += np.bincount(tok.encode_to_array(chunk), minlength=tok.vocab_size)
     if ids is not None:
-        counts += np.bincount(np.asarray(ids), minlength=tok.vocab_size)[: tok.vocab_size]
+        # in slices: bincount widens to int64, so a whole 1 GB corpus' ids at once would need GBs
+        for start in range(0, len(ids), _SLICE):
+            counts += np.bincount(np.asarray(ids[start : start + _SLICE]), minlength=tok.vocab_size)[: tok.vocab_size]
     return counts, chars
 
 
