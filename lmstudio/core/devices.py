@@ -43,7 +43,8 @@ def describe_device(device: torch.device | str | None = None) -> str:
         return f"CUDA: {props.name} ({props.total_memory / 2**30:.0f} GiB)"
     if device.type == "mps":
         return "Apple MPS (Metal)"
-    return f"CPU ({torch.get_num_threads()} threads of {os.cpu_count() or 1} cores)"
+    threads, cores = torch.get_num_threads(), os.cpu_count() or 1
+    return f"CPU ({threads} thread{'s' if threads != 1 else ''} of {cores} core{'s' if cores != 1 else ''})"
 
 
 def default_threads(interactive: bool) -> int:

@@ -28,10 +28,30 @@ def _count(tok: Tokenizer, path: Path, ids: np.ndarray | None, progress, message
         if ids is None:
             counts += np.bincount(tok.encode_to_array(chunk), minlength=tok.vocab_size)
     if ids is not None:
-        # in slices: bincount widens to int64, so a whole 1 GB corpus' ids at once would need GBs
-        for start in range(0, len(ids), _SLICE):
-            counts += np.bincount(np.asarray(ids[start : start + _SLICE]), minlength=tok.vocab_size)[: tok.vocab_size]
+        for part in _id_slices(ids):
+            counts += np.bincount(part, minlength=tok.vocab_size)[: tok.vocab_size]
     return counts, chars
+
+
+def _id_slices(ids: np.ndarray):
+    """``ids`` in slices: bincount widens to int64, so a 1 GB corpus' ids at once would need GBs.
+
+    A memmap is read with plain file reads instead of through the mapping: pages touched through a
+    mapping count as the process' resident memory until the map is dropped.
+    """
+    if isinstance(ids, np.memmap) and ids.filename:
+        with open(ids.filename, "rb") as fh:
+            fh.seek(ids.offset)
+            remaining = len(ids)
+            while remaining:
+                part = np.fromfile(fh, dtype=ids.dtype, count=min(_SLICE, remaining))
+                if not len(part):
+                    break
+                remaining -= len(part)
+                yield part
+        return
+    for start in range(0, len(ids), _SLICE):
+        yield np.asarray(ids[start : start + _SLICE])
 
 
 def _hist(lengths: np.ndarray, weights: np.ndarray | None = None) -> dict[str, list]:

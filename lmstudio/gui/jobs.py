@@ -86,17 +86,6 @@ def train_tokenizer(
 
 def describe_compute_device(progress: ProgressCallback | None = None) -> str:
     """The status-bar text: GPU name, Apple MPS, or CPU with its thread count (imports torch: run off the GUI thread)."""
-    try:
-        from ..core.devices import describe_device
+    from ..core.devices import describe_device
 
-        return describe_device()
-    except ImportError:
-        import os
-
-        import torch
-
-        if torch.cuda.is_available():
-            return f"CUDA: {torch.cuda.get_device_name(0)}"
-        if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
-            return "Apple MPS (Metal)"
-        return f"CPU ({torch.get_num_threads()} threads of {os.cpu_count() or 1} cores)"
+    return describe_device()

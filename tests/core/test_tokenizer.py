@@ -276,3 +276,17 @@ def test_vocabulary_report(toks, corpus, kind):
         assert rep["unk_rate"] == 0.0 and rep["chars_per_token"] > 2
     ids = tok.encode_to_array(text)
     assert vocabulary_report(tok, train, train_ids=ids)["pieces"] == rep["pieces"]
+
+
+def test_vocabulary_report_counts_from_a_token_file_in_slices(toks, corpus, tmp_path, monkeypatch):
+    """A memmapped token file is read in slices (plain reads) and gives the same frequencies."""
+    import lmstudio.core.vocab_report as vr
+    from lmstudio.core.tokens import TokenStore
+
+    tok = toks["bpe"]
+    train, val = corpus
+    store = TokenStore.build(tok, {"train": train, "val": val}, tmp_path / "tokens")
+    monkeypatch.setattr(vr, "_SLICE", 1000)  # many slices, a partial last one
+    from_file = vocabulary_report(tok, train, val, train_ids=store.split("train"), val_ids=store.split("val"))
+    assert from_file["pieces"] == vocabulary_report(tok, train, val)["pieces"]
+    assert store.count("train") > 3000
