@@ -73,11 +73,15 @@ def trainer_loop(config: WorkspaceConfig, prepared, steps: int) -> float:
     config = replace(config, train=replace(config.train, steps=steps, eval_interval=10**9))
     with tempfile.TemporaryDirectory() as tmp:
         trainer = new_trainer(config, Path(tmp) / "run", prepared=prepared)
-        start = None
+        start = end = None
         for event in trainer.run():
-            if isinstance(event, StepEvent) and event.step == 1:
-                start = time.perf_counter()  # like the bare loop: no step-0 evaluation in the timing
-        elapsed = time.perf_counter() - start
+            if isinstance(event, StepEvent):
+                # like the bare loop: the step-0 and final evaluations and the final save are not
+                # training throughput, so time from the end of step 1 to the end of the last step
+                end = time.perf_counter()
+                if event.step == 1:
+                    start = end
+        elapsed = end - start
     return (steps - 1) * config.train.batch_size * config.model.block_size / elapsed
 
 

@@ -253,7 +253,9 @@ class Trainer:
         try:
             if self.step == 0:
                 yield from self._evaluate(metrics)
-            window_start, window_tokens = time.perf_counter(), 0
+            # throughput over the last ~2 s of training steps only: evaluations and saves are not
+            # steps, and counting them would dip the curve at every evaluation
+            window_time, window_tokens = 0.0, 0
             while self.step < cfg.steps:
                 if not self.control.wait_turn():
                     yield from self._save(metrics, reason="stop")
@@ -298,9 +300,10 @@ class Trainer:
                 now = time.perf_counter()
                 self.elapsed += now - t0
                 window_tokens += tokens_per_step
-                tps = window_tokens / max(now - window_start, 1e-9)
-                if now - window_start > 2.0:
-                    window_start, window_tokens = now, 0
+                window_time += now - t0
+                tps = window_tokens / max(window_time, 1e-9)
+                if window_time > 2.0:
+                    window_time, window_tokens = 0.0, 0
                 metrics.write(step=self.step, tokens=self.tokens, elapsed=self.elapsed, train_loss=loss_sum,
                               lr=lr, grad_norm=grad_norm, tokens_per_sec=tps)
                 yield StepEvent(self.step, self.tokens, self.elapsed, loss_sum, lr, grad_norm, tps)

@@ -322,7 +322,7 @@ class TrainTab(QWidget):
         self.progress.setRange(0, 1000)
         self._update_buttons()
         self._log(f"run folder {info.run_dir}: {info.parameters:,} parameters, vocabulary {info.vocab_size}, "
-                  f"{info.train_tokens:,} train tokens, device {info.device}, {info.threads} threads; "
+                  f"{info.train_tokens:,} train tokens, device {info.device}, {info.threads} thread{'s' if info.threads != 1 else ''}; "
                   f"unigram entropy {info.unigram_entropy:.3f} nats")
 
     def _update_progress(self) -> None:

@@ -34,6 +34,11 @@ MAX_REDRAW_MS = 3000
 GUI_BUSY_BUDGET = 0.02
 
 
+# the key in the title: a legend inside the plot always covers some of the curves
+LOSS_TITLE = (f"Loss  <span style='font-size:9pt; color:{TRAIN.name()}'>━ train</span>"
+              f"  <span style='font-size:9pt; color:{VAL.name()}'>●─ validation</span>")
+
+
 def _faint(color: QColor, alpha: int = 70) -> QColor:
     c = QColor(color)
     c.setAlpha(alpha)
@@ -62,20 +67,19 @@ class TrainCharts(QWidget):
         self.graphics.setToolTip("Live training curves. Click the loss chart to see the sample written at that step.")
         self.plots: dict[str, pg.PlotItem] = {}
         for i, (key, title, ylabel) in enumerate(PLOTS):
-            plot = self.graphics.addPlot(row=i // 3, col=i % 3, title=title)
+            plot = self.graphics.addPlot(row=i // 3, col=i % 3, title=LOSS_TITLE if key == "loss" else title)
             plot.setLabel("left", ylabel)
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
             plot.showGrid(x=True, y=True, alpha=0.15)
             plot.setMenuEnabled(False)
             plot.hideButtons()
-            plot.getAxis("left").setWidth(52)  # room for tick labels like 12,000
+            plot.getAxis("left").setWidth(60)  # room for tick labels like 12,000 beside the axis title
             for item in (plot.getAxis("left"), plot.getAxis("bottom"), plot.titleLabel):
                 # text is the costly part of a paint: axes whose range did not change reuse a pixmap
                 item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.plots[key] = plot
         loss = self.plots["loss"]
-        loss.addLegend(offset=(-10, 28), labelTextSize="8pt")  # top right, under the ln V line: loss is low there
         self.curves = {
             "loss_raw": loss.plot(pen=pg.mkPen(_faint(TRAIN), width=1)),
             "loss": loss.plot(pen=pg.mkPen(TRAIN, width=2), name="train"),
@@ -265,11 +269,9 @@ class TrainCharts(QWidget):
                 item = self.plots[key].plot(x, y, pen=pen)
                 item.setToolTip(run.name)
                 self.overlay_curves.append((self.plots[key], item))
-        if self.overlays:
-            self.plots["loss"].setTitle("Loss  <span style='font-size:8pt'>(dashed: " +
-                                        ", ".join(r.name for r in self.overlays) + ")</span>")
-        else:
-            self.plots["loss"].setTitle("Loss")
+        self.plots["loss"].setTitle(LOSS_TITLE + (
+            "  <span style='font-size:8pt'>(dashed: " + ", ".join(r.name for r in self.overlays) + ")</span>"
+            if self.overlays else ""))
 
     # interaction -------------------------------------------------------------------------------------
     def _on_view_changed(self) -> None:

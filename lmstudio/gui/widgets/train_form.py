@@ -57,6 +57,8 @@ class TrainSettingsForm(QWidget):
             editor = self._editor(kind, spec, tip)
             if key == "threads":
                 editor.setSpecialValueText(f"Auto ({auto_threads})")
+            if key == "seed":
+                editor.setGroupSeparatorShown(False)  # 3,000 steps reads well; seed 1,337 does not
             name = QLabel(label)
             name.setToolTip(tip)
             groups[group].addRow(name, editor)
