@@ -19,6 +19,7 @@ exists here until a model uses it.
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from typing import Any
 
 import torch
@@ -28,7 +29,7 @@ from torch import nn
 from ..config import ModelConfig
 
 
-class LanguageModel(nn.Module):
+class LanguageModel(nn.Module, metaclass=ABCMeta):
     """Base class: a decoder-only language model over token ids ``0 .. vocab_size-1``."""
 
     def __init__(self, config: ModelConfig) -> None:
@@ -36,10 +37,10 @@ class LanguageModel(nn.Module):
         self.config = config
 
     # -- training --------------------------------------------------------------------------------
+    @abstractmethod
     def forward(self, ids: torch.Tensor, targets: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
         """ids (B, T) long -> logits (B, T, V) and, when targets (B, T) are given, the mean
         cross-entropy in nats over targets that are not -1."""
-        raise NotImplementedError
 
     @staticmethod
     def loss_from_logits(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
@@ -47,21 +48,21 @@ class LanguageModel(nn.Module):
         return F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=-1)
 
     # -- generation ------------------------------------------------------------------------------
+    @abstractmethod
     def init_state(self, batch_size: int, device: torch.device | str) -> Any:
         """The state of an empty context, for ``step``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def step(self, ids: torch.Tensor, state: Any) -> tuple[torch.Tensor, Any]:
         """Feed only the new tokens ids (B, T) after the context held in ``state``.
 
         Returns logits (B, T, V) and the new state. The state passed in may be updated in place
         (the KV cache is), so always continue from the returned state and do not reuse the old one.
         """
-        raise NotImplementedError
 
+    @abstractmethod
     def reorder_state(self, state: Any, index: torch.Tensor) -> Any:
         """Pick batch rows of a state: row i of the result is row index[i] of ``state`` (beam search)."""
-        raise NotImplementedError
 
     @property
     def max_context(self) -> int | None:
@@ -78,11 +79,10 @@ class LanguageModel(nn.Module):
         return self.max_context
 
     # -- visualization ---------------------------------------------------------------------------
-    @torch.no_grad()
+    @abstractmethod
     def inspect(self, ids: torch.Tensor) -> dict[str, list]:
         """ids (1, T) -> {"attention": [(H, T, T) per layer]} or {"hidden": [(T, H) per layer]},
         as float32 numpy arrays (plain data that may cross threads)."""
-        raise NotImplementedError
 
     def num_parameters(self) -> int:
         """Number of distinct parameters (a tied embedding counts once)."""
