@@ -130,16 +130,7 @@ class TokenChips(QWidget):
 
     def _relayout(self) -> None:
         fm, pad, line_h = self._metrics()
-        width = max(100.0, float(self.width()) - 8)
-        x, y = 4.0, 4.0
-        for line_no, line in enumerate(self.prefix.split("\n")):
-            if line_no:
-                x, y = 4.0, y + line_h + 2
-            for word in line.split(" ") if line else []:
-                w = fm.horizontalAdvance(word + " ")
-                if x > 4.0 and x + w > width:
-                    x, y = 4.0, y + line_h + 2
-                x += w
+        *_, (_end, x, y, _w) = self._prefix_words(fm, line_h)
         self._prefix_end = QPointF(x, y)
         self._cursor = QPointF(x, y)
         self._rects = []
@@ -212,6 +203,13 @@ class TokenChips(QWidget):
             painter.drawText(rect.adjusted(pad, 0, -pad, 0), flags, visible(token["text"]) or "∅")
 
     def _draw_prefix(self, painter: QPainter, fm: QFontMetricsF, line_h: float) -> None:
+        for word, x, y, w in self._prefix_words(fm, line_h):
+            if word is not None:
+                painter.drawText(QRectF(x, y, w + 2, line_h), Qt.AlignmentFlag.AlignVCenter, word)
+
+    def _prefix_words(self, fm: QFontMetricsF, line_h: float):
+        """The prompt's words with where they go: (word, x, y, advance), wrapped to the width; last
+        (None, x, y, 0): where the generated tokens start."""
         width = max(100.0, float(self.width()) - 8)
         x, y = 4.0, 4.0
         for line_no, line in enumerate(self.prefix.split("\n")):
@@ -221,8 +219,9 @@ class TokenChips(QWidget):
                 w = fm.horizontalAdvance(word + " ")
                 if x > 4.0 and x + w > width:
                     x, y = 4.0, y + line_h + 2
-                painter.drawText(QRectF(x, y, w + 2, line_h), Qt.AlignmentFlag.AlignVCenter, word)
+                yield word, x, y, w
                 x += w
+        yield None, x, y, 0.0
 
     def mouseMoveEvent(self, event) -> None:
         i = self.token_at(event.position())
