@@ -27,11 +27,11 @@ PLOTS = (  # key, title, y label
 TRAIN, VAL, EXTRA = QColor("#2f6fde"), QColor("#e8590c"), QColor("#2b9348")
 OVERLAY_COLORS = ("#8e44ad", "#16a085", "#c0392b", "#7f8c8d", "#d4a017")
 REDRAW_MS = 200  # fastest redraw; slower when a redraw is expensive (see TrainCharts._on_timer)
-MAX_REDRAW_MS = 3000
+MAX_REDRAW_MS = 1500
 # Share of wall time the GUI thread may be busy (CPU time) while charts redraw. Painting, mostly axis
 # text, holds the GIL, which the training thread needs between its torch ops: on a small model every
 # ms spent here is a ms of training lost. The redraw interval grows until the GUI stays under it.
-GUI_BUSY_BUDGET = 0.02
+GUI_BUSY_BUDGET = 0.03
 
 
 # the key in the title: a legend inside the plot always covers some of the curves
