@@ -155,3 +155,19 @@ def test_exact_resume_in_a_new_process(tiny_corpus, tmp_path):
                           capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert _losses(resumed) == _losses(straight)
+
+
+def test_out_of_memory_is_a_message_not_a_crash(tiny_corpus, tmp_path):
+    config = tiny_workspace(tiny_corpus, steps=10, checkpoint_interval=2, eval_interval=100)
+    trainer = new_trainer(config, tmp_path / "run")
+    original = trainer.model.forward
+
+    def exhausted(ids, targets=None):
+        if trainer.step >= 3 and trainer.model.training:
+            raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return original(ids, targets)
+
+    trainer.forward = exhausted
+    final = list(trainer.run())[-1]
+    assert final.status == "failed" and "lower the batch size or the block size" in final.message
+    assert ckpt.resolve_checkpoint(tmp_path / "run", "last").step == 2
