@@ -16,7 +16,7 @@ def add_corpus_arguments(p: argparse.ArgumentParser) -> None:
                    help="how to read --corpus (default: from the extension)")
     g.add_argument("--field", dest="text_field", metavar="NAME", help=".jsonl: the field holding the text (default: text)")
     g.add_argument("--column", metavar="NAME|INDEX", help=".csv/.tsv: the column holding the text")
-    g.add_argument("--include", metavar="GLOB", help="folder: which files to read, recursively (default: *.txt)")
+    g.add_argument("--include", metavar="GLOB", help="folder: which files to read, recursively; several patterns separated by ; (default: *.txt;*.md)")
     g.add_argument("--target", metavar="PATH", help="parallel corpus: the line-aligned target-language file")
     c = p.add_argument_group("cleaning")
     c.add_argument("--nfkc", action="store_true", default=None, help="Unicode NFKC normalization")

@@ -114,3 +114,22 @@ def test_statistics_can_be_cancelled(qtbot, data_tab, session):
     with qtbot.waitSignal(data_tab._stats_job.sig_finished, timeout=10_000):
         data_tab.cancel_stats()
     assert not data_tab.stats_running()
+
+
+def test_folder_include_patterns(qtbot, data_tab, session, tmp_path):
+    folder = tmp_path / "notes"
+    (folder / "deep").mkdir(parents=True)
+    (folder / "a.md").write_text("# Heading\nmarkdown line\n", encoding="utf-8")
+    (folder / "deep" / "b.txt").write_text("plain text line\n", encoding="utf-8")
+    (folder / "c.rst").write_text("restructured line\n", encoding="utf-8")
+    assert data_tab.open_path(folder)  # default: *.txt;*.md
+    assert sorted(p.name for p in session.corpus.files) == ["a.md", "b.txt"]
+    data_tab.include_edit.setText("*.rst")
+    data_tab.include_edit.returnPressed.emit()
+    assert [p.name for p in session.corpus.files] == ["c.rst"]
+    assert session.config.data.include == "*.rst"
+    data_tab.include_edit.setText("*.csv")
+    data_tab.include_edit.returnPressed.emit()
+    assert data_tab.banner.isVisible() and "*.csv" in data_tab.banner.label.text()
+    assert [p.name for p in session.corpus.files] == ["c.rst"]  # the previous corpus stays
+    wait_for_stats(qtbot, session)

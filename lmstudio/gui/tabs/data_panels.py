@@ -75,6 +75,8 @@ class StatsPanel(QGroupBox):
         self.top_words.setToolTip("The most frequent words, lower-cased, with their counts")
         self.histogram = HistogramChart("Line lengths", "characters per line", "lines",
                                         "How many lines have each length: long tails suggest cleaning or a max length")
+        # readable in presenter mode's large type while the window still fits a 1080p projector
+        self.histogram.setMinimumHeight(160)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(self.top_chars)

@@ -12,10 +12,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget,
+    QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSplitter, QVBoxLayout, QWidget,
 )
 
 from ...core import corpus as core_corpus
+from ...core.config import DataConfig
 from .. import formats, jobs
 from ..dialogs import show_error
 from ..session import Session
@@ -42,6 +43,13 @@ class DataTab(QWidget):
         self.open_folder_button = QPushButton("Open folder…")
         self.open_folder_button.setToolTip("Read every text file in a folder (recursively) as one corpus")
         self.open_folder_button.clicked.connect(self.open_folder_dialog)
+        self.include_edit = QLineEdit(DataConfig().include)
+        self.include_edit.setMaximumWidth(140)
+        self.include_edit.setToolTip("Folders: which files to read, as glob patterns separated by ; (for example *.txt;*.md). "
+                                     "Press Enter to re-read the open folder with them.")
+        self.include_edit.returnPressed.connect(self._on_include_changed)
+        self.include_label = QLabel("files")
+        self.include_label.setToolTip(self.include_edit.toolTip())
         self.bundled = QComboBox()
         self.bundled.addItem("Bundled corpora…", None)
         for name, path in core_corpus.bundled_corpora().items():
@@ -55,7 +63,7 @@ class DataTab(QWidget):
         self.field_label.setToolTip("Which field or column of each record holds the text")
         self.field_combo.setToolTip(self.field_label.toolTip())
         top = QHBoxLayout()
-        for w in (self.open_file_button, self.open_folder_button, self.bundled):
+        for w in (self.open_file_button, self.open_folder_button, self.include_label, self.include_edit, self.bundled):
             top.addWidget(w)
         top.addSpacing(16)
         top.addWidget(self.field_label)
@@ -136,7 +144,8 @@ class DataTab(QWidget):
     def open_path(self, path: str | Path, field: str | None = None) -> bool:
         """Open a file or folder with fresh reading options; the field chooser is filled for tables."""
         path = Path(path)
-        options: dict = {"format": "auto", "text_field": "text", "column": "", "include": "*.txt", "target": ""}
+        include = self.include_edit.text().strip() or DataConfig().include
+        options: dict = {"format": "auto", "text_field": "text", "column": "", "include": include, "target": ""}
         kind = formats.kind_of(path) if path.is_file() else ""
         if kind == "jsonl":
             options["text_field"] = field or formats.default_jsonl_field(formats.jsonl_fields(path))
@@ -151,6 +160,11 @@ class DataTab(QWidget):
             self.prefs.remember_folder("corpus", path)
             self.prefs.add_recent("corpus", path)
         return ok
+
+    def _on_include_changed(self) -> None:
+        corpus = self.session.corpus
+        if corpus is not None and Path(corpus.path).is_dir():
+            self.open_path(corpus.path)
 
     def _on_bundled(self, index: int) -> None:
         path = self.bundled.itemData(index)

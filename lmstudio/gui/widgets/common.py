@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QToolButton, QWidget
 
@@ -89,8 +90,13 @@ class BigNumber(QLabel):
 
     def _apply(self) -> None:
         # A style sheet, not setFont(): the application style sheet would otherwise reset the font on re-polish.
-        size = QApplication.instance().font().pointSizeF() * 1.6
-        self.setStyleSheet(f"font-size: {size:.0f}pt; font-weight: 600;")
+        size = round(QApplication.instance().font().pointSizeF() * 1.6)
+        self.setStyleSheet(f"font-size: {size}pt; font-weight: 600;")
+        # the style sheet applies at the next polish, after layouts have sized the row: reserve the height
+        font = QFont(QApplication.instance().font())
+        font.setPointSize(size)
+        font.setWeight(QFont.Weight.DemiBold)
+        self.setMinimumHeight(QFontMetrics(font).height())
 
     def refresh_theme(self) -> None:
         self._apply()
