@@ -114,8 +114,8 @@ def shoot_model_and_train(window, seconds: float = 30.0) -> None:
     wait(lambda: train_tab.state == "idle")
 
 
-def model_train_only() -> int:
-    """``make_screenshots.py --train``: only the Model and Train tabs (trains for about 30 s)."""
+def open_window():
+    """The app in the light theme with the main window shown on Tiny Shakespeare, statistics done."""
     app = create_app(sys.argv)
     apply_theme(app, "light", False)
     from lmstudio.gui.main_window import MainWindow
@@ -127,6 +127,12 @@ def model_train_only() -> int:
     window.resize(*SIZE)
     window.show()
     wait(lambda: session.stats is not None and "detecting" not in window.device_label.text())
+    return app, session, window
+
+
+def model_train_only() -> int:
+    """``make_screenshots.py --train``: only the Model and Train tabs (trains for about 30 s)."""
+    app, session, window = open_window()
     window.tabs.setCurrentIndex(1)
     train(window.tab_widgets[1], "char", 100)
     shoot_model_and_train(window)
@@ -140,17 +146,7 @@ def main() -> int:
         return model_train_only()
     if "--playground-run" in sys.argv:  # only the Playground shots, from an already trained run
         return playground_only(sys.argv[sys.argv.index("--playground-run") + 1])
-    app = create_app(sys.argv)
-    apply_theme(app, "light", False)
-    from lmstudio.gui.main_window import MainWindow
-    from lmstudio.gui.session import Session
-
-    session = Session()
-    window = MainWindow(session)
-    session.open_corpus(None)
-    window.resize(*SIZE)
-    window.show()
-    wait(lambda: session.stats is not None and "detecting" not in window.device_label.text())
+    app, session, window = open_window()
     data_tab, vocab_tab = window.tab_widgets[:2]
     data_tab.preview.verticalScrollBar().setValue(0)
     shoot(window, "data")
@@ -189,17 +185,7 @@ def main() -> int:
 def playground_only(run_dir: str) -> int:
     """``make_screenshots.py --playground-run RUN_DIR``, a run trained for a minute, e.g.
     ``lmstudio train --preset small --steps 1200 --out RUN_DIR``."""
-    app = create_app(sys.argv)
-    apply_theme(app, "light", False)
-    from lmstudio.gui.main_window import MainWindow
-    from lmstudio.gui.session import Session
-
-    session = Session()
-    window = MainWindow(session)
-    session.open_corpus(None)
-    window.resize(*SIZE)
-    window.show()
-    wait(lambda: session.stats is not None and "detecting" not in window.device_label.text())
+    app, session, window = open_window()
     shoot_playground(window, run_dir)
     window.close()
     QApplication.instance().quit()

@@ -178,7 +178,7 @@ def _check_sample(path: Path, body: bytes, codec: str, name: str, start: int, wh
 def _pending_bytes(decoder: codecs.IncrementalDecoder) -> int:
     try:
         state = decoder.getstate()
-    except (AttributeError, NotImplementedError):
+    except AttributeError:  # a decoder without the optional getstate()
         return 0
     return len(state[0]) if isinstance(state[0], (bytes, bytearray)) else 0
 

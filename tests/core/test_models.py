@@ -14,6 +14,7 @@ from lmstudio.core.config import ModelConfig
 from lmstudio.core.errors import ConfigError
 from lmstudio.core.models import MODEL_REGISTRY, build_model
 from lmstudio.core.models.presets import PRESET_NAMES, PRESETS, apply_preset
+from tests.helpers import one_thread  # noqa: F401  (fixture)
 from lmstudio.core.models.stats import flops_per_token, memory_estimate, parameter_count
 
 V = 16
@@ -53,15 +54,6 @@ def test_shapes_and_loss(arch, positions):
     assert loss.dim() == 0 and torch.allclose(loss, expected, atol=1e-6)
     # a fresh model predicts about uniformly
     assert abs(model(x, torch.randint(0, V, (3, 10)))[1].item() - math.log(V)) < 0.5
-
-
-@pytest.fixture
-def one_thread():
-    # tiny tensors: threads only add synchronization (and contention on a shared CI box)
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.mark.parametrize("arch,positions", ARCHS)
