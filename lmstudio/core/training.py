@@ -197,6 +197,7 @@ class Trainer:
         self.best_on_disk = False
         self.bad_evals = 0
         self.last_val_loss: float | None = None
+        self.run_lock = None  # set by runs.py: the run folder's lock, released when run() ends
         if resume is not None:
             self._load_state(resume)
 
@@ -325,6 +326,8 @@ class Trainer:
                                 "lower the batch size or the block size", self.best_val_loss)
         finally:
             metrics.close()
+            if self.run_lock is not None:
+                self.run_lock.release()
 
     # -- evaluation
     @torch.inference_mode()
