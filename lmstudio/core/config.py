@@ -29,6 +29,24 @@ def _check(condition: bool, setting: str, message: str) -> None:
         raise ConfigError(f"{setting}: {message}")
 
 
+def _check_encoding(name: Any, setting: str = "data.encoding") -> None:
+    """``"auto"`` or a text codec Python knows (``codecs.lookup``): cp1252, latin-1, utf-16, ..."""
+    import codecs
+
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{setting}: expected 'auto' or an encoding name such as utf-8, cp1252 or latin-1, got {name!r}")
+    if name == "auto":
+        return
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        raise ConfigError(
+            f"{setting}: unknown encoding {name!r}; use auto or a name Python knows, such as utf-8, cp1252, latin-1, cp1250"
+        ) from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise ConfigError(f"{setting}: {name!r} is not a text encoding; use auto or one such as utf-8, cp1252, latin-1")
+
+
 @dataclass
 class CleaningConfig:
     nfkc: bool = False  # Unicode NFKC normalization (compatibility forms, e.g. ligatures -> letters)
@@ -70,8 +88,10 @@ class DataConfig:
     split_mode: str = "lines"  # "lines": each line drawn at random; "blocks": contiguous blocks of lines
     block_lines: int = 100  # lines per block in "blocks" mode
     seed: int = 1337  # seed of the split
+    encoding: str = "auto"  # "auto" (UTF-8, then the likeliest legacy encoding) or a codec name such as cp1252, latin-1
 
     def __post_init__(self) -> None:
+        _check_encoding(self.encoding)
         if isinstance(self.cleaning, dict):
             self.cleaning = CleaningConfig(**self.cleaning)
         self.split_fractions = tuple(float(f) for f in self.split_fractions)  # type: ignore[assignment]

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .cleaning import Cleaner, iter_clean, load_stopwords
-from .config import DataConfig
+from .config import DataConfig, _check_encoding
 from .errors import ConfigError, CorpusError
 from .progress import ProgressCallback, report
 from .splits import SplitInfo, write_splits
@@ -88,14 +88,17 @@ class ReadOptions:
     source_column: str = "1"  # parallel table: source column (name or 0-based index)
     target_column: str = "2"  # parallel table: target column (name or 0-based index)
     header: bool | None = None  # csv/tsv/parallel table: first row is a header; None = detect
+    encoding: str = "auto"  # every file of the corpus: "auto" (detect) or a codec name (cp1252, latin-1, ...)
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
             raise ConfigError(f"data.format: unknown corpus format {self.format!r}; use one of {', '.join(FORMATS)}")
+        _check_encoding(self.encoding)
 
     @classmethod
     def from_config(cls, cfg: DataConfig) -> "ReadOptions":
-        return cls(cfg.format, cfg.text_field, cfg.column, cfg.include, cfg.target, cfg.source_column, cfg.target_column)
+        return cls(format=cfg.format, text_field=cfg.text_field, column=cfg.column, include=cfg.include, target=cfg.target,
+                   source_column=cfg.source_column, target_column=cfg.target_column, encoding=cfg.encoding)
 
 
 def _split_lines(text: str) -> list[str]:
@@ -354,6 +357,8 @@ def corpus_fingerprint(corpus: Corpus) -> str:
     opts = asdict(corpus.options)
     for ignored in ("include", "target"):  # their effect is the list of files below
         opts.pop(ignored)
+    if opts.get("encoding") == "auto":  # keeps the keys of caches written before the setting existed
+        opts.pop("encoding")
     h.update(json.dumps({"format": corpus.format, "options": opts}, sort_keys=True).encode())
     root = corpus.path if corpus.path.is_dir() else corpus.path.parent
     for path in corpus.files:
