@@ -11,20 +11,25 @@ TEXT = "hello world\nthe quick brown fox jumps over the lazy dog\n"
 
 
 class CharTok:
-    """Stand-in for the project's character tokenizer (encode/decode/id_to_piece/vocab_size)."""
+    """Stand-in for the project's character tokenizer (encode/decode/id_to_piece/vocab_size).
 
-    bos_id = eos_id = pad_id = unk_id = -1
+    It has the real tokenizers' special-id layout (<pad> 0, <unk> 1, <s> 2, </s> 3, then the
+    characters), so code that must avoid special tokens (the start context) is tested as in production.
+    """
+
+    SPECIALS = ("<pad>", "<unk>", "<s>", "</s>")
+    pad_id, unk_id, bos_id, eos_id = 0, 1, 2, 3
 
     def __init__(self, text: str = TEXT) -> None:
-        self.itos = sorted(set(text))
-        self.stoi = {c: i for i, c in enumerate(self.itos)}
+        self.itos = list(self.SPECIALS) + sorted(set(text))
+        self.stoi = {c: i for i, c in enumerate(self.itos) if i >= len(self.SPECIALS)}
         self.vocab_size = len(self.itos)
 
     def encode(self, text):
-        return [self.stoi[c] for c in text]
+        return [self.stoi.get(c, self.unk_id) for c in text]
 
     def decode(self, ids):
-        return "".join(self.itos[i] for i in ids)
+        return "".join("\u2047" if i == self.unk_id else "" if i < len(self.SPECIALS) else self.itos[i] for i in ids)
 
     def id_to_piece(self, i):
         return self.itos[i]

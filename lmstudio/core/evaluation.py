@@ -3,29 +3,46 @@
 Loss is the mean negative log-likelihood in nats per token, perplexity = exp(loss), bits per
 character = total NLL / characters / ln 2 (the figure that compares models across tokenizers).
 
+One context protocol for every architecture (recurrent networks included) and every figure: the
+model sees at most a window of ``block_size`` tokens, starting from an empty context (a fresh KV
+cache, a zero hidden state), exactly as in training, which draws random windows of that size.
+
 - ``evaluate_tokens`` scores a token split in non-overlapping windows of block_size tokens, in
   order, so the figure is deterministic and every token (but the first) is predicted exactly once.
-  Each window starts from an empty context (recurrent networks too).
-- ``score_text`` scores any text token by token for a GLTR-style view (Gehrmann et al. 2019: the
-  log-probability and the rank of each actual token). The first token is predicted from the same
-  start context ``generate`` uses for an empty prompt (BOS, else a newline), so every character of
-  the text is scored. Text longer than the model's window is scored with sliding windows that
-  advance by half a window, each token being predicted with at least half a window of context.
+- ``evaluate_text`` does the same for any text (``lmstudio eval --text``), streamed: the text is
+  encoded about a megabyte at a time, scored window by window, and memory stays bounded whatever
+  its size; ``max_tokens`` stops it early. Its first token is predicted from the start context.
+- ``score_text`` scores a text token by token for a GLTR-style view (Gehrmann et al. 2019: the
+  log-probability and the rank of each actual token). Text longer than the window is scored with
+  sliding windows that advance by half a window, each token being predicted with at least half a
+  window of context (and never more than a window).
+- Start context: the first token of a text is predicted from the same line start that
+  ``generate`` uses for an empty prompt (``generation.start_ids``: the encoding of a newline), so
+  every character of the text is scored, and never after an untrained ``<s>``.
+
+Bits per character is only meaningful when the tokenizer encodes the text losslessly. An
+``<unk>`` token stands for a whole unknown word (or character) but costs the model only the
+probability of one class, so a small word vocabulary would report far fewer bits per character
+than a character model. Wherever the scored tokens contain ``<unk>``, bits per character is NaN
+and ``bits_per_char_note`` says why (``unknown_token_note``).
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .generation import IncrementalDecoder, start_ids
+from .generation import IncrementalDecoder, _not_finite_error, start_ids
 from .models.base import LanguageModel
+from .progress import ProgressCallback, report
+
+TEXT_CHUNK_CHARS = 1 << 20  # evaluate_text encodes about this many characters at a time
 
 
 def perplexity(loss: float) -> float:
@@ -35,6 +52,53 @@ def perplexity(loss: float) -> float:
 
 def bits_per_char(total_nll_nats: float, n_chars: int) -> float:
     return total_nll_nats / max(1, n_chars) / math.log(2)
+
+
+def count_unknown(ids: Any, tokenizer: Any) -> int:
+    """How many of ``ids`` are the tokenizer's ``<unk>`` (0 when it has none)."""
+    unk = getattr(tokenizer, "unk_id", -1)
+    if unk is None or unk < 0:
+        return 0
+    return int(np.count_nonzero(np.asarray(ids) == unk))
+
+
+def unknown_token_note(n_unknown: int, n_tokens: int) -> str:
+    """Why bits per character is not given for text with ``n_unknown`` <unk> tokens ("" when it is)."""
+    if n_unknown <= 0:
+        return ""
+    return (
+        f"not comparable: {n_unknown:,} of {n_tokens:,} tokens are <unk> ({n_unknown / max(1, n_tokens):.1%}), "
+        "each charged as one token whatever text it hides; compare tokenizers by bits per character only "
+        "with a lossless one (char, or bpe/unigram with byte fallback) or a word vocabulary that covers the text"
+    )
+
+
+def _window_nll(model: LanguageModel, data: np.ndarray, block: int, device: torch.device, batch_size: int) -> float:
+    """Sum of -log p over the len(data) - 1 predictions of ``data`` (1-D ids), in non-overlapping
+    windows of ``block`` tokens, each from an empty context. The model must be in eval mode."""
+    n_pred = len(data) - 1
+    starts = list(range(0, n_pred, block))
+    total = 0.0
+    for b in range(0, len(starts), batch_size):
+        group = starts[b : b + batch_size]
+        x = torch.zeros(len(group), block, dtype=torch.long)
+        y = torch.full((len(group), block), -1, dtype=torch.long)
+        width = 0
+        for row, s in enumerate(group):
+            n = min(block, n_pred - s)
+            chunk = torch.from_numpy(np.asarray(data[s : s + n + 1]).astype(np.int64))
+            x[row, :n] = chunk[:-1]
+            y[row, :n] = chunk[1:]
+            width = max(width, n)
+        # a short last window: drop the all-padding columns rather than compute them
+        x, y = x[:, :width].to(device), y[:, :width].to(device)
+        logits, _ = model(x)
+        total += F.cross_entropy(
+            logits.float().reshape(-1, logits.size(-1)), y.reshape(-1), ignore_index=-1, reduction="sum"
+        ).item()
+    if math.isnan(total):
+        raise _not_finite_error()
+    return total
 
 
 def evaluate_tokens(
@@ -51,45 +115,132 @@ def evaluate_tokens(
     """
     device = torch.device(device)
     block = block_size or model.config.block_size
-    data = np.asarray(ids)
+    data = np.asarray(ids) if not isinstance(ids, np.ndarray) else ids
     if max_tokens is not None:
-        data = data[: max_tokens + 1]
+        data = data[: max(0, max_tokens) + 1]
     n_pred = len(data) - 1
     if n_pred < 1:
         return {"loss": math.nan, "perplexity": math.nan, "tokens": 0}
-    starts = list(range(0, n_pred, block))
-    total = 0.0
     was_training = model.training
     model.eval()
     try:
         with torch.inference_mode():
-            for b in range(0, len(starts), batch_size):
-                group = starts[b : b + batch_size]
-                x = torch.zeros(len(group), block, dtype=torch.long)
-                y = torch.full((len(group), block), -1, dtype=torch.long)
-                width = 0
-                for row, s in enumerate(group):
-                    n = min(block, n_pred - s)
-                    chunk = torch.from_numpy(data[s : s + n + 1].astype(np.int64))
-                    x[row, :n] = chunk[:-1]
-                    y[row, :n] = chunk[1:]
-                    width = max(width, n)
-                # a short last window: drop the all-padding columns rather than compute them
-                x, y = x[:, :width].to(device), y[:, :width].to(device)
-                logits, _ = model(x)
-                total += F.cross_entropy(
-                    logits.float().reshape(-1, logits.size(-1)), y.reshape(-1), ignore_index=-1, reduction="sum"
-                ).item()
+            total = _window_nll(model, data, block, device, batch_size)
     finally:
         model.train(was_training)
     loss = total / n_pred
     return {"loss": loss, "perplexity": perplexity(loss), "tokens": n_pred}
 
 
+def _text_pieces(lines: Iterable[str], chunk_chars: int = TEXT_CHUNK_CHARS) -> Iterator[str]:
+    """``"\\n".join(lines)`` in pieces of about ``chunk_chars`` characters, cut at line ends (where
+    every tokenizer ends a token, so the ids equal those of the whole text), and inside a line longer
+    than a piece before a space (a cut that may split one word differently from a single encoding)."""
+    parts: list[str] = []
+    size = 0
+    first = True
+    for line in lines:
+        text = line if first else "\n" + line
+        first = False
+        while len(text) > chunk_chars:
+            cut = text.rfind(" ", chunk_chars // 2, chunk_chars)
+            cut = cut if cut > 0 else chunk_chars
+            parts.append(text[:cut])
+            yield "".join(parts)
+            parts, size = [], 0
+            text = text[cut:]
+        parts.append(text)
+        size += len(text)
+        if size >= chunk_chars:
+            yield "".join(parts)
+            parts, size = [], 0
+    if parts:
+        yield "".join(parts)
+
+
+def evaluate_text(
+    model: LanguageModel,
+    tokenizer: Any,
+    lines: Iterable[str],
+    *,
+    block_size: int | None = None,
+    device: torch.device | str = "cpu",
+    batch_size: int = 16,
+    max_tokens: int | None = None,
+    progress: ProgressCallback | None = None,
+    chunk_chars: int = TEXT_CHUNK_CHARS,
+) -> dict[str, Any]:
+    """Loss, perplexity and bits per character of the text ``"\\n".join(lines)``, streamed.
+
+    Returns {"loss", "perplexity", "bits_per_char", "bits_per_char_note", "tokens", "chars",
+    "unknown_tokens", "complete"}: ``tokens`` predictions were made (every token of the text, the
+    first predicted from the start context, up to ``max_tokens``); ``chars`` is the length of the
+    text they cover; ``complete`` is False when ``max_tokens`` stopped it early. Memory is bounded
+    by ``chunk_chars`` and one batch of windows. ``progress(tokens, max_tokens, message)``.
+    """
+    device = torch.device(device)
+    block = block_size or model.config.block_size
+    limit = None if not max_tokens or max_tokens <= 0 else int(max_tokens)
+    pending = np.asarray(start_ids(tokenizer), dtype=np.int64)  # ids not yet predicted, after one of context
+    pending = pending[-1:] if len(pending) else np.zeros(1, dtype=np.int64)
+    group = block * batch_size
+    total = 0.0
+    n_pred = chars = n_unk = 0
+    complete = True
+    was_training = model.training
+    model.eval()
+    try:
+        for piece in _text_pieces(lines, chunk_chars):
+            room = None if limit is None else limit - (n_pred + len(pending) - 1)
+            if room is not None and room <= 0:
+                complete = False
+                break
+            encode = getattr(tokenizer, "encode_to_array", None)
+            ids = np.asarray(encode(piece) if encode else tokenizer.encode(piece), dtype=np.int64)
+            if room is not None and len(ids) > room:
+                ids = ids[:room]
+                complete = False
+                chars += len(tokenizer.decode(ids.tolist()))  # exact for a lossless tokenizer
+            else:
+                chars += len(piece)
+            n_unk += count_unknown(ids, tokenizer)
+            pending = np.concatenate([pending, ids])
+            with torch.inference_mode():
+                while len(pending) - 1 >= group:
+                    total += _window_nll(model, pending[: group + 1], block, device, batch_size)
+                    n_pred += group
+                    pending = pending[group:]
+            report(progress, n_pred, limit, "scoring")
+            if not complete:
+                break
+        if len(pending) > 1:
+            with torch.inference_mode():
+                total += _window_nll(model, pending, block, device, batch_size)
+            n_pred += len(pending) - 1
+        report(progress, n_pred, limit or n_pred, "scoring")
+    finally:
+        model.train(was_training)
+    if n_pred == 0:
+        return {"loss": math.nan, "perplexity": math.nan, "bits_per_char": math.nan, "bits_per_char_note": "no text",
+                "tokens": 0, "chars": 0, "unknown_tokens": 0, "complete": True}
+    loss = total / n_pred
+    note = unknown_token_note(n_unk, n_pred)
+    return {
+        "loss": loss,
+        "perplexity": perplexity(loss),
+        "bits_per_char": math.nan if note else bits_per_char(total, chars),
+        "bits_per_char_note": note,
+        "tokens": n_pred,
+        "chars": chars,
+        "unknown_tokens": n_unk,
+        "complete": complete,
+    }
+
+
 def _score_ids(model: LanguageModel, ids: list[int], n_context: int, device: torch.device):
     """Log-prob (nats), rank (1 = most likely) of ids[n_context:], each given all ids before it
     within the model's window. Returns two 1-D tensors."""
-    window = model.context_window
+    window = model.context_window or model.config.block_size
     full = torch.tensor(ids, dtype=torch.long, device=device)
     logprobs, ranks = [], []
 
@@ -104,38 +255,27 @@ def _score_ids(model: LanguageModel, ids: list[int], n_context: int, device: tor
         ranks.append((logp > chosen).sum(dim=-1) + 1)
 
     n = len(ids)
-    if window is None:  # recurrent: one pass over everything, state carried (chunked to bound memory)
-        state = model.init_state(1, device)
-        chunk = max(1, model.config.block_size) * 8
-        for s in range(0, n - 1, chunk):
-            e = min(n - 1, s + chunk)
-            logits, state = model.step(full[s:e].unsqueeze(0), state)
-            logp = logits[0].float().log_softmax(dim=-1)
-            targets = full[s + 1 : e + 1]
-            chosen = logp.gather(-1, targets[:, None])
-            keep = slice(max(0, n_context - 1 - s), None)
-            logprobs.append(chosen[keep, 0])
-            ranks.append(((logp > chosen).sum(dim=-1) + 1)[keep])
-    else:
-        stride = max(1, window // 2)
-        end = min(n - 1, window)  # the first window predicts ids[1 .. end]
-        score(0, end, n_context)
-        while end < n - 1:
-            new_end = min(n - 1, end + stride)
-            score(max(0, new_end - window), new_end, end + 1)
-            end = new_end
+    stride = max(1, window // 2)
+    end = min(n - 1, window)  # the first window predicts ids[1 .. end]
+    score(0, end, n_context)
+    while end < n - 1:
+        new_end = min(n - 1, end + stride)
+        score(max(0, new_end - window), new_end, end + 1)
+        end = new_end
     return torch.cat(logprobs), torch.cat(ranks)
 
 
 def score_text(model: LanguageModel, tokenizer: Any, text: str, device: torch.device | str = "cpu") -> dict[str, Any]:
-    """Per-token scores of ``text``: {"loss", "perplexity", "bits_per_char", "total_logprob",
-    "tokens", "chars", "per_token": [{"id", "text", "logprob", "rank", "prob"}]}."""
+    """Per-token scores of ``text``: {"loss", "perplexity", "bits_per_char", "bits_per_char_note",
+    "total_logprob", "tokens", "chars", "unknown_tokens", "per_token": [{"id", "text", "logprob",
+    "rank", "prob"}]}. bits_per_char is NaN, with the reason in bits_per_char_note, when the text
+    holds <unk> tokens."""
     device = torch.device(device)
     context = start_ids(tokenizer)
     ids = list(tokenizer.encode(text)) if text else []
     if not ids:
-        return {"loss": math.nan, "perplexity": math.nan, "bits_per_char": math.nan, "total_logprob": 0.0,
-                "tokens": 0, "chars": len(text), "per_token": []}
+        return {"loss": math.nan, "perplexity": math.nan, "bits_per_char": math.nan, "bits_per_char_note": "no text",
+                "total_logprob": 0.0, "tokens": 0, "chars": len(text), "unknown_tokens": 0, "per_token": []}
     was_training = model.training
     model.eval()
     try:
@@ -144,6 +284,8 @@ def score_text(model: LanguageModel, tokenizer: Any, text: str, device: torch.de
             lp, rk = logprobs.double().cpu().tolist(), ranks.cpu().tolist()
     finally:
         model.train(was_training)
+    if any(math.isnan(v) for v in lp):
+        raise _not_finite_error()
     decoder = IncrementalDecoder(tokenizer, context)
     per_token = []
     for i, (token_id, logprob, rank) in enumerate(zip(ids, lp, rk)):
@@ -151,13 +293,17 @@ def score_text(model: LanguageModel, tokenizer: Any, text: str, device: torch.de
         per_token.append({"id": token_id, "text": piece, "logprob": logprob, "rank": int(rank), "prob": math.exp(logprob)})
     total = -sum(lp)
     loss = total / len(ids)
+    n_unk = count_unknown(ids, tokenizer)
+    note = unknown_token_note(n_unk, len(ids))
     return {
         "loss": loss,
         "perplexity": perplexity(loss),
-        "bits_per_char": bits_per_char(total, len(text)),
+        "bits_per_char": math.nan if note else bits_per_char(total, len(text)),
+        "bits_per_char_note": note,
         "total_logprob": -total,
         "tokens": len(ids),
         "chars": len(text),
+        "unknown_tokens": n_unk,
         "per_token": per_token,
     }
 

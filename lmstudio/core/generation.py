@@ -5,9 +5,12 @@ state), and reports for every token what the Playground shows: its text, the pro
 drawn with, the model's own probability, the strongest alternatives, the entropy and the rank.
 
 Conventions:
-- Empty prompt: generation starts after the tokenizer's BOS token if it has one, else after the
-  encoding of "\\n" (a line start, natural for line-based corpora), else after token 0. That start
-  token is context only; it is not part of the generated text.
+- Start context (one convention for generation, scoring and evaluation, see ``start_ids``): with
+  no prompt, the model is conditioned on a line start, the encoding of "\\n". Training windows are
+  cut from text in which every line ends with "\\n", so a newline is what the model has seen before
+  a line's first token; ``<s>`` never occurs in the training data and its embedding is untrained.
+  A vocabulary without a usable newline falls back to a space, then to the first ordinary token.
+  The start context is not part of the generated text.
 - Sliding window: a model with a ``context_window`` (Transformers: block_size) never sees more
   than that many tokens. When the cache is full, it is rebuilt from the last 3/4 of the window
   (one forward over those tokens), so the context never drops below 3/4 of the window and the
@@ -28,6 +31,7 @@ import torch
 import torch.nn.functional as F
 
 from .config import SampleConfig
+from .errors import CheckpointError, ConfigError, LMStudioError
 from .models.base import LanguageModel
 
 SLIDE_KEEP = 0.75  # share of the window kept when the cache is rebuilt
@@ -123,16 +127,38 @@ class IncrementalDecoder:
         return piece
 
 
+def _special_ids(tokenizer: Any) -> set[int]:
+    ids = {getattr(tokenizer, name, -1) for name in ("pad_id", "unk_id", "bos_id", "eos_id")}
+    return {i for i in ids if isinstance(i, int) and i >= 0}
+
+
 def start_ids(tokenizer: Any) -> list[int]:
-    """Context for an empty prompt: BOS, else the encoding of a newline, else token 0."""
-    bos = getattr(tokenizer, "bos_id", -1)
-    if bos is not None and bos >= 0:
-        return [bos]
-    try:
-        ids = list(tokenizer.encode("\n"))
-    except Exception:  # a vocabulary without a newline; any token will do as a neutral start
-        ids = []
-    return ids or [0]
+    """The context before the first token when there is no other: a line start.
+
+    The encoding of "\\n" when it holds only ordinary tokens (every real tokenizer kind: char and
+    word keep the newline as a token of its own, SentencePiece has it as a user-defined symbol);
+    else (a vocabulary that never saw a newline, where it would be ``<unk>``) a space; else the
+    first ordinary token. Never ``<s>``, ``<unk>`` or another special token, whose embeddings
+    training never updates. Generation with an empty prompt, ``score_text``, ``lmstudio eval
+    --text`` and the trainer's samples all start from it.
+    """
+    specials = _special_ids(tokenizer)
+    for text in ("\n", " "):
+        try:
+            ids = list(tokenizer.encode(text))
+        except Exception:  # a backend that cannot encode it at all: try the next candidate
+            continue
+        if ids and not specials.intersection(ids):
+            return ids
+    vocab = int(getattr(tokenizer, "vocab_size", 1) or 1)
+    return [next((i for i in range(vocab) if i not in specials), 0)]
+
+
+def _not_finite_error() -> LMStudioError:
+    return CheckpointError(
+        "the model's output is not a number (NaN): its weights are not finite, because training diverged "
+        "before this checkpoint was saved or the file is damaged; load another checkpoint"
+    )
 
 
 def _display_text(tokenizer: Any, token_id: int) -> str:
@@ -183,6 +209,8 @@ def _draw(logits: torch.Tensor, cfg: SampleConfig, prev: torch.Tensor | None, ge
 
     Returns (next id as a (1,) device tensor, [id, prob, logprob, -entropy, rank - 1,
     top log-probs..., top ids...]). Kept to few tensor operations: this runs once per token.
+    Non-finite logits (a NaN model) are not sampled from: the draw is made from a harmless
+    distribution, without a device sync, and the NaN statistics it returns raise afterwards.
     """
     if logits.dtype != torch.float32:
         logits = logits.float()
@@ -192,13 +220,23 @@ def _draw(logits: torch.Tensor, cfg: SampleConfig, prev: torch.Tensor | None, ge
     if cfg.temperature == 0:
         next_id = probs.argmax().view(1)
     else:
-        next_id = torch.multinomial(probs, 1, generator=generator)  # (1,)
+        # multinomial refuses NaN (on CUDA with a device-side assert); the NaN shows in the statistics
+        next_id = torch.multinomial(probs.nan_to_num(nan=1.0), 1, generator=generator)  # (1,)
     chosen = logp.gather(0, next_id)
     parts = [next_id.to(logp.dtype), probs.gather(0, next_id), chosen, torch.dot(logp.exp(), logp).view(1), (logp > chosen).sum().to(logp.dtype).view(1)]
     if cfg.alternatives:
         alt = logp.topk(min(cfg.alternatives, logp.size(0)))
         parts += [alt.values, alt.indices.to(logp.dtype)]  # float32 holds ids exactly below 2**24
-    return next_id, torch.cat(parts).tolist()
+    values = torch.cat(parts).tolist()
+    # any non-finite logit makes log_softmax NaN somewhere, so the entropy term is NaN
+    if math.isnan(values[3]) or math.isnan(values[2]):
+        raise _not_finite_error()
+    return next_id, values
+
+
+def _check_seed(seed: int | None) -> None:
+    if seed is not None and not (-(2**63) <= int(seed) < 2**64):
+        raise ConfigError(f"sample.seed: {seed} does not fit in 64 bits; use a whole number from 0 to {2**64 - 1}")
 
 
 def generate(
@@ -211,6 +249,7 @@ def generate(
     tokens runs with autograd as usual.
     """
     device = torch.device(device)
+    _check_seed(cfg.seed)
     context = tokenizer.encode(prompt) if prompt else []
     context = list(context) or start_ids(tokenizer)
     if cfg.max_new_tokens == 0:
@@ -229,7 +268,9 @@ def generate(
         with torch.inference_mode():
             logits, state, fed = _prime(model, context, 1, device)
             logits = logits[0]
-            history = torch.empty(len(ids) + cfg.max_new_tokens, dtype=torch.long, device=device)
+            # grows by doubling: max_new_tokens may be huge (a stream stopped by the user), so
+            # nothing is reserved in proportion to it
+            history = torch.empty(2 * len(ids) + 64 if use_history else 0, dtype=torch.long, device=device)
             if use_history:
                 history[: len(ids)] = torch.tensor(ids, dtype=torch.long)
         decoder = IncrementalDecoder(tokenizer, context)
@@ -244,6 +285,8 @@ def generate(
                 prev = history[: len(ids)] if use_history else None
                 next_id, values = _draw(logits, cfg, prev, generator)
                 if use_history:
+                    if len(ids) >= history.numel():
+                        history = torch.cat([history, torch.empty_like(history)])
                     history[len(ids)] = next_id
             token_id = int(values[0])
             ids.append(token_id)
@@ -302,7 +345,10 @@ def beam_search(
                 cand = (scores[:, None] + logp).view(-1)
                 top = cand.topk(min(2 * beam_width, cand.numel()))
                 new_seqs, new_scores, source = [], [], []
-                for value, flat in zip(top.values.tolist(), top.indices.tolist()):
+                top_values = top.values.tolist()
+                if any(math.isnan(v) for v in top_values):
+                    raise _not_finite_error()
+                for value, flat in zip(top_values, top.indices.tolist()):
                     beam, tok = divmod(flat, vocab)
                     if tok == eos:
                         finished.append((seqs[beam], value))

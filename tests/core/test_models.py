@@ -107,7 +107,7 @@ def test_learned_positions_limit_and_rotary_beyond():
     _, state = rotary.step(x[:, :20], rotary.init_state(1, "cpu"))
     logits, _ = rotary.step(x[:, 20:], state)
     assert torch.allclose(logits, full[:, 20:], atol=1e-5)
-    assert make("lstm").max_context is None and make("lstm").context_window is None
+    assert make("lstm").max_context is None and make("lstm").context_window == 16  # fixed windows, as trained
 
 
 @pytest.mark.parametrize("positions", ["learned", "rotary"])

@@ -74,7 +74,8 @@ class LanguageModel(nn.Module, metaclass=ABCMeta):
         """The context the model was trained to use; generation slides its window past this.
 
         Transformers: block_size (rotary positions have no hard limit but were trained on
-        block_size tokens). Recurrent networks: None, their hidden state carries on forever.
+        block_size tokens). Recurrent networks: block_size too, since they are trained on windows
+        of block_size tokens from a zero state; None only for a model without such a limit.
         """
         return self.max_context
 

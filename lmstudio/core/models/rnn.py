@@ -4,8 +4,14 @@
     between layers) -> dropout -> linear head (B, T, V), optionally tied to the embedding.
 
 The hidden size equals d_model, so tying the head to the embedding needs no projection.
-``block_size`` is the truncated back-propagation length used in training; generation carries the
-hidden state on without a window.
+
+Context protocol: fixed windows, the same as the Transformer's. Training draws random windows of
+``block_size`` tokens and runs each from a zero hidden state (back-propagation through those
+``block_size`` steps only; no state is carried between batches, so this is not truncated BPTT
+over a stream). Evaluation scores windows of ``block_size`` tokens, each from a zero state;
+``score_text`` and generation see at most ``block_size`` tokens of context (``context_window``),
+rebuilding the state from the last tokens of the text when the window slides. So the model is
+never asked to use more context, or a state older, than it was trained on.
 
 State for ``step``: a tensor h (n_layer, B, C) for rnn and gru, a tuple (h, c) for lstm.
 """
@@ -60,6 +66,11 @@ class RecurrentLM(LanguageModel):
                     with torch.no_grad():
                         p[c_slice(self.config.d_model, 1)].fill_(1.0)
                         self.rnn.get_parameter(name.replace("_ih", "_hh"))[c_slice(self.config.d_model, 1)].fill_(0.0)
+
+    @property
+    def context_window(self):
+        # trained on windows of block_size tokens from a zero state: see the module docstring
+        return self.config.block_size
 
     def forward(self, ids, targets=None):
         logits, _ = self.step(ids, None)
