@@ -16,8 +16,10 @@ def add_corpus_arguments(p: argparse.ArgumentParser) -> None:
                    help="how to read --corpus (default: from the extension)")
     g.add_argument("--field", dest="text_field", metavar="NAME", help=".jsonl: the field holding the text (default: text)")
     g.add_argument("--column", metavar="NAME|INDEX", help=".csv/.tsv: the column holding the text")
-    g.add_argument("--include", metavar="GLOB", help="folder: which files to read, recursively; several patterns separated by ; (default: *.txt;*.md)")
+    g.add_argument("--include", metavar="GLOB", help="folder: which files to read, recursively; several patterns separated by ; and !PATTERN leaves files or subfolders out (default: *.txt;*.md)")
     g.add_argument("--target", metavar="PATH", help="parallel corpus: the line-aligned target-language file")
+    g.add_argument("--encoding", metavar="NAME", help="encoding of the corpus files: auto (default: UTF-8, else the "
+                   "likeliest legacy one, reported with how sure it is) or a name such as utf-8, cp1252, latin-1, cp1250")
     c = p.add_argument_group("cleaning")
     c.add_argument("--nfkc", action="store_true", default=None, help="Unicode NFKC normalization")
     c.add_argument("--lowercase", action="store_true", default=None, help="lower-case every line")
@@ -46,7 +48,7 @@ def apply_corpus_arguments(config, args) -> None:
 
     from ..core.config import ConfigError
 
-    data = {k: getattr(args, k) for k in ("corpus", "format", "text_field", "column", "include", "target")
+    data = {k: getattr(args, k) for k in ("corpus", "format", "text_field", "column", "include", "target", "encoding")
             if getattr(args, k, None) is not None}
     if getattr(args, "split", None):
         try:

@@ -79,7 +79,7 @@ class DataConfig:
     format: str = "auto"  # auto, text, folder, jsonl, csv, tsv, parallel
     text_field: str = "text"  # .jsonl: the field holding the text
     column: str = ""  # .csv/.tsv: the column holding the text (name or 0-based index); empty = first text column
-    include: str = "*.txt;*.md"  # folder: glob patterns of files to read, recursive, separated by ";"
+    include: str = "*.txt;*.md"  # folder: glob patterns of files to read, recursive, separated by ";"; "!sub" leaves out sub
     target: str = ""  # parallel corpus from two line-aligned files: the target-language file
     source_column: str = "1"  # parallel TSV: the source-language column (name or index)
     target_column: str = "2"  # parallel TSV: the target-language column (name or index)

@@ -22,7 +22,7 @@ import re
 import sys
 from dataclasses import asdict, dataclass
 from itertools import islice
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Callable, Iterator
 
 from .cleaning import Cleaner, iter_clean, load_stopwords
@@ -32,7 +32,7 @@ from .progress import ProgressCallback, report
 from .splits import SplitInfo, write_splits
 from .stats import CorpusStats, compute_stats
 from .tables import HEADER_SAMPLE_ROWS, cell, detect_header, iter_jsonl_texts, iter_rows, resolve_column
-from .textfiles import TextFile, file_signature, inspect_text_file, iter_file_lines, normalize_newlines
+from .textfiles import TextFile, check_regular_file, file_signature, inspect_text_file, iter_file_lines, normalize_newlines
 
 __all__ = [
     "ReadOptions", "Corpus", "Cleaner", "iter_clean", "load_stopwords", "CorpusStats", "compute_stats",
@@ -83,7 +83,7 @@ class ReadOptions:
     format: str = "auto"  # auto, text, folder, jsonl, csv, tsv, parallel
     text_field: str = "text"  # jsonl: field holding the text ("a.b" reaches into nested objects)
     column: str = ""  # csv/tsv: column name or 0-based index; "" = a "text" column, else the longest one
-    include: str = "*.txt"  # folder: glob pattern(s), recursive; several separated by ";" or ","
+    include: str = "*.txt"  # folder: glob pattern(s), recursive; several separated by ";" or ","; "!name" leaves out
     target: str = ""  # parallel from two line-aligned files: the target-language file
     source_column: str = "1"  # parallel table: source column (name or 0-based index)
     target_column: str = "2"  # parallel table: target column (name or 0-based index)
@@ -105,16 +105,69 @@ def _split_lines(text: str) -> list[str]:
     return normalize_newlines(text).split("\n")
 
 
+def _include_patterns(include: str) -> tuple[list[str], list[str]]:
+    """(patterns to read, patterns to leave out): a pattern starting with "!" excludes files or folders."""
+    patterns = [p.strip() for p in re.split(r"[;,]", include) if p.strip()]
+    keep = [p for p in patterns if not p.startswith("!")] or ["*"]
+    drop = [p[1:].strip().rstrip("/\\") for p in patterns if p.startswith("!") and p[1:].strip()]
+    return keep, drop
+
+
+def _exclude_hint(include: str, rel: str) -> str:
+    kept = ";".join(p.strip() for p in re.split(r"[;,]", include) if p.strip()) or "*"
+    return f"to leave it out, add !{rel} to the include patterns (--include \"{kept};!{rel}\", data.include)"
+
+
 def _folder_files(root: Path, include: str) -> list[Path]:
+    """Every regular file under ``root`` matching ``include``; hidden files and folders (.git) are skipped.
+
+    A subfolder or file that cannot be read is an error naming it (never a silent gap in the corpus);
+    the message says how to exclude it with a "!" pattern.
+    """
     if not os.access(root, os.R_OK | os.X_OK):
         raise CorpusError(f"{root}: permission denied; make the folder readable or choose another")
-    patterns = [p.strip() for p in re.split(r"[;,]", include) if p.strip()] or ["*"]
-    found: set[Path] = set()
-    for pattern in patterns:
-        for path in root.rglob(pattern):
-            # Hidden files and folders (.git, .DS_Store) are never corpus text.
-            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts):
-                found.add(path)
+    keep, drop = _include_patterns(include)
+
+    def excluded(rel: PurePath) -> bool:
+        return any(rel.match(d) for d in drop)
+
+    found: list[Path] = []
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as exc:
+            rel = folder.relative_to(root).as_posix()
+            reason = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or str(exc))
+            raise CorpusError(
+                f"{root}: cannot read its subfolder {rel} ({reason}), so its files would be missing from the corpus; "
+                f"make it readable, or {_exclude_hint(include, rel)}"
+            ) from None
+        for entry in entries:
+            if entry.name.startswith("."):  # hidden files and folders (.git, .DS_Store) are never corpus text
+                continue
+            path = Path(entry.path)
+            rel = PurePath(path.relative_to(root).as_posix())
+            if excluded(rel):
+                continue
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_file = entry.is_file()  # a symlinked file counts; a symlinked folder is not followed
+            except OSError:
+                is_dir = is_file = False
+            if is_dir:
+                pending.append(path)
+            elif any(rel.match(p) for p in keep):
+                if not is_file:
+                    if entry.is_symlink() and not path.exists():
+                        continue  # a dangling link is not a file of the corpus
+                    try:
+                        check_regular_file(path, f"corpus (folder {root})")
+                    except CorpusError as exc:
+                        raise CorpusError(f"{exc}; or {_exclude_hint(include, rel.as_posix())}") from None
+                found.append(path)
     return sorted(found)
 
 
@@ -170,9 +223,7 @@ class Corpus:
         options = options or ReadOptions()
         if isinstance(path, str) and not path.strip():
             path = default_corpus_path()
-        path = Path(path).expanduser()
-        if not path.exists():
-            raise CorpusError(f"{path}: no such file or folder; check the path")
+        path = check_regular_file(path, "corpus", allow_folder=True)  # before any open(): a FIFO would block
         fmt = _guess_format(path, options)
         if fmt == "folder":
             if not path.is_dir():
@@ -186,18 +237,17 @@ class Corpus:
             text_files = []
             for f in nonempty:
                 try:
-                    text_files.append(inspect_text_file(f))
+                    text_files.append(inspect_text_file(f, options.encoding))
                 except CorpusError as exc:
-                    raise CorpusError(f"{exc} (or change the include pattern of folder {path} to leave it out)") from None
+                    rel = f.relative_to(path).as_posix()
+                    raise CorpusError(f"{exc} (or {_exclude_hint(options.include, rel)}, in folder {path})") from None
         else:
             if path.is_dir():
                 raise CorpusError(f"{path}: is a folder; use the folder format (or auto) to read the files inside it")
-            text_files = [inspect_text_file(path)]
+            text_files = [inspect_text_file(path, options.encoding)]
             if fmt == "parallel" and options.target:
-                target = Path(options.target).expanduser()
-                if not target.exists():
-                    raise CorpusError(f"{target}: no such file (the parallel corpus's target file); check the path")
-                text_files.append(inspect_text_file(target))
+                target = check_regular_file(options.target, "target file of the parallel corpus")
+                text_files.append(inspect_text_file(target, options.encoding))
         corpus = cls(path, fmt, options, text_files)
         corpus._prepare_tables()
         corpus._check_has_text()
