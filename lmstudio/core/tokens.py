@@ -93,7 +93,12 @@ class TokenStore:
             if self.counts[name] == 0:  # numpy cannot map an empty file
                 self._maps[name] = np.zeros(0, dtype=self.dtype)
             else:
-                self._maps[name] = np.memmap(self.directory / f"{name}.bin", dtype=self.dtype, mode="r", shape=(self.counts[name],))
+                path = self.directory / f"{name}.bin"
+                try:
+                    self._maps[name] = np.memmap(path, dtype=self.dtype, mode="r", shape=(self.counts[name],))
+                except (OSError, ValueError) as exc:  # removed or cut short since the store was opened
+                    reason = getattr(exc, "strerror", None) or str(exc)
+                    raise DataError(f"{path}: cannot be read ({reason}); prepare the data again") from None
         return self._maps[name]
 
     def _check_name(self, name: str) -> None:
@@ -143,14 +148,13 @@ class TokenStore:
         path = directory / META_FILE
         try:
             meta = json.loads(path.read_text(encoding="utf-8"))
-            dtype = np.dtype(meta["dtype"])
-            counts = {str(k): int(v) for k, v in meta["counts"].items()}
         except FileNotFoundError:
             raise DataError(f"{path}: no token files here (meta.json is missing); prepare the data first") from None
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise DataError(f"{path}: the token store index is corrupt ({exc}); prepare the data again") from None
-        if dtype not in (np.dtype(np.uint16), np.dtype(np.uint32)):
-            raise DataError(f"{path}: unexpected token dtype {dtype}; prepare the data again")
+        except (OSError, ValueError) as exc:  # unreadable, not UTF-8, not JSON
+            raise DataError(f"{path}: the token store index is unreadable or corrupt JSON ({exc}); prepare the data again") from None
+        meta = _check_meta(meta, path)
+        dtype = np.dtype(meta["dtype"])
+        counts = meta["counts"]
         for name, n in counts.items():
             bin_path = directory / f"{name}.bin"
             size = bin_path.stat().st_size if bin_path.exists() else -1
@@ -159,7 +163,6 @@ class TokenStore:
                     f"{bin_path}: expected {n} tokens ({n * dtype.itemsize} bytes) but found "
                     f"{'no file' if size < 0 else f'{size} bytes'}; the token files are incomplete, prepare the data again"
                 )
-        meta["counts"] = counts
         return cls(directory, meta)
 
     @classmethod
@@ -181,6 +184,46 @@ class TokenStore:
         return cls.build(tok, splits, directory, progress, key=key)
 
 
+def _json_type(value: Any) -> str:
+    return {bool: "true/false", int: "a whole number", float: "a number", str: "text", list: "a list",
+            dict: "an object", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _check_meta(meta: Any, path: Path) -> dict[str, Any]:
+    """Check the types of a token store's meta.json; DataError naming the file and the field."""
+    again = "prepare the data again"
+    if not isinstance(meta, dict):
+        raise DataError(f"{path}: the token store index must be a JSON object, not {_json_type(meta)}; {again}")
+    version = meta.get("format_version", FORMAT_VERSION)
+    if not _is_count(version) or version > FORMAT_VERSION:
+        raise DataError(f"{path}: format_version {version!r} is not one this lmstudio reads ({FORMAT_VERSION}); {again} "
+                        f"(or update lmstudio)")
+    dtype = meta.get("dtype")
+    if dtype not in ("uint16", "uint32"):
+        shown = "missing" if "dtype" not in meta else f"{dtype!r} ({_json_type(dtype)})"
+        raise DataError(f"{path}: 'dtype' must be \"uint16\" or \"uint32\", but it is {shown}; {again}")
+    counts = meta.get("counts")
+    if not isinstance(counts, dict) or not counts:
+        shown = "missing" if "counts" not in meta else _json_type(counts)
+        raise DataError(f"{path}: 'counts' must be an object of split names and token counts, but it is {shown}; {again}")
+    for name, n in counts.items():
+        if not _is_count(n):
+            raise DataError(f"{path}: 'counts' of split {name!r} must be a whole number of tokens, 0 or more, "
+                            f"but it is {n!r} ({_json_type(n)}); {again}")
+        if not name or "/" in name or "\\" in name or name.startswith("."):
+            raise DataError(f"{path}: {name!r} is not a split name; {again}")
+    if "vocab_size" in meta and not _is_count(meta["vocab_size"]):
+        raise DataError(f"{path}: 'vocab_size' must be a whole number, but it is {meta['vocab_size']!r}; {again}")
+    for key in ("key", "tokenizer_fingerprint", "tokenizer_kind"):
+        if key in meta and not isinstance(meta[key], str):
+            raise DataError(f"{path}: {key!r} must be text, but it is {_json_type(meta[key])}; {again}")
+    return meta
+
+
 class BatchSampler:
     """Random windows of ``block_size + 1`` ids from one split, as (x, y) int64 tensors of shape (B, T).
 
@@ -193,11 +236,17 @@ class BatchSampler:
         if block_size < 1 or batch_size < 1:
             raise DataError(f"block size and batch size must be at least 1 (got {block_size} and {batch_size})")
         n = len(data)
+        split = f"the {name} split" if name else "this split"
+        if n == 0:
+            raise DataError(f"{split} is empty (0 tokens); give it a share of the corpus in data.split_fractions, "
+                            f"or use a corpus with more lines")
         if n < block_size + 1:
             raise DataError(
-                f"the {name + ' ' if name else ''}split has {n} tokens; block size {block_size} needs at least {block_size + 1}: "
-                f"lower the block size or use a larger corpus"
+                f"{split} has {n} tokens; block size {block_size} needs at least {block_size + 1}: "
+                f"lower the block size to {max(1, n - 1)} or less, or give this split more text"
             )
+        if not -(2**63) <= seed < 2**64:
+            raise DataError(f"seed {seed} does not fit in 64 bits; use a whole number from 0 to {2**64 - 1}")
         self.data = data
         self.block_size = block_size
         self.batch_size = batch_size
@@ -242,6 +291,7 @@ class BatchSampler:
             if not isinstance(gen, torch.Tensor) or gen.dtype != torch.uint8:
                 raise TypeError("generator state is not a uint8 tensor")
             self._generator.set_state(gen.clone())
-        except (KeyError, TypeError, RuntimeError) as exc:
+            steps = int(state.get("steps", 0))
+        except (KeyError, TypeError, RuntimeError, ValueError, AttributeError) as exc:
             raise DataError(f"the saved batch-sampler state is unusable ({exc}); resume from another checkpoint or start afresh") from None
-        self.steps = int(state.get("steps", 0))
+        self.steps = steps

@@ -5,11 +5,24 @@ the CLI prints them, the GUI's worker forwards them across threads. Pause, resum
 and learning-rate changes arrive through a thread-safe :class:`TrainingControl` checked once per step.
 The loop body has a fixed order: lr from a pure schedule, forward, backward, clip (keep the norm),
 step, zero grads, time.
+
+What the checkpoints hold: a ``step-N`` folder always holds step N's own weights, optimizer state
+and validation loss; the best weights so far live in the checkpoint the index calls ``best`` (a
+step folder, or a ``best`` folder written from the copy kept in memory). Early stopping saves
+step N as it is, then loads the best weights into the model (from memory, or after a resume
+from the ``best`` checkpoint on disk) and says which it did.
+
+Faults end the run with ``FinishedEvent("failed", ...)`` and a message saying what happened, which
+checkpoint is kept and what to do, never with a traceback: a non-finite loss, a non-finite gradient
+norm (checked where clipping computes it, before the optimizer step), non-finite weights (checked
+before every evaluation and every save, so no NaN checkpoint is ever written), running out of
+memory on the GPU or the CPU, a failed write (disk full) and any other user-facing error.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -21,7 +34,8 @@ import torch
 from . import checkpoint as ckpt
 from .config import SampleConfig, WorkspaceConfig
 from .devices import autocast, default_threads, make_adamw, resolve_device, resolve_precision
-from .errors import TrainingError
+from .errors import ConfigError, DataError, LMStudioError, TrainingError
+from .evaluation import count_unknown, unknown_token_note
 from .metrics_log import MetricsLog
 from .schedule import lr_at
 from .tokens import BatchSampler, TokenStore
@@ -48,8 +62,9 @@ class EvalEvent:
     train_loss: float
     val_loss: float
     val_perplexity: float
-    bits_per_char: float
+    bits_per_char: float  # NaN when the validation split holds <unk> tokens: see bits_per_char_note
     improved: bool
+    bits_per_char_note: str = ""  # why bits_per_char is not given ("" when it is)
 
 
 @dataclass
@@ -148,6 +163,20 @@ class TrainingControl:
 
 # ---------------------------------------------------------------- trainer
 
+class _Diverged(Exception):
+    """Internal: the weights, the gradient or the output stopped being finite (``str`` says which)."""
+
+
+def _is_cpu_out_of_memory(exc: BaseException) -> bool:
+    text = str(exc)
+    return "DefaultCPUAllocator" in text or "can't allocate memory" in text or "not enough memory" in text
+
+
+def max_threads() -> int:
+    """The most CPU threads a run may ask for: beyond it the OpenMP runtime may crash outright."""
+    return max(64, 4 * (os.cpu_count() or 1))
+
+
 class Trainer:
     """Train ``model`` on the splits of ``store`` into ``run_dir``, as a generator of events.
 
@@ -177,13 +206,22 @@ class Trainer:
         self.control = control or TrainingControl()
         self.device = resolve_device(self.cfg.device)
         self.dtype = resolve_precision(self.cfg.precision, self.device)
+        if self.cfg.threads > max_threads():
+            raise ConfigError(f"train.threads: {self.cfg.threads} threads is more than this computer can run "
+                              f"({os.cpu_count() or 1} CPU cores); use 0 (automatic) or at most {max_threads()}")
         torch.set_num_threads(self.cfg.threads or default_threads(interactive))
         self.model = model.to(self.device)
         self.block_size = config.model.block_size
-        self.train_sampler = BatchSampler(store.split("train"), self.block_size, self.cfg.batch_size, self.cfg.seed, self.device, name="train")
         self.train_data = store.split("train")
         self.val_data = store.split("val")
-        BatchSampler(self.val_data, self.block_size, 1, 0, name="val")  # raises DataError naming a too-short val split
+        for name, data in (("train", self.train_data), ("val", self.val_data)):
+            if len(data) < self.block_size + 1:
+                raise DataError(self._split_problem(name, len(data)))
+        self.train_sampler = BatchSampler(self.train_data, self.block_size, self.cfg.batch_size, self.cfg.seed, self.device, name="train")
+        # bits per character means something only when the tokenizer encodes the text losslessly
+        self.bits_per_char_note = (
+            unknown_token_note(count_unknown(self.val_data, tokenizer), len(self.val_data)) if tokenizer is not None else ""
+        )
         self.peak_lr = self.cfg.lr
         self.optimizer = make_adamw(self._param_groups(), self.cfg.lr, (self.cfg.beta1, self.cfg.beta2), self.device)
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.dtype == torch.float16)
@@ -197,11 +235,31 @@ class Trainer:
         self.best_on_disk = False
         self.bad_evals = 0
         self.last_val_loss: float | None = None
+        self.last_saved_step: int | None = None  # the newest checkpoint written (or resumed from)
         self.run_lock = None  # set by runs.py: the run folder's lock, released when run() ends
         if resume is not None:
             self._load_state(resume)
 
     # -- setup
+    def _split_problem(self, name: str, n: int) -> str:
+        """Why split ``name`` with ``n`` tokens cannot give one window of block_size + 1, and the fix."""
+        data = self.config.data
+        index, label = {"train": (0, "training"), "val": (1, "validation")}[name]
+        share = data.split_fractions[index]
+        fractions = ", ".join(f"{f:g}" for f in data.split_fractions)
+        if n == 0:
+            if share == 0:
+                return (f"the {label} split is empty because data.split_fractions ({fractions}) gives it 0; "
+                        f"give it a share, e.g. 0.9, 0.05, 0.05")
+            unit = "line by line" if data.split_mode == "lines" else f"in blocks of {data.block_lines} lines (data.block_lines)"
+            fix = "" if data.split_mode == "lines" else ", or use data.split_mode lines"
+            return (f"the {label} split is empty: splits are drawn {unit} and none fell to it (share {share:g}), so the "
+                    f"corpus has too few lines (one very long line, or only a handful); break the text into more "
+                    f"lines, or raise its share in data.split_fractions (now {fractions}){fix}")
+        return (f"the {label} split has {n} tokens, but block size {self.block_size} needs at least {self.block_size + 1}: "
+                f"lower model.block_size to {max(1, n - 1)} or less, or give the {label} split a larger share in "
+                f"data.split_fractions (now {fractions}), or use a larger corpus")
+
     def _param_groups(self) -> list[dict[str, Any]]:
         """Weight decay on matrices only: not on biases, norms or (for nanoGPT parity) 1-D tensors."""
         decay, no_decay = [], []
@@ -237,13 +295,23 @@ class Trainer:
             torch.set_rng_state(state["torch_rng"])
             if self.device.type == "cuda" and "cuda_rng" in state:
                 torch.cuda.set_rng_state_all(state["cuda_rng"])
-        except (KeyError, ValueError, RuntimeError, TypeError) as exc:
+            step, tokens, elapsed = int(state["step"]), int(state["tokens"]), float(state["elapsed"])
+            peak_lr = float(state.get("peak_lr", self.cfg.lr))
+            best_val_loss = state.get("best_val_loss")
+            best_val_loss = None if best_val_loss is None else float(best_val_loss)
+            best_step = state.get("best_step")
+            best_step = None if best_step is None else int(best_step)
+            bad_evals = int(state.get("bad_evals", 0))
+            if step < 0 or tokens < 0 or not (peak_lr > 0 and math.isfinite(peak_lr)) or bad_evals < 0:
+                raise ValueError("negative counters or a learning rate that is not a positive number")
+        except LMStudioError:
+            raise
+        except (KeyError, ValueError, RuntimeError, TypeError, AttributeError, OverflowError) as exc:
             raise TrainingError(f"training state does not match this run ({exc}); start a new run instead of resuming") from None
-        self.step, self.tokens, self.elapsed = int(state["step"]), int(state["tokens"]), float(state["elapsed"])
-        self.peak_lr = float(state.get("peak_lr", self.cfg.lr))
-        self.best_val_loss, self.best_step = state.get("best_val_loss"), state.get("best_step")
-        self.bad_evals = int(state.get("bad_evals", 0))
+        self.step, self.tokens, self.elapsed, self.peak_lr = step, tokens, elapsed, peak_lr
+        self.best_val_loss, self.best_step, self.bad_evals = best_val_loss, best_step, bad_evals
         self.best_on_disk = self.best_step is not None
+        self.last_saved_step = self.step
 
     # -- the loop
     def run(self) -> Iterator[Any]:
@@ -281,16 +349,17 @@ class Trainer:
                     self.scaler.scale(loss).backward()
                     loss_sum += loss.item()
                 if not math.isfinite(loss_sum):
-                    yield FinishedEvent(
-                        "failed", self.step + 1,
-                        f"loss became {loss_sum} at step {self.step + 1}; stopped without saving it "
-                        f"(last good checkpoint kept); lower the learning rate or use fp32",
-                        self.best_val_loss,
-                    )
+                    yield self._diverged(f"the loss became {loss_sum} at step {self.step + 1}", self.step + 1)
                     return
                 if cfg.grad_clip > 0:
                     self.scaler.unscale_(self.optimizer)
                     grad_norm = float(torch.nn.utils.clip_grad_norm_(self.model.parameters(), cfg.grad_clip))
+                    # fp16's GradScaler skips steps with inf gradients by design; otherwise a NaN/inf
+                    # gradient would turn every weight into NaN in the step below
+                    if not math.isfinite(grad_norm) and not self.scaler.is_enabled():
+                        yield self._diverged(f"the gradient norm became {grad_norm} at step {self.step + 1} "
+                                             f"(the loss was still {loss_sum:.4g})", self.step + 1)
+                        return
                 else:
                     grad_norm = float("nan")
                 self.scaler.step(self.optimizer)
@@ -311,23 +380,74 @@ class Trainer:
                 if self.step % cfg.eval_interval == 0 or self.step == cfg.steps:
                     yield from self._evaluate(metrics)
                     if cfg.patience and self.bad_evals >= cfg.patience:
-                        self._restore_best()
-                        yield LogEvent(f"early stopping at step {self.step}: no improvement in {cfg.patience} "
-                                       f"evaluations; best weights (step {self.best_step}) restored")
+                        # step N is saved as it is (its weights, optimizer state, val loss); the best
+                        # weights are in the best checkpoint, and only then loaded into the model
                         yield from self._save(metrics, reason="end")
-                        yield FinishedEvent("early_stopped", self.step, f"early stopped at step {self.step}", self.best_val_loss)
+                        restored = self._restore_best()
+                        yield LogEvent(f"early stopping at step {self.step}: no improvement in {cfg.patience} "
+                                       f"evaluations; {restored}")
+                        yield FinishedEvent("early_stopped", self.step,
+                                            f"early stopped at step {self.step}; the best weights (step {self.best_step}) "
+                                            f"are the checkpoint 'best', step {self.step} is 'last'", self.best_val_loss)
                         return
                 if self.step < cfg.steps and cfg.checkpoint_interval and self.step % cfg.checkpoint_interval == 0:
                     yield from self._save(metrics, reason="interval")
             yield from self._save(metrics, reason="end")
             yield FinishedEvent("finished", self.step, f"finished {self.step} steps", self.best_val_loss)
+        except _Diverged as exc:
+            yield self._diverged(str(exc), self.step)
         except torch.OutOfMemoryError:
-            yield FinishedEvent("failed", self.step, f"out of memory on {self.device} at step {self.step}; "
-                                "lower the batch size or the block size", self.best_val_loss)
+            yield self._out_of_memory(str(self.device))
+        except MemoryError:
+            yield self._out_of_memory("the CPU (the computer's RAM)")
+        except RuntimeError as exc:
+            if not _is_cpu_out_of_memory(exc):
+                raise
+            yield self._out_of_memory("the CPU (the computer's RAM)")
+        except LMStudioError as exc:  # a failed save (disk full), a damaged best checkpoint, ...
+            yield FinishedEvent("failed", self.step, f"training stopped at step {self.step}: {exc}", self.best_val_loss)
+        except OSError as exc:  # a write outside the checkpoint code (metrics, samples): disk full, permissions
+            where = exc.filename or self.run_dir
+            yield FinishedEvent("failed", self.step,
+                                f"training stopped at step {self.step}: cannot write {where} ({exc.strerror or exc}); "
+                                f"free disk space or fix the folder's permissions, then resume the run", self.best_val_loss)
         finally:
             metrics.close()
             if self.run_lock is not None:
                 self.run_lock.release()
+
+    def _kept(self) -> str:
+        if self.last_saved_step is None:
+            return "no checkpoint had been saved yet, so the run holds no weights"
+        return f"the last good checkpoint, step-{self.last_saved_step}, is kept as 'last'"
+
+    def _diverged(self, what: str, step: int) -> FinishedEvent:
+        advice = [f"lower the learning rate (it is {self.peak_lr:g})"]
+        if self.cfg.grad_clip == 0:
+            advice.append("turn gradient clipping on (train.grad_clip 1.0)")
+        if self.dtype != torch.float32:
+            advice.append("use fp32 precision")
+        return FinishedEvent(
+            "failed", step,
+            f"training diverged: {what}; stopped without saving it ({self._kept()}); {', '.join(advice)} and train again",
+            self.best_val_loss,
+        )
+
+    def _out_of_memory(self, where: str) -> FinishedEvent:
+        return FinishedEvent("failed", self.step, f"out of memory on {where} at step {self.step}; lower the batch size "
+                             f"or the block size (or the model size); {self._kept()}", self.best_val_loss)
+
+    def _check_weights(self, when: str) -> None:
+        """Raise _Diverged when a weight is NaN or infinite (one device sync: before evaluations and saves only)."""
+        params = [(n, p) for n, p in self.model.named_parameters() if p.is_floating_point()]
+        if not params:
+            return
+        with torch.no_grad():
+            finite = torch.stack([torch.isfinite(p).all() for _, p in params])
+        if bool(finite.all()):
+            return
+        first = params[int((~finite).nonzero()[0, 0])][0]
+        raise _Diverged(f"the weights became NaN or infinite (first in {first}) by step {self.step}, found {when}")
 
     # -- evaluation
     @torch.inference_mode()
@@ -345,9 +465,12 @@ class Trainer:
         return total / self.cfg.eval_iters
 
     def _evaluate(self, metrics: MetricsLog) -> Iterator[Any]:
+        self._check_weights("before the evaluation")
         # fixed seeds: every evaluation sees the same batches, so curves compare like with like
         train_loss = self.estimate_loss(self.train_data, self.cfg.seed + 1)
         val_loss = self.estimate_loss(self.val_data, self.cfg.seed + 2)
+        if not math.isfinite(val_loss):
+            raise _Diverged(f"the validation loss became {val_loss} at step {self.step}")
         improved = self.best_val_loss is None or val_loss < self.best_val_loss
         if improved:
             self.best_val_loss, self.best_step, self.bad_evals = val_loss, self.step, 0
@@ -357,12 +480,15 @@ class Trainer:
             self.bad_evals += 1
         self.last_val_loss = val_loss
         ppl = math.exp(min(val_loss, 50.0))
-        bpc = val_loss / math.log(2) / max(self.chars_per_token, 1e-9)
+        bpc = math.nan if self.bits_per_char_note else val_loss / math.log(2) / max(self.chars_per_token, 1e-9)
         metrics.write(step=self.step, tokens=self.tokens, elapsed=self.elapsed, val_loss=val_loss,
                       val_perplexity=ppl, bits_per_char=bpc, eval_train_loss=train_loss)
-        yield EvalEvent(self.step, self.tokens, self.elapsed, train_loss, val_loss, ppl, bpc, improved)
+        yield EvalEvent(self.step, self.tokens, self.elapsed, train_loss, val_loss, ppl, bpc, improved, self.bits_per_char_note)
         if self.cfg.sample_tokens and self.tokenizer is not None:
-            text = self.sample_text()
+            try:
+                text = self.sample_text()
+            except LMStudioError as exc:  # the sample's output was NaN although the weights are finite (fp16 overflow)
+                raise _Diverged(f"the evaluation sample at step {self.step} failed ({exc})") from None
             ckpt.append_sample(self.run_dir, self.step, text)
             yield SampleEvent(self.step, text)
 
@@ -376,12 +502,27 @@ class Trainer:
         finally:
             self.model.train(was_training)
 
-    def _restore_best(self) -> None:
+    def _restore_best(self) -> str:
+        """Load the best weights into the model (from memory, else from the best checkpoint on disk);
+        return what happened, truthfully, for the log."""
+        if self.best_step is None or self.best_step == self.step:
+            return f"the model keeps step {self.step}'s weights, the best so far"
         if self.best_weights is not None:
             self.model.load_state_dict(self.best_weights)
+            return f"best weights (step {self.best_step}) restored into the model and saved as checkpoint 'best'"
+        try:  # after a resume the best weights are only on disk
+            info = ckpt.resolve_checkpoint(self.run_dir, "best")
+            if info.step != self.best_step:
+                raise TrainingError(f"checkpoint 'best' holds step {info.step}, not step {self.best_step}")
+            ckpt.load_weights(info.path / ckpt.WEIGHTS_FILE, self.model, self.device)
+        except LMStudioError as exc:
+            return (f"the best weights (step {self.best_step}) could not be reloaded ({exc}); the model keeps "
+                    f"step {self.step}'s weights, saved as step-{self.step}")
+        return f"best weights (step {self.best_step}) reloaded from checkpoint {info.name} into the model"
 
     # -- checkpoints
     def _save(self, metrics: MetricsLog, reason: str) -> Iterator[Any]:
+        self._check_weights(f"before saving step {self.step}")  # never write a NaN checkpoint
         weights = self.model.state_dict()
         is_best = self.best_step == self.step and self.best_weights is not None
         info = ckpt.save_checkpoint(self.run_dir, self.step, weights, self.training_state(), self.last_val_loss, best=is_best)
@@ -391,5 +532,6 @@ class Trainer:
             ckpt.save_checkpoint(self.run_dir, self.best_step or 0, self.best_weights, None, self.best_val_loss,
                                  best=True, name="best")
             self.best_on_disk = True
+        self.last_saved_step = self.step
         metrics.flush()
         yield CheckpointEvent(self.step, str(info.path), is_best)
