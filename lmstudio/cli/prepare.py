@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from .progressbar import ProgressBar
@@ -90,11 +93,30 @@ def run(args) -> int:
     apply_corpus_arguments(config, args)
     bar = ProgressBar("preparing")
     try:
-        prepared = prepare(config, Path(args.out), progress=bar.callback)
+        with interrupt_on_sigterm():  # a killed prepare removes its unfinished folder like Ctrl+C does
+            prepared = prepare(config, Path(args.out), progress=bar.callback)
     finally:
         bar.close()
     print_summary(prepared)
     return 0
+
+
+@contextmanager
+def interrupt_on_sigterm():
+    """While the block runs, SIGTERM raises KeyboardInterrupt, so ``finally``/cleanup code runs as for Ctrl+C."""
+    sigterm = getattr(signal, "SIGTERM", None)
+    if sigterm is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def _handle(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(sigterm, _handle)
+    try:
+        yield
+    finally:
+        signal.signal(sigterm, previous)
 
 
 def print_summary(prepared) -> None:

@@ -11,7 +11,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from .prepare import add_corpus_arguments, apply_corpus_arguments, load_config
+from .prepare import add_corpus_arguments, apply_corpus_arguments, interrupt_on_sigterm, load_config
 from .progressbar import ProgressBar, format_duration
 
 EXIT_INTERRUPTED = 130
@@ -28,7 +28,10 @@ def add_parser(sub) -> None:
                        description="Train a language model on a corpus into a run folder, or continue one with --resume.")
     add_corpus_arguments(p)
     p.add_argument("--out", metavar="RUN_DIR", help="the new run folder")
-    p.add_argument("--resume", metavar="RUN_DIR", help="continue this run from its last checkpoint")
+    p.add_argument("--resume", metavar="RUN_DIR", help="continue this run from its last checkpoint "
+                   "(a run that saved no checkpoint yet starts again from step 0 with its own settings)")
+    p.add_argument("--overwrite-empty-run", action="store_true",
+                   help="--out may be a run that saved no checkpoint yet (it stopped before its first save): replace it")
     m = p.add_argument_group("model")
     m.add_argument("--arch", choices=["rnn", "gru", "lstm", "transformer"], help="architecture (default transformer)")
     m.add_argument("--preset", choices=["tiny", "small", "medium"], help="start from a named size for the architecture")
@@ -84,16 +87,22 @@ def run(args) -> int:
     control = TrainingControl()
     bar = ProgressBar("preparing data")
     try:
-        if args.resume:
-            if args.out:
-                raise ConfigError("--resume continues a run in its own folder; leave out --out")
-            trainer = resume_trainer(Path(args.resume), steps=args.steps, control=control, progress=bar.callback)
-        else:
-            if not args.out:
-                raise ConfigError("--out: give the folder for the new run (or --resume RUN_DIR)")
-            trainer = new_trainer(build_config(args), Path(args.out), control=control, progress=bar.callback)
+        with interrupt_on_sigterm():  # while preparing: cleanup runs as for Ctrl+C
+            if args.resume:
+                if args.out:
+                    raise ConfigError("--resume continues a run in its own folder; leave out --out")
+                if args.overwrite_empty_run:
+                    raise ConfigError("--overwrite-empty-run goes with --out (a new run), not with --resume")
+                trainer = resume_trainer(Path(args.resume), steps=args.steps, control=control, progress=bar.callback)
+            else:
+                if not args.out:
+                    raise ConfigError("--out: give the folder for the new run (or --resume RUN_DIR)")
+                trainer = new_trainer(build_config(args), Path(args.out), control=control, progress=bar.callback,
+                                      overwrite_empty_run=args.overwrite_empty_run)
     finally:
         bar.close()
+    if args.resume and trainer.step == 0:
+        print(f"{args.resume}: no checkpoint saved yet; training again from step 0 with its saved settings", file=sys.stderr)
     with _stop_on_signals(control):
         return _consume(trainer, quiet=args.quiet)
 

@@ -6,6 +6,10 @@ import csv
 import math
 from pathlib import Path
 
+from .errors import CheckpointError
+from .fileio import atomic_open
+from .locks import describe_write_error
+
 COLUMNS = (
     "step", "tokens", "elapsed", "train_loss", "val_loss", "val_perplexity", "bits_per_char",
     "lr", "grad_norm", "tokens_per_sec", "eval_train_loss",
@@ -13,28 +17,39 @@ COLUMNS = (
 
 
 class MetricsLog:
-    """Append metric rows to ``run_dir/metrics.csv``; on resume, rows after the resumed step are dropped."""
+    """Append metric rows to ``run_dir/metrics.csv``; on resume, rows after the resumed step are dropped.
+
+    The rows kept on resume are rewritten atomically (a crash or a full disk then leaves the old file);
+    a failed write raises :class:`~lmstudio.core.errors.CheckpointError` naming the file.
+    """
 
     def __init__(self, run_dir: Path, truncate_after: int | None = None) -> None:
         self.path = Path(run_dir) / "metrics.csv"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        kept: list[dict[str, str]] = []
-        if truncate_after is not None and self.path.is_file():
-            kept = [row for row in read_metrics_rows(self.path) if _int(row.get("step")) <= truncate_after]
-            if truncate_after == 0:
-                kept = []
-        self._fh = open(self.path, "w", encoding="utf-8", newline="")
+        self._fh = None
+        self._tb = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            kept: list[dict[str, str]] = []
+            if truncate_after is not None and truncate_after > 0 and self.path.is_file():
+                kept = [row for row in read_metrics_rows(self.path) if _int(row.get("step")) <= truncate_after]
+            with atomic_open(self.path, "w") as fh:
+                writer = csv.DictWriter(fh, fieldnames=COLUMNS, extrasaction="ignore")
+                writer.writeheader()
+                for row in kept:
+                    writer.writerow({k: v for k, v in row.items() if k in COLUMNS})
+            self._fh = open(self.path, "a", encoding="utf-8", newline="")
+        except OSError as exc:
+            raise CheckpointError(describe_write_error(self.path, exc)) from None
         self._writer = csv.DictWriter(self._fh, fieldnames=COLUMNS, extrasaction="ignore")
-        self._writer.writeheader()
-        for row in kept:
-            self._writer.writerow(row)
-        self._fh.flush()
         self._tb = _tensorboard_writer(self.path.parent)
 
     def write(self, **values: float) -> None:
         row = {k: _fmt(v) for k, v in values.items()}
-        self._writer.writerow(row)
-        self._fh.flush()
+        try:
+            self._writer.writerow(row)
+            self._fh.flush()
+        except OSError as exc:
+            raise CheckpointError(describe_write_error(self.path, exc)) from None
         if self._tb is not None:
             step = int(values["step"])
             for key, value in values.items():
@@ -42,20 +57,30 @@ class MetricsLog:
                     self._tb.add_scalar(key, value, step)
 
     def flush(self) -> None:
-        self._fh.flush()
+        try:
+            self._fh.flush()
+        except OSError as exc:
+            raise CheckpointError(describe_write_error(self.path, exc)) from None
         if self._tb is not None:
             self._tb.flush()
 
     def close(self) -> None:
-        if not self._fh.closed:
-            self._fh.close()
+        if self._fh is not None and not self._fh.closed:
+            try:
+                self._fh.close()
+            except OSError:  # the write error was already reported
+                pass
         if self._tb is not None:
             self._tb.close()
 
 
 def read_metrics_rows(path: Path) -> list[dict[str, str]]:
-    with open(path, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    """The rows of a ``metrics.csv``; a damaged byte or a row cut by a crash does not stop the reading."""
+    with open(path, encoding="utf-8", errors="replace", newline="") as fh:
+        try:
+            return [row for row in csv.DictReader(fh) if isinstance(row, dict)]
+        except csv.Error:
+            return []
 
 
 def _fmt(value: float | int | None) -> str:
@@ -69,7 +94,7 @@ def _fmt(value: float | int | None) -> str:
 def _int(text: str | None) -> int:
     try:
         return int(float(text or 0))
-    except ValueError:
+    except (ValueError, OverflowError, TypeError):
         return 0
 
 

@@ -16,6 +16,7 @@ from . import checkpoint as ckpt
 from .config import WorkspaceConfig
 from .devices import resolve_device
 from .errors import CheckpointError
+from .locks import RUN_LOCK_FILE, describe_write_error, is_locked, is_temp_file, lock_run_folder, remove_temp_files, remove_tree_quietly
 from .models import build_model
 from .pipeline import Prepared, prepare_cached
 from .progress import ProgressCallback
@@ -35,12 +36,69 @@ class LoadedRun:
     facts: dict[str, Any]
 
 
-def check_new_run_dir(out_dir: Path) -> None:
+# what a run writes into its folder; only these are ever deleted (--overwrite-empty-run)
+RUN_ENTRIES = frozenset({ckpt.CONFIG_FILE, ckpt.TOKENIZER_DIR, ckpt.CHECKPOINTS_DIR, "metrics.csv", ckpt.SAMPLES_FILE,
+                         "tensorboard", RUN_LOCK_FILE})
+
+
+def _busy(run_dir: Path, new: bool) -> str:
+    fix = "wait for it to finish or choose another --out" if new else "wait for it to finish, then resume"
+    return f"{run_dir}: being trained by another lmstudio process; {fix}"
+
+
+def _empty_run_advice(run_dir: Path) -> str:
+    return (f"{run_dir}: holds a run that saved no checkpoint yet (it stopped before its first save); "
+            f"start it again from step 0 with --resume {run_dir}, or replace it with --out {run_dir} --overwrite-empty-run")
+
+
+def has_checkpoint(run_dir: Path) -> bool:
+    return bool(ckpt.list_checkpoints(run_dir))
+
+
+def check_new_run_dir(out_dir: Path, *, overwrite_empty_run: bool = False, _locked_here: bool = False) -> None:
+    """Refuse a folder a new run must not be written into: a file, a run (or one being trained), others' files."""
     out_dir = Path(out_dir)
-    if (out_dir / ckpt.CONFIG_FILE).exists():
-        raise CheckpointError(f"{out_dir}: already holds a run; resume it with --resume {out_dir} or choose another --out")
     if out_dir.exists() and not out_dir.is_dir():
         raise CheckpointError(f"{out_dir}: exists and is not a folder; choose another --out")
+    if not out_dir.is_dir():
+        return
+    if not _locked_here and is_locked(out_dir / RUN_LOCK_FILE):
+        raise CheckpointError(_busy(out_dir, new=True))
+    if (out_dir / ckpt.CONFIG_FILE).exists():
+        if has_checkpoint(out_dir):
+            raise CheckpointError(f"{out_dir}: already holds a run; resume it with --resume {out_dir} or choose another --out")
+        if not overwrite_empty_run:
+            raise CheckpointError(_empty_run_advice(out_dir))
+    try:
+        foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in RUN_ENTRIES and not is_temp_file(p.name))
+    except OSError as exc:
+        raise CheckpointError(f"{out_dir}: cannot be read ({exc.strerror or exc}); choose another --out") from None
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        raise CheckpointError(f"{out_dir}: holds files that are not part of an lmstudio run ({shown}); "
+                              "choose a new or empty folder for --out")
+
+
+def _remove_empty_run(run_dir: Path) -> None:
+    """Delete what a run that saved no checkpoint wrote (only the names a run writes), keeping the lock."""
+    for name in sorted(RUN_ENTRIES - {RUN_LOCK_FILE}):
+        path = run_dir / name
+        if path.is_dir() and not path.is_symlink():
+            remove_tree_quietly(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
+    remove_temp_files(run_dir)
+
+
+def clean_run_folder(run_dir: Path) -> None:
+    """Remove what a killed process left in a run folder: its temporary files and cut-short step folders.
+
+    Call only while holding the run's lock: then no live process is writing them.
+    """
+    remove_temp_files(run_dir)
+    if (run_dir / ckpt.TOKENIZER_DIR).is_dir():
+        remove_temp_files(run_dir / ckpt.TOKENIZER_DIR)
+    ckpt.remove_incomplete_checkpoints(run_dir)
 
 
 def new_trainer(
@@ -51,20 +109,50 @@ def new_trainer(
     control: TrainingControl | None = None,
     interactive: bool = False,
     progress: ProgressCallback | None = None,
+    overwrite_empty_run: bool = False,
 ) -> Trainer:
-    """Prepare the data (cached), build the model from the seed, write the run folder, return a trainer."""
+    """Prepare the data (cached), build the model from the seed, write the run folder, return a trainer.
+
+    The trainer owns the folder (an OS lock, ``trainer.run_lock``) until its ``run()`` ends or the
+    process exits; another process gets a clear refusal. ``overwrite_empty_run`` replaces a run that
+    saved no checkpoint yet (and nothing else).
+    """
     out_dir = Path(out_dir)
-    check_new_run_dir(out_dir)
-    prepared = prepared or prepare_cached(config, progress=progress)
-    config.model = replace(config.model, vocab_size=prepared.tokenizer.vocab_size)
-    torch.manual_seed(config.train.seed)
-    model = build_model(config.model)
-    # the trainer checks the splits against the block size before anything is written
-    trainer = Trainer(config, model, prepared.store, out_dir, tokenizer=prepared.tokenizer,
-                      chars_per_token=prepared.chars_per_token("val"), control=control, interactive=interactive)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    prepared.tokenizer.save(out_dir / ckpt.TOKENIZER_DIR)
-    ckpt.write_run_config(out_dir, config, _facts(prepared, model))
+    check_new_run_dir(out_dir, overwrite_empty_run=overwrite_empty_run)
+    created = not out_dir.exists()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CheckpointError(describe_write_error(out_dir, exc)) from None
+    try:
+        lock = lock_run_folder(out_dir, _busy(out_dir, new=True))
+    except BaseException:
+        if created:
+            remove_tree_quietly(out_dir)
+        raise
+    try:
+        clean_run_folder(out_dir)
+        check_new_run_dir(out_dir, overwrite_empty_run=overwrite_empty_run, _locked_here=True)  # again, now that it is ours
+        prepared = prepared or prepare_cached(config, progress=progress)
+        config.model = replace(config.model, vocab_size=prepared.tokenizer.vocab_size)
+        torch.manual_seed(config.train.seed)
+        model = build_model(config.model)
+        # the trainer checks the splits against the block size before anything is written
+        trainer = Trainer(config, model, prepared.store, out_dir, tokenizer=prepared.tokenizer,
+                          chars_per_token=prepared.chars_per_token("val"), control=control, interactive=interactive)
+        if (out_dir / ckpt.CONFIG_FILE).exists():  # an empty run (checked above), replaced on request
+            _remove_empty_run(out_dir)
+        try:
+            prepared.tokenizer.save(out_dir / ckpt.TOKENIZER_DIR)
+        except OSError as exc:
+            raise CheckpointError(describe_write_error(out_dir / ckpt.TOKENIZER_DIR, exc)) from None
+        ckpt.write_run_config(out_dir, config, _facts(prepared, model))
+    except BaseException:
+        lock.release()
+        if created:  # a folder this call made, holding nothing the user wrote
+            remove_tree_quietly(out_dir)
+        raise
+    trainer.run_lock = lock
     return trainer
 
 
@@ -85,24 +173,51 @@ def resume_trainer(
     interactive: bool = False,
     progress: ProgressCallback | None = None,
 ) -> Trainer:
-    """Continue a run from its last checkpoint, to its configured number of steps or to ``steps``."""
+    """Continue a run from its last checkpoint, to its configured number of steps or to ``steps``.
+
+    A run that saved no checkpoint yet starts again from step 0 with its saved config. Nothing in the
+    folder changes unless everything loads: ``config.json`` is rewritten (for a new ``steps``) and
+    ``samples.jsonl`` cut back to the resumed step only then.
+    """
     run_dir = Path(run_dir)
-    config, facts = ckpt.read_run_config(run_dir)
-    tokenizer = _run_tokenizer(run_dir, facts)
-    last = ckpt.resolve_checkpoint(run_dir, "last")
-    state = ckpt.load_training_state(last.path / ckpt.STATE_FILE)
-    if steps is not None:
-        if steps <= int(state["step"]):
-            raise CheckpointError(f"{run_dir}: already at step {state['step']}; give --steps above that to continue")
-        config.train = replace(config.train, steps=steps)
-        ckpt.write_run_config(run_dir, config, facts)
-    elif int(state["step"]) >= config.train.steps:
-        raise CheckpointError(f"{run_dir}: already finished its {config.train.steps} steps; give --steps N to continue further")
-    prepared = prepare_cached(config, tokenizer=tokenizer, progress=progress)
-    model = build_model(config.model)
-    ckpt.load_weights(last.path / ckpt.WEIGHTS_FILE, model)
-    return Trainer(config, model, prepared.store, run_dir, tokenizer=tokenizer,
-                   chars_per_token=prepared.chars_per_token("val"), control=control, interactive=interactive, resume=state)
+    ckpt.read_run_config(run_dir)  # a clear message for a missing or foreign folder before taking its lock
+    lock = lock_run_folder(run_dir, _busy(run_dir, new=False))
+    try:
+        clean_run_folder(run_dir)
+        config, facts = ckpt.read_run_config(run_dir)
+        tokenizer = _run_tokenizer(run_dir, facts)
+        state = None
+        if has_checkpoint(run_dir):
+            last = ckpt.resolve_checkpoint(run_dir, "last")
+            state = ckpt.load_training_state(last.path / ckpt.STATE_FILE)
+        elif damaged := ckpt.incomplete_checkpoints(run_dir):  # never start again over checkpoints it cannot read
+            name, why = sorted(damaged.items())[0]
+            raise CheckpointError(f"{ckpt.checkpoints_dir(run_dir) / name}: damaged checkpoint ({why}); restore it, "
+                                  "or delete it to train this run again from step 0")
+        start = int(state["step"]) if state is not None else 0
+        if steps is not None:
+            if steps <= start:
+                raise CheckpointError(f"{run_dir}: already at step {start}; give --steps above that to continue")
+            config.train = replace(config.train, steps=steps)
+        elif start >= config.train.steps:
+            raise CheckpointError(f"{run_dir}: already finished its {config.train.steps} steps; give --steps N to continue further")
+        prepared = prepare_cached(config, tokenizer=tokenizer, progress=progress)
+        if state is None:
+            torch.manual_seed(config.train.seed)  # the same start as the run's own first try
+        model = build_model(config.model)
+        if state is not None:
+            ckpt.load_weights(last.path / ckpt.WEIGHTS_FILE, model)
+        trainer = Trainer(config, model, prepared.store, run_dir, tokenizer=tokenizer,
+                          chars_per_token=prepared.chars_per_token("val"), control=control, interactive=interactive,
+                          resume=state)
+        ckpt.truncate_samples(run_dir, start)
+        if steps is not None:
+            ckpt.write_run_config(run_dir, config, facts)
+    except BaseException:
+        lock.release()
+        raise
+    trainer.run_lock = lock
+    return trainer
 
 
 def _run_tokenizer(run_dir: Path, facts: dict[str, Any]) -> Tokenizer:

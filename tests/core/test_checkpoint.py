@@ -79,7 +79,7 @@ def test_crash_mid_save_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(ckpt, "save_file", exploding_save)
-    with pytest.raises(OSError):
+    with pytest.raises(CheckpointError, match="step-2"):
         ckpt.save_checkpoint(tmp_path, 2, model.state_dict(), {"step": 2}, 1.0)
     last = ckpt.resolve_checkpoint(tmp_path, "last")
     assert last.step == 1
