@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,124 @@ SCHEDULES = ("cosine", "linear", "constant")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 
+# Limits on numbers: far beyond any run this workbench can do, low enough that nothing crashes or
+# allocates for hours before saying no (torch.manual_seed takes 64 bits; sentencepiece's vocab_size
+# is an int32; OpenMP aborts with 100000 threads).
+MAX_SEED = 2**64 - 1
+MAX_VOCAB = 2**20  # 1,048,576 tokens
+MAX_BLOCK = 2**20  # tokens of context
+MAX_LAYERS = 1024
+MAX_WIDTH = 65_536  # d_model
+MAX_HEADS = 1024
+MAX_MLP_RATIO = 64
+MAX_PARAMETERS = 50_000_000_000  # 200 GB of fp32 weights
+MAX_THREADS = 1024  # the trainer also checks against this computer's cores
+MAX_BATCH = 2**20
+MAX_STEPS = 10**12
+MAX_EVAL_ITERS = 10**6
+MAX_NEW_TOKENS = 100_000_000
+MAX_LINE_CHARS = 10**12
+MAX_CONFIG_BYTES = 16 * 1024 * 1024
+
 
 def _check(condition: bool, setting: str, message: str) -> None:
     if not condition:
         raise ConfigError(f"{setting}: {message}")
+
+
+def _range(value: int | float, setting: str, low: int | float, high: int | float, note: str = "") -> None:
+    if not low <= value <= high:
+        raise ConfigError(f"{setting}: {value:,} is out of range; use {low:,} to {high:,}{note}")
+
+
+# ---- strict types --------------------------------------------------------------------------------
+#
+# A JSON file (--config, a run's config.json) can hold anything: "batch_size": 12.5, "lowercase": "no"
+# (which Python would take as true), "cleaning": "none". Every field is checked against its annotation
+# before any range check, and the message names the setting, the value and the type expected.
+
+_EXPECTED = {"bool": "true or false", "int": "a whole number", "float": "a number", "str": "text"}
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, numbers.Integral):
+        return "a whole number"
+    if isinstance(value, numbers.Real):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _shown(value: Any) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _type_error(setting: str, value: Any, expected: str) -> ConfigError:
+    return ConfigError(f"{setting}: expected {expected}, got {_shown(value)} ({_kind(value)})")
+
+
+def _coerce(value: Any, annotation: str, setting: str) -> Any:
+    """``value`` checked against a field annotation (a string under ``from __future__ import annotations``)."""
+    options = [a.strip() for a in annotation.split("|")]
+    if "None" in options:
+        if value is None:
+            return None
+        options.remove("None")
+        if len(options) == 1:
+            try:
+                return _coerce(value, options[0], setting)
+            except ConfigError:
+                raise _type_error(setting, value, f"{_EXPECTED.get(options[0], options[0])} or null") from None
+    (kind,) = options
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise _type_error(setting, value, "true or false")
+        return value
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+            raise _type_error(setting, value, "a whole number")
+        return int(value)
+    if kind == "float":
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise _type_error(setting, value, "a number")
+        value = float(value)
+        if not math.isfinite(value):
+            raise ConfigError(f"{setting}: {value} is not a finite number; give an ordinary number")
+        return value
+    if kind == "str":
+        if not isinstance(value, str):
+            raise _type_error(setting, value, "text")
+        return value
+    if kind.startswith("tuple[") and kind.endswith("]"):
+        items = [a.strip() for a in kind[len("tuple["):-1].split(",")]
+        if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)) or len(value) != len(items):
+            raise _type_error(setting, value, f"a list of {len(items)} {'numbers' if items[0] == 'float' else 'values'}")
+        return tuple(_coerce(v, t, f"{setting}[{i}]") for i, (v, t) in enumerate(zip(value, items)))
+    raise TypeError(f"config annotation {annotation!r} of {setting} is not supported")  # a bug, not user input
+
+
+def _check_types(obj: Any, section: str) -> None:
+    for f in fields(obj):
+        if f.name == "cleaning":
+            continue  # a nested section: checked by its own dataclass
+        object.__setattr__(obj, f.name, _coerce(getattr(obj, f.name), str(f.type), f"{section}.{f.name}"))
+
+
+def _check_seed(value: int, setting: str) -> None:
+    _range(value, setting, 0, MAX_SEED, " (a 64-bit seed)")
 
 
 def _check_encoding(name: Any, setting: str = "data.encoding") -> None:
@@ -59,9 +174,12 @@ class CleaningConfig:
     max_line_chars: int = 0  # drop lines longer than this; 0 means no limit
 
     def __post_init__(self) -> None:
+        _check_types(self, "data.cleaning")
         _check(self.stopwords in (None, "en", "es"), "cleaning.stopwords", f"unknown list {self.stopwords!r}; use en, es or none")
         _check(self.min_line_chars >= 0, "cleaning.min_line_chars", "must be 0 or more")
         _check(self.max_line_chars >= 0, "cleaning.max_line_chars", "must be 0 or more (0 = no limit)")
+        _range(self.min_line_chars, "cleaning.min_line_chars", 0, MAX_LINE_CHARS)
+        _range(self.max_line_chars, "cleaning.max_line_chars", 0, MAX_LINE_CHARS, " (0 = no limit)")
         _check(
             self.max_line_chars == 0 or self.max_line_chars >= self.min_line_chars,
             "cleaning.max_line_chars",
@@ -91,11 +209,12 @@ class DataConfig:
     encoding: str = "auto"  # "auto" (UTF-8, then the likeliest legacy encoding) or a codec name such as cp1252, latin-1
 
     def __post_init__(self) -> None:
-        _check_encoding(self.encoding)
         if isinstance(self.cleaning, dict):
-            self.cleaning = CleaningConfig(**self.cleaning)
-        self.split_fractions = tuple(float(f) for f in self.split_fractions)  # type: ignore[assignment]
-        _check(len(self.split_fractions) == 3, "data.split_fractions", "give three fractions: train, validation, test")
+            self.cleaning = _from_dict(CleaningConfig, self.cleaning, "data.cleaning")
+        elif not isinstance(self.cleaning, CleaningConfig):
+            raise _type_error("data.cleaning", self.cleaning, "an object of cleaning settings")
+        _check_types(self, "data")
+        _check_encoding(self.encoding)
         _check(all(f >= 0 for f in self.split_fractions), "data.split_fractions", "fractions must not be negative")
         _check(
             math.isclose(sum(self.split_fractions), 1.0, abs_tol=1e-6),
@@ -105,6 +224,8 @@ class DataConfig:
         _check(self.split_fractions[0] > 0, "data.split_fractions", "the training fraction must be above 0")
         _check(self.split_mode in ("lines", "blocks"), "data.split_mode", "use 'lines' or 'blocks'")
         _check(self.block_lines >= 1, "data.block_lines", "must be at least 1")
+        _range(self.block_lines, "data.block_lines", 1, 10**9)
+        _check_seed(self.seed, "data.seed")
         _check(
             self.format in ("auto", "text", "folder", "jsonl", "csv", "tsv", "parallel"),
             "data.format",
@@ -121,9 +242,12 @@ class TokenizerConfig:
     byte_fallback: bool = True  # bpe/unigram: spell unknown characters as UTF-8 bytes (lossless)
 
     def __post_init__(self) -> None:
+        _check_types(self, "tokenizer")
         _check(self.kind in TOKENIZER_KINDS, "tokenizer.kind", f"unknown tokenizer {self.kind!r}; use one of {', '.join(TOKENIZER_KINDS)}")
         _check(self.vocab_size >= 2, "tokenizer.vocab_size", "must be at least 2")
+        _range(self.vocab_size, "tokenizer.vocab_size", 2, MAX_VOCAB)
         _check(self.min_frequency >= 1, "tokenizer.min_frequency", "must be at least 1")
+        _range(self.min_frequency, "tokenizer.min_frequency", 1, 10**15)
         _check(0.9 <= self.character_coverage <= 1.0, "tokenizer.character_coverage", "must be between 0.9 and 1.0")
 
 
@@ -142,6 +266,7 @@ class ModelConfig:
     mlp_ratio: int = 4  # Transformer: hidden width of the MLP as a multiple of d_model
 
     def __post_init__(self) -> None:
+        _check_types(self, "model")
         _check(self.arch in ARCHITECTURES, "model.arch", f"unknown architecture {self.arch!r}; use one of {', '.join(ARCHITECTURES)}")
         _check(self.vocab_size >= 0, "model.vocab_size", "must not be negative")
         _check(self.block_size >= 1, "model.block_size", "must be at least 1")
@@ -150,8 +275,14 @@ class ModelConfig:
         _check(0.0 <= self.dropout < 1.0, "model.dropout", "must be in [0, 1)")
         _check(self.positions in ("learned", "rotary"), "model.positions", "use 'learned' or 'rotary'")
         _check(self.mlp_ratio >= 1, "model.mlp_ratio", "must be at least 1")
+        _range(self.vocab_size, "model.vocab_size", 0, MAX_VOCAB)
+        _range(self.block_size, "model.block_size", 1, MAX_BLOCK, " tokens")
+        _range(self.n_layer, "model.n_layer", 1, MAX_LAYERS)
+        _range(self.d_model, "model.d_model", 1, MAX_WIDTH)
+        _range(self.mlp_ratio, "model.mlp_ratio", 1, MAX_MLP_RATIO)
         if self.arch == "transformer":
             _check(self.n_head >= 1, "model.n_head", "must be at least 1")
+            _range(self.n_head, "model.n_head", 1, MAX_HEADS)
             _check(
                 self.d_model % self.n_head == 0,
                 "model.d_model",
@@ -159,6 +290,24 @@ class ModelConfig:
             )
             if self.positions == "rotary":
                 _check((self.d_model // self.n_head) % 2 == 0, "model.positions", "rotary positions need an even head size (d_model / n_head)")
+        params = self.estimated_parameters()
+        if params > MAX_PARAMETERS:
+            raise ConfigError(
+                f"model: these settings make about {params / 1e9:,.0f} billion parameters ({params * 4 / 1e9:,.0f} GB of "
+                f"weights); the limit is {MAX_PARAMETERS / 1e9:,.0f} billion: lower d_model ({self.d_model:,}), "
+                f"n_layer ({self.n_layer:,}) or the vocabulary"
+            )
+
+    def estimated_parameters(self) -> int:
+        """A quick upper estimate of the weights (embeddings, layers, output) for the size checks."""
+        d, layers = self.d_model, self.n_layer
+        vocab = max(self.vocab_size, 256)
+        if self.arch == "transformer":
+            per_layer = (4 + 2 * self.mlp_ratio) * d * d
+        else:
+            per_layer = {"rnn": 1, "gru": 3, "lstm": 4}.get(self.arch, 4) * 2 * d * d
+        embeddings = vocab * d * (1 if self.tie_weights else 2)
+        return layers * per_layer + embeddings + (self.block_size * d if self.positions == "learned" else 0)
 
 
 @dataclass
@@ -187,7 +336,10 @@ class TrainConfig:
     sample_tokens: int = 100  # tokens to sample at every evaluation; 0 = no samples
 
     def __post_init__(self) -> None:
+        _check_types(self, "train")
         _check(self.batch_size >= 1, "train.batch_size", "must be at least 1")
+        _range(self.batch_size, "train.batch_size", 1, MAX_BATCH)
+        _range(self.steps, "train.steps", 1, MAX_STEPS)
         _check(self.steps >= 1, "train.steps", "must be at least 1")
         _check(self.lr > 0, "train.lr", "must be above 0")
         _check(0 <= self.min_lr <= self.lr, "train.min_lr", "must be between 0 and lr")
@@ -196,14 +348,25 @@ class TrainConfig:
         _check(self.weight_decay >= 0, "train.weight_decay", "must be 0 or more")
         _check(self.grad_clip >= 0, "train.grad_clip", "must be 0 (off) or more")
         _check(self.grad_accum >= 1, "train.grad_accum", "must be at least 1")
+        _range(self.grad_accum, "train.grad_accum", 1, MAX_BATCH)
+        _range(self.warmup_steps, "train.warmup_steps", 0, MAX_STEPS)
+        _check(0 <= self.beta1 < 1, "train.beta1", f"{self.beta1} is out of range; use 0 to below 1 (e.g. 0.9)")
+        _check(0 <= self.beta2 < 1, "train.beta2", f"{self.beta2} is out of range; use 0 to below 1 (e.g. 0.99)")
         _check(self.precision in PRECISIONS, "train.precision", f"use one of {', '.join(PRECISIONS)}")
         _check(self.device in DEVICES, "train.device", f"use one of {', '.join(DEVICES)}")
         _check(self.threads >= 0, "train.threads", "must be 0 (auto) or more")
+        _range(self.threads, "train.threads", 0, MAX_THREADS, " (0 = automatic)")
+        _check_seed(self.seed, "train.seed")
         _check(self.eval_interval >= 1, "train.eval_interval", "must be at least 1")
         _check(self.eval_iters >= 1, "train.eval_iters", "must be at least 1")
+        _range(self.eval_interval, "train.eval_interval", 1, MAX_STEPS)
+        _range(self.eval_iters, "train.eval_iters", 1, MAX_EVAL_ITERS)
         _check(self.patience >= 0, "train.patience", "must be 0 (off) or more")
         _check(self.checkpoint_interval >= 0, "train.checkpoint_interval", "must be 0 or more")
         _check(self.sample_tokens >= 0, "train.sample_tokens", "must be 0 or more")
+        _range(self.patience, "train.patience", 0, MAX_STEPS)
+        _range(self.checkpoint_interval, "train.checkpoint_interval", 0, MAX_STEPS)
+        _range(self.sample_tokens, "train.sample_tokens", 0, 1_000_000)
 
 
 @dataclass
@@ -218,12 +381,18 @@ class SampleConfig:
     alternatives: int = 10  # how many top alternatives to report per token
 
     def __post_init__(self) -> None:
+        _check_types(self, "sample")
         _check(self.max_new_tokens >= 0, "sample.max_new_tokens", "must be 0 or more")
+        _range(self.max_new_tokens, "sample.max_new_tokens", 0, MAX_NEW_TOKENS)
+        if self.seed is not None:
+            _check_seed(self.seed, "sample.seed")
         _check(self.temperature >= 0, "sample.temperature", "must be 0 (greedy) or more")
         _check(self.top_k >= 0, "sample.top_k", "must be 0 (off) or more")
         _check(0 < self.top_p <= 1, "sample.top_p", "must be in (0, 1]")
         _check(self.repetition_penalty > 0, "sample.repetition_penalty", "must be above 0 (1 = off)")
         _check(self.alternatives >= 0, "sample.alternatives", "must be 0 or more")
+        _range(self.top_k, "sample.top_k", 0, MAX_VOCAB, " (0 = off)")
+        _range(self.alternatives, "sample.alternatives", 0, 1000)
 
 
 _SECTIONS: dict[str, type] = {
@@ -268,13 +437,19 @@ class WorkspaceConfig:
     @classmethod
     def from_dict(cls, values: dict[str, Any], source: str = "config") -> "WorkspaceConfig":
         if not isinstance(values, dict):
-            raise ConfigError(f"{source}: expected a JSON object at the top level")
+            raise ConfigError(f"{source}: expected a JSON object {{...}} at the top level, got {_kind(values)}; "
+                              f"is this a workspace or run config file?")
         version = values.get("format_version", FORMAT_VERSION)
-        if not isinstance(version, int) or version > FORMAT_VERSION:
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise ConfigError(f"{source}: format_version must be a whole number such as {FORMAT_VERSION}, got {_shown(version)}")
+        if version > FORMAT_VERSION:
             raise ConfigError(
                 f"{source}: format_version {version!r} is newer than this lmstudio understands ({FORMAT_VERSION}); update lmstudio"
             )
-        unknown = sorted(set(values) - set(_SECTIONS) - {"format_version"})
+        run = values.get("run", {})  # the facts a run folder's config.json adds (checkpoint.write_run_config)
+        if not isinstance(run, dict):
+            raise ConfigError(f"{source}: run: expected an object, got {_shown(run)} ({_kind(run)})")
+        unknown = sorted(set(values) - set(_SECTIONS) - {"format_version", "run"})
         if unknown:
             raise ConfigError(f"{source}: unknown section(s) {', '.join(unknown)}; known are {', '.join(_SECTIONS)}")
         parts = {}
@@ -294,6 +469,8 @@ class WorkspaceConfig:
             values = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ConfigError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+        except RecursionError:
+            raise ConfigError(f"{source}: nests lists or objects too deeply to be a config file") from None
         return cls.from_dict(values, source)
 
     def save(self, path: str | Path) -> None:
@@ -303,11 +480,29 @@ class WorkspaceConfig:
 
     @classmethod
     def load(cls, path: str | Path) -> "WorkspaceConfig":
+        """Read a workspace JSON file; every problem (missing, a folder, a FIFO, not JSON, wrong types) is one ConfigError line."""
+        from .textfiles import check_regular_file
+
         path = Path(path)
+        if not path.exists() and not path.is_symlink():
+            raise ConfigError(f"{path}: no such config file; check the path")
+        check_regular_file(path, "config file", error=ConfigError)  # a FIFO would block in open()
         try:
-            text = path.read_text(encoding="utf-8")
+            size = path.stat().st_size
+            if size > MAX_CONFIG_BYTES:
+                raise ConfigError(f"{path}: {size / 1e6:,.0f} MB is far too large for a config file (a few KB); "
+                                  f"is this the right file?")
+            data = path.read_bytes()
         except FileNotFoundError:
             raise ConfigError(f"{path}: no such config file; check the path") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: cannot read the config ({exc})") from None
+        except PermissionError:
+            raise ConfigError(f"{path}: permission denied; make the config file readable") from None
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read the config ({exc.strerror or exc})") from None
+        if data.startswith(b"\xef\xbb\xbf"):  # a BOM some editors add
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ConfigError(f"{path}: not a UTF-8 text file (byte {exc.start}); a config file is JSON text") from None
         return cls.from_json(text, str(path))

@@ -29,16 +29,37 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # default 128 KB rejects long
 
 
 def iter_rows(tf: TextFile, delimiter: str, on_bytes: Callable[[int], None] | None = None) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) of each non-empty row of a CSV (``delimiter=","``) or TSV (``"\\t"``) file."""
+    """(line number, cells) of each non-empty row of a CSV (``delimiter=","``) or TSV (``"\\t"``) file.
+
+    A CSV quote that is never closed would silently swallow every line after it into one cell; it is
+    an error naming the line where the quoted field starts.
+    """
     quoting = csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
-    reader = csv.reader((line + "\n" for line in iter_file_lines(tf, on_bytes=on_bytes)), delimiter=delimiter, quoting=quoting)
+    kind = "TSV" if delimiter == "\t" else "CSV"
+    raw: list[str] = []  # the physical lines of the row being read
+    ended = [False]
+
+    def lines() -> Iterator[str]:
+        for line in iter_file_lines(tf, on_bytes=on_bytes):
+            raw.append(line)
+            yield line + "\n"
+        ended[0] = True
+
+    reader = csv.reader(lines(), delimiter=delimiter, quoting=quoting)
     while True:
+        raw.clear()
         try:
             row = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            raise CorpusError(f"{tf.path}: line {reader.line_num} cannot be read as {'TSV' if delimiter == chr(9) else 'CSV'} ({exc}); fix that line") from None
+            raise CorpusError(f"{tf.path}: line {reader.line_num} cannot be read as {kind} ({exc}); fix that line") from None
+        if ended[0] and quoting != csv.QUOTE_NONE and len(raw) > 1 and sum(line.count('"') for line in raw) % 2 == 1:
+            start = reader.line_num - len(raw) + 1
+            raise CorpusError(
+                f"{tf.path}: line {start} opens a quote (\") that is never closed, so the {len(raw) - 1} lines after "
+                f"it would become one cell; close the quote on that line or double it (\"\") if it is text"
+            )
         if row and any(cell for cell in row):
             yield reader.line_num, row
 
@@ -136,6 +157,10 @@ def iter_jsonl_texts(tf: TextFile, field: str, on_bytes: Callable[[int], None] |
             continue
         try:
             record = json.loads(line)
+        except RecursionError:
+            raise CorpusError(
+                f"{tf.path}: line {n} nests arrays or objects too deeply to read; fix or remove that line"
+            ) from None
         except json.JSONDecodeError as exc:
             hint = ""
             if n == 1 and line.lstrip().startswith("["):

@@ -482,6 +482,13 @@ def iter_file_chunks(tf: TextFile, chunk_bytes: int = CHUNK_BYTES,
                 bad = exc.object[exc.start] if exc.start < len(exc.object) else None
                 line = newlines + exc.object.count(b"\n", 0, exc.start) + 1 if count_lines else None
                 raise CorpusError(_offset_message(tf.path, tf.encoding, offset, bad, line, tf.explicit)) from None
+            if count_lines and "\x00" in text:  # the binary check saw only the first 64 KB
+                at = max(0, chunk.find(b"\x00"))
+                line = newlines + chunk.count(b"\n", 0, at) + 1
+                raise CorpusError(
+                    f"{tf.path}: NUL byte at line {line}, byte offset {pos + at}: binary data inside the text; "
+                    f"remove it (e.g. tr -d '\\000') or leave the file out"
+                )
             if count_lines:
                 newlines += chunk.count(b"\n")
             pos += len(chunk)
