@@ -6,10 +6,14 @@ import sys
 
 
 def gui_main(argv: list[str] | None = None) -> int:
-    """Open the main window (optionally on a corpus file or a workspace .json given as the argument)."""
+    """Open the main window; ``argv`` is ``[program]`` or ``[program, corpus-or-workspace.json]``.
+
+    Without ``argv`` (the ``lmstudio-gui`` script) it is ``sys.argv``. The ``lmstudio`` command always
+    passes its own list, so ``lmstudio gui`` never opens a corpus named "gui".
+    """
     from .gui.app import run
 
-    return run(argv)
+    return run(list(argv) if argv is not None else sys.argv[:2])
 
 
 if __name__ == "__main__":

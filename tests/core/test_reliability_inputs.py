@@ -312,3 +312,214 @@ def test_reliability_csv_unterminated_quote_names_the_line(tmp_path):
     p = write(tmp_path / "q.csv", 'id,text\n1,"fine"\n2,"never closed\n3,lost\n4,lost too\n')
     with pytest.raises(CorpusError, match=r"q\.csv: line 3 opens a quote .* never closed"):
         list(Corpus.open(p, ReadOptions(column="text")).iter_lines())
+
+
+# ---- 5. the command line ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def window(monkeypatch):
+    """Replace the window with a recorder of the argv it would get."""
+    import lmstudio.__main__ as entry
+
+    calls: list[list[str]] = []
+    monkeypatch.setattr(entry, "gui_main", lambda argv=None: calls.append(list(argv)) or 0)
+    return calls
+
+
+def test_reliability_cli_gui_commands_open_the_window_on_the_right_target(tmp_path, window, monkeypatch):
+    from lmstudio.cli import main
+
+    monkeypatch.setattr("sys.argv", ["lmstudio", "gui"])  # what the old code handed to the window
+    corpus = write(tmp_path / "notes.txt", "hello\n")
+    workspace = tmp_path / "ws.json"
+    WorkspaceConfig().save(workspace)
+    assert main([]) == 0
+    assert main(["gui"]) == 0
+    assert main(["gui", str(corpus)]) == 0
+    assert main(["gui", str(workspace)]) == 0
+    assert main([str(corpus)]) == 0
+    assert main([str(tmp_path)]) == 0  # a folder corpus
+    assert window == [["lmstudio"], ["lmstudio"], ["lmstudio", str(corpus)], ["lmstudio", str(workspace)],
+                      ["lmstudio", str(corpus)], ["lmstudio", str(tmp_path)]]
+
+
+def test_reliability_cli_gui_missing_target_is_one_line(tmp_path, window, capsys):
+    from lmstudio.cli import main
+
+    assert main(["gui", str(tmp_path / "nope.txt")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("lmstudio: error:") and "nope.txt: no such file" in err and "\n" not in err
+    with pytest.raises(SystemExit) as exit_info:  # neither a command nor a path: argparse's usage error
+        main(["nope-command"])
+    assert exit_info.value.code == 2
+    assert window == []
+
+
+@pytest.mark.parametrize(
+    "fault, expected",
+    [
+        (MemoryError(), "out of memory"),
+        (OSError(28, "No space left on device", "/data/run/weights.safetensors"),
+         "/data/run/weights.safetensors: No space left on device; free some space"),
+        (PermissionError(13, "Permission denied", "/data/x"), "/data/x: Permission denied"),
+    ],
+)
+def test_reliability_cli_expected_faults_are_one_line(monkeypatch, capsys, fault, expected):
+    from lmstudio.cli import main
+    from lmstudio.cli import prepare
+
+    def boom(args):
+        raise fault
+
+    monkeypatch.setattr(prepare, "run", boom)
+    assert main(["prepare", "--out", "x"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("lmstudio: error:") and expected in err
+    assert "Traceback" not in err
+
+
+def test_reliability_cli_interrupt_is_one_line(monkeypatch, capsys):
+    from lmstudio.cli import main
+    from lmstudio.cli import prepare
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(prepare, "run", interrupted)
+    assert main(["prepare", "--out", "x"]) == 130
+    assert capsys.readouterr().err == "lmstudio: interrupted\n"
+
+
+# ---- 4. config types and absurd numbers ---------------------------------------------------------------
+
+BAD_TYPES = [
+    ({"train": {"batch_size": 12.5}}, "train.batch_size: expected a whole number, got 12.5"),
+    ({"data": {"corpus": 123}}, "data.corpus: expected text, got 123"),
+    ({"data": {"split_fractions": "abc"}}, 'data.split_fractions: expected a list of 3 numbers, got "abc"'),
+    ({"data": {"cleaning": "none"}}, 'data.cleaning: expected an object of cleaning settings, got "none"'),
+    ({"train": {"sample_prompt": 5}}, "train.sample_prompt: expected text, got 5"),
+    ({"data": {"cleaning": {"lowercase": "no"}}}, 'data.cleaning.lowercase: expected true or false, got "no"'),
+    ({"train": {"steps": True}}, "train.steps: expected a whole number, got true"),
+    ({"model": {"dropout": "0.1"}}, 'model.dropout: expected a number, got "0.1"'),
+    ({"sample": {"seed": 1.5}}, "sample.seed: expected a whole number or null, got 1.5"),
+    ({"data": {"split_fractions": [0.9, 0.1]}}, "data.split_fractions: expected a list of 3 numbers"),
+    ({"tokenizer": {"byte_fallback": 1}}, "tokenizer.byte_fallback: expected true or false, got 1"),
+    ({"train": "fast"}, "train: expected an object of settings"),
+    ({"train": {"lr": 1e400}}, "train.lr: inf is not a finite number"),
+    ({"train": {"batch_sise": 4}}, "train: unknown setting(s) batch_sise"),
+    ({"trian": {}}, "unknown section(s) trian"),
+]
+
+
+@pytest.mark.parametrize("values, expected", BAD_TYPES)
+def test_reliability_wrong_json_types_in_config_file_are_one_line(tmp_path, capsys, values, expected):
+    from lmstudio.cli import main
+
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(values), encoding="utf-8")
+    assert main(["prepare", "--config", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"lmstudio: error: {path}: {expected}"), err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("values, expected", BAD_TYPES[:6])
+def test_reliability_wrong_types_in_a_runs_config_json(tmp_path, values, expected):
+    from lmstudio.core.checkpoint import read_run_config, write_run_config
+    from lmstudio.core.errors import LMStudioError
+
+    write_run_config(tmp_path, WorkspaceConfig(), {"tokenizer_fingerprint": "x"})
+    good = json.loads((tmp_path / "config.json").read_text(encoding="utf-8"))
+    config, run = read_run_config(tmp_path)  # what the app writes reads back, "run" section and all
+    assert config == WorkspaceConfig() and run["tokenizer_fingerprint"] == "x"
+    for section, settings in values.items():
+        if isinstance(settings, dict) and isinstance(good[section], dict):
+            for key, value in settings.items():
+                target = good[section]
+                if isinstance(value, dict):
+                    target = target[key]
+                    key, value = next(iter(value.items()))
+                target[key] = value
+        else:
+            good[section] = settings
+    (tmp_path / "config.json").write_text(json.dumps(good), encoding="utf-8")
+    with pytest.raises(LMStudioError) as err:
+        read_run_config(tmp_path)
+    assert expected in str(err.value) and "\n" not in str(err.value)
+
+
+def test_reliability_config_written_by_the_app_loads_as_config_file(tmp_path):
+    from lmstudio.core.checkpoint import write_run_config
+
+    write_run_config(tmp_path, WorkspaceConfig(), {"tokenizer_fingerprint": "x"})
+    assert WorkspaceConfig.load(tmp_path / "config.json") == WorkspaceConfig()  # --config RUN/config.json
+    assert WorkspaceConfig.from_dict({"data": {"cleaning": {"lowercase": True}}}).data.cleaning.lowercase is True
+
+
+@pytest.mark.parametrize(
+    "flags, expected",
+    [
+        (["--lr", "inf"], "train.lr: inf is not a finite number"),
+        (["--lr", "nan"], "train.lr: nan is not a finite number"),
+        (["--seed", str(2**64)], "train.seed: 18,446,744,073,709,551,616 is out of range; use 0 to 18,446,744,073,709,551,615"),
+        (["--seed", "-1"], "train.seed: -1 is out of range"),
+        (["--threads", "100000"], "train.threads: 100,000 is out of range; use 0 to 1,024"),
+        (["--threads", "-3"], "train.threads: must be 0 (auto) or more"),
+        (["--vocab-size", str(2**31)], "tokenizer.vocab_size: 2,147,483,648 is out of range; use 2 to 1,048,576"),
+        (["--block-size", "3000000000"], "model.block_size: 3,000,000,000 is out of range"),
+        (["--layers", "2000000000"], "model.n_layer: 2,000,000,000 is out of range"),
+        (["--d-model", "4000000000"], "model.d_model: 4,000,000,000 is out of range"),
+        (["--d-model", "32768", "--layers", "1024", "--heads", "8"], "billion parameters"),
+        (["--batch-size", "10000000000"], "train.batch_size: 10,000,000,000 is out of range"),
+        (["--weight-decay=-inf"], "train.weight_decay: -inf is not a finite number"),
+        (["--dropout", "nan"], "model.dropout: nan is not a finite number"),
+    ],
+)
+def test_reliability_absurd_numbers_on_the_command_line_stop_before_any_work(tmp_path, capsys, flags, expected):
+    from lmstudio.cli import main
+
+    corpus = write(tmp_path / "c.txt", "hello world\n" * 50)
+    out = tmp_path / "run"
+    start = time.perf_counter()
+    assert main(["train", "--corpus", str(corpus), "--out", str(out), *flags]) == 2
+    assert time.perf_counter() - start < 10
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("lmstudio: error:") and expected in err, err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (lambda d: d / "missing.json", "no such config file"),
+        (lambda d: d, "is a folder"),
+        (lambda d: write(d / "list.json", "[1, 2]"), "expected a JSON object {...} at the top level, got a list"),
+        (lambda d: write(d / "text.json", "batch_size = 12\n"), "not valid JSON"),
+        (lambda d: write(d / "latin.json", '{"data": {"corpus": "caf\xe9"}}', "latin-1"), "not a UTF-8 text file"),
+        (lambda d: write(d / "deep.json", "[" * 100_000 + "]" * 100_000), "too deeply"),
+        (lambda d: write(d / "version.json", '{"format_version": "1"}'), "format_version must be a whole number"),
+    ],
+)
+def test_reliability_workspace_load_problems_are_one_config_error(tmp_path, make, expected):
+    path = make(tmp_path)
+    with pytest.raises(ConfigError) as err:
+        WorkspaceConfig.load(path)
+    assert str(path) in str(err.value) and expected in str(err.value) and "\n" not in str(err.value)
+
+
+def test_reliability_direct_construction_is_checked_too():
+    from lmstudio.core.config import CleaningConfig, ModelConfig, SampleConfig, TrainConfig
+
+    with pytest.raises(ConfigError, match="data.cleaning.lowercase: expected true or false"):
+        CleaningConfig(lowercase="no")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="train.beta2"):
+        TrainConfig(beta2=1.0)
+    with pytest.raises(ConfigError, match="sample.max_new_tokens: 3,000,000,000 is out of range"):
+        SampleConfig(max_new_tokens=3_000_000_000)
+    with pytest.raises(ConfigError, match="sample.seed.*64-bit"):
+        SampleConfig(seed=2**64)
+    with pytest.raises(ConfigError, match="model.d_model: expected a whole number, got 64.0"):
+        ModelConfig(d_model=64.0)  # type: ignore[arg-type]
+    assert TrainConfig(lr=1).lr == 1.0 and isinstance(TrainConfig(lr=1).lr, float)  # an int is a fine number
