@@ -1,4 +1,10 @@
-"""``lmstudio sample`` and ``lmstudio eval``: use a trained run."""
+"""``lmstudio sample`` and ``lmstudio eval``: use a trained run.
+
+``eval --text FILE`` streams the file (read with the same encoding detection as corpora, refused
+before opening when it is not a regular file) through ``evaluation.evaluate_text``: bounded memory,
+a progress bar on stderr, at most ``--max-tokens`` tokens. Bits per character is printed only when
+the text holds no ``<unk>`` token; otherwise "n/a" and the reason.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,8 @@ def add_sample_parser(sub) -> None:
     p.add_argument("run_dir", metavar="RUN_DIR", help="a run folder written by `lmstudio train`")
     p.add_argument("--prompt", default="\n", help="text to continue (default: a newline)")
     p.add_argument("--checkpoint", default="best", help="best, last or step-N (default best)")
-    p.add_argument("--max-new-tokens", type=int, default=200, metavar="N", help="tokens to generate (default 200)")
+    p.add_argument("--max-new-tokens", type=int, default=200, metavar="N",
+                   help="tokens to generate (default 200); streamed, so a large N just runs until Ctrl-C")
     p.add_argument("--temperature", type=float, default=0.8, metavar="T", help="0 = greedy; higher = more random (default 0.8)")
     p.add_argument("--top-k", type=int, default=0, metavar="K", help="sample among the K most likely tokens (0 = off)")
     p.add_argument("--top-p", type=float, default=1.0, metavar="P", help="nucleus sampling mass (1 = off)")
@@ -45,9 +52,12 @@ def add_eval_parser(sub) -> None:
     p = sub.add_parser("eval", help="perplexity and bits per character of a run",
                        description="Evaluate a run on its validation and test splits, or on any text file.")
     p.add_argument("run_dir", metavar="RUN_DIR", help="a run folder written by `lmstudio train`")
-    p.add_argument("--text", metavar="FILE", help="score this UTF-8 text file instead of the run's splits")
+    p.add_argument("--text", metavar="FILE", help="score this text file (any encoding the corpus reader detects) instead of the run's splits")
+    p.add_argument("--encoding", default="auto", metavar="CODEC",
+                   help="encoding of --text FILE: auto (detect, as for corpora) or a codec name such as cp1252")
     p.add_argument("--checkpoint", default="best", help="best, last or step-N (default best)")
-    p.add_argument("--max-tokens", type=int, default=200_000, metavar="N", help="evaluate at most N tokens per split")
+    p.add_argument("--max-tokens", type=int, default=200_000, metavar="N",
+                   help="evaluate at most N tokens per split or of --text (default 200000; 0 = all)")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"], help="compute device")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=run_eval)
@@ -56,35 +66,93 @@ def add_eval_parser(sub) -> None:
 def run_eval(args) -> int:
     import math
 
-    from ..core.corpus import Corpus
-    from ..core.evaluation import evaluate_tokens, score_text
+    from ..core.errors import ConfigError
+    from ..core.evaluation import count_unknown, evaluate_tokens, unknown_token_note
     from ..core.pipeline import prepare_cached
     from ..core.runs import load_run
 
+    if args.max_tokens < 0:
+        raise ConfigError(f"--max-tokens: {args.max_tokens} is negative; give a number of tokens, or 0 for all")
+    limit = args.max_tokens or None
+    text_source = _open_text(args) if args.text else None  # checked before the model is loaded
     loaded = load_run(Path(args.run_dir), args.checkpoint, args.device)
     device = next(loaded.model.parameters()).device
     results: dict[str, dict] = {}
-    if args.text:
-        corpus = Corpus.open(Path(args.text))
-        text = "\n".join(corpus.iter_lines())
-        scored = score_text(loaded.model, loaded.tokenizer, text, device)
-        scored.pop("per_token", None)
-        results[str(args.text)] = scored
+    if text_source is not None:
+        results[str(args.text)] = _eval_text(loaded, text_source, device, limit)
     else:
         prepared = prepare_cached(loaded.config, tokenizer=loaded.tokenizer)
         for split in ("val", "test"):
             if prepared.store.count(split) <= 1:
                 continue
-            r = evaluate_tokens(loaded.model, prepared.store.split(split), loaded.config.model.block_size, device,
-                                max_tokens=args.max_tokens)
-            r["bits_per_char"] = r["loss"] / math.log(2) / max(prepared.chars_per_token(split), 1e-9)
+            ids = prepared.store.split(split)
+            r = evaluate_tokens(loaded.model, ids, loaded.config.model.block_size, device, max_tokens=limit)
+            scored = ids[: r["tokens"] + 1]
+            note = unknown_token_note(count_unknown(scored, loaded.tokenizer), len(scored))
+            r["bits_per_char"] = math.nan if note else r["loss"] / math.log(2) / max(prepared.chars_per_token(split), 1e-9)
+            r["bits_per_char_note"] = note
             results[split] = r
-    results = {k: {kk: vv for kk, vv in v.items() if isinstance(vv, (int, float))} for k, v in results.items()}
+    results = {k: {kk: vv for kk, vv in v.items() if isinstance(vv, (int, float, str))} for k, v in results.items()}
     if args.json:
-        print(json.dumps({"run": str(args.run_dir), "checkpoint": loaded.checkpoint.name, "results": results}, indent=2))
+        clean = {k: {kk: (None if isinstance(vv, float) and math.isnan(vv) else vv) for kk, vv in v.items()}
+                 for k, v in results.items()}
+        print(json.dumps({"run": str(args.run_dir), "checkpoint": loaded.checkpoint.name, "results": clean}, indent=2))
     else:
         print(f"{args.run_dir} ({loaded.checkpoint.name}, step {loaded.checkpoint.step})")
         for name, r in results.items():
+            bpc = r.get("bits_per_char", math.nan)
+            shown = "n/a" if math.isnan(bpc) else f"{bpc:.4f}"
+            part = "" if r.get("complete", True) else f" (the first {int(r['tokens']):,}; --max-tokens 0 for all)"
             print(f"{name:<8} loss {r['loss']:.4f}  perplexity {r['perplexity']:.3f}  "
-                  f"bits/char {r.get('bits_per_char', float('nan')):.4f}  tokens {int(r.get('tokens', 0)):,}")
+                  f"bits/char {shown}  tokens {int(r.get('tokens', 0)):,}{part}")
+            if r.get("bits_per_char_note"):
+                print(f"         bits/char {r['bits_per_char_note']}")
     return 0
+
+
+def _open_text(args):
+    """The corpus reader over ``--text`` (regular files and folders only, refused before any open())."""
+    from ..core.corpus import Corpus, ReadOptions
+    from ..core.errors import CorpusError
+
+    try:
+        from ..core.textfiles import check_regular_file
+    except ImportError:  # older core: at least refuse what is not a file or folder
+        def check_regular_file(path, what, *, allow_folder=False, error=CorpusError):
+            p = Path(path)
+            if not (p.is_file() or (allow_folder and p.is_dir())):
+                raise error(f"{p}: not a regular file; give the {what} as an ordinary text file")
+            return p
+
+    path = check_regular_file(Path(args.text), "text to score (--text)", allow_folder=True)
+    return Corpus.open(path, ReadOptions(encoding=args.encoding))
+
+
+def _eval_text(loaded, corpus, device, limit: int | None) -> dict:
+    from ..core.evaluation import evaluate_text
+    from .progressbar import ProgressBar
+
+    bar = ProgressBar(f"scoring {corpus.path.name}")
+    size = max(1, corpus.size_bytes)
+    state = {"bytes": 0, "tokens": 0}
+
+    def show() -> None:
+        frac = state["bytes"] / size
+        if limit:
+            frac = max(frac, state["tokens"] / limit)
+        bar.update(min(1.0, frac), 1.0, f"scoring {corpus.path.name}: {state['tokens']:,} tokens")
+
+    def on_bytes(done, total, message=""):
+        state["bytes"] = done
+        show()
+
+    def on_tokens(done, total, message=""):
+        state["tokens"] = int(done)
+        show()
+
+    try:
+        return evaluate_text(loaded.model, loaded.tokenizer, corpus.iter_lines(progress=on_bytes),
+                             block_size=loaded.config.model.block_size, device=device, max_tokens=limit,
+                             progress=on_tokens)
+    finally:
+        bar.close()
