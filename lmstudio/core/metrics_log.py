@@ -31,7 +31,8 @@ class MetricsLog:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             kept: list[dict[str, str]] = []
             if truncate_after is not None and truncate_after > 0 and self.path.is_file():
-                kept = [row for row in read_metrics_rows(self.path) if _int(row.get("step")) <= truncate_after]
+                kept = [row for row in read_metrics_rows(self.path)
+                        if (step := _int(row.get("step"))) is not None and step <= truncate_after]
             with atomic_open(self.path, "w") as fh:
                 writer = csv.DictWriter(fh, fieldnames=COLUMNS, extrasaction="ignore")
                 writer.writeheader()
@@ -91,11 +92,12 @@ def _fmt(value: float | int | None) -> str:
     return f"{value:.6g}"
 
 
-def _int(text: str | None) -> int:
+def _int(text: str | None) -> int | None:
+    """The step of a row; ``None`` for a damaged one (a cut line, a stray byte), which is then dropped."""
     try:
         return int(float(text or 0))
     except (ValueError, OverflowError, TypeError):
-        return 0
+        return None
 
 
 def _tensorboard_writer(run_dir: Path):

@@ -287,6 +287,12 @@ def load_prepared(directory: Path) -> Prepared:
     return Prepared(directory, load_tokenizer(directory / "tokenizer"), TokenStore.open(directory / "tokens"), chars)
 
 
+def cache_key(corpus: Corpus, config: WorkspaceConfig, tokenizer: Tokenizer | None = None) -> str:
+    """The cache folder name of prepared data: what the corpus holds, the data settings, the tokenizer."""
+    tok_part = tokenizer.fingerprint() if tokenizer is not None else asdict(config.tokenizer)
+    return _digest(data_key(corpus, config.data), tok_part)
+
+
 def prepare_cached(
     config: WorkspaceConfig,
     *,
@@ -300,8 +306,7 @@ def prepare_cached(
     then reuses the result. A damaged entry is rebuilt, under the lock only.
     """
     corpus = open_corpus(config.data)
-    tok_part = tokenizer.fingerprint() if tokenizer is not None else asdict(config.tokenizer)
-    key = _digest(data_key(corpus, config.data), tok_part)
+    key = cache_key(corpus, config, tokenizer)
     root = Path(root or cache_root())
     directory = root / key
     try:
