@@ -83,7 +83,10 @@ def is_locked(path: Path) -> bool:
     """Whether another process holds the lock file ``path`` now (a missing file is not locked)."""
     if not Path(path).is_file():
         return False
-    lock = FolderLock.try_acquire(path)
+    try:
+        lock = FolderLock.try_acquire(path)
+    except OSError:  # a read-only folder: no one can be writing there through us; its writers report it
+        return False
     if lock is None:
         return True
     lock.release()

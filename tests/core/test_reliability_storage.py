@@ -287,6 +287,43 @@ def test_reliability_sigterm_during_prepare_leaves_no_partial_folder(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@posix_only
+def test_reliability_sigterm_while_train_prepares_data_leaves_no_partial_and_no_run_folder(tmp_path):
+    corpus = REPO / "resources" / "corpora" / "tinyshakespeare.txt"
+    cache, run = tmp_path / "cache", tmp_path / "run"
+    proc = subprocess.Popen([sys.executable, "-m", "lmstudio", "train", "--corpus", str(corpus), "--out", str(run), *TINY_MODEL],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, PYTHONPATH=str(REPO), LMSTUDIO_CACHE=str(cache)))
+    deadline = time.time() + 60
+    while time.time() < deadline and not list(cache.glob(".*.partial")) and proc.poll() is None:
+        time.sleep(0.02)
+    assert proc.poll() is None, "data preparation finished before it could be interrupted"
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert not run.exists()
+    left = [p for p in cache.iterdir() if not p.name.endswith(".lock")]
+    assert all(pipeline.is_prepared_folder(p) for p in left), left  # no partial: at most a finished entry
+
+
+def test_reliability_a_prepare_cut_between_its_two_renames_gets_its_previous_result_back(tiny_corpus, tmp_path, monkeypatch):
+    out = tmp_path / "prepared"
+    assert main(["prepare", "--corpus", str(tiny_corpus), "--out", str(out)]) == 0
+    first = _tree(out)
+    out.rename(tmp_path / ".prepared.ab12cd34.old")  # moved aside, then the process was killed
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("tokenizer crashed")
+
+    monkeypatch.setattr(pipeline, "train_tokenizer", broken)
+    with pytest.raises(RuntimeError):
+        main(["prepare", "--corpus", str(tiny_corpus), "--out", str(out)])
+    assert _tree(out) == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["prepared"]
+
+
 def test_reliability_stale_partial_folders_beside_out_are_removed_on_the_next_prepare(tiny_corpus, tmp_path):
     stale = tmp_path / ".prepared.k3j_x9a2.partial"  # a prepare killed with -9
     (stale / "tokens").mkdir(parents=True)
