@@ -42,6 +42,7 @@ __all__ = [
 
 FORMATS = ("auto", "text", "folder", "jsonl", "csv", "tsv", "parallel")
 SAMPLE_CHARS = 4_000_000  # sample_lines draws from the lines within the first few MB
+SAMPLE_LINE_CHARS = 10_000  # sample_lines cuts longer lines (previews only)
 PAIR_CHECK_BYTES = 64 * 1024 * 1024  # two-file parallel corpora up to this size are checked for alignment at open
 FINGERPRINT_CONTENT_BYTES = 4 * 1024 * 1024  # files up to this size are fingerprinted by content
 
@@ -365,8 +366,12 @@ class Corpus:
                 break
         return "\n".join(parts)[:max_chars]
 
-    def sample_lines(self, n: int = 20, seed: int = 0) -> list[str]:
-        """``n`` non-blank lines drawn at random (reservoir) from the first few MB, in corpus order."""
+    def sample_lines(self, n: int = 20, seed: int = 0, max_chars: int = SAMPLE_LINE_CHARS) -> list[str]:
+        """``n`` non-blank lines drawn at random (reservoir) from the first few MB, in corpus order.
+
+        Lines longer than ``max_chars`` are cut there (a 50 MB single-line corpus must not reach a
+        preview widget whole); previews show them as they start.
+        """
         rng = random.Random(seed)
         reservoir: list[tuple[int, str]] = []
         seen = chars = 0
@@ -383,7 +388,7 @@ class Corpus:
                 j = rng.randrange(seen)
                 if j < n:
                     reservoir[j] = (i, line)
-        return [line for _, line in sorted(reservoir)]
+        return [line[:max_chars] for _, line in sorted(reservoir)]
 
     def __repr__(self) -> str:
         return f"Corpus({str(self.path)!r}, format={self.format!r}, encoding={self.encoding!r}, {self.size_bytes} bytes)"

@@ -186,7 +186,7 @@ def train_sentencepiece(cfg: TokenizerConfig, train_path: Path, progress: Progre
     spm.set_random_generator_seed(SEED)  # unigram's sampling and sentence shuffling: same input, same model
     try:
         spm.SentencePieceTrainer.train(sentence_iterator=sentences(), model_writer=model, **options)
-    except RuntimeError as exc:
+    except (RuntimeError, ValueError) as exc:  # ValueError: an option sentencepiece cannot parse (an int32 overflow)
         if failure:
             raise failure[0] from None
         raise _explain(str(exc), cfg, train_path) from None

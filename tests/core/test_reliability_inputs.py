@@ -523,3 +523,21 @@ def test_reliability_direct_construction_is_checked_too():
     with pytest.raises(ConfigError, match="model.d_model: expected a whole number, got 64.0"):
         ModelConfig(d_model=64.0)  # type: ignore[arg-type]
     assert TrainConfig(lr=1).lr == 1.0 and isinstance(TrainConfig(lr=1).lr, float)  # an int is a fine number
+
+
+def test_reliability_huge_single_line_sample_is_cut_for_previews(tmp_path):
+    p = write(tmp_path / "one.txt", "word " * 400_000)  # 2 MB, one line
+    c = Corpus.open(p)
+    sample = c.sample_lines(5)
+    assert len(sample) == 1 and len(sample[0]) == 10_000 and sample[0].startswith("word word")
+
+
+def test_reliability_sentencepiece_option_overflow_is_a_tokenizer_error(tmp_path):
+    from lmstudio.core.errors import TokenizerError
+    from lmstudio.core.sp_tokenizer import train_sentencepiece
+
+    train = write(tmp_path / "train.txt", "hello world\n" * 50)
+    cfg = TokenizerConfig(kind="bpe", vocab_size=1000)
+    object.__setattr__(cfg, "vocab_size", 2**31)  # past the config check: sentencepiece's own int32 limit
+    with pytest.raises(TokenizerError, match="sentencepiece could not train a bpe tokenizer on train.txt"):
+        train_sentencepiece(cfg, train)
