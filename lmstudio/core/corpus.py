@@ -109,9 +109,17 @@ def _split_lines(text: str) -> list[str]:
 def _include_patterns(include: str) -> tuple[list[str], list[str]]:
     """(patterns to read, patterns to leave out): a pattern starting with "!" excludes files or folders."""
     patterns = [p.strip() for p in re.split(r"[;,]", include) if p.strip()]
-    keep = [p for p in patterns if not p.startswith("!")] or ["*"]
-    drop = [p[1:].strip().rstrip("/\\") for p in patterns if p.startswith("!") and p[1:].strip()]
+    keep = [_relative_pattern(p) for p in patterns if not p.startswith("!")] or ["*"]
+    drop = [_relative_pattern(p[1:]) for p in patterns if p.startswith("!") and _relative_pattern(p[1:])]
     return keep, drop
+
+
+def _relative_pattern(pattern: str) -> str:
+    """Patterns match the end of a path below the folder, at any depth (as rglob): "**/" and "./" add nothing."""
+    pattern = pattern.strip().replace("\\", "/").rstrip("/")
+    while pattern.startswith(("**/", "./")):
+        pattern = pattern[3:] if pattern.startswith("**/") else pattern[2:]
+    return pattern
 
 
 def _exclude_hint(include: str, rel: str) -> str:

@@ -541,3 +541,13 @@ def test_reliability_sentencepiece_option_overflow_is_a_tokenizer_error(tmp_path
     object.__setattr__(cfg, "vocab_size", 2**31)  # past the config check: sentencepiece's own int32 limit
     with pytest.raises(TokenizerError, match="sentencepiece could not train a bpe tokenizer on train.txt"):
         train_sentencepiece(cfg, train)
+
+
+def test_reliability_include_patterns_keep_their_glob_meaning(tmp_path):
+    root = tmp_path / "b"
+    write(root / "a.txt", "a\n")
+    write(root / "x" / "y" / "b.txt", "b\n")
+    write(root / "x" / "c.md", "c\n")
+    assert list(Corpus.open(root, ReadOptions(include="**/*.txt")).iter_lines()) == ["a", "b"]
+    assert list(Corpus.open(root, ReadOptions(include="*.txt;*.md;!x/y")).iter_lines()) == ["a", "c"]
+    assert list(Corpus.open(root, ReadOptions(include="*;!*.md")).iter_lines()) == ["a", "b"]
