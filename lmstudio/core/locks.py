@@ -142,6 +142,33 @@ def remove_tree_quietly(path: Path, attempts: int = 3) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
+def remove_owned_folder(folder: Path, lock: FolderLock) -> None:
+    """Remove a folder this process created and whose ``lock`` (a file inside it) it holds.
+
+    Everything else goes while the lock is held, so no other process can have started writing there;
+    the lock file and the folder go last, and a folder another process has meanwhile written to stays.
+    """
+    folder = Path(folder)
+    try:
+        entries = [p for p in folder.iterdir() if p != lock.path]
+    except OSError:
+        entries = []
+    for entry in entries:
+        if entry.is_dir() and not entry.is_symlink():
+            remove_tree_quietly(entry)
+        else:
+            try:
+                entry.unlink()
+            except OSError:
+                pass
+    lock.release()
+    try:
+        lock.path.unlink(missing_ok=True)
+        folder.rmdir()  # only if empty
+    except OSError:
+        pass
+
+
 def describe_write_error(path: Path, exc: BaseException) -> str:
     """One line for a failed write: the file and what to do (free space, permissions)."""
     errno_ = getattr(exc, "errno", None)
@@ -159,5 +186,5 @@ def describe_write_error(path: Path, exc: BaseException) -> str:
 
 
 __all__ = ["FolderLock", "RUN_LOCK_FILE", "describe_write_error", "is_locked", "is_temp_file", "lock_run_folder",
-           "remove_temp_files", "remove_tree_quietly"]
+           "remove_owned_folder", "remove_temp_files", "remove_tree_quietly"]
 

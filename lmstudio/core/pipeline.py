@@ -127,6 +127,9 @@ def check_prepare_target(out_dir: Path, corpus: Path | None = None) -> bool:
         raise ConfigError(f"--out {out_dir}: cannot be read ({exc.strerror or exc}); choose another folder") from None
     if not names:
         return False
+    if corpus_file is not None and out_dir.resolve() in corpus_file.parents and corpus_file.parent != out_dir.resolve():
+        raise ConfigError(f"--out {out_dir}: holds the corpus {corpus}, which replacing it would delete; "
+                          "choose another folder for --out")
     if is_prepared_folder(out_dir):
         return True
     if "config.json" in names and "checkpoints" in names or "config.json" in names and "tokenizer" in names:

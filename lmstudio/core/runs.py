@@ -16,7 +16,8 @@ from . import checkpoint as ckpt
 from .config import WorkspaceConfig
 from .devices import resolve_device
 from .errors import CheckpointError
-from .locks import RUN_LOCK_FILE, describe_write_error, is_locked, is_temp_file, lock_run_folder, remove_temp_files, remove_tree_quietly
+from .locks import (RUN_LOCK_FILE, describe_write_error, is_locked, is_temp_file, lock_run_folder,
+                    remove_owned_folder, remove_temp_files, remove_tree_quietly)
 from .models import build_model
 from .pipeline import Prepared, prepare_cached
 from .progress import ProgressCallback
@@ -127,8 +128,11 @@ def new_trainer(
     try:
         lock = lock_run_folder(out_dir, _busy(out_dir, new=True))
     except BaseException:
-        if created:
-            remove_tree_quietly(out_dir)
+        if created:  # only while empty: another process that made it at the same time may own it now
+            try:
+                out_dir.rmdir()
+            except OSError:
+                pass
         raise
     try:
         clean_run_folder(out_dir)
@@ -148,9 +152,9 @@ def new_trainer(
             raise CheckpointError(describe_write_error(out_dir / ckpt.TOKENIZER_DIR, exc)) from None
         ckpt.write_run_config(out_dir, config, _facts(prepared, model))
     except BaseException:
-        lock.release()
         if created:  # a folder this call made, holding nothing the user wrote
-            remove_tree_quietly(out_dir)
+            remove_owned_folder(out_dir, lock)
+        lock.release()
         raise
     trainer.run_lock = lock
     return trainer

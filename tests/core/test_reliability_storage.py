@@ -154,6 +154,17 @@ def test_reliability_prepare_replaces_its_own_folder_only_when_the_new_one_is_co
     assert "notes.txt" in _last_line(capsys) and (out / "notes.txt").is_file()
 
 
+def test_reliability_prepare_refuses_an_out_that_holds_the_corpus(tiny_corpus, tmp_path, capsys):
+    out = tmp_path / "prepared"
+    assert main(["prepare", "--corpus", str(tiny_corpus), "--out", str(out)]) == 0
+    corpus = out / "splits" / "train.txt"  # a prepared split used as the next corpus
+    before = _tree(out)
+    capsys.readouterr()
+    assert main(["prepare", "--corpus", str(corpus), "--out", str(out)]) == 2
+    assert "holds the corpus" in _last_line(capsys)
+    assert _tree(out) == before
+
+
 def test_reliability_prepare_into_an_empty_folder_works(tiny_corpus, tmp_path):
     out = tmp_path / "empty"
     out.mkdir()
