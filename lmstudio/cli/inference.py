@@ -134,25 +134,29 @@ def _eval_text(loaded, corpus, device, limit: int | None) -> dict:
 
     bar = ProgressBar(f"scoring {corpus.path.name}")
     size = max(1, corpus.size_bytes)
-    state = {"bytes": 0, "tokens": 0}
+    state = {"chars": 0, "tokens": 0}
+    name = corpus.path.name
 
-    def show() -> None:
-        frac = state["bytes"] / size
-        if limit:
-            frac = max(frac, state["tokens"] / limit)
-        bar.update(min(1.0, frac), 1.0, f"scoring {corpus.path.name}: {state['tokens']:,} tokens")
+    def show(force: bool = False) -> None:
+        # under a limit: tokens scored out of it (text is read a megabyte ahead); else characters
+        # handed to the scorer out of the file's bytes
+        frac = state["tokens"] / limit if limit else state["chars"] / size
+        bar.update(min(1.0, frac), 1.0, f"scoring {name}: {state['tokens']:,} tokens", force=force)
 
-    def on_bytes(done, total, message=""):
-        state["bytes"] = done
-        show()
+    def lines():
+        for line in corpus.iter_lines():
+            state["chars"] += len(line) + 1
+            yield line
 
     def on_tokens(done, total, message=""):
         state["tokens"] = int(done)
         show()
 
     try:
-        return evaluate_text(loaded.model, loaded.tokenizer, corpus.iter_lines(progress=on_bytes),
-                             block_size=loaded.config.model.block_size, device=device, max_tokens=limit,
-                             progress=on_tokens)
+        result = evaluate_text(loaded.model, loaded.tokenizer, lines(), block_size=loaded.config.model.block_size,
+                               device=device, max_tokens=limit, progress=on_tokens)
+        state["chars"] = size
+        show(force=True)
+        return result
     finally:
         bar.close()

@@ -30,6 +30,7 @@ and ``bits_per_char_note`` says why (``unknown_token_note``).
 from __future__ import annotations
 
 import math
+import numbers
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -38,6 +39,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .errors import ConfigError
 from .generation import IncrementalDecoder, _not_finite_error, start_ids
 from .models.base import LanguageModel
 from .progress import ProgressCallback, report
@@ -71,6 +73,12 @@ def unknown_token_note(n_unknown: int, n_tokens: int) -> str:
         "each charged as one token whatever text it hides; compare tokenizers by bits per character only "
         "with a lossless one (char, or bpe/unigram with byte fallback) or a word vocabulary that covers the text"
     )
+
+
+def _check_block(block: int) -> int:
+    if not isinstance(block, numbers.Integral) or block < 1:
+        raise ConfigError(f"model.block_size: {block!r} is not a whole number of 1 or more; evaluation windows need it")
+    return block
 
 
 def _window_nll(model: LanguageModel, data: np.ndarray, block: int, device: torch.device, batch_size: int) -> float:
@@ -114,7 +122,7 @@ def evaluate_tokens(
     ``block_size`` defaults to the model's; ``max_tokens`` caps the predictions (the first ones).
     """
     device = torch.device(device)
-    block = block_size or model.config.block_size
+    block = _check_block(block_size or model.config.block_size)
     data = np.asarray(ids) if not isinstance(ids, np.ndarray) else ids
     if max_tokens is not None:
         data = data[: max(0, max_tokens) + 1]
@@ -179,7 +187,9 @@ def evaluate_text(
     by ``chunk_chars`` and one batch of windows. ``progress(tokens, max_tokens, message)``.
     """
     device = torch.device(device)
-    block = block_size or model.config.block_size
+    block = _check_block(block_size or model.config.block_size)
+    if batch_size < 1 or chunk_chars < 1:
+        raise ConfigError(f"evaluate_text: batch_size ({batch_size}) and chunk_chars ({chunk_chars}) must be at least 1")
     limit = None if not max_tokens or max_tokens <= 0 else int(max_tokens)
     pending = np.asarray(start_ids(tokenizer), dtype=np.int64)  # ids not yet predicted, after one of context
     pending = pending[-1:] if len(pending) else np.zeros(1, dtype=np.int64)

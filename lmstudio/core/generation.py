@@ -23,6 +23,7 @@ Conventions:
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -323,6 +324,10 @@ def beam_search(
     best first. Beams end at the tokenizer's EOS (when it has one) or after ``max_new_tokens``;
     they are ranked by logprob / length ** length_penalty (0 = no length normalization)."""
     device = torch.device(device)
+    if not isinstance(beam_width, numbers.Integral) or beam_width < 1:
+        raise ConfigError(f"beam width: {beam_width!r} is not a whole number of 1 or more; use 1 to 64 (4 is usual)")
+    if not isinstance(max_new_tokens, numbers.Integral) or max_new_tokens < 0:
+        raise ConfigError(f"beam search: max_new_tokens {max_new_tokens!r} must be a whole number, 0 or more")
     context = list(tokenizer.encode(prompt) if prompt else []) or start_ids(tokenizer)
     eos = getattr(tokenizer, "eos_id", -1)
     eos = -1 if eos is None else eos

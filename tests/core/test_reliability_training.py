@@ -498,3 +498,14 @@ def test_reliability_run_lock_released_when_the_run_ends(tiny_corpus, tmp_path):
     trainer.run_lock = Lock()
     list(trainer.run())
     assert released.is_set()
+
+
+def test_reliability_absurd_search_and_window_sizes(tokenizers):
+    tok = tokenizers["char"]
+    model = tiny_model(tok.vocab_size)
+    with pytest.raises(ConfigError, match="beam width"):
+        beam_search(model, tok, "To", beam_width=0)
+    with pytest.raises(ConfigError, match="block_size"):
+        evaluate_tokens(model, np.array(tok.encode(TEXT)), block_size=-3)
+    with pytest.raises(ConfigError, match="block_size"):
+        evaluate_text(model, tok, [TEXT], block_size=-3)
