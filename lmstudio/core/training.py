@@ -316,10 +316,11 @@ class Trainer:
     # -- the loop
     def run(self) -> Iterator[Any]:
         cfg = self.cfg
-        metrics = MetricsLog(self.run_dir, truncate_after=self.step)
+        metrics: MetricsLog | None = None
         tokens_per_step = cfg.batch_size * self.block_size * cfg.grad_accum
         self.model.train()
         try:
+            metrics = MetricsLog(self.run_dir, truncate_after=self.step)
             if self.step == 0:
                 yield from self._evaluate(metrics)
             # throughput over the last ~2 s of training steps only: evaluations and saves are not
@@ -405,14 +406,17 @@ class Trainer:
                 raise
             yield self._out_of_memory("the CPU (the computer's RAM)")
         except LMStudioError as exc:  # a failed save (disk full), a damaged best checkpoint, ...
-            yield FinishedEvent("failed", self.step, f"training stopped at step {self.step}: {exc}", self.best_val_loss)
+            yield FinishedEvent("failed", self.step, f"training stopped at step {self.step}: {exc} ({self._kept()})",
+                                self.best_val_loss)
         except OSError as exc:  # a write outside the checkpoint code (metrics, samples): disk full, permissions
             where = exc.filename or self.run_dir
             yield FinishedEvent("failed", self.step,
                                 f"training stopped at step {self.step}: cannot write {where} ({exc.strerror or exc}); "
-                                f"free disk space or fix the folder's permissions, then resume the run", self.best_val_loss)
+                                f"free disk space or fix the folder's permissions, then resume the run ({self._kept()})",
+                                self.best_val_loss)
         finally:
-            metrics.close()
+            if metrics is not None:
+                metrics.close()
             if self.run_lock is not None:
                 self.run_lock.release()
 

@@ -509,3 +509,15 @@ def test_reliability_absurd_search_and_window_sizes(tokenizers):
         evaluate_tokens(model, np.array(tok.encode(TEXT)), block_size=-3)
     with pytest.raises(ConfigError, match="block_size"):
         evaluate_text(model, tok, [TEXT], block_size=-3)
+
+
+def test_reliability_unwritable_metrics_is_a_failed_event(tiny_corpus, tmp_path, monkeypatch):
+    trainer = new_trainer(tiny_workspace(tiny_corpus, steps=4, eval_interval=100), tmp_path / "run")
+    import lmstudio.core.training as training
+
+    def no_space(*args, **kwargs):
+        raise OSError(28, "No space left on device", str(tmp_path / "run" / "metrics.csv"))
+
+    monkeypatch.setattr(training, "MetricsLog", no_space)
+    final = list(trainer.run())[-1]
+    assert final.status == "failed" and "No space left on device" in final.message and "metrics.csv" in final.message
