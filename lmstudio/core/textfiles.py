@@ -11,8 +11,9 @@ Encoding rules, in order:
 2. a first megabyte that is valid UTF-8 means UTF-8, and the rest is validated while streaming;
 3. a sample that is mostly valid UTF-8 with some invalid bytes is a damaged UTF-8 file: error with offset;
 4. otherwise the likeliest 8-bit encoding is chosen by which decoding reads as words a human wrote
-   (:func:`guess_legacy_encoding`: cp1252 first, a Central-European or other code page only on clear
-   evidence); charset-normalizer is asked only when none of those fits (Shift-JIS, GBK...). The
+   (:func:`guess_legacy_encoding`: cp1252 first, a Central-European, Cyrillic, Baltic, Turkish,
+   Greek, Hebrew or Arabic code page only on clear evidence); charset-normalizer is asked only when
+   none of those reads as words (Shift-JIS, GBK...). The
    choice, how sure it is (high / medium / low, and why) and the close alternatives are in
    ``TextFile.note``.
 
@@ -205,7 +206,7 @@ _LATIN_ALPHABETS = [frozenset(a) for a in _ALPHABETS]
 _VOWELS = frozenset("аеёиоуыэюяіїєαεηιουωάέήίόύώϊϋΐΰ")
 LEGACY_ENCODINGS = {  # most used first: on equal evidence the earlier one wins
     "cp1252": "Western European", "cp1250": "Central European", "cp1251": "Cyrillic", "cp1257": "Baltic",
-    "cp1254": "Turkish", "cp1253": "Greek", "koi8_r": "Cyrillic (KOI8-R)",
+    "cp1254": "Turkish", "cp1253": "Greek", "cp1255": "Hebrew", "cp1256": "Arabic", "koi8_r": "Cyrillic (KOI8-R)",
 }
 _NON_ASCII_WORD = re.compile(rb"[^\s]*[\x80-\xff][^\s]*")
 SCORED_WORDS = 4000  # words with non-ASCII bytes scored per candidate (enough to decide, cheap on 1 MB)
@@ -225,7 +226,10 @@ def _words(text: str) -> Iterator[str]:
         yield "".join(word)
 
 
-def _word_score(word: str, latin: list[str]) -> int:
+_TONOS = frozenset("άέήίόύώ")
+
+
+def _word_score(word: str, latin: list[str], greek: list[tuple[int, bool]]) -> int:
     """+n for a plausible word with n non-ASCII letters, -(n+1) for one no human writes."""
     extra = [c for c in word if not c.isascii()]
     if not extra:
@@ -246,13 +250,20 @@ def _word_score(word: str, latin: list[str]) -> int:
                 or (any(c.isupper() for c in word[1:]) and not word.isupper()) \
                 or (len(word) >= 3 and sum(c in _VOWELS for c in lower) < 0.2 * len(word)):
             return -n - 1
+        if script == "GREEK" and len(word) >= 4 and not word.isupper():
+            greek.append((n, any(c in _TONOS for c in lower)))
+        return n
+    if script in ("HEBREW", "ARABIC"):
         return n
     return 0
 
 
 def _plausibility(text: str) -> int:
     latin: list[str] = []
-    score = sum(_word_score(w, latin) for w in _words(text))
+    greek: list[tuple[int, bool]] = []  # (letters, has an accent) of longer lower-case Greek words
+    score = sum(_word_score(w, latin, greek) for w in _words(text))
+    if len(greek) >= 3 and sum(accented for _, accented in greek) < 0.25 * len(greek):
+        score -= 2 * sum(n for n, _ in greek)  # modern Greek accents nearly every word of two syllables
     if latin:  # the accented letters should mostly belong to one language
         covered = max(sum(c in a for c in latin) for a in _LATIN_ALPHABETS)
         score -= 2 * (len(latin) - covered)
@@ -265,6 +276,7 @@ class EncodingGuess:
     confidence: str  # "high", "medium" or "low"
     reason: str  # what the confidence rests on, for the note
     alternatives: tuple[str, ...]  # other codecs that would read the non-ASCII bytes differently and nearly as well
+    score: int = 0  # plausibility of the chosen reading (negative: no candidate reads as words)
 
 
 def guess_legacy_encoding(sample: bytes) -> EncodingGuess | None:
@@ -291,7 +303,7 @@ def guess_legacy_encoding(sample: bytes) -> EncodingGuess | None:
     score, codec, text = best
     rivals = [c for c in scored if c[2] != text]
     runner_up = max((c[0] for c in rivals), default=None)
-    close = [codecs.lookup(c[1]).name for c in rivals if c[0] >= score - max(2, score // 5)]
+    close = [codecs.lookup(c[1]).name for c in rivals if c[0] >= score - max(2, score // 10)]
     if score < 0:
         confidence, reason = "low", "none of the usual encodings reads its accented letters as words"
     elif score == 0:
@@ -305,7 +317,7 @@ def guess_legacy_encoding(sample: bytes) -> EncodingGuess | None:
         confidence, reason = "medium", f"{non_ascii} non-ASCII bytes read as plausible words"
     else:
         confidence, reason = "high", f"{non_ascii} non-ASCII bytes read as plausible words"
-    return EncodingGuess(codecs.lookup(codec).name, confidence, reason, tuple(close))
+    return EncodingGuess(codecs.lookup(codec).name, confidence, reason, tuple(close), score)
 
 
 def _legacy_note(guess: EncodingGuess, first_bad: int, line: int) -> str:
@@ -380,8 +392,8 @@ def inspect_text_file(path: Path, encoding: str = "auto") -> TextFile:
         raise CorpusError(_offset_message(path, "UTF-8", first_bad, sample[first_bad], _line_of(sample, first_bad)))
 
     guess = guess_legacy_encoding(sample)
-    if guess is None:
-        guess = _charset_normalizer_guess(sample)
+    if guess is None or guess.score < 0:  # no 8-bit candidate reads it: Shift-JIS, GBK, Hebrew, Arabic...
+        guess = _charset_normalizer_guess(sample) or guess
     if guess is None:
         raise CorpusError(
             f"{path}: not UTF-8 (invalid byte at offset {first_bad}, line {_line_of(sample, first_bad)}) and no other "
@@ -438,14 +450,15 @@ def _charset_normalizer_guess(sample: bytes) -> EncodingGuess | None:
     """Multi-byte legacy encodings (Shift-JIS, GBK, Big5, EUC-KR...) that no 8-bit candidate reads."""
     from charset_normalizer import from_bytes  # imported late: only rare files need it
 
-    best = from_bytes(sample).best()
-    if best is None or best.encoding is None:
+    best = from_bytes(sample[:256 * 1024]).best()
+    if best is None or best.encoding is None or best.chaos > 0.2:
         return None
     codec = codecs.lookup(best.encoding).name
     if codec == "utf-8":
         return None
     confidence = "medium" if best.chaos < 0.05 and best.coherence > 0.3 else "low"
-    return EncodingGuess(codec, confidence, f"guessed by charset-normalizer (language: {best.language})", ())
+    language = f", language {best.language}" if best.language and best.language != "Unknown" else ""
+    return EncodingGuess(codec, confidence, f"guessed by charset-normalizer{language}", ())
 
 
 def _pending_bytes(decoder: codecs.IncrementalDecoder) -> int:

@@ -551,3 +551,25 @@ def test_reliability_include_patterns_keep_their_glob_meaning(tmp_path):
     assert list(Corpus.open(root, ReadOptions(include="**/*.txt")).iter_lines()) == ["a", "b"]
     assert list(Corpus.open(root, ReadOptions(include="*.txt;*.md;!x/y")).iter_lines()) == ["a", "c"]
     assert list(Corpus.open(root, ReadOptions(include="*;!*.md")).iter_lines()) == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "encoding, text",
+    [
+        ("cp1252", "Grüße aus München! Die Straße ist schön, und das Wetter ist heiß. Über die Brücke zur Bäckerei."),
+        ("cp1252", "A canção do coração é uma lição de educação. Não há razão para tanta confusão na estação."),
+        ("cp1250", "Zażółć gęślą jaźń. Dzień dobry, jak się masz? Dziękuję, wszystko w porządku. Łódź to duże miasto."),
+        ("cp1250", "Árvíztűrő tükörfúrógép. Jó napot kívánok, hogy van? Köszönöm, jól vagyok. A főváros Budapest."),
+        ("cp1251", "Привет, как дела? Спасибо, хорошо. Сегодня хороший день, и мы идём гулять в парк."),
+        ("koi8_r", "Привет, как дела? Спасибо, хорошо. Сегодня хороший день, и мы идём гулять в парк."),
+        ("cp1253", "Καλημέρα, τι κάνετε; Ευχαριστώ, καλά. Σήμερα είναι μια ωραία μέρα για περίπατο."),
+        ("cp1254", "Günaydın, nasılsınız? Teşekkür ederim, iyiyim. Bugün hava çok güzel, yürüyüş yapıyoruz."),
+        ("cp1255", "שלום, מה שלומך? תודה, אני בסדר. היום יום יפה ואנחנו הולכים לטייל בפארק."),
+        ("cp1256", "مرحبا، كيف حالك؟ شكرا، أنا بخير. اليوم يوم جميل ونحن نذهب إلى الحديقة."),
+    ],
+)
+def test_reliability_legacy_encodings_read_back_exactly(tmp_path, encoding, text):
+    p = write(tmp_path / "legacy.txt", (text + "\n") * 3, encoding)
+    c = Corpus.open(p)
+    assert list(c.iter_lines()) == [text] * 3, c.encoding_note
+    assert "confidence low" not in c.encoding_note
