@@ -10,7 +10,9 @@ Layout of a run folder::
     checkpoints/best/model.safetensors, meta.json   (best weights when they are not a step folder)
 
 Every file is written atomically and the index last, so a crash mid-save leaves the previous checkpoint
-in force. ``training_state.pt`` holds only tensors, numbers and strings and is read with
+in force; a failed save (disk full) removes the step folder it made and says which file and what to do.
+Only complete checkpoints (weights and a valid meta) are listed or loaded; the leftovers of a killed
+save are removed by the next process that owns the run (``runs``, under the run folder's lock). ``training_state.pt`` holds only tensors, numbers and strings and is read with
 ``torch.load(weights_only=True)`` and no fallback: a crafted pickle is refused without running anything.
 """
 

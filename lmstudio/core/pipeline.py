@@ -3,7 +3,9 @@
 The same steps serve ``lmstudio prepare`` (into a folder the user names), ``lmstudio train`` and the
 GUI (into a cache keyed by what produced it, so a second run on the same corpus and settings is instant).
 Every folder is built under a temporary name and renamed into place at the end: an error or a cancel
-leaves nothing half-written.
+leaves nothing half-written. ``prepare`` replaces only a folder it wrote itself (and refuses anything
+else: a file, the corpus, a run, the user's files); one process at a time builds a given folder or
+cache entry (an OS lock), and the next one to take that lock removes what a killed one left.
 """
 
 from __future__ import annotations

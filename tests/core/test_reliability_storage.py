@@ -251,6 +251,20 @@ def test_reliability_a_cache_entry_another_process_builds_is_not_deleted(tiny_co
     assert prepared.directory == entry and prepared.store.count("train") > 0
 
 
+def test_reliability_two_prepares_into_one_out_folder_do_not_mix(tiny_corpus, tmp_path, capsys):
+    import hashlib
+
+    out = tmp_path / "prepared"
+    key = hashlib.sha256(str(out.resolve()).encode("utf-8")).hexdigest()[:20]
+    holder = _holder(pipeline.cache_root() / "locks" / f"prepare-{key}.lock")
+    try:
+        assert main(["prepare", "--corpus", str(tiny_corpus), "--out", str(out)]) == 2
+        assert "being prepared by another lmstudio process" in _last_line(capsys)
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        _kill(holder)
+
+
 # ---------------------------------------------------------------- 3. a failed resume changes nothing
 
 @pytest.mark.parametrize("damage", ["weights", "state", "steps_too_small", "prepare_fails"])
