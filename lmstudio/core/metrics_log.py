@@ -78,10 +78,17 @@ class MetricsLog:
 def read_metrics_rows(path: Path) -> list[dict[str, str]]:
     """The rows of a ``metrics.csv``; a damaged byte or a row cut by a crash does not stop the reading."""
     with open(path, encoding="utf-8", errors="replace", newline="") as fh:
+        text = fh.read().replace("\0", "")  # NUL bytes (a crash on some file systems) stop the csv module
+    rows = []
+    reader = csv.DictReader(text.splitlines())
+    while True:
         try:
-            return [row for row in csv.DictReader(fh) if isinstance(row, dict)]
-        except csv.Error:
-            return []
+            row = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error:  # one damaged line: skip it, keep the rest
+            continue
+        rows.append(row)
 
 
 def _fmt(value: float | int | None) -> str:

@@ -166,7 +166,8 @@ def prepare(
         raise DataError(f"--out {out_dir}: being prepared by another lmstudio process; wait for it to finish or choose another --out")
     try:
         check_prepare_target(out_dir, corpus_path(config.data))  # again, now that no other process can change it
-        _clean_stale(out_dir)
+        if lock:  # without a lock another prepare's unfinished folder cannot be told from a dead one's
+            _clean_stale(out_dir)
         return _build(config, out_dir, progress=progress, tokenizer=tokenizer, with_report=with_report)
     finally:
         if lock:

@@ -649,7 +649,7 @@ def test_reliability_resume_of_a_file_or_a_run_with_only_damaged_checkpoints_is_
 def test_reliability_damaged_samples_and_metrics_files_are_read_around(tmp_path):
     (tmp_path / ckpt.SAMPLES_FILE).write_bytes(b'{"step": 1, "text": "a"}\n[1, 2]\n{"step": "x", "text": 3}\n\xff\xfe{"cut')
     assert ckpt.read_samples(tmp_path) == [{"step": 1, "text": "a"}]
-    (tmp_path / "metrics.csv").write_bytes(b"step,train_loss\n1,2.0\ninf,\xff\n")
+    (tmp_path / "metrics.csv").write_bytes(b"step,train_loss\n1,2.0\ninf,\xff\n\0\0\0\n")
     log = MetricsLog(tmp_path, truncate_after=1)
     log.close()
     assert [r["step"] for r in read_metrics_rows(tmp_path / "metrics.csv")] == ["1"]
