@@ -573,3 +573,18 @@ def test_reliability_legacy_encodings_read_back_exactly(tmp_path, encoding, text
     c = Corpus.open(p)
     assert list(c.iter_lines()) == [text] * 3, c.encoding_note
     assert "confidence low" not in c.encoding_note
+
+
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        (b"\xef\xbb\xbf", "only a byte-order mark"),
+        (b"\xef\xbb\xbf  \n\t\n\r\n", "only whitespace"),
+        (b"\xff\xfe" + " \n \n".encode("utf-16-le"), "only whitespace"),
+        (b"\x00" * 100, "binary"),
+        (b"", "empty"),
+    ],
+)
+def test_reliability_empty_like_files_say_what_they_hold(tmp_path, data, expected):
+    with pytest.raises(CorpusError, match=expected):
+        Corpus.open(write(tmp_path / "e.txt", data))
