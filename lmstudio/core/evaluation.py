@@ -6,16 +6,20 @@ character = total NLL / characters / ln 2 (the figure that compares models acros
 One context protocol for every architecture (recurrent networks included) and every figure: the
 model sees at most a window of ``block_size`` tokens, starting from an empty context (a fresh KV
 cache, a zero hidden state), exactly as in training, which draws random windows of that size.
+Figures of a split (training's evaluations, ``lmstudio eval`` on the splits) average over
+non-overlapping windows, like the training batches; a given text is scored in windows sliding by
+half a window, so that every token but the first few has at least half a window of context.
 
 - ``evaluate_tokens`` scores a token split in non-overlapping windows of block_size tokens, in
   order, so the figure is deterministic and every token (but the first) is predicted exactly once.
-- ``evaluate_text`` does the same for any text (``lmstudio eval --text``), streamed: the text is
-  encoded about a megabyte at a time, scored window by window, and memory stays bounded whatever
-  its size; ``max_tokens`` stops it early. Its first token is predicted from the start context.
 - ``score_text`` scores a text token by token for a GLTR-style view (Gehrmann et al. 2019: the
   log-probability and the rank of each actual token). Text longer than the window is scored with
   sliding windows that advance by half a window, each token being predicted with at least half a
   window of context (and never more than a window).
+- ``evaluate_text`` gives ``score_text``'s figures for any text (``lmstudio eval --text``),
+  streamed: the text is encoded about a megabyte at a time, scored in batches of those same
+  sliding windows, and memory stays bounded whatever its size; ``max_tokens`` stops it early.
+  So a text scores the same in the Playground and on the command line.
 - Start context: the first token of a text is predicted from the same line start that
   ``generate`` uses for an empty prompt (``generation.start_ids``: the encoding of a newline), so
   every character of the text is scored, and never after an untrained ``<s>``.
@@ -166,6 +170,24 @@ def _text_pieces(lines: Iterable[str], chunk_chars: int = TEXT_CHUNK_CHARS) -> I
         yield "".join(parts)
 
 
+def _windows_nll(model: LanguageModel, windows: list[tuple[np.ndarray, np.ndarray]], device: torch.device) -> float:
+    """Sum of -log p over the counted targets of ``windows`` [(x ids, y ids with -1 = not counted)],
+    run as one batch from an empty context each. The model must be in eval mode."""
+    width = max(len(x) for x, _ in windows)
+    x = torch.zeros(len(windows), width, dtype=torch.long)
+    y = torch.full((len(windows), width), -1, dtype=torch.long)
+    for row, (xi, yi) in enumerate(windows):
+        x[row, : len(xi)] = torch.from_numpy(xi)
+        y[row, : len(yi)] = torch.from_numpy(yi)
+    logits, _ = model(x.to(device))
+    total = F.cross_entropy(
+        logits.float().reshape(-1, logits.size(-1)), y.to(device).reshape(-1), ignore_index=-1, reduction="sum"
+    ).item()
+    if math.isnan(total):
+        raise _not_finite_error()
+    return total
+
+
 def evaluate_text(
     model: LanguageModel,
     tokenizer: Any,
@@ -180,28 +202,58 @@ def evaluate_text(
 ) -> dict[str, Any]:
     """Loss, perplexity and bits per character of the text ``"\\n".join(lines)``, streamed.
 
-    Returns {"loss", "perplexity", "bits_per_char", "bits_per_char_note", "tokens", "chars",
-    "unknown_tokens", "complete"}: ``tokens`` predictions were made (every token of the text, the
-    first predicted from the start context, up to ``max_tokens``); ``chars`` is the length of the
-    text they cover; ``complete`` is False when ``max_tokens`` stopped it early. Memory is bounded
-    by ``chunk_chars`` and one batch of windows. ``progress(tokens, max_tokens, message)``.
+    The same figures as ``score_text`` gives for that text (the same start context, the same
+    windows sliding by half a window), computed without holding the text: it is encoded about
+    ``chunk_chars`` characters at a time and scored in batches of ``batch_size`` windows, so memory
+    stays bounded whatever its size. Returns {"loss", "perplexity", "bits_per_char",
+    "bits_per_char_note", "tokens", "chars", "unknown_tokens", "complete"}: ``tokens`` predictions
+    were made (every token of the text, up to ``max_tokens``; 0 or None = all); ``chars`` is the
+    length of the text they cover; ``complete`` is False when ``max_tokens`` stopped it early.
+    ``progress(tokens, max_tokens, message)`` is called after every piece.
     """
     device = torch.device(device)
-    block = _check_block(block_size or model.config.block_size)
+    window = _check_block(block_size or model.config.block_size)
     if batch_size < 1 or chunk_chars < 1:
         raise ConfigError(f"evaluate_text: batch_size ({batch_size}) and chunk_chars ({chunk_chars}) must be at least 1")
+    stride = max(1, window // 2)
     limit = None if not max_tokens or max_tokens <= 0 else int(max_tokens)
-    pending = np.asarray(start_ids(tokenizer), dtype=np.int64)  # ids not yet predicted, after one of context
-    pending = pending[-1:] if len(pending) else np.zeros(1, dtype=np.int64)
-    group = block * batch_size
+    buf = np.asarray(start_ids(tokenizer)[-1:], dtype=np.int64)  # ids from global position `base` on
+    base = 0
+    end = 0  # the last position predicted so far (position 0 is the start context)
+    batch: list[tuple[np.ndarray, np.ndarray]] = []
     total = 0.0
-    n_pred = chars = n_unk = 0
+    chars = n_unk = 0
     complete = True
+
+    def take_windows(final: bool) -> None:
+        # cut the windows that the ids known so far allow (all of them when `final`)
+        nonlocal end, base, buf, total
+        while True:
+            known_last = base + len(buf) - 1
+            target = end + (window if end == 0 else stride)
+            if target > known_last:
+                if not final or known_last <= end:
+                    break
+                target = known_last
+            start = max(0, target - window)
+            ids = buf[start - base : target + 1 - base]
+            y = ids[1:].copy()
+            y[: end - start] = -1  # targets up to `end` were counted by an earlier window
+            batch.append((ids[:-1].copy(), y))
+            end = target
+            if len(batch) == batch_size:
+                with torch.inference_mode():
+                    total += _windows_nll(model, batch, device)
+                batch.clear()
+        keep = max(0, end - window) - base  # the next window starts after end - window
+        if keep > 0:
+            buf, base = buf[keep:], base + keep
+
     was_training = model.training
     model.eval()
     try:
         for piece in _text_pieces(lines, chunk_chars):
-            room = None if limit is None else limit - (n_pred + len(pending) - 1)
+            room = None if limit is None else limit - (base + len(buf) - 1)
             if room is not None and room <= 0:
                 complete = False
                 break
@@ -214,22 +266,19 @@ def evaluate_text(
             else:
                 chars += len(piece)
             n_unk += count_unknown(ids, tokenizer)
-            pending = np.concatenate([pending, ids])
-            with torch.inference_mode():
-                while len(pending) - 1 >= group:
-                    total += _window_nll(model, pending[: group + 1], block, device, batch_size)
-                    n_pred += group
-                    pending = pending[group:]
-            report(progress, n_pred, limit, "scoring")
+            buf = np.concatenate([buf, ids])
+            take_windows(final=False)
+            report(progress, end, limit, "scoring")
             if not complete:
                 break
-        if len(pending) > 1:
+        take_windows(final=True)
+        if batch:
             with torch.inference_mode():
-                total += _window_nll(model, pending, block, device, batch_size)
-            n_pred += len(pending) - 1
-        report(progress, n_pred, limit or n_pred, "scoring")
+                total += _windows_nll(model, batch, device)
+        report(progress, end, limit or end, "scoring")
     finally:
         model.train(was_training)
+    n_pred = end
     if n_pred == 0:
         return {"loss": math.nan, "perplexity": math.nan, "bits_per_char": math.nan, "bits_per_char_note": "no text",
                 "tokens": 0, "chars": 0, "unknown_tokens": 0, "complete": True}

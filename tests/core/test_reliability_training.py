@@ -200,10 +200,12 @@ def test_reliability_recurrent_scoring_uses_the_training_window(tokenizers):
         with torch.no_grad():
             logp = model(torch.tensor([ids[start:end]]))[0][0].log_softmax(-1)
         assert math.isclose(out["per_token"][target - 1]["logprob"], logp[target - start - 1, ids[target]].item(), abs_tol=1e-5)
-    # evaluation of a text: non-overlapping windows of 8, each from a zero state, as training
-    ev = evaluate_text(model, tok, TEXT.split("\n"), block_size=8)
+    # evaluation of a text: the same windows, streamed; of a split: non-overlapping windows from a zero state
+    ev = evaluate_text(model, tok, TEXT.split("\n"), block_size=8, batch_size=3, chunk_chars=10)
+    assert ev["tokens"] == len(ids) - 1 and math.isclose(ev["loss"], out["loss"], rel_tol=1e-5)
+    split = evaluate_tokens(model, np.array(ids), block_size=8)
     expected = sum(nll_by_hand(model, ids[s : s + 9]) for s in range(0, len(ids) - 1, 8))
-    assert math.isclose(ev["loss"], expected / (len(ids) - 1), rel_tol=1e-5)
+    assert math.isclose(split["loss"], expected / (len(ids) - 1), rel_tol=1e-5)
 
 
 # ---------------------------------------------------------------- 5. the NaN guard
@@ -339,16 +341,21 @@ def test_reliability_seed_beyond_64_bits(tokenizers):
 # ---------------------------------------------------------------- 8. eval --text: streamed, bounded, limited
 
 @pytest.mark.parametrize("kind", ["char", "word", "bpe", "unigram"])
-def test_reliability_streamed_text_evaluation_equals_one_pass(tokenizers, tiny_corpus, kind):
+def test_reliability_streamed_text_evaluation_equals_score_text(tokenizers, tiny_corpus, kind):
     tok = tokenizers[kind]
     model = tiny_model(tok.vocab_size)
-    lines = tiny_corpus.read_text(encoding="utf-8").split("\n")[:60]
+    lines = tiny_corpus.read_text(encoding="utf-8").split("\n")[:40]
     text = "\n".join(lines)
-    whole = np.array(start_ids(tok) + tok.encode(text))
-    expected = evaluate_tokens(model, whole, 16)
-    streamed = evaluate_text(model, tok, lines, block_size=16, batch_size=3, chunk_chars=97)  # many small pieces
+    expected = score_text(model, tok, text)
+    streamed = evaluate_text(model, tok, lines, batch_size=3, chunk_chars=97)  # many small pieces
     assert streamed["tokens"] == expected["tokens"] and streamed["chars"] == len(text)
     assert math.isclose(streamed["loss"], expected["loss"], rel_tol=1e-5)
+    assert streamed["bits_per_char"] == pytest.approx(expected["bits_per_char"], rel=1e-5, nan_ok=True)
+    capped = evaluate_text(model, tok, lines, max_tokens=100, chunk_chars=97)
+    head = score_text(model, tok, tok.decode(tok.encode(text)[:100]))
+    assert capped["tokens"] == 100 and not capped["complete"]
+    if kind != "word":  # lossless: the first 100 tokens are exactly the text they decode to
+        assert math.isclose(capped["loss"], head["loss"], rel_tol=1e-5) and capped["chars"] == head["chars"]
 
 
 def test_reliability_text_evaluation_honours_max_tokens_and_reads_lazily(tokenizers):
