@@ -31,7 +31,31 @@ def add_sample_parser(sub) -> None:
     p.set_defaults(func=run_sample)
 
 
+def _out_of_memory(exc: BaseException) -> bool:
+    import torch
+
+    text = str(exc)
+    return isinstance(exc, (MemoryError, torch.OutOfMemoryError)) or "DefaultCPUAllocator" in text or "can't allocate memory" in text
+
+
+def _memory_advice(what: str, args, exc: BaseException):
+    from ..core.errors import TrainingError
+
+    where = "the GPU" if "CUDA" in str(exc) or "MPS" in str(exc) else "this device"
+    return TrainingError(f"out of memory on {where} while {what} {args.run_dir}; "
+                         f"try --device cpu, a smaller --max-tokens / --max-new-tokens, or a shorter text")
+
+
 def run_sample(args) -> int:
+    try:
+        return _run_sample(args)
+    except (MemoryError, RuntimeError) as exc:
+        if not _out_of_memory(exc):
+            raise
+        raise _memory_advice("sampling from", args, exc) from None
+
+
+def _run_sample(args) -> int:
     from ..core.config import SampleConfig
     from ..core.generation import generate
     from ..core.runs import load_run
@@ -64,6 +88,15 @@ def add_eval_parser(sub) -> None:
 
 
 def run_eval(args) -> int:
+    try:
+        return _run_eval(args)
+    except (MemoryError, RuntimeError) as exc:
+        if not _out_of_memory(exc):
+            raise
+        raise _memory_advice("evaluating", args, exc) from None
+
+
+def _run_eval(args) -> int:
     import math
 
     from ..core.errors import ConfigError

@@ -528,3 +528,29 @@ def test_reliability_unwritable_metrics_is_a_failed_event(tiny_corpus, tmp_path,
     monkeypatch.setattr(training, "MetricsLog", no_space)
     final = list(trainer.run())[-1]
     assert final.status == "failed" and "No space left on device" in final.message and "metrics.csv" in final.message
+
+
+def test_reliability_model_too_large_for_memory(monkeypatch):
+    from lmstudio.core import models
+
+    class Huge(torch.nn.Module):
+        def __init__(self, cfg):
+            raise RuntimeError("[enforce fail at alloc_cpu.cpp:117] DefaultCPUAllocator: can't allocate memory: "
+                               "you tried to allocate 400000000000 bytes")
+
+    monkeypatch.setitem(models.MODEL_REGISTRY, "gru", Huge)
+    with pytest.raises(TrainingError, match="does not fit in memory.*lower model.d_model"):
+        build_model(ModelConfig(arch="gru", vocab_size=65, d_model=4096, n_layer=8))
+
+
+def test_reliability_out_of_memory_while_evaluating_is_one_line(tiny_run, tmp_path, capsys, monkeypatch):
+    from lmstudio.cli import main
+    import lmstudio.core.evaluation as evaluation
+
+    def exhausted(*args, **kwargs):
+        raise RuntimeError("DefaultCPUAllocator: can't allocate memory: you tried to allocate 99999999999 bytes")
+
+    monkeypatch.setattr(evaluation, "evaluate_tokens", exhausted)
+    assert main(["eval", str(tiny_run), "--device", "cpu"]) == 2
+    err = capsys.readouterr().err
+    assert "out of memory" in err and "--device cpu" in err and "Traceback" not in err

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..config import ModelConfig
-from ..errors import ConfigError
+from ..errors import ConfigError, TrainingError
 from .base import LanguageModel
 
 MODEL_REGISTRY: dict[str, type[LanguageModel]] = {}
@@ -32,7 +32,27 @@ def build_model(cfg: ModelConfig) -> LanguageModel:
         raise ConfigError(f"model.arch: unknown architecture {cfg.arch!r}; use one of {', '.join(sorted(MODEL_REGISTRY))}")
     if cfg.vocab_size < 1:
         raise ConfigError("model.vocab_size: is 0; set it from the tokenizer's vocabulary size before building the model")
-    return MODEL_REGISTRY[cfg.arch](cfg)
+    try:
+        return MODEL_REGISTRY[cfg.arch](cfg)
+    except (MemoryError, RuntimeError) as exc:  # torch.OutOfMemoryError is a RuntimeError too
+        text = str(exc)
+        if not (isinstance(exc, MemoryError) or "allocate" in text or "out of memory" in text.lower()):
+            raise
+        raise _too_large(cfg) from None
+
+
+def _too_large(cfg: ModelConfig) -> TrainingError:
+    try:
+        from .stats import parameter_count
+
+        n = parameter_count(cfg)
+        size = f"{n:,} parameters, {n * 4 / 2**30:.1f} GiB of fp32 weights"
+    except Exception:  # the estimate is a courtesy; the advice stands without it
+        size = "its weights"
+    return TrainingError(
+        f"the model does not fit in memory ({cfg.arch}, {cfg.n_layer} layers of width {cfg.d_model}, "
+        f"vocabulary {cfg.vocab_size:,}: {size}); lower model.d_model, model.n_layer or the vocabulary size"
+    )
 
 
 # imported last: the modules register themselves through ``register`` above
