@@ -11,10 +11,14 @@ Conventions:
   a line's first token; ``<s>`` never occurs in the training data and its embedding is untrained.
   A vocabulary without a usable newline falls back to a space, then to the first ordinary token.
   The start context is not part of the generated text.
-- Sliding window: a model with a ``context_window`` (Transformers: block_size) never sees more
-  than that many tokens. When the cache is full, it is rebuilt from the last 3/4 of the window
-  (one forward over those tokens), so the context never drops below 3/4 of the window and the
-  rebuild cost is spread over window/4 tokens. A longer prompt keeps only its last window of tokens.
+- Sliding window: a model with a ``context_window`` (block_size, for Transformers and recurrent
+  nets alike: both are trained on windows of that many tokens from an empty state) never sees more
+  than that many tokens. When the cache (or the hidden state) is full, it is rebuilt from the last
+  3/4 of the window (one forward over those tokens from an empty state), so the context never
+  drops below 3/4 of the window and the rebuild cost is spread over window/4 tokens. A longer
+  prompt keeps only its last window of tokens.
+- Non-finite output (a model whose weights are NaN) raises a CheckpointError saying so, instead
+  of sampling garbage; nothing is reserved in proportion to ``max_new_tokens``.
 - Stop text: the token whose text completes ``cfg.stop`` is yielded, then generation ends.
 - Seeds: a ``torch.Generator`` on the target device seeded with ``cfg.seed``; the same seed, model
   and settings give the same text.
