@@ -15,6 +15,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from .settings import APPLICATION, ORGANIZATION, Preferences
+from .workers import shutdown_all
 from .theme import apply_theme
 
 
@@ -37,12 +38,15 @@ def run(argv: list[str] | None = None) -> int:
 
     session = Session()
     window = MainWindow(session, prefs)
-    target = Path(argv[1]) if len(argv) > 1 else None
-    if target is not None and target.suffix.lower() == ".json":
-        window.open_workspace(target)
-    else:
-        session.open_corpus(target)  # None: the bundled Tiny Shakespeare
+    window.sig_closed.connect(app.quit)
+    session.open_corpus(None)  # the bundled Tiny Shakespeare (1 MB): the window never opens empty
     window.show()
+    target = Path(argv[1]) if len(argv) > 1 and argv[1] else None
+    if target is not None:  # on a worker, after the window is up; a bad file leaves the defaults and says why
+        if target.suffix.lower() == ".json":
+            window.open_workspace(target)
+        else:
+            window.tab_widgets[0].open_path(target)
     if os.environ.get("LMSTUDIO_QUIT_AFTER_SHOW"):
         def report_and_quit() -> None:
             print(f"LMSTUDIO_SHOWN {time.time():.6f}", flush=True)
@@ -50,4 +54,8 @@ def run(argv: list[str] | None = None) -> int:
             app.quit()
 
         QTimer.singleShot(0, report_and_quit)
-    return app.exec()
+    code = app.exec()
+    # Whatever ended the event loop, no worker thread may outlive it (Qt aborts the process when a running
+    # QThread is destroyed): cancel them all and wait, without ever terminating one.
+    shutdown_all(None)
+    return code

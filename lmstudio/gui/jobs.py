@@ -6,7 +6,9 @@ callback convention; they are testable without a display.
 
 from __future__ import annotations
 
+import dataclasses
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +31,67 @@ def phase(progress: ProgressCallback | None, start: float, span: float, label: s
     return callback
 
 
+PREVIEW_CHARS = 100_000  # characters of the corpus shown in the Data tab's preview
+PREVIEW_LINES = 14  # sample lines of the cleaning preview
+PREVIEW_LINE_CHARS = 2_000  # a sample line is cut to this for the cleaning preview (a 50 MB line would stall the table)
+
+
+@dataclass
+class CorpusPreview:
+    """What the Data tab shows of a freshly opened corpus, read once on the worker that opened it."""
+
+    head: str = ""  # the first PREVIEW_CHARS characters as read (before cleaning)
+    sample_lines: list[str] = field(default_factory=list)  # lines for the cleaning preview
+    kind: str = ""  # "jsonl", "csv", "tsv" or "" when there is no field or column to choose
+    choices: list[tuple[str, str]] = field(default_factory=list)  # (value, label) of the field/column chooser
+
+
+def refuse_special_file(path: Path) -> None:
+    """Refuse a FIFO, device, socket or /proc-style file before anything opens it (``open()`` on a FIFO
+    blocks for ever, which on a worker would also block closing the window)."""
+    from ..core import textfiles
+
+    textfiles.check_regular_file(path, "corpus", allow_folder=True)
+
+
 def open_corpus(data: DataConfig) -> core_corpus.Corpus:
     path = Path(data.corpus) if data.corpus else core_corpus.default_corpus_path()
+    refuse_special_file(path)
     return core_corpus.Corpus.open(path, core_corpus.ReadOptions.from_config(data))
+
+
+def load_corpus(data: DataConfig, sniff_field: bool = False, progress: ProgressCallback | None = None) -> dict[str, Any]:
+    """Open ``data.corpus`` and read what the Data tab shows of it: everything slow about opening a file
+    (validation, the encoding, the preview, the sample lines, the field choices) in one call for a worker.
+
+    With ``sniff_field`` a .jsonl file's text field is chosen from its first records. Any CorpusError
+    (a bad record, a bad byte in the previewed part) fails the whole open, so the previous corpus stays.
+    Returns {"data": the DataConfig used, "corpus": Corpus, "preview": CorpusPreview}.
+    """
+    from . import formats
+
+    path = Path(data.corpus) if data.corpus else core_corpus.default_corpus_path()
+    data = dataclasses.replace(data, corpus=str(path))
+    report(progress, 0, None, f"Opening {path.name}")
+    refuse_special_file(path)
+    kind = formats.kind_of(path) if path.is_file() else ""
+    if kind == "jsonl" and sniff_field:
+        data = dataclasses.replace(data, text_field=formats.default_jsonl_field(formats.jsonl_fields(path)))
+    corpus = core_corpus.Corpus.open(path, core_corpus.ReadOptions.from_config(data))
+    report(progress, 1, 3, f"Reading the start of {path.name}")
+    head = corpus.head_text(PREVIEW_CHARS)
+    report(progress, 2, 3, f"Sampling lines of {path.name}")
+    samples = [line[:PREVIEW_LINE_CHARS] for line in corpus.sample_lines(PREVIEW_LINES, seed=0)]
+    if kind == "jsonl":
+        current = data.text_field
+        fields = formats.jsonl_fields(path) or [current]
+        choices = [(name, name) for name in dict.fromkeys([*fields, current])]
+    elif kind in ("csv", "tsv"):
+        choices = [("", "(automatic)"), *formats.table_columns(path)]
+    else:
+        choices = []
+    report(progress, 3, 3, f"Opened {path.name}")
+    return {"data": data, "corpus": corpus, "preview": CorpusPreview(head, samples, kind, choices)}
 
 
 def cleaned_lines(data: DataConfig, progress: ProgressCallback | None = None):

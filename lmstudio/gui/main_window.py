@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMenu, QTabWidget, QWidget
 
-from ..core.errors import ConfigError
+from ..core.errors import LMStudioError
 from . import jobs
 from .dialogs import ShortcutsDialog, show_about, show_error
 from .session import Session
@@ -24,7 +24,8 @@ from .tabs.playground_tab import PlaygroundTab
 from .tabs.train_tab import TrainTab
 from .tabs.vocab_tab import VocabularyTab
 from .theme import apply_theme
-from .workers import WorkerHandle, shutdown_all, start_worker
+from . import workers
+from .workers import WorkerHandle, start_worker
 
 TabFactory = Callable[[Session], QWidget]
 TABS: list[tuple[str, TabFactory, str]] = [
@@ -35,9 +36,13 @@ TABS: list[tuple[str, TabFactory, str]] = [
     ("Playground", PlaygroundTab, "Generate text and see every token's probability, branch, score text, look inside"),
 ]
 WORKSPACE_FILTER = "lmstudio workspace (*.json);;All files (*)"
+CLOSE_JOIN_MS = 400  # closing waits this long on the GUI thread for workers, then hides and waits on the event loop
 
 
 class MainWindow(QMainWindow):
+    sig_closed = Signal()  # closed for good, every worker joined (a deferred close ends with the window hidden,
+    # which Qt does not count as the last window closing: the application connects this to quit)
+
     def __init__(self, session: Session, prefs: Preferences | None = None, probe_device: bool = True,
                  tabs: list[tuple[str, TabFactory, str]] | None = None) -> None:
         super().__init__()
@@ -54,11 +59,14 @@ class MainWindow(QMainWindow):
             self.tabs.setTabToolTip(index, f"{tip} (Ctrl+{index + 1})")
         self.setCentralWidget(self.tabs)
         self._device_job: WorkerHandle | None = None
+        self._close_state = "open"  # open, stopping (workers being joined), closed
+        self._told_prefs_problem = False
         self._build_actions()
         self._build_menus()
         self._build_status_bar()
         session.sig_workspace_changed.connect(self._update_title)
         session.sig_corpus_changed.connect(self._update_corpus_label)
+        session.sig_corpus_changed.connect(self.check_preferences_saved)  # the Data tab has just added a recent file
         self._update_title()
         self._update_corpus_label()
         self.resize(1360, 860)
@@ -143,7 +151,11 @@ class MainWindow(QMainWindow):
 
     def _open_recent_corpus(self, path: str) -> None:
         self.tabs.setCurrentIndex(0)
-        self.session.open_corpus(path, format="auto")
+        open_path = getattr(self.tab_widgets[0], "open_path", None)
+        if open_path is not None:
+            open_path(path)
+        else:
+            self.session.open_corpus_in_background(path, format="auto")
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -151,6 +163,11 @@ class MainWindow(QMainWindow):
         self.corpus_label.setToolTip("The corpus every tab works on")
         self.device_label = QLabel("Device: detecting…")
         self.device_label.setToolTip("Where training will run: the GPU if there is one, else Apple MPS, else the CPU")
+        self.prefs_label = QLabel()
+        self.prefs_label.setObjectName("hint")
+        self.prefs_label.setToolTip("Window size, theme and recent files could not be saved")
+        self.prefs_label.hide()
+        status.addPermanentWidget(self.prefs_label)
         status.addPermanentWidget(self.corpus_label)
         status.addPermanentWidget(self.device_label)
 
@@ -179,14 +196,32 @@ class MainWindow(QMainWindow):
             self.open_workspace(path)
 
     def open_workspace(self, path: str | Path) -> bool:
+        """Validate the whole file, then open its corpus on a worker, then apply everything at once.
+
+        Nothing changes unless all of it is usable: a wrong type, a bad value or an unreadable corpus
+        shows a dialog naming the file and what is wrong. Returns False when the file itself is refused;
+        True when it is valid and its corpus is being opened (``session.sig_workspace_changed`` follows).
+        """
+        path = Path(path)
         try:
-            ok = self.session.load_workspace(path)
-        except ConfigError as exc:
-            show_error(self, "Cannot open workspace", str(exc))
+            loaded = self.session.read_workspace(path)
+        except LMStudioError as exc:
+            show_error(self, "Cannot open workspace", f"{exc}\n\nNothing was changed.")
             return False
-        self.prefs.remember_folder("workspace", path)
-        self.prefs.add_recent("workspace", path)
-        self.statusBar().showMessage(f"Opened {path}" if ok else f"Opened {path}, but its corpus could not be loaded", 5000)
+
+        def opened(result: dict) -> None:
+            self.session.apply_workspace(loaded, path, result)
+            self.prefs.remember_folder("workspace", path)
+            self.prefs.add_recent("workspace", path)
+            self.check_preferences_saved()
+            self.statusBar().showMessage(f"Opened {path}", 5000)
+
+        def failed(message: str) -> None:
+            show_error(self, "Cannot open workspace",
+                       f"{path}: its corpus cannot be opened, so nothing was changed.\n\n{message}")
+
+        self.statusBar().showMessage(f"Opening {path.name}: reading its corpus…")
+        self.session.open_corpus_in_background(data=loaded.data, on_opened=opened, on_error=failed)
         return True
 
     def save_workspace(self) -> bool:
@@ -211,6 +246,7 @@ class MainWindow(QMainWindow):
             return False
         self.prefs.remember_folder("workspace", path)
         self.prefs.add_recent("workspace", path)
+        self.check_preferences_saved()
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
 
@@ -219,6 +255,17 @@ class MainWindow(QMainWindow):
         theme = "dark" if self.act_dark.isChecked() else "light"
         self.prefs.theme, self.prefs.presenter = theme, self.act_presenter.isChecked()
         apply_theme(QApplication.instance(), theme, self.act_presenter.isChecked())
+        self.check_preferences_saved()
+
+    def check_preferences_saved(self) -> None:
+        """Write the preferences now; if they cannot be written (a read-only settings folder), say so once."""
+        problem = self.prefs.save_problem()
+        if problem and not self._told_prefs_problem:
+            self._told_prefs_problem = True
+            self.prefs_label.setText("Preferences not saved")
+            self.prefs_label.setToolTip(problem)
+            self.prefs_label.show()
+            show_error(self, "Preferences cannot be saved", problem)
 
     def show_shortcuts(self) -> ShortcutsDialog:
         actions = [self.act_new, self.act_open, self.act_save, self.act_save_as, self.act_quit, self.act_dark,
@@ -232,14 +279,38 @@ class MainWindow(QMainWindow):
 
     # closing ------------------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        # a tab with work in flight (training) may ask, and then stop, save and join its worker
-        for widget in self.tab_widgets:
-            confirm = getattr(widget, "confirm_close", None)
-            if confirm is not None and not confirm():
+        """Ask (training), then stop every worker cooperatively and join it; never terminate a thread.
+
+        A worker inside a long core call may need a moment to reach its next Cancel check (training saves
+        a checkpoint first): the window then hides at once and finishes closing when the last thread has
+        ended, so closing neither freezes the window nor destroys a running thread.
+        """
+        if self._close_state == "open":
+            # a tab with work in flight (training) may ask first
+            for widget in self.tab_widgets:
+                confirm = getattr(widget, "confirm_close", None)
+                if confirm is not None and not confirm():
+                    event.ignore()
+                    return
+            self._close_state = "stopping"
+            self.prefs.save_window(self.saveGeometry(), self.saveState())
+            self.prefs.sync()
+            for widget in self.tab_widgets:  # stop timers and refuse new work
+                shutdown = getattr(widget, "shutdown", None)
+                if shutdown is not None:
+                    shutdown()
+            workers.begin_shutdown()
+        if self._close_state == "stopping":
+            if not workers.join_all(CLOSE_JOIN_MS if self.isVisible() else 1):
                 event.ignore()
+                self.hide()
+                QTimer.singleShot(50, self.close)
                 return
-        self.prefs.save_window(self.saveGeometry(), self.saveState())
-        self.prefs.sync()
-        shutdown_all()
-        self.session.close()
+            self._close_state = "closed"
+            workers.end_shutdown()
+            self.session.close()
+            QTimer.singleShot(0, self.sig_closed.emit)
         super().closeEvent(event)
+
+    def is_closing(self) -> bool:
+        return self._close_state != "open"

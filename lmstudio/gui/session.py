@@ -14,18 +14,23 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
 
 from ..core import corpus as core_corpus
 from ..core.config import CleaningConfig, DataConfig, ModelConfig, TokenizerConfig, TrainConfig, WorkspaceConfig
-from ..core.errors import ConfigError, CorpusError
+from ..core.errors import ConfigError, CorpusError, LMStudioError
+from . import jobs
+from .workers import WorkerHandle, start_worker
+
+MAX_WORKSPACE_BYTES = 4 * 1024 * 1024  # a workspace is a few KB of settings; anything huge is not one
 
 
 class Session(QObject):
     sig_corpus_changed = Signal()  # a new corpus (or new reading options) is loaded
     sig_corpus_error = Signal(str)  # a corpus could not be opened; the previous one stays
+    sig_corpus_opening = Signal(object, str)  # a background open started: its WorkerHandle (progress, Cancel), the path
     sig_cleaning_changed = Signal()
     sig_split_changed = Signal()
     sig_stats_changed = Signal()  # statistics of the (cleaned) corpus arrived or were cleared
@@ -41,6 +46,8 @@ class Session(QObject):
         super().__init__(parent)
         self.config = WorkspaceConfig()
         self.corpus: core_corpus.Corpus | None = None
+        self.preview: jobs.CorpusPreview | None = None  # what the Data tab shows of the corpus, read when opened
+        self._open_job: WorkerHandle | None = None
         self.stats: core_corpus.CorpusStats | None = None
         self.stats_key = ""
         self.tokenizer = None  # lmstudio.core.tokenizer.Tokenizer
@@ -81,25 +88,82 @@ class Session(QObject):
 
     # corpus -----------------------------------------------------------------------------------------
     def open_corpus(self, path: str | Path | None = None, **options: Any) -> bool:
-        """Open a corpus with DataConfig reading options (format, text_field, column, include, ...).
+        """Open a corpus with DataConfig reading options (format, text_field, column, include, ...) on the
+        calling thread: for small files (the bundled corpus), scripts and tests. The window uses
+        :meth:`open_corpus_in_background`.
 
         On failure emits ``sig_corpus_error`` with the reason and keeps the previous corpus; returns False.
         """
         path = Path(path) if path else core_corpus.default_corpus_path()
         try:
             data = dataclasses.replace(self.config.data, corpus=str(path), **options)
-            corpus = core_corpus.Corpus.open(path, core_corpus.ReadOptions.from_config(data))
-        except (CorpusError, ConfigError) as exc:
+            opened = jobs.load_corpus(data)
+        except LMStudioError as exc:
             self.sig_corpus_error.emit(str(exc))
             return False
         except OSError as exc:  # permission races and the like, which the core may not wrap
             self.sig_corpus_error.emit(f"{path}: cannot read ({exc.strerror or exc})")
             return False
-        self.config.data = data
-        self.corpus = corpus
+        self.cancel_open()
+        self.apply_opened(opened)
+        return True
+
+    def open_corpus_in_background(self, path: str | Path | None = None, *, sniff_field: bool = False,
+                                  data: DataConfig | None = None,
+                                  on_opened: Callable[[dict], None] | None = None,
+                                  on_error: Callable[[str], None] | None = None, **options: Any) -> WorkerHandle | None:
+        """Open a corpus on a worker (validation, encoding, preview, field choices); the GUI thread stays free.
+
+        When it has opened, ``on_opened(result)`` runs (default: make it the current corpus); on failure
+        ``on_error(message)`` (default: ``sig_corpus_error``) and the previous corpus stays. A newer open
+        cancels an older one, whose result is then dropped. Returns the job, or None if the options are
+        invalid (reported through ``on_error``).
+        """
+        report_error = on_error or self.sig_corpus_error.emit
+        if data is None:
+            path = Path(path) if path else core_corpus.default_corpus_path()
+            try:
+                data = dataclasses.replace(self.config.data, corpus=str(path), **options)
+            except (ConfigError, TypeError) as exc:
+                report_error(str(exc))
+                return None
+        self.cancel_open()
+        job = start_worker("open-corpus", jobs.load_corpus, copy.deepcopy(data), sniff_field)
+        self._open_job = job
+
+        def opened(result: dict) -> None:
+            if job is self._open_job:
+                (on_opened or self.apply_opened)(result)
+
+        def failed(message: str) -> None:
+            if job is self._open_job:
+                report_error(message)
+
+        def finished() -> None:
+            if job is self._open_job:
+                self._open_job = None
+
+        job.sig_result.connect(opened)
+        job.sig_error.connect(failed)
+        job.sig_finished.connect(finished)
+        self.sig_corpus_opening.emit(job, str(data.corpus or core_corpus.default_corpus_path()))
+        return job
+
+    def cancel_open(self) -> None:
+        """Drop the background open in flight, if any (its result will be ignored)."""
+        job, self._open_job = self._open_job, None
+        if job is not None:
+            job.cancel()
+
+    def is_opening(self) -> bool:
+        return self._open_job is not None
+
+    def apply_opened(self, result: dict) -> None:
+        self.config.data = result["data"]
+        self.corpus = result["corpus"]
+        self.preview = result["preview"]
         self._clear_stats()
         self.sig_corpus_changed.emit()
-        return True
 
     def set_cleaning(self, cleaning: CleaningConfig) -> None:
         if cleaning == self.config.data.cleaning:
@@ -211,30 +275,37 @@ class Session(QObject):
         self.open_corpus(None)
         self._announce_all()
 
-    def load_workspace(self, path: str | Path) -> bool:
-        """Apply a workspace JSON. Raises ConfigError for a bad file (nothing changes then).
+    @staticmethod
+    def read_workspace(path: str | Path) -> WorkspaceConfig:
+        """Read and validate a whole workspace file without applying anything; ConfigError names what is wrong."""
+        from ..core.textfiles import check_regular_file
 
-        If its corpus cannot be opened, the previous corpus and reading options stay (with the error
-        signalled) while the other settings are applied; returns False in that case.
-        """
         path = Path(path)
-        previous = self.config.data
-        loaded = WorkspaceConfig.load(path)
-        data = loaded.data
-        self.config = loaded
-        # Keep the current corpus and reading options until the workspace's corpus has opened; take its
-        # cleaning and splits in any case.
-        self.config.data = dataclasses.replace(
-            previous, cleaning=data.cleaning, split_fractions=data.split_fractions,
-            split_mode=data.split_mode, block_lines=data.block_lines, seed=data.seed,
-        )
-        reading = {k: getattr(data, k) for k in ("format", "text_field", "column", "include", "target", "source_column", "target_column")}
-        ok = self.open_corpus(data.corpus or None, **reading)
-        self.workspace_path = path
+        check_regular_file(path, "workspace file", error=ConfigError)
+        if path.stat().st_size > MAX_WORKSPACE_BYTES:
+            raise ConfigError(f"{path}: {path.stat().st_size:,} bytes is far too large for a workspace file; choose an lmstudio workspace .json")
+        try:
+            return WorkspaceConfig.load(path)
+        except ConfigError:
+            raise
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:  # a type the config did not check
+            raise ConfigError(f"{path}: not a valid lmstudio workspace ({exc}); fix the value or save the workspace again") from None
+
+    def load_workspace(self, path: str | Path) -> None:
+        """Apply a workspace JSON on the calling thread, all or nothing: raises ConfigError for a bad file and
+        CorpusError when its corpus cannot be opened; nothing changes then."""
+        loaded = self.read_workspace(path)
+        opened = jobs.load_corpus(loaded.data)
+        self.apply_workspace(loaded, path, opened)
+
+    def apply_workspace(self, loaded: WorkspaceConfig, path: str | Path, opened: dict) -> None:
+        """Make ``loaded`` (already validated) the settings, with its corpus as opened by :func:`jobs.load_corpus`."""
+        self.cancel_open()
+        self.config = copy.deepcopy(loaded)
+        self.workspace_path = Path(path)
         self.set_tokenizer(None, None, "")
-        self._clear_stats()
+        self.apply_opened(opened)
         self._announce_all()
-        return ok
 
     def save_workspace(self, path: str | Path) -> None:
         """Write the workspace JSON (the file ``lmstudio train --config`` reads). Raises OSError."""
@@ -259,7 +330,8 @@ class Session(QObject):
         self.sig_workspace_changed.emit()
 
     def close(self) -> None:
-        """Remove the work folder if the session created it."""
+        """Remove the work folder if the session created it (the window has joined every worker first)."""
+        self.cancel_open()
         if self._owns_work_dir:
             shutil.rmtree(self.work_dir, ignore_errors=True)
 

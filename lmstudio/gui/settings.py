@@ -21,7 +21,10 @@ def open_settings() -> QSettings:
     """The settings store: an INI file under ``LMSTUDIO_SETTINGS_DIR`` if set, else the platform default."""
     folder = os.environ.get("LMSTUDIO_SETTINGS_DIR")
     if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
+        try:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+        except OSError:  # unusable folder: QSettings reports it as an access error, which the window shows once
+            pass
         return QSettings(str(Path(folder) / "lmstudio.ini"), QSettings.Format.IniFormat)
     return QSettings(ORGANIZATION, APPLICATION)
 
@@ -88,3 +91,12 @@ class Preferences:
 
     def sync(self) -> None:
         self._store.sync()
+
+    def save_problem(self) -> str | None:
+        """Write pending changes; a sentence saying why they cannot be kept (a read-only settings folder), or None."""
+        self._store.sync()
+        if self._store.status() == QSettings.Status.NoError and self._store.isWritable():
+            return None
+        return (f"{self._store.fileName()}: lmstudio cannot write its preferences there (the file or its folder is "
+                f"read-only or not a file). The window size, theme and recent files will not be remembered; everything "
+                f"else works. Make that folder writable to keep them.")

@@ -6,23 +6,52 @@ that forwards progress at most every ~100 ms and returns the Cancel flag.
 
 Only plain data crosses threads: arguments in, a result out (numbers, strings, dicts, lists, paths). The
 function never touches a widget. Threads are never terminated: :func:`shutdown_all` asks every worker to
-cancel and waits for its thread to finish, which the main window does when it closes.
+cancel and waits for its thread to finish, which the main window does when it closes. Between
+:func:`begin_shutdown` and :func:`end_shutdown` no new job starts (a timer or a late signal firing while
+the window closes would otherwise start a thread that outlives the application, which aborts it).
 """
 
 from __future__ import annotations
 
+import errno
 import threading
 import time
 import traceback
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
 from ..core.errors import Cancelled, LMStudioError
 
 PROGRESS_INTERVAL_S = 0.1
 
 _active: set["WorkerHandle"] = set()  # handles whose thread has not finished; strong refs keep them alive
+_refusing = False  # set while the window closes: new jobs are cancelled before they start
+
+
+def describe_exception(exc: BaseException) -> str:
+    """A sentence for an exception the core did not turn into an :class:`LMStudioError`: what happened,
+    what to do, and the exception's own text (never just its class name)."""
+    text = str(exc).strip() or type(exc).__name__
+    if isinstance(exc, MemoryError):
+        return "Out of memory. Try a smaller corpus, vocabulary, batch or model."
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        if exc.errno == errno.ENOSPC:
+            return (f"{where}the disk is full. Free some space (or choose a folder on another disk) and try again; "
+                    f"files written before stay as they were.")
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return f"{where}permission denied ({exc.strerror or text}). Choose a folder you can write to."
+        return f"{where}{exc.strerror or text}. Check the file or folder and try again."
+    lowered = text.lower()
+    if "nan" in lowered and ("inf" in lowered or "probability" in lowered):
+        return ("The model produced numbers that are not numbers (NaN or infinity): its weights are broken, usually "
+                "by a training run that diverged. Load an earlier checkpoint, or train again with a lower learning "
+                f"rate. ({type(exc).__name__}: {text})")
+    if "out of memory" in lowered:
+        return f"Out of memory on the device. Use a smaller batch, block size or model. ({type(exc).__name__}: {text})"
+    return (f"Something went wrong that lmstudio did not expect: {text} ({type(exc).__name__}). "
+            f"Nothing was saved by this step; the details are printed in the terminal. Please report it if it happens again.")
 
 
 class _Worker(QObject):
@@ -55,11 +84,11 @@ class _Worker(QObject):
             self.sig_cancelled.emit()
         except LMStudioError as exc:  # the user's input: the message already says what to do
             self.sig_error.emit(str(exc))
-        except MemoryError:
-            self.sig_error.emit("Out of memory. Try a smaller corpus, vocabulary or model.")
+        except MemoryError as exc:
+            self.sig_error.emit(describe_exception(exc))
         except Exception as exc:  # a bug: show it rather than die, and keep the traceback on stderr
             traceback.print_exc()
-            self.sig_error.emit(f"Unexpected error ({type(exc).__name__}): {exc}")
+            self.sig_error.emit(describe_exception(exc))
         else:
             if self._cancel.is_set():
                 self.sig_cancelled.emit()
@@ -98,8 +127,17 @@ class WorkerHandle(QObject):
         self.finished = False
 
     def start(self) -> None:
+        if _refusing:  # the window is closing: never start a thread that could outlive it
+            self._cancel.set()
+            self.finished = True
+            QTimer.singleShot(0, self._refused)
+            return
         _active.add(self)
         self._thread.start()
+
+    def _refused(self) -> None:
+        self.sig_cancelled.emit()
+        self.sig_finished.emit()
 
     def cancel(self) -> None:
         """Ask the job to stop at its next progress report."""
@@ -152,16 +190,35 @@ def active_workers() -> list[WorkerHandle]:
     return [h for h in _active if h.is_running() or not h.finished]
 
 
-def shutdown_all(timeout_ms: int = 10_000) -> bool:
-    """Cancel every running job and wait for its thread; never terminates. True if all stopped in time."""
-    handles = list(_active)
-    for h in handles:
+def begin_shutdown() -> None:
+    """Cancel every job and refuse new ones until :func:`end_shutdown` (the window is closing)."""
+    global _refusing
+    _refusing = True
+    for h in list(_active):
         h.cancel()
-    ok = True
-    deadline = time.monotonic() + timeout_ms / 1000
-    for h in handles:
-        remaining = max(1, int((deadline - time.monotonic()) * 1000))
-        ok = h.wait(remaining) and ok
+
+
+def end_shutdown() -> None:
+    global _refusing
+    _refusing = False
+
+
+def join_all(timeout_ms: int | None = 10_000) -> bool:
+    """Wait for every job's thread (``None``: as long as it takes); never terminates. True if none runs."""
+    deadline = None if timeout_ms is None else time.monotonic() + timeout_ms / 1000
+    for h in list(_active):
+        if deadline is None:
+            while not h.wait(1000):
+                h.cancel()
+        else:
+            h.wait(max(1, int((deadline - time.monotonic()) * 1000)))
         if not h.is_running():
             _active.discard(h)
-    return ok
+    return not any(h.is_running() for h in _active)
+
+
+def shutdown_all(timeout_ms: int | None = 10_000) -> bool:
+    """Cancel every running job and wait for its thread; never terminates. True if all stopped in time."""
+    for h in list(_active):
+        h.cancel()
+    return join_all(timeout_ms)

@@ -41,6 +41,11 @@ def wait_for_stats(qtbot, session, timeout=15_000):
     qtbot.waitUntil(lambda: session.stats is not None, timeout=timeout)
 
 
+def wait_for_open(qtbot, session, timeout=15_000):
+    """Corpora and workspaces open on a worker: wait until the open in flight (if any) has ended."""
+    qtbot.waitUntil(lambda: not session.is_opening(), timeout=timeout)
+
+
 @pytest.fixture
 def window(qtbot, session, tiny_corpus):
     """The main window (no device probe: it imports torch) with the tiny corpus loaded and counted."""

@@ -7,7 +7,7 @@ import json
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from .conftest import wait_for_stats
+from .conftest import wait_for_open, wait_for_stats
 
 
 def test_corpus_loads_through_the_tab_with_preview_and_statistics(qtbot, window, data_tab, session, tiny_corpus):
@@ -57,7 +57,8 @@ def test_bad_files_show_a_banner_and_keep_the_previous_corpus(qtbot, data_tab, s
     empty.write_text("")
     for bad in (binary, empty, tmp_path / "missing.txt"):
         data_tab.banner.clear()
-        assert not data_tab.open_path(bad)
+        data_tab.open_path(bad)
+        wait_for_open(qtbot, session)
         assert data_tab.banner.isVisible()
         assert bad.name in data_tab.banner.label.text()
         assert session.corpus.path == tiny_corpus
@@ -68,12 +69,14 @@ def test_jsonl_field_chooser(qtbot, data_tab, session, tmp_path):
     path = tmp_path / "docs.jsonl"
     path.write_text("\n".join(json.dumps({"id": i, "body": f"document number {i}", "lang": "en"}) for i in range(30)) + "\n")
     assert data_tab.open_path(path)
+    wait_for_open(qtbot, session)
     assert data_tab.field_combo.isVisibleTo(data_tab)
     assert session.data_config.text_field == "body"
     assert data_tab.preview.toPlainText().startswith("document number 0")
     index = data_tab.field_combo.findData("lang")
     data_tab.field_combo.setCurrentIndex(index)
     data_tab._on_field_chosen(index)
+    wait_for_open(qtbot, session)
     assert data_tab.preview.toPlainText().startswith("en")
 
 
@@ -81,11 +84,13 @@ def test_csv_column_chooser(qtbot, data_tab, session, tmp_path):
     path = tmp_path / "table.csv"
     path.write_text("id,title,text\n" + "".join(f'{i},T{i},"a longer line of text number {i}"\n' for i in range(20)))
     assert data_tab.open_path(path)
+    wait_for_open(qtbot, session)
     labels = [data_tab.field_combo.itemText(i) for i in range(data_tab.field_combo.count())]
     assert "title" in labels and "(automatic)" in labels
     assert data_tab.preview.toPlainText().startswith("a longer line")
     index = data_tab.field_combo.findData("title")
     data_tab._on_field_chosen(index)
+    wait_for_open(qtbot, session)
     assert data_tab.preview.toPlainText().startswith("T0")
 
 
@@ -96,6 +101,7 @@ def test_drop_a_file_opens_it(qtbot, data_tab, session, tmp_path):
     mime.setUrls([QUrl.fromLocalFile(str(path))])
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
     data_tab.dropEvent(event)
+    wait_for_open(qtbot, session)
     assert session.corpus.path == path
     wait_for_stats(qtbot, session)
     assert session.stats.lines == 2
@@ -104,6 +110,7 @@ def test_drop_a_file_opens_it(qtbot, data_tab, session, tmp_path):
 def test_bundled_bible_opens_as_parallel(qtbot, data_tab, session):
     index = data_tab.bundled.findText("English", Qt.MatchFlag.MatchContains)
     data_tab._on_bundled(index)
+    wait_for_open(qtbot, session)
     assert session.corpus.is_parallel
     assert "Bible" in session.corpus_name()
     wait_for_stats(qtbot, session)
@@ -123,13 +130,16 @@ def test_folder_include_patterns(qtbot, data_tab, session, tmp_path):
     (folder / "deep" / "b.txt").write_text("plain text line\n", encoding="utf-8")
     (folder / "c.rst").write_text("restructured line\n", encoding="utf-8")
     assert data_tab.open_path(folder)  # default: *.txt;*.md
+    wait_for_open(qtbot, session)
     assert sorted(p.name for p in session.corpus.files) == ["a.md", "b.txt"]
     data_tab.include_edit.setText("*.rst")
     data_tab.include_edit.returnPressed.emit()
+    wait_for_open(qtbot, session)
     assert [p.name for p in session.corpus.files] == ["c.rst"]
     assert session.config.data.include == "*.rst"
     data_tab.include_edit.setText("*.csv")
     data_tab.include_edit.returnPressed.emit()
+    wait_for_open(qtbot, session)
     assert data_tab.banner.isVisible() and "*.csv" in data_tab.banner.label.text()
     assert [p.name for p in session.corpus.files] == ["c.rst"]  # the previous corpus stays
     wait_for_stats(qtbot, session)

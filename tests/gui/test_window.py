@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 
 from lmstudio.core.config import WorkspaceConfig
 
-from .conftest import wait_for_stats
+from .conftest import wait_for_open, wait_for_stats
 
 
 def test_tabs_in_pipeline_order_and_ctrl_number_switches(window):
@@ -57,6 +57,7 @@ def test_workspace_round_trip(qtbot, window, session, tmp_path, tiny_corpus):
     assert not data_tab.cleaning_panel.checks["collapse_whitespace"].isChecked()
 
     assert window.open_workspace(path)
+    wait_for_open(qtbot, session)
     assert session.corpus.path == tiny_corpus
     assert data_tab.cleaning_panel.checks["collapse_whitespace"].isChecked()
     assert abs(data_tab.split_panel.train.value() - 80) < 1e-9
@@ -75,17 +76,19 @@ def test_bad_workspace_shows_an_error_and_changes_nothing(qtbot, window, session
     assert session.corpus.path == tiny_corpus
 
 
-def test_workspace_with_a_missing_corpus_keeps_the_current_one(qtbot, window, session, tmp_path, tiny_corpus):
+def test_workspace_with_a_missing_corpus_changes_nothing(qtbot, window, session, tmp_path, tiny_corpus):
     path = tmp_path / "gone.json"
     cfg = WorkspaceConfig()
     cfg.data.corpus = str(tmp_path / "gone.txt")
     cfg.data.cleaning.lowercase = True
     cfg.save(path)
-    assert window.open_workspace(path)
+    window.open_workspace(path)  # all or nothing: its corpus cannot be opened, so none of it applies
+    wait_for_open(qtbot, session)
     assert session.corpus.path == tiny_corpus
     assert session.data_config.corpus == str(tiny_corpus)
-    assert session.cleaning.lowercase
-    assert "gone.txt" in window.tab_widgets[0].banner.label.text()
+    assert not session.cleaning.lowercase
+    assert session.workspace_path is None
+    qtbot.waitUntil(lambda: any(b.isVisible() and "gone.txt" in b.text() for b in window.findChildren(QMessageBox)), timeout=5000)
     wait_for_stats(qtbot, session)
 
 

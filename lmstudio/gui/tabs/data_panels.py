@@ -211,13 +211,12 @@ class CleaningPanel(QGroupBox):
         self.refresh_preview()
 
     def refresh_preview(self) -> None:
-        corpus = self.session.corpus
-        if corpus is None:
+        preview = self.session.preview  # sample lines read by the worker that opened the corpus
+        if self.session.corpus is None or preview is None:
             self.preview.setRowCount(0)
             return
         try:
-            lines = corpus.sample_lines(PREVIEW_LINES, seed=0)
-            rows = core_corpus.Cleaner(self.session.cleaning).preview(lines)
+            rows = core_corpus.Cleaner(self.session.cleaning).preview(preview.sample_lines)
         except Exception as exc:  # a preview must never take the tab down
             self.error.setText(f"Preview unavailable: {exc}")
             rows = []

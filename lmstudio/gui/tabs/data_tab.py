@@ -1,8 +1,9 @@
 """The Data tab: open a corpus (file, folder, .jsonl field, .csv/.tsv column, bundled, drag and drop),
 see its encoding, a preview of its start, statistics, cleaning and splits.
 
-A file that cannot be read leaves the previous corpus loaded and says why in a banner. Statistics run on
-a worker with progress and Cancel, re-run when the corpus or the cleaning changes.
+A file that cannot be read leaves the previous corpus loaded and says why in a banner and a dialog.
+Opening (validation, encoding, preview, field choices) and statistics run on workers with progress and
+Cancel, so a large file never blocks the window; statistics re-run when the corpus or the cleaning changes.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from ..widgets.common import Banner, ProgressRow
 from ..workers import WorkerHandle, start_worker
 from .data_panels import CleaningPanel, SplitPanel, StatsPanel, human_bytes
 
-PREVIEW_CHARS = 100_000
+PREVIEW_CHARS = jobs.PREVIEW_CHARS
+ENCODINGS = ("auto", "utf-8", "cp1252", "latin-1", "utf-16", "cp1250", "cp1251", "iso-8859-15", "shift_jis", "gb18030",
+             "big5", "euc-kr", "koi8-r")
 FILE_FILTER = "Text corpora (*.txt *.text *.md *.jsonl *.ndjson *.csv *.tsv *.tab);;All files (*)"
 
 
@@ -36,6 +39,8 @@ class DataTab(QWidget):
         self.prefs = Preferences()
         self.setAcceptDrops(True)
         self._stats_job: WorkerHandle | None = None
+        self._open_job: WorkerHandle | None = None
+        self._closed = False
 
         self.open_file_button = QPushButton("Open file…")
         self.open_file_button.setToolTip("Open a text, .jsonl, .csv or .tsv file (Ctrl+Shift+O); you can also drop a file on this tab")
@@ -76,6 +81,8 @@ class DataTab(QWidget):
         self.banner = Banner()
         self.progress = ProgressRow("computing the statistics")
         self.progress.sig_cancel.connect(self.cancel_stats)
+        self.open_progress = ProgressRow("opening the corpus")
+        self.open_progress.sig_cancel.connect(self.session.cancel_open)
 
         self.preview = QPlainTextEdit()
         self.preview.setReadOnly(True)
@@ -114,6 +121,7 @@ class DataTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.info)
         layout.addWidget(self.banner)
+        layout.addWidget(self.open_progress)
         layout.addWidget(self.progress)
         layout.addWidget(vertical, 1)
 
@@ -121,9 +129,11 @@ class DataTab(QWidget):
         self._stats_timer.timeout.connect(self.start_stats)
         QShortcut(QKeySequence("Ctrl+Shift+O"), self, self.open_file_dialog)
         session.sig_corpus_changed.connect(self._on_corpus_changed)
-        session.sig_corpus_error.connect(self.banner.show_message)
+        session.sig_corpus_error.connect(self._on_corpus_error)
+        session.sig_corpus_opening.connect(self._on_opening)
         session.sig_cleaning_changed.connect(self._stats_timer.start)
         self._set_field_chooser(None)
+        self._build_encoding_chooser(top)
         if session.corpus is not None:
             self._on_corpus_changed()
 
@@ -141,30 +151,62 @@ class DataTab(QWidget):
         if path:
             self.open_path(path)
 
-    def open_path(self, path: str | Path, field: str | None = None) -> bool:
-        """Open a file or folder with fresh reading options; the field chooser is filled for tables."""
+    def open_path(self, path: str | Path, field: str | None = None) -> WorkerHandle | None:
+        """Open a file or folder with fresh reading options, on a worker: the window stays responsive, the
+        previous corpus stays until the new one has opened, and a failure shows what is wrong. Returns the
+        job (its ``sig_finished`` ends the open) or None when nothing was started."""
+        if self._closed:
+            return None
         path = Path(path)
         include = self.include_edit.text().strip() or DataConfig().include
-        options: dict = {"format": "auto", "text_field": "text", "column": "", "include": include, "target": ""}
-        kind = formats.kind_of(path) if path.is_file() else ""
-        if kind == "jsonl":
-            options["text_field"] = field or formats.default_jsonl_field(formats.jsonl_fields(path))
-        elif kind in ("csv", "tsv"):
+        options: dict = {"format": "auto", "text_field": field or "text", "column": "", "include": include, "target": "",
+                         "encoding": self.encoding_choice()}
+        if formats.kind_of(path) in ("csv", "tsv"):
             options["column"] = field or ""
         for name, bundled_path in core_corpus.bundled_corpora().items():
             if Path(bundled_path).resolve() == path.resolve():  # e.g. the Bible TSV is read as a parallel corpus
                 bundled = core_corpus.bundled_read_options(name)
                 options.update(format=bundled.format, source_column=bundled.source_column, target_column=bundled.target_column)
-        ok = self.session.open_corpus(path, **options)
-        if ok:
+
+        def opened(result: dict) -> None:
+            self.session.apply_opened(result)
             self.prefs.remember_folder("corpus", path)
             self.prefs.add_recent("corpus", path)
-        return ok
+
+        return self.session.open_corpus_in_background(path, sniff_field=field is None, on_opened=opened, **options)
+
+    def reopen(self, **options) -> WorkerHandle | None:
+        """Read the current corpus again with changed reading options (field, column, include, encoding)."""
+        corpus = self.session.corpus
+        if corpus is None or self._closed:
+            return None
+        return self.session.open_corpus_in_background(corpus.path, **options)
+
+    def _on_opening(self, job: WorkerHandle, path: str) -> None:
+        self._open_job = job
+        self.open_progress.start(f"Opening {Path(path).name}…")
+        self.open_progress.update_progress(0, -1, f"Opening {Path(path).name}…")
+        job.sig_progress.connect(self.open_progress.update_progress)
+        job.sig_finished.connect(lambda: self._open_finished(job))
+
+    def _open_finished(self, job: WorkerHandle) -> None:
+        if job is self._open_job:
+            self._open_job = None
+            self.open_progress.finish()
+
+    def _on_corpus_error(self, message: str) -> None:
+        self.banner.show_message(message)
+        current = self.session.corpus_name()
+        show_error(self, "Cannot open this corpus",
+                   f"{message}\n\nThe corpus loaded before ({current}) is still loaded." if self.session.corpus else message)
+
+    def is_opening(self) -> bool:
+        return self._open_job is not None
 
     def _on_include_changed(self) -> None:
         corpus = self.session.corpus
-        if corpus is not None and Path(corpus.path).is_dir():
-            self.open_path(corpus.path)
+        if corpus is not None and corpus.format == "folder":
+            self.reopen(include=self.include_edit.text().strip() or DataConfig().include)
 
     def _on_bundled(self, index: int) -> None:
         path = self.bundled.itemData(index)
@@ -178,27 +220,63 @@ class DataTab(QWidget):
             return
         value = self.field_combo.itemData(index)
         key = "text_field" if formats.kind_of(Path(corpus.path)) == "jsonl" else "column"
-        self.session.open_corpus(corpus.path, **{key: value})
+        self.reopen(**{key: value})
 
-    def _set_field_chooser(self, path: Path | None) -> None:
-        kind = formats.kind_of(path) if path is not None and path.is_file() else ""
+    def _set_field_chooser(self, preview) -> None:
+        """Fill the field/column chooser from the choices read when the corpus was opened (no file access here)."""
+        kind = preview.kind if preview is not None else ""
         self.field_combo.clear()
+        for value, label in (preview.choices if preview is not None else []):
+            self.field_combo.addItem(label, value)
         if kind == "jsonl":
             self.field_label.setText("Text field:")
-            current = self.session.data_config.text_field
-            fields = formats.jsonl_fields(path) or [current]
-            for name in dict.fromkeys([*fields, current]):
-                self.field_combo.addItem(name, name)
-            self.field_combo.setCurrentIndex(max(0, self.field_combo.findData(current)))
+            self.field_combo.setCurrentIndex(max(0, self.field_combo.findData(self.session.data_config.text_field)))
         elif kind in ("csv", "tsv"):
             self.field_label.setText("Column:")
-            self.field_combo.addItem("(automatic)", "")
-            for value, label in formats.table_columns(path):
-                self.field_combo.addItem(label, value)
             self.field_combo.setCurrentIndex(max(0, self.field_combo.findData(self.session.data_config.column)))
         visible = bool(kind)
         self.field_label.setVisible(visible)
         self.field_combo.setVisible(visible)
+
+    # encoding ---------------------------------------------------------------------------------------
+    def _build_encoding_chooser(self, top: QHBoxLayout) -> None:
+        self.encoding_label = QLabel("Encoding:")
+        self.encoding_combo = QComboBox()
+        self.encoding_combo.setEditable(True)
+        self.encoding_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for name in ENCODINGS:
+            self.encoding_combo.addItem(name)
+        self.encoding_combo.setMinimumContentsLength(9)
+        tip = ("How the corpus's bytes are read as text. auto: UTF-8 (with or without a byte-order mark) when the file is "
+               "valid UTF-8, else the likeliest legacy encoding, reported beside this box with its confidence. Choose or type "
+               "another (cp1252 for Western European Windows files, latin-1, cp1250 for Central European, shift_jis, "
+               "gb18030, ...) when the preview shows wrong letters; the corpus is then read again.")
+        self.encoding_combo.setToolTip(tip)
+        self.encoding_label.setToolTip(tip)
+        self.encoding_combo.activated.connect(self._on_encoding_chosen)
+        self.encoding_combo.lineEdit().editingFinished.connect(self._on_encoding_chosen)
+        self.encoding_note = QLabel()
+        self.encoding_note.setObjectName("hint")
+        self.encoding_note.setToolTip("The encoding the corpus was read with, and how sure the detection was")
+        index = top.count() - 1  # before the stretch
+        for offset, w in enumerate((self.encoding_label, self.encoding_combo, self.encoding_note)):
+            top.insertWidget(index + offset, w)
+        self._show_encoding()
+
+    def encoding_choice(self) -> str:
+        return self.encoding_combo.currentText().strip() or "auto"
+
+    def _on_encoding_chosen(self, *_args) -> None:
+        choice = self.encoding_choice()
+        if self.session.corpus is not None and choice != self.session.data_config.encoding and not self.session.is_opening():
+            self.reopen(encoding=choice)
+
+    def _show_encoding(self) -> None:
+        self.encoding_combo.blockSignals(True)
+        self.encoding_combo.setCurrentText(self.session.data_config.encoding)
+        self.encoding_combo.blockSignals(False)
+        corpus = self.session.corpus
+        self.encoding_note.setText("" if corpus is None else f"read as {corpus.encoding_note or corpus.encoding}")
 
     # drag and drop ----------------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -222,23 +300,22 @@ class DataTab(QWidget):
         files = getattr(corpus, "files", None) or [path]
         where = f"{len(files)} files in {path}" if len(files) > 1 else str(path)
         self.info.setText(
-            f"<b>{self.session.corpus_name()}</b> — {where}<br>"
-            f"Format: {corpus.format} · Encoding: {corpus.encoding_note or corpus.encoding} · {human_bytes(corpus.size_bytes)}"
+            f"<b>{self.session.corpus_name()}</b> — {_escape(where)}<br>"
+            f"Format: {corpus.format} · Encoding: {_escape(corpus.encoding_note or corpus.encoding)} · {human_bytes(corpus.size_bytes)}"
         )
-        try:
-            text = corpus.head_text(PREVIEW_CHARS)
-        except Exception as exc:  # the file changed under us: say so, keep the window alive
-            text = ""
-            self.banner.show_message(f"Cannot preview {path}: {exc}")
+        preview = self.session.preview
+        text = preview.head if preview is not None else ""
         self.preview.setPlainText(text)
         more = corpus.size_bytes > len(text.encode("utf-8", errors="replace"))
         self.preview_note.setText(f"Showing the first {len(text):,} characters." if more else "Showing the whole corpus.")
-        self._set_field_chooser(path)
-        self._stats_timer.start()
+        self._set_field_chooser(preview)
+        self._show_encoding()
+        if not self._closed:
+            self._stats_timer.start()
 
     # statistics -------------------------------------------------------------------------------------
     def start_stats(self) -> None:
-        if self.session.corpus is None:
+        if self.session.corpus is None or self._closed:
             return
         self.cancel_stats()
         key = self.session.stats_key_now()
@@ -269,3 +346,15 @@ class DataTab(QWidget):
 
     def stats_running(self) -> bool:
         return self._stats_job is not None
+
+    # closing ------------------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """The window is closing: no more timers or jobs; cancel what runs (the window joins it)."""
+        self._closed = True
+        self._stats_timer.stop()
+        self.cancel_stats()
+        self.session.cancel_open()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

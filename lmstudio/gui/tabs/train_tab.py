@@ -63,6 +63,7 @@ class TrainTab(QWidget):
         self._loading = False
         self._last_step = None
         self._progress_shown = 0.0
+        self._closing = False
 
         self.start_button = _button("Start", "Train a new model with these settings into a new folder of the runs folder", self.start)
         self.pause_button = _button("Pause", "Pause after the current step (the model stays in memory)", self.pause)
@@ -194,7 +195,7 @@ class TrainTab(QWidget):
 
     # starting -------------------------------------------------------------------------------------------
     def start(self) -> None:
-        if self.state != "idle" or self.blocking_reasons():
+        if self.state != "idle" or self.blocking_reasons() or self._closing:
             return
         config = self.session.workspace_config()
         s = self.session
@@ -376,15 +377,16 @@ class TrainTab(QWidget):
         return self.job is not None and not self.job.finished and self.job.is_running()
 
     def confirm_close(self) -> bool:
-        """Called by the main window before closing: ask, then stop, save and join the worker."""
+        """Called by the main window before closing: ask; the window then stops and joins the worker."""
         if not self.is_training():
             return True
-        if not ask_stop_training(self):
-            return False
-        self.shutdown()
-        return True
+        return ask_stop_training(self)
 
-    def shutdown(self, timeout_ms: int = 30_000) -> None:
+    def shutdown(self) -> None:
+        """The window is closing: stop the trainer cooperatively (it saves a checkpoint); the window joins it."""
+        self._closing = True
         if self.job is not None and self.job.is_running():
-            self.job.cancel()  # stops the trainer cooperatively; it saves a checkpoint
-            self.job.wait(timeout_ms)
+            self.job.cancel()
+            if self.state in ("preparing", "running", "paused"):
+                self.state = "stopping"
+                self._log("closing: stopping and saving a checkpoint…")
