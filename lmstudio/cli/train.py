@@ -151,7 +151,7 @@ def _consume(trainer, quiet: bool) -> int:
         elif isinstance(event, EvalEvent):
             bar.close()
             print(f"step {event.step:>6}: train {event.train_loss:.4f}  val {event.val_loss:.4f}  "
-                  f"ppl {event.val_perplexity:.2f}  bpc {event.bits_per_char:.3f}  "
+                  f"ppl {event.val_perplexity:.2f}  bpc {_bpc(event.bits_per_char)}  "
                   f"[{format_duration(event.elapsed)}]")
         elif isinstance(event, SampleEvent) and not quiet:
             bar.close()
@@ -170,3 +170,8 @@ def _consume(trainer, quiet: bool) -> int:
             print(f"{prefix}{event.message}{best}", file=stream)
             code = {"finished": 0, "early_stopped": 0, "stopped": EXIT_INTERRUPTED}.get(event.status, EXIT_FAILED)
     return code
+
+
+def _bpc(value: float) -> str:
+    """Bits per character, or ``n/a`` where the tokenizer emitted ``<unk>`` and the figure would mislead."""
+    return "n/a" if value != value else f"{value:.3f}"

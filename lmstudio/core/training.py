@@ -284,6 +284,8 @@ class Trainer:
         }
         if self.device.type == "cuda":
             state["cuda_rng"] = torch.cuda.get_rng_state_all()
+        elif self.device.type == "mps":
+            state["mps_rng"] = torch.mps.get_rng_state()
         return state
 
     def _load_state(self, state: dict[str, Any]) -> None:
@@ -295,6 +297,8 @@ class Trainer:
             torch.set_rng_state(state["torch_rng"])
             if self.device.type == "cuda" and "cuda_rng" in state:
                 torch.cuda.set_rng_state_all(state["cuda_rng"])
+            if self.device.type == "mps" and "mps_rng" in state:
+                torch.mps.set_rng_state(state["mps_rng"])
             step, tokens, elapsed = int(state["step"]), int(state["tokens"]), float(state["elapsed"])
             peak_lr = float(state.get("peak_lr", self.cfg.lr))
             best_val_loss = state.get("best_val_loss")

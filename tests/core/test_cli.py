@@ -118,3 +118,12 @@ def test_sigint_saves_a_checkpoint_and_exits_non_zero(tiny_corpus, tmp_path):
     index = json.loads((run / "checkpoints" / "index.json").read_text())
     assert index["last"].startswith("step-")
     assert (run / "checkpoints" / index["last"] / "training_state.pt").is_file()
+
+
+def test_reliability_train_prints_bpc_na_for_a_lossy_word_vocabulary(tiny_corpus, tmp_path, capsys):
+    """A 40-word vocabulary makes most text <unk>: the log must not print 'bpc nan' (or a figure)."""
+    run = tmp_path / "run"
+    assert main(["train", "--corpus", str(tiny_corpus), "--out", str(run), "--tokenizer", "word", "--vocab-size", "44",
+                 "--steps", "2", "--eval-interval", "2", *TINY_MODEL, "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "bpc n/a" in out and "bpc nan" not in out
