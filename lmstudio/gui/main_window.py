@@ -307,6 +307,9 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(50, self.close)
                 return
             self._close_state = "closed"
+            # deliver the joined workers' last queued signals while new jobs are still refused (a finished
+            # training run would otherwise make the Playground load it after the window closed)
+            QApplication.sendPostedEvents()
             workers.end_shutdown()
             self.session.close()
             QTimer.singleShot(0, self.sig_closed.emit)

@@ -48,6 +48,7 @@ class Session(QObject):
         self.corpus: core_corpus.Corpus | None = None
         self.preview: jobs.CorpusPreview | None = None  # what the Data tab shows of the corpus, read when opened
         self._open_job: WorkerHandle | None = None
+        self._previous: tuple | None = None  # (data config, corpus, preview) before the last open, until read through
         self.stats: core_corpus.CorpusStats | None = None
         self.stats_key = ""
         self.tokenizer = None  # lmstudio.core.tokenizer.Tokenizer
@@ -149,6 +150,18 @@ class Session(QObject):
         self.sig_corpus_opening.emit(job, str(data.corpus or core_corpus.default_corpus_path()))
         return job
 
+    def restore_previous_corpus(self) -> bool:
+        """Go back to the corpus open before the current one (which turned out unreadable past its start)."""
+        if self._previous is None:
+            return False
+        data, corpus, preview = self._previous
+        self._previous = None
+        self.config.data = dataclasses.replace(data, cleaning=self.config.data.cleaning)
+        self.corpus, self.preview = corpus, preview
+        self._clear_stats()
+        self.sig_corpus_changed.emit()
+        return True
+
     def cancel_open(self) -> None:
         """Drop the background open in flight, if any (its result will be ignored)."""
         job, self._open_job = self._open_job, None
@@ -159,6 +172,10 @@ class Session(QObject):
         return self._open_job is not None
 
     def apply_opened(self, result: dict) -> None:
+        # The previous corpus is kept until the new one has been read through once (its statistics):
+        # a bad byte or record past the part read when opening then brings the previous one back.
+        if self.corpus is not None:
+            self._previous = (copy.deepcopy(self.config.data), self.corpus, self.preview)
         self.config.data = result["data"]
         self.corpus = result["corpus"]
         self.preview = result["preview"]
@@ -186,6 +203,7 @@ class Session(QObject):
         """Statistics computed by a worker for ``key``; ignored when the corpus or cleaning changed since."""
         if key != self.stats_key_now():
             return
+        self._previous = None  # the corpus has been read through: no way back needed
         self.stats, self.stats_key = stats, key
         self.sig_stats_changed.emit()
 

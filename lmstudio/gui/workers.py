@@ -67,6 +67,7 @@ class _Worker(QObject):
         super().__init__()
         self._fn, self._args, self._kwargs, self._cancel = fn, args, kwargs, cancel
         self._last_emit = 0.0
+        self.error_class = ""  # the exception's class name when the job failed (written before sig_error)
 
     def _progress(self, done: float, total: float | None = None, message: str = "") -> bool:
         now = time.monotonic()
@@ -83,10 +84,13 @@ class _Worker(QObject):
         except Cancelled:
             self.sig_cancelled.emit()
         except LMStudioError as exc:  # the user's input: the message already says what to do
+            self.error_class = type(exc).__name__
             self.sig_error.emit(str(exc))
         except MemoryError as exc:
+            self.error_class = type(exc).__name__
             self.sig_error.emit(describe_exception(exc))
         except Exception as exc:  # a bug: show it rather than die, and keep the traceback on stderr
+            self.error_class = type(exc).__name__
             traceback.print_exc()
             self.sig_error.emit(describe_exception(exc))
         else:
@@ -149,6 +153,11 @@ class WorkerHandle(QObject):
 
     def is_running(self) -> bool:
         return self._thread.isRunning()
+
+    @property
+    def error_class(self) -> str:
+        """The class name of the exception that failed the job ("CorpusError", ...), "" if none."""
+        return self._worker.error_class
 
     def wait(self, timeout_ms: int = 10_000) -> bool:
         """Block until the thread has finished (used on shutdown); returns False on timeout."""

@@ -324,7 +324,7 @@ class DataTab(QWidget):
         self.progress.start("Computing statistics…")
         job.sig_progress.connect(self.progress.update_progress)
         job.sig_result.connect(self._on_stats)
-        job.sig_error.connect(self._on_stats_error)
+        job.sig_error.connect(lambda message: self._on_stats_error(message, job.error_class))
         job.sig_finished.connect(lambda: self._stats_finished(job))
 
     def cancel_stats(self) -> None:
@@ -340,7 +340,14 @@ class DataTab(QWidget):
         key, stats = result
         self.session.set_stats(stats, key)
 
-    def _on_stats_error(self, message: str) -> None:
+    def _on_stats_error(self, message: str, error_class: str = "") -> None:
+        if error_class == "CorpusError":  # unreadable past the part checked when it opened
+            failed = self.session.corpus_name()
+            if self.session.restore_previous_corpus():
+                message = f"{message}\n\n{failed} was not kept; the corpus loaded before ({self.session.corpus_name()}) is loaded again."
+            self.banner.show_message(message)
+            show_error(self, "Cannot read this corpus", message)
+            return
         self.banner.show_message(f"Statistics failed: {message}")
         show_error(self, "Statistics failed", message)
 

@@ -55,6 +55,7 @@ class PlaygroundTab(QWidget):
         self._job: GenerationJob | WorkerHandle | None = None
         self._logits_cache: dict[tuple[int, int], Any] = {}  # (branch, position) -> logits
         self._step_generators: dict[int, Any] = {}  # branch -> torch.Generator of step mode
+        self._closed = False
 
         self.banner = Banner()
         self.source = SourceBar()
@@ -158,21 +159,27 @@ class PlaygroundTab(QWidget):
             self.page.update_branch(self.current, self.branches[self.current])
             r = job.result or {}
             speed = f" at {r['tokens'] / r['seconds']:.0f} tokens/s" if r.get("seconds") else ""
-            self.page.status.setText(f"{'Stopped' if job.outcome == 'stopped' else 'Done'}: "
-                                     f"{len(self.branches[self.current].tokens)} tokens{speed}.")
+            n = len(self.branches[self.current].tokens)
+            self.page.status.setText(f"Generation failed after {n} tokens: see the message above." if job.outcome == "error"
+                                     else f"{'Stopped' if job.outcome == 'stopped' else 'Done'}: {n} tokens{speed}.")
         self._update_buttons()
 
     def _on_error(self, message: str) -> None:
         self.banner.show_message(message)
+        self.page.status.setText("Failed: see the message above.")
 
     def stop(self) -> None:
         if isinstance(self._job, GenerationJob):
             self._job.stop()
 
     # loading ----------------------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """The window is closing: start nothing more (a run finishing now is not loaded)."""
+        self._closed = True
+
     def _on_session_run(self) -> None:
         self._update_buttons()
-        if self.loaded is None and self.session.run is not None and not self.is_busy():
+        if self.loaded is None and self.session.run is not None and not self.is_busy() and not self._closed:
             self.use_current_run()
 
     def use_current_run(self) -> None:
@@ -188,8 +195,13 @@ class PlaygroundTab(QWidget):
     def load_run(self, run_dir: str, which: str = "best") -> None:
         if self.is_busy():
             return
-        self.page.status.setText(f"Loading {Path(run_dir).name} ({which})…")
-        self._start(start_worker("playground-load", _load, str(run_dir), which), self._on_loaded)
+        name = Path(run_dir).name
+        self.page.status.setText(f"Loading {name} ({which})…")
+        handle = start_worker("playground-load", _load, str(run_dir), which)
+        self._start(handle, self._on_loaded)
+        handle.sig_error.connect(lambda _message: self.page.status.setText(  # never left saying "Loading…"
+            f"Could not load {name} ({which}): see the message above. " + ("The model loaded before is still in use."
+            if self.loaded is not None else "Choose another run folder or checkpoint.")))
 
     def _on_loaded(self, result: dict) -> None:
         self.loaded = loaded = result["loaded"]

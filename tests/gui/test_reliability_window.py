@@ -1,0 +1,396 @@
+"""Reliability of the window (issue 9): closing joins every worker, nothing long runs on the GUI thread,
+bad files and workspaces change nothing and say what is wrong, failures read as sentences, an
+unwritable settings folder is reported once, the encoding can be chosen, special files are refused."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QThread, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from lmstudio.core.progress import report
+from tests.helpers import one_thread, tiny_workspace  # noqa: F401  (one_thread is a fixture)
+
+from .conftest import wait_for_open, wait_for_stats
+
+
+def error_texts(widget) -> list[str]:
+    return [b.text() for b in widget.findChildren(QMessageBox) if b.isVisible()]
+
+
+def close_dialogs(widget) -> None:
+    for box in widget.findChildren(QMessageBox):
+        box.close()
+
+
+def running_workers() -> list[str]:
+    from lmstudio.gui.workers import active_workers
+
+    return [h.name for h in active_workers() if h.is_running()]
+
+
+def make_window(qtbot, session):
+    from lmstudio.gui.main_window import MainWindow
+
+    w = MainWindow(session, probe_device=False)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def close_and_wait(qtbot, window, within_s: float = 1.5) -> None:
+    """Close: the call must return at once; the window then finishes closing when its workers have ended."""
+    t0 = time.perf_counter()
+    window.close()
+    assert time.perf_counter() - t0 < within_s, "closing blocked the GUI thread"
+    qtbot.waitUntil(lambda: window._close_state == "closed", timeout=20_000)
+    assert not running_workers()
+    assert not window.isVisible()
+
+
+# 1. closing joins every worker, promptly ------------------------------------------------------------
+def test_reliability_close_while_statistics_start_leaves_no_thread(qtbot, session, tiny_corpus):
+    window = make_window(qtbot, session)
+    assert session.open_corpus(tiny_corpus)
+    data_tab = window.tab_widgets[0]
+    data_tab.start_stats()  # a statistics job running ...
+    data_tab._stats_timer.start(1)  # ... and the debounce timer about to start another (the abort of the issue)
+    close_and_wait(qtbot, window)
+    qtbot.wait(100)  # the timer's moment has passed: nothing may have started
+    assert not running_workers()
+
+
+def test_reliability_close_cancels_a_long_job_through_its_progress_callback(qtbot, session, tiny_corpus):
+    from lmstudio.gui.workers import start_worker
+
+    def endless(progress=None):
+        while True:
+            report(progress, 0, None, "working")
+            time.sleep(0.01)
+
+    window = make_window(qtbot, session)
+    job = start_worker("endless", endless)
+    close_and_wait(qtbot, window)
+    assert not job.is_running()
+
+
+def test_reliability_close_waits_for_a_job_between_cancel_checks_without_freezing(qtbot, session):
+    """A core call that checks Cancel only after 1.5 s: the window hides at once and closes once it ended."""
+    from lmstudio.gui.workers import start_worker
+
+    def slow_step(progress=None):
+        time.sleep(1.5)
+        report(progress, 1, 1, "done")
+
+    window = make_window(qtbot, session)
+    start_worker("slow", slow_step)
+    with qtbot.waitSignal(window.sig_closed, timeout=10_000):
+        close_and_wait(qtbot, window, within_s=1.0)
+
+
+def test_reliability_no_worker_starts_while_the_window_closes(qtbot, session):
+    from lmstudio.gui import workers
+
+    window = make_window(qtbot, session)
+    workers.begin_shutdown()
+    try:
+        job = workers.start_worker("late", lambda progress=None: 1)
+        with qtbot.waitSignal(job.sig_finished, timeout=2000):
+            pass
+        assert not job.is_running() and job.cancel_requested
+    finally:
+        workers.end_shutdown()
+    window.close()
+
+
+# 2. nothing long on the GUI thread --------------------------------------------------------------------
+def test_reliability_opening_a_large_file_runs_off_the_gui_thread(qtbot, window, session, tmp_path, monkeypatch):
+    from lmstudio.core import corpus as core_corpus
+    from lmstudio.gui import formats
+
+    threads = []
+    real_open, real_fields = core_corpus.Corpus.open.__func__, formats.jsonl_fields
+
+    def slow_open(cls, *args, **kwargs):  # stands for reading a 50 MB one-line file
+        threads.append(QThread.currentThread())
+        time.sleep(1.0)
+        return real_open(cls, *args, **kwargs)
+
+    def sniff(path):
+        threads.append(QThread.currentThread())
+        return real_fields(path)
+
+    monkeypatch.setattr(core_corpus.Corpus, "open", classmethod(slow_open))
+    monkeypatch.setattr(formats, "jsonl_fields", sniff)
+    path = tmp_path / "big.jsonl"
+    path.write_text("".join(json.dumps({"body": f"record {i}"}) + "\n" for i in range(50)))
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(50)
+    t0 = time.perf_counter()
+    job = window.tab_widgets[0].open_path(path)
+    assert time.perf_counter() - t0 < 0.5
+    assert window.tab_widgets[0].open_progress.isVisible()  # progress while it opens
+    with qtbot.waitSignal(job.sig_finished, timeout=15_000):
+        pass
+    timer.stop()
+    assert session.corpus.path == path and session.data_config.text_field == "body"
+    assert threads and all(t is not QApplication.instance().thread() for t in threads)
+    assert len([t for t in ticks if t < t0 + 1.0]) >= 3  # the event loop kept running while the file opened
+    wait_for_stats(qtbot, session)
+
+
+# 3. a bad file keeps the previous corpus and names the line ----------------------------------------------
+@pytest.mark.parametrize("name, content, where", [
+    ("bad.jsonl", "".join(json.dumps({"text": f"doc {i}"}) + "\n" for i in range(20)) + '{"text": broken\n', "line 21"),
+    ("bad.csv", "id,text\n" + "".join(f'{i},"line {i}"\n' for i in range(20)) + '21,"unclosed\n22,ok\n', "line 22"),
+])
+def test_reliability_malformed_records_keep_the_previous_corpus(qtbot, window, session, tiny_corpus, tmp_path, name, content, where):
+    data_tab = window.tab_widgets[0]
+    path = tmp_path / name
+    path.write_text(content)
+    data_tab.open_path(path)
+    wait_for_open(qtbot, session)
+    assert session.corpus.path == tiny_corpus
+    assert data_tab.preview.toPlainText().startswith("First Citizen")
+    texts = error_texts(window)
+    assert any(name in t and where in t and "still loaded" in t for t in texts), texts
+    close_dialogs(window)
+
+
+def test_reliability_bad_byte_past_the_first_megabyte_keeps_the_previous_corpus(qtbot, window, session, tiny_corpus, tmp_path):
+    data_tab = window.tab_widgets[0]
+    path = tmp_path / "damaged.txt"
+    line = "plain ascii text for the first megabyte and a bit more\n"
+    path.write_bytes(line.encode() * 25_000 + b"caf\xe9 au lait\n" + line.encode() * 10)  # bad byte at ~1.4 MB
+    data_tab.open_path(path)
+    wait_for_open(qtbot, session)
+    wait_for_stats(qtbot, session)
+    assert session.corpus.path == tiny_corpus
+    texts = error_texts(window)
+    assert any("damaged.txt" in t and "byte" in t for t in texts), texts
+    close_dialogs(window)
+
+
+def test_reliability_bad_byte_found_by_the_statistics_brings_the_previous_corpus_back(qtbot, window, session, tiny_corpus, tmp_path):
+    data_tab = window.tab_widgets[0]
+    path = tmp_path / "late.txt"
+    line = b"plain ascii text, far beyond what opening and previewing read\n"
+    path.write_bytes(line * 90_000 + b"caf\xe9\n")  # ~5.6 MB: past the sample lines too
+    data_tab.open_path(path)
+    wait_for_open(qtbot, session)
+    qtbot.waitUntil(lambda: session.corpus.path == tiny_corpus and session.stats is not None, timeout=30_000)
+    texts = error_texts(window)
+    assert any("late.txt" in t and "loaded again" in t for t in texts), texts
+    close_dialogs(window)
+
+
+# 4. workspaces: validated whole, applied all or nothing ---------------------------------------------------
+@pytest.mark.parametrize("values, setting", [
+    ({"data": {"split_fractions": "abc"}}, "split_fractions"),
+    ({"train": {"batch_size": "many"}}, "batch_size"),
+    ([1, 2, 3], "JSON object"),
+])
+def test_reliability_workspace_with_wrong_types_changes_nothing(qtbot, window, session, tiny_corpus, tmp_path, values, setting):
+    before = json.dumps(session.workspace_config().to_dict(), sort_keys=True, default=str)
+    path = tmp_path / "wrong.json"
+    path.write_text(json.dumps(values))
+    assert not window.open_workspace(path)
+    assert json.dumps(session.workspace_config().to_dict(), sort_keys=True, default=str) == before
+    texts = error_texts(window)
+    assert any("wrong.json" in t and setting in t and "Nothing was changed" in t for t in texts), texts
+    close_dialogs(window)
+
+
+def test_reliability_workspace_that_is_a_folder_or_a_fifo_is_refused(qtbot, window, session, tmp_path):
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    for bad in (tmp_path, fifo):
+        assert not window.open_workspace(bad)
+    texts = error_texts(window)
+    assert any("folder" in t for t in texts) and any("pipe" in t.lower() or "FIFO" in t for t in texts), texts
+    close_dialogs(window)
+
+
+def test_reliability_bad_workspace_on_the_command_line_opens_the_window_with_defaults(qtbot, tmp_path, monkeypatch):
+    from lmstudio.gui import app as gui_app
+
+    path = tmp_path / "start.json"
+    path.write_text(json.dumps({"model": {"n_layer": "four"}}))
+    seen: dict = {}
+
+    def watch():
+        windows = [w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow" and w.isVisible()]
+        texts = error_texts(windows[0]) if windows else []
+        if texts:
+            seen["texts"], seen["corpus"] = texts, windows[0].session.corpus_name()
+            close_dialogs(windows[0])
+            windows[0].close()
+        else:
+            QTimer.singleShot(50, watch)
+
+    QTimer.singleShot(50, watch)
+    QTimer.singleShot(30_000, QApplication.instance().quit)  # safety net
+    monkeypatch.setattr(gui_app, "apply_theme", lambda *a, **k: None)
+    assert gui_app.run(["lmstudio", str(path)]) == 0
+    assert seen and any("start.json" in t and "n_layer" in t for t in seen["texts"]), seen
+    assert seen["corpus"] == "Tiny Shakespeare"
+    assert not running_workers()
+
+
+# 5. failures say what happened and what to do -----------------------------------------------------------
+def test_reliability_failed_playground_load_does_not_keep_saying_loading(qtbot, session, tmp_path):
+    from lmstudio.gui.tabs.playground_tab import PlaygroundTab
+
+    tab = PlaygroundTab(session)
+    qtbot.addWidget(tab)
+    empty = tmp_path / "not-a-run"
+    empty.mkdir()
+    tab.load_run(str(empty))
+    qtbot.waitUntil(lambda: not tab.is_busy(), timeout=30_000)
+    assert "Loading" not in tab.page.status.text()
+    assert "Could not load not-a-run" in tab.page.status.text()
+    assert tab.banner.text()
+
+
+@pytest.mark.parametrize("exc, words", [
+    (RuntimeError("probability tensor contains either `inf`, `nan` or element < 0"), ["NaN", "earlier checkpoint", "learning rate"]),
+    (OSError(errno.ENOSPC, "No space left on device", "/runs/r1/step-00100"), ["/runs/r1/step-00100", "disk is full", "Free some space"]),
+    (KeyError("weights"), ["did not expect", "'weights'", "KeyError"]),
+])
+def test_reliability_unexpected_errors_read_as_sentences(qtbot, exc, words):
+    from lmstudio.gui.workers import start_worker
+
+    def fail(progress=None):
+        raise exc
+
+    job = start_worker("fail", fail)
+    with qtbot.waitSignal(job.sig_error, timeout=5000) as blocker:
+        pass
+    message = blocker.args[0]
+    assert not message.startswith("Unexpected error (")
+    for word in words:
+        assert word in message, message
+    qtbot.waitUntil(lambda: job.finished, timeout=2000)
+
+
+def test_reliability_training_failure_shows_the_core_message(qtbot, session):
+    from lmstudio.core.training import FinishedEvent
+    from lmstudio.gui.tabs.train_tab import TrainTab
+
+    tab = TrainTab(session)
+    qtbot.addWidget(tab)
+    message = "training diverged at step 12 (loss is NaN); lower the learning rate and resume from the last checkpoint"
+    tab._on_result(FinishedEvent(status="failed", message=message, step=12, best_val_loss=float("nan")))
+    assert any(message in t for t in error_texts(tab))
+    close_dialogs(tab)
+
+
+# 6. an unwritable settings folder is reported once --------------------------------------------------------
+def test_reliability_unwritable_preferences_are_reported_once(qtbot, session, tmp_path, monkeypatch):
+    folder = tmp_path / "settings"
+    (folder / "lmstudio.ini").mkdir(parents=True)  # cannot be written, even by root
+    monkeypatch.setenv("LMSTUDIO_SETTINGS_DIR", str(folder))
+    window = make_window(qtbot, session)
+    for _ in range(3):
+        window.act_dark.trigger()
+    assert window._save_to(tmp_path / "ws.json") and window._save_to(tmp_path / "ws.json")
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible() and "preferences" in b.text()]
+    assert len(boxes) == 1 and "lmstudio.ini" in boxes[0].text()
+    assert window.prefs_label.isVisibleTo(window) and window.prefs_label.toolTip()
+    window.act_dark.setChecked(False)
+    window._on_theme_toggled()
+    close_dialogs(window)
+    window.close()
+
+
+def test_reliability_settings_folder_under_a_file_does_not_stop_the_window(qtbot, session, tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("LMSTUDIO_SETTINGS_DIR", str(blocker / "settings"))
+    window = make_window(qtbot, session)
+    assert window.prefs.save_problem()
+    window.close()
+
+
+# 7. the encoding can be chosen ------------------------------------------------------------------------------
+def test_reliability_encoding_chooser_reads_the_corpus_again(qtbot, window, session, tmp_path):
+    data_tab = window.tab_widgets[0]
+    combo = data_tab.encoding_combo
+    assert combo.toolTip() and combo.isEditable()
+    assert [combo.itemText(i) for i in range(3)] == ["auto", "utf-8", "cp1252"]
+    path = tmp_path / "latin.txt"
+    path.write_bytes("crème brûlée à la carte\ncanção de ninar\n".encode("latin-1"))
+    data_tab.open_path(path)
+    wait_for_open(qtbot, session)
+    assert session.corpus.path == path and "confidence" in data_tab.encoding_note.text()
+    combo.setCurrentText("latin-1")
+    combo.lineEdit().editingFinished.emit()
+    wait_for_open(qtbot, session)
+    assert session.data_config.encoding == "latin-1"
+    assert data_tab.preview.toPlainText().startswith("crème brûlée")
+    assert "8859" in data_tab.encoding_note.text() or "latin" in data_tab.encoding_note.text().lower()
+    combo.setCurrentText("no-such-codec")
+    combo.lineEdit().editingFinished.emit()
+    wait_for_open(qtbot, session)
+    assert session.data_config.encoding == "latin-1"  # refused with the config's message
+    assert any("no-such-codec" in t for t in error_texts(window))
+    close_dialogs(window)
+    wait_for_stats(qtbot, session)
+
+
+# 8. special files, double clicks, quitting mid-training ---------------------------------------------------------
+def test_reliability_fifo_is_refused_without_blocking(qtbot, window, session, tiny_corpus, tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    unblock = threading.Timer(4.0, lambda: open(fifo, "wb").close())  # if anything opened it, it would block
+    unblock.start()
+    try:
+        t0 = time.perf_counter()
+        window.tab_widgets[0].open_path(fifo)
+        wait_for_open(qtbot, session, timeout=3000)
+        assert time.perf_counter() - t0 < 3.0
+    finally:
+        unblock.cancel()
+    assert session.corpus.path == tiny_corpus
+    assert any("pipe.txt" in t and "FIFO" in t for t in error_texts(window))
+    close_dialogs(window)
+
+
+def test_reliability_double_click_on_load_starts_one_worker(qtbot, session, tmp_path):
+    from lmstudio.gui.tabs.playground_tab import PlaygroundTab
+
+    tab = PlaygroundTab(session)
+    qtbot.addWidget(tab)
+    tab.load_run(str(tmp_path))
+    tab.load_run(str(tmp_path))
+    assert running_workers().count("playground-load") <= 1
+    qtbot.waitUntil(lambda: not tab.is_busy(), timeout=30_000)
+
+
+def test_reliability_quitting_mid_training_stops_saves_and_joins(qtbot, session, tiny_corpus, tmp_path, monkeypatch, one_thread):
+    from lmstudio.gui.tabs import train_tab as train_tab_module
+
+    monkeypatch.setenv("LMSTUDIO_RUNS_DIR", str(tmp_path / "runs"))
+    monkeypatch.setattr(train_tab_module, "ask_stop_training", lambda parent: True)
+    window = make_window(qtbot, session)
+    assert session.open_corpus(tiny_corpus)
+    cfg = tiny_workspace(tiny_corpus, steps=100_000, eval_interval=100_000, checkpoint_interval=0)
+    session.set_model_config(cfg.model)
+    session.set_train_config(cfg.train)
+    tab = next(w for w in window.tab_widgets if isinstance(w, train_tab_module.TrainTab))
+    tab.start()
+    tab.start()  # a double click starts one run
+    assert running_workers().count("training") == 1
+    qtbot.waitUntil(lambda: tab.state == "running" and tab._last_step is not None, timeout=60_000)
+    run_dir = tab.job.run_dir
+    close_and_wait(qtbot, window, within_s=1.5)
+    assert list((Path(run_dir) / "checkpoints").glob("step-*")), "closing saved a checkpoint"
