@@ -38,8 +38,14 @@ def new_run_dir(root: Path, arch: str) -> Path:
 def list_runs(root: Path, limit: int = 30) -> list[Path]:
     """Run folders under ``root`` that have metrics, newest first."""
     root = Path(root)
-    if not root.is_dir():
+    found = []
+    try:
+        for p in root.iterdir():
+            try:
+                found.append(((p / "metrics.csv").stat().st_mtime, p))
+            except OSError:  # not a run, or deleted while we look
+                continue
+    except OSError:  # no runs folder (yet), or not readable
         return []
-    runs = [p for p in root.iterdir() if p.is_dir() and (p / "metrics.csv").is_file()]
-    runs.sort(key=lambda p: (p / "metrics.csv").stat().st_mtime, reverse=True)
-    return runs[:limit]
+    found.sort(key=lambda item: item[0], reverse=True)
+    return [p for _, p in found[:limit]]

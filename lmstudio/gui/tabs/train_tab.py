@@ -210,10 +210,18 @@ class TrainTab(QWidget):
 
     def resume_run(self, run_dir: Path) -> None:
         """Continue ``run_dir``; to the form's step count when that is beyond the run's own."""
+        if self.state != "idle" or self._closing:  # a second click while one runs starts nothing
+            return
+        config_path = Path(run_dir) / "config.json"
         try:
-            run_steps = json.loads((Path(run_dir) / "config.json").read_text(encoding="utf-8"))["train"]["steps"]
-        except (OSError, ValueError, KeyError, TypeError):
-            show_error(self, "Cannot resume this run", f"{run_dir}: no run here (config.json missing or unreadable); choose a run folder")
+            if not config_path.is_file():  # also refuses a FIFO or device named config.json before opening it
+                raise OSError("not a regular file")
+            run_steps = json.loads(config_path.read_text(encoding="utf-8"))["train"]["steps"]
+            if not isinstance(run_steps, int) or isinstance(run_steps, bool):
+                raise TypeError(f"train.steps is {run_steps!r}")
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            show_error(self, "Cannot resume this run", f"{run_dir}: no usable run here (config.json missing, unreadable or "
+                                                      f"damaged: {exc}); choose a run folder")
             return
         steps = self.form.values()[0]["steps"]
         self._launch(TrainingJob(None, run_dir, resume=True, steps=steps if steps > run_steps else None),

@@ -7,7 +7,9 @@ from typing import Callable
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMenu, QPushButton, QToolButton, QWidget
 
+from ...core.errors import LMStudioError
 from ...core.metrics_log import read_metrics_rows
+from ..dialogs import show_error
 from ..run_folders import list_runs, runs_folder, set_runs_folder
 from ..train_metrics import RunMetrics
 from .train_charts import TrainCharts
@@ -69,16 +71,30 @@ class RunTools(QWidget):
         for p in self.overlay_paths:
             try:
                 runs.append(RunMetrics.from_rows(read_metrics_rows(p / "metrics.csv"), p.name))
-            except OSError as exc:
+            except (OSError, ValueError, LMStudioError) as exc:  # deleted, unreadable or damaged since it was listed
                 self._log(f"cannot read {p / 'metrics.csv'}: {exc}")
         self.charts.set_overlays(runs)
 
     def export_png(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export charts", str(runs_folder() / "charts.png"), "PNG image (*.png)")
         if path:
-            self.charts.export_png(Path(path))
+            self._export(lambda: self.charts.export_png(Path(path)), Path(path))
 
     def export_csv(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export metrics", str(runs_folder() / "metrics.csv"), "CSV (*.csv)")
         if path:
-            self.charts.export_csv(Path(path))
+            self._export(lambda: self.charts.export_csv(Path(path)), Path(path))
+
+    def _export(self, write: Callable[[], object], path: Path) -> None:
+        if path.is_dir():
+            show_error(self, "Cannot export", f"{path}: is a folder; type a file name")
+            return
+        try:
+            write()
+        except OSError as exc:
+            show_error(self, "Cannot export", f"{path}: {exc.strerror or exc}. Choose another folder or file name.")
+            return
+        if not path.is_file():
+            show_error(self, "Cannot export", f"{path}: the file could not be written. Choose another folder or file name.")
+            return
+        self._log(f"exported {path}")
