@@ -54,15 +54,26 @@ def close_and_wait(qtbot, window, within_s: float = 1.5) -> None:
 
 
 # 1. closing joins every worker, promptly ------------------------------------------------------------
-def test_reliability_close_while_statistics_start_leaves_no_thread(qtbot, session, tiny_corpus):
+def test_reliability_close_while_statistics_start_leaves_no_thread(qtbot, session, tiny_corpus, monkeypatch):
+    from lmstudio.gui import jobs
+
+    def slow_stats(data, key, progress=None):  # statistics of a large corpus: seconds, with Cancel checks
+        for i in range(300):
+            report(progress, i, 300, "Counting")
+            time.sleep(0.01)
+
+    monkeypatch.setattr(jobs, "corpus_stats", slow_stats)
     window = make_window(qtbot, session)
     assert session.open_corpus(tiny_corpus)
     data_tab = window.tab_widgets[0]
     data_tab.start_stats()  # a statistics job running ...
     data_tab._stats_timer.start(1)  # ... and the debounce timer about to start another (the abort of the issue)
-    close_and_wait(qtbot, window)
-    qtbot.wait(100)  # the timer's moment has passed: nothing may have started
-    assert not running_workers()
+    t0 = time.perf_counter()
+    window.close()
+    assert time.perf_counter() - t0 < 1.5
+    qtbot.wait(150)  # the timer's moment has passed
+    assert not running_workers(), "a worker outlived the closed window (Qt aborts the process at exit)"
+    assert not window.isVisible()
 
 
 def test_reliability_close_cancels_a_long_job_through_its_progress_callback(qtbot, session, tiny_corpus):
@@ -392,3 +403,47 @@ def test_reliability_quitting_mid_training_stops_saves_and_joins(qtbot, session,
     run_dir = tab.job.run_dir
     close_and_wait(qtbot, window, within_s=1.5)
     assert list((Path(run_dir) / "checkpoints").glob("step-*")), "closing saved a checkpoint"
+
+
+# a run deleted while loaded, a model whose weights turned NaN ----------------------------------------------
+@pytest.fixture
+def loaded_tab(qtbot, session, tmp_path_factory, tiny_corpus):
+    from lmstudio.gui.tabs.playground_tab import PlaygroundTab
+
+    from .test_playground import _train
+
+    run = _train(tmp_path_factory, tiny_corpus, "doomed")
+    tab = PlaygroundTab(session)
+    qtbot.addWidget(tab)
+    tab.load_run(str(run))
+    qtbot.waitUntil(lambda: tab.loaded is not None and not tab.is_busy(), timeout=30_000)
+    tab.form.max_new.setValue(10)
+    return tab, run
+
+
+def test_reliability_run_folder_deleted_while_loaded(qtbot, loaded_tab):
+    import shutil
+
+    tab, run = loaded_tab
+    shutil.rmtree(run)
+    tab.compare("step-10", "best")  # reads checkpoints from the folder, which is gone
+    qtbot.waitUntil(lambda: not tab.is_busy(), timeout=30_000)
+    assert tab.banner.text() and "Failed" in tab.page.status.text()
+    tab.generate()  # the model in memory still works
+    qtbot.waitUntil(lambda: not tab.is_busy(), timeout=30_000)
+    assert len(tab.branches[-1].tokens) == 10
+
+
+def test_reliability_nan_generation_says_what_happened(qtbot, loaded_tab):
+    import torch
+
+    tab, _ = loaded_tab
+    with torch.no_grad():
+        for p in tab.loaded.model.parameters():
+            p.fill_(float("nan"))
+    tab.generate()
+    qtbot.waitUntil(lambda: not tab.is_busy(), timeout=30_000)
+    message = tab.banner.text()
+    assert "NaN" in message or "not a number" in message.lower(), message
+    assert not message.startswith("Unexpected error")
+    assert "Generation failed" in tab.page.status.text()
