@@ -95,8 +95,11 @@ def apply_theme(app: QApplication, theme: str, presenter: bool) -> None:
     app.setProperty("lmstudio_presenter", presenter)
     # Widgets that size themselves from the font (headline numbers, table rows, side panels) re-measure now:
     # relying on font-change events alone missed some of them after a style-sheet re-polish.
-    for widget in app.allWidgets():
-        refresh = getattr(widget, "refresh_theme", None)
-        if callable(refresh):
-            refresh()
+    import shiboken6
+
+    # only our widgets have refresh_theme; skip any whose C++ object went away while we walk the list
+    targets = [w for w in app.allWidgets() if shiboken6.isValid(w) and callable(getattr(w, "refresh_theme", None))]
+    for widget in targets:
+        if shiboken6.isValid(widget):
+            widget.refresh_theme()
 

@@ -447,3 +447,12 @@ def test_reliability_nan_generation_says_what_happened(qtbot, loaded_tab):
     assert "NaN" in message or "not a number" in message.lower(), message
     assert not message.startswith("Unexpected error")
     assert "Generation failed" in tab.page.status.text()
+
+
+def test_reliability_saving_a_workspace_onto_a_folder_says_so(qtbot, window, tmp_path):
+    folder = tmp_path / "chosen.json"
+    folder.mkdir()
+    assert not window._save_to(folder)
+    assert any("chosen.json" in t and "another" in t for t in error_texts(window)), error_texts(window)
+    assert folder.is_dir() and not any(folder.iterdir())
+    close_dialogs(window)
