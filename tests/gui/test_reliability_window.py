@@ -456,3 +456,25 @@ def test_reliability_saving_a_workspace_onto_a_folder_says_so(qtbot, window, tmp
     assert any("chosen.json" in t and "another" in t for t in error_texts(window)), error_texts(window)
     assert folder.is_dir() and not any(folder.iterdir())
     close_dialogs(window)
+
+
+def test_reliability_cancelling_an_open_keeps_the_previous_corpus(qtbot, window, session, tiny_corpus, tmp_path, monkeypatch):
+    from lmstudio.core import corpus as core_corpus
+
+    real_open = core_corpus.Corpus.open.__func__
+
+    def slow_open(cls, *args, **kwargs):
+        time.sleep(0.8)
+        return real_open(cls, *args, **kwargs)
+
+    monkeypatch.setattr(core_corpus.Corpus, "open", classmethod(slow_open))
+    path = tmp_path / "other.txt"
+    path.write_text("another corpus\n")
+    data_tab = window.tab_widgets[0]
+    job = data_tab.open_path(path)
+    data_tab.open_progress.cancel_button.click()
+    assert not data_tab.open_progress.isVisible()
+    with qtbot.waitSignal(job.sig_finished, timeout=10_000):
+        pass
+    qtbot.wait(50)
+    assert session.corpus.path == tiny_corpus and not error_texts(window)

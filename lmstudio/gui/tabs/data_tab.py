@@ -82,7 +82,7 @@ class DataTab(QWidget):
         self.progress = ProgressRow("computing the statistics")
         self.progress.sig_cancel.connect(self.cancel_stats)
         self.open_progress = ProgressRow("opening the corpus")
-        self.open_progress.sig_cancel.connect(self.session.cancel_open)
+        self.open_progress.sig_cancel.connect(self.cancel_open)
 
         self.preview = QPlainTextEdit()
         self.preview.setReadOnly(True)
@@ -159,8 +159,10 @@ class DataTab(QWidget):
             return None
         path = Path(path)
         include = self.include_edit.text().strip() or DataConfig().include
+        # a new file is detected afresh: an encoding forced for the previous one (cp1252 decodes almost any
+        # bytes) would silently garble a UTF-8 file; the chooser then re-reads this one if needed
         options: dict = {"format": "auto", "text_field": field or "text", "column": "", "include": include, "target": "",
-                         "encoding": self.encoding_choice()}
+                         "encoding": "auto"}
         if formats.kind_of(path) in ("csv", "tsv"):
             options["column"] = field or ""
         for name, bundled_path in core_corpus.bundled_corpora().items():
@@ -202,6 +204,12 @@ class DataTab(QWidget):
 
     def is_opening(self) -> bool:
         return self._open_job is not None
+
+    def cancel_open(self) -> None:
+        """Cancel: the corpus loaded before stays; the worker's late result is dropped."""
+        self.session.cancel_open()
+        self._open_job = None
+        self.open_progress.finish()
 
     def _on_include_changed(self) -> None:
         corpus = self.session.corpus
