@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ..core import corpus as core_corpus
 from ..core.config import CleaningConfig, DataConfig, ModelConfig, TokenizerConfig, TrainConfig, WorkspaceConfig
-from ..core.errors import ConfigError, CorpusError, LMStudioError
+from ..core.errors import ConfigError, LMStudioError
 from . import jobs
 from .workers import WorkerHandle, start_worker
 

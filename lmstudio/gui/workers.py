@@ -13,6 +13,7 @@ the window closes would otherwise start a thread that outlives the application, 
 
 from __future__ import annotations
 
+import atexit
 import errno
 import threading
 import time
@@ -231,3 +232,8 @@ def shutdown_all(timeout_ms: int | None = 10_000) -> bool:
     for h in list(_active):
         h.cancel()
     return join_all(timeout_ms)
+
+
+# Last line of defence for scripts and any other exit path: Python runs this before it destroys the
+# handles, so no QThread is ever destroyed while running (which makes Qt abort the process).
+atexit.register(shutdown_all, None)

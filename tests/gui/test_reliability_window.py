@@ -478,3 +478,29 @@ def test_reliability_cancelling_an_open_keeps_the_previous_corpus(qtbot, window,
         pass
     qtbot.wait(50)
     assert session.corpus.path == tiny_corpus and not error_texts(window)
+
+
+def test_reliability_a_script_exiting_with_a_worker_running_does_not_abort(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import time\n"
+        "from PySide6.QtCore import QCoreApplication\n"
+        "from lmstudio.core.progress import report\n"
+        "from lmstudio.gui.workers import start_worker\n"
+        "app = QCoreApplication([])\n"
+        "def work(progress=None):\n"
+        "    while True:\n"
+        "        report(progress, 0, None, 'working')\n"
+        "        time.sleep(0.01)\n"
+        "job = start_worker('stats', work)\n"
+        "time.sleep(0.2)\n"
+        "print('exiting', flush=True)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, str(script)], cwd=root, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Destroyed while thread" not in done.stderr

@@ -18,8 +18,6 @@ from ..widgets.charts import HistogramChart
 from ..widgets.common import BigNumber
 from ..widgets.token_view import visible
 
-PREVIEW_LINES = 14
-
 
 def human_count(n: float) -> str:
     if n >= 1e9:
