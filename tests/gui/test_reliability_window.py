@@ -504,3 +504,18 @@ def test_reliability_a_script_exiting_with_a_worker_running_does_not_abort(tmp_p
                           env={**os.environ, "PYTHONPATH": str(root)})
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Destroyed while thread" not in done.stderr
+
+
+def test_reliability_vocabulary_samples_never_read_the_file_on_the_gui_thread(qtbot, window, session, monkeypatch):
+    from lmstudio.core import corpus as core_corpus
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the corpus file was read on the GUI thread")
+
+    monkeypatch.setattr(core_corpus.Corpus, "sample_lines", no_reading)
+    monkeypatch.setattr(core_corpus.Corpus, "iter_lines", no_reading)
+    vocab_tab = window.tab_widgets[1]
+    vocab_tab.segmentation.sig_sample_requested.emit()
+    vocab_tab.compare.sample_button.click()
+    text = vocab_tab.compare.text.toPlainText()
+    assert text.strip() and text.splitlines()[0] in session.preview.sample_lines

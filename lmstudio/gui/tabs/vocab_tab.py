@@ -131,7 +131,7 @@ class VocabularyTab(QWidget):
         self.table = VocabularyTable()
         self.segmentation = SegmentationPanel("Segmentation")
         self.segmentation.sig_sample_requested.connect(
-            lambda: self.segmentation.set_text(random_sample(self.session.corpus)))
+            lambda: self.segmentation.set_text(random_sample(self.session.preview)))
         self.length_chart = HistogramChart("Piece lengths", "characters per piece", "pieces",
                                            "How many vocabulary pieces have each length")
         self.coverage_chart = CurveChart("Coverage", "top-n pieces (log scale)", "% of train tokens",
@@ -317,7 +317,7 @@ class ComparePanel(QWidget):
         self.text.setToolTip("The text both tokenizers split")
         self.sample_button = QPushButton("Random sample")
         self.sample_button.setToolTip("Replace the text with a few random lines of the corpus")
-        self.sample_button.clicked.connect(lambda: self.text.setPlainText(random_sample(self.session.corpus)))
+        self.sample_button.clicked.connect(lambda: self.text.setPlainText(random_sample(self.session.preview)))
         self.choosers = [QComboBox(), QComboBox()]
         self.sides = [SegmentationPanel("A", editable=False), SegmentationPanel("B", editable=False)]
         self.verdict = QLabel("Train two vocabularies (for example char and BPE) to compare them here.")

@@ -216,8 +216,11 @@ class SegmentationPanel(QWidget):
         self.summary.setText(f"{len(boxes):,} tokens · {len(text):,} chars · {per:.2f} chars/token")
 
 
-def random_sample(corpus, lines: int = 4) -> str:
-    if corpus is None:
+def random_sample(preview, lines: int = 4) -> str:
+    """A few lines of the corpus, drawn from the sample read when it was opened: no file access on the
+    GUI thread (a huge or damaged file would freeze or break the tab), lines already cut to a sane length."""
+    pool = [line for line in (preview.sample_lines if preview is not None else []) if line.strip()]
+    if not pool:
         return DEFAULT_TEXT
-    picked = corpus.sample_lines(lines, seed=random.randrange(1 << 30))
-    return "\n".join(picked) or DEFAULT_TEXT
+    picked = sorted(random.sample(range(len(pool)), min(lines, len(pool))))
+    return "\n".join(pool[i] for i in picked)
