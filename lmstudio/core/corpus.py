@@ -32,7 +32,9 @@ from .progress import ProgressCallback, report
 from .splits import SplitInfo, write_splits
 from .stats import CorpusStats, compute_stats
 from .tables import HEADER_SAMPLE_ROWS, cell, detect_header, iter_jsonl_texts, iter_rows, resolve_column
-from .textfiles import TextFile, check_regular_file, file_signature, inspect_text_file, iter_file_lines, normalize_newlines
+from .textfiles import (
+    TextFile, check_regular_file, file_signature, inspect_text_file, iter_file_chunks, iter_file_lines, normalize_newlines,
+)
 
 __all__ = [
     "ReadOptions", "Corpus", "Cleaner", "iter_clean", "load_stopwords", "CorpusStats", "compute_stats",
@@ -296,9 +298,13 @@ class Corpus:
             if not has_text:
                 raise CorpusError(f"{self.path}: the parallel corpus holds only whitespace; choose files with text")
             return
-        for line in self.iter_lines():
-            if line.strip():
+        if self.format in ("text", "folder"):  # by chunks: a 50 MB single line is not gathered to find a letter
+            if any(not chunk.isspace() for tf in self.text_files for chunk in iter_file_chunks(tf)):
                 return
+        else:
+            for line in self.iter_lines():
+                if line.strip():
+                    return
         what = {"jsonl": f"no text in field {self.options.text_field!r}", "csv": "no text in the chosen column",
                 "tsv": "no text in the chosen column"}.get(self.format, "only whitespace")
         raise CorpusError(f"{self.path}: the corpus holds {what}; choose a file with text in it")
@@ -367,6 +373,19 @@ class Corpus:
         """The first ``max_chars`` characters of the corpus's lines joined by newlines (a quick preview)."""
         parts: list[str] = []
         total = 0
+        if self.format in ("text", "folder"):  # by chunks: stop reading once enough, even inside one huge line
+            for tf in self.text_files:
+                chunks: list[str] = []
+                for chunk in iter_file_chunks(tf):
+                    chunks.append(chunk)
+                    total += len(chunk)
+                    if total >= max_chars + 1:
+                        break
+                text = normalize_newlines("".join(chunks))
+                parts.append(text[:-1] if text.endswith("\n") else text)
+                if total >= max_chars + 1:
+                    break
+            return "\n".join(parts)[:max_chars]
         for line in self.iter_lines():
             parts.append(line)
             total += len(line) + 1

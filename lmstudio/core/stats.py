@@ -18,7 +18,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 
@@ -82,6 +82,21 @@ def _prune(words: Counter) -> None:
         del words[word]
 
 
+def _slices(text: str, size: int) -> Iterator[str]:
+    """``text`` in pieces of about ``size`` characters, each cut after whitespace where there is any.
+
+    Cutting after whitespace keeps every word whole, so word counts are those of the whole text.
+    """
+    start = 0
+    while len(text) - start > size:
+        end = start + size
+        cut = max(text.rfind(" ", start, end), text.rfind("\n", start, end), text.rfind("\t", start, end))
+        end = cut + 1 if cut > start else end
+        yield text[start:end]
+        start = end
+    yield text[start:]
+
+
 def compute_stats(lines: Iterable[str], top_n: int = 50, progress: ProgressCallback | None = None) -> CorpusStats:
     """Statistics of ``lines`` in one streaming pass; ``progress`` gets (lines, None, message)."""
     chars: Counter[str] = Counter()
@@ -89,20 +104,28 @@ def compute_stats(lines: Iterable[str], top_n: int = 50, progress: ProgressCallb
     lengths: Counter[int] = Counter()
     totals = {"lines": 0, "words": 0, "bytes": 0, "empty": 0}
 
-    def flush(batch: list[str]) -> None:
-        # Counting a joined batch keeps the per-character work in C; "\n" cannot join two words.
-        text = "\n".join(batch) + "\n"
+    def count(text: str) -> None:
         # numpy counts code points ~20x faster than Counter(text); "surrogatepass" keeps lone surrogates.
         codes, counts = np.unique(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), return_counts=True)
-        for code, count in zip(codes.tolist(), counts.tolist()):
-            chars[chr(code)] += count
-        lengths.update(map(len, batch))
+        for code, n in zip(codes.tolist(), counts.tolist()):
+            chars[chr(code)] += n
         totals["bytes"] += len(text.encode("utf-8", "surrogatepass"))
         totals["words"] += len(text.split())
-        totals["empty"] += sum(1 for line in batch if not line or line.isspace())
         words.update(_WORD.findall(text.lower()))
         if len(words) > MAX_DISTINCT_WORDS:
             _prune(words)
+
+    def flush(batch: list[str]) -> None:
+        # Counting a joined batch keeps the per-character work in C; "\n" cannot join two words.
+        text = "\n".join(batch) + "\n"
+        lengths.update(map(len, batch))
+        totals["empty"] += sum(1 for line in batch if not line or line.isspace())
+        # A huge line (a 50 MB one-line corpus) is counted in slices cut at whitespace, so no single
+        # call holds the interpreter for seconds and Cancel is honoured between slices.
+        for piece in _slices(text, BATCH_CHARS):
+            count(piece)
+            if len(text) > BATCH_CHARS:
+                report(progress, totals["lines"], None, "Counting")
 
     batch: list[str] = []
     batch_chars = 0

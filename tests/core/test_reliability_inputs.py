@@ -588,3 +588,55 @@ def test_reliability_legacy_encodings_read_back_exactly(tmp_path, encoding, text
 def test_reliability_empty_like_files_say_what_they_hold(tmp_path, data, expected):
     with pytest.raises(CorpusError, match=expected):
         Corpus.open(write(tmp_path / "e.txt", data))
+
+
+# ---------------------------------------------------------------- a 50 MB single line stays cheap and cancellable
+
+@pytest.mark.parametrize("case", ["lines", "crlf", "folder", "one_huge_line", "short"])
+def test_reliability_head_text_reads_only_what_it_shows(tmp_path, case, monkeypatch):
+    """head_text stops reading once it has enough, even inside one huge line, and shows what the lines hold."""
+    import lmstudio.core.corpus as corpus_module
+
+    if case == "folder":
+        root = tmp_path / "books"
+        write(root / "a.txt", "first file\nline two\n")
+        write(root / "b.txt", "second file\r\nmore\n")
+        path = root
+    elif case == "one_huge_line":
+        path = write(tmp_path / "huge.txt", "word " * 2_000_000)  # 10 MB, no newline
+    else:
+        text = {"lines": "alpha\nbeta\n\ngamma\n" * 40_000, "crlf": "alpha\r\nbeta\r\n" * 40_000, "short": "x"}[case]
+        path = write(tmp_path / "c.txt", text)
+    corpus = Corpus.open(path)
+    expected = "\n".join(corpus.iter_lines())[:100_000]
+    chunks_read = []
+    real = corpus_module.iter_file_chunks
+
+    def counting(tf, *args, **kwargs):
+        for chunk in real(tf, *args, **kwargs):
+            chunks_read.append(len(chunk))
+            yield chunk
+
+    monkeypatch.setattr(corpus_module, "iter_file_chunks", counting)
+    assert corpus.head_text(100_000) == expected
+    assert sum(chunks_read) <= 2 * (1 << 20) + 100_000  # a chunk or two, never the whole 10 MB line
+
+
+def test_reliability_statistics_of_one_huge_line_are_cancellable_and_exact():
+    """A 50 MB one-line corpus was counted in one uninterruptible call: now in slices cut at whitespace."""
+    from lmstudio.core.errors import Cancelled
+    from lmstudio.core.stats import compute_stats
+
+    line = "alpha beta gamma naïve über " * 200_000  # 5.6 M characters on one line
+    whole = compute_stats([line, "tail words"])
+    assert whole.words == 1_000_002 and dict(whole.top_words)["alpha"] == 200_000
+    assert whole.chars == len(line) + len("tail words") + 2
+    calls = []
+
+    def progress(done, total, message):
+        calls.append(message)
+        return len(calls) < 2  # cancel at the second report, inside the line
+
+    with pytest.raises(Cancelled):
+        compute_stats([line], progress=progress)
+    assert len(calls) == 2
