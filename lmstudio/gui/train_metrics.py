@@ -16,6 +16,14 @@ STEP_FIELDS = ("step", "tokens", "elapsed", "loss", "lr", "grad_norm", "tokens_p
 EVAL_FIELDS = ("step", "tokens", "elapsed", "train_loss", "val_loss", "val_perplexity", "bits_per_char")
 
 
+BPC_NA_REASON = "the tokenizer produced <unk>, which hides how many characters it stands for"
+
+
+def format_bpc(value: float, digits: int = 3) -> str:
+    """Bits per character for display: ``n/a`` where the core withheld it (NaN: <unk> in the scored text)."""
+    return "n/a" if value is None or not math.isfinite(value) else f"{value:.{digits}f}"
+
+
 class Series:
     """Columns of float64 that grow by doubling, so appending is amortized O(1) and views are free."""
 

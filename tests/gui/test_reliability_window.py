@@ -519,3 +519,29 @@ def test_reliability_vocabulary_samples_never_read_the_file_on_the_gui_thread(qt
     vocab_tab.compare.sample_button.click()
     text = vocab_tab.compare.text.toPlainText()
     assert text.strip() and text.splitlines()[0] in session.preview.sample_lines
+
+
+# ---------------------------------------------------------------- bits per character where it would mislead
+
+def test_reliability_withheld_bits_per_char_reads_n_a_not_nan(qtbot):
+    """The core withholds bits/char (NaN) when the tokenizer produced <unk>: the window says n/a and why."""
+    import math
+
+    from lmstudio.core.training import EvalEvent
+    from lmstudio.gui.tabs.playground_panels import formula_html
+    from lmstudio.gui.widgets.train_charts import TrainCharts
+
+    charts = TrainCharts()
+    qtbot.addWidget(charts)
+    for step in (0, 10):
+        charts.run.add_eval(EvalEvent(step, step * 64, step * 0.1, 4.0, 4.1, math.exp(4.1), math.nan, step == 0,
+                                      bits_per_char_note="the scored tokens include <unk>"))
+    charts.refresh()
+    assert charts.plots["bpc"].titleLabel.text.startswith("Bits per character: n/a")
+    assert "<unk>" in charts.plots["bpc"].toolTip()
+    assert "n/a bits/char" in charts.describe_at(10)
+    result = {"tokens": 3, "chars": 12, "total_logprob": -6.0, "perplexity": 7.39, "bits_per_char": math.nan,
+              "bits_per_char_note": "the scored tokens include <unk>",
+              "per_token": [{"logprob": -2.0}] * 3}
+    text = formula_html(result)
+    assert "nan" not in text.lower().replace("nats", "") and "<b>n/a</b>" in text and "&lt;unk&gt;" in text

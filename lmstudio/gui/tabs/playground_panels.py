@@ -4,6 +4,7 @@ hands the results to ``show_*``; buttons emit ``sig_*`` requests."""
 
 from __future__ import annotations
 
+import html
 import math
 
 import numpy as np
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox, QGridLayout, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
+from ..train_metrics import BPC_NA_REASON
 from ..widgets.heatmap import Heatmap
 from ..widgets.token_chips import ColorLegend, TokenChips, legend_row
 
@@ -38,8 +40,10 @@ def formula_html(result: dict, shown: int = 4) -> str:
         f"log P(w<sub>1</sub>…w<sub>n</sub>) = Σ<sub>i</sub> log P(w<sub>i</sub> | w<sub>&lt;i</sub>) = {terms} "
         f"= <b>{total:.2f}</b> nats over n = {n:,} tokens<br>"
         f"perplexity = exp(−log P / n) = exp({-total:.2f} / {n:,}) = <b>{result['perplexity']:.3f}</b> · "
-        f"bits per character = −log P / ({chars:,} chars × ln 2) = <b>{result['bits_per_char']:.4f}</b> · "
-        f"mean surprisal {-total / max(1, n) / math.log(2):.3f} bits/token"
+        + (f"bits per character = −log P / ({chars:,} chars × ln 2) = <b>{result['bits_per_char']:.4f}</b> · "
+           if math.isfinite(result["bits_per_char"]) else
+           f"bits per character: <b>n/a</b> ({html.escape(result.get('bits_per_char_note') or BPC_NA_REASON)}) · ")
+        + f"mean surprisal {-total / max(1, n) / math.log(2):.3f} bits/token"
     )
 
 

@@ -24,7 +24,7 @@ from ...core.metrics_log import read_metrics_rows
 from ..dialogs import show_error
 from ..run_folders import new_run_dir, runs_folder
 from ..session import Session
-from ..train_metrics import RunMetrics
+from ..train_metrics import RunMetrics, format_bpc
 from ..train_worker import RunInfo, TrainingJob
 from ..widgets.run_tools import RunTools
 from ..widgets.train_charts import TrainCharts
@@ -292,7 +292,8 @@ class TrainTab(QWidget):
             elif kind == "EvalEvent":
                 run.add_eval(e)
                 self._log(f"step {e.step}: train {e.train_loss:.4f} · val {e.val_loss:.4f} · ppl {e.val_perplexity:.2f} · "
-                          f"{e.bits_per_char:.3f} bits/char{'  (best)' if e.improved else ''}")
+                          f"{format_bpc(e.bits_per_char)} bits/char{'  (best)' if e.improved else ''}"
+                          + (f" ({e.bits_per_char_note})" if getattr(e, "bits_per_char_note", "") else ""))
             elif kind == "SampleEvent":
                 run.add_sample(e.step, e.text)
                 self._show_sample(e.step, e.text, "latest")

@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QCheckBox, QGraphicsItem, QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
-from ..train_metrics import IncrementalEma, RunMetrics, overfit_start
+from ..train_metrics import BPC_NA_REASON, IncrementalEma, RunMetrics, format_bpc, overfit_start
 
 X_AXES = (("step", "Step"), ("tokens", "Tokens seen"), ("elapsed", "Time (s)"), ("epoch", "Epoch"))
 PLOTS = (  # key, title, y label
@@ -65,6 +65,9 @@ class TrainCharts(QWidget):
 
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setToolTip("Live training curves. Click the loss chart to see the sample written at that step.")
+        self._bpc_title = dict((k, t) for k, t, _ in PLOTS)["bpc"]
+        self._bpc_tooltip = ""
+        self._bpc_withheld = False
         self.plots: dict[str, pg.PlotItem] = {}
         for i, (key, title, ylabel) in enumerate(PLOTS):
             plot = self.graphics.addPlot(row=i // 3, col=i % 3, title=LOSS_TITLE if key == "loss" else title)
@@ -213,7 +216,15 @@ class TrainCharts(QWidget):
         c["val"].setData(xe, run.evals.column("val_loss"))
         c["ppl_train"].setData(xs, np.exp(np.minimum(smooth, 50.0)))
         c["ppl"].setData(xe, run.evals.column("val_perplexity"))
-        c["bpc"].setData(xe, run.evals.column("bits_per_char"))
+        bpc = run.evals.column("bits_per_char")
+        c["bpc"].setData(xe, bpc)
+        withheld = len(bpc) > 0 and not np.isfinite(bpc).any()
+        if withheld != self._bpc_withheld:
+            self._bpc_withheld = withheld
+            plot = self.plots["bpc"]
+            plot.setTitle("Bits per character: n/a" if withheld else self._bpc_title)
+            plot.setToolTip(f"Not shown: {BPC_NA_REASON}; compare this run by loss and perplexity instead"
+                            if withheld else self._bpc_tooltip)
         c["lr"].setData(xs, run.steps.column("lr"))
         c["grad_raw"].setData(xs, grad)
         c["grad"].setData(xs, self._ema_grad.update(grad))
@@ -322,7 +333,7 @@ class TrainCharts(QWidget):
             j = int(np.argmin(np.abs(self._x(run, run.evals) - x)))
             e = {k: run.evals.column(k)[j] for k in ("step", "val_loss", "val_perplexity", "bits_per_char")}
             parts.append(f"eval @ {e['step']:.0f}: val loss {e['val_loss']:.4f} · ppl {e['val_perplexity']:.2f} · "
-                         f"{e['bits_per_char']:.3f} bits/char")
+                         f"{format_bpc(e['bits_per_char'])} bits/char")
         return "   |   ".join(parts)
 
     def step_at(self, x: float) -> float | None:
