@@ -133,5 +133,7 @@ def print_summary(prepared) -> None:
     for name, info in report["splits"].items():
         print(f"{name:<11} {info['lines']:>9,} lines {info['chars']:>12,} chars {info['tokens']:>12,} tokens")
     if vocab:
-        print(f"chars/token {vocab.get('chars_per_token', 0):.2f}   unknown rate on val {vocab.get('unk_rate', 0) * 100:.3f}%")
+        unk = (f"{vocab.get('unk_rate', 0) * 100:.3f}%" if report["splits"]["val"]["tokens"]
+               else "n/a (the validation split is empty)")
+        print(f"chars/token {vocab.get('chars_per_token', 0):.2f}   unknown rate on val {unk}")
     print(f"written to  {prepared.directory}")

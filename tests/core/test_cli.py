@@ -127,3 +127,11 @@ def test_reliability_train_prints_bpc_na_for_a_lossy_word_vocabulary(tiny_corpus
                  "--steps", "2", "--eval-interval", "2", *TINY_MODEL, "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "bpc n/a" in out and "bpc nan" not in out
+
+
+def test_reliability_prepare_does_not_report_an_unknown_rate_for_an_empty_validation_split(tmp_path, capsys):
+    corpus = tmp_path / "one.txt"
+    corpus.write_text("a single line of text\n", encoding="utf-8")
+    assert main(["prepare", "--corpus", str(corpus), "--out", str(tmp_path / "p")]) == 0
+    out = capsys.readouterr().out
+    assert "unknown rate on val n/a (the validation split is empty)" in out and "0.000%" not in out
