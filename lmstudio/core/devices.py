@@ -35,27 +35,30 @@ def _mps_available() -> bool:
     return bool(backend is not None and backend.is_available())
 
 
-def describe_device(device: torch.device | str | None = None) -> str:
-    """A short human description: the GPU's name, Apple MPS, or the CPU with its thread count."""
+def describe_device(device: torch.device | str | None = None, threads: int | None = None) -> str:
+    """A short human description: the GPU's name, Apple MPS, or the CPU with its thread count (``threads``,
+    default: what this thread's torch uses now)."""
     device = resolve_device("auto") if device is None else torch.device(device)
     if device.type == "cuda":
         props = torch.cuda.get_device_properties(device)
         return f"CUDA: {props.name} ({props.total_memory / 2**30:.0f} GiB)"
     if device.type == "mps":
         return "Apple MPS (Metal)"
-    threads, cores = torch.get_num_threads(), os.cpu_count() or 1
+    threads, cores = threads or torch.get_num_threads(), os.cpu_count() or 1
     return f"CPU ({threads} thread{'s' if threads != 1 else ''} of {cores} core{'s' if cores != 1 else ''})"
 
 
 def default_threads(interactive: bool) -> int:
-    """Training threads when the setting is 0 (auto).
+    """Training threads when the setting is 0 (auto), for the window and the CLI alike.
 
-    Measured on a 2-core machine: once anything else wants a core (the GUI thread repainting charts),
-    a step with 2 torch threads becomes ~4.6x slower while 1 thread stays steady, because torch's
-    intra-op threads spin-wait on each other. With a window open we leave one core to it.
+    Measured on a 2-core machine: once anything else wants a core (the GUI thread repainting charts, or
+    any other program), a step with 2 torch threads becomes ~4.6x slower while 1 thread stays steady,
+    because torch's intra-op threads spin-wait on each other. The CLI with all cores fell to 160-670
+    tokens/s on a busy machine (1,500 LSTM steps in 621 s instead of ~80 s). So the window (``interactive``)
+    and the CLI both leave one core free; ``--threads N`` (the setting) asks for more.
     """
     cores = os.cpu_count() or 1
-    return max(1, cores - 1) if interactive else cores
+    return max(1, cores - 1)
 
 
 def resolve_precision(precision: str, device: torch.device) -> torch.dtype:
