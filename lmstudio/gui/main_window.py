@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         session.sig_workspace_changed.connect(self._update_title)
         session.sig_corpus_changed.connect(self._update_corpus_label)
+        session.sig_train_config_changed.connect(self._update_device_label)
         session.sig_corpus_changed.connect(self.check_preferences_saved)  # the Data tab has just added a recent file
         self._update_title()
         self._update_corpus_label()
@@ -175,8 +176,27 @@ class MainWindow(QMainWindow):
     @Slot()
     def probe_device(self) -> None:
         self._device_job = start_worker("device", jobs.describe_compute_device)
-        self._device_job.sig_result.connect(lambda text: self.device_label.setText(f"Device: {text}"))
+        self._device_job.sig_result.connect(self._on_device_probed)
         self._device_job.sig_error.connect(lambda msg: self.device_label.setText("Device: unknown (PyTorch failed to load)"))
+
+    def _on_device_probed(self, device: dict) -> None:
+        self._device = device
+        self._update_device_label()
+
+    def _update_device_label(self) -> None:
+        """On the CPU, the threads training really uses: the Train tab's setting, or its automatic choice
+        (``core.devices.default_threads``), not the count torch had on the probing thread."""
+        device = getattr(self, "_device", None)
+        if device is None:
+            return
+        if device["type"] != "cpu":
+            self.device_label.setText(f"Device: {device['text']}")
+            return
+        from .tabs.train_tab import auto_threads
+
+        threads, cores = self.session.config.train.threads or auto_threads(), device["cores"]
+        self.device_label.setText(f"Device: CPU ({threads} training thread{'s' if threads != 1 else ''} "
+                                  f"of {cores} core{'s' if cores != 1 else ''})")
 
     # workspace ----------------------------------------------------------------------------------------
     def _update_title(self) -> None:
