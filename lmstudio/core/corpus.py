@@ -77,6 +77,18 @@ def bundled_read_options(name: str) -> "ReadOptions":
     return ReadOptions()
 
 
+def parallel_columns_for_text(column: str, source: str, target: str) -> dict[str, str]:
+    """The source/target columns of a parallel table whose text (what ``iter_lines`` reads, the source
+    side) should be ``column``. Choosing the target column swaps the two, so the pairs stay pairs;
+    "" goes back to the defaults (columns "1" and "2")."""
+    column = column.strip()
+    if not column:
+        return {"source_column": "1", "target_column": "2"}
+    if column == target.strip():
+        return {"source_column": column, "target_column": source}
+    return {"source_column": column, "target_column": target}
+
+
 def default_corpus_path() -> Path:
     return bundled_corpora()[TINY_SHAKESPEARE]
 

@@ -222,6 +222,8 @@ class Session(QObject):
             pass
         d = self.config.data
         ident.update(format=d.format, text_field=d.text_field, column=d.column, include=d.include, target=d.target)
+        if d.format == "parallel":  # which column is the text (source side); kept out otherwise so old keys stay
+            ident.update(source_column=d.source_column, target_column=d.target_column)
         return ident
 
     def stats_key_now(self) -> str:

@@ -227,6 +227,10 @@ class DataTab(QWidget):
         if corpus is None:
             return
         value = self.field_combo.itemData(index)
+        if corpus.is_parallel and not corpus.two_files:  # a parallel table reads its source column as text
+            d = self.session.data_config
+            self.reopen(**core_corpus.parallel_columns_for_text(value, d.source_column, d.target_column))
+            return
         key = "text_field" if formats.kind_of(Path(corpus.path)) == "jsonl" else "column"
         self.reopen(**{key: value})
 
@@ -240,8 +244,11 @@ class DataTab(QWidget):
             self.field_label.setText("Text field:")
             self.field_combo.setCurrentIndex(max(0, self.field_combo.findData(self.session.data_config.text_field)))
         elif kind in ("csv", "tsv"):
+            corpus = self.session.corpus
+            parallel = corpus is not None and corpus.is_parallel and not corpus.two_files
             self.field_label.setText("Column:")
-            self.field_combo.setCurrentIndex(max(0, self.field_combo.findData(self.session.data_config.column)))
+            current = self.session.data_config.source_column if parallel else self.session.data_config.column
+            self.field_combo.setCurrentIndex(max(0, self.field_combo.findData(current)))
         visible = bool(kind)
         self.field_label.setVisible(visible)
         self.field_combo.setVisible(visible)
