@@ -22,12 +22,19 @@ _MODEL_FLAGS = (("arch", "arch"), ("layers", "n_layer"), ("d_model", "d_model"),
 _TRAIN_FLAGS = ("batch_size", "steps", "lr", "device", "seed", "eval_interval", "precision", "threads",
                 "checkpoint_interval", "warmup_steps", "schedule", "grad_accum", "weight_decay", "patience", "compile")
 
+_DATA_FLAGS = tuple((f"--{dest.replace('_', '-')}", dest) for dest in (
+    "corpus", "format", "column", "include", "target", "encoding", "nfkc", "lowercase", "collapse_whitespace",
+    "strip_control", "stopwords", "dedupe", "min_line_chars", "max_line_chars", "split", "split_mode", "tokenizer",
+    "vocab_size", "min_frequency", "character_coverage")) + (("--field", "text_field"), ("--no-byte-fallback", "byte_fallback"))
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser("train", help="train a model (or --resume a run) headless",
                        description="Train a language model on a corpus into a run folder, or continue one with --resume.")
     add_corpus_arguments(p)
     p.add_argument("--out", metavar="RUN_DIR", help="the new run folder")
+    p.add_argument("--prepared", metavar="DIR", help="train from a folder `lmstudio prepare --out DIR` wrote (its "
+                   "tokenizer and token files, no preparing again); leave out the corpus, cleaning, split and tokenizer flags")
     p.add_argument("--resume", metavar="RUN_DIR", help="continue this run from its last checkpoint "
                    "(a run that saved no checkpoint yet starts again from step 0 with its own settings)")
     p.add_argument("--overwrite-empty-run", action="store_true",
@@ -51,7 +58,8 @@ def add_parser(sub) -> None:
     t.add_argument("--grad-accum", type=int, metavar="N", help="micro-batches per optimizer step")
     t.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], help="compute device (default auto)")
     t.add_argument("--precision", choices=["auto", "fp32", "bf16", "fp16"], help="autocast precision")
-    t.add_argument("--threads", type=int, metavar="N", help="CPU threads (0 = all cores)")
+    t.add_argument("--threads", type=int, metavar="N", help="CPU threads (default 0 = automatic: all cores but one, "
+                   "which keeps steps steady when other programs want a core)")
     t.add_argument("--compile", action="store_true", default=None, help="torch.compile the model (faster steps after a warm-up)")
     t.add_argument("--seed", type=int, metavar="N", help="seed of initialization, batches and split")
     t.add_argument("--eval-interval", type=int, metavar="N", help="evaluate every N steps")
@@ -81,7 +89,7 @@ def build_config(args):
 
 def run(args) -> int:
     from ..core.errors import ConfigError
-    from ..core.runs import new_trainer, resume_trainer
+    from ..core.runs import new_trainer, resume_trainer, use_prepared
     from ..core.training import TrainingControl
 
     control = TrainingControl()
@@ -91,13 +99,22 @@ def run(args) -> int:
             if args.resume:
                 if args.out:
                     raise ConfigError("--resume continues a run in its own folder; leave out --out")
+                if args.prepared:
+                    raise ConfigError("--prepared goes with a new run (--out); --resume reads the data the run was trained on")
                 if args.overwrite_empty_run:
                     raise ConfigError("--overwrite-empty-run goes with --out (a new run), not with --resume")
                 trainer = resume_trainer(Path(args.resume), steps=args.steps, control=control, progress=bar.callback)
             else:
                 if not args.out:
                     raise ConfigError("--out: give the folder for the new run (or --resume RUN_DIR)")
-                trainer = new_trainer(build_config(args), Path(args.out), control=control, progress=bar.callback,
+                config, prepared = build_config(args), None
+                if args.prepared:
+                    given = [flag for flag, dest in _DATA_FLAGS if getattr(args, dest, None) is not None]
+                    if given:
+                        raise ConfigError(f"--prepared {args.prepared}: the folder already holds the corpus, splits and "
+                                          f"tokenizer it was prepared with; leave out {', '.join(given)}")
+                    prepared = use_prepared(config, Path(args.prepared))
+                trainer = new_trainer(config, Path(args.out), prepared=prepared, control=control, progress=bar.callback,
                                       overwrite_empty_run=args.overwrite_empty_run)
     finally:
         bar.close()

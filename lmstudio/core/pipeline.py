@@ -243,6 +243,7 @@ def _build(
             "encoding": corpus.encoding,
             "encoding_note": corpus.encoding_note,
             "tokenizer": asdict(config.tokenizer),
+            "data": {**asdict(config.data), "split_fractions": list(config.data.split_fractions)},  # train --prepared
             "vocab_size": tokenizer.vocab_size,
             "splits": {n: {"lines": splits[n].lines, "chars": splits[n].chars, "tokens": store.count(n)} for n in SPLITS},
         }

@@ -15,11 +15,11 @@ import torch
 from . import checkpoint as ckpt
 from .config import WorkspaceConfig
 from .devices import resolve_device
-from .errors import CheckpointError
+from .errors import CheckpointError, LMStudioError
 from .locks import (RUN_LOCK_FILE, describe_write_error, is_locked, is_temp_file, lock_run_folder,
                     remove_owned_folder, remove_temp_files, remove_tree_quietly)
 from .models import build_model
-from .pipeline import Prepared, prepare_cached
+from .pipeline import Prepared, is_prepared_folder, load_prepared, prepare_cached
 from .progress import ProgressCallback
 from .tokenizer import Tokenizer, load_tokenizer
 from .training import Trainer, TrainingControl
@@ -160,8 +160,31 @@ def new_trainer(
     return trainer
 
 
+def use_prepared(config: WorkspaceConfig, directory: Path) -> Prepared:
+    """Train from a folder ``lmstudio prepare`` wrote: its tokenizer and token files, and (in ``config``) the
+    data and tokenizer settings it was made with. ConfigError when ``directory`` is not such a folder."""
+    import json
+
+    from .config import ConfigError, WorkspaceConfig as _Workspace
+
+    directory = Path(directory)
+    if not is_prepared_folder(directory):
+        raise ConfigError(f"--prepared {directory}: not a folder written by `lmstudio prepare` (it holds report.json, "
+                          f"tokenizer/ and tokens/ and nothing else); make one with `lmstudio prepare --out {directory}`")
+    report = json.loads((directory / "report.json").read_text(encoding="utf-8"))
+    sections = {"tokenizer": report.get("tokenizer", {})}
+    if isinstance(report.get("data"), dict):  # folders prepared before lmstudio recorded it keep the defaults
+        sections["data"] = report["data"]
+    made = _Workspace.from_dict(sections, source=str(directory / "report.json"))
+    config.tokenizer = made.tokenizer
+    if "data" in sections:
+        config.data = made.data
+    return load_prepared(directory)
+
+
 def _facts(prepared: Prepared, model: torch.nn.Module) -> dict[str, Any]:
     return {
+        "prepared": str(Path(prepared.directory).resolve()),  # resume reads the same token files while they last
         "tokenizer_fingerprint": prepared.tokenizer.fingerprint(),
         "vocab_size": prepared.tokenizer.vocab_size,
         "parameters": sum(p.numel() for p in model.parameters()),
@@ -205,7 +228,7 @@ def resume_trainer(
             config.train = replace(config.train, steps=steps)
         elif start >= config.train.steps:
             raise CheckpointError(f"{run_dir}: already finished its {config.train.steps} steps; give --steps N to continue further")
-        prepared = prepare_cached(config, tokenizer=tokenizer, progress=progress)
+        prepared = _prepared_for_resume(facts, tokenizer) or prepare_cached(config, tokenizer=tokenizer, progress=progress)
         if state is None:
             torch.manual_seed(config.train.seed)  # the same start as the run's own first try
         model = build_model(config.model)
@@ -222,6 +245,18 @@ def resume_trainer(
         raise
     trainer.run_lock = lock
     return trainer
+
+
+def _prepared_for_resume(facts: dict[str, Any], tokenizer: Tokenizer) -> Prepared | None:
+    """The prepared folder the run trained from (``train --prepared``), if it is still there and unchanged."""
+    where = facts.get("prepared")
+    if not isinstance(where, str) or not is_prepared_folder(Path(where)):
+        return None
+    try:
+        prepared = load_prepared(Path(where))
+    except LMStudioError:
+        return None
+    return prepared if prepared.tokenizer.fingerprint() == tokenizer.fingerprint() else None
 
 
 def _run_tokenizer(run_dir: Path, facts: dict[str, Any]) -> Tokenizer:
