@@ -11,7 +11,7 @@ from typing import Callable
 
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMenu, QTabWidget, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
 
 from ..core.errors import LMStudioError
 from . import jobs
@@ -37,6 +37,14 @@ TABS: list[tuple[str, TabFactory, str]] = [
 ]
 WORKSPACE_FILTER = "lmstudio workspace (*.json);;All files (*)"
 CLOSE_JOIN_MS = 400  # closing waits this long on the GUI thread for workers, then hides and waits on the event loop
+
+
+def ask_save_changes(parent: QWidget, name: str) -> QMessageBox.StandardButton:
+    """Asked before unsaved settings would be lost (quit, New, Open): Save, Discard or Cancel."""
+    return QMessageBox.question(
+        parent, "Unsaved changes", f"The settings of {name} have changed since they were last saved. Save them?",
+        QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Save)
 
 
 class MainWindow(QMainWindow):
@@ -65,6 +73,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         session.sig_workspace_changed.connect(self._update_title)
+        session.sig_modified_changed.connect(self.setWindowModified)
         session.sig_corpus_changed.connect(self._update_corpus_label)
         session.sig_train_config_changed.connect(self._update_device_label)
         session.sig_corpus_changed.connect(self.check_preferences_saved)  # the Data tab has just added a recent file
@@ -95,6 +104,9 @@ class MainWindow(QMainWindow):
         self.act_save = self._action("&Save workspace", self.save_workspace, Std.Save, "Save the settings to the workspace file")
         self.act_save_as = self._action("Save workspace &as...", self.save_workspace_as, Std.SaveAs, "Save the settings to a new workspace JSON file")
         self.act_quit = self._action("&Quit", self.close, Std.Quit, "Close lmstudio")
+        self.act_restore = self._action("Reopen last workspace and run at start", self._on_restore_toggled, None,
+                                        "When lmstudio starts, open the workspace and the run that were open when it last closed", True)
+        self.act_restore.setChecked(self.prefs.restore_session)
         self.act_dark = self._action("&Dark theme", self._on_theme_toggled, "Ctrl+Shift+D", "Switch between the light and dark theme", True)
         self.act_presenter = self._action("&Presenter mode", self._on_theme_toggled, "Ctrl+Shift+P",
                                           "Large fonts and high contrast for talks and projectors", True)
@@ -118,6 +130,8 @@ class MainWindow(QMainWindow):
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
         file_menu.addActions([self.act_save, self.act_save_as])
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_restore)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         view_menu = bar.addMenu("&View")
@@ -201,12 +215,25 @@ class MainWindow(QMainWindow):
     # workspace ----------------------------------------------------------------------------------------
     def _update_title(self) -> None:
         path = self.session.workspace_path
-        self.setWindowTitle(f"{path.name if path else 'Untitled workspace'} — lmstudio")
+        self.setWindowTitle(f"{path.name if path else 'Untitled workspace'}[*] — lmstudio")  # [*]: Qt's modified marker
+        self.setWindowModified(self.session.is_modified())
 
     def _update_corpus_label(self) -> None:
         self.corpus_label.setText(f"Corpus: {self.session.corpus_name()}")
 
+    def confirm_discard_changes(self) -> bool:
+        """Before unsaved settings would be lost: True to go on (saved or discarded), False to stay."""
+        if not self.session.is_modified():
+            return True
+        path = self.session.workspace_path
+        answer = ask_save_changes(self, path.name if path else "this untitled workspace")
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save_workspace()
+        return answer == QMessageBox.StandardButton.Discard
+
     def new_workspace(self) -> None:
+        if not self.confirm_discard_changes():
+            return
         self.session.new_workspace()
         self.tabs.setCurrentIndex(0)
 
@@ -215,18 +242,24 @@ class MainWindow(QMainWindow):
         if path:
             self.open_workspace(path)
 
-    def open_workspace(self, path: str | Path) -> bool:
+    def open_workspace(self, path: str | Path, quiet: bool = False) -> bool:
         """Validate the whole file, then open its corpus on a worker, then apply everything at once.
 
         Nothing changes unless all of it is usable: a wrong type, a bad value or an unreadable corpus
         shows a dialog naming the file and what is wrong. Returns False when the file itself is refused;
         True when it is valid and its corpus is being opened (``session.sig_workspace_changed`` follows).
+        Unsaved settings are offered to be saved first. ``quiet`` (reopening the last session at start):
+        no dialogs, a status-bar message instead.
         """
         path = Path(path)
+        if not quiet and not self.confirm_discard_changes():
+            return False
+        report = (lambda title, text: self.statusBar().showMessage(f"{title}: {text.splitlines()[0]}", 15000)) if quiet \
+            else (lambda title, text: show_error(self, title, text))
         try:
             loaded = self.session.read_workspace(path)
         except LMStudioError as exc:
-            show_error(self, "Cannot open workspace", f"{exc}\n\nNothing was changed.")
+            report("Cannot open workspace", f"{exc}\n\nNothing was changed.")
             return False
 
         def opened(result: dict) -> None:
@@ -237,8 +270,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Opened {path}", 5000)
 
         def failed(message: str) -> None:
-            show_error(self, "Cannot open workspace",
-                       f"{path}: its corpus cannot be opened, so nothing was changed.\n\n{message}")
+            report("Cannot open workspace", f"{path}: its corpus cannot be opened, so nothing was changed.\n\n{message}")
 
         self.statusBar().showMessage(f"Opening {path.name}: reading its corpus…")
         self.session.open_corpus_in_background(data=loaded.data, on_opened=opened, on_error=failed)
@@ -269,6 +301,38 @@ class MainWindow(QMainWindow):
         self.check_preferences_saved()
         self.statusBar().showMessage(f"Saved {path}", 5000)
         return True
+
+    def _on_restore_toggled(self) -> None:
+        self.prefs.restore_session = self.act_restore.isChecked()
+        self.check_preferences_saved()
+
+    def current_run(self) -> Path | None:
+        """The run open now: the one the Playground shows, else the last one trained."""
+        for widget in self.tab_widgets:
+            loaded = getattr(widget, "loaded", None)
+            if getattr(loaded, "run_dir", None) is not None:
+                return Path(loaded.run_dir)
+        return Path(self.session.run) if self.session.run is not None else None
+
+    def restore_last_session(self) -> None:
+        """Reopen the workspace and run open when the window last closed (the preference). Files that have gone
+        or cannot be read leave the defaults and say so in the status bar, never in a dialog."""
+        if not self.prefs.restore_session:
+            return
+        workspace, run = self.prefs.last_session()
+        gone = []
+        if workspace:
+            if Path(workspace).is_file():
+                self.open_workspace(workspace, quiet=True)
+            else:
+                gone.append(f"workspace {workspace}")
+        if run:
+            if (Path(run) / "config.json").is_file():
+                self.session.set_run(Path(run))
+            else:
+                gone.append(f"run {run}")
+        if gone:
+            self.statusBar().showMessage(f"Not reopened (no longer there): {'; '.join(gone)}", 15000)
 
     # view ---------------------------------------------------------------------------------------------
     def _on_theme_toggled(self) -> None:
@@ -306,6 +370,9 @@ class MainWindow(QMainWindow):
         ended, so closing neither freezes the window nor destroys a running thread.
         """
         if self._close_state == "open":
+            if not self.confirm_discard_changes():
+                event.ignore()
+                return
             # a tab with work in flight (training) may ask first
             for widget in self.tab_widgets:
                 confirm = getattr(widget, "confirm_close", None)
@@ -314,6 +381,7 @@ class MainWindow(QMainWindow):
                     return
             self._close_state = "stopping"
             self.prefs.save_window(self.saveGeometry(), self.saveState())
+            self.prefs.remember_session(self.session.workspace_path, self.current_run())
             self.prefs.sync()
             for widget in self.tab_widgets:  # stop timers and refuse new work
                 shutdown = getattr(widget, "shutdown", None)

@@ -41,6 +41,7 @@ class Session(QObject):
     sig_train_config_changed = Signal()
     sig_run_changed = Signal()
     sig_workspace_changed = Signal()  # a workspace was opened, saved or started anew (path or all settings)
+    sig_modified_changed = Signal(bool)  # the settings differ (True) or no longer differ from the last save/open/new
 
     def __init__(self, work_dir: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +62,11 @@ class Session(QObject):
         self._owns_work_dir = work_dir is None
         self.work_dir = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="lmstudio-session-"))
         self.work_dir.mkdir(parents=True, exist_ok=True)
+        self._saved_state = self._settings_state()  # what the workspace file holds (or the defaults): see is_modified
+        self._modified = False
+        for signal in (self.sig_corpus_changed, self.sig_cleaning_changed, self.sig_split_changed, self.sig_tokenizer_changed,
+                       self.sig_tokenizer_config_changed, self.sig_model_config_changed, self.sig_train_config_changed):
+            signal.connect(self.check_modified)
 
     # convenient views of the config -----------------------------------------------------------------
     @property
@@ -294,6 +300,7 @@ class Session(QObject):
         self.set_tokenizer(None, None, "")
         self.open_corpus(None)
         self._announce_all()
+        self.mark_saved()
 
     @staticmethod
     def read_workspace(path: str | Path) -> WorkspaceConfig:
@@ -326,12 +333,14 @@ class Session(QObject):
         self.set_tokenizer(None, None, "")
         self.apply_opened(opened)
         self._announce_all()
+        self.mark_saved()
 
     def save_workspace(self, path: str | Path) -> None:
         """Write the workspace JSON (the file ``lmstudio train --config`` reads). Raises OSError."""
         path = Path(path)
         self.workspace_config().save(path)
         self.workspace_path = path
+        self.mark_saved()
         self.sig_workspace_changed.emit()
 
     def workspace_config(self) -> WorkspaceConfig:
@@ -348,6 +357,27 @@ class Session(QObject):
         self.sig_model_config_changed.emit()
         self.sig_train_config_changed.emit()
         self.sig_workspace_changed.emit()
+
+    # modified state -------------------------------------------------------------------------------
+    def _settings_state(self) -> dict[str, Any]:
+        return self.workspace_config().to_dict()
+
+    def is_modified(self) -> bool:
+        """Whether the settings differ from what was last saved, opened or started anew (compared afresh: a
+        setting changed back counts as unchanged)."""
+        return self._settings_state() != self._saved_state
+
+    def check_modified(self) -> None:
+        """Recompute the modified state; emits ``sig_modified_changed`` when it flips."""
+        modified = self.is_modified()
+        if modified != self._modified:
+            self._modified = modified
+            self.sig_modified_changed.emit(modified)
+
+    def mark_saved(self) -> None:
+        """The current settings are what the workspace file holds (or the start's defaults): not modified."""
+        self._saved_state = self._settings_state()
+        self.check_modified()
 
     def close(self) -> None:
         """Remove the work folder if the session created it (the window has joined every worker first)."""

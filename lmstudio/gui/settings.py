@@ -53,6 +53,24 @@ class Preferences:
     def presenter(self, value: bool) -> None:
         self._store.setValue("view/presenter", bool(value))
 
+    # the session reopened at start ----------------------------------------------------------------
+    @property
+    def restore_session(self) -> bool:
+        """Reopen the last workspace and run at start (default on)."""
+        return str(self._store.value("session/restore", "true")).lower() in ("true", "1")
+
+    @restore_session.setter
+    def restore_session(self, value: bool) -> None:
+        self._store.setValue("session/restore", bool(value))
+
+    def last_session(self) -> tuple[str, str]:
+        """The workspace file and run folder open when the window last closed ("" for none)."""
+        return str(self._store.value("session/workspace", "") or ""), str(self._store.value("session/run", "") or "")
+
+    def remember_session(self, workspace: str | Path | None, run: str | Path | None) -> None:
+        self._store.setValue("session/workspace", str(Path(workspace).resolve()) if workspace else "")
+        self._store.setValue("session/run", str(Path(run).resolve()) if run else "")
+
     # folders -------------------------------------------------------------------------------------
     def last_folder(self, kind: str) -> str:
         """The folder of the last file of ``kind`` ("corpus", "workspace"); the home folder at first."""

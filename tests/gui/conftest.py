@@ -17,6 +17,17 @@ def _private_settings(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _discard_unsaved_settings_on_close(monkeypatch):
+    """Closing a window whose settings a test changed would ask Save/Discard/Cancel in a modal box: discard.
+    tests/gui/test_workspace_state.py answers the real question itself."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from lmstudio.gui import main_window
+
+    monkeypatch.setattr(main_window, "ask_save_changes", lambda parent, name: QMessageBox.StandardButton.Discard)
+
+
+@pytest.fixture(autouse=True)
 def _no_thread_left_running(qapp):
     """Fail any test that leaves a worker QThread running (then stop it so later tests are unaffected)."""
     yield
