@@ -67,7 +67,9 @@ def check_model(values: dict[str, Any], vocab_size: int, val_tokens: int | None 
         cfg = ModelConfig(**{**values, "vocab_size": vocab_size})
     except ConfigError as exc:
         if not issues:
-            issues.append(str(exc))
+            from .messages import user_message
+
+            issues.append(user_message(str(exc)))
         return ModelCheck(None, issues)
     except (TypeError, ValueError) as exc:
         return ModelCheck(None, issues + [f"model: {exc}"])

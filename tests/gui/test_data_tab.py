@@ -46,7 +46,7 @@ def test_split_fractions_show_resulting_sizes(qtbot, data_tab, session):
     qtbot.waitUntil(lambda: session.data_config.split_fractions == (0.8, 0.15, 0.05), timeout=3000)
     assert "train" in split.sizes.text() and "480" in split.sizes.text()  # 80 % of 600 lines
     split.val.setValue(30.0)  # 80 + 30 > 100: refused with the config's message, setting unchanged
-    qtbot.waitUntil(lambda: "split_fractions" in split.sizes.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "Split — Test" in split.sizes.text(), timeout=3000)  # in the form's words
     assert session.data_config.split_fractions == (0.8, 0.15, 0.05)
 
 

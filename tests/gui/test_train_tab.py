@@ -194,4 +194,4 @@ def test_settings_are_saved_in_the_workspace(train_tab, window, tmp_path):
     window.session.save_workspace(tmp_path / "ws.json")
     assert '"batch_size": 7' in (tmp_path / "ws.json").read_text()
     tab.form.editors["min_lr"].setValue(0.5)  # above lr: invalid, blocks Start with the reason shown
-    assert not tab.start_button.isEnabled() and "min_lr" in tab.form_hint.text()
+    assert not tab.start_button.isEnabled() and "Minimum LR" in tab.form_hint.text()  # the form's label

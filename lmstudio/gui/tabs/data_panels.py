@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 from ...core import corpus as core_corpus
 from ...core.config import CleaningConfig
 from ...core.errors import ConfigError
+from ..messages import user_message
 from ..session import Session
 from ..widgets.charts import HistogramChart
 from ..widgets.common import BigNumber
@@ -202,7 +203,7 @@ class CleaningPanel(QGroupBox):
         try:
             cfg = self.config()
         except ConfigError as exc:
-            self.error.setText(str(exc))
+            self.error.setText(user_message(str(exc)))
             return
         self.error.clear()
         self.session.set_cleaning(cfg)
@@ -331,7 +332,7 @@ class SplitPanel(QGroupBox):
         try:
             self.session.set_split(self.fractions(), self.mode.currentData(), self.block_lines.value(), self.seed.value())
         except ConfigError as exc:
-            self.sizes.setText(f"<span style='color:#c0392b'>{_escape(str(exc))}</span>")
+            self.sizes.setText(f"<span style='color:#c0392b'>{_escape(user_message(str(exc)))}</span>")
             return
         self.update_sizes()
 

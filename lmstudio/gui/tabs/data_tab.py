@@ -354,6 +354,8 @@ class DataTab(QWidget):
     def _on_stats(self, result) -> None:
         key, stats = result
         self.session.set_stats(stats, key)
+        if self.banner.text().startswith("Statistics failed"):  # counted now: that message no longer holds
+            self.banner.clear()
 
     def _on_stats_error(self, message: str, error_class: str = "") -> None:
         if error_class == "CorpusError":  # unreadable past the part checked when it opened

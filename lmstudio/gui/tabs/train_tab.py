@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...core.config import TrainConfig
 from ...core.errors import LMStudioError
+from ..messages import user_message
 from ...core.metrics_log import read_metrics_rows
 from ..dialogs import show_error
 from ..run_folders import new_run_dir, runs_folder
@@ -164,7 +165,7 @@ class TrainTab(QWidget):
             cfg = TrainConfig(**{**dataclasses.asdict(self.session.config.train), **train})
             self.config_error = ""
         except LMStudioError as exc:
-            cfg, self.config_error = None, str(exc)
+            cfg, self.config_error = None, user_message(str(exc))
         if store and cfg is not None:
             self._loading = True
             try:
@@ -355,6 +356,7 @@ class TrainTab(QWidget):
             show_error(self, "Training failed", finished.message)
 
     def _on_error(self, message: str) -> None:
+        message = user_message(message)
         self._log(f"error: {message}")
         show_error(self, "Training failed", message)
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from ...core.config import TokenizerConfig
 from ...core.errors import ConfigError, LMStudioError
 from .. import jobs
-from ..dialogs import show_error
+from ..messages import user_message
 from ..session import Session
 from ..widgets.charts import CurveChart, HistogramChart
 from ..widgets.common import Banner, BigNumber, ProgressRow
@@ -168,6 +168,10 @@ class VocabularyTab(QWidget):
         layout.addWidget(body, 1)
 
         QShortcut(QKeySequence("Ctrl+Return"), self, self.train)
+        session.sig_corpus_changed.connect(self._clear_banner_if_resolved)
+        for signal in (self.kind.currentIndexChanged, self.vocab_size.valueChanged, self.min_frequency.valueChanged,
+                       self.coverage.valueChanged, self.byte_fallback.toggled):
+            signal.connect(self._clear_banner_if_resolved)
         session.sig_tokenizer_changed.connect(self._show_tokenizer)
         session.sig_tokenizer_config_changed.connect(self._load_config)
         for sig in (session.sig_corpus_changed, session.sig_cleaning_changed, session.sig_split_changed):
@@ -211,14 +215,14 @@ class VocabularyTab(QWidget):
         if self._job is not None:
             return
         if self.session.corpus is None:
-            self.banner.show_message("Load a corpus on the Data tab first.")
+            self._show_banner("Load a corpus on the Data tab first.", "corpus")
             return
         try:
             cfg = self.config()
         except ConfigError as exc:
-            self.banner.show_message(str(exc))
+            self._show_banner(user_message(str(exc)), "settings")
             return
-        self.banner.clear()
+        self._show_banner("", "")
         self.session.set_tokenizer_config(cfg)
         n = next(_run_ids)
         out_dir = self.session.work_dir / "tokenizers" / f"{n:03d}-{cfg.kind}"
@@ -246,8 +250,28 @@ class VocabularyTab(QWidget):
         self.train_button.setEnabled(True)
 
     def _on_error(self, message: str) -> None:
-        self.banner.show_message(f"Training the tokenizer failed: {message}")
-        show_error(self, "Tokenizer training failed", message)
+        # once, in the banner above the tab (a dialog on top said the same again)
+        self._show_banner(f"Training the tokenizer failed: {user_message(message)}", "training")
+
+    def _show_banner(self, text: str, cause: str) -> None:
+        """Show (or with "" clear) the banner, remembering its cause so it goes once the cause is gone."""
+        self._banner_cause = cause if text else ""
+        if text:
+            self.banner.show_message(text)
+        else:
+            self.banner.clear()
+
+    def _clear_banner_if_resolved(self) -> None:
+        """A corpus arrived, or the settings became valid: the banner that asked for them has done its work."""
+        cause = getattr(self, "_banner_cause", "")
+        if cause == "corpus" and self.session.corpus is not None:
+            self._show_banner("", "")
+        elif cause == "settings":
+            try:
+                self.config()
+            except ConfigError:
+                return
+            self._show_banner("", "")
 
     def _on_trained(self, result: dict[str, Any]) -> None:
         from ...core.tokenizer import load_tokenizer
