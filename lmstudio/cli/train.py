@@ -115,7 +115,7 @@ def run(args) -> int:
                                           f"tokenizer it was prepared with; leave out {', '.join(given)}")
                     prepared = use_prepared(config, Path(args.prepared))
                 trainer = new_trainer(config, Path(args.out), prepared=prepared, control=control, progress=bar.callback,
-                                      overwrite_empty_run=args.overwrite_empty_run)
+                                      overwrite_empty_run=args.overwrite_empty_run, from_prepared_folder=prepared is not None)
     finally:
         bar.close()
     if args.resume and trainer.step == 0:

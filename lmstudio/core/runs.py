@@ -111,12 +111,14 @@ def new_trainer(
     interactive: bool = False,
     progress: ProgressCallback | None = None,
     overwrite_empty_run: bool = False,
+    from_prepared_folder: bool = False,
 ) -> Trainer:
     """Prepare the data (cached), build the model from the seed, write the run folder, return a trainer.
 
     The trainer owns the folder (an OS lock, ``trainer.run_lock``) until its ``run()`` ends or the
     process exits; another process gets a clear refusal. ``overwrite_empty_run`` replaces a run that
-    saved no checkpoint yet (and nothing else).
+    saved no checkpoint yet (and nothing else). ``from_prepared_folder``: ``prepared`` is a folder the user
+    made with ``lmstudio prepare`` (see :func:`use_prepared`); the run records it and resume reads it again.
     """
     out_dir = Path(out_dir)
     check_new_run_dir(out_dir, overwrite_empty_run=overwrite_empty_run)
@@ -150,7 +152,10 @@ def new_trainer(
             prepared.tokenizer.save(out_dir / ckpt.TOKENIZER_DIR)
         except OSError as exc:
             raise CheckpointError(describe_write_error(out_dir / ckpt.TOKENIZER_DIR, exc)) from None
-        ckpt.write_run_config(out_dir, config, _facts(prepared, model))
+        facts = _facts(prepared, model)
+        if from_prepared_folder:
+            facts["prepared"] = str(Path(prepared.directory).resolve())
+        ckpt.write_run_config(out_dir, config, facts)
     except BaseException:
         if created:  # a folder this call made, holding nothing the user wrote
             remove_owned_folder(out_dir, lock)
@@ -184,7 +189,6 @@ def use_prepared(config: WorkspaceConfig, directory: Path) -> Prepared:
 
 def _facts(prepared: Prepared, model: torch.nn.Module) -> dict[str, Any]:
     return {
-        "prepared": str(Path(prepared.directory).resolve()),  # resume reads the same token files while they last
         "tokenizer_fingerprint": prepared.tokenizer.fingerprint(),
         "vocab_size": prepared.tokenizer.vocab_size,
         "parameters": sum(p.numel() for p in model.parameters()),
