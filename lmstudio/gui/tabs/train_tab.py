@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...core.config import TrainConfig
 from ...core.errors import LMStudioError
+from ...core.progress import EtaEstimator
 from ..messages import user_message
 from ...core.metrics_log import read_metrics_rows
 from ..dialogs import show_error
@@ -65,6 +66,8 @@ class TrainTab(QWidget):
         self._last_step = None
         self._progress_shown = 0.0
         self._closing = False
+        self._eta: EtaEstimator | None = None  # settles before it shows (see core.progress.EtaEstimator)
+        self._eta_left: float | None = None
 
         self.start_button = _button("Start", "Train a new model with these settings into a new folder of the runs folder", self.start)
         self.pause_button = _button("Pause", "Pause after the current step (the model stays in memory)", self.pause)
@@ -315,6 +318,7 @@ class TrainTab(QWidget):
             self._update_progress()
 
     def _on_run_info(self, info: RunInfo) -> None:
+        self._eta, self._eta_left = EtaEstimator(), None
         self.info = info
         run = RunMetrics(Path(info.run_dir).name)
         if info.start_step > 0:  # resumed: show the history up to the checkpoint
@@ -342,10 +346,11 @@ class TrainTab(QWidget):
             return
         total = info.config.train.steps
         self.progress.setValue(int(1000 * min(1.0, e.step / total)))
-        eta = (total - e.step) * info.tokens_per_step / max(e.tokens_per_sec, 1e-9)
+        if self._eta is not None and self.state == "running":  # a pause is no slowdown: the estimate waits
+            self._eta_left = self._eta.update(time.monotonic(), e.step, total)
+        eta = "estimating…" if self._eta_left is None else time.strftime('%H:%M:%S', time.gmtime(self._eta_left))
         paused = "  ·  paused" if self.state == "paused" else ""
-        self.progress.setFormat(f"step {e.step:,} / {total:,}  ·  {e.tokens_per_sec:,.0f} tokens/s  ·  "
-                                f"ETA {time.strftime('%H:%M:%S', time.gmtime(eta))}{paused}")
+        self.progress.setFormat(f"step {e.step:,} / {total:,}  ·  {e.tokens_per_sec:,.0f} tokens/s  ·  ETA {eta}{paused}")
 
     def _on_result(self, finished) -> None:
         finished = finished or self.last_finished
