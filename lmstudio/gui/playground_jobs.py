@@ -292,8 +292,9 @@ def inspect(model, tokenizer, ids: Sequence[int], progress=None) -> dict:
 
 
 def compare(run_dir: str | Path, names: Sequence[str], prompt: str, cfg: SampleConfig, device: str = "auto",
-            progress=None) -> list[dict]:
-    """Generate from each named checkpoint of one run with the same prompt, settings and seed."""
+            progress=None, beam_width: int = 0) -> list[dict]:
+    """Generate from each named checkpoint of one run with the same prompt, settings and seed; with
+    ``beam_width`` > 0, each checkpoint's best beam instead (beam search draws nothing at random)."""
     from ..core.runs import load_run
 
     out = []
@@ -301,7 +302,11 @@ def compare(run_dir: str | Path, names: Sequence[str], prompt: str, cfg: SampleC
         loaded = load_run(Path(run_dir), name, device)
         context = prompt_ids(loaded.tokenizer, prompt)
         tokens: list[dict] = []
-        stream_generation(loaded.model, loaded.tokenizer, context, cfg, tokens.extend, progress=progress)
+        if beam_width > 0:
+            found = beams(loaded.model, loaded.tokenizer, context, beam_width, cfg.max_new_tokens, cfg.alternatives)
+            tokens = found[0]["tokens"] if found else []
+        else:
+            stream_generation(loaded.model, loaded.tokenizer, context, cfg, tokens.extend, progress=progress)
         mean = sum(t["logprob"] for t in tokens) / max(1, len(tokens))
         out.append({"name": name, "step": loaded.checkpoint.step, "tokens": tokens, "mean_logprob": mean})
         if progress is not None and progress(len(out), len(names), f"generated with {name}") is False:

@@ -46,3 +46,170 @@ def test_parallel_columns_for_text():
     assert parallel_columns_for_text("2", "1", "2") == {"source_column": "2", "target_column": "1"}
     assert parallel_columns_for_text("0", "1", "2") == {"source_column": "0", "target_column": "2"}
     assert parallel_columns_for_text("", "2", "1") == {"source_column": "1", "target_column": "2"}
+
+
+# -- playground fixtures: tiny runs trained here ----------------------------------------------------------
+def _train(tmp_path_factory, corpus, name, **model):
+    from lmstudio.core.config import ModelConfig
+    from lmstudio.core.runs import new_trainer
+    from tests.helpers import tiny_workspace
+
+    out = tmp_path_factory.mktemp("runs") / name
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LMSTUDIO_CACHE", str(tmp_path_factory.getbasetemp() / "lmstudio-cache"))
+        config = tiny_workspace(corpus, checkpoint_interval=10)
+        if model:
+            config.model = ModelConfig(**model)
+        for _ in new_trainer(config, out).run():
+            pass
+    return out
+
+
+@pytest.fixture(scope="module")
+def transformer_run(tmp_path_factory, tiny_corpus):
+    return _train(tmp_path_factory, tiny_corpus, "transformer")
+
+
+@pytest.fixture(scope="module")
+def lstm_run(tmp_path_factory, tiny_corpus):
+    return _train(tmp_path_factory, tiny_corpus, "lstm", arch="lstm", block_size=16, n_layer=1, d_model=32)
+
+
+def _playground(qtbot, session, run_dir):
+    from lmstudio.gui.tabs.playground_tab import PlaygroundTab
+
+    t = PlaygroundTab(session)
+    qtbot.addWidget(t)
+    t.resize(1300, 900)
+    t.show()
+    t.load_run(str(run_dir))
+    qtbot.waitUntil(lambda: t.loaded is not None and not t.is_busy(), timeout=20_000)
+    t.form.max_new.setValue(12)
+    t.form.seed.setValue(5)
+    return t
+
+
+def _wait_idle(qtbot, tab):
+    qtbot.waitUntil(lambda: not tab.is_busy(), timeout=20_000)
+
+
+# -- 5. beam search rows count their tokens; Compare follows the decoding ---------------------------------
+def test_beam_rows_show_their_token_count(qtbot, session, transformer_run):
+    tab = _playground(qtbot, session, transformer_run)
+    tab.form.set_decoding("beam")
+    tab.form.beam_width.setValue(3)
+    tab.form.max_new.setValue(8)
+    tab.generate()
+    _wait_idle(qtbot, tab)
+    assert len(tab.branches) == 3
+    for i, branch in enumerate(tab.branches):
+        assert tab.page._items[i].text(1) == str(len(branch.tokens)) == "8"
+
+
+def test_compare_with_beam_search_compares_best_beams(qtbot, session, transformer_run):
+    tab = _playground(qtbot, session, transformer_run)
+    tab.form.set_decoding("beam")
+    tab.form.beam_width.setValue(3)
+    tab.form.max_new.setValue(8)
+    panel = tab.compare_panel
+    panel.left.setCurrentIndex(panel.left.findData("best"))
+    panel.right.setCurrentIndex(panel.right.findData("best"))
+    panel.button.click()
+    _wait_idle(qtbot, tab)
+    compared = "".join(t["text"] for t in panel.chips[0].tokens)
+    assert "Beam search" in panel.note.text()
+    tab.generate()  # the Generate page's best beam from the same checkpoint
+    _wait_idle(qtbot, tab)
+    assert compared == tab.branches[0].text()
+    tab.form.fixed_seed.setChecked(False)  # beam search draws nothing at random: the same text again
+    panel.button.click()
+    _wait_idle(qtbot, tab)
+    assert "".join(t["text"] for t in panel.chips[1].tokens) == compared
+
+
+# -- 6. stale panels ---------------------------------------------------------------------------------------
+def test_token_details_are_cleared_by_a_new_generation(qtbot, session, transformer_run):
+    tab = _playground(qtbot, session, transformer_run)
+    tab.generate()
+    _wait_idle(qtbot, tab)
+    tab._on_click(2)
+    assert tab.page.prob.choices.count() > 0 and "Token 3" in tab.page.prob.title.text()
+    tab.generate()
+    _wait_idle(qtbot, tab)
+    assert tab.page.prob.choices.count() == 0
+    assert tab.page.prob.last_distribution is None
+    assert "Token 3" not in tab.page.prob.title.text()
+
+
+def test_measured_step_time_is_cleared_when_the_model_changes(qtbot, window):
+    tab = window.tab_widgets[2]
+    window.tabs.setCurrentWidget(tab)
+    tab.editors["d_model"].setValue(32)
+    tab.editors["n_layer"].setValue(1)
+    qtbot.waitUntil(lambda: tab.check.valid and tab.measure_button.isEnabled(), timeout=5_000)
+    tab.measure()
+    qtbot.waitUntil(lambda: "ms" in tab.stat_labels["step_time"].text(), timeout=30_000)
+    qtbot.waitUntil(lambda: tab._job.finished, timeout=5_000)
+    tab.arch.setCurrentIndex(tab.arch.findData("lstm"))
+    qtbot.waitUntil(lambda: "ms" not in tab.stat_labels["step_time"].text(), timeout=5_000)
+    assert tab.measured is None
+
+
+def test_a_result_measured_for_another_model_is_not_shown(qtbot, window):
+    tab = window.tab_widgets[2]
+    window.tabs.setCurrentWidget(tab)
+    tab.editors["d_model"].setValue(32)
+    tab.editors["n_layer"].setValue(1)
+    qtbot.waitUntil(lambda: tab.check.valid and tab.measure_button.isEnabled(), timeout=5_000)
+    tab.measure()
+    tab.editors["n_layer"].setValue(2)  # changed while measuring
+    qtbot.waitUntil(lambda: tab._job.finished, timeout=30_000)
+    qtbot.wait(100)
+    assert "ms" not in tab.stat_labels["step_time"].text()
+
+
+TINY_TRAIN = dict(batch_size=4, steps=30, lr=3e-3, min_lr=3e-4, warmup_steps=2, eval_interval=10, eval_iters=2,
+                  checkpoint_interval=0, sample_tokens=8, device="cpu", threads=1, seed=7)
+
+
+@pytest.fixture
+def train_tab(window, tmp_path, monkeypatch):
+    from lmstudio.core.config import ModelConfig, TrainConfig
+    from lmstudio.gui.tabs import train_tab as module
+
+    monkeypatch.setenv("LMSTUDIO_RUNS_DIR", str(tmp_path / "runs"))
+    monkeypatch.setattr(module, "ask_stop_training", lambda parent: True)
+    s = window.session
+    s.set_model_config(ModelConfig(arch="transformer", block_size=16, n_layer=1, n_head=2, d_model=32))
+    s.set_train_config(TrainConfig(**TINY_TRAIN))
+    tab = window.tab_widgets[3]
+    window.tabs.setCurrentWidget(tab)
+    yield tab
+    _wait_for_workers()
+
+
+def _wait_for_workers(timeout_s: float = 15.0) -> None:
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from lmstudio.gui.workers import active_workers
+
+    deadline = time.monotonic() + timeout_s
+    while any(h.is_running() for h in active_workers()) and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def test_the_form_learning_rate_follows_set_lr(qtbot, train_tab, window):
+    tab = train_tab
+    tab.form.editors["steps"].setValue(100_000)
+    tab.start()
+    qtbot.waitUntil(lambda: tab.state == "running" and len(tab.charts.run.steps) >= 2, timeout=60_000)
+    tab.pause()
+    tab.lr_edit.setValue(5e-4)
+    tab.apply_lr()
+    assert tab.form.editors["lr"].value() == pytest.approx(5e-4)
+    assert window.session.config.train.lr == pytest.approx(5e-4)
+    tab.stop()
+    qtbot.waitUntil(lambda: tab.state == "idle", timeout=30_000)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from ..dialogs import show_error
 from ..model_checks import ModelCheck, check_model, estimate_split_tokens, estimate_vocab, human_bytes, human_number, measure_step_time
 from ..session import Session
+from ..widgets.common import SidePanelScroll
 from ..widgets.model_diagram import ModelDiagram
 from ..workers import WorkerHandle, start_worker
 
@@ -61,6 +62,8 @@ class ModelTab(QWidget):
         self._costs_stale = True  # costs build a model on the meta device: torch loads on first show
         self._job: WorkerHandle | None = None
         self._loading = False
+        self.measured: dict | None = None
+        self._measured_for: tuple | None = None  # (model config, batch size) the step time shown was measured for
 
         self.arch = QComboBox()
         for key, name, tip in ARCHS:
@@ -105,6 +108,7 @@ class ModelTab(QWidget):
             n, v = QLabel(name), QLabel("–")
             n.setToolTip(tip)
             v.setToolTip(tip)
+            v.setWordWrap(True)  # "58  (estimated: …)" wraps instead of widening the window
             if key in ("parameters", "memory_total"):
                 v.setObjectName("bignumber")
             grid.addWidget(n, row, 0)
@@ -115,13 +119,15 @@ class ModelTab(QWidget):
         self.measure_button.clicked.connect(self.measure)
         grid.addWidget(self.measure_button, len(STATS), 0, 1, 2)
 
-        left = QVBoxLayout()
+        left_panel = QWidget()
+        left = QVBoxLayout(left_panel)
+        left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(form_box)
         left.addWidget(stats_box)
         left.addStretch(1)
         self.diagram = ModelDiagram()
         layout = QHBoxLayout(self)
-        layout.addLayout(left, 2)
+        layout.addWidget(SidePanelScroll(left_panel), 2)  # scrolls on a short screen instead of growing the window
         layout.addWidget(self.diagram, 3)
 
         self._timer = QTimer(self)
@@ -238,6 +244,9 @@ class ModelTab(QWidget):
         cpt = (s.tokenizer_report or {}).get("chars_per_token") if tok is not None else None
         val_tokens = estimate_split_tokens(getattr(s.stats, "chars", None), s.data_config.split_fractions[1], cpt, s.tokenizer_config.kind)
         self.check = check_model(self.values(), vocab, val_tokens)
+        if self._measured_for is not None and self._measured_for != self._measure_key():
+            self._measured_for, self.measured = None, None  # measured for another model: it says nothing of this one
+            self.stat_labels["step_time"].setText("–")
         self._show_issues()
         self.diagram.set_config(self.check.config)
         self.stat_labels["vocab"].setText(f"{vocab:,}  ({source})")
@@ -279,14 +288,22 @@ class ModelTab(QWidget):
 
     # measured step time ------------------------------------------------------------------------------
     def measure(self) -> None:
+        if self._timer.isActive():  # edits not yet checked: measure the model the fields show, not the one before
+            self._timer.stop()
+            self.update_model()
         if self.check is None or self.check.config is None or (self._job is not None and not self._job.finished):
             return
         self.measure_button.setEnabled(False)
         self.stat_labels["step_time"].setText("measuring…")
+        key = self._measured_for = self._measure_key()
         self._job = start_worker("measure-step", measure_step_time, self.check.config, self.session.config.train)
-        self._job.sig_result.connect(self._on_measured)
+        self._job.sig_result.connect(lambda result: self._on_measured(result) if key == self._measured_for else None)
         self._job.sig_error.connect(self._on_measure_error)
         self._job.sig_finished.connect(lambda: self.measure_button.setEnabled(self.check is not None and self.check.config is not None))
+
+    def _measure_key(self) -> tuple | None:
+        config = self.check.config if self.check is not None else None
+        return None if config is None else (repr(config), self.session.config.train.batch_size)
 
     def _on_measured(self, result: dict) -> None:
         self.stat_labels["step_time"].setText(f"{result['seconds_per_step'] * 1000:.1f} ms "

@@ -212,8 +212,9 @@ class ComparePanel(QWidget):
             index = box.findData(current if current in names else default)
             box.setCurrentIndex(max(0, index))
 
-    def show_result(self, results: list[dict], prompt: str, seed: int | None) -> None:
+    def show_result(self, results: list[dict], prompt: str, seed: int | None, beam_width: int = 0) -> None:
         for title, chips, r in zip(self.titles, self.chips, results):
             title.setText(f"<b>{r['name']}</b> (step {r['step']}) · mean log P per token {r['mean_logprob']:.3f} nats")
             chips.set_tokens(r["tokens"], prompt)
-        self.note.setText(f"Same prompt, settings and seed {seed}: differences come from the weights alone.")
+        self.note.setText(f"Beam search (width {beam_width}), the best beam of each: differences come from the weights alone."
+                          if beam_width else f"Same prompt, settings and seed {seed}: differences come from the weights alone.")

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..generation_worker import GenerationJob
 from ..session import Session
-from ..widgets.common import Banner
+from ..widgets.common import Banner, SidePanelScroll
 from ..workers import WorkerHandle, start_worker
 from .playground_controls import DecodingForm, SourceBar
 from .playground_generate import GeneratePage
@@ -105,7 +105,7 @@ class PlaygroundTab(QWidget):
             side.addLayout(row)
         side.addStretch(1)
         split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left)
+        split.addWidget(SidePanelScroll(left))  # the controls scroll on a short screen
         split.addWidget(self.pages)
         split.setStretchFactor(1, 1)
         split.setSizes([300, 1000])
@@ -222,6 +222,7 @@ class PlaygroundTab(QWidget):
                     fork_at: int = 0) -> int:
         self.branches.append(_jobs().Branch(name, context, list(tokens or []), parent, fork_at))
         self.page.add_branch(self.branches[-1])
+        self.page.update_branch(len(self.branches) - 1, self.branches[-1])  # a beam arrives with its tokens
         self.show_branch(len(self.branches) - 1)
         return len(self.branches) - 1
 
@@ -286,9 +287,13 @@ class PlaygroundTab(QWidget):
         self._step_generators.clear()
         self.page.clear_branches()
         self.page.chips.set_tokens([])
+        self._clear_token_details()
+        self._update_buttons()
+
+    def _clear_token_details(self) -> None:
+        """The probability view described a token of the branch shown before: empty it."""
         self.page.prob.show_token("Hover or click a token to see its alternatives.", None)
         self.page.prob.show_distributions([], None)
-        self._update_buttons()
 
     def show_branch(self, index: int) -> None:
         self.current = index
@@ -297,6 +302,7 @@ class PlaygroundTab(QWidget):
         self.page.chips.set_tokens(branch.tokens, prefix)
         self.page.select_branch(index)
         self.shown = self.pinned = -1
+        self._clear_token_details()
         self._update_buttons()
 
     # step mode ----------------------------------------------------------------------------------------------
@@ -407,5 +413,7 @@ class PlaygroundTab(QWidget):
             cfg.seed = random.randrange(2**31)
         prompt = self.prompt.toPlainText()
         device = str(_jobs().model_device(self.loaded.model))
-        handle = start_worker("playground-compare", _jobs().gui_job(_jobs().compare), str(self.loaded.run_dir), [first, second], prompt, cfg, device)
-        self._start(handle, lambda results: self.compare_panel.show_result(results, prompt, cfg.seed))
+        width = self.form.beam_width.value() if self.form.decoding() == "beam" else 0
+        handle = start_worker("playground-compare", _jobs().gui_job(_jobs().compare), str(self.loaded.run_dir), [first, second], prompt, cfg, device,
+                              beam_width=width)
+        self._start(handle, lambda results: self.compare_panel.show_result(results, prompt, None if width else cfg.seed, width))

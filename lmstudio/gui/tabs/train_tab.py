@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDoubleSpinBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton,
-    QScrollArea, QSplitter, QVBoxLayout, QWidget,
+    QSplitter, QVBoxLayout, QWidget,
 )
 
 from ...core.config import TrainConfig
@@ -28,6 +28,7 @@ from ..run_folders import new_run_dir, runs_folder
 from ..session import Session
 from ..train_metrics import RunMetrics, format_bpc
 from ..train_worker import RunInfo, TrainingJob
+from ..widgets.common import ElidedLabel, SidePanelScroll
 from ..widgets.run_tools import RunTools
 from ..widgets.train_charts import TrainCharts
 from ..widgets.train_form import TrainSettingsForm
@@ -65,9 +66,9 @@ class TrainTab(QWidget):
         self._loading = False
         self._last_step = None
         self._progress_shown = 0.0
-        self._closing = False
         self._eta: EtaEstimator | None = None  # settles before it shows (see core.progress.EtaEstimator)
         self._eta_left: float | None = None
+        self._closing = False
 
         self.start_button = _button("Start", "Train a new model with these settings into a new folder of the runs folder", self.start)
         self.pause_button = _button("Pause", "Pause after the current step (the model stays in memory)", self.pause)
@@ -88,7 +89,6 @@ class TrainTab(QWidget):
         for w in (self.start_button, self.pause_button, self.resume_button, self.stop_button, self.step_button, QLabel("LR"),
                   self.lr_edit, self.lr_button, self.resume_run_button):
             bar.addWidget(w)
-        bar.addWidget(self.tools)
         bar.addStretch(1)
 
         self.form = TrainSettingsForm(auto_threads())
@@ -98,11 +98,7 @@ class TrainTab(QWidget):
         self.form_hint.setWordWrap(True)
         self.form_hint.setToolTip("Why training cannot start")
         self.form_hint.hide()
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
-        scroll.setMinimumWidth(340)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll = SidePanelScroll(self.form)  # as wide as the form needs, in any font size
         scroll.setToolTip("Training settings; saved with the workspace")
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -116,7 +112,7 @@ class TrainTab(QWidget):
         self.progress.setFormat("idle")
         self.progress.setTextVisible(True)
         self.progress.setToolTip("Steps done, speed and estimated time left")
-        self.sample_title = QLabel("Sample")
+        self.sample_title = ElidedLabel("Sample")  # "Sample at step … (clicked on the chart)" never widens the window
         self.sample_title.setToolTip("What the model writes from the fixed prompt; click the loss chart for earlier samples")
         self.sample = QPlainTextEdit()
         self.sample.setReadOnly(True)
@@ -147,7 +143,10 @@ class TrainTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(main, 1)
-        layout.addWidget(self.progress)
+        status = QHBoxLayout()  # the run tools sit beside the progress bar: one row of buttons fits 1280 px
+        status.addWidget(self.progress, 1)
+        status.addWidget(self.tools)
+        layout.addLayout(status)
 
         session.sig_train_config_changed.connect(self.load_from_session)
         session.sig_model_config_changed.connect(self.load_from_session)
@@ -280,6 +279,7 @@ class TrainTab(QWidget):
     def apply_lr(self) -> None:
         if self.job and self.state in ("running", "paused"):
             self.job.set_lr(self.lr_edit.value())
+            self.form.editors["lr"].setValue(self.lr_edit.value())  # the form shows the learning rate the run now uses
 
     # events from the worker --------------------------------------------------------------------------
     def _on_prepare_progress(self, done: float, total: float, message: str) -> None:
