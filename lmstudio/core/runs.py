@@ -21,6 +21,7 @@ from .locks import (RUN_LOCK_FILE, describe_write_error, is_locked, is_temp_file
 from .models import build_model
 from .pipeline import Prepared, is_prepared_folder, load_prepared, prepare_cached
 from .progress import ProgressCallback
+from .schedule import lr_at
 from .tokenizer import Tokenizer, load_tokenizer
 from .training import Trainer, TrainingControl
 
@@ -163,6 +164,38 @@ def new_trainer(
         raise
     trainer.run_lock = lock
     return trainer
+
+
+@dataclass
+class ResumePlan:
+    """What resuming a run does to its schedule, read from its folder (no weights loaded)."""
+
+    start_step: int  # the step of its last checkpoint (0 when none was saved: it starts again)
+    run_steps: int  # the steps of the run's own schedule (config.json)
+    steps: int  # the steps it will train to
+    lr_run: float  # learning rate of the next step under the run's own schedule
+    lr_new: float  # learning rate of the next step under the schedule to ``steps``
+
+    @property
+    def extends(self) -> bool:
+        """True when the schedule changes (a deliberate "continue to N steps")."""
+        return self.steps != self.run_steps
+
+
+def resume_plan(run_dir: Path, steps: int | None = None) -> ResumePlan:
+    """The schedule :func:`resume_trainer` would follow with ``steps``: the run's own (None) or one to
+    ``steps``, with the learning rate of the next step under both (the peak is the config's; a Set LR
+    made while it trained scales both alike)."""
+    run_dir = Path(run_dir)
+    config, _ = ckpt.read_run_config(run_dir)
+    start = ckpt.resolve_checkpoint(run_dir, "last").step if has_checkpoint(run_dir) else 0
+    t = config.train
+    target = t.steps if steps is None else int(steps)
+
+    def lr(total: int) -> float:
+        return lr_at(start, peak=t.lr, floor=t.min_lr, warmup=t.warmup_steps, total=total, schedule=t.schedule)
+
+    return ResumePlan(start, t.steps, target, lr(t.steps), lr(target))
 
 
 def use_prepared(config: WorkspaceConfig, directory: Path) -> Prepared:

@@ -213,3 +213,55 @@ def test_the_form_learning_rate_follows_set_lr(qtbot, train_tab, window):
     assert window.session.config.train.lr == pytest.approx(5e-4)
     tab.stop()
     qtbot.waitUntil(lambda: tab.state == "idle", timeout=30_000)
+
+
+# -- 4. resuming continues the run's schedule; extending it is a choice shown first ----------------------
+@pytest.fixture
+def stopped_run(tmp_path, tiny_corpus):
+    """A 40-step run stopped at step 10 (its checkpoint there)."""
+    from lmstudio.core.runs import new_trainer
+    from lmstudio.core.training import TrainingControl
+    from tests.helpers import tiny_workspace
+
+    out = tmp_path / "runs-stopped" / "run"
+    config = tiny_workspace(tiny_corpus, steps=40, warmup_steps=2, eval_interval=100)
+    control = TrainingControl()
+    for event in new_trainer(config, out, control=control).run():
+        if type(event).__name__ == "StepEvent" and event.step >= 10:
+            control.stop()
+    return out
+
+
+def test_resume_run_continues_the_run_schedule_not_the_form(qtbot, train_tab, stopped_run, monkeypatch):
+    from lmstudio.core.schedule import lr_at
+    from lmstudio.gui.tabs import train_tab as module
+
+    tab = train_tab
+    tab.form.editors["steps"].setValue(2000)  # the form says 2,000: the run's own 40 steps still apply
+    asked = []
+    monkeypatch.setattr(module, "ask_resume_steps", lambda parent, run_dir, plan_for: asked.append(plan_for(None)) or (None,))
+    tab.ask_and_resume(stopped_run)
+    assert asked and asked[0].start_step == 10 and asked[0].run_steps == 40
+    qtbot.waitUntil(lambda: tab.state == "idle", timeout=60_000)
+    assert tab.last_finished.status == "finished" and tab.last_finished.step == 40
+    steps = tab.charts.run.steps
+    first = list(steps.column("step")).index(11)
+    expected = lr_at(10, peak=3e-3, floor=3e-4, warmup=2, total=40, schedule="cosine")
+    assert steps.column("lr")[first] == pytest.approx(expected, rel=1e-5)
+
+
+def test_resume_dialog_shows_the_new_schedule_before_it_starts(qtbot, stopped_run):
+    from lmstudio.core.runs import resume_plan
+    from lmstudio.gui.resume_dialog import ResumeDialog
+
+    dialog = ResumeDialog(stopped_run, lambda steps: resume_plan(stopped_run, steps))
+    qtbot.addWidget(dialog)
+    assert dialog.steps.value() == 40 and dialog.chosen_steps() is None
+    assert "own schedule" in dialog.schedule.text()
+    dialog.steps.setValue(2000)
+    plan = resume_plan(stopped_run, 2000)
+    text = dialog.schedule.text()
+    assert "2,000" in text and f"{plan.lr_run:.3g}" in text and f"{plan.lr_new:.3g}" in text
+    assert dialog.chosen_steps() == 2000
+    for w in (dialog.steps, *dialog.buttons.buttons()):
+        assert w.toolTip()

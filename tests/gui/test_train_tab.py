@@ -109,8 +109,7 @@ def test_resume_run_from_folder(qtbot, train_tab, window):
     with qtbot.waitSignal(window.session.sig_run_changed, timeout=60_000):
         tab.start()
     run_dir = window.session.run
-    _set_steps(tab, 20)  # beyond the run's own 10 steps: continue to 20
-    tab.resume_run(run_dir)
+    tab.resume_run(run_dir, steps=20)  # beyond the run's own 10 steps: extended to 20, a deliberate choice
     qtbot.waitUntil(lambda: tab.state == "idle", timeout=60_000)
     assert tab.last_finished.status == "finished" and tab.last_finished.step == 20
     assert tab.charts.run.steps.column("step")[0] == 1, "history before the checkpoint is shown"

@@ -47,6 +47,15 @@ def ask_stop_training(parent: QWidget) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def ask_resume_steps(parent: QWidget, run_dir: Path, plan_for) -> tuple[int | None] | None:
+    """The Resume run dialog: (None,) for the run's own schedule, (N,) to extend it to N steps, None if
+    cancelled (tests replace this function)."""
+    from ..resume_dialog import ResumeDialog
+
+    dialog = ResumeDialog(run_dir, plan_for, parent)
+    return (dialog.chosen_steps(),) if dialog.exec() == ResumeDialog.DialogCode.Accepted else None
+
+
 def _button(text: str, tip: str, slot) -> QPushButton:
     b = QPushButton(text)
     b.setToolTip(tip)
@@ -81,7 +90,8 @@ class TrainTab(QWidget):
         self.lr_edit.setSingleStep(1e-4)
         self.lr_edit.setToolTip("A new peak learning rate, applied from the next step; the schedule keeps its shape")
         self.lr_button = _button("Set LR", "Change the learning rate while training runs (marked on the charts with a dotted line)", self.apply_lr)
-        self.resume_run_button = _button("Resume run…", "Continue a stopped run from its folder (its last checkpoint)", self.resume_run_dialog)
+        self.resume_run_button = _button("Resume run…", "Continue a stopped run from its folder (its last checkpoint) on its own "
+                                         "schedule, or extend it to more steps", self.resume_run_dialog)
         self.charts = TrainCharts()
         self.tools = RunTools(self.charts, lambda: self.job.run_dir if self.job else None, self._log)
         self.folder_button = self.tools.folder_button
@@ -209,10 +219,25 @@ class TrainTab(QWidget):
     def resume_run_dialog(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Resume run from its folder", str(runs_folder()))
         if path:
-            self.resume_run(Path(path))
+            self.ask_and_resume(Path(path))
 
-    def resume_run(self, run_dir: Path) -> None:
-        """Continue ``run_dir``; to the form's step count when that is beyond the run's own."""
+    def ask_and_resume(self, run_dir: Path) -> None:
+        """Show the run's schedule and let the user continue it or extend it (Continue to N steps), then resume."""
+        if self.state != "idle" or self._closing:
+            return
+        from ...core.runs import resume_plan
+
+        try:
+            resume_plan(run_dir)
+        except (LMStudioError, OSError) as exc:
+            show_error(self, "Cannot resume this run", f"{exc}\n\nChoose a run folder.")
+            return
+        answer = ask_resume_steps(self, run_dir, lambda steps: resume_plan(run_dir, steps))
+        if answer is not None:
+            self.resume_run(run_dir, answer[0])
+
+    def resume_run(self, run_dir: Path, steps: int | None = None) -> None:
+        """Continue ``run_dir`` on its own schedule, or to ``steps`` (a new schedule over that many steps)."""
         if self.state != "idle" or self._closing:  # a second click while one runs starts nothing
             return
         config_path = Path(run_dir) / "config.json"
@@ -226,9 +251,9 @@ class TrainTab(QWidget):
             show_error(self, "Cannot resume this run", f"{run_dir}: no usable run here (config.json missing, unreadable or "
                                                       f"damaged: {exc}); choose a run folder")
             return
-        steps = self.form.values()[0]["steps"]
-        self._launch(TrainingJob(None, run_dir, resume=True, steps=steps if steps > run_steps else None),
-                     f"Resuming {run_dir.name}…")
+        extend = steps is not None and steps != run_steps
+        self._launch(TrainingJob(None, run_dir, resume=True, steps=steps if extend else None),
+                     f"Resuming {run_dir.name}" + (f", extended to {steps:,} steps…" if extend else f" on its own {run_steps:,}-step schedule…"))
 
     def _launch(self, job: TrainingJob, message: str) -> None:
         self.job = job
