@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
 
 from ..core.errors import LMStudioError
-from . import jobs
+from . import drops, jobs
 from .dialogs import ShortcutsDialog, show_about, show_error
 from .session import Session
 from .settings import Preferences
@@ -56,7 +56,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         self.prefs = prefs or Preferences()
-        self.setAcceptDrops(False)  # the Data tab takes drops itself
+        self.setAcceptDrops(True)  # a corpus, run folder or workspace dropped anywhere (the Data tab takes corpora itself)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tab_widgets: list[QWidget] = []
@@ -333,6 +333,42 @@ class MainWindow(QMainWindow):
                 gone.append(f"run {run}")
         if gone:
             self.statusBar().showMessage(f"Not reopened (no longer there): {'; '.join(gone)}", 15000)
+
+    # drag and drop ------------------------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt)
+        if drops.dropped_path(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802 (Qt)
+        if drops.dropped_path(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt)
+        path = drops.dropped_path(event.mimeData())
+        if path is None:
+            return
+        event.acceptProposedAction()
+        self.open_dropped(path)
+
+    def open_dropped(self, path: str | Path) -> None:
+        """A run folder opens in the Playground, a workspace file as the workspace, anything else as a corpus."""
+        path = Path(path)
+        kind = drops.drop_kind(path)
+        if kind == "workspace":
+            self.open_workspace(path)
+            return
+        if kind == "run":
+            target = next((w for w in self.tab_widgets if hasattr(w, "load_run")), None)
+            if target is not None:
+                self.tabs.setCurrentWidget(target)
+                target.load_run(str(path), "best")
+                return
+        data_tab = next((w for w in self.tab_widgets if hasattr(w, "open_path")), None)
+        if data_tab is not None:
+            self.tabs.setCurrentWidget(data_tab)
+            data_tab.open_path(path)
+        else:
+            self.session.open_corpus_in_background(path, format="auto")
 
     # view ---------------------------------------------------------------------------------------------
     def _on_theme_toggled(self) -> None:

@@ -265,3 +265,71 @@ def test_resume_dialog_shows_the_new_schedule_before_it_starts(qtbot, stopped_ru
     assert dialog.chosen_steps() == 2000
     for w in (dialog.steps, *dialog.buttons.buttons()):
         assert w.toolTip()
+
+
+# -- 7. drag and drop on the whole window ----------------------------------------------------------------
+def _drop_on(widget, path):
+    """Drag ``path`` over ``widget`` and drop it there, as the platform would (enter, move, drop)."""
+    from PySide6.QtCore import QMimeData, QPoint, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    buttons, mods = Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime, buttons, mods)
+    QApplication.sendEvent(widget, enter)
+    move = QDragMoveEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime, buttons, mods)
+    QApplication.sendEvent(widget, move)
+    drop = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, buttons, mods)
+    QApplication.sendEvent(widget, drop)
+    return enter.isAccepted() and drop.isAccepted()
+
+
+def test_drop_kind(tmp_path, transformer_run):
+    from lmstudio.gui.drops import drop_kind
+
+    (tmp_path / "ws.json").write_text('{"data": {"corpus": ""}, "train": {}}')
+    (tmp_path / "records.json").write_text('{"text": "a corpus record"}\n')
+    (tmp_path / "text.txt").write_text("hello\n")
+    assert drop_kind(transformer_run) == "run"
+    assert drop_kind(tmp_path / "ws.json") == "workspace"
+    assert drop_kind(tmp_path / "records.json") == "corpus"
+    assert drop_kind(tmp_path / "text.txt") == "corpus"
+    assert drop_kind(tmp_path) == "corpus"  # a plain folder of texts
+
+
+def test_a_corpus_dropped_on_another_tab_opens_in_the_data_tab(qtbot, window, session, tmp_path):
+    path = tmp_path / "dropped.txt"
+    path.write_text("dropped text\nsecond line\n")
+    model_tab = window.tab_widgets[2]
+    window.tabs.setCurrentWidget(model_tab)
+    assert _drop_on(model_tab, path)
+    wait_for_open(qtbot, session)
+    assert session.corpus.path == path
+    assert window.tabs.currentWidget() is window.tab_widgets[0]
+
+
+def test_a_run_folder_dropped_on_the_window_opens_in_the_playground(qtbot, window, session, transformer_run):
+    playground = window.tab_widgets[4]
+    assert _drop_on(window.tab_widgets[1], transformer_run)
+    assert window.tabs.currentWidget() is playground
+    qtbot.waitUntil(lambda: playground.loaded is not None and not playground.is_busy(), timeout=20_000)
+    assert Path(playground.loaded.run_dir) == Path(transformer_run)
+
+
+def test_a_run_folder_dropped_on_the_data_tab_is_not_read_as_a_corpus(qtbot, window, session, transformer_run, tiny_corpus):
+    playground = window.tab_widgets[4]
+    assert _drop_on(window.tab_widgets[0], transformer_run)
+    qtbot.waitUntil(lambda: playground.loaded is not None and not playground.is_busy(), timeout=20_000)
+    assert session.corpus.path == tiny_corpus
+
+
+def test_a_workspace_file_dropped_on_the_window_opens_as_the_workspace(qtbot, window, session, tmp_path, tiny_corpus):
+    from lmstudio.core.config import TrainConfig, WorkspaceConfig, DataConfig
+
+    path = tmp_path / "talk.json"
+    WorkspaceConfig(data=DataConfig(corpus=str(tiny_corpus)), train=TrainConfig(steps=123)).save(path)
+    assert _drop_on(window.tab_widgets[3], path)
+    qtbot.waitUntil(lambda: session.workspace_path == path, timeout=15_000)
+    assert session.config.train.steps == 123

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
 
 from ...core import corpus as core_corpus
 from ...core.config import DataConfig
-from .. import formats, jobs
+from .. import drops, formats, jobs
 from ..dialogs import show_error
 from ..session import Session
 from ..settings import Preferences
-from ..widgets.common import Banner, ProgressRow
+from ..widgets.common import Banner, ProgressRow, SidePanelScroll
 from ..workers import WorkerHandle, start_worker
 from .data_panels import CleaningPanel, SplitPanel, StatsPanel, human_bytes
 
@@ -90,6 +90,7 @@ class DataTab(QWidget):
         self.preview.setToolTip(f"The first {PREVIEW_CHARS:,} characters of the corpus as read (before cleaning)")
         self.preview_note = QLabel()
         self.preview_note.setObjectName("hint")
+        self.preview_note.setWordWrap(True)
         preview_box = QWidget()
         pv = QVBoxLayout(preview_box)
         pv.setContentsMargins(0, 0, 0, 0)
@@ -104,7 +105,7 @@ class DataTab(QWidget):
 
         upper = QSplitter(Qt.Orientation.Horizontal)
         upper.addWidget(preview_box)
-        upper.addWidget(self.stats_panel)
+        upper.addWidget(SidePanelScroll(self.stats_panel))  # scrolls rather than make the window taller
         upper.setStretchFactor(0, 3)
         upper.setStretchFactor(1, 2)
         lower = QWidget()
@@ -114,7 +115,7 @@ class DataTab(QWidget):
         lo.addWidget(self.split_panel, 0)
         vertical = QSplitter(Qt.Orientation.Vertical)
         vertical.addWidget(upper)
-        vertical.addWidget(lower)
+        vertical.addWidget(SidePanelScroll(lower))
         vertical.setStretchFactor(0, 3)
         vertical.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
@@ -294,16 +295,21 @@ class DataTab(QWidget):
         self.encoding_note.setText("" if corpus is None else f"read as {corpus.encoding_note or corpus.encoding}")
 
     # drag and drop ----------------------------------------------------------------------------------
+    # a run folder or a workspace file is left to the window (it opens them in the Playground, as the workspace)
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        urls = event.mimeData().urls()
-        if urls and urls[0].isLocalFile():
+        path = drops.dropped_path(event.mimeData())
+        if path is not None and drops.drop_kind(path) == "corpus":
             event.acceptProposedAction()
+        else:
+            event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        urls = event.mimeData().urls()
-        if urls and urls[0].isLocalFile():
+        path = drops.dropped_path(event.mimeData())
+        if path is not None and drops.drop_kind(path) == "corpus":
             event.acceptProposedAction()
-            self.open_path(urls[0].toLocalFile())
+            self.open_path(path)
+        else:
+            event.ignore()
 
     # reacting to the session ------------------------------------------------------------------------
     def _on_corpus_changed(self) -> None:
@@ -353,9 +359,9 @@ class DataTab(QWidget):
 
     def _on_stats(self, result) -> None:
         key, stats = result
-        self.session.set_stats(stats, key)
         if self.banner.text().startswith("Statistics failed"):  # counted now: that message no longer holds
             self.banner.clear()
+        self.session.set_stats(stats, key)
 
     def _on_stats_error(self, message: str, error_class: str = "") -> None:
         if error_class == "CorpusError":  # unreadable past the part checked when it opened
