@@ -159,6 +159,30 @@ def start_ids(tokenizer: Any) -> list[int]:
     return [next((i for i in range(vocab) if i not in specials), 0)]
 
 
+def prompt_ids(tokenizer: Any, prompt: str) -> list[int]:
+    """The context a prompt is continued from: the prompt's tokens after a line start.
+
+    Training text has a newline before every line's first token, so a prompt typed as the start of
+    a text ("ROMEO:") is conditioned on one too: ``encode("\\n" + prompt)``, cut as the corpus is. A
+    prompt that already starts with a newline is taken as it is; an empty one is :func:`start_ids`.
+    (When the vocabulary has no usable newline, the fallback start of :func:`start_ids` goes before
+    the prompt's own tokens.) ``generate``, ``beam_search``, ``lmstudio sample`` and the Playground
+    all use it.
+    """
+    if not prompt:
+        return start_ids(tokenizer)
+    if prompt.startswith("\n"):
+        return list(tokenizer.encode(prompt)) or start_ids(tokenizer)
+    start = start_ids(tokenizer)
+    try:
+        newline = list(tokenizer.encode("\n"))
+    except Exception:  # a backend that cannot encode it: the fallback start
+        newline = None
+    if start == newline:
+        return list(tokenizer.encode("\n" + prompt))
+    return start + list(tokenizer.encode(prompt))
+
+
 def _not_finite_error() -> LMStudioError:
     return CheckpointError(
         "the model's output is not a number (NaN): its weights are not finite, because training diverged "
@@ -245,9 +269,11 @@ def _check_seed(seed: int | None) -> None:
 
 
 def generate(
-    model: LanguageModel, tokenizer: Any, prompt: str, cfg: SampleConfig, device: torch.device | str = "cpu"
+    model: LanguageModel, tokenizer: Any, prompt: str, cfg: SampleConfig, device: torch.device | str = "cpu",
+    *, context_ids: Sequence[int] | None = None,
 ) -> Iterator[TokenEvent]:
-    """Yield ``cfg.max_new_tokens`` tokens (fewer if the stop text appears) continuing ``prompt``.
+    """Yield ``cfg.max_new_tokens`` tokens (fewer if the stop text appears) continuing ``prompt``
+    (its :func:`prompt_ids`), or exactly ``context_ids`` when given (a Playground branch).
 
     The model is put in eval mode while the generator runs and its mode restored afterwards.
     Inference mode is entered per token, never across a ``yield``, so the caller's code between
@@ -255,8 +281,7 @@ def generate(
     """
     device = torch.device(device)
     _check_seed(cfg.seed)
-    context = tokenizer.encode(prompt) if prompt else []
-    context = list(context) or start_ids(tokenizer)
+    context = list(context_ids) if context_ids else prompt_ids(tokenizer, prompt)
     if cfg.max_new_tokens == 0:
         return
     was_training = model.training
@@ -323,16 +348,18 @@ def beam_search(
     max_new_tokens: int = 50,
     length_penalty: float = 1.0,
     device: torch.device | str = "cpu",
+    *,
+    context_ids: Sequence[int] | None = None,
 ) -> list[tuple[str, float]]:
     """Up to ``beam_width`` continuations of ``prompt`` as (text, total log-probability in nats),
-    best first. Beams end at the tokenizer's EOS (when it has one) or after ``max_new_tokens``;
+    best first (``prompt`` as in :func:`generate`, or exactly ``context_ids``). Beams end at the tokenizer's EOS (when it has one) or after ``max_new_tokens``;
     they are ranked by logprob / length ** length_penalty (0 = no length normalization)."""
     device = torch.device(device)
     if not isinstance(beam_width, numbers.Integral) or beam_width < 1:
         raise ConfigError(f"beam width: {beam_width!r} is not a whole number of 1 or more; use 1 to 64 (4 is usual)")
     if not isinstance(max_new_tokens, numbers.Integral) or max_new_tokens < 0:
         raise ConfigError(f"beam search: max_new_tokens {max_new_tokens!r} must be a whole number, 0 or more")
-    context = list(tokenizer.encode(prompt) if prompt else []) or start_ids(tokenizer)
+    context = list(context_ids) if context_ids else prompt_ids(tokenizer, prompt)
     eos = getattr(tokenizer, "eos_id", -1)
     eos = -1 if eos is None else eos
     was_training = model.training

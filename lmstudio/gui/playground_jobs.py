@@ -19,7 +19,8 @@ from typing import Any
 import torch
 
 from ..core.config import SampleConfig
-from ..core.generation import SLIDE_KEEP, IncrementalDecoder, beam_search, filtered_distribution, generate, start_ids
+from ..core.generation import SLIDE_KEEP, IncrementalDecoder, beam_search, filtered_distribution, generate
+from ..core.generation import prompt_ids as core_prompt_ids
 
 STREAM_INTERVAL_S = 0.04  # tokens cross to the GUI thread in batches at most this often
 INSPECT_MAX_TOKENS = 256  # recurrent state view: the last this many tokens
@@ -70,8 +71,8 @@ def new_generator(seed: int) -> torch.Generator:
 
 
 def prompt_ids(tokenizer: Any, prompt: str) -> list[int]:
-    """The context ``generate`` would use for this prompt."""
-    return (list(tokenizer.encode(prompt)) if prompt else []) or start_ids(tokenizer)
+    """The context ``generate`` and ``lmstudio sample`` use for this prompt (a line start before it)."""
+    return core_prompt_ids(tokenizer, prompt)
 
 
 def load(run_dir: str | Path, which: str = "best", device: str = "auto", progress=None):
@@ -86,8 +87,8 @@ def load(run_dir: str | Path, which: str = "best", device: str = "auto", progres
 
 # -- generation ------------------------------------------------------------------------------------
 class _FixedContext:
-    """A tokenizer whose ``encode`` returns given ids: lets ``generate`` continue from exact ids (a
-    branch) instead of re-encoding text, which may cut the same text into other tokens."""
+    """A tokenizer whose ``encode`` returns given ids (the base of the beam recorder below; generation
+    from exact ids passes ``context_ids`` instead)."""
 
     def __init__(self, tokenizer: Any, ids: Sequence[int]) -> None:
         self._tokenizer, self._ids = tokenizer, list(ids)
@@ -110,7 +111,7 @@ def stream_generation(model, tokenizer, context_ids: Sequence[int], cfg: SampleC
     batch: list[dict] = []
     t0 = last = time.perf_counter()
     n, stopped = 0, False
-    for event in generate(model, _FixedContext(tokenizer, context_ids), "·", cfg, model_device(model)):
+    for event in generate(model, tokenizer, "", cfg, model_device(model), context_ids=context_ids):
         if window and n > 0:
             fed = fed + 1 if fed + 1 <= window else keep
         record = dict(vars(event))
@@ -226,7 +227,8 @@ def beams(model, tokenizer, context_ids: Sequence[int], width: int, max_new_toke
     """Beam search from ``context_ids``: [{"text", "logprob", "tokens": [token dicts]}], best first."""
     context = list(context_ids)
     recorder = _RecordingContext(tokenizer, context)
-    found = beam_search(model, recorder, "·", beam_width=width, max_new_tokens=max_new_tokens, device=model_device(model))
+    found = beam_search(model, recorder, "", beam_width=width, max_new_tokens=max_new_tokens, device=model_device(model),
+                        context_ids=context)
     full = [ids for ids in recorder.decoded if len(ids) > len(context) and ids[: len(context)] == context]
     out = []
     for j, (text, logprob) in enumerate(found):

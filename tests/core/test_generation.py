@@ -188,12 +188,12 @@ def test_beam_search():
     assert len(beams) == 3 and len({t for t, _ in beams}) == 3
     scores = [s for _, s in beams]
     assert scores == sorted(scores, reverse=True) and scores[0] >= one[0][1] - 1e-5
-    # the reported log-probability is the model's
+    # the reported log-probability is the model's, given the prompt after a line start (prompt_ids)
     text, score = beams[0]
-    ids = tok.encode("the " + text)
+    ids = tok.encode("\nthe " + text)
     with torch.no_grad():
         logp = model(torch.tensor([ids[:-1]]))[0][0].log_softmax(-1)
-    by_hand = sum(logp[i - 1, ids[i]].item() for i in range(4, len(ids)))
+    by_hand = sum(logp[i - 1, ids[i]].item() for i in range(5, len(ids)))
     assert math.isclose(score, by_hand, abs_tol=1e-4)
 
 

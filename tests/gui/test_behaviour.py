@@ -333,3 +333,38 @@ def test_a_workspace_file_dropped_on_the_window_opens_as_the_workspace(qtbot, wi
     assert _drop_on(window.tab_widgets[3], path)
     qtbot.waitUntil(lambda: session.workspace_path == path, timeout=15_000)
     assert session.config.train.steps == 123
+
+
+# -- 3. one start convention: the Playground writes what `lmstudio sample` writes -------------------------
+@pytest.mark.parametrize("prompt", ["ROMEO:\n", "", "\nMENENIUS:"])
+def test_playground_and_lmstudio_sample_write_the_same_text(qtbot, session, lstm_run, prompt):
+    import contextlib
+    import io
+
+    from lmstudio.cli import main
+    from lmstudio.gui.tabs.playground_tab import DEFAULT_PROMPT
+
+    tab = _playground(qtbot, session, lstm_run)
+    assert DEFAULT_PROMPT == "ROMEO:\n"
+    tab.prompt.setPlainText(prompt)
+    form = tab.form
+    form.temperature.setValue(0.8)
+    form.top_k.setValue(0)
+    form.top_p.setValue(1.0)
+    form.repetition.setValue(1.0)
+    form.max_new.setValue(30)
+    form.seed.setValue(11)
+    tab.generate()
+    _wait_idle(qtbot, tab)
+    written = tab.branches[tab.current].text()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["sample", str(lstm_run), "--prompt", prompt, "--max-new-tokens", "30", "--temperature", "0.8",
+                     "--seed", "11", "--device", "cpu"]) == 0
+    assert out.getvalue() == prompt + written + "\n"
+    # both condition the prompt on a line start, as the training text has one before every line
+    from lmstudio.core.generation import prompt_ids
+
+    assert tab.branches[tab.current].context_ids == prompt_ids(tab.loaded.tokenizer, prompt)
+    if prompt:
+        assert tab.loaded.tokenizer.decode(tab.branches[tab.current].context_ids) == ("" if prompt.startswith("\n") else "\n") + prompt
