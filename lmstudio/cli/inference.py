@@ -56,6 +56,7 @@ def run_sample(args) -> int:
 
 
 def _run_sample(args) -> int:
+    from ..core.cleaning import clean_text
     from ..core.config import SampleConfig
     from ..core.generation import generate
     from ..core.runs import load_run
@@ -64,8 +65,9 @@ def _run_sample(args) -> int:
                        top_p=args.top_p, repetition_penalty=args.repetition_penalty, seed=args.seed,
                        stop=args.stop, alternatives=0)
     loaded = load_run(Path(args.run_dir), args.checkpoint, args.device)
-    sys.stdout.write(args.prompt)
-    for event in generate(loaded.model, loaded.tokenizer, args.prompt, cfg, next(loaded.model.parameters()).device):
+    prompt = clean_text(args.prompt, loaded.config.data.cleaning)  # cleaned as the run's corpus was, as in the Playground
+    sys.stdout.write(prompt)
+    for event in generate(loaded.model, loaded.tokenizer, prompt, cfg, next(loaded.model.parameters()).device):
         sys.stdout.write(event.text)
         sys.stdout.flush()
     sys.stdout.write("\n")

@@ -169,3 +169,29 @@ class Cleaner:
 def iter_clean(lines: Iterable[str], cfg: CleaningConfig) -> Iterator[str]:
     """Clean ``lines`` with a fresh :class:`Cleaner`; dropped lines are left out."""
     return Cleaner(cfg).iter_clean(lines)
+
+
+def clean_text(text: str, cfg: CleaningConfig) -> str:
+    """Typed or sampled text cleaned as the corpus was: the text transformations of ``cfg`` line by line
+    (NFKC, control characters, lower-case, whitespace, stop words), so a prompt, a text to score or to
+    segment meets the vocabulary the model was trained on. No line is dropped: length limits and
+    deduplication choose corpus lines, they do not apply to a text the user wrote."""
+    if not cleaning_summary(cfg):
+        return text
+    cleaner = Cleaner(cfg)
+    return "\n".join(cleaner.transform(line) for line in text.split("\n"))
+
+
+def clean_sample_lines(lines: Iterable[str], cfg: CleaningConfig) -> list[str]:
+    """Corpus lines as training sees them: cleaned, with the lines cleaning drops left out."""
+    return list(Cleaner(cfg).iter_clean(lines))
+
+
+def cleaning_summary(cfg: CleaningConfig) -> str:
+    """The transformations :func:`clean_text` applies, in words ("lower-case, NFKC"); "" for none."""
+    parts = [name for on, name in ((cfg.nfkc, "NFKC"), (cfg.strip_control, "control characters removed"),
+                                   (cfg.lowercase, "lower-case"), (cfg.collapse_whitespace, "whitespace collapsed"))
+             if on]
+    if cfg.stopwords:
+        parts.append(f"{cfg.stopwords} stop words removed")
+    return ", ".join(parts)

@@ -368,3 +368,80 @@ def test_playground_and_lmstudio_sample_write_the_same_text(qtbot, session, lstm
     assert tab.branches[tab.current].context_ids == prompt_ids(tab.loaded.tokenizer, prompt)
     if prompt:
         assert tab.loaded.tokenizer.decode(tab.branches[tab.current].context_ids) == ("" if prompt.startswith("\n") else "\n") + prompt
+
+
+# -- 2. typed and sampled text is cleaned like the corpus ------------------------------------------------
+def test_vocabulary_tab_cleans_typed_and_sampled_text_like_the_corpus(qtbot, vocab_tab, session):
+    from lmstudio.core.config import CleaningConfig
+    from lmstudio.gui.tabs.vocab_views import DEFAULT_TEXT
+
+    from .test_vocab_tab import train
+
+    session.set_cleaning(CleaningConfig(lowercase=True))
+    tok = train(qtbot, vocab_tab, session, "char")
+    seg = vocab_tab.segmentation
+    seg.set_text(DEFAULT_TEXT)  # capitals: the lower-cased corpus has none
+    assert seg.cleaned_text() == DEFAULT_TEXT.lower()
+    assert tok.unk_id not in tok.encode(seg.cleaned_text())
+    assert seg.view.token_count() == len(DEFAULT_TEXT)  # one token per character, none of them <unk>
+    assert "lower-case" in seg.cleaning_note.text() and seg.cleaning_note.isVisibleTo(vocab_tab)
+    seg.sample_button.click()  # random samples are drawn as training sees them
+    sample = seg.text()
+    assert sample.strip() and sample == sample.lower()
+    vocab_tab.compare.sample_button.click()
+    compared = vocab_tab.compare.text.toPlainText()
+    assert compared.strip() and compared == compared.lower()
+    session.set_cleaning(CleaningConfig())  # cleaning off: the note goes, the text is split as typed
+    assert not seg.cleaning_note.isVisibleTo(vocab_tab) and seg.cleaned_text() == seg.text()
+
+
+@pytest.fixture(scope="module")
+def lowercase_run(tmp_path_factory, tiny_corpus):
+    from lmstudio.core.config import CleaningConfig, ModelConfig
+    from lmstudio.core.runs import new_trainer
+    from tests.helpers import tiny_workspace
+
+    out = tmp_path_factory.mktemp("runs") / "lowercase"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LMSTUDIO_CACHE", str(tmp_path_factory.getbasetemp() / "lmstudio-cache"))
+        config = tiny_workspace(tiny_corpus, checkpoint_interval=10)
+        config.data.cleaning = CleaningConfig(lowercase=True)
+        config.model = ModelConfig(arch="lstm", block_size=16, n_layer=1, d_model=32)
+        for _ in new_trainer(config, out).run():
+            pass
+    return out
+
+
+def test_playground_cleans_the_prompt_and_the_score_text_like_the_run_corpus(qtbot, session, lowercase_run):
+    import contextlib
+    import io
+    import math
+
+    from lmstudio.cli import main
+
+    tab = _playground(qtbot, session, lowercase_run)
+    tok = tab.loaded.tokenizer
+    assert tok.unk_id not in tok.encode("romeo:") and tok.unk_id in tok.encode("ROMEO:")  # the vocabulary is lower-case
+    assert "lower-case" in tab.cleaning_note.text() and tab.cleaning_note.isVisibleTo(tab)
+    tab.prompt.setPlainText("ROMEO:\n")
+    tab.generate()
+    _wait_idle(qtbot, tab)
+    branch = tab.branches[tab.current]
+    assert tok.unk_id not in branch.context_ids
+    assert tok.decode(branch.context_ids) == "\nromeo:\n"
+    out = io.StringIO()  # `lmstudio sample` cleans its prompt the same way and writes the same text
+    with contextlib.redirect_stdout(out):
+        assert main(["sample", str(lowercase_run), "--prompt", "ROMEO:\n", "--max-new-tokens", "12", "--temperature",
+                     str(tab.form.temperature.value()), "--top-k", str(tab.form.top_k.value()), "--top-p",
+                     str(tab.form.top_p.value()), "--repetition-penalty", str(tab.form.repetition.value()),
+                     "--seed", "5", "--device", "cpu"]) == 0
+    assert out.getvalue() == "romeo:\n" + branch.text() + "\n"
+
+    tab.pages.setCurrentWidget(tab.score_panel)
+    assert tab.score_panel.cleaning_note.isVisibleTo(tab)
+    tab.score_panel.text.setPlainText("ROMEO:\nBut soft, what light")
+    tab.score_panel.button.click()
+    qtbot.waitUntil(lambda: tab.score_panel.result is not None and not tab.is_busy(), timeout=20_000)
+    result = tab.score_panel.result
+    assert all(t["id"] != tok.unk_id for t in result["per_token"])
+    assert math.isfinite(result["bits_per_char"])  # no <unk>: bits per character is defined

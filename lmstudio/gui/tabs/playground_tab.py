@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from ...core.cleaning import clean_text, cleaning_summary
 from ..generation_worker import GenerationJob
 from ..session import Session
 from ..widgets.common import Banner, SidePanelScroll
@@ -65,6 +66,12 @@ class PlaygroundTab(QWidget):
         self.prompt = QPlainTextEdit(DEFAULT_PROMPT)
         self.prompt.setToolTip("The text the model continues (Ctrl+Return generates)")
         self.prompt.setMaximumHeight(110)
+        self.cleaning_note = QLabel()
+        self.cleaning_note.setObjectName("hint")
+        self.cleaning_note.setWordWrap(True)
+        self.cleaning_note.setToolTip("The run's corpus was cleaned before training; the prompt and the Score text are "
+                                      "cleaned the same way before the model reads them")
+        self.cleaning_note.hide()
         self.form = DecodingForm()
         self.form.temperature.valueChanged.connect(self._on_form_temperature)
         self.generate_button = self._button("Generate", "Generate from the prompt, streaming each token (Ctrl+Return)", self.generate)
@@ -97,6 +104,7 @@ class PlaygroundTab(QWidget):
         side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(QLabel("Prompt", toolTip=self.prompt.toolTip()))
         side.addWidget(self.prompt)
+        side.addWidget(self.cleaning_note)
         side.addWidget(self.form)
         for pair in ((self.generate_button, self.stop_button), (self.next_button, self.clear_button)):
             row = QHBoxLayout()
@@ -214,8 +222,21 @@ class PlaygroundTab(QWidget):
         items = [(self.source.checkpoint.itemText(i), self.source.checkpoint.itemData(i)) for i in range(self.source.checkpoint.count())]
         self.compare_panel.set_checkpoints(items)
         self.page.status.setText(f"Loaded {loaded.run_dir.name} ({loaded.checkpoint.name}). Type a prompt and press Generate.")
+        summary = cleaning_summary(loaded.config.data.cleaning)
+        note = f"Cleaned like the corpus: {summary}" if summary else ""
+        for label in (self.cleaning_note, self.score_panel.cleaning_note):
+            label.setText(note)
+            label.setVisible(bool(note))
         if self.branches:  # another checkpoint: the old numbers no longer describe this model
             self.clear_branches()
+
+    def cleaned(self, text: str) -> str:
+        """``text`` cleaned as the loaded run's corpus was (lower-case, NFKC, stop words…), so that what the
+        user types meets the vocabulary the model learned."""
+        return clean_text(text, self.loaded.config.data.cleaning) if self.loaded is not None else text
+
+    def prompt_text(self) -> str:
+        return self.cleaned(self.prompt.toPlainText())
 
     # generation -------------------------------------------------------------------------------------------
     def _new_branch(self, name: str, context: list[int], tokens: list[dict] | None = None, parent: int | None = None,
@@ -229,7 +250,7 @@ class PlaygroundTab(QWidget):
     def generate(self) -> None:
         if self.loaded is None or self.is_busy():
             return
-        prompt = self.prompt.toPlainText()
+        prompt = self.prompt_text()
         context = _jobs().prompt_ids(self.loaded.tokenizer, prompt)
         cfg = self.form.sample_config()
         if self.form.decoding() == "beam":
@@ -310,7 +331,7 @@ class PlaygroundTab(QWidget):
         if self.loaded is None or self.is_busy():
             return
         if not (0 <= self.current < len(self.branches)):
-            context = _jobs().prompt_ids(self.loaded.tokenizer, self.prompt.toPlainText())
+            context = _jobs().prompt_ids(self.loaded.tokenizer, self.prompt_text())
             self._new_branch(f"{len(self.branches) + 1}: step by step", context)
         branch = self.branches[self.current]
         if self.current not in self._step_generators:
@@ -391,13 +412,14 @@ class PlaygroundTab(QWidget):
     def score(self, text: str) -> None:
         if self.loaded is None or self.is_busy():
             return
-        self._start(start_worker("playground-score", _jobs().gui_job(_jobs().score), self.loaded.model, self.loaded.tokenizer, text),
+        self._start(start_worker("playground-score", _jobs().gui_job(_jobs().score), self.loaded.model, self.loaded.tokenizer,
+                                 self.cleaned(text)),
                     self.score_panel.show_result)
 
     def current_ids(self) -> list[int]:
         if 0 <= self.current < len(self.branches):
             return self.branches[self.current].ids()
-        return _jobs().prompt_ids(self.loaded.tokenizer, self.prompt.toPlainText())
+        return _jobs().prompt_ids(self.loaded.tokenizer, self.prompt_text())
 
     def look_inside(self) -> None:
         if self.loaded is None or self.is_busy():
@@ -411,7 +433,7 @@ class PlaygroundTab(QWidget):
         cfg = self.form.sample_config()
         if cfg.seed is None:  # both sides must draw the same random numbers
             cfg.seed = random.randrange(2**31)
-        prompt = self.prompt.toPlainText()
+        prompt = self.prompt_text()
         device = str(_jobs().model_device(self.loaded.model))
         width = self.form.beam_width.value() if self.form.decoding() == "beam" else 0
         handle = start_worker("playground-compare", _jobs().gui_job(_jobs().compare), str(self.loaded.run_dir), [first, second], prompt, cfg, device,

@@ -24,7 +24,7 @@ from .. import jobs
 from ..messages import user_message
 from ..session import Session
 from ..widgets.charts import CurveChart, HistogramChart
-from ..widgets.common import Banner, BigNumber, ProgressRow
+from ..widgets.common import Banner, BigNumber, ProgressRow, SidePanelScroll
 from ..workers import WorkerHandle, start_worker
 from .data_panels import human_count
 from .vocab_views import DEFAULT_TEXT, SegmentationPanel, VocabularyTable, random_sample
@@ -131,7 +131,7 @@ class VocabularyTab(QWidget):
         self.table = VocabularyTable()
         self.segmentation = SegmentationPanel("Segmentation")
         self.segmentation.sig_sample_requested.connect(
-            lambda: self.segmentation.set_text(random_sample(self.session.preview)))
+            lambda: self.segmentation.set_text(random_sample(self.session.preview, cleaning=self.session.cleaning)))
         self.length_chart = HistogramChart("Piece lengths", "characters per piece", "pieces",
                                            "How many vocabulary pieces have each length")
         self.coverage_chart = CurveChart("Coverage", "top-n pieces (log scale)", "% of train tokens",
@@ -158,7 +158,7 @@ class VocabularyTab(QWidget):
 
         self.banner = Banner()
         body = QSplitter(Qt.Orientation.Horizontal)
-        body.addWidget(left)
+        body.addWidget(SidePanelScroll(left))  # scrolls on a short screen instead of growing the window
         body.addWidget(self.pages)
         body.setStretchFactor(0, 0)
         body.setStretchFactor(1, 1)
@@ -176,11 +176,21 @@ class VocabularyTab(QWidget):
         session.sig_tokenizer_config_changed.connect(self._load_config)
         for sig in (session.sig_corpus_changed, session.sig_cleaning_changed, session.sig_split_changed):
             sig.connect(self._update_stale)
+        for sig in (session.sig_cleaning_changed, session.sig_workspace_changed):
+            sig.connect(self._apply_cleaning)
+        self._apply_cleaning()
         self._load_config()
         self._show_tokenizer()
 
     def shortcuts(self) -> list[tuple[str, str]]:
         return [("Train the vocabulary (Vocabulary tab)", "Ctrl+Return")]
+
+    def _apply_cleaning(self) -> None:
+        """Typed and sampled text is cleaned like the corpus (the Data tab's cleaning) before it is split."""
+        cleaning = self.session.cleaning
+        self.segmentation.set_cleaning(cleaning)
+        for side in self.compare.sides:
+            side.set_cleaning(cleaning)
 
     def refresh_theme(self) -> None:
         # The side panel holds wrapped explanations: give it about 36 characters of the current font.
@@ -341,7 +351,8 @@ class ComparePanel(QWidget):
         self.text.setToolTip("The text both tokenizers split")
         self.sample_button = QPushButton("Random sample")
         self.sample_button.setToolTip("Replace the text with a few random lines of the corpus")
-        self.sample_button.clicked.connect(lambda: self.text.setPlainText(random_sample(self.session.preview)))
+        self.sample_button.clicked.connect(
+            lambda: self.text.setPlainText(random_sample(self.session.preview, cleaning=self.session.cleaning)))
         self.choosers = [QComboBox(), QComboBox()]
         self.sides = [SegmentationPanel("A", editable=False), SegmentationPanel("B", editable=False)]
         self.verdict = QLabel("Train two vocabularies (for example char and BPE) to compare them here.")

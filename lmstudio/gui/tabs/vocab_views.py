@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.cleaning import clean_sample_lines, clean_text, cleaning_summary
 from ..widgets.token_view import TokenBox, TokenView, visible
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
@@ -165,6 +166,13 @@ class SegmentationPanel(QWidget):
         self.sample_button.setVisible(editable)
         self.summary = QLabel()
         self.summary.setToolTip("Tokens for this text and the average characters per token")
+        self.cleaning = None  # the corpus's CleaningConfig: typed text is cleaned like the corpus before it is split
+        self.cleaning_note = QLabel()
+        self.cleaning_note.setObjectName("hint")
+        self.cleaning_note.setWordWrap(True)
+        self.cleaning_note.setToolTip("The Data tab's cleaning is applied to this text before it is split, as it was "
+                                      "to the corpus the vocabulary was trained on")
+        self.cleaning_note.hide()
         self.view = TokenView()
         self.view.set_empty_text("Train a vocabulary to see how it splits text.")
         scroll = QScrollArea()
@@ -183,6 +191,7 @@ class SegmentationPanel(QWidget):
         if not editable:  # the Compare columns are narrow: the numbers go under the title
             layout.addWidget(self.summary)
         layout.addWidget(self.input)
+        layout.addWidget(self.cleaning_note)
         layout.addWidget(scroll, 1)
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self.refresh)
@@ -191,6 +200,19 @@ class SegmentationPanel(QWidget):
     def set_tokenizer(self, tokenizer, frequencies: dict[int, int] | None = None) -> None:
         self.tokenizer, self.frequencies = tokenizer, frequencies or {}
         self.refresh()
+
+    def set_cleaning(self, cleaning) -> None:
+        """The corpus's cleaning (a CleaningConfig, or None): typed text goes through it before it is split."""
+        self.cleaning = cleaning
+        summary = cleaning_summary(cleaning) if cleaning is not None else ""
+        self.cleaning_note.setText(f"Cleaned like the corpus: {summary}" if summary else "")
+        self.cleaning_note.setVisible(bool(summary))
+        self.refresh()
+
+    def cleaned_text(self) -> str:
+        """The text as the tokenizer receives it: cleaned like the corpus."""
+        text = self.text()
+        return clean_text(text, self.cleaning) if self.cleaning is not None else text
 
     def set_text(self, text: str) -> None:
         self.input.setPlainText(text)
@@ -204,7 +226,7 @@ class SegmentationPanel(QWidget):
             self.view.set_tokens([])
             self.summary.clear()
             return
-        text = self.text()
+        text = self.cleaned_text()
         try:
             boxes = segment(self.tokenizer, text, self.frequencies)
         except Exception as exc:  # a tokenizer failing on odd input must not close the tab
@@ -216,10 +238,15 @@ class SegmentationPanel(QWidget):
         self.summary.setText(f"{len(boxes):,} tokens · {len(text):,} chars · {per:.2f} chars/token")
 
 
-def random_sample(preview, lines: int = 4) -> str:
+def random_sample(preview, lines: int = 4, cleaning=None) -> str:
     """A few lines of the corpus, drawn from the sample read when it was opened: no file access on the
-    GUI thread (a huge or damaged file would freeze or break the tab), lines already cut to a sane length."""
-    pool = [line for line in (preview.sample_lines if preview is not None else []) if line.strip()]
+    GUI thread (a huge or damaged file would freeze or break the tab), lines already cut to a sane length.
+    With ``cleaning`` (the corpus's CleaningConfig) the lines are drawn as training sees them: cleaned,
+    without the lines cleaning drops."""
+    pool = list(preview.sample_lines) if preview is not None else []
+    if cleaning is not None:
+        pool = clean_sample_lines(pool, cleaning)
+    pool = [line for line in pool if line.strip()]
     if not pool:
         return DEFAULT_TEXT
     picked = sorted(random.sample(range(len(pool)), min(lines, len(pool))))
