@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLayout
 
 NORMAL_POINT_SIZE = 10
 PRESENTER_POINT_SIZE = 17
@@ -102,4 +102,19 @@ def apply_theme(app: QApplication, theme: str, presenter: bool) -> None:
     for widget in targets:
         if shiboken6.isValid(widget):
             widget.refresh_theme()
+    # Layouts of hidden tabs keep the minimum sizes measured in the old font until they are shown, and
+    # the tab widget's minimum is the largest of all tabs': re-measure every layout, so leaving presenter
+    # mode lets the window be as small as before.
+    for widget in app.allWidgets():
+        layout = widget.layout() if shiboken6.isValid(widget) else None
+        if isinstance(layout, QLayout):
+            _invalidate(layout)
+
+
+def _invalidate(layout) -> None:
+    layout.invalidate()
+    for i in range(layout.count()):
+        child = layout.itemAt(i)
+        if isinstance(child, QLayout):
+            _invalidate(child)
 

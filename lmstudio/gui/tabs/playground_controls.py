@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.config import SampleConfig
+from ..widgets.common import ElidedLabel
 
 DECODING = (
     ("sample", "Sampling", "Draw each token at random from the (filtered) distribution"),
@@ -25,7 +26,7 @@ class SourceBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.run_label = QLabel("No run loaded")
+        self.run_label = ElidedLabel("No run loaded", mode=Qt.TextElideMode.ElideMiddle, min_chars=12)  # long paths elide
         self.run_label.setToolTip("The run folder the Playground uses")
         self.current_button = QPushButton("Use current run")
         self.current_button.setToolTip("Load the run the Train tab trained last")
@@ -37,7 +38,7 @@ class SourceBar(QWidget):
         self.checkpoint.setToolTip("Which weights to use: the best validation loss, the last step, or an earlier step")
         self.checkpoint.setMinimumContentsLength(22)
         self.checkpoint.activated.connect(self._on_checkpoint)
-        self.info = QLabel("")
+        self.info = ElidedLabel("")
         self.info.setObjectName("hint")
         self.info.setToolTip("Architecture, size and checkpoint of the loaded model")
         self.run_dir = ""
@@ -47,7 +48,8 @@ class SourceBar(QWidget):
             if isinstance(w, QLabel) and not w.toolTip():
                 w.setToolTip(self.checkpoint.toolTip())
             layout.addWidget(w)
-        layout.addWidget(self.info, 1)
+        layout.addWidget(self.info, 2)
+        layout.setStretchFactor(self.run_label, 1)
 
     def set_checkpoints(self, run_dir: str, checkpoints: list[tuple[str, int, float | None]], current: str) -> None:
         self.run_dir = run_dir

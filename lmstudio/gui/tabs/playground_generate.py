@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QComboBox, QHBoxLayout, QLabel, QScrollArea, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
+from ..widgets.common import ElidedLabel
 from ..widgets.prob_view import ProbabilityView
 from ..widgets.token_chips import ColorLegend, TokenChips, legend_row
 
@@ -35,7 +36,7 @@ class GeneratePage(QWidget):
         self.color_mode.currentIndexChanged.connect(self._on_color_mode)
         self.chips = TokenChips("The prompt (grey) and the generated tokens; hover a token for its alternatives, "
                                 "click to pin it")
-        self.status = QLabel("Load a run, type a prompt and press Generate.")
+        self.status = ElidedLabel("Load a run, type a prompt and press Generate.")  # long messages elide (tooltip: all)
         self.status.setToolTip("What the generator is doing, and its speed")
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Branch", "Tokens"])

@@ -1,10 +1,11 @@
-"""Small building blocks: the error banner and the progress row with a Cancel button."""
+"""Small building blocks: the error banner, the progress row with a Cancel button, a label that elides
+instead of widening the window, and a scroll area for side panels that never makes the window taller."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QSizePolicy, QToolTip
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QToolButton, QWidget
 
 
@@ -100,3 +101,71 @@ class BigNumber(QLabel):
 
     def refresh_theme(self) -> None:
         self._apply()
+
+
+class ElidedLabel(QLabel):
+    """A one-line plain-text label that ends in "…" when it has too little room, instead of asking the
+    window for more: its minimum width is a few characters whatever its text. ``text()`` stays the full
+    text; when elided, the tooltip shows it too."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight,
+                 min_chars: int = 6) -> None:
+        super().__init__(text, parent)
+        self._mode, self._min_chars = mode, min_chars
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        m = self.contentsMargins()
+        return QSize(self.fontMetrics().averageCharWidth() * self._min_chars + m.left() + m.right(),
+                     super().minimumSizeHint().height())
+
+    def elided_text(self) -> str:
+        return self.fontMetrics().elidedText(self.text(), self._mode, max(0, self.contentsRect().width()))
+
+    def is_elided(self) -> bool:
+        return self.elided_text() != self.text()
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
+        painter = QPainter(self)
+        self.style().drawItemText(painter, self.contentsRect(), int(self.alignment()), self.palette(), self.isEnabled(),
+                                  self.elided_text(), self.foregroundRole())
+
+    def event(self, e: QEvent) -> bool:
+        if e.type() == QEvent.Type.ToolTip and self.is_elided():
+            tip = self.toolTip()
+            QToolTip.showText(e.globalPos(), f"{self.text()}\n\n{tip}" if tip else self.text(), self)
+            return True
+        return super().event(e)
+
+
+class SidePanelScroll(QScrollArea):
+    """Scrolls a side panel vertically: as wide as the panel needs (no horizontal scrolling, nothing
+    clipped), but only a few lines tall at minimum, so a long form never makes the window taller than
+    the screen. Follows the panel when its content or font (presenter mode) changes."""
+
+    MIN_HEIGHT = 120
+
+    def __init__(self, widget: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidget(widget)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        if watched is self.widget() and event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.FontChange):
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+    def _content_width(self, hint: QSize) -> int:
+        return hint.width() + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        inner = self.widget().minimumSizeHint().expandedTo(self.widget().minimumSize())
+        return QSize(self._content_width(inner), min(inner.height(), self.MIN_HEIGHT))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        inner = self.widget().sizeHint().expandedTo(self.widget().minimumSizeHint())
+        return QSize(self._content_width(inner), inner.height())
