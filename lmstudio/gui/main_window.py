@@ -79,7 +79,8 @@ class MainWindow(QMainWindow):
         session.sig_corpus_changed.connect(self.check_preferences_saved)  # the Data tab has just added a recent file
         self._update_title()
         self._update_corpus_label()
-        self.resize(1360, 860)
+        screen = self.screen().availableGeometry()  # a 1280x720 or 1366x768 screen gets a window that fits it
+        self.resize(min(1360, screen.width()), min(860, screen.height() - 40))
         if self.prefs.geometry() is not None:
             self.restoreGeometry(self.prefs.geometry())
         if probe_device:  # torch takes ~1 s to import: after the window is up, on a worker
