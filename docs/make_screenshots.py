@@ -6,6 +6,7 @@ Trains a character and a BPE vocabulary on Tiny Shakespeare so the Vocabulary ta
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import tempfile
@@ -141,7 +142,85 @@ def model_train_only() -> int:
     return 0
 
 
+def _tiny_run(out: Path) -> Path:
+    """A small character-level Transformer trained for a few hundred steps on Tiny Shakespeare (CPU, ~1 min)."""
+    from lmstudio.core.config import DataConfig, ModelConfig, TrainConfig, WorkspaceConfig
+    from lmstudio.core.runs import new_trainer
+
+    config = WorkspaceConfig(
+        data=DataConfig(), model=ModelConfig(arch="transformer", block_size=64, n_layer=2, n_head=4, d_model=64),
+        train=TrainConfig(batch_size=16, steps=400, lr=3e-3, min_lr=3e-4, warmup_steps=20, eval_interval=50, eval_iters=5,
+                          checkpoint_interval=0, sample_tokens=120, device="cpu", seed=7),
+    )
+    for _ in new_trainer(config, out).run():
+        pass
+    return out
+
+
+def screens(run_dir: str | None) -> int:
+    """``make_screenshots.py --screens [RUN_DIR]``: Data, Vocabulary, Model, Train and Playground at
+    1280x720, then presenter mode at 1920x1080, with a run loaded (trained here when no RUN_DIR is given)."""
+    from lmstudio.core.checkpoint import read_samples
+    from lmstudio.core.metrics_log import read_metrics_rows
+    from lmstudio.gui.train_metrics import RunMetrics
+
+    run = Path(run_dir) if run_dir else _tiny_run(Path(tempfile.mkdtemp(prefix="lmstudio-shots-run-")) / "shakespeare-transformer")
+    app, session, window = open_window()
+    names = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    tab = {name: window.tab_widgets[i] for i, name in enumerate(names)}
+    window.resize(1280, 720)
+    pump(0.5)
+    window.tabs.setCurrentWidget(tab["Vocabulary"])
+    train(tab["Vocabulary"], "char", 100)
+    metrics = RunMetrics.from_rows(read_metrics_rows(run / "metrics.csv"), run.name)
+    for sample in read_samples(run):
+        metrics.add_sample(int(sample["step"]), sample["text"])
+    charts = tab["Train"].charts
+    charts.reset(metrics, session.tokenizer.vocab_size if session.tokenizer else 0, math.nan, 0)
+    charts.refresh()
+    tab["Train"].show_sample_at(metrics.samples[-1][0])
+    playground = tab["Playground"]
+    window.tabs.setCurrentWidget(playground)
+    playground.load_run(str(run), "best")
+    wait(lambda: playground.loaded is not None and not playground.is_busy())
+    playground.form.max_new.setValue(200)
+    playground.form.seed.setValue(7)
+    playground.generate()
+    wait(lambda: not playground.is_busy())
+    tokens = playground.branches[playground.current].tokens
+    at = next((k for k, t in enumerate(tokens) if k > 20 and t["text"].strip()), 0)
+    playground._on_click(at)
+    playground.page.chips.set_selected(at)
+    for name in names:
+        window.tabs.setCurrentWidget(tab[name])
+        shoot(window, f"1280x720-{name.lower()}")
+        assert (window.width(), window.height()) == (1280, 720), f"the {name} tab resized the window"
+    window.resize(1920, 1080)
+    window.act_presenter.trigger()
+    pump(0.5)
+    for name in ("Playground", "Train", "Data", "Model"):
+        window.tabs.setCurrentWidget(tab[name])
+        charts.refresh()
+        shoot(window, f"presenter-1920x1080-{name.lower()}")
+        assert (window.width(), window.height()) == (1920, 1080), f"the {name} tab resized the window in presenter mode"
+    window.act_presenter.trigger()
+    _close(window)
+    return 0
+
+
+def _close(window) -> None:
+    import lmstudio.gui.main_window as main_window
+
+    if hasattr(main_window, "ask_save_changes"):  # nothing to save from a screenshot session
+        main_window.ask_save_changes = lambda *args: main_window.QMessageBox.StandardButton.Discard
+    window.close()
+    QApplication.instance().quit()
+
+
 def main() -> int:
+    if "--screens" in sys.argv:
+        at = sys.argv.index("--screens") + 1
+        return screens(sys.argv[at] if at < len(sys.argv) else None)
     if "--train" in sys.argv:
         return model_train_only()
     if "--playground-run" in sys.argv:  # only the Playground shots, from an already trained run

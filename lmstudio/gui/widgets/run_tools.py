@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMenu, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMenu, QPushButton, QWidget
 
 from ...core.errors import LMStudioError
 from ...core.metrics_log import read_metrics_rows
@@ -23,10 +23,8 @@ class RunTools(QWidget):
         self.overlay_paths: list[Path] = []
         self.folder_button = QPushButton("Runs folder…")
         self.folder_button.clicked.connect(self.choose_runs_folder)
-        self.overlay_button = QToolButton()
-        self.overlay_button.setText("Overlay runs")
+        self.overlay_button = QPushButton("Overlay runs")  # a push button keeps its menu arrow clear of the text
         self.overlay_button.setToolTip("Draw earlier runs of the runs folder on the same charts (dashed)")
-        self.overlay_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.overlay_menu = QMenu(self)
         self.overlay_menu.setToolTipsVisible(True)
         self.overlay_menu.aboutToShow.connect(self._fill_overlay_menu)

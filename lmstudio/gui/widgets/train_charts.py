@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QCheckBox, QGraphicsItem, QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from ..train_metrics import BPC_NA_REASON, IncrementalEma, RunMetrics, format_bpc, overfit_start
@@ -77,7 +77,6 @@ class TrainCharts(QWidget):
             plot.showGrid(x=True, y=True, alpha=0.15)
             plot.setMenuEnabled(False)
             plot.hideButtons()
-            plot.getAxis("left").setWidth(60)  # room for tick labels like 12,000 beside the axis title
             for item in (plot.getAxis("left"), plot.getAxis("bottom"), plot.titleLabel):
                 # text is the costly part of a paint: axes whose range did not change reuse a pixmap
                 item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
@@ -369,17 +368,32 @@ class TrainCharts(QWidget):
             self._restyle()
         super().changeEvent(event)
 
+    def refresh_theme(self) -> None:
+        """Called by apply_theme once the new font is set (palette events arrive before it)."""
+        self._restyle()
+
     def _restyle(self) -> None:
         app = QApplication.instance()
         palette = app.palette() if app else QPalette()
         fg = palette.color(QPalette.ColorRole.Text)
         self.graphics.setBackground(palette.color(QPalette.ColorRole.Base))
+        # titles, axis titles and tick labels follow the application font (presenter mode's large type)
+        font = QFont(app.font()) if app else QFont()
+        small = QFont(font)
+        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        metrics = QFontMetrics(small)
+        left_width = metrics.horizontalAdvance("40000.0") + metrics.height() + 8  # tick labels beside the axis title
         for plot in self.plots.values():
-            plot.titleLabel.setText(plot.titleLabel.text, color=fg.name())
+            plot.titleLabel.setText(plot.titleLabel.text, color=fg.name(), size=f"{font.pointSizeF():.0f}pt")
             for name in ("left", "bottom"):
                 axis = plot.getAxis(name)
                 axis.setPen(pg.mkPen(palette.color(QPalette.ColorRole.Mid)))
                 axis.setTextPen(pg.mkPen(fg))
+                axis.setTickFont(small)
+                axis.setLabel(axis.labelText or None, units=axis.labelUnits or None,
+                              **{"color": fg.name(), "font-size": f"{small.pointSizeF():.0f}pt"})
+            plot.getAxis("left").setWidth(left_width)
+            plot.getAxis("bottom").setHeight(None)
 
 
 def _smoothed(values: np.ndarray, weight: float) -> np.ndarray:
