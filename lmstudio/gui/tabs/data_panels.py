@@ -75,7 +75,7 @@ class StatsPanel(QGroupBox):
         self.histogram = HistogramChart("Line lengths", "characters per line", "lines",
                                         "How many lines have each length: long tails suggest cleaning or a max length")
         # readable in presenter mode's large type while the window still fits a 1080p projector
-        self.histogram.setMinimumHeight(160)
+        self.histogram.setMinimumHeight(100)  # the panel scrolls on a short screen; the chart takes the room left
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(self.top_chars)

@@ -120,6 +120,7 @@ class TrainTab(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setFormat("idle")
+        self.progress.setValue(0)  # a reset bar (value -1) draws no text at all
         self.progress.setTextVisible(True)
         self.progress.setToolTip("Steps done, speed and estimated time left")
         self.sample_title = ElidedLabel("Sample")  # "Sample at step … (clicked on the chart)" never widens the window

@@ -12,6 +12,32 @@ from PySide6.QtWidgets import QApplication
 from ..theme import accent
 
 
+class EmptyNote:
+    """Says "no data yet" in the middle of an empty plot and hides its axes meanwhile (an empty plot's
+    axes, 0 to 1, mean nothing)."""
+
+    def __init__(self, plot: pg.PlotItem) -> None:
+        self.plot = plot
+        self.text = pg.TextItem("no data yet", anchor=(0.5, 0.5))
+        plot.addItem(self.text, ignoreBounds=True)
+        self.empty: bool | None = None
+
+    def set_empty(self, empty: bool, palette: QPalette | None = None) -> None:
+        app = QApplication.instance()
+        palette = palette or (app.palette() if app else QPalette())
+        self.text.setColor(palette.color(QPalette.ColorRole.PlaceholderText))
+        if app is not None:
+            self.text.setFont(app.font())
+        if empty:
+            (x0, x1), (y0, y1) = self.plot.vb.viewRange()
+            self.text.setPos((x0 + x1) / 2, (y0 + y1) / 2)
+        if empty != self.empty:
+            self.empty = empty
+            self.text.setVisible(empty)
+            for name in ("left", "bottom"):
+                self.plot.showAxis(name, not empty)
+
+
 class _ThemedPlot(pg.PlotWidget):
     """A PlotWidget whose background, axes and title track the palette (restyled on PaletteChange)."""
 
@@ -23,6 +49,7 @@ class _ThemedPlot(pg.PlotWidget):
         self.getPlotItem().hideButtons()
         self.setMouseEnabled(x=False, y=False)
         self.setMinimumHeight(160)
+        self.empty_note = EmptyNote(self.getPlotItem())
         self._restyle()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -48,6 +75,9 @@ class _ThemedPlot(pg.PlotWidget):
             axis.setTickFont(small)
             axis.setLabel(label, color=color, **{"font-size": f"{small.pointSizeF():.0f}pt"})
         self._restyle_data(palette)
+        note = getattr(self, "empty_note", None)
+        if note is not None and note.empty is not None:
+            note.set_empty(note.empty, palette)
 
     def _restyle_data(self, palette: QPalette) -> None:
         pass
@@ -80,7 +110,9 @@ class HistogramChart(_ThemedPlot):
             self.removeItem(self._bars)
             self._bars = None
         counts, edges = self._data
-        if not counts or len(edges) != len(counts) + 1:
+        empty = not counts or len(edges) != len(counts) + 1
+        self.empty_note.set_empty(empty, palette)
+        if empty:
             return
         x0 = edges[:-1]
         widths = [b - a for a, b in zip(edges[:-1], edges[1:])]
@@ -102,10 +134,12 @@ class CurveChart(_ThemedPlot):
         self.getPlotItem().showGrid(x=True, y=True, alpha=0.25)
         self._curve = self.plot([], [])
         self._restyle_data(QApplication.instance().palette())
+        self.empty_note.set_empty(True)
 
     def set_curve(self, x: Sequence[float], y: Sequence[float]) -> None:
         self._curve.setData(list(x), list(y))
         self.getPlotItem().enableAutoRange()
+        self.empty_note.set_empty(len(x) == 0)
 
     def point_count(self) -> int:
         xs, _ = self._curve.getData()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPalette, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ...core.config import ModelConfig
@@ -78,18 +78,22 @@ class ModelDiagram(QWidget):
         p.fillRect(self.rect(), pal.color(QPalette.ColorRole.Base))
         fg = pal.color(QPalette.ColorRole.Text)
         margin, gap = 14.0, 16.0
-        heights = [76.0 if b.heads else (34.0 if b.kind == "more" else 52.0) for b in self.blocks]
-        scale = min(1.0, (self.height() - 2 * margin - gap * (len(self.blocks) - 1)) / max(1.0, sum(heights)))
-        width = min(560.0, self.width() - 2 * margin - 40)  # room for the recurrence loop on the right
-        left = max(margin, (self.width() - 40 - width) / 2)
         title_font = QFont(self.font())
         title_font.setBold(True)
         small = QFont(self.font())
         small.setPointSizeF(max(6.5, self.font().pointSizeF() * 0.85))
+        # boxes are as tall as their text in the current font (presenter mode), never shorter
+        title_h, detail_h = QFontMetricsF(title_font).height(), QFontMetricsF(small).height()
+        needed = [title_h + 10 + ((detail_h + 2) if b.detail else 0) + (22 if b.heads else 0) for b in self.blocks]
+        heights = [max(n, 76.0 if b.heads else (34.0 if b.kind == "more" else 52.0)) for b, n in zip(self.blocks, needed)]
+        scale = min(1.0, (self.height() - 2 * margin - gap * (len(self.blocks) - 1)) / max(1.0, sum(heights)))
+        wide = 560.0 * max(1.0, self.font().pointSizeF() / 10)
+        width = min(wide, self.width() - 2 * margin - 40)  # room for the recurrence loop on the right
+        left = max(margin, (self.width() - 40 - width) / 2)
         y = margin
         centers = []
-        for block, h in zip(self.blocks, heights):
-            h *= max(scale, 0.55)
+        for block, h, least in zip(self.blocks, heights, needed):
+            h = max(h * max(scale, 0.55), least)
             rect = QRectF(left, y, width, h)
             color = QColor(KIND_COLORS[block.kind])
             fill = QColor(color)
@@ -105,7 +109,7 @@ class ModelDiagram(QWidget):
             p.drawText(text_rect, align, block.title)
             if block.detail:
                 p.setFont(small)
-                p.drawText(text_rect.adjusted(0, 18, 0, 0), Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+                p.drawText(text_rect.adjusted(0, title_h + 2, 0, 0), Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
                            | Qt.TextFlag.TextWordWrap, block.detail)
             if block.heads:
                 self._draw_heads(p, rect, block.heads)

@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QCheckBox, QGraphicsItem, QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
+from .charts import EmptyNote
 from ..train_metrics import BPC_NA_REASON, IncrementalEma, RunMetrics, format_bpc, overfit_start
 
 X_AXES = (("step", "Step"), ("tokens", "Tokens seen"), ("elapsed", "Time (s)"), ("epoch", "Epoch"))
@@ -81,6 +82,7 @@ class TrainCharts(QWidget):
                 # text is the costly part of a paint: axes whose range did not change reuse a pixmap
                 item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.plots[key] = plot
+        self.empty_notes = {key: EmptyNote(plot) for key, plot in self.plots.items()}
         loss = self.plots["loss"]
         self.curves = {
             "loss_raw": loss.plot(pen=pg.mkPen(_faint(TRAIN), width=1)),
@@ -143,6 +145,8 @@ class TrainCharts(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         for w in (QLabel("X axis"), self.x_axis, self.log_scale, QLabel("Smoothing"), self.smoothing, self.smoothing_label):
+            if w is self.log_scale or (isinstance(w, QLabel) and w.text() == "Smoothing"):
+                bar.addSpacing(12)
             bar.addWidget(w)
         bar.addStretch(1)
         self.toolbar = bar
@@ -152,6 +156,8 @@ class TrainCharts(QWidget):
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.readout)
         self._restyle()
+        for note in self.empty_notes.values():
+            note.set_empty(True)
         self._last_tick = (time.perf_counter(), time.thread_time())
         self.timer = QTimer(self)
         self.timer.setInterval(REDRAW_MS)
@@ -232,6 +238,9 @@ class TrainCharts(QWidget):
         self._draw_lr_lines()
         if self._overlays_dirty:
             self._draw_overlays()
+        empty = not len(run.steps) and not self.overlays
+        for key, note in self.empty_notes.items():
+            note.set_empty(empty and not (key in ("loss", "ppl", "bpc") and len(run.evals)))
 
     def _ypos(self, value: float) -> float:
         return math.log10(value) if self.log_scale.isChecked() else value
@@ -394,6 +403,9 @@ class TrainCharts(QWidget):
                               **{"color": fg.name(), "font-size": f"{small.pointSizeF():.0f}pt"})
             plot.getAxis("left").setWidth(left_width)
             plot.getAxis("bottom").setHeight(None)
+        for note in self.empty_notes.values():
+            if note.empty is not None:
+                note.set_empty(note.empty, palette)
 
 
 def _smoothed(values: np.ndarray, weight: float) -> np.ndarray:
