@@ -79,6 +79,14 @@ def apply_theme(app: QApplication, theme: str, presenter: bool) -> None:
     app.setStyle("Fusion")
     colors = colors_for(theme, presenter)
     app.setPalette(build_palette(colors))
+    # Fusion draws a check box's frame a shade darker than the window and fills it with Base: on a dark
+    # window an unchecked box vanished. Check boxes (and radio buttons) get a light frame and a lifted fill.
+    boxes = build_palette(colors)
+    if theme == "dark":
+        boxes.setColor(QPalette.ColorRole.Window, QColor(colors.disabled).lighter(150))
+        boxes.setColor(QPalette.ColorRole.Base, QColor(colors.button))
+    for cls in ("QCheckBox", "QRadioButton"):
+        app.setPalette(boxes, cls)
     font = QFont(app.font())
     font.setPointSize(PRESENTER_POINT_SIZE if presenter else NORMAL_POINT_SIZE)
     app.setFont(font)

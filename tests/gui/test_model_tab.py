@@ -37,7 +37,7 @@ def test_invalid_heads_are_flagged_and_block_training(qtbot, model_tab, window):
     tab.editors["n_head"].setValue(5)
     qtbot.waitUntil(lambda: not window.session.model_config_valid, timeout=5_000)
     assert tab.issues.isVisible() and "divisible" in tab.issues.text()
-    assert "border" in tab.editors["n_head"].styleSheet()
+    assert tab.editors["n_head"].property("invalid")
     assert not train.start_button.isEnabled()
     assert any("divisible" in r for r in train.blocking_reasons())
     assert tab.diagram.blocks[0].title == "Invalid settings"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
     QSpinBox, QVBoxLayout, QWidget,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 from ..dialogs import show_error
 from ..model_checks import ModelCheck, check_model, estimate_split_tokens, estimate_vocab, human_bytes, human_number, measure_step_time
 from ..session import Session
+from ..theme import is_dark
 from ..widgets.common import SidePanelScroll
 from ..widgets.model_diagram import ModelDiagram
 from ..workers import WorkerHandle, start_worker
@@ -283,8 +285,15 @@ class ModelTab(QWidget):
                 bad |= {"d_model", "n_head"}
             if "Block size" in text:
                 bad.add("block_size")
+        tint = QColor("#6b2420") if is_dark(self.palette()) else QColor("#f8c9c6")
         for key, editor in self.editors.items():
-            editor.setStyleSheet("border: 2px solid #d9534f; border-radius: 3px;" if key in bad else "")
+            # a tinted field keeps Fusion's frame and arrows (a style-sheet border lost the arrows in the dark theme)
+            palette = QPalette()  # no roles set: everything else follows the application palette
+            if key in bad:
+                palette.setColor(QPalette.ColorRole.Base, tint)
+                palette.setColor(QPalette.ColorRole.Button, tint)
+            editor.setPalette(palette)
+            editor.setProperty("invalid", key in bad)
 
     # measured step time ------------------------------------------------------------------------------
     def measure(self) -> None:

@@ -69,7 +69,7 @@ class VocabularyTab(QWidget):
         self.train_button.setDefault(True)
         self.train_button.setToolTip("Split the corpus and train this tokenizer on the train split (Ctrl+Return)")
         self.train_button.clicked.connect(self.train)
-        self.progress = ProgressRow("training the tokenizer")
+        self.progress = ProgressRow("training the tokenizer", stacked=True)  # the side panel is narrow: text above the bar
         self.progress.sig_cancel.connect(self.cancel)
         self.status = QLabel("No vocabulary yet: choose a kind and press Train.")
         self.status.setWordWrap(True)

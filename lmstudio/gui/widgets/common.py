@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QSizePolicy, QToolTip
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 
 class Banner(QWidget):
@@ -43,12 +43,17 @@ class Banner(QWidget):
 
 
 class ProgressRow(QWidget):
-    """A progress bar with a message and a Cancel button; hidden when idle."""
+    """A progress bar with a message and a Cancel button; hidden when idle. ``stacked``: the message is a
+    wrapped line above the bar (narrow side panels, where the bar's own text would be clipped)."""
 
     sig_cancel = Signal()
 
-    def __init__(self, what: str, parent: QWidget | None = None) -> None:
+    def __init__(self, what: str, parent: QWidget | None = None, stacked: bool = False) -> None:
         super().__init__(parent)
+        self.message = QLabel() if stacked else None
+        if self.message is not None:
+            self.message.setWordWrap(True)
+            self.message.setToolTip(f"What {what} is doing now")
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(True)
@@ -56,15 +61,29 @@ class ProgressRow(QWidget):
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip(f"Stop {what}; nothing already loaded is lost")
         self.cancel_button.clicked.connect(self.sig_cancel)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.bar, 1)
-        layout.addWidget(self.cancel_button)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.bar, 1)
+        row.addWidget(self.cancel_button)
+        if self.message is None:
+            self.setLayout(row)
+        else:
+            outer = QVBoxLayout(self)
+            outer.setContentsMargins(0, 0, 0, 0)
+            outer.addWidget(self.message)
+            outer.addLayout(row)
         self.hide()
+
+    def _set_message(self, message: str, percent: bool) -> None:
+        if self.message is not None:
+            self.message.setText(message)
+            self.bar.setFormat("%p%" if percent else "")
+        else:
+            self.bar.setFormat((f"{message}  %p%" if message else "%p%") if percent else message)
 
     def start(self, message: str) -> None:
         self.bar.setValue(0)
-        self.bar.setFormat(message)
+        self._set_message(message, False)
         self.cancel_button.setEnabled(True)
         self.show()
 
@@ -72,10 +91,10 @@ class ProgressRow(QWidget):
         if total > 0:
             self.bar.setRange(0, 1000)
             self.bar.setValue(int(1000 * min(1.0, done / total)))
-            self.bar.setFormat(f"{message}  %p%" if message else "%p%")
+            self._set_message(message, True)
         else:  # unknown total: a busy bar
             self.bar.setRange(0, 0)
-            self.bar.setFormat(message)
+            self._set_message(message, False)
 
     def finish(self) -> None:
         self.bar.setRange(0, 1000)
