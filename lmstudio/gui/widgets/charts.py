@@ -2,14 +2,43 @@
 
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
 from PySide6.QtWidgets import QApplication
 
 from ..theme import accent
+
+
+class LogAxis(pg.AxisItem):
+    """An axis whose log-scale tick labels never pile up: labels are kept most important first (powers of
+    ten, then 2 and 5 times them, then the rest) and only where they leave room for those already kept."""
+
+    def logTickStrings(self, values, scale, spacing):  # noqa: N802 (pyqtgraph)
+        strings = super().logTickStrings(values, scale, spacing)
+        if len(values) < 2:
+            return strings
+        lo, hi = self.range
+        vertical = self.orientation in ("left", "right")
+        length = max(1.0, self.geometry().height() if vertical else self.geometry().width())
+        metrics = QFontMetricsF(self.style.get("tickFont") or self.font())
+
+        def rank(v: float) -> int:
+            mantissa = 10 ** (v - math.floor(v + 1e-9))
+            return 0 if abs(mantissa - 1) < 1e-3 else 1 if min(abs(mantissa - 2), abs(mantissa - 5)) < 1e-3 else 2
+
+        kept: list[tuple[float, float]] = []  # (pixel position, half the label's extent)
+        out: list[str | None] = [None] * len(values)  # None: pyqtgraph draws no label at that tick
+        for i in sorted(range(len(values)), key=lambda i: rank(values[i])):
+            half = (metrics.height() if vertical else metrics.horizontalAdvance(strings[i])) / 2 + 3
+            at = (values[i] - lo) / max(1e-12, hi - lo) * length
+            if all(abs(at - p) >= half + h for p, h in kept):
+                kept.append((at, half))
+                out[i] = strings[i]
+        return out
 
 
 class EmptyNote:
@@ -130,6 +159,9 @@ class CurveChart(_ThemedPlot):
     def __init__(self, title: str, x_label: str, y_label: str, tooltip: str, log_x: bool = False, parent=None) -> None:
         self._curve: pg.PlotDataItem | None = None
         super().__init__(title, x_label, y_label, tooltip, parent)
+        if log_x:
+            self.getPlotItem().setAxisItems({"bottom": LogAxis("bottom")})
+            self._restyle()
         self.getPlotItem().setLogMode(x=log_x, y=False)
         self.getPlotItem().showGrid(x=True, y=True, alpha=0.25)
         self._curve = self.plot([], [])

@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QCheckBox, QGraphicsItem, QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
-from .charts import EmptyNote
+from .charts import EmptyNote, LogAxis
 from ..train_metrics import BPC_NA_REASON, IncrementalEma, RunMetrics, format_bpc, overfit_start
 
 X_AXES = (("step", "Step"), ("tokens", "Tokens seen"), ("elapsed", "Time (s)"), ("epoch", "Epoch"))
@@ -71,7 +71,8 @@ class TrainCharts(QWidget):
         self._bpc_withheld = False
         self.plots: dict[str, pg.PlotItem] = {}
         for i, (key, title, ylabel) in enumerate(PLOTS):
-            plot = self.graphics.addPlot(row=i // 3, col=i % 3, title=LOSS_TITLE if key == "loss" else title)
+            plot = self.graphics.addPlot(row=i // 3, col=i % 3, title=LOSS_TITLE if key == "loss" else title,
+                                         axisItems={"left": LogAxis("left")})  # log-scale labels never pile up
             plot.setLabel("left", ylabel)
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
