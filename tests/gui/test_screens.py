@@ -108,3 +108,24 @@ def test_every_tab_fits_1280x720_and_presenter_mode_1920x1080(qtbot, window, tin
     window.resize(1280, 720)  # back to a small screen: leaving presenter mode gave the room back
     qtbot.wait(20)
     check_every_tab(qtbot, window, 1280, 720)
+
+
+def test_charts_say_no_data_yet_and_draw_bits_per_char_between_evaluations(qtbot, tiny_run):
+    import numpy as np
+
+    from lmstudio.core.metrics_log import read_metrics_rows
+    from lmstudio.gui.train_metrics import RunMetrics
+    from lmstudio.gui.widgets.train_charts import TrainCharts
+
+    charts = TrainCharts()
+    qtbot.addWidget(charts)
+    assert all(note.empty for note in charts.empty_notes.values())  # "no data yet", axes hidden
+    run = RunMetrics.from_rows(read_metrics_rows(tiny_run / "metrics.csv"), tiny_run.name)
+    charts.reset(run)
+    charts.refresh()
+    assert not any(note.empty for note in charts.empty_notes.values())
+    line = charts.curves["bpc_train"]
+    assert len(line.xData) == len(run.steps)  # a point per step, not only the evaluations
+    bpc, val = run.evals.column("bits_per_char"), run.evals.column("val_loss")
+    ratio = bpc[-1] / val[-1]
+    assert np.allclose(line.yData / ratio, charts.curves["loss"].yData)

@@ -67,7 +67,8 @@ class TrainCharts(QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setToolTip("Live training curves. Click the loss chart to see the sample written at that step.")
         self._bpc_title = dict((k, t) for k, t, _ in PLOTS)["bpc"]
-        self._bpc_tooltip = ""
+        self._bpc_tooltip = ("Bits per character on the validation split (dots); the line is the smoothed training loss "
+                             "converted with the validation split's characters per token: an estimate between evaluations")
         self._bpc_withheld = False
         self.plots: dict[str, pg.PlotItem] = {}
         for i, (key, title, ylabel) in enumerate(PLOTS):
@@ -84,6 +85,7 @@ class TrainCharts(QWidget):
                 item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.plots[key] = plot
         self.empty_notes = {key: EmptyNote(plot) for key, plot in self.plots.items()}
+        self.plots["bpc"].setToolTip(self._bpc_tooltip)
         loss = self.plots["loss"]
         self.curves = {
             "loss_raw": loss.plot(pen=pg.mkPen(_faint(TRAIN), width=1)),
@@ -91,6 +93,7 @@ class TrainCharts(QWidget):
             "val": loss.plot(pen=pg.mkPen(VAL, width=2), symbol="o", symbolSize=5, symbolBrush=VAL, name="validation"),
             "ppl_train": self.plots["ppl"].plot(pen=pg.mkPen(TRAIN, width=2)),
             "ppl": self.plots["ppl"].plot(pen=pg.mkPen(VAL, width=2), symbol="o", symbolSize=5, symbolBrush=VAL),
+            "bpc_train": self.plots["bpc"].plot(pen=pg.mkPen(TRAIN, width=2)),  # estimate from the train loss
             "bpc": self.plots["bpc"].plot(pen=pg.mkPen(VAL, width=2), symbol="o", symbolSize=5, symbolBrush=VAL),
             "lr": self.plots["lr"].plot(pen=pg.mkPen(EXTRA, width=2)),
             "grad_raw": self.plots["grad"].plot(pen=pg.mkPen(_faint(EXTRA), width=1)),
@@ -224,6 +227,14 @@ class TrainCharts(QWidget):
         c["ppl"].setData(xe, run.evals.column("val_perplexity"))
         bpc = run.evals.column("bits_per_char")
         c["bpc"].setData(xe, bpc)
+        # between evaluations (250 steps by default) the line follows the train loss: bits/char is loss / ln 2 /
+        # chars per token, so the latest evaluation's bpc / val loss converts nats per token to bits per char
+        val = run.evals.column("val_loss")
+        usable = np.isfinite(bpc) & np.isfinite(val) & (val > 0)
+        if usable.any():
+            c["bpc_train"].setData(xs, smooth * (bpc[usable][-1] / val[usable][-1]))
+        else:
+            c["bpc_train"].setData([], [])
         withheld = len(bpc) > 0 and not np.isfinite(bpc).any()
         if withheld != self._bpc_withheld:
             self._bpc_withheld = withheld
