@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QHBoxLayout, QLabel, QScrollArea, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QHeaderView, QLabel, QScrollArea, QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ..widgets.common import ElidedLabel
@@ -43,7 +43,10 @@ class GeneratePage(QWidget):
         self.tree.setToolTip("Every text generated from this prompt: a branch departs from its parent at the token "
                              "you chose instead. Click one to show it.")
         self.tree.setMinimumWidth(230)
-        self.tree.setColumnWidth(0, 170)
+        header = self.tree.header()  # the token count stays readable in any font; names elide
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.itemClicked.connect(self._on_tree_clicked)
         self.prob = ProbabilityView()
         self._items: list[QTreeWidgetItem] = []

@@ -6,8 +6,8 @@ import math
 from typing import Sequence
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPalette
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPalette
 from PySide6.QtWidgets import QApplication
 
 from ..theme import accent
@@ -96,7 +96,10 @@ class _ThemedPlot(pg.PlotWidget):
         small.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         item = self.getPlotItem()
         color = fg.name()
+        self._title_font = QFont(font)
+        self._title_font.setPointSizeF(round(font.pointSizeF()))
         item.setTitle(self._title, color=color, size=f"{font.pointSizeF():.0f}pt")
+        self._fit_title()
         for name, label in (("bottom", self._x_label), ("left", self._y_label)):
             axis = item.getAxis(name)
             axis.setPen(pg.mkPen(palette.color(QPalette.ColorRole.Mid)))
@@ -110,6 +113,20 @@ class _ThemedPlot(pg.PlotWidget):
 
     def _restyle_data(self, palette: QPalette) -> None:
         pass
+
+    def _fit_title(self) -> None:
+        """A title wider than the chart ends in "…" rather than being cut at both ends."""
+        font = getattr(self, "_title_font", None)
+        if font is None:
+            return
+        text = QFontMetrics(font).elidedText(self._title, Qt.TextElideMode.ElideRight, max(40, self.width() - 24))
+        label = self.getPlotItem().titleLabel
+        if text != label.text:
+            label.setText(text)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        self._fit_title()
 
 
 class HistogramChart(_ThemedPlot):

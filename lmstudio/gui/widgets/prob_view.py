@@ -68,8 +68,12 @@ class BarsChart(_ThemedPlot):
         n = len(self._series)
         if not n or not self._labels:
             return
-        if n > 1 and plot.legend is None:
-            plot.addLegend(offset=(-10, 10))
+        if n > 1:
+            if plot.legend is None:
+                plot.addLegend(offset=(-10, 10))
+            # entries are re-added below: their labels follow the font (presenter mode) and the palette
+            plot.legend.setLabelTextSize(f"{QApplication.instance().font().pointSizeF() * 0.85:.0f}pt")
+            plot.legend.setLabelTextColor(palette.color(QPalette.ColorRole.Text))
         width = 0.8 / n
         colors = [accent(palette), QColor("#f0a030")]
         for s, (values, name) in enumerate(self._series):
@@ -114,7 +118,7 @@ class ProbabilityView(QWidget):
                                       "The model's most likely tokens at this position; the green bar is the token in the text. "
                                       "Click a bar to continue the text with that token instead.")
         self.alternatives.sig_bar_clicked.connect(self._bar_clicked)
-        self.filtered = BarsChart("Before and after temperature, top-k, top-p", "probability (%)",
+        self.filtered = BarsChart("After temperature, top-k, top-p", "probability (%)",
                                   "Blue: the model's own distribution (temperature 1). Orange: the distribution actually "
                                   "sampled from with the current temperature, top-k, top-p and repetition penalty")
         self.choices = QListWidget()
