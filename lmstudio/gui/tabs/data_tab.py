@@ -109,7 +109,7 @@ class DataTab(QWidget):
         upper.setStretchFactor(0, 3)
         upper.setStretchFactor(1, 2)
         lower = QWidget()
-        lo = QVBoxLayout(lower)
+        lo = QHBoxLayout(lower)  # side by side: the lower half stays short enough for a 720-pixel screen
         lo.setContentsMargins(0, 0, 0, 0)
         lo.addWidget(self.cleaning_panel, 1)
         lo.addWidget(self.split_panel, 0)

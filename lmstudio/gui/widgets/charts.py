@@ -6,7 +6,7 @@ import math
 from typing import Sequence
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -127,6 +127,11 @@ class _ThemedPlot(pg.PlotWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt)
         super().resizeEvent(event)
         self._fit_title()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
+        # small: a chart takes the room its layout has left (it expands), and a panel holding it does not
+        # scroll just because a chart would like more
+        return QSize(240, max(self.minimumHeight(), 120))
 
 
 class HistogramChart(_ThemedPlot):
