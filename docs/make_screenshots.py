@@ -137,8 +137,7 @@ def model_train_only() -> int:
     window.tabs.setCurrentIndex(1)
     train(window.tab_widgets[1], "char", 100)
     shoot_model_and_train(window)
-    window.close()
-    QApplication.instance().quit()
+    _close(window)
     return 0
 
 
@@ -256,8 +255,7 @@ def main() -> int:
     shoot(window, "vocabulary-presenter")
     window.tabs.setCurrentIndex(0)
     shoot(window, "data-presenter")
-    window.close()
-    QApplication.instance().quit()
+    _close(window)
     return 0
 
 
@@ -266,8 +264,7 @@ def playground_only(run_dir: str) -> int:
     ``lmstudio train --preset small --steps 1200 --out RUN_DIR``."""
     app, session, window = open_window()
     shoot_playground(window, run_dir)
-    window.close()
-    QApplication.instance().quit()
+    _close(window)
     return 0
 
 
