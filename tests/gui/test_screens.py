@@ -17,7 +17,7 @@ TITLE_BAR = 40  # room a window manager's title bar and a panel take from the sc
 def tiny_run(tmp_path_factory, tiny_corpus):
     from lmstudio.core.runs import new_trainer
 
-    out = tmp_path_factory.mktemp("runs") / "screens"
+    out = tmp_path_factory.mktemp("runs") / ("a-run-folder-with-a-long-name-" * 4 + "screens")  # long paths must elide
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LMSTUDIO_CACHE", str(tmp_path_factory.getbasetemp() / "lmstudio-cache"))
         for _ in new_trainer(tiny_workspace(tiny_corpus, steps=20), out).run():
