@@ -80,6 +80,8 @@ class _ThemedPlot(pg.PlotWidget):
         self.setMinimumHeight(160)
         self.empty_note = EmptyNote(self.getPlotItem())
         self._restyle()
+        if self.empty_note.empty is None:  # nothing drawn yet
+            self.empty_note.set_empty(True)
 
     def changeEvent(self, event: QEvent) -> None:
         if getattr(self, "plotItem", None) is not None and hasattr(self, "_y_label") and event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange, QEvent.Type.ApplicationPaletteChange):

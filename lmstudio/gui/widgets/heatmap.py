@@ -41,6 +41,7 @@ class Heatmap(_ThemedPlot):
                    levels: tuple[float, float] | None = None) -> None:
         values = np.asarray(values, dtype=np.float32)
         self._values, self._rows, self._cols = values, list(row_labels), list(col_labels)
+        self.empty_note.set_empty(values.size == 0)
         if values.size == 0:
             self.image.clear()
             return

@@ -66,6 +66,7 @@ class BarsChart(_ThemedPlot):
         if plot.legend is not None:
             plot.legend.clear()
         n = len(self._series)
+        self.empty_note.set_empty(not n or not self._labels, palette)
         if not n or not self._labels:
             return
         if n > 1:
