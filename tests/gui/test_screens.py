@@ -63,12 +63,22 @@ def problems(window, width: int, height: int) -> list[str]:
 
 
 def check_every_tab(qtbot, window, width: int, height: int) -> None:
+    from PySide6.QtWidgets import QTabWidget
+
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
-        qtbot.wait(20)
-        found = problems(window, width, height)
-        assert not found, f"{window.tabs.tabText(index)} tab at {width}x{height}: {found}"
-        assert window.size() == QSize(width, height), f"{window.tabs.tabText(index)} tab resized the window"
+        inner = [t for t in window.tab_widgets[index].findChildren(QTabWidget)]  # Explore/Compare, Generate/Score/…
+        for pages in inner or [None]:
+            for page in range(pages.count()) if pages is not None else [None]:
+                if page is not None:
+                    pages.setCurrentIndex(page)
+                qtbot.wait(20)
+                where = window.tabs.tabText(index) + (f" / {pages.tabText(page)}" if page is not None else "")
+                found = problems(window, width, height)
+                assert not found, f"{where} at {width}x{height}: {found}"
+                assert window.size() == QSize(width, height), f"{where} resized the window"
+            if pages is not None:
+                pages.setCurrentIndex(0)
 
 
 def test_every_tab_fits_1280x720_and_presenter_mode_1920x1080(qtbot, window, tiny_run):
