@@ -374,8 +374,17 @@ class MainWindow(QMainWindow):
     # view ---------------------------------------------------------------------------------------------
     def _on_theme_toggled(self) -> None:
         theme = "dark" if self.act_dark.isChecked() else "light"
-        self.prefs.theme, self.prefs.presenter = theme, self.act_presenter.isChecked()
-        apply_theme(QApplication.instance(), theme, self.act_presenter.isChecked())
+        presenter, was_presenter = self.act_presenter.isChecked(), self.prefs.presenter
+        if presenter and not was_presenter:
+            self._size_before_presenter = self.size()  # a small screen's window may have to grow for large type
+        self.prefs.theme, self.prefs.presenter = theme, presenter
+        apply_theme(QApplication.instance(), theme, presenter)
+        before = getattr(self, "_size_before_presenter", None)
+        if not presenter and was_presenter and before is not None:
+            self._size_before_presenter = None
+            self.layout().activate()  # the minimum size of the smaller type first, then the size from before
+            self.resize(before)  # leaving presenter mode gives the window its size back
+            QTimer.singleShot(0, lambda: self.resize(before))  # again once queued layout requests have run
         self.check_preferences_saved()
 
     def check_preferences_saved(self) -> None:
