@@ -2,6 +2,8 @@
 
 Run under a display, for example ``xvfb-run -s "-screen 0 2000x1200x24" .venv/bin/python docs/make_screenshots.py``.
 Trains a character and a BPE vocabulary on Tiny Shakespeare so the Vocabulary tab has something to show.
+``--screens [RUN_DIR]`` shoots every tab at 1280x720 and presenter mode at 1920x1080 with a run loaded
+(``screenshot-1280x720-*.png``, ``screenshot-presenter-1920x1080-*.png``) and fails if the window resized itself.
 """
 
 from __future__ import annotations
