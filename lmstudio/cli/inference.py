@@ -164,6 +164,7 @@ def _open_text(args):
 
 
 def _eval_text(loaded, corpus, device, limit: int | None) -> dict:
+    from ..core.cleaning import Cleaner, cleaning_summary
     from ..core.evaluation import evaluate_text
     from .progressbar import ProgressBar
 
@@ -178,10 +179,15 @@ def _eval_text(loaded, corpus, device, limit: int | None) -> dict:
         frac = state["tokens"] / limit if limit else state["chars"] / size
         bar.update(min(1.0, frac), 1.0, f"scoring {name}: {state['tokens']:,} tokens", force=force)
 
+    cleaning = loaded.config.data.cleaning
+    transform = Cleaner(cleaning).transform if cleaning_summary(cleaning) else None
+    if transform is not None:  # the text meets the vocabulary the model was trained on, as in the Playground's Score
+        print(f"lmstudio: {name} is cleaned like the run's corpus: {cleaning_summary(cleaning)}", file=sys.stderr)
+
     def lines():
         for line in corpus.iter_lines():
             state["chars"] += len(line) + 1
-            yield line
+            yield transform(line) if transform is not None else line
 
     def on_tokens(done, total, message=""):
         state["tokens"] = int(done)

@@ -135,3 +135,26 @@ def test_reliability_prepare_does_not_report_an_unknown_rate_for_an_empty_valida
     assert main(["prepare", "--corpus", str(corpus), "--out", str(tmp_path / "p")]) == 0
     out = capsys.readouterr().out
     assert "unknown rate on val n/a (the validation split is empty)" in out and "0.000%" not in out
+
+
+def test_eval_text_cleans_the_text_like_the_runs_corpus_as_the_playground_does(tiny_corpus, tmp_path, capsys):
+    """A lower-cased run scored on capitals: eval --text must lower-case first, as the Playground's Score does."""
+    from lmstudio.core.cleaning import clean_text
+    from lmstudio.core.evaluation import score_text
+    from lmstudio.core.runs import load_run
+
+    run = tmp_path / "run"
+    assert main(["train", "--corpus", str(tiny_corpus), "--lowercase", "--out", str(run), "--steps", "2",
+                 "--eval-interval", "2", *TINY_MODEL, "--quiet"]) == 0
+    text = tmp_path / "shout.txt"
+    text.write_text("ROMEO:\nBUT SOFT, WHAT LIGHT THROUGH YONDER WINDOW BREAKS?\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["eval", str(run), "--text", str(text), "--json", "--device", "cpu"]) == 0
+    captured = capsys.readouterr()
+    scored = json.loads(captured.out)["results"][str(text)]
+    assert "cleaned like the run's corpus: lower-case" in captured.err
+    loaded = load_run(run, device="cpu")
+    playground = score_text(loaded.model, loaded.tokenizer, clean_text(text.read_text(encoding="utf-8").rstrip("\n"),
+                                                                      loaded.config.data.cleaning))
+    assert scored["unknown_tokens"] == 0
+    assert scored["loss"] == pytest.approx(playground["loss"], rel=1e-4)
