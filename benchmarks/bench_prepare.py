@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from lmstudio.core.config import TokenizerConfig  # noqa: E402
 from lmstudio.core.tokenizer import train_tokenizer  # noqa: E402
-from lmstudio.core.tokens import TokenStore, encode_file  # noqa: E402
+from lmstudio.core.tokens import encode_file  # noqa: E402
 
 SHAKESPEARE = ROOT / "resources" / "corpora" / "tinyshakespeare.txt"
 OUT = ROOT / "benchmarks" / "out" / "prepare.json"

@@ -29,7 +29,7 @@ from lmstudio.core.models import build_model
 from lmstudio.core.runs import new_trainer, resume_trainer
 from lmstudio.core.tokenizer import train_tokenizer
 from lmstudio.core.tokens import BatchSampler, TokenStore
-from lmstudio.core.training import CheckpointEvent, EvalEvent, FinishedEvent, LogEvent, StepEvent, TrainingControl
+from lmstudio.core.training import EvalEvent, FinishedEvent, LogEvent, StepEvent, TrainingControl
 from tests.helpers import one_thread, tiny_workspace  # noqa: F401
 
 KINDS = {
