@@ -56,3 +56,16 @@ def tiny_workspace(corpus: Path, **train):
         model=ModelConfig(arch="transformer", block_size=16, n_layer=1, n_head=2, d_model=32),
         train=TrainConfig(**settings),
     )
+
+
+def train_stopped_run(corpus: Path, out: Path, steps: int = 40, stop_at: int = 10) -> Path:
+    """A run of ``steps`` steps stopped (with its checkpoint) at step ``stop_at``: something to resume."""
+    from lmstudio.core.runs import new_trainer
+    from lmstudio.core.training import StepEvent, TrainingControl
+
+    config = tiny_workspace(corpus, steps=steps, warmup_steps=2, eval_interval=100)
+    control = TrainingControl()
+    for event in new_trainer(config, out, control=control).run():
+        if isinstance(event, StepEvent) and event.step >= stop_at:
+            control.stop()
+    return out

@@ -108,7 +108,8 @@ def lock_run_folder(run_dir: Path, busy_message: str) -> FolderLock:
 
 
 def is_temp_file(name: str) -> bool:
-    """Whether ``name`` is a temporary file this program writes (``.NAME.XXXXXXXX.tmp``)."""
+    """Whether ``name`` is a temporary file this program writes: ``.NAME.<8 random characters>.tmp``,
+    as :func:`fileio.atomic_path` names them."""
     return bool(_TMP_FILE.match(name))
 
 

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers import tiny_workspace
+from tests.helpers import train_stopped_run
 
 
 @pytest.fixture(scope="module")
 def stopped_run(tmp_path_factory, tiny_corpus):
     """A 40-step run stopped at step 10 (a checkpoint there)."""
-    from lmstudio.core.runs import new_trainer
-    from lmstudio.core.training import TrainingControl
-
     out = tmp_path_factory.mktemp("runs") / "stopped"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LMSTUDIO_CACHE", str(tmp_path_factory.getbasetemp() / "lmstudio-cache"))
-        config = tiny_workspace(tiny_corpus, steps=40, warmup_steps=2, eval_interval=100)
-        control = TrainingControl()
-        for event in new_trainer(config, out, control=control).run():
-            if type(event).__name__ == "StepEvent" and event.step >= 10:
-                control.stop()
-    return out
+        return train_stopped_run(tiny_corpus, out)
 
 
 def test_resume_plan_keeps_the_run_schedule(stopped_run):

@@ -48,6 +48,20 @@ def session(tmp_path):
     s.close()
 
 
+def wait_for_workers(timeout_s: float = 15.0) -> None:
+    """Other tabs react to a finished run (the Playground loads it): let their jobs end."""
+    import time
+
+    from PySide6.QtWidgets import QApplication
+
+    from lmstudio.gui.workers import active_workers
+
+    deadline = time.monotonic() + timeout_s
+    while any(h.is_running() for h in active_workers()) and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
 def wait_for_stats(qtbot, session, timeout=15_000):
     qtbot.waitUntil(lambda: session.stats is not None, timeout=timeout)
 
@@ -79,3 +93,30 @@ def data_tab(window):
 @pytest.fixture
 def vocab_tab(window):
     return window.tab_widgets[1]
+
+
+# -- tiny runs trained once per test module (Playground and behaviour tests) -------------------------------
+def _train(tmp_path_factory, corpus, name, **model):
+    from lmstudio.core.config import ModelConfig
+    from lmstudio.core.runs import new_trainer
+    from tests.helpers import tiny_workspace
+
+    out = tmp_path_factory.mktemp("runs") / name
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LMSTUDIO_CACHE", str(tmp_path_factory.getbasetemp() / "lmstudio-cache"))
+        config = tiny_workspace(corpus, checkpoint_interval=10)
+        if model:
+            config.model = ModelConfig(**model)
+        for _ in new_trainer(config, out).run():
+            pass
+    return out
+
+
+@pytest.fixture(scope="module")
+def transformer_run(tmp_path_factory, tiny_corpus):
+    return _train(tmp_path_factory, tiny_corpus, "transformer")
+
+
+@pytest.fixture(scope="module")
+def lstm_run(tmp_path_factory, tiny_corpus):
+    return _train(tmp_path_factory, tiny_corpus, "lstm", arch="lstm", block_size=16, n_layer=1, d_model=32)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from .conftest import wait_for_open, wait_for_stats
+from .conftest import wait_for_open, wait_for_stats, wait_for_workers
 
 
 # -- 1. the column chooser of a parallel table reads the chosen column ------------------------------------
@@ -46,33 +46,6 @@ def test_parallel_columns_for_text():
     assert parallel_columns_for_text("2", "1", "2") == {"source_column": "2", "target_column": "1"}
     assert parallel_columns_for_text("0", "1", "2") == {"source_column": "0", "target_column": "2"}
     assert parallel_columns_for_text("", "2", "1") == {"source_column": "1", "target_column": "2"}
-
-
-# -- playground fixtures: tiny runs trained here ----------------------------------------------------------
-def _train(tmp_path_factory, corpus, name, **model):
-    from lmstudio.core.config import ModelConfig
-    from lmstudio.core.runs import new_trainer
-    from tests.helpers import tiny_workspace
-
-    out = tmp_path_factory.mktemp("runs") / name
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LMSTUDIO_CACHE", str(tmp_path_factory.getbasetemp() / "lmstudio-cache"))
-        config = tiny_workspace(corpus, checkpoint_interval=10)
-        if model:
-            config.model = ModelConfig(**model)
-        for _ in new_trainer(config, out).run():
-            pass
-    return out
-
-
-@pytest.fixture(scope="module")
-def transformer_run(tmp_path_factory, tiny_corpus):
-    return _train(tmp_path_factory, tiny_corpus, "transformer")
-
-
-@pytest.fixture(scope="module")
-def lstm_run(tmp_path_factory, tiny_corpus):
-    return _train(tmp_path_factory, tiny_corpus, "lstm", arch="lstm", block_size=16, n_layer=1, d_model=32)
 
 
 def _playground(qtbot, session, run_dir):
@@ -185,20 +158,7 @@ def train_tab(window, tmp_path, monkeypatch):
     tab = window.tab_widgets[3]
     window.tabs.setCurrentWidget(tab)
     yield tab
-    _wait_for_workers()
-
-
-def _wait_for_workers(timeout_s: float = 15.0) -> None:
-    import time
-
-    from PySide6.QtWidgets import QApplication
-
-    from lmstudio.gui.workers import active_workers
-
-    deadline = time.monotonic() + timeout_s
-    while any(h.is_running() for h in active_workers()) and time.monotonic() < deadline:
-        QApplication.processEvents()
-        time.sleep(0.01)
+    wait_for_workers()
 
 
 def test_the_form_learning_rate_follows_set_lr(qtbot, train_tab, window):
@@ -219,17 +179,9 @@ def test_the_form_learning_rate_follows_set_lr(qtbot, train_tab, window):
 @pytest.fixture
 def stopped_run(tmp_path, tiny_corpus):
     """A 40-step run stopped at step 10 (its checkpoint there)."""
-    from lmstudio.core.runs import new_trainer
-    from lmstudio.core.training import TrainingControl
-    from tests.helpers import tiny_workspace
+    from tests.helpers import train_stopped_run
 
-    out = tmp_path / "runs-stopped" / "run"
-    config = tiny_workspace(tiny_corpus, steps=40, warmup_steps=2, eval_interval=100)
-    control = TrainingControl()
-    for event in new_trainer(config, out, control=control).run():
-        if type(event).__name__ == "StepEvent" and event.step >= 10:
-            control.stop()
-    return out
+    return train_stopped_run(tiny_corpus, tmp_path / "runs-stopped" / "run")
 
 
 def test_resume_run_continues_the_run_schedule_not_the_form(qtbot, train_tab, stopped_run, monkeypatch):

@@ -9,32 +9,6 @@ import math
 
 import pytest
 
-from tests.helpers import tiny_workspace
-
-
-def _train(tmp_path_factory, corpus, name, **model):
-    from lmstudio.core.config import ModelConfig
-    from lmstudio.core.runs import new_trainer
-
-    out = tmp_path_factory.mktemp("runs") / name
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("LMSTUDIO_CACHE", str(tmp_path_factory.getbasetemp() / "lmstudio-cache"))
-        config = tiny_workspace(corpus, checkpoint_interval=10)
-        if model:
-            config.model = ModelConfig(**model)
-        for _ in new_trainer(config, out).run():
-            pass
-    return out
-
-
-@pytest.fixture(scope="module")
-def transformer_run(tmp_path_factory, tiny_corpus):
-    return _train(tmp_path_factory, tiny_corpus, "transformer")
-
-
-@pytest.fixture(scope="module")
-def lstm_run(tmp_path_factory, tiny_corpus):
-    return _train(tmp_path_factory, tiny_corpus, "lstm", arch="lstm", block_size=16, n_layer=1, d_model=32)
 
 
 def _idle(tab):

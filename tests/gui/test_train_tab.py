@@ -7,6 +7,8 @@ import pytest
 
 from lmstudio.core.config import ModelConfig, TrainConfig
 
+from .conftest import wait_for_workers
+
 
 @pytest.fixture(autouse=True)
 def _runs_dir(tmp_path, monkeypatch):
@@ -16,21 +18,7 @@ def _runs_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("LMSTUDIO_RUNS_DIR", str(tmp_path / "runs"))
     monkeypatch.setattr(module, "ask_stop_training", lambda parent: True)
     yield
-    _wait_for_workers()
-
-
-def _wait_for_workers(timeout_s: float = 15.0) -> None:
-    """Other tabs react to a finished run (the Playground loads it): let their jobs end."""
-    import time
-
-    from PySide6.QtWidgets import QApplication
-
-    from lmstudio.gui.workers import active_workers
-
-    deadline = time.monotonic() + timeout_s
-    while any(h.is_running() for h in active_workers()) and time.monotonic() < deadline:
-        QApplication.processEvents()
-        time.sleep(0.01)
+    wait_for_workers()
 
 
 TINY_TRAIN = dict(batch_size=4, steps=30, lr=3e-3, min_lr=3e-4, warmup_steps=2, eval_interval=10, eval_iters=2,
