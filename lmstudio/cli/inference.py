@@ -31,13 +31,6 @@ def add_sample_parser(sub) -> None:
     p.set_defaults(func=run_sample)
 
 
-def _out_of_memory(exc: BaseException) -> bool:
-    import torch
-
-    text = str(exc)
-    return isinstance(exc, (MemoryError, torch.OutOfMemoryError)) or "DefaultCPUAllocator" in text or "can't allocate memory" in text
-
-
 def _memory_advice(what: str, args, exc: BaseException):
     from ..core.errors import TrainingError
 
@@ -50,7 +43,9 @@ def run_sample(args) -> int:
     try:
         return _run_sample(args)
     except (MemoryError, RuntimeError) as exc:
-        if not _out_of_memory(exc):
+        from ..core.devices import is_out_of_memory
+
+        if not is_out_of_memory(exc):
             raise
         raise _memory_advice("sampling from", args, exc) from None
 
@@ -93,7 +88,9 @@ def run_eval(args) -> int:
     try:
         return _run_eval(args)
     except (MemoryError, RuntimeError) as exc:
-        if not _out_of_memory(exc):
+        from ..core.devices import is_out_of_memory
+
+        if not is_out_of_memory(exc):
             raise
         raise _memory_advice("evaluating", args, exc) from None
 

@@ -61,6 +61,16 @@ def default_threads(interactive: bool) -> int:
     return max(1, cores - 1)
 
 
+def is_out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` says a device ran out of memory: CUDA's own error, Python's, or the CPU allocator's
+    RuntimeError ("DefaultCPUAllocator: can't allocate memory"), which torch raises with no class of its own."""
+    if isinstance(exc, (MemoryError, torch.OutOfMemoryError)):
+        return True
+    text = str(exc)
+    return isinstance(exc, RuntimeError) and (
+        "DefaultCPUAllocator" in text or "can't allocate memory" in text or "not enough memory" in text)
+
+
 def resolve_precision(precision: str, device: torch.device) -> torch.dtype:
     """The autocast dtype for a precision setting: fp32 means no autocast."""
     if precision == "auto":

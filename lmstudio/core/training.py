@@ -33,7 +33,7 @@ import torch
 
 from . import checkpoint as ckpt
 from .config import SampleConfig, WorkspaceConfig
-from .devices import autocast, default_threads, make_adamw, resolve_device, resolve_precision
+from .devices import autocast, default_threads, is_out_of_memory, make_adamw, resolve_device, resolve_precision
 from .errors import ConfigError, DataError, LMStudioError, TrainingError
 from .evaluation import count_unknown, unknown_token_note
 from .metrics_log import MetricsLog
@@ -165,11 +165,6 @@ class TrainingControl:
 
 class _Diverged(Exception):
     """Internal: the weights, the gradient or the output stopped being finite (``str`` says which)."""
-
-
-def _is_cpu_out_of_memory(exc: BaseException) -> bool:
-    text = str(exc)
-    return "DefaultCPUAllocator" in text or "can't allocate memory" in text or "not enough memory" in text
 
 
 def max_threads() -> int:
@@ -406,7 +401,7 @@ class Trainer:
         except MemoryError:
             yield self._out_of_memory("the CPU (the computer's RAM)")
         except RuntimeError as exc:
-            if not _is_cpu_out_of_memory(exc):
+            if not is_out_of_memory(exc):
                 raise
             yield self._out_of_memory("the CPU (the computer's RAM)")
         except LMStudioError as exc:  # a failed save (disk full), a damaged best checkpoint, ...
