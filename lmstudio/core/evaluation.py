@@ -44,7 +44,7 @@ import torch
 import torch.nn.functional as F
 
 from .errors import ConfigError
-from .generation import IncrementalDecoder, _not_finite_error, start_ids
+from .generation import IncrementalDecoder, not_finite_error, start_ids
 from .models.base import LanguageModel
 from .progress import ProgressCallback, report
 
@@ -109,7 +109,7 @@ def _window_nll(model: LanguageModel, data: np.ndarray, block: int, device: torc
             logits.float().reshape(-1, logits.size(-1)), y.reshape(-1), ignore_index=-1, reduction="sum"
         ).item()
     if math.isnan(total):
-        raise _not_finite_error()
+        raise not_finite_error()
     return total
 
 
@@ -184,7 +184,7 @@ def _windows_nll(model: LanguageModel, windows: list[tuple[np.ndarray, np.ndarra
         logits.float().reshape(-1, logits.size(-1)), y.to(device).reshape(-1), ignore_index=-1, reduction="sum"
     ).item()
     if math.isnan(total):
-        raise _not_finite_error()
+        raise not_finite_error()
     return total
 
 
@@ -344,7 +344,7 @@ def score_text(model: LanguageModel, tokenizer: Any, text: str, device: torch.de
     finally:
         model.train(was_training)
     if any(math.isnan(v) for v in lp):
-        raise _not_finite_error()
+        raise not_finite_error()
     decoder = IncrementalDecoder(tokenizer, context)
     per_token = []
     for i, (token_id, logprob, rank) in enumerate(zip(ids, lp, rk)):

@@ -183,7 +183,7 @@ def prompt_ids(tokenizer: Any, prompt: str) -> list[int]:
     return start + list(tokenizer.encode(prompt))
 
 
-def _not_finite_error() -> LMStudioError:
+def not_finite_error() -> LMStudioError:
     return CheckpointError(
         "the model's output is not a number (NaN): its weights are not finite, because training diverged "
         "before this checkpoint was saved or the file is damaged; load another checkpoint"
@@ -259,7 +259,7 @@ def _draw(logits: torch.Tensor, cfg: SampleConfig, prev: torch.Tensor | None, ge
     values = torch.cat(parts).tolist()
     # any non-finite logit makes log_softmax NaN somewhere, so the entropy term is NaN
     if math.isnan(values[3]) or math.isnan(values[2]):
-        raise _not_finite_error()
+        raise not_finite_error()
     return next_id, values
 
 
@@ -383,7 +383,7 @@ def beam_search(
                 new_seqs, new_scores, source = [], [], []
                 top_values = top.values.tolist()
                 if any(math.isnan(v) for v in top_values):
-                    raise _not_finite_error()
+                    raise not_finite_error()
                 for value, flat in zip(top_values, top.indices.tolist()):
                     beam, tok = divmod(flat, vocab)
                     if tok == eos:
