@@ -96,7 +96,7 @@ def vocab_tab(window):
 
 
 # -- tiny runs trained once per test module (Playground and behaviour tests) -------------------------------
-def _train(tmp_path_factory, corpus, name, **model):
+def train_tiny_run(tmp_path_factory, corpus, name, **model):
     from lmstudio.core.config import ModelConfig
     from lmstudio.core.runs import new_trainer
     from tests.helpers import tiny_workspace
@@ -114,9 +114,9 @@ def _train(tmp_path_factory, corpus, name, **model):
 
 @pytest.fixture(scope="module")
 def transformer_run(tmp_path_factory, tiny_corpus):
-    return _train(tmp_path_factory, tiny_corpus, "transformer")
+    return train_tiny_run(tmp_path_factory, tiny_corpus, "transformer")
 
 
 @pytest.fixture(scope="module")
 def lstm_run(tmp_path_factory, tiny_corpus):
-    return _train(tmp_path_factory, tiny_corpus, "lstm", arch="lstm", block_size=16, n_layer=1, d_model=32)
+    return train_tiny_run(tmp_path_factory, tiny_corpus, "lstm", arch="lstm", block_size=16, n_layer=1, d_model=32)

@@ -410,9 +410,9 @@ def test_reliability_quitting_mid_training_stops_saves_and_joins(qtbot, session,
 def loaded_tab(qtbot, session, tmp_path_factory, tiny_corpus):
     from lmstudio.gui.tabs.playground_tab import PlaygroundTab
 
-    from .test_playground import _train
+    from .conftest import train_tiny_run
 
-    run = _train(tmp_path_factory, tiny_corpus, "doomed")
+    run = train_tiny_run(tmp_path_factory, tiny_corpus, "doomed")
     tab = PlaygroundTab(session)
     qtbot.addWidget(tab)
     tab.load_run(str(run))
