@@ -33,22 +33,28 @@ from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from benchmarks.common import SHAKESPEARE, write_result  # noqa: E402
-from lmstudio.core import training  # noqa: E402
-from lmstudio.core.config import DataConfig, ModelConfig, TokenizerConfig, TrainConfig, WorkspaceConfig  # noqa: E402
+from lmstudio.core.config import (  # noqa: E402
+    DataConfig,
+    ModelConfig,
+    TokenizerConfig,
+    TrainConfig,
+    WorkspaceConfig,
+)
 from lmstudio.core.devices import default_threads  # noqa: E402
+from lmstudio.core.training import events, trainer  # noqa: E402
 
 STAMPS: list[tuple[float, int]] = []  # (perf_counter, tokens) per StepEvent, filled by the instrumented run()
-_original_run = training.Trainer.run
+_original_run = trainer.Trainer.run
 
 
 def _stamped_run(self):
     for event in _original_run(self):
-        if isinstance(event, training.StepEvent):
+        if isinstance(event, events.StepEvent):
             STAMPS.append((time.perf_counter(), event.tokens))
         yield event
 
 
-training.Trainer.run = _stamped_run
+trainer.Trainer.run = _stamped_run
 
 
 def config(steps: int, threads: int) -> WorkspaceConfig:
@@ -64,7 +70,7 @@ def throughput() -> float:
 
 
 def headless(cfg: WorkspaceConfig) -> float:
-    from lmstudio.core.runs import new_trainer
+    from lmstudio.core.training.launch import new_trainer
 
     STAMPS.clear()
     trainer = new_trainer(cfg, _TMP / f"headless-{time.time_ns()}", interactive=True)
@@ -103,7 +109,7 @@ def in_app(app: QApplication, tab, cfg: WorkspaceConfig, lateness: list[float] |
 
 
 def redraw_benchmark(app: QApplication) -> dict:
-    from lmstudio.core.training import EvalEvent, StepEvent
+    from lmstudio.core.training.events import EvalEvent, StepEvent
     from lmstudio.gui.widgets.train_charts import TrainCharts
 
     charts = TrainCharts()

@@ -32,7 +32,7 @@ import torch  # noqa: E402
 from benchmarks.bench_generation import VOCAB, _Tok  # noqa: E402
 from benchmarks.common import write_result  # noqa: E402
 from lmstudio.core.config import ModelConfig  # noqa: E402
-from lmstudio.core.generation import generate  # noqa: E402
+from lmstudio.core.inference.generation import generate  # noqa: E402
 from lmstudio.core.models import build_model  # noqa: E402
 
 PROMPT = "ROMEO:\n"

@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from lmstudio.core.config import TokenizerConfig  # noqa: E402
-from lmstudio.core.tokenizer import train_tokenizer  # noqa: E402
-from lmstudio.core.tokens import encode_file  # noqa: E402
+from lmstudio.core.dataset.tokens import encode_file  # noqa: E402
+from lmstudio.core.tokenizers import train_tokenizer  # noqa: E402
 
 SHAKESPEARE = ROOT / "resources" / "corpora" / "tinyshakespeare.txt"
 OUT = ROOT / "benchmarks" / "out" / "prepare.json"
@@ -98,7 +98,7 @@ def _child(path: Path, folder: Path) -> None:
         tracemalloc.start()
     base = _peak_rss_bytes()
     from lmstudio.core.config import DataConfig, WorkspaceConfig
-    from lmstudio.core.pipeline import prepare
+    from lmstudio.core.dataset.prepare import prepare
 
     # the whole `lmstudio prepare` pipeline: read, split, train BPE, encode, statistics, vocabulary report
     config = WorkspaceConfig(data=DataConfig(corpus=str(path)), tokenizer=TokenizerConfig(kind="bpe", vocab_size=VOCAB))

@@ -24,13 +24,20 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import SHAKESPEARE, write_result  # noqa: E402
-from lmstudio.core.config import DataConfig, ModelConfig, TokenizerConfig, TrainConfig, WorkspaceConfig  # noqa: E402
+from lmstudio.core.config import (  # noqa: E402
+    DataConfig,
+    ModelConfig,
+    TokenizerConfig,
+    TrainConfig,
+    WorkspaceConfig,
+)
+from lmstudio.core.dataset.prepare import prepare_cached  # noqa: E402
+from lmstudio.core.dataset.tokens import BatchSampler  # noqa: E402
 from lmstudio.core.devices import make_adamw  # noqa: E402
 from lmstudio.core.models import build_model  # noqa: E402
-from lmstudio.core.pipeline import prepare_cached  # noqa: E402
-from lmstudio.core.runs import new_trainer  # noqa: E402
-from lmstudio.core.tokens import BatchSampler  # noqa: E402
-from lmstudio.core.training import EvalEvent, FinishedEvent, StepEvent, TrainingControl  # noqa: E402
+from lmstudio.core.training.control import TrainingControl  # noqa: E402
+from lmstudio.core.training.events import EvalEvent, FinishedEvent, StepEvent
+from lmstudio.core.training.launch import new_trainer  # noqa: E402
 
 # nanoGPT's baby GPT exactly: learned positions, no biases (its train.py default), lr 1e-3 (below)
 BABY = ModelConfig(arch="transformer", n_layer=4, n_head=4, d_model=128, block_size=64, dropout=0.0,

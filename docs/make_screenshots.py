@@ -146,7 +146,7 @@ def model_train_only() -> int:
 def _tiny_run(out: Path) -> Path:
     """A small character-level Transformer trained for a few hundred steps on Tiny Shakespeare (CPU, ~1 min)."""
     from lmstudio.core.config import DataConfig, ModelConfig, TrainConfig, WorkspaceConfig
-    from lmstudio.core.runs import new_trainer
+    from lmstudio.core.training.launch import new_trainer
 
     config = WorkspaceConfig(
         data=DataConfig(), model=ModelConfig(arch="transformer", block_size=64, n_layer=2, n_head=4, d_model=64),
@@ -161,8 +161,8 @@ def _tiny_run(out: Path) -> Path:
 def screens(run_dir: str | None) -> int:
     """``make_screenshots.py --screens [RUN_DIR]``: Data, Vocabulary, Model, Train and Playground at
     1280x720, then presenter mode at 1920x1080, with a run loaded (trained here when no RUN_DIR is given)."""
-    from lmstudio.core.checkpoint import read_samples
-    from lmstudio.core.metrics_log import read_metrics_rows
+    from lmstudio.core.runs.checkpoint import read_samples
+    from lmstudio.core.training.metrics_log import read_metrics_rows
     from lmstudio.gui.train_metrics import RunMetrics
 
     run = Path(run_dir) if run_dir else _tiny_run(Path(tempfile.mkdtemp(prefix="lmstudio-shots-run-")) / "shakespeare-transformer")

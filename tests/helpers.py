@@ -46,7 +46,12 @@ def one_thread():
 
 def tiny_workspace(corpus: Path, **train):
     """A config that trains in about a second on a CPU core."""
-    from lmstudio.core.config import ModelConfig, TrainConfig, WorkspaceConfig, DataConfig
+    from lmstudio.core.config import (
+        DataConfig,
+        ModelConfig,
+        TrainConfig,
+        WorkspaceConfig,
+    )
 
     settings = dict(batch_size=4, steps=20, lr=3e-3, min_lr=3e-4, warmup_steps=2, eval_interval=10, eval_iters=2,
                     checkpoint_interval=0, sample_tokens=8, device="cpu", threads=1, seed=7)
@@ -60,8 +65,9 @@ def tiny_workspace(corpus: Path, **train):
 
 def train_stopped_run(corpus: Path, out: Path, steps: int = 40, stop_at: int = 10) -> Path:
     """A run of ``steps`` steps stopped (with its checkpoint) at step ``stop_at``: something to resume."""
-    from lmstudio.core.runs import new_trainer
-    from lmstudio.core.training import StepEvent, TrainingControl
+    from lmstudio.core.training.control import TrainingControl
+    from lmstudio.core.training.events import StepEvent
+    from lmstudio.core.training.launch import new_trainer
 
     config = tiny_workspace(corpus, steps=steps, warmup_steps=2, eval_interval=100)
     control = TrainingControl()

@@ -51,10 +51,10 @@ def run_sample(args) -> int:
 
 
 def _run_sample(args) -> int:
-    from ..core.cleaning import clean_text
     from ..core.config import SampleConfig
-    from ..core.generation import generate
-    from ..core.runs import load_run
+    from ..core.data.cleaning import clean_text
+    from ..core.inference.generation import generate
+    from ..core.runs.folders import load_run
 
     cfg = SampleConfig(max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_k=args.top_k,
                        top_p=args.top_p, repetition_penalty=args.repetition_penalty, seed=args.seed,
@@ -98,10 +98,11 @@ def run_eval(args) -> int:
 def _run_eval(args) -> int:
     import math
 
+    from ..core.dataset.prepare import prepare_cached
     from ..core.errors import ConfigError
-    from ..core.evaluation import count_unknown, evaluate_tokens, unknown_token_note
-    from ..core.pipeline import prepare_cached
-    from ..core.runs import load_run
+    from ..core.inference.metrics import count_unknown, unknown_token_note
+    from ..core.inference.scoring import evaluate_tokens
+    from ..core.runs.folders import load_run
 
     if args.max_tokens < 0:
         raise ConfigError(f"--max-tokens: {args.max_tokens} is negative; give a number of tokens, or 0 for all")
@@ -144,11 +145,11 @@ def _run_eval(args) -> int:
 
 def _open_text(args):
     """The corpus reader over ``--text`` (regular files and folders only, refused before any open())."""
-    from ..core.corpus import Corpus, ReadOptions
+    from ..core.data.corpus import Corpus, ReadOptions
     from ..core.errors import CorpusError
 
     try:
-        from ..core.textfiles import check_regular_file
+        from ..core.data.textfiles import check_regular_file
     except ImportError:  # older core: at least refuse what is not a file or folder
         def check_regular_file(path, what, *, allow_folder=False, error=CorpusError):
             p = Path(path)
@@ -161,8 +162,8 @@ def _open_text(args):
 
 
 def _eval_text(loaded, corpus, device, limit: int | None) -> dict:
-    from ..core.cleaning import Cleaner, cleaning_summary
-    from ..core.evaluation import evaluate_text
+    from ..core.data.cleaning import Cleaner, cleaning_summary
+    from ..core.inference.scoring import evaluate_text
     from .progressbar import ProgressBar
 
     bar = ProgressBar(f"scoring {corpus.path.name}")

@@ -87,7 +87,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..core.pipeline import prepare
+    from ..core.dataset.prepare import prepare
 
     config = load_config(args)
     apply_corpus_arguments(config, args)

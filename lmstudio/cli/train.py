@@ -11,7 +11,12 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from .prepare import add_corpus_arguments, apply_corpus_arguments, interrupt_on_sigterm, load_config
+from .prepare import (
+    add_corpus_arguments,
+    apply_corpus_arguments,
+    interrupt_on_sigterm,
+    load_config,
+)
 from .progressbar import ProgressBar, format_duration
 
 EXIT_INTERRUPTED = 130
@@ -89,8 +94,8 @@ def build_config(args):
 
 def run(args) -> int:
     from ..core.errors import ConfigError
-    from ..core.runs import new_trainer, resume_trainer, use_prepared
-    from ..core.training import TrainingControl
+    from ..core.training.control import TrainingControl
+    from ..core.training.launch import new_trainer, resume_trainer, use_prepared
 
     control = TrainingControl()
     bar = ProgressBar("preparing data")
@@ -150,7 +155,14 @@ class _stop_on_signals:
 
 def _consume(trainer, quiet: bool) -> int:
     from ..core.devices import describe_device
-    from ..core.training import CheckpointEvent, EvalEvent, FinishedEvent, LogEvent, SampleEvent, StepEvent
+    from ..core.training.events import (
+        CheckpointEvent,
+        EvalEvent,
+        FinishedEvent,
+        LogEvent,
+        SampleEvent,
+        StepEvent,
+    )
 
     total = trainer.cfg.steps
     n_params = sum(p.numel() for p in trainer.model.parameters())

@@ -481,7 +481,7 @@ class WorkspaceConfig:
     @classmethod
     def load(cls, path: str | Path) -> "WorkspaceConfig":
         """Read a workspace JSON file; every problem (missing, a folder, a FIFO, not JSON, wrong types) is one ConfigError line."""
-        from .textfiles import check_regular_file
+        from .data.textfiles import check_regular_file
 
         path = Path(path)
         if not path.exists() and not path.is_symlink():

@@ -15,8 +15,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from .settings import APPLICATION, ORGANIZATION, Preferences
-from .workers import shutdown_all
 from .theme import apply_theme
+from .workers import shutdown_all
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:

@@ -67,7 +67,7 @@ def default_jsonl_field(fields: list[str]) -> str:
 
 def table_columns(path: Path) -> list[tuple[str, str]]:
     """(value for DataConfig.column, label) per column: header names when the first row is a header."""
-    from ..core.tables import detect_header
+    from ..core.data.tables import detect_header
 
     delimiter = TABLE_SUFFIXES.get(path.suffix.lower(), ",")
     text = _head(path)

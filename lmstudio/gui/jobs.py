@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core import corpus as core_corpus
 from ..core.config import DataConfig, TokenizerConfig
+from ..core.data import corpus as core_corpus
 from ..core.progress import ProgressCallback, report
 
 SPLIT_NAMES = ("train", "val", "test")
@@ -49,7 +49,7 @@ class CorpusPreview:
 def refuse_special_file(path: Path) -> None:
     """Refuse a FIFO, device, socket or /proc-style file before anything opens it (``open()`` on a FIFO
     blocks for ever, which on a worker would also block closing the window)."""
-    from ..core import textfiles
+    from ..core.data import textfiles
 
     textfiles.check_regular_file(path, "corpus", allow_folder=True)
 
@@ -124,7 +124,9 @@ def train_tokenizer(
     data: DataConfig, cfg: TokenizerConfig, split_dir: Path, out_dir: Path, progress: ProgressCallback | None = None
 ) -> dict[str, Any]:
     """Splits (if needed) → train → save → vocabulary report. Returns the folder and the report."""
-    from ..core import tokenizer as core_tokenizer  # sentencepiece loads only when first needed
+    from ..core import (
+        tokenizers as core_tokenizer,  # sentencepiece loads only when first needed
+    )
 
     t0 = time.perf_counter()
     report(progress, 0, 1, "preparing splits")

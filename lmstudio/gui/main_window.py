@@ -10,11 +10,27 @@ from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QTabWidget, QWidget
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
 
 from ..core.errors import LMStudioError
-from . import drops, jobs
+from . import drops, jobs, workers
 from .dialogs import ShortcutsDialog, show_about, show_error
 from .session import Session
 from .settings import Preferences
@@ -24,7 +40,6 @@ from .tabs.playground_tab import PlaygroundTab
 from .tabs.train_tab import TrainTab
 from .tabs.vocab_tab import VocabularyTab
 from .theme import apply_theme
-from . import workers
 from .workers import WorkerHandle, start_worker
 
 TabFactory = Callable[[Session], QWidget]

@@ -107,7 +107,14 @@ def measure_step_time(model_cfg: ModelConfig, train_cfg: TrainConfig, steps: int
     """Time full training steps (forward, backward, AdamW) on random tokens on the configured device."""
     import torch
 
-    from ..core.devices import autocast, default_threads, describe_device, make_adamw, resolve_device, resolve_precision
+    from ..core.devices import (
+        autocast,
+        default_threads,
+        describe_device,
+        make_adamw,
+        resolve_device,
+        resolve_precision,
+    )
     from ..core.models import build_model
 
     device = resolve_device(train_cfg.device)

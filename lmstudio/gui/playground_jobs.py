@@ -1,7 +1,7 @@
 """What the Playground computes, as plain functions (no Qt): they run on worker threads or, when a
 forward over one window takes milliseconds, on the GUI thread as a fast path.
 
-Tokens travel as plain dicts, the fields of :class:`~lmstudio.core.generation.TokenEvent` plus
+Tokens travel as plain dicts, the fields of :class:`~lmstudio.core.inference.generation.TokenEvent` plus
 ``ctx``: how many of the preceding tokens the model saw when it predicted this one (the generator's
 sliding window; ``None`` for recurrent networks, which see everything). With ``ctx`` the logits of
 any shown token can be recomputed exactly, so nothing as big as a vocabulary is kept per token.
@@ -19,8 +19,14 @@ from typing import Any
 import torch
 
 from ..core.config import SampleConfig
-from ..core.generation import SLIDE_KEEP, IncrementalDecoder, beam_search, filtered_distribution, generate
-from ..core.generation import prompt_ids as core_prompt_ids
+from ..core.inference.generation import (
+    SLIDE_KEEP,
+    IncrementalDecoder,
+    beam_search,
+    filtered_distribution,
+    generate,
+)
+from ..core.inference.generation import prompt_ids as core_prompt_ids
 
 STREAM_INTERVAL_S = 0.04  # tokens cross to the GUI thread in batches at most this often
 INSPECT_MAX_TOKENS = 256  # recurrent state view: the last this many tokens
@@ -77,8 +83,8 @@ def prompt_ids(tokenizer: Any, prompt: str) -> list[int]:
 
 def load(run_dir: str | Path, which: str = "best", device: str = "auto", progress=None):
     """Load a run's checkpoint; returns the LoadedRun and the run's checkpoints."""
-    from ..core import checkpoint as ckpt
-    from ..core.runs import load_run
+    from ..core.runs import checkpoint as ckpt
+    from ..core.runs.folders import load_run
 
     loaded = load_run(Path(run_dir), which, device)
     return {"loaded": loaded, "which": which,
@@ -244,7 +250,7 @@ def beams(model, tokenizer, context_ids: Sequence[int], width: int, max_new_toke
 def step_token(model, tokenizer, branch: Branch, cfg: SampleConfig, generator: torch.Generator,
                logits: torch.Tensor | None = None) -> dict:
     """Draw one token after ``branch`` with the settings of ``cfg`` (the step mode's Next)."""
-    from ..core.generation import sample
+    from ..core.inference.generation import sample
 
     ids = branch.ids()
     window = model.context_window
@@ -278,7 +284,7 @@ def distributions(logits: torch.Tensor, cfg: SampleConfig, previous_ids: Sequenc
 
 # -- score, inspect, compare --------------------------------------------------------------------------
 def score(model, tokenizer, text: str, progress=None) -> dict:
-    from ..core.evaluation import score_text
+    from ..core.inference.scoring import score_text
 
     return score_text(model, tokenizer, text, model_device(model))
 
@@ -297,7 +303,7 @@ def compare(run_dir: str | Path, names: Sequence[str], prompt: str, cfg: SampleC
             progress=None, beam_width: int = 0) -> list[dict]:
     """Generate from each named checkpoint of one run with the same prompt, settings and seed; with
     ``beam_width`` > 0, each checkpoint's best beam instead (beam search draws nothing at random)."""
-    from ..core.runs import load_run
+    from ..core.runs.folders import load_run
 
     out = []
     for name in names:

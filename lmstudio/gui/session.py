@@ -18,8 +18,15 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from ..core import corpus as core_corpus
-from ..core.config import CleaningConfig, DataConfig, ModelConfig, TokenizerConfig, TrainConfig, WorkspaceConfig
+from ..core.config import (
+    CleaningConfig,
+    DataConfig,
+    ModelConfig,
+    TokenizerConfig,
+    TrainConfig,
+    WorkspaceConfig,
+)
+from ..core.data import corpus as core_corpus
 from ..core.errors import ConfigError, LMStudioError
 from . import jobs
 from .workers import WorkerHandle, start_worker
@@ -52,7 +59,7 @@ class Session(QObject):
         self._previous: tuple | None = None  # (data config, corpus, preview) before the last open, until read through
         self.stats: core_corpus.CorpusStats | None = None
         self.stats_key = ""
-        self.tokenizer = None  # lmstudio.core.tokenizer.Tokenizer
+        self.tokenizer = None  # lmstudio.core.tokenizers.table.Tokenizer
         self.tokenizer_report: dict[str, Any] | None = None
         self.tokenizer_data_key = ""  # the data_key() the tokenizer was trained on
         self.tokenizer_dir: Path | None = None
@@ -305,7 +312,7 @@ class Session(QObject):
     @staticmethod
     def read_workspace(path: str | Path) -> WorkspaceConfig:
         """Read and validate a whole workspace file without applying anything; ConfigError names what is wrong."""
-        from ..core.textfiles import check_regular_file
+        from ..core.data.textfiles import check_regular_file
 
         path = Path(path)
         check_regular_file(path, "workspace file", error=ConfigError)

@@ -46,9 +46,9 @@ def run_training(config: WorkspaceConfig | None, run_dir: Path, *, resume: bool,
     thread; touches no widget. Returns the trainer's FinishedEvent."""
     import torch
 
-    from ..core import runs
-    from ..core.pipeline import prepare_cached
-    from ..core.training import FinishedEvent
+    from ..core.dataset.prepare import prepare_cached
+    from ..core.training import launch as runs
+    from ..core.training.events import FinishedEvent
     from .train_metrics import unigram_entropy
 
     if resume:
@@ -99,7 +99,9 @@ class TrainingJob(WorkerHandle):
 
     def __init__(self, config: WorkspaceConfig | None, run_dir: Path, *, resume: bool = False, tokenizer: Any = None,
                  steps: int | None = None) -> None:
-        from ..core.training import TrainingControl  # torch loads when training starts, not with the window
+        from ..core.training.control import (
+            TrainingControl,  # torch loads when training starts, not with the window
+        )
 
         self.control = TrainingControl()
         self._sink = _Sink()

@@ -7,10 +7,10 @@ import json
 import pytest
 import torch
 
-from lmstudio.core import checkpoint as ckpt
 from lmstudio.core.config import ModelConfig, WorkspaceConfig
 from lmstudio.core.errors import CheckpointError
 from lmstudio.core.models import build_model
+from lmstudio.core.runs import checkpoint as ckpt
 
 
 def _model(vocab=20, d=16):

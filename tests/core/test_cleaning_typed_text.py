@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from lmstudio.core.cleaning import Cleaner, clean_sample_lines, clean_text, cleaning_summary
 from lmstudio.core.config import CleaningConfig
+from lmstudio.core.data.cleaning import (
+    Cleaner,
+    clean_sample_lines,
+    clean_text,
+    cleaning_summary,
+)
 
 
 def test_clean_text_applies_the_corpus_transformations_line_by_line():

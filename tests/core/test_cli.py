@@ -139,9 +139,9 @@ def test_reliability_prepare_does_not_report_an_unknown_rate_for_an_empty_valida
 
 def test_eval_text_cleans_the_text_like_the_runs_corpus_as_the_playground_does(tiny_corpus, tmp_path, capsys):
     """A lower-cased run scored on capitals: eval --text must lower-case first, as the Playground's Score does."""
-    from lmstudio.core.cleaning import clean_text
-    from lmstudio.core.evaluation import score_text
-    from lmstudio.core.runs import load_run
+    from lmstudio.core.data.cleaning import clean_text
+    from lmstudio.core.inference.scoring import score_text
+    from lmstudio.core.runs.folders import load_run
 
     run = tmp_path / "run"
     assert main(["train", "--corpus", str(tiny_corpus), "--lowercase", "--out", str(run), "--steps", "2",

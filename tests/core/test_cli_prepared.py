@@ -31,7 +31,7 @@ def test_train_from_a_prepared_folder_uses_its_tokenizer_and_settings(prepared, 
     assert config["model"]["vocab_size"] == vocab
     assert "thread" in capsys.readouterr().err  # the CLI says how many threads it trains with
     # resuming reads the same prepared folder: nothing is prepared again
-    from lmstudio.core import runs
+    from lmstudio.core.training import launch as runs
 
     monkeypatch.setattr(runs, "prepare_cached", lambda *a, **k: pytest.fail("prepared again on resume"))
     assert main(["train", "--resume", str(run), "--steps", "5", "--quiet"]) == 0

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lmstudio.core.config import DataConfig
-from lmstudio.core.corpus import (
+from lmstudio.core.data.corpus import (
     Corpus,
     ReadOptions,
     bundled_corpora,
@@ -69,7 +69,7 @@ def test_crlf_and_cr_normalized(corpus_dir):
 
 
 def test_crlf_split_across_chunks(corpus_dir):
-    from lmstudio.core.textfiles import inspect_text_file, iter_file_lines
+    from lmstudio.core.data.textfiles import inspect_text_file, iter_file_lines
 
     p = write(corpus_dir / "c.txt", b"ab\r\ncd\r\nef")
     tf = inspect_text_file(p)
@@ -111,7 +111,7 @@ def test_damaged_utf8_is_an_error_with_offset(corpus_dir):
 
 
 def test_invalid_utf8_after_sample_raises_while_streaming(corpus_dir, monkeypatch):
-    import lmstudio.core.textfiles as tfm
+    import lmstudio.core.data.textfiles as tfm
 
     monkeypatch.setattr(tfm, "SAMPLE_BYTES", 64)
     head = "plain ascii text line\n" * 60_000  # 1.3 MB: the sample and the first 1 MB chunk are valid

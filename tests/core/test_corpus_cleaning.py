@@ -7,7 +7,7 @@ import json
 import pytest
 
 from lmstudio.core.config import CleaningConfig
-from lmstudio.core.corpus import (
+from lmstudio.core.data.corpus import (
     Cleaner,
     CorpusStats,
     compute_stats,

@@ -10,9 +10,11 @@ import torch
 import torch.nn.functional as F
 
 from lmstudio.core.config import ModelConfig
-from lmstudio.core.evaluation import bits_per_char, bleu, evaluate_tokens, perplexity, score_text
+from lmstudio.core.inference.metrics import bits_per_char, perplexity
+from lmstudio.core.inference.scoring import bleu, evaluate_tokens, score_text
 from lmstudio.core.models import build_model
 from tests.helpers import TEXT, CharTok, one_thread  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _one_thread(one_thread):

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from lmstudio.core.config import ModelConfig, SampleConfig
-from lmstudio.core.generation import (
+from lmstudio.core.inference.generation import (
     IncrementalDecoder,
     TokenEvent,
     beam_search,
@@ -18,6 +18,7 @@ from lmstudio.core.generation import (
 )
 from lmstudio.core.models import build_model
 from tests.helpers import TEXT, CharTok, one_thread  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _one_thread(one_thread):

@@ -10,7 +10,7 @@ import torch
 @pytest.fixture(scope="module", params=["char", "word", "bpe"])
 def tokenizer(request, tmp_path_factory, tiny_corpus):
     from lmstudio.core.config import TokenizerConfig
-    from lmstudio.core.tokenizer import train_tokenizer
+    from lmstudio.core.tokenizers import train_tokenizer
 
     return train_tokenizer(TokenizerConfig(kind=request.param, vocab_size=400), tiny_corpus)
 
@@ -25,7 +25,7 @@ def model(tokenizer):
 
 
 def test_a_prompt_is_conditioned_on_a_line_start(tokenizer):
-    from lmstudio.core.generation import prompt_ids, start_ids
+    from lmstudio.core.inference.generation import prompt_ids, start_ids
 
     assert prompt_ids(tokenizer, "") == start_ids(tokenizer)
     assert prompt_ids(tokenizer, "ROMEO:\n") == list(tokenizer.encode("\nROMEO:\n"))
@@ -35,7 +35,7 @@ def test_a_prompt_is_conditioned_on_a_line_start(tokenizer):
 
 def test_generate_continues_a_prompt_after_a_newline(tokenizer, model):
     from lmstudio.core.config import SampleConfig
-    from lmstudio.core.generation import beam_search, generate
+    from lmstudio.core.inference.generation import beam_search, generate
 
     cfg = SampleConfig(max_new_tokens=12, temperature=1.0, seed=3, alternatives=0)
     typed = "".join(e.text for e in generate(model, tokenizer, "ROMEO:\n", cfg))
@@ -46,7 +46,7 @@ def test_generate_continues_a_prompt_after_a_newline(tokenizer, model):
 
 def test_exact_context_ids_are_continued_as_given(tokenizer, model):
     from lmstudio.core.config import SampleConfig
-    from lmstudio.core.generation import generate
+    from lmstudio.core.inference.generation import generate
 
     cfg = SampleConfig(max_new_tokens=3, temperature=1.0, seed=3, alternatives=0)
     ids = list(tokenizer.encode("First Citizen"))

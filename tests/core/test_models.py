@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -14,8 +13,8 @@ from lmstudio.core.config import ModelConfig
 from lmstudio.core.errors import ConfigError
 from lmstudio.core.models import MODEL_REGISTRY, build_model
 from lmstudio.core.models.presets import PRESET_NAMES, PRESETS, apply_preset
-from tests.helpers import one_thread  # noqa: F401  (fixture)
 from lmstudio.core.models.stats import flops_per_token, memory_estimate, parameter_count
+from tests.helpers import one_thread  # noqa: F401  (fixture)
 
 V = 16
 ARCHS = [("rnn", "learned"), ("gru", "learned"), ("lstm", "learned"), ("transformer", "learned"), ("transformer", "rotary")]

@@ -16,10 +16,14 @@ from pathlib import Path
 import pytest
 
 from lmstudio.core.config import DataConfig, TokenizerConfig, WorkspaceConfig
-from lmstudio.core.corpus import Corpus, ReadOptions
+from lmstudio.core.data.corpus import Corpus, ReadOptions
+from lmstudio.core.data.textfiles import (
+    check_regular_file,
+    inspect_text_file,
+    iter_file_lines,
+)
 from lmstudio.core.errors import ConfigError, CorpusError
-from lmstudio.core.textfiles import check_regular_file, inspect_text_file, iter_file_lines
-from lmstudio.core.tokenizer import train_tokenizer
+from lmstudio.core.tokenizers import train_tokenizer
 
 POSIX = os.name == "posix"
 FRENCH = "crème brûlée à"
@@ -366,8 +370,7 @@ def test_reliability_cli_gui_missing_target_is_one_line(tmp_path, window, capsys
     ],
 )
 def test_reliability_cli_expected_faults_are_one_line(monkeypatch, capsys, fault, expected):
-    from lmstudio.cli import main
-    from lmstudio.cli import prepare
+    from lmstudio.cli import main, prepare
 
     def boom(args):
         raise fault
@@ -380,8 +383,7 @@ def test_reliability_cli_expected_faults_are_one_line(monkeypatch, capsys, fault
 
 
 def test_reliability_cli_interrupt_is_one_line(monkeypatch, capsys):
-    from lmstudio.cli import main
-    from lmstudio.cli import prepare
+    from lmstudio.cli import main, prepare
 
     def interrupted(args):
         raise KeyboardInterrupt
@@ -427,8 +429,8 @@ def test_reliability_wrong_json_types_in_config_file_are_one_line(tmp_path, caps
 
 @pytest.mark.parametrize("values, expected", BAD_TYPES[:6])
 def test_reliability_wrong_types_in_a_runs_config_json(tmp_path, values, expected):
-    from lmstudio.core.checkpoint import read_run_config, write_run_config
     from lmstudio.core.errors import LMStudioError
+    from lmstudio.core.runs.checkpoint import read_run_config, write_run_config
 
     write_run_config(tmp_path, WorkspaceConfig(), {"tokenizer_fingerprint": "x"})
     good = json.loads((tmp_path / "config.json").read_text(encoding="utf-8"))
@@ -451,7 +453,7 @@ def test_reliability_wrong_types_in_a_runs_config_json(tmp_path, values, expecte
 
 
 def test_reliability_config_written_by_the_app_loads_as_config_file(tmp_path):
-    from lmstudio.core.checkpoint import write_run_config
+    from lmstudio.core.runs.checkpoint import write_run_config
 
     write_run_config(tmp_path, WorkspaceConfig(), {"tokenizer_fingerprint": "x"})
     assert WorkspaceConfig.load(tmp_path / "config.json") == WorkspaceConfig()  # --config RUN/config.json
@@ -510,7 +512,12 @@ def test_reliability_workspace_load_problems_are_one_config_error(tmp_path, make
 
 
 def test_reliability_direct_construction_is_checked_too():
-    from lmstudio.core.config import CleaningConfig, ModelConfig, SampleConfig, TrainConfig
+    from lmstudio.core.config import (
+        CleaningConfig,
+        ModelConfig,
+        SampleConfig,
+        TrainConfig,
+    )
 
     with pytest.raises(ConfigError, match="data.cleaning.lowercase: expected true or false"):
         CleaningConfig(lowercase="no")  # type: ignore[arg-type]
@@ -534,7 +541,7 @@ def test_reliability_huge_single_line_sample_is_cut_for_previews(tmp_path):
 
 def test_reliability_sentencepiece_option_overflow_is_a_tokenizer_error(tmp_path):
     from lmstudio.core.errors import TokenizerError
-    from lmstudio.core.sp_tokenizer import train_sentencepiece
+    from lmstudio.core.tokenizers.sentencepiece import train_sentencepiece
 
     train = write(tmp_path / "train.txt", "hello world\n" * 50)
     cfg = TokenizerConfig(kind="bpe", vocab_size=1000)
@@ -595,7 +602,7 @@ def test_reliability_empty_like_files_say_what_they_hold(tmp_path, data, expecte
 @pytest.mark.parametrize("case", ["lines", "crlf", "folder", "one_huge_line", "short"])
 def test_reliability_head_text_reads_only_what_it_shows(tmp_path, case, monkeypatch):
     """head_text stops reading once it has enough, even inside one huge line, and shows what the lines hold."""
-    import lmstudio.core.corpus as corpus_module
+    import lmstudio.core.data.corpus as corpus_module
 
     if case == "folder":
         root = tmp_path / "books"
@@ -624,8 +631,8 @@ def test_reliability_head_text_reads_only_what_it_shows(tmp_path, case, monkeypa
 
 def test_reliability_statistics_of_one_huge_line_are_cancellable_and_exact():
     """A 50 MB one-line corpus was counted in one uninterruptible call: now in slices cut at whitespace."""
+    from lmstudio.core.data.stats import compute_stats
     from lmstudio.core.errors import Cancelled
-    from lmstudio.core.stats import compute_stats
 
     line = "alpha beta gamma naïve über " * 200_000  # 5.6 M characters on one line
     whole = compute_stats([line, "tail words"])

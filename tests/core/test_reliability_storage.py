@@ -21,12 +21,13 @@ import pytest
 import torch
 
 from lmstudio.cli import main
-from lmstudio.core import checkpoint as ckpt
-from lmstudio.core import pipeline, runs
 from lmstudio.core.config import DataConfig, WorkspaceConfig
+from lmstudio.core.dataset import prepare as pipeline
 from lmstudio.core.errors import Cancelled, CheckpointError
 from lmstudio.core.locks import RUN_LOCK_FILE, FolderLock
-from lmstudio.core.metrics_log import MetricsLog, read_metrics_rows
+from lmstudio.core.runs import checkpoint as ckpt
+from lmstudio.core.training import launch as runs
+from lmstudio.core.training.metrics_log import MetricsLog, read_metrics_rows
 from tests.helpers import tiny_workspace
 
 REPO = Path(__file__).resolve().parents[2]

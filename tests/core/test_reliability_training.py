@@ -20,16 +20,23 @@ import torch
 import torch.nn.functional as F
 from safetensors.torch import load_file
 
-from lmstudio.core import checkpoint as ckpt
 from lmstudio.core.config import ModelConfig, SampleConfig, TokenizerConfig
-from lmstudio.core.errors import CheckpointError, ConfigError, DataError, LMStudioError, TrainingError
-from lmstudio.core.evaluation import evaluate_text, evaluate_tokens, score_text
-from lmstudio.core.generation import beam_search, generate, start_ids
+from lmstudio.core.dataset.tokens import BatchSampler, TokenStore
+from lmstudio.core.errors import (
+    CheckpointError,
+    ConfigError,
+    DataError,
+    LMStudioError,
+    TrainingError,
+)
+from lmstudio.core.inference.generation import beam_search, generate, start_ids
+from lmstudio.core.inference.scoring import evaluate_text, evaluate_tokens, score_text
 from lmstudio.core.models import build_model
-from lmstudio.core.runs import new_trainer, resume_trainer
-from lmstudio.core.tokenizer import train_tokenizer
-from lmstudio.core.tokens import BatchSampler, TokenStore
-from lmstudio.core.training import EvalEvent, FinishedEvent, LogEvent, StepEvent, TrainingControl
+from lmstudio.core.runs import checkpoint as ckpt
+from lmstudio.core.tokenizers import train_tokenizer
+from lmstudio.core.training.control import TrainingControl
+from lmstudio.core.training.events import EvalEvent, FinishedEvent, LogEvent, StepEvent
+from lmstudio.core.training.launch import new_trainer, resume_trainer
 from tests.helpers import one_thread, tiny_workspace  # noqa: F401
 
 KINDS = {
@@ -474,7 +481,7 @@ def test_reliability_training_state_with_wrong_types(tiny_corpus, tmp_path):
     state["step"] = "two"
     from pathlib import Path
 
-    from lmstudio.core.training import Trainer
+    from lmstudio.core.training.trainer import Trainer
 
     store = TokenStore.open(Path(trainer.train_data.filename).parent)
     with pytest.raises(TrainingError, match="training state does not match"):
@@ -520,7 +527,7 @@ def test_reliability_absurd_search_and_window_sizes(tokenizers):
 
 def test_reliability_unwritable_metrics_is_a_failed_event(tiny_corpus, tmp_path, monkeypatch):
     trainer = new_trainer(tiny_workspace(tiny_corpus, steps=4, eval_interval=100), tmp_path / "run")
-    import lmstudio.core.training as training
+    import lmstudio.core.training.trainer as training
 
     def no_space(*args, **kwargs):
         raise OSError(28, "No space left on device", str(tmp_path / "run" / "metrics.csv"))
@@ -544,8 +551,8 @@ def test_reliability_model_too_large_for_memory(monkeypatch):
 
 
 def test_reliability_out_of_memory_while_evaluating_is_one_line(tiny_run, tmp_path, capsys, monkeypatch):
+    import lmstudio.core.inference.scoring as evaluation
     from lmstudio.cli import main
-    import lmstudio.core.evaluation as evaluation
 
     def exhausted(*args, **kwargs):
         raise RuntimeError("DefaultCPUAllocator: can't allocate memory: you tried to allocate 99999999999 bytes")

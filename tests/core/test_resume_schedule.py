@@ -17,8 +17,8 @@ def stopped_run(tmp_path_factory, tiny_corpus):
 
 
 def test_resume_plan_keeps_the_run_schedule(stopped_run):
-    from lmstudio.core.runs import resume_plan
-    from lmstudio.core.schedule import lr_at
+    from lmstudio.core.training.launch import resume_plan
+    from lmstudio.core.training.schedule import lr_at
 
     plan = resume_plan(stopped_run)
     assert plan.start_step == 10 and plan.run_steps == plan.steps == 40 and not plan.extends
@@ -27,8 +27,8 @@ def test_resume_plan_keeps_the_run_schedule(stopped_run):
 
 
 def test_resume_plan_of_an_extension_shows_both_learning_rates(stopped_run):
-    from lmstudio.core.runs import resume_plan
-    from lmstudio.core.schedule import lr_at
+    from lmstudio.core.training.launch import resume_plan
+    from lmstudio.core.training.schedule import lr_at
 
     plan = resume_plan(stopped_run, 2000)
     assert plan.extends and plan.steps == 2000

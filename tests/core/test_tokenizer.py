@@ -11,16 +11,14 @@ from hypothesis import strategies as st
 
 from lmstudio.core.config import TokenizerConfig
 from lmstudio.core.errors import Cancelled, TokenizerError
-from lmstudio.core.tokenizer import (
+from lmstudio.core.tokenizers import (
     SPECIALS,
-    WORD_PATTERN,
-    CharTokenizer,
     SentencePieceTokenizer,
-    WordTokenizer,
     load_tokenizer,
     train_tokenizer,
     vocabulary_report,
 )
+from lmstudio.core.tokenizers.table import WORD_PATTERN, CharTokenizer, WordTokenizer
 
 SHAKESPEARE = Path(__file__).resolve().parents[2] / "resources" / "corpora" / "tinyshakespeare.txt"
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -280,8 +278,8 @@ def test_vocabulary_report(toks, corpus, kind):
 
 def test_vocabulary_report_counts_from_a_token_file_in_slices(toks, corpus, tmp_path, monkeypatch):
     """A memmapped token file is read in slices (plain reads) and gives the same frequencies."""
-    import lmstudio.core.vocab_report as vr
-    from lmstudio.core.tokens import TokenStore
+    import lmstudio.core.tokenizers.vocabulary as vr
+    from lmstudio.core.dataset.tokens import TokenStore
 
     tok = toks["bpe"]
     train, val = corpus

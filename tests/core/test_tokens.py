@@ -10,10 +10,17 @@ import pytest
 import torch
 
 from lmstudio.core.config import TokenizerConfig
+from lmstudio.core.dataset.tokens import (
+    BatchSampler,
+    TokenStore,
+    cache_key,
+    encode_file,
+    token_dtype,
+)
 from lmstudio.core.errors import Cancelled, DataError
-from lmstudio.core.tokenizer import CharTokenizer, train_tokenizer
-from lmstudio.core.tokenizer_base import SPECIALS
-from lmstudio.core.tokens import BatchSampler, TokenStore, cache_key, encode_file, token_dtype
+from lmstudio.core.tokenizers import train_tokenizer
+from lmstudio.core.tokenizers.base import SPECIALS
+from lmstudio.core.tokenizers.table import CharTokenizer
 
 SHAKESPEARE = Path(__file__).resolve().parents[2] / "resources" / "corpora" / "tinyshakespeare.txt"
 

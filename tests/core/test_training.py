@@ -12,12 +12,18 @@ import time
 import pytest
 import torch
 
-from lmstudio.core import checkpoint as ckpt
-from lmstudio.core.runs import new_trainer
-from lmstudio.core.schedule import lr_at
-from lmstudio.core.training import (
-    CheckpointEvent, EvalEvent, FinishedEvent, LrChangedEvent, SampleEvent, StepEvent, TrainingControl,
+from lmstudio.core.runs import checkpoint as ckpt
+from lmstudio.core.training.control import TrainingControl
+from lmstudio.core.training.events import (
+    CheckpointEvent,
+    EvalEvent,
+    FinishedEvent,
+    LrChangedEvent,
+    SampleEvent,
+    StepEvent,
 )
+from lmstudio.core.training.launch import new_trainer
+from lmstudio.core.training.schedule import lr_at
 from tests.helpers import tiny_workspace
 
 

@@ -98,7 +98,7 @@ def vocab_tab(window):
 # -- tiny runs trained once per test module (Playground and behaviour tests) -------------------------------
 def train_tiny_run(tmp_path_factory, corpus, name, **model):
     from lmstudio.core.config import ModelConfig
-    from lmstudio.core.runs import new_trainer
+    from lmstudio.core.training.launch import new_trainer
     from tests.helpers import tiny_workspace
 
     out = tmp_path_factory.mktemp("runs") / name

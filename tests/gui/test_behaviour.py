@@ -41,7 +41,7 @@ def test_column_chooser_of_the_bundled_bible_reads_the_chosen_column(qtbot, data
 
 
 def test_parallel_columns_for_text():
-    from lmstudio.core.corpus import parallel_columns_for_text
+    from lmstudio.core.data.corpus import parallel_columns_for_text
 
     assert parallel_columns_for_text("2", "1", "2") == {"source_column": "2", "target_column": "1"}
     assert parallel_columns_for_text("0", "1", "2") == {"source_column": "0", "target_column": "2"}
@@ -185,7 +185,7 @@ def stopped_run(tmp_path, tiny_corpus):
 
 
 def test_resume_run_continues_the_run_schedule_not_the_form(qtbot, train_tab, stopped_run, monkeypatch):
-    from lmstudio.core.schedule import lr_at
+    from lmstudio.core.training.schedule import lr_at
     from lmstudio.gui.tabs import train_tab as module
 
     tab = train_tab
@@ -203,7 +203,7 @@ def test_resume_run_continues_the_run_schedule_not_the_form(qtbot, train_tab, st
 
 
 def test_resume_dialog_shows_the_new_schedule_before_it_starts(qtbot, stopped_run):
-    from lmstudio.core.runs import resume_plan
+    from lmstudio.core.training.launch import resume_plan
     from lmstudio.gui.resume_dialog import ResumeDialog
 
     dialog = ResumeDialog(stopped_run, lambda steps: resume_plan(stopped_run, steps))
@@ -278,7 +278,7 @@ def test_a_run_folder_dropped_on_the_data_tab_is_not_read_as_a_corpus(qtbot, win
 
 
 def test_a_workspace_file_dropped_on_the_window_opens_as_the_workspace(qtbot, window, session, tmp_path, tiny_corpus):
-    from lmstudio.core.config import TrainConfig, WorkspaceConfig, DataConfig
+    from lmstudio.core.config import DataConfig, TrainConfig, WorkspaceConfig
 
     path = tmp_path / "talk.json"
     WorkspaceConfig(data=DataConfig(corpus=str(tiny_corpus)), train=TrainConfig(steps=123)).save(path)
@@ -315,7 +315,7 @@ def test_playground_and_lmstudio_sample_write_the_same_text(qtbot, session, lstm
                      "--seed", "11", "--device", "cpu"]) == 0
     assert out.getvalue() == prompt + written + "\n"
     # both condition the prompt on a line start, as the training text has one before every line
-    from lmstudio.core.generation import prompt_ids
+    from lmstudio.core.inference.generation import prompt_ids
 
     assert tab.branches[tab.current].context_ids == prompt_ids(tab.loaded.tokenizer, prompt)
     if prompt:
@@ -350,7 +350,7 @@ def test_vocabulary_tab_cleans_typed_and_sampled_text_like_the_corpus(qtbot, voc
 @pytest.fixture(scope="module")
 def lowercase_run(tmp_path_factory, tiny_corpus):
     from lmstudio.core.config import CleaningConfig, ModelConfig
-    from lmstudio.core.runs import new_trainer
+    from lmstudio.core.training.launch import new_trainer
     from tests.helpers import tiny_workspace
 
     out = tmp_path_factory.mktemp("runs") / "lowercase"

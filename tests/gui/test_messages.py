@@ -23,7 +23,7 @@ def test_setting_names_become_labels(core, shown):
 def test_every_setting_of_the_forms_has_a_label():
     import dataclasses
 
-    from lmstudio.core.config import ModelConfig, TrainConfig, TokenizerConfig
+    from lmstudio.core.config import ModelConfig, TokenizerConfig, TrainConfig
 
     labels = setting_labels()
     for section, cls in (("model", ModelConfig), ("train", TrainConfig), ("tokenizer", TokenizerConfig)):

@@ -10,7 +10,6 @@ import math
 import pytest
 
 
-
 def _idle(tab):
     return tab.loaded is not None and not tab.is_busy()
 
@@ -37,7 +36,7 @@ def _generate(qtbot, tab):
 
 
 def _core_events(tab, prompt, n=40, seed=5):
-    from lmstudio.core.generation import generate
+    from lmstudio.core.inference.generation import generate
 
     cfg = tab.form.sample_config()
     assert cfg.seed == seed and cfg.max_new_tokens == n
@@ -73,7 +72,7 @@ def test_same_seed_same_text_as_core(qtbot, tab):
 
 
 def test_probability_view_matches_core(qtbot, tab):
-    from lmstudio.core.generation import filtered_distribution
+    from lmstudio.core.inference.generation import filtered_distribution
 
     branch = _generate(qtbot, tab)
     events = _core_events(tab, tab.prompt.toPlainText())

@@ -121,7 +121,7 @@ def test_reliability_no_worker_starts_while_the_window_closes(qtbot, session):
 
 # 2. nothing long on the GUI thread --------------------------------------------------------------------
 def test_reliability_opening_a_large_file_runs_off_the_gui_thread(qtbot, window, session, tmp_path, monkeypatch):
-    from lmstudio.core import corpus as core_corpus
+    from lmstudio.core.data import corpus as core_corpus
     from lmstudio.gui import formats
 
     threads = []
@@ -292,7 +292,7 @@ def test_reliability_unexpected_errors_read_as_sentences(qtbot, exc, words):
 
 
 def test_reliability_training_failure_shows_the_core_message(qtbot, session):
-    from lmstudio.core.training import FinishedEvent
+    from lmstudio.core.training.events import FinishedEvent
     from lmstudio.gui.tabs.train_tab import TrainTab
 
     tab = TrainTab(session)
@@ -459,7 +459,7 @@ def test_reliability_saving_a_workspace_onto_a_folder_says_so(qtbot, window, tmp
 
 
 def test_reliability_cancelling_an_open_keeps_the_previous_corpus(qtbot, window, session, tiny_corpus, tmp_path, monkeypatch):
-    from lmstudio.core import corpus as core_corpus
+    from lmstudio.core.data import corpus as core_corpus
 
     real_open = core_corpus.Corpus.open.__func__
 
@@ -507,7 +507,7 @@ def test_reliability_a_script_exiting_with_a_worker_running_does_not_abort(tmp_p
 
 
 def test_reliability_vocabulary_samples_never_read_the_file_on_the_gui_thread(qtbot, window, session, monkeypatch):
-    from lmstudio.core import corpus as core_corpus
+    from lmstudio.core.data import corpus as core_corpus
 
     def no_reading(*args, **kwargs):
         raise AssertionError("the corpus file was read on the GUI thread")
@@ -527,7 +527,7 @@ def test_reliability_withheld_bits_per_char_reads_n_a_not_nan(qtbot):
     """The core withholds bits/char (NaN) when the tokenizer produced <unk>: the window says n/a and why."""
     import math
 
-    from lmstudio.core.training import EvalEvent
+    from lmstudio.core.training.events import EvalEvent
     from lmstudio.gui.tabs.playground_panels import formula_html
     from lmstudio.gui.widgets.train_charts import TrainCharts
 

@@ -15,7 +15,7 @@ TITLE_BAR = 40  # room a window manager's title bar and a panel take from the sc
 
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory, tiny_corpus):
-    from lmstudio.core.runs import new_trainer
+    from lmstudio.core.training.launch import new_trainer
 
     out = tmp_path_factory.mktemp("runs") / ("a-run-folder-with-a-long-name-" * 4 + "screens")  # long paths must elide
     with pytest.MonkeyPatch.context() as mp:
@@ -82,8 +82,8 @@ def check_every_tab(qtbot, window, width: int, height: int) -> None:
 
 
 def test_every_tab_fits_1280x720_and_presenter_mode_1920x1080(qtbot, window, tiny_run):
-    from lmstudio.core.checkpoint import read_samples
-    from lmstudio.core.metrics_log import read_metrics_rows
+    from lmstudio.core.runs.checkpoint import read_samples
+    from lmstudio.core.training.metrics_log import read_metrics_rows
     from lmstudio.gui.train_metrics import RunMetrics
 
     names = [window.tabs.tabText(i) for i in range(window.tabs.count())]
@@ -130,7 +130,7 @@ def test_every_tab_fits_1280x720_and_presenter_mode_1920x1080(qtbot, window, tin
 def test_charts_say_no_data_yet_and_draw_bits_per_char_between_evaluations(qtbot, tiny_run):
     import numpy as np
 
-    from lmstudio.core.metrics_log import read_metrics_rows
+    from lmstudio.core.training.metrics_log import read_metrics_rows
     from lmstudio.gui.train_metrics import RunMetrics
     from lmstudio.gui.widgets.train_charts import TrainCharts
 

@@ -6,7 +6,14 @@ import json
 import os
 
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QApplication, QCheckBox, QComboBox, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
+    QAbstractSpinBox,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
 )
 
 from lmstudio.core.config import WorkspaceConfig

@@ -25,8 +25,8 @@ import torch
 from torch import nn
 
 from ..config import ModelConfig
-from . import register
 from .base import LanguageModel
+from .registry import register
 
 _CELLS = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 

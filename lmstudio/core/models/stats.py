@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 
 from ..config import ModelConfig
-from . import build_model
+from .registry import build_model
 
 # floats kept per token for backward, per layer, beside the MLP (recurrent: per gate) terms: rough
 # bookkeeping of layer-norm inputs/outputs, q, k, v, attention output and residual projections

@@ -25,8 +25,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..config import ModelConfig
-from . import register
 from .base import LanguageModel
+from .registry import register
 
 
 @dataclass

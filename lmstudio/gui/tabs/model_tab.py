@@ -11,12 +11,30 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
-    QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from ..dialogs import show_error
-from ..model_checks import ModelCheck, check_model, estimate_split_tokens, estimate_vocab, human_bytes, human_number, measure_step_time
+from ..model_checks import (
+    ModelCheck,
+    check_model,
+    estimate_split_tokens,
+    estimate_vocab,
+    human_bytes,
+    human_number,
+    measure_step_time,
+)
 from ..session import Session
 from ..theme import is_dark
 from ..widgets.common import SidePanelScroll

@@ -16,10 +16,18 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
-from ...core.cleaning import clean_text, cleaning_summary
+from ...core.data.cleaning import clean_text, cleaning_summary
 from ..generation_worker import GenerationJob
 from ..session import Session
 from ..widgets.common import Banner, SidePanelScroll
@@ -48,7 +56,7 @@ class PlaygroundTab(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.loaded: Any = None  # lmstudio.core.runs.LoadedRun
+        self.loaded: Any = None  # lmstudio.core.runs.folders.LoadedRun
         self.branches: list = []  # playground_jobs.Branch
         self.current = -1  # index of the branch on show
         self.shown = -1  # token index in the probability view (len(tokens): the next token)

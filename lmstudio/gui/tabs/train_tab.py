@@ -14,16 +14,25 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDoubleSpinBox, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit, QProgressBar, QPushButton,
-    QSplitter, QVBoxLayout, QWidget,
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
 )
 
 from ...core.config import TrainConfig
 from ...core.errors import LMStudioError
 from ...core.progress import EtaEstimator
-from ..messages import user_message
-from ...core.metrics_log import read_metrics_rows
+from ...core.training.metrics_log import read_metrics_rows
 from ..dialogs import show_error
+from ..messages import user_message
 from ..run_folders import new_run_dir, runs_folder
 from ..session import Session
 from ..train_metrics import RunMetrics, format_bpc
@@ -226,7 +235,7 @@ class TrainTab(QWidget):
         """Show the run's schedule and let the user continue it or extend it (Continue to N steps), then resume."""
         if self.state != "idle" or self._closing:
             return
-        from ...core.runs import resume_plan
+        from ...core.training.launch import resume_plan
 
         try:
             resume_plan(run_dir)
@@ -351,7 +360,7 @@ class TrainTab(QWidget):
             path = Path(info.run_dir) / "metrics.csv"
             if path.is_file():
                 run = RunMetrics.from_rows([r for r in read_metrics_rows(path) if float(r.get("step") or 0) <= info.start_step], run.name)
-            from ...core.checkpoint import read_samples
+            from ...core.runs.checkpoint import read_samples
 
             for s in read_samples(Path(info.run_dir)):
                 if s["step"] <= info.start_step:

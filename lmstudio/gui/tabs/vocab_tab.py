@@ -14,8 +14,21 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPlainTextEdit,
-    QPushButton, QSpinBox, QSplitter, QTabWidget, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from ...core.config import TokenizerConfig
@@ -284,7 +297,7 @@ class VocabularyTab(QWidget):
             self._show_banner("", "")
 
     def _on_trained(self, result: dict[str, Any]) -> None:
-        from ...core.tokenizer import load_tokenizer
+        from ...core.tokenizers import load_tokenizer
 
         try:
             tok = load_tokenizer(Path(result["directory"]))

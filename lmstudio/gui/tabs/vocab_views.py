@@ -5,13 +5,28 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
-    QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QTableView, QVBoxLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
-from ...core.cleaning import clean_sample_lines, clean_text, cleaning_summary
+from ...core.data.cleaning import clean_sample_lines, clean_text, cleaning_summary
 from ..widgets.token_view import TokenBox, TokenView, visible
 
 SORT_ROLE = Qt.ItemDataRole.UserRole

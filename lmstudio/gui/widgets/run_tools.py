@@ -8,7 +8,7 @@ from typing import Callable
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMenu, QPushButton, QWidget
 
 from ...core.errors import LMStudioError
-from ...core.metrics_log import read_metrics_rows
+from ...core.training.metrics_log import read_metrics_rows
 from ..dialogs import show_error
 from ..run_folders import list_runs, runs_folder, set_runs_folder
 from ..train_metrics import RunMetrics

@@ -15,10 +15,26 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
-from PySide6.QtWidgets import QApplication, QCheckBox, QGraphicsItem, QComboBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ..train_metrics import (
+    BPC_NA_REASON,
+    IncrementalEma,
+    RunMetrics,
+    format_bpc,
+    overfit_start,
+)
 from .charts import EmptyNote, LogAxis
-from ..train_metrics import BPC_NA_REASON, IncrementalEma, RunMetrics, format_bpc, overfit_start
 
 X_AXES = (("step", "Step"), ("tokens", "Tokens seen"), ("elapsed", "Time (s)"), ("epoch", "Epoch"))
 PLOTS = (  # key, title, y label

@@ -4,7 +4,7 @@
 whitespace-only, binary and undecodable inputs raise :class:`CorpusError` with a message naming the
 file and the fix. Everything after that streams: :meth:`Corpus.iter_lines` decodes in 1 MB chunks,
 so a corpus larger than memory works. Line endings are normalized (CRLF, CR -> LF); encodings are
-handled by :mod:`lmstudio.core.textfiles` (strict decoding: an invalid byte is an error with its
+handled by :mod:`lmstudio.core.data.textfiles` (strict decoding: an invalid byte is an error with its
 offset, never a U+FFFD).
 
 This module is also the one import point for the rest of the corpus stage: cleaning
@@ -25,15 +25,28 @@ from itertools import islice
 from pathlib import Path, PurePath
 from typing import Callable, Iterator
 
+from ..config import DataConfig, _check_encoding
+from ..errors import ConfigError, CorpusError
+from ..progress import ProgressCallback, report
 from .cleaning import Cleaner, iter_clean, load_stopwords
-from .config import DataConfig, _check_encoding
-from .errors import ConfigError, CorpusError
-from .progress import ProgressCallback, report
 from .splits import SplitInfo, write_splits
 from .stats import CorpusStats, compute_stats
-from .tables import HEADER_SAMPLE_ROWS, cell, detect_header, iter_jsonl_texts, iter_rows, resolve_column
+from .tables import (
+    HEADER_SAMPLE_ROWS,
+    cell,
+    detect_header,
+    iter_jsonl_texts,
+    iter_rows,
+    resolve_column,
+)
 from .textfiles import (
-    TextFile, check_regular_file, file_signature, inspect_text_file, iter_file_chunks, iter_file_lines, normalize_newlines,
+    TextFile,
+    check_regular_file,
+    file_signature,
+    inspect_text_file,
+    iter_file_chunks,
+    iter_file_lines,
+    normalize_newlines,
 )
 
 __all__ = [
@@ -55,7 +68,7 @@ BIBLE_EN_ES = "English–Spanish (Bible, short verses)"
 def resources_dir() -> Path:
     """The ``resources/`` folder (bundled corpora, stop words): beside the package in a checkout or an
     editable install, under ``<prefix>/share/lmstudio-workbench`` in a wheel install (pyproject data-files)."""
-    beside = Path(__file__).resolve().parents[2] / "resources"
+    beside = Path(__file__).resolve().parents[3] / "resources"
     if beside.is_dir():
         return beside
     return Path(sys.prefix) / "share" / "lmstudio-workbench" / "resources"

@@ -1,6 +1,6 @@
 """Open one text file safely: refuse binaries, find the encoding, stream normalized lines.
 
-This is the byte-level half of :mod:`lmstudio.core.corpus`. It never reads a whole file: the checks
+This is the byte-level half of :mod:`lmstudio.core.data.corpus`. It never reads a whole file: the checks
 look at the first 64 KB (binary) and the first 1 MB (encoding), and :func:`iter_file_lines` decodes in
 1 MB chunks. Decoding is always strict, so an invalid byte becomes a :class:`CorpusError` naming its
 byte offset instead of a silent U+FFFD that would end up in a vocabulary.
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .errors import CorpusError, LMStudioError
+from ..errors import CorpusError, LMStudioError
 
 BINARY_CHECK_BYTES = 64 * 1024  # binary sniffing window
 SAMPLE_BYTES = 1024 * 1024  # encoding detection sample

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Iterator
 
 import numpy as np
 
-from .progress import ProgressCallback, report
+from ..progress import ProgressCallback, report
 
 MAX_DISTINCT_WORDS = 1_000_000
 HIST_BINS = 40

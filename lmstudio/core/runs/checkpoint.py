@@ -30,10 +30,10 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from .config import FORMAT_VERSION, WorkspaceConfig
-from .errors import CheckpointError, ConfigError
-from .fileio import atomic_path, atomic_write_text
-from .locks import describe_write_error, remove_temp_files, remove_tree_quietly
+from ..config import FORMAT_VERSION, WorkspaceConfig
+from ..errors import CheckpointError, ConfigError
+from ..fileio import atomic_path, atomic_write_text
+from ..locks import describe_write_error, remove_temp_files, remove_tree_quietly
 
 CONFIG_FILE = "config.json"
 TOKENIZER_DIR = "tokenizer"

@@ -17,10 +17,10 @@ from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .config import TokenizerConfig
-from .errors import ConfigError, LMStudioError, TokenizerError
-from .fileio import atomic_write_text
-from .progress import ProgressCallback, report
+from ..config import TokenizerConfig
+from ..errors import ConfigError, LMStudioError, TokenizerError
+from ..fileio import atomic_write_text
+from ..progress import ProgressCallback, report
 
 FORMAT_VERSION = 1
 META_FILE = "tokenizer.json"
@@ -90,7 +90,7 @@ class Tokenizer(ABC):
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         meta, files = self._payload()
-        from .fileio import atomic_write_bytes
+        from ..fileio import atomic_write_bytes
 
         for name, data in files.items():  # model files first: tokenizer.json appearing means the folder is complete
             atomic_write_bytes(directory / name, data)

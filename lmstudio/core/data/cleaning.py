@@ -18,8 +18,8 @@ from functools import lru_cache
 from hashlib import blake2b
 from typing import Iterable, Iterator
 
-from .config import CleaningConfig
-from .errors import ConfigError, CorpusError
+from ..config import CleaningConfig
+from ..errors import ConfigError, CorpusError
 
 STOPWORD_LANGUAGES = ("en", "es")
 

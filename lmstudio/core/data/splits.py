@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
-from .errors import ConfigError
-from .fileio import atomic_open
-from .progress import ProgressCallback, report
+from ..errors import ConfigError
+from ..fileio import atomic_open
+from ..progress import ProgressCallback, report
 
 SPLIT_NAMES = ("train", "val", "test")
 ROUND = 1000  # most units per shuffled round

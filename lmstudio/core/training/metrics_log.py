@@ -6,9 +6,9 @@ import csv
 import math
 from pathlib import Path
 
-from .errors import CheckpointError
-from .fileio import atomic_open
-from .locks import describe_write_error
+from ..errors import CheckpointError
+from ..fileio import atomic_open
+from ..locks import describe_write_error
 
 COLUMNS = (
     "step", "tokens", "elapsed", "train_loss", "val_loss", "val_perplexity", "bits_per_char",

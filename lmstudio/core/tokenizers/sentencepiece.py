@@ -20,10 +20,19 @@ from typing import Any, Iterable, Iterator, Sequence
 import numpy as np
 import sentencepiece as spm
 
-from .config import TokenizerConfig
-from .errors import TokenizerError
-from .progress import ProgressCallback, report
-from .tokenizer_base import BOS, EOS, PAD, UNK, UNK_SURFACE, Tokenizer, check_has_text, iter_text_chunks
+from ..config import TokenizerConfig
+from ..errors import TokenizerError
+from ..progress import ProgressCallback, report
+from .base import (
+    BOS,
+    EOS,
+    PAD,
+    UNK,
+    UNK_SURFACE,
+    Tokenizer,
+    check_has_text,
+    iter_text_chunks,
+)
 
 MODEL_FILE = "tokenizer.model"
 MAX_SENTENCE_BYTES = 4192  # sentencepiece's max_sentence_length; longer lines are fed in pieces

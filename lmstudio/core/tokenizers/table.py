@@ -1,10 +1,8 @@
-"""One Tokenizer interface over four backends: character, word, SentencePiece BPE and unigram.
+"""Tokenizers whose vocabulary is an explicit table of pieces: characters and words.
 
-``train_tokenizer(cfg, train_path)`` trains any kind from the train split, ``load_tokenizer(folder)``
-reads back what ``Tokenizer.save(folder)`` wrote, ``vocabulary_report`` computes what the Vocabulary
-tab shows. Character and SentencePiece (with byte fallback) tokenizers are lossless:
-``decode(encode(text)) == text``; the word tokenizer is lossless on text whose words are all known,
-because its pattern keeps punctuation and whitespace runs as tokens of their own.
+The character tokenizer is lossless: ``decode(encode(text)) == text``; the word tokenizer is lossless
+on text whose words are all known, because its pattern keeps punctuation and whitespace runs as tokens
+of their own.
 """
 
 from __future__ import annotations
@@ -16,20 +14,16 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .config import TokenizerConfig
-from .errors import TokenizerError
-from .progress import ProgressCallback, report
-from .sp_tokenizer import MODEL_FILE, SentencePieceTokenizer, train_sentencepiece
-from .tokenizer_base import (
-    META_FILE,
+from ..config import TokenizerConfig
+from ..errors import TokenizerError
+from ..progress import ProgressCallback
+from .base import (
     SPECIALS,
     UNK_SURFACE,
     Tokenizer,
     check_has_text,
     iter_text_chunks,
-    read_meta,
 )
-from .vocab_report import vocabulary_report
 
 # Words, single punctuation marks, each newline, runs of other whitespace: concatenating the
 # matches gives the text back, so decode(encode(x)) == x whenever every match is in the vocabulary.
@@ -110,7 +104,7 @@ class WordTokenizer(_TableTokenizer):
         return [get(w, unk) for w in WORD_PATTERN.findall(text)]
 
 
-def _check_pieces(pieces: Any, path: Path, single_chars: bool) -> list[str]:
+def check_pieces(pieces: Any, path: Path, single_chars: bool) -> list[str]:
     if (
         not isinstance(pieces, list)
         or len(pieces) <= len(SPECIALS)
@@ -157,54 +151,4 @@ def train_word(cfg: TokenizerConfig, train_path: Path, progress: ProgressCallbac
     return WordTokenizer(cfg, list(SPECIALS) + words)
 
 
-def train_tokenizer(cfg: TokenizerConfig, train_path: Path, progress: ProgressCallback | None = None) -> Tokenizer:
-    """Train a tokenizer of kind ``cfg.kind`` on a UTF-8 text file (the train split)."""
-    train_path = Path(train_path)
-    if cfg.kind == "char":
-        tok: Tokenizer = train_char(cfg, train_path, progress)
-    elif cfg.kind == "word":
-        tok = train_word(cfg, train_path, progress)
-    else:
-        tok = train_sentencepiece(cfg, train_path, progress)
-    report(progress, 1, 1, f"{cfg.kind} tokenizer ready: {tok.vocab_size} tokens")
-    return tok
-
-
-def load_tokenizer(directory: Path) -> Tokenizer:
-    """Read the tokenizer that ``Tokenizer.save(directory)`` wrote; TokenizerError naming the file on trouble."""
-    directory = Path(directory)
-    doc = read_meta(directory)
-    cfg: TokenizerConfig = doc["config"]
-    kind = doc["kind"]
-    path = directory / META_FILE
-    if kind != cfg.kind:
-        raise TokenizerError(f"{path}: kind {kind!r} disagrees with its settings ({cfg.kind!r}); train the tokenizer again")
-    if kind in ("bpe", "unigram"):
-        tok: Tokenizer = SentencePieceTokenizer.load(directory, cfg)
-    elif kind == "char":
-        tok = CharTokenizer(cfg, _check_pieces(doc.get("vocab"), path, single_chars=True))
-    elif kind == "word":
-        tok = WordTokenizer(cfg, _check_pieces(doc.get("vocab"), path, single_chars=False))
-    else:  # read_meta validated the settings, so kind is known; kept for safety against hand edits
-        raise TokenizerError(f"{path}: unknown tokenizer kind {kind!r}")
-    if doc.get("vocab_size") not in (None, tok.vocab_size):
-        raise TokenizerError(
-            f"{path}: says {doc['vocab_size']} tokens but the vocabulary has {tok.vocab_size}; "
-            f"the folder mixes files from different tokenizers, train it again"
-        )
-    return tok
-
-
-__all__ = [
-    "Tokenizer",
-    "CharTokenizer",
-    "WordTokenizer",
-    "SentencePieceTokenizer",
-    "WORD_PATTERN",
-    "SPECIALS",
-    "MODEL_FILE",
-    "META_FILE",
-    "train_tokenizer",
-    "load_tokenizer",
-    "vocabulary_report",
-]
+__all__ = ["CharTokenizer", "WordTokenizer", "WORD_PATTERN", "train_char", "train_word", "check_pieces"]

@@ -23,145 +23,38 @@ from __future__ import annotations
 
 import math
 import os
-import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 import torch
 
-from . import checkpoint as ckpt
-from .config import SampleConfig, WorkspaceConfig
-from .devices import autocast, default_threads, is_out_of_memory, make_adamw, resolve_device, resolve_precision
-from .errors import ConfigError, DataError, LMStudioError, TrainingError
-from .evaluation import count_unknown, unknown_token_note
+from ..config import SampleConfig, WorkspaceConfig
+from ..dataset.tokens import BatchSampler, TokenStore
+from ..devices import (
+    autocast,
+    default_threads,
+    is_out_of_memory,
+    make_adamw,
+    resolve_device,
+    resolve_precision,
+)
+from ..errors import ConfigError, DataError, LMStudioError, TrainingError
+from ..inference.metrics import count_unknown, unknown_token_note
+from ..runs import checkpoint as ckpt
+from .control import TrainingControl
+from .events import (
+    CheckpointEvent,
+    EvalEvent,
+    FinishedEvent,
+    LogEvent,
+    LrChangedEvent,
+    SampleEvent,
+    StepEvent,
+)
 from .metrics_log import MetricsLog
 from .schedule import lr_at
-from .tokens import BatchSampler, TokenStore
 
-
-# ---------------------------------------------------------------- events (plain data, safe across threads)
-
-@dataclass
-class StepEvent:
-    step: int
-    tokens: int
-    elapsed: float
-    loss: float
-    lr: float
-    grad_norm: float
-    tokens_per_sec: float
-
-
-@dataclass
-class EvalEvent:
-    step: int
-    tokens: int
-    elapsed: float
-    train_loss: float
-    val_loss: float
-    val_perplexity: float
-    bits_per_char: float  # NaN when the validation split holds <unk> tokens: see bits_per_char_note
-    improved: bool
-    bits_per_char_note: str = ""  # why bits_per_char is not given ("" when it is)
-
-
-@dataclass
-class SampleEvent:
-    step: int
-    text: str
-
-
-@dataclass
-class CheckpointEvent:
-    step: int
-    path: str
-    best: bool
-
-
-@dataclass
-class LrChangedEvent:
-    step: int
-    lr: float
-
-
-@dataclass
-class LogEvent:
-    message: str
-
-
-@dataclass
-class FinishedEvent:
-    status: str  # "finished", "stopped", "early_stopped" or "failed"
-    step: int
-    message: str
-    best_val_loss: float | None
-
-
-# ---------------------------------------------------------------- control
-
-class TrainingControl:
-    """Thread-safe flags the loop checks once per step: pause, resume, stop, single step, new lr."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._paused = False
-        self._stop = False
-        self._single_steps = 0
-        self._new_lr: float | None = None
-
-    def pause(self) -> None:
-        with self._cond:
-            self._paused = True
-
-    def resume(self) -> None:
-        with self._cond:
-            self._paused = False
-            self._cond.notify_all()
-
-    def stop(self) -> None:
-        with self._cond:
-            self._stop = True
-            self._cond.notify_all()
-
-    def step_once(self) -> None:
-        """While paused, let exactly one more optimizer step run."""
-        with self._cond:
-            self._single_steps += 1
-            self._cond.notify_all()
-
-    def set_lr(self, lr: float) -> None:
-        """Change the peak learning rate from the next step on (the schedule keeps its shape)."""
-        if not (lr > 0 and math.isfinite(lr)):
-            raise ValueError("learning rate must be a positive number")
-        with self._cond:
-            self._new_lr = lr
-
-    @property
-    def paused(self) -> bool:
-        return self._paused
-
-    @property
-    def stop_requested(self) -> bool:
-        return self._stop
-
-    def wait_turn(self) -> bool:
-        """Block while paused (unless a single step is granted). Return False when a stop is requested."""
-        with self._cond:
-            while self._paused and not self._stop and self._single_steps == 0:
-                self._cond.wait(0.2)
-            if self._single_steps and self._paused:
-                self._single_steps -= 1
-            return not self._stop
-
-    def take_lr(self) -> float | None:
-        with self._cond:
-            lr, self._new_lr = self._new_lr, None
-            return lr
-
-
-# ---------------------------------------------------------------- trainer
 
 class _Diverged(Exception):
     """Internal: the weights, the gradient or the output stopped being finite (``str`` says which)."""
@@ -496,7 +389,7 @@ class Trainer:
             yield SampleEvent(self.step, text)
 
     def sample_text(self) -> str:
-        from .generation import generate
+        from ..inference.generation import generate
 
         cfg = SampleConfig(max_new_tokens=self.cfg.sample_tokens, temperature=0.8, top_k=0, seed=self.cfg.seed, alternatives=0)
         was_training = self.model.training

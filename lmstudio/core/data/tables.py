@@ -1,6 +1,6 @@
 """Records inside text files: JSON Lines fields and CSV/TSV columns, streamed.
 
-Used by :mod:`lmstudio.core.corpus`. CSV follows RFC 4180 (quoted fields may hold commas, quotes and
+Used by :mod:`lmstudio.core.data.corpus`. CSV follows RFC 4180 (quoted fields may hold commas, quotes and
 newlines). TSV has no quoting (the IANA text/tab-separated-values rule): a field ends at a tab or at
 the end of the line, so a stray ``"`` in a verse cannot swallow the lines after it.
 
@@ -17,7 +17,7 @@ import re
 import sys
 from typing import Any, Callable, Iterator, Sequence
 
-from .errors import CorpusError
+from ..errors import CorpusError
 from .textfiles import TextFile, iter_file_lines
 
 HEADER_SAMPLE_ROWS = 50

@@ -22,13 +22,21 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .config import DataConfig, TokenizerConfig, WorkspaceConfig
-from .corpus import Corpus, ReadOptions, compute_stats, corpus_fingerprint, default_corpus_path, iter_clean, write_splits
-from .errors import ConfigError, CorpusError, DataError
-from .fileio import atomic_write_text
-from .locks import FolderLock, describe_write_error, remove_tree_quietly
-from .progress import ProgressCallback, report
-from .tokenizer import Tokenizer, load_tokenizer, train_tokenizer, vocabulary_report
+from ..config import DataConfig, TokenizerConfig, WorkspaceConfig
+from ..data.corpus import (
+    Corpus,
+    ReadOptions,
+    compute_stats,
+    corpus_fingerprint,
+    default_corpus_path,
+    iter_clean,
+    write_splits,
+)
+from ..errors import ConfigError, CorpusError, DataError
+from ..fileio import atomic_write_text
+from ..locks import FolderLock, describe_write_error, remove_tree_quietly
+from ..progress import ProgressCallback, report
+from ..tokenizers import Tokenizer, load_tokenizer, train_tokenizer, vocabulary_report
 from .tokens import TokenStore
 
 SPLITS = ("train", "val", "test")

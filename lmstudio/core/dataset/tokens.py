@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import torch
 
-from .errors import DataError
-from .fileio import atomic_path, atomic_write_text
-from .progress import ProgressCallback, report
-from .tokenizer_base import CHUNK_BYTES, Tokenizer, iter_text_chunks
+from ..errors import DataError
+from ..fileio import atomic_path, atomic_write_text
+from ..progress import ProgressCallback, report
+from ..tokenizers.base import CHUNK_BYTES, Tokenizer, iter_text_chunks
 
 META_FILE = "meta.json"
 FORMAT_VERSION = 1

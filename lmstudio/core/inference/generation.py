@@ -35,9 +35,9 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from .config import SampleConfig
-from .errors import CheckpointError, ConfigError, LMStudioError
-from .models.base import LanguageModel
+from ..config import SampleConfig
+from ..errors import CheckpointError, ConfigError, LMStudioError
+from ..models.base import LanguageModel
 
 SLIDE_KEEP = 0.75  # share of the window kept when the cache is rebuilt
 _REPLACEMENT = "\ufffd"

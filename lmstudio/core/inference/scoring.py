@@ -43,40 +43,13 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .errors import ConfigError
+from ..errors import ConfigError
+from ..models.base import LanguageModel
+from ..progress import ProgressCallback, report
 from .generation import IncrementalDecoder, not_finite_error, start_ids
-from .models.base import LanguageModel
-from .progress import ProgressCallback, report
+from .metrics import bits_per_char, count_unknown, perplexity, unknown_token_note
 
 TEXT_CHUNK_CHARS = 1 << 20  # evaluate_text encodes about this many characters at a time
-
-
-def perplexity(loss: float) -> float:
-    """exp(mean NLL in nats); inf when that overflows."""
-    return math.exp(loss) if loss < 700 else math.inf
-
-
-def bits_per_char(total_nll_nats: float, n_chars: int) -> float:
-    return total_nll_nats / max(1, n_chars) / math.log(2)
-
-
-def count_unknown(ids: Any, tokenizer: Any) -> int:
-    """How many of ``ids`` are the tokenizer's ``<unk>`` (0 when it has none)."""
-    unk = getattr(tokenizer, "unk_id", -1)
-    if unk is None or unk < 0:
-        return 0
-    return int(np.count_nonzero(np.asarray(ids) == unk))
-
-
-def unknown_token_note(n_unknown: int, n_tokens: int) -> str:
-    """Why bits per character is not given for text with ``n_unknown`` <unk> tokens ("" when it is)."""
-    if n_unknown <= 0:
-        return ""
-    return (
-        f"not comparable: {n_unknown:,} of {n_tokens:,} tokens are <unk> ({n_unknown / max(1, n_tokens):.1%}), "
-        "each charged as one token whatever text it hides; compare tokenizers by bits per character only "
-        "with a lossless one (char, or bpe/unigram with byte fallback) or a word vocabulary that covers the text"
-    )
 
 
 def _check_block(block: int) -> int:

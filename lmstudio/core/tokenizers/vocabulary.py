@@ -12,9 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from .progress import ProgressCallback, report
-from .tokenizer_base import Tokenizer, iter_text_chunks
-
+from ..progress import ProgressCallback, report
+from .base import Tokenizer, iter_text_chunks
 
 _SLICE = 1 << 22  # ids per bincount call when counting from a token file
 

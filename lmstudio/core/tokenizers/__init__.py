@@ -1,0 +1,83 @@
+"""One Tokenizer interface over four backends: character, word, SentencePiece BPE and unigram.
+
+``train_tokenizer(cfg, train_path)`` trains any kind from the train split, ``load_tokenizer(folder)``
+reads back what ``Tokenizer.save(folder)`` wrote, ``vocabulary_report`` computes what the Vocabulary
+tab shows. Character and SentencePiece (with byte fallback) tokenizers are lossless.
+
+    base.py           the interface, special tokens, the saved-folder format
+    table.py          character and word tokenizers (an explicit table of pieces)
+    sentencepiece.py  BPE and unigram through SentencePiece (loaded only when used)
+    vocabulary.py     the Vocabulary tab's figures
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import TokenizerConfig
+from ..errors import TokenizerError
+from ..progress import ProgressCallback, report
+from .base import META_FILE, SPECIALS, Tokenizer, read_meta
+from .vocabulary import vocabulary_report
+from .sentencepiece import MODEL_FILE, SentencePieceTokenizer, train_sentencepiece
+from .table import (
+    WORD_PATTERN,
+    CharTokenizer,
+    WordTokenizer,
+    check_pieces,
+    train_char,
+    train_word,
+)
+
+
+def train_tokenizer(cfg: TokenizerConfig, train_path: Path, progress: ProgressCallback | None = None) -> Tokenizer:
+    """Train a tokenizer of kind ``cfg.kind`` on a UTF-8 text file (the train split)."""
+    train_path = Path(train_path)
+    if cfg.kind == "char":
+        tok: Tokenizer = train_char(cfg, train_path, progress)
+    elif cfg.kind == "word":
+        tok = train_word(cfg, train_path, progress)
+    else:
+        tok = train_sentencepiece(cfg, train_path, progress)
+    report(progress, 1, 1, f"{cfg.kind} tokenizer ready: {tok.vocab_size} tokens")
+    return tok
+
+
+def load_tokenizer(directory: Path) -> Tokenizer:
+    """Read the tokenizer that ``Tokenizer.save(directory)`` wrote; TokenizerError naming the file on trouble."""
+    directory = Path(directory)
+    doc = read_meta(directory)
+    cfg: TokenizerConfig = doc["config"]
+    kind = doc["kind"]
+    path = directory / META_FILE
+    if kind != cfg.kind:
+        raise TokenizerError(f"{path}: kind {kind!r} disagrees with its settings ({cfg.kind!r}); train the tokenizer again")
+    if kind in ("bpe", "unigram"):
+        tok: Tokenizer = SentencePieceTokenizer.load(directory, cfg)
+    elif kind == "char":
+        tok = CharTokenizer(cfg, check_pieces(doc.get("vocab"), path, single_chars=True))
+    elif kind == "word":
+        tok = WordTokenizer(cfg, check_pieces(doc.get("vocab"), path, single_chars=False))
+    else:  # read_meta validated the settings, so kind is known; kept for safety against hand edits
+        raise TokenizerError(f"{path}: unknown tokenizer kind {kind!r}")
+    if doc.get("vocab_size") not in (None, tok.vocab_size):
+        raise TokenizerError(
+            f"{path}: says {doc['vocab_size']} tokens but the vocabulary has {tok.vocab_size}; "
+            f"the folder mixes files from different tokenizers, train it again"
+        )
+    return tok
+
+
+__all__ = [
+    "Tokenizer",
+    "CharTokenizer",
+    "WordTokenizer",
+    "SentencePieceTokenizer",
+    "WORD_PATTERN",
+    "SPECIALS",
+    "MODEL_FILE",
+    "META_FILE",
+    "train_tokenizer",
+    "load_tokenizer",
+    "vocabulary_report",
+]

@@ -1,0 +1,64 @@
+"""What a training run reports: plain dataclasses, safe to pass across threads and processes.
+
+Torch-free on purpose: the GUI dispatches on these types with ``isinstance`` without importing torch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class StepEvent:
+    step: int
+    tokens: int
+    elapsed: float
+    loss: float
+    lr: float
+    grad_norm: float
+    tokens_per_sec: float
+
+
+@dataclass
+class EvalEvent:
+    step: int
+    tokens: int
+    elapsed: float
+    train_loss: float
+    val_loss: float
+    val_perplexity: float
+    bits_per_char: float  # NaN when the validation split holds <unk> tokens: see bits_per_char_note
+    improved: bool
+    bits_per_char_note: str = ""  # why bits_per_char is not given ("" when it is)
+
+
+@dataclass
+class SampleEvent:
+    step: int
+    text: str
+
+
+@dataclass
+class CheckpointEvent:
+    step: int
+    path: str
+    best: bool
+
+
+@dataclass
+class LrChangedEvent:
+    step: int
+    lr: float
+
+
+@dataclass
+class LogEvent:
+    message: str
+
+
+@dataclass
+class FinishedEvent:
+    status: str  # "finished", "stopped", "early_stopped" or "failed"
+    step: int
+    message: str
+    best_val_loss: float | None
