@@ -123,7 +123,9 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     device = torch.device(args.device)
     results = []
-    print(f"{'block':>5} {'scenario':>8} {'tokens':>6} {'recompute tok/s':>15} {'cached tok/s':>12} {'generate() tok/s':>16} {'speedup':>7} {'gen/bare':>8}")
+    print(
+        f"{'block':>5} {'scenario':>8} {'tokens':>6} {'recompute tok/s':>15} {'cached tok/s':>12} {'generate() tok/s':>16} {'speedup':>7} {'gen/bare':>8}"
+    )
     for block in (64, 256):
         torch.manual_seed(0)
         cfg = ModelConfig(arch="transformer", vocab_size=VOCAB, block_size=block, n_layer=4, n_head=4, d_model=128)
@@ -135,21 +137,32 @@ def main() -> None:
             t_kv = timed(cached, model, prompt, n, device, g, repeats=args.repeats, device=device)
             t_gen = timed(full_generate, model, prompt, n, device, g, repeats=args.repeats, device=device)
             row = {
-                "block_size": block, "scenario": scenario, "tokens": n,
-                "recompute_tokens_per_s": n / t_re, "cached_tokens_per_s": n / t_kv, "generate_tokens_per_s": n / t_gen,
-                "speedup_cached_vs_recompute": t_re / t_kv, "speedup_generate_vs_recompute": t_re / t_gen,
+                "block_size": block,
+                "scenario": scenario,
+                "tokens": n,
+                "recompute_tokens_per_s": n / t_re,
+                "cached_tokens_per_s": n / t_kv,
+                "generate_tokens_per_s": n / t_gen,
+                "speedup_cached_vs_recompute": t_re / t_kv,
+                "speedup_generate_vs_recompute": t_re / t_gen,
                 "generate_over_bare_cached": t_gen / t_kv,
             }
             results.append(row)
-            print(f"{block:>5} {scenario:>8} {n:>6} {n / t_re:>15.0f} {n / t_kv:>12.0f} {n / t_gen:>16.0f} "
-                  f"{t_re / t_kv:>6.2f}x {t_gen / t_kv:>7.2f}x")
+            print(
+                f"{block:>5} {scenario:>8} {n:>6} {n / t_re:>15.0f} {n / t_kv:>12.0f} {n / t_gen:>16.0f} "
+                f"{t_re / t_kv:>6.2f}x {t_gen / t_kv:>7.2f}x"
+            )
     targets = {64: 2.0, 256: 5.0}
     passed = all(r["speedup_cached_vs_recompute"] >= targets[r["block_size"]] for r in results)
     report = {
         "benchmark": "generation: KV cache vs recompute",
         "model": "transformer 4 layers, 4 heads, width 128, vocab 65 (random weights)",
-        "device": str(device), "threads": torch.get_num_threads(), "torch": torch.__version__,
-        "platform": platform.platform(), "targets": {"64": 2.0, "256": 5.0}, "targets_met": passed,
+        "device": str(device),
+        "threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "platform": platform.platform(),
+        "targets": {"64": 2.0, "256": 5.0},
+        "targets_met": passed,
         "results": results,
     }
     out = Path(args.out)

@@ -58,10 +58,25 @@ trainer.Trainer.run = _stamped_run
 
 
 def config(steps: int, threads: int) -> WorkspaceConfig:
-    model = ModelConfig(arch="transformer", n_layer=4, n_head=4, d_model=128, block_size=64, positions="learned", bias=False)
-    train = TrainConfig(batch_size=12, steps=steps, lr=1e-3, warmup_steps=10, eval_interval=10**6, eval_iters=2,
-                        checkpoint_interval=0, sample_tokens=0, device="cpu", threads=threads, seed=1337)
-    return WorkspaceConfig(data=DataConfig(corpus=str(SHAKESPEARE)), tokenizer=TokenizerConfig(kind="char"), model=model, train=train)
+    model = ModelConfig(
+        arch="transformer", n_layer=4, n_head=4, d_model=128, block_size=64, positions="learned", bias=False
+    )
+    train = TrainConfig(
+        batch_size=12,
+        steps=steps,
+        lr=1e-3,
+        warmup_steps=10,
+        eval_interval=10**6,
+        eval_iters=2,
+        checkpoint_interval=0,
+        sample_tokens=0,
+        device="cpu",
+        threads=threads,
+        seed=1337,
+    )
+    return WorkspaceConfig(
+        data=DataConfig(corpus=str(SHAKESPEARE)), tokenizer=TokenizerConfig(kind="char"), model=model, train=train
+    )
 
 
 def throughput() -> float:
@@ -140,8 +155,13 @@ def redraw_benchmark(app: QApplication) -> dict:
             charts.run.add_step(StepEvent(s + 1, (s + 1) * 768, s * 0.05, 1.3, 1e-3, 0.8, 15_000.0))
         incremental.append(timed())
     charts.close()
-    return {"points": n, "first_refresh_ms": round(first, 2), "redraw_ms_median": round(statistics.median(full), 2),
-            "redraw_ms_max": round(max(full), 2), "incremental_100_points_ms_median": round(statistics.median(incremental), 2)}
+    return {
+        "points": n,
+        "first_refresh_ms": round(first, 2),
+        "redraw_ms_median": round(statistics.median(full), 2),
+        "redraw_ms_max": round(max(full), 2),
+        "incremental_100_points_ms_median": round(statistics.median(incremental), 2),
+    }
 
 
 def main() -> None:
@@ -189,9 +209,14 @@ def main() -> None:
         "ratio_median": round(statistics.median(ratios), 3),
         "ratios": [round(r, 3) for r in ratios],
         "target_ratio": 0.97,
-        "gui_timer_probe_10ms": {"samples": int(late.size), "in_app_tokens_per_sec_with_probe": round(probe_tps), "lateness_ms_p50": round(float(np.percentile(late, 50)), 2),
-                                 "lateness_ms_p99": round(float(np.percentile(late, 99)), 2),
-                                 "lateness_ms_max": round(float(late.max()), 2), "target_p99_ms": 50},
+        "gui_timer_probe_10ms": {
+            "samples": int(late.size),
+            "in_app_tokens_per_sec_with_probe": round(probe_tps),
+            "lateness_ms_p50": round(float(np.percentile(late, 50)), 2),
+            "lateness_ms_p99": round(float(np.percentile(late, 99)), 2),
+            "lateness_ms_max": round(float(late.max()), 2),
+            "target_p99_ms": 50,
+        },
         "chart_redraws_during_runs": redraws,
         "chart_100k": {**redraw_benchmark(app), "target_ms": 16},
     }

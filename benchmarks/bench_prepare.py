@@ -62,8 +62,12 @@ def throughput(copies: int, repeats: int = 3) -> dict:
 
         raw_times, our_times = [], []
         for _ in range(repeats):  # interleaved, best of N: both see the same machine state
-            t = time.perf_counter(); n_raw = raw(); raw_times.append(time.perf_counter() - t)
-            t = time.perf_counter(); n_ours = ours(); our_times.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            n_raw = raw()
+            raw_times.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            n_ours = ours()
+            our_times.append(time.perf_counter() - t)
         if n_raw != n_ours:
             raise SystemExit(f"token counts differ: raw {n_raw}, encode_file {n_ours}")
         raw_s, our_s = min(raw_times), min(our_times)
@@ -106,13 +110,19 @@ def _child(path: Path, folder: Path) -> None:
     prepared = prepare(config, folder / "prepared")
     t_total = time.perf_counter() - t
     peak = tracemalloc.get_traced_memory()[1] if use_tracemalloc else _peak_rss_bytes()
-    print(json.dumps({
-        "peak_bytes": peak,
-        "peak_measure": "tracemalloc (Python allocations only)" if use_tracemalloc else "ru_maxrss (resident set)",
-        "baseline_rss_after_imports": base,
-        "tokens": sum(prepared.store.count(n) for n in ("train", "val", "test")),
-        "prepare_s": t_total,
-    }))
+    print(
+        json.dumps(
+            {
+                "peak_bytes": peak,
+                "peak_measure": "tracemalloc (Python allocations only)"
+                if use_tracemalloc
+                else "ru_maxrss (resident set)",
+                "baseline_rss_after_imports": base,
+                "tokens": sum(prepared.store.count(n) for n in ("train", "val", "test")),
+                "prepare_s": t_total,
+            }
+        )
+    )
 
 
 def memory(size_mb: int) -> dict:
@@ -138,15 +148,26 @@ def memory(size_mb: int) -> dict:
         if proc.returncode != 0:
             raise SystemExit(f"memory benchmark failed:\n{proc.stderr}")
         result = json.loads(proc.stdout.strip().splitlines()[-1])
-        result.update({"size_mb": size_mb, "bytes": src.stat().st_size, "wall_s": time.perf_counter() - t, "target_peak_bytes": 1 << 30})
+        result.update(
+            {
+                "size_mb": size_mb,
+                "bytes": src.stat().st_size,
+                "wall_s": time.perf_counter() - t,
+                "target_peak_bytes": 1 << 30,
+            }
+        )
         return result
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mode", choices=["throughput", "memory", "all"], default="all")
-    parser.add_argument("--copies", type=int, default=10, help="Tiny Shakespeare copies for the throughput test (default 10)")
-    parser.add_argument("--size-mb", type=int, default=1024, help="corpus size for the memory test in MB (default 1024)")
+    parser.add_argument(
+        "--copies", type=int, default=10, help="Tiny Shakespeare copies for the throughput test (default 10)"
+    )
+    parser.add_argument(
+        "--size-mb", type=int, default=1024, help="corpus size for the memory test in MB (default 1024)"
+    )
     parser.add_argument("--out", type=Path, default=OUT, help=f"JSON result file (default {OUT.relative_to(ROOT)})")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -40,16 +40,32 @@ from lmstudio.core.training.events import EvalEvent, FinishedEvent, StepEvent
 from lmstudio.core.training.launch import new_trainer  # noqa: E402
 
 # nanoGPT's baby GPT exactly: learned positions, no biases (its train.py default), lr 1e-3 (below)
-BABY = ModelConfig(arch="transformer", n_layer=4, n_head=4, d_model=128, block_size=64, dropout=0.0,
-                   positions="learned", bias=False)
+BABY = ModelConfig(
+    arch="transformer", n_layer=4, n_head=4, d_model=128, block_size=64, dropout=0.0, positions="learned", bias=False
+)
 
 
 def workspace(model: ModelConfig, **train) -> WorkspaceConfig:
-    settings = dict(batch_size=12, steps=2000, lr=1e-3, min_lr=1e-4, warmup_steps=100, eval_interval=250,
-                    eval_iters=20, checkpoint_interval=0, sample_tokens=0, device="cpu", seed=1337)
+    settings = dict(
+        batch_size=12,
+        steps=2000,
+        lr=1e-3,
+        min_lr=1e-4,
+        warmup_steps=100,
+        eval_interval=250,
+        eval_iters=20,
+        checkpoint_interval=0,
+        sample_tokens=0,
+        device="cpu",
+        seed=1337,
+    )
     settings.update(train)
-    return WorkspaceConfig(data=DataConfig(corpus=str(SHAKESPEARE)), tokenizer=TokenizerConfig(kind="char"),
-                           model=model, train=TrainConfig(**settings))
+    return WorkspaceConfig(
+        data=DataConfig(corpus=str(SHAKESPEARE)),
+        tokenizer=TokenizerConfig(kind="char"),
+        model=model,
+        train=TrainConfig(**settings),
+    )
 
 
 def bare_loop(config: WorkspaceConfig, store, steps: int) -> float:
@@ -60,8 +76,12 @@ def bare_loop(config: WorkspaceConfig, store, steps: int) -> float:
     model.train()
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
-    opt = make_adamw([{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
-                     cfg.lr, (cfg.beta1, cfg.beta2), torch.device("cpu"))
+    opt = make_adamw(
+        [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+        cfg.lr,
+        (cfg.beta1, cfg.beta2),
+        torch.device("cpu"),
+    )
     sampler = BatchSampler(store.split("train"), config.model.block_size, cfg.batch_size, cfg.seed)
     start = time.perf_counter()
     for _ in range(steps):
@@ -106,12 +126,20 @@ def throughput(args) -> None:
         ours.append(o)
         ratios.append(o / b)
         print(f"bare {b:,.0f} tok/s   lmstudio {o:,.0f} tok/s   ratio {o / b:.3f}", flush=True)
-    write_result("training_throughput", {
-        "config": "baby GPT (4x128, block 64, batch 12), char Tiny Shakespeare, CPU",
-        "threads": args.threads, "steps": args.steps, "reps": args.reps,
-        "bare_tokens_per_sec": statistics.median(bare), "lmstudio_tokens_per_sec": statistics.median(ours),
-        "ratio_median": statistics.median(ratios), "ratios": ratios, "target": ">= 0.97",
-    })
+    write_result(
+        "training_throughput",
+        {
+            "config": "baby GPT (4x128, block 64, batch 12), char Tiny Shakespeare, CPU",
+            "threads": args.threads,
+            "steps": args.steps,
+            "reps": args.reps,
+            "bare_tokens_per_sec": statistics.median(bare),
+            "lmstudio_tokens_per_sec": statistics.median(ours),
+            "ratio_median": statistics.median(ratios),
+            "ratios": ratios,
+            "target": ">= 0.97",
+        },
+    )
 
 
 def train_variant(config: WorkspaceConfig, seconds: float | None = None) -> dict:
@@ -126,7 +154,9 @@ def train_variant(config: WorkspaceConfig, seconds: float | None = None) -> dict
         for event in trainer.run():
             if isinstance(event, EvalEvent):
                 evals.append((event.step, round(event.val_loss, 4)))
-                print(f"  step {event.step}: val {event.val_loss:.4f} ({time.perf_counter() - start:.0f} s)", flush=True)
+                print(
+                    f"  step {event.step}: val {event.val_loss:.4f} ({time.perf_counter() - start:.0f} s)", flush=True
+                )
             if isinstance(event, FinishedEvent):
                 final_step = event.step
         wall = time.perf_counter() - start
@@ -141,8 +171,9 @@ VARIANTS = {
     "baby": lambda steps: workspace(BABY, steps=steps),
     # what lmstudio ships: the transformer "small" preset (rotary, no biases) with TrainConfig's defaults
     "preset": lambda steps: _preset_workspace(steps),
-    "rope3": lambda steps: workspace(replace(BABY, positions="rotary", bias=False), steps=steps, lr=3e-3, min_lr=3e-4,
-                                     warmup_steps=50),
+    "rope3": lambda steps: workspace(
+        replace(BABY, positions="rotary", bias=False), steps=steps, lr=3e-3, min_lr=3e-4, warmup_steps=50
+    ),
     "lr2": lambda steps: workspace(BABY, steps=steps, lr=2e-3, min_lr=2e-4, warmup_steps=50),
 }
 
@@ -151,8 +182,13 @@ def _preset_workspace(steps: int) -> WorkspaceConfig:
     from lmstudio.core.models.presets import apply_preset
 
     defaults = TrainConfig()
-    return workspace(apply_preset(ModelConfig(arch="transformer"), "small"), steps=steps, lr=defaults.lr,
-                     min_lr=defaults.min_lr, warmup_steps=defaults.warmup_steps)
+    return workspace(
+        apply_preset(ModelConfig(arch="transformer"), "small"),
+        steps=steps,
+        lr=defaults.lr,
+        min_lr=defaults.min_lr,
+        warmup_steps=defaults.warmup_steps,
+    )
 
 
 def quality(args) -> None:
@@ -162,17 +198,33 @@ def quality(args) -> None:
         print(f"variant {name}", flush=True)
         results[name] = train_variant(VARIANTS[name](args.steps))
         print(f"  -> {results[name]}", flush=True)
-    write_result("training_quality", {"steps": args.steps, "threads": args.threads, "variants": results,
-                                      "reference": "nanoGPT baby GPT on CPU: val loss 1.88 at 2000 steps"})
+    write_result(
+        "training_quality",
+        {
+            "steps": args.steps,
+            "threads": args.threads,
+            "variants": results,
+            "reference": "nanoGPT baby GPT on CPU: val loss 1.88 at 2000 steps",
+        },
+    )
 
 
 def lstm(args) -> None:
     torch.set_num_threads(args.threads)
     model = ModelConfig(arch="lstm", n_layer=2, d_model=256, block_size=64, dropout=0.0)
-    config = workspace(model, steps=10**7, lr=2e-3, min_lr=2e-3, schedule="constant", warmup_steps=50, eval_interval=500)
+    config = workspace(
+        model, steps=10**7, lr=2e-3, min_lr=2e-3, schedule="constant", warmup_steps=50, eval_interval=500
+    )
     result = train_variant(config, seconds=args.seconds)
-    write_result("lstm_5min", {"config": "LSTM 2x256, char Tiny Shakespeare, block 64, batch 12, lr 2e-3", "seconds": args.seconds,
-                               "threads": args.threads, **result})
+    write_result(
+        "lstm_5min",
+        {
+            "config": "LSTM 2x256, char Tiny Shakespeare, block 64, batch 12, lr 2e-3",
+            "seconds": args.seconds,
+            "threads": args.threads,
+            **result,
+        },
+    )
 
 
 def main() -> None:

@@ -17,7 +17,9 @@ HERE = Path(__file__).resolve().parent
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short runs for a smoke check")
-    parser.add_argument("--only", help="comma-separated names: prepare, generation, training, quality, lstm, gui, startup, playground")
+    parser.add_argument(
+        "--only", help="comma-separated names: prepare, generation, training, quality, lstm, gui, startup, playground"
+    )
     args = parser.parse_args()
     quick = args.quick
     jobs = {

@@ -101,8 +101,15 @@ def shoot_model_and_train(window, seconds: float = 30.0) -> None:
     shoot(window, "model")
     window.tabs.setCurrentWidget(train_tab)
     form = train_tab.form.editors
-    for key, value in (("steps", 3000), ("eval_interval", 100), ("eval_iters", 10), ("sample_tokens", 160),
-                       ("checkpoint_interval", 0), ("warmup_steps", 50), ("lr", 2e-3)):
+    for key, value in (
+        ("steps", 3000),
+        ("eval_interval", 100),
+        ("eval_iters", 10),
+        ("sample_tokens", 160),
+        ("checkpoint_interval", 0),
+        ("warmup_steps", 50),
+        ("lr", 2e-3),
+    ):
         form[key].setValue(value)
     train_tab.start()
     wait(lambda: train_tab.state == "running")
@@ -149,9 +156,21 @@ def _tiny_run(out: Path) -> Path:
     from lmstudio.core.training.launch import new_trainer
 
     config = WorkspaceConfig(
-        data=DataConfig(), model=ModelConfig(arch="transformer", block_size=64, n_layer=2, n_head=4, d_model=64),
-        train=TrainConfig(batch_size=16, steps=400, lr=3e-3, min_lr=3e-4, warmup_steps=20, eval_interval=50, eval_iters=5,
-                          checkpoint_interval=0, sample_tokens=120, device="cpu", seed=7),
+        data=DataConfig(),
+        model=ModelConfig(arch="transformer", block_size=64, n_layer=2, n_head=4, d_model=64),
+        train=TrainConfig(
+            batch_size=16,
+            steps=400,
+            lr=3e-3,
+            min_lr=3e-4,
+            warmup_steps=20,
+            eval_interval=50,
+            eval_iters=5,
+            checkpoint_interval=0,
+            sample_tokens=120,
+            device="cpu",
+            seed=7,
+        ),
     )
     for _ in new_trainer(config, out).run():
         pass
@@ -165,7 +184,11 @@ def screens(run_dir: str | None) -> int:
     from lmstudio.core.training.metrics_log import read_metrics_rows
     from lmstudio.gui.train_metrics import RunMetrics
 
-    run = Path(run_dir) if run_dir else _tiny_run(Path(tempfile.mkdtemp(prefix="lmstudio-shots-run-")) / "shakespeare-transformer")
+    run = (
+        Path(run_dir)
+        if run_dir
+        else _tiny_run(Path(tempfile.mkdtemp(prefix="lmstudio-shots-run-")) / "shakespeare-transformer")
+    )
     app, session, window = open_window()
     names = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     tab = {name: window.tab_widgets[i] for i, name in enumerate(names)}

@@ -53,8 +53,20 @@ def tiny_workspace(corpus: Path, **train):
         WorkspaceConfig,
     )
 
-    settings = dict(batch_size=4, steps=20, lr=3e-3, min_lr=3e-4, warmup_steps=2, eval_interval=10, eval_iters=2,
-                    checkpoint_interval=0, sample_tokens=8, device="cpu", threads=1, seed=7)
+    settings = dict(
+        batch_size=4,
+        steps=20,
+        lr=3e-3,
+        min_lr=3e-4,
+        warmup_steps=2,
+        eval_interval=10,
+        eval_iters=2,
+        checkpoint_interval=0,
+        sample_tokens=8,
+        device="cpu",
+        threads=1,
+        seed=7,
+    )
     settings.update(train)
     return WorkspaceConfig(
         data=DataConfig(corpus=str(corpus)),

@@ -35,9 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_parser(sub)
     inference.add_sample_parser(sub)
     inference.add_eval_parser(sub)
-    gui = sub.add_parser("gui", help="open the workbench window (the default), optionally on a corpus or workspace",
-                         description="Open the workbench window. TARGET is a corpus (file or folder) to open, or a "
-                         "workspace .json saved by the window; without it the bundled Tiny Shakespeare opens.")
+    gui = sub.add_parser(
+        "gui",
+        help="open the workbench window (the default), optionally on a corpus or workspace",
+        description="Open the workbench window. TARGET is a corpus (file or folder) to open, or a "
+        "workspace .json saved by the window; without it the bundled Tiny Shakespeare opens.",
+    )
     gui.add_argument("target", nargs="?", metavar="TARGET", help="corpus file or folder, or workspace .json")
     gui.set_defaults(func=lambda args: _gui(args.target))
     return parser
@@ -92,8 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # disk full, permissions, a path that is a folder...
         name = f"{exc.filename}: " if exc.filename else ""
         reason = exc.strerror or str(exc) or type(exc).__name__
-        hint = {28: "; free some space or write somewhere else", 13: "; check the permissions",
-                30: "; the disk is read-only: write somewhere else"}.get(exc.errno or 0, "")
+        hint = {
+            28: "; free some space or write somewhere else",
+            13: "; check the permissions",
+            30: "; the disk is read-only: write somewhere else",
+        }.get(exc.errno or 0, "")
         return _fail(f"{name}{reason}{hint}")
 
 

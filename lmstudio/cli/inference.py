@@ -14,17 +14,29 @@ from pathlib import Path
 
 
 def add_sample_parser(sub) -> None:
-    p = sub.add_parser("sample", help="generate text from a trained run",
-                       description="Generate text from a run's checkpoint, streaming it to the terminal.")
+    p = sub.add_parser(
+        "sample",
+        help="generate text from a trained run",
+        description="Generate text from a run's checkpoint, streaming it to the terminal.",
+    )
     p.add_argument("run_dir", metavar="RUN_DIR", help="a run folder written by `lmstudio train`")
     p.add_argument("--prompt", default="\n", help="text to continue (default: a newline)")
     p.add_argument("--checkpoint", default="best", help="best, last or step-N (default best)")
-    p.add_argument("--max-new-tokens", type=int, default=200, metavar="N",
-                   help="tokens to generate (default 200); streamed, so a large N just runs until Ctrl-C")
-    p.add_argument("--temperature", type=float, default=0.8, metavar="T", help="0 = greedy; higher = more random (default 0.8)")
+    p.add_argument(
+        "--max-new-tokens",
+        type=int,
+        default=200,
+        metavar="N",
+        help="tokens to generate (default 200); streamed, so a large N just runs until Ctrl-C",
+    )
+    p.add_argument(
+        "--temperature", type=float, default=0.8, metavar="T", help="0 = greedy; higher = more random (default 0.8)"
+    )
     p.add_argument("--top-k", type=int, default=0, metavar="K", help="sample among the K most likely tokens (0 = off)")
     p.add_argument("--top-p", type=float, default=1.0, metavar="P", help="nucleus sampling mass (1 = off)")
-    p.add_argument("--repetition-penalty", type=float, default=1.0, metavar="X", help=">1 discourages repeats (1 = off)")
+    p.add_argument(
+        "--repetition-penalty", type=float, default=1.0, metavar="X", help=">1 discourages repeats (1 = off)"
+    )
     p.add_argument("--seed", type=int, default=None, metavar="N", help="seed: the same seed gives the same text")
     p.add_argument("--stop", default="", metavar="TEXT", help="stop when this text is generated")
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"], help="compute device")
@@ -35,8 +47,10 @@ def _memory_advice(what: str, args, exc: BaseException):
     from ..core.errors import TrainingError
 
     where = "the GPU" if "CUDA" in str(exc) or "MPS" in str(exc) else "this device"
-    return TrainingError(f"out of memory on {where} while {what} {args.run_dir}; "
-                         f"try --device cpu, a smaller --max-tokens / --max-new-tokens, or a shorter text")
+    return TrainingError(
+        f"out of memory on {where} while {what} {args.run_dir}; "
+        f"try --device cpu, a smaller --max-tokens / --max-new-tokens, or a shorter text"
+    )
 
 
 def run_sample(args) -> int:
@@ -56,11 +70,20 @@ def _run_sample(args) -> int:
     from ..core.inference.generation import generate
     from ..core.runs.folders import load_run
 
-    cfg = SampleConfig(max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_k=args.top_k,
-                       top_p=args.top_p, repetition_penalty=args.repetition_penalty, seed=args.seed,
-                       stop=args.stop, alternatives=0)
+    cfg = SampleConfig(
+        max_new_tokens=args.max_new_tokens,
+        temperature=args.temperature,
+        top_k=args.top_k,
+        top_p=args.top_p,
+        repetition_penalty=args.repetition_penalty,
+        seed=args.seed,
+        stop=args.stop,
+        alternatives=0,
+    )
     loaded = load_run(Path(args.run_dir), args.checkpoint, args.device)
-    prompt = clean_text(args.prompt, loaded.config.data.cleaning)  # cleaned as the run's corpus was, as in the Playground
+    prompt = clean_text(
+        args.prompt, loaded.config.data.cleaning
+    )  # cleaned as the run's corpus was, as in the Playground
     sys.stdout.write(prompt)
     for event in generate(loaded.model, loaded.tokenizer, prompt, cfg, next(loaded.model.parameters()).device):
         sys.stdout.write(event.text)
@@ -70,15 +93,31 @@ def _run_sample(args) -> int:
 
 
 def add_eval_parser(sub) -> None:
-    p = sub.add_parser("eval", help="perplexity and bits per character of a run",
-                       description="Evaluate a run on its validation and test splits, or on any text file.")
+    p = sub.add_parser(
+        "eval",
+        help="perplexity and bits per character of a run",
+        description="Evaluate a run on its validation and test splits, or on any text file.",
+    )
     p.add_argument("run_dir", metavar="RUN_DIR", help="a run folder written by `lmstudio train`")
-    p.add_argument("--text", metavar="FILE", help="score this text file (any encoding the corpus reader detects) instead of the run's splits")
-    p.add_argument("--encoding", default="auto", metavar="CODEC",
-                   help="encoding of --text FILE: auto (detect, as for corpora) or a codec name such as cp1252")
+    p.add_argument(
+        "--text",
+        metavar="FILE",
+        help="score this text file (any encoding the corpus reader detects) instead of the run's splits",
+    )
+    p.add_argument(
+        "--encoding",
+        default="auto",
+        metavar="CODEC",
+        help="encoding of --text FILE: auto (detect, as for corpora) or a codec name such as cp1252",
+    )
     p.add_argument("--checkpoint", default="best", help="best, last or step-N (default best)")
-    p.add_argument("--max-tokens", type=int, default=200_000, metavar="N",
-                   help="evaluate at most N tokens per split or of --text (default 200000; 0 = all)")
+    p.add_argument(
+        "--max-tokens",
+        type=int,
+        default=200_000,
+        metavar="N",
+        help="evaluate at most N tokens per split or of --text (default 200000; 0 = all)",
+    )
     p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"], help="compute device")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=run_eval)
@@ -122,13 +161,17 @@ def _run_eval(args) -> int:
             r = evaluate_tokens(loaded.model, ids, loaded.config.model.block_size, device, max_tokens=limit)
             scored = ids[: r["tokens"] + 1]
             note = unknown_token_note(count_unknown(scored, loaded.tokenizer), len(scored))
-            r["bits_per_char"] = math.nan if note else r["loss"] / math.log(2) / max(prepared.chars_per_token(split), 1e-9)
+            r["bits_per_char"] = (
+                math.nan if note else r["loss"] / math.log(2) / max(prepared.chars_per_token(split), 1e-9)
+            )
             r["bits_per_char_note"] = note
             results[split] = r
     results = {k: {kk: vv for kk, vv in v.items() if isinstance(vv, (int, float, str))} for k, v in results.items()}
     if args.json:
-        clean = {k: {kk: (None if isinstance(vv, float) and math.isnan(vv) else vv) for kk, vv in v.items()}
-                 for k, v in results.items()}
+        clean = {
+            k: {kk: (None if isinstance(vv, float) and math.isnan(vv) else vv) for kk, vv in v.items()}
+            for k, v in results.items()
+        }
         print(json.dumps({"run": str(args.run_dir), "checkpoint": loaded.checkpoint.name, "results": clean}, indent=2))
     else:
         print(f"{args.run_dir} ({loaded.checkpoint.name}, step {loaded.checkpoint.step})")
@@ -136,8 +179,10 @@ def _run_eval(args) -> int:
             bpc = r.get("bits_per_char", math.nan)
             shown = "n/a" if math.isnan(bpc) else f"{bpc:.4f}"
             part = "" if r.get("complete", True) else f" (the first {int(r['tokens']):,}; --max-tokens 0 for all)"
-            print(f"{name:<8} loss {r['loss']:.4f}  perplexity {r['perplexity']:.3f}  "
-                  f"bits/char {shown}  tokens {int(r.get('tokens', 0)):,}{part}")
+            print(
+                f"{name:<8} loss {r['loss']:.4f}  perplexity {r['perplexity']:.3f}  "
+                f"bits/char {shown}  tokens {int(r.get('tokens', 0)):,}{part}"
+            )
             if r.get("bits_per_char_note"):
                 print(f"         bits/char {r['bits_per_char_note']}")
     return 0
@@ -151,6 +196,7 @@ def _open_text(args):
     try:
         from ..core.data.textfiles import check_regular_file
     except ImportError:  # older core: at least refuse what is not a file or folder
+
         def check_regular_file(path, what, *, allow_folder=False, error=CorpusError):
             p = Path(path)
             if not (p.is_file() or (allow_folder and p.is_dir())):
@@ -192,8 +238,15 @@ def _eval_text(loaded, corpus, device, limit: int | None) -> dict:
         show()
 
     try:
-        result = evaluate_text(loaded.model, loaded.tokenizer, lines(), block_size=loaded.config.model.block_size,
-                               device=device, max_tokens=limit, progress=on_tokens)
+        result = evaluate_text(
+            loaded.model,
+            loaded.tokenizer,
+            lines(),
+            block_size=loaded.config.model.block_size,
+            device=device,
+            max_tokens=limit,
+            progress=on_tokens,
+        )
         state["chars"] = size
         show(force=True)
         return result

@@ -22,28 +22,85 @@ from .progressbar import ProgressBar, format_duration
 EXIT_INTERRUPTED = 130
 EXIT_FAILED = 1
 
-_MODEL_FLAGS = (("arch", "arch"), ("layers", "n_layer"), ("d_model", "d_model"), ("heads", "n_head"),
-                ("block_size", "block_size"), ("dropout", "dropout"), ("positions", "positions"))
-_TRAIN_FLAGS = ("batch_size", "steps", "lr", "device", "seed", "eval_interval", "precision", "threads",
-                "checkpoint_interval", "warmup_steps", "schedule", "grad_accum", "weight_decay", "patience", "compile")
+_MODEL_FLAGS = (
+    ("arch", "arch"),
+    ("layers", "n_layer"),
+    ("d_model", "d_model"),
+    ("heads", "n_head"),
+    ("block_size", "block_size"),
+    ("dropout", "dropout"),
+    ("positions", "positions"),
+)
+_TRAIN_FLAGS = (
+    "batch_size",
+    "steps",
+    "lr",
+    "device",
+    "seed",
+    "eval_interval",
+    "precision",
+    "threads",
+    "checkpoint_interval",
+    "warmup_steps",
+    "schedule",
+    "grad_accum",
+    "weight_decay",
+    "patience",
+    "compile",
+)
 
-_DATA_FLAGS = tuple((f"--{dest.replace('_', '-')}", dest) for dest in (
-    "corpus", "format", "column", "include", "target", "encoding", "nfkc", "lowercase", "collapse_whitespace",
-    "strip_control", "stopwords", "dedupe", "min_line_chars", "max_line_chars", "split", "split_mode", "tokenizer",
-    "vocab_size", "min_frequency", "character_coverage")) + (("--field", "text_field"), ("--no-byte-fallback", "byte_fallback"))
+_DATA_FLAGS = tuple(
+    (f"--{dest.replace('_', '-')}", dest)
+    for dest in (
+        "corpus",
+        "format",
+        "column",
+        "include",
+        "target",
+        "encoding",
+        "nfkc",
+        "lowercase",
+        "collapse_whitespace",
+        "strip_control",
+        "stopwords",
+        "dedupe",
+        "min_line_chars",
+        "max_line_chars",
+        "split",
+        "split_mode",
+        "tokenizer",
+        "vocab_size",
+        "min_frequency",
+        "character_coverage",
+    )
+) + (("--field", "text_field"), ("--no-byte-fallback", "byte_fallback"))
 
 
 def add_parser(sub) -> None:
-    p = sub.add_parser("train", help="train a model (or --resume a run) headless",
-                       description="Train a language model on a corpus into a run folder, or continue one with --resume.")
+    p = sub.add_parser(
+        "train",
+        help="train a model (or --resume a run) headless",
+        description="Train a language model on a corpus into a run folder, or continue one with --resume.",
+    )
     add_corpus_arguments(p)
     p.add_argument("--out", metavar="RUN_DIR", help="the new run folder")
-    p.add_argument("--prepared", metavar="DIR", help="train from a folder `lmstudio prepare --out DIR` wrote (its "
-                   "tokenizer and token files, no preparing again); leave out the corpus, cleaning, split and tokenizer flags")
-    p.add_argument("--resume", metavar="RUN_DIR", help="continue this run from its last checkpoint "
-                   "(a run that saved no checkpoint yet starts again from step 0 with its own settings)")
-    p.add_argument("--overwrite-empty-run", action="store_true",
-                   help="--out may be a run that saved no checkpoint yet (it stopped before its first save): replace it")
+    p.add_argument(
+        "--prepared",
+        metavar="DIR",
+        help="train from a folder `lmstudio prepare --out DIR` wrote (its "
+        "tokenizer and token files, no preparing again); leave out the corpus, cleaning, split and tokenizer flags",
+    )
+    p.add_argument(
+        "--resume",
+        metavar="RUN_DIR",
+        help="continue this run from its last checkpoint "
+        "(a run that saved no checkpoint yet starts again from step 0 with its own settings)",
+    )
+    p.add_argument(
+        "--overwrite-empty-run",
+        action="store_true",
+        help="--out may be a run that saved no checkpoint yet (it stopped before its first save): replace it",
+    )
     m = p.add_argument_group("model")
     m.add_argument("--arch", choices=["rnn", "gru", "lstm", "transformer"], help="architecture (default transformer)")
     m.add_argument("--preset", choices=["tiny", "small", "medium"], help="start from a named size for the architecture")
@@ -63,9 +120,16 @@ def add_parser(sub) -> None:
     t.add_argument("--grad-accum", type=int, metavar="N", help="micro-batches per optimizer step")
     t.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], help="compute device (default auto)")
     t.add_argument("--precision", choices=["auto", "fp32", "bf16", "fp16"], help="autocast precision")
-    t.add_argument("--threads", type=int, metavar="N", help="CPU threads (default 0 = automatic: all cores but one, "
-                   "which keeps steps steady when other programs want a core)")
-    t.add_argument("--compile", action="store_true", default=None, help="torch.compile the model (faster steps after a warm-up)")
+    t.add_argument(
+        "--threads",
+        type=int,
+        metavar="N",
+        help="CPU threads (default 0 = automatic: all cores but one, "
+        "which keeps steps steady when other programs want a core)",
+    )
+    t.add_argument(
+        "--compile", action="store_true", default=None, help="torch.compile the model (faster steps after a warm-up)"
+    )
     t.add_argument("--seed", type=int, metavar="N", help="seed of initialization, batches and split")
     t.add_argument("--eval-interval", type=int, metavar="N", help="evaluate every N steps")
     t.add_argument("--checkpoint-interval", type=int, metavar="N", help="save a checkpoint every N steps")
@@ -105,7 +169,9 @@ def run(args) -> int:
                 if args.out:
                     raise ConfigError("--resume continues a run in its own folder; leave out --out")
                 if args.prepared:
-                    raise ConfigError("--prepared goes with a new run (--out); --resume reads the data the run was trained on")
+                    raise ConfigError(
+                        "--prepared goes with a new run (--out); --resume reads the data the run was trained on"
+                    )
                 if args.overwrite_empty_run:
                     raise ConfigError("--overwrite-empty-run goes with --out (a new run), not with --resume")
                 trainer = resume_trainer(Path(args.resume), steps=args.steps, control=control, progress=bar.callback)
@@ -116,15 +182,27 @@ def run(args) -> int:
                 if args.prepared:
                     given = [flag for flag, dest in _DATA_FLAGS if getattr(args, dest, None) is not None]
                     if given:
-                        raise ConfigError(f"--prepared {args.prepared}: the folder already holds the corpus, splits and "
-                                          f"tokenizer it was prepared with; leave out {', '.join(given)}")
+                        raise ConfigError(
+                            f"--prepared {args.prepared}: the folder already holds the corpus, splits and "
+                            f"tokenizer it was prepared with; leave out {', '.join(given)}"
+                        )
                     prepared = use_prepared(config, Path(args.prepared))
-                trainer = new_trainer(config, Path(args.out), prepared=prepared, control=control, progress=bar.callback,
-                                      overwrite_empty_run=args.overwrite_empty_run, from_prepared_folder=prepared is not None)
+                trainer = new_trainer(
+                    config,
+                    Path(args.out),
+                    prepared=prepared,
+                    control=control,
+                    progress=bar.callback,
+                    overwrite_empty_run=args.overwrite_empty_run,
+                    from_prepared_folder=prepared is not None,
+                )
     finally:
         bar.close()
     if args.resume and trainer.step == 0:
-        print(f"{args.resume}: no checkpoint saved yet; training again from step 0 with its saved settings", file=sys.stderr)
+        print(
+            f"{args.resume}: no checkpoint saved yet; training again from step 0 with its saved settings",
+            file=sys.stderr,
+        )
     with _stop_on_signals(control):
         return _consume(trainer, quiet=args.quiet)
 
@@ -166,8 +244,11 @@ def _consume(trainer, quiet: bool) -> int:
 
     total = trainer.cfg.steps
     n_params = sum(p.numel() for p in trainer.model.parameters())
-    print(f"training {trainer.config.model.arch}, {n_params:,} parameters, on {describe_device(trainer.device)}, "
-          f"into {trainer.run_dir}", file=sys.stderr)
+    print(
+        f"training {trainer.config.model.arch}, {n_params:,} parameters, on {describe_device(trainer.device)}, "
+        f"into {trainer.run_dir}",
+        file=sys.stderr,
+    )
     bar = ProgressBar("training")
     start_step = trainer.step
     code = 0
@@ -175,13 +256,18 @@ def _consume(trainer, quiet: bool) -> int:
         if isinstance(event, StepEvent):
             done = event.step - start_step
             if not quiet:
-                bar.update(done, total - start_step,
-                           f"step {event.step}/{total} loss {event.loss:.4f} {event.tokens_per_sec:,.0f} tok/s")
+                bar.update(
+                    done,
+                    total - start_step,
+                    f"step {event.step}/{total} loss {event.loss:.4f} {event.tokens_per_sec:,.0f} tok/s",
+                )
         elif isinstance(event, EvalEvent):
             bar.close()
-            print(f"step {event.step:>6}: train {event.train_loss:.4f}  val {event.val_loss:.4f}  "
-                  f"ppl {event.val_perplexity:.2f}  bpc {_bpc(event.bits_per_char)}  "
-                  f"[{format_duration(event.elapsed)}]")
+            print(
+                f"step {event.step:>6}: train {event.train_loss:.4f}  val {event.val_loss:.4f}  "
+                f"ppl {event.val_perplexity:.2f}  bpc {_bpc(event.bits_per_char)}  "
+                f"[{format_duration(event.elapsed)}]"
+            )
         elif isinstance(event, SampleEvent) and not quiet:
             bar.close()
             print("  sample: " + event.text.replace("\n", "\n          ")[:600])
@@ -193,7 +279,11 @@ def _consume(trainer, quiet: bool) -> int:
             print(event.message, file=sys.stderr)
         elif isinstance(event, FinishedEvent):
             bar.close()
-            best = f"; best val loss {event.best_val_loss:.4f}" if event.best_val_loss is not None and math.isfinite(event.best_val_loss) else ""
+            best = (
+                f"; best val loss {event.best_val_loss:.4f}"
+                if event.best_val_loss is not None and math.isfinite(event.best_val_loss)
+                else ""
+            )
             stream = sys.stdout if event.status in ("finished", "early_stopped") else sys.stderr
             prefix = "lmstudio: error: " if event.status == "failed" else ""
             print(f"{prefix}{event.message}{best}", file=stream)

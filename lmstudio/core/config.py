@@ -126,9 +126,11 @@ def _coerce(value: Any, annotation: str, setting: str) -> Any:
             raise _type_error(setting, value, "text")
         return value
     if kind.startswith("tuple[") and kind.endswith("]"):
-        items = [a.strip() for a in kind[len("tuple["):-1].split(",")]
+        items = [a.strip() for a in kind[len("tuple[") : -1].split(",")]
         if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)) or len(value) != len(items):
-            raise _type_error(setting, value, f"a list of {len(items)} {'numbers' if items[0] == 'float' else 'values'}")
+            raise _type_error(
+                setting, value, f"a list of {len(items)} {'numbers' if items[0] == 'float' else 'values'}"
+            )
         return tuple(_coerce(v, t, f"{setting}[{i}]") for i, (v, t) in enumerate(zip(value, items)))
     raise TypeError(f"config annotation {annotation!r} of {setting} is not supported")  # a bug, not user input
 
@@ -149,7 +151,9 @@ def _check_encoding(name: Any, setting: str = "data.encoding") -> None:
     import codecs
 
     if not isinstance(name, str) or not name.strip():
-        raise ConfigError(f"{setting}: expected 'auto' or an encoding name such as utf-8, cp1252 or latin-1, got {name!r}")
+        raise ConfigError(
+            f"{setting}: expected 'auto' or an encoding name such as utf-8, cp1252 or latin-1, got {name!r}"
+        )
     if name == "auto":
         return
     try:
@@ -175,7 +179,11 @@ class CleaningConfig:
 
     def __post_init__(self) -> None:
         _check_types(self, "data.cleaning")
-        _check(self.stopwords in (None, "en", "es"), "cleaning.stopwords", f"unknown list {self.stopwords!r}; use en, es or none")
+        _check(
+            self.stopwords in (None, "en", "es"),
+            "cleaning.stopwords",
+            f"unknown list {self.stopwords!r}; use en, es or none",
+        )
         _check(self.min_line_chars >= 0, "cleaning.min_line_chars", "must be 0 or more")
         _check(self.max_line_chars >= 0, "cleaning.max_line_chars", "must be 0 or more (0 = no limit)")
         _range(self.min_line_chars, "cleaning.min_line_chars", 0, MAX_LINE_CHARS)
@@ -197,7 +205,9 @@ class DataConfig:
     format: str = "auto"  # auto, text, folder, jsonl, csv, tsv, parallel
     text_field: str = "text"  # .jsonl: the field holding the text
     column: str = ""  # .csv/.tsv: the column holding the text (name or 0-based index); empty = first text column
-    include: str = "*.txt;*.md"  # folder: glob patterns of files to read, recursive, separated by ";"; "!sub" leaves out sub
+    include: str = (
+        "*.txt;*.md"  # folder: glob patterns of files to read, recursive, separated by ";"; "!sub" leaves out sub
+    )
     target: str = ""  # parallel corpus from two line-aligned files: the target-language file
     source_column: str = "1"  # parallel TSV: the source-language column (name or index)
     target_column: str = "2"  # parallel TSV: the target-language column (name or index)
@@ -243,7 +253,11 @@ class TokenizerConfig:
 
     def __post_init__(self) -> None:
         _check_types(self, "tokenizer")
-        _check(self.kind in TOKENIZER_KINDS, "tokenizer.kind", f"unknown tokenizer {self.kind!r}; use one of {', '.join(TOKENIZER_KINDS)}")
+        _check(
+            self.kind in TOKENIZER_KINDS,
+            "tokenizer.kind",
+            f"unknown tokenizer {self.kind!r}; use one of {', '.join(TOKENIZER_KINDS)}",
+        )
         _check(self.vocab_size >= 2, "tokenizer.vocab_size", "must be at least 2")
         _range(self.vocab_size, "tokenizer.vocab_size", 2, MAX_VOCAB)
         _check(self.min_frequency >= 1, "tokenizer.min_frequency", "must be at least 1")
@@ -267,7 +281,11 @@ class ModelConfig:
 
     def __post_init__(self) -> None:
         _check_types(self, "model")
-        _check(self.arch in ARCHITECTURES, "model.arch", f"unknown architecture {self.arch!r}; use one of {', '.join(ARCHITECTURES)}")
+        _check(
+            self.arch in ARCHITECTURES,
+            "model.arch",
+            f"unknown architecture {self.arch!r}; use one of {', '.join(ARCHITECTURES)}",
+        )
         _check(self.vocab_size >= 0, "model.vocab_size", "must not be negative")
         _check(self.block_size >= 1, "model.block_size", "must be at least 1")
         _check(self.n_layer >= 1, "model.n_layer", "must be at least 1")
@@ -289,7 +307,11 @@ class ModelConfig:
                 f"width {self.d_model} is not divisible by {self.n_head} heads; pick a multiple of {self.n_head}",
             )
             if self.positions == "rotary":
-                _check((self.d_model // self.n_head) % 2 == 0, "model.positions", "rotary positions need an even head size (d_model / n_head)")
+                _check(
+                    (self.d_model // self.n_head) % 2 == 0,
+                    "model.positions",
+                    "rotary positions need an even head size (d_model / n_head)",
+                )
         params = self.estimated_parameters()
         if params > MAX_PARAMETERS:
             raise ConfigError(
@@ -435,13 +457,17 @@ class WorkspaceConfig:
         return out
 
     @classmethod
-    def from_dict(cls, values: dict[str, Any], source: str = "config") -> "WorkspaceConfig":
+    def from_dict(cls, values: dict[str, Any], source: str = "config") -> WorkspaceConfig:
         if not isinstance(values, dict):
-            raise ConfigError(f"{source}: expected a JSON object {{...}} at the top level, got {_kind(values)}; "
-                              f"is this a workspace or run config file?")
+            raise ConfigError(
+                f"{source}: expected a JSON object {{...}} at the top level, got {_kind(values)}; "
+                f"is this a workspace or run config file?"
+            )
         version = values.get("format_version", FORMAT_VERSION)
         if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-            raise ConfigError(f"{source}: format_version must be a whole number such as {FORMAT_VERSION}, got {_shown(version)}")
+            raise ConfigError(
+                f"{source}: format_version must be a whole number such as {FORMAT_VERSION}, got {_shown(version)}"
+            )
         if version > FORMAT_VERSION:
             raise ConfigError(
                 f"{source}: format_version {version!r} is newer than this lmstudio understands ({FORMAT_VERSION}); update lmstudio"
@@ -464,11 +490,13 @@ class WorkspaceConfig:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str, source: str = "config") -> "WorkspaceConfig":
+    def from_json(cls, text: str, source: str = "config") -> WorkspaceConfig:
         try:
             values = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ConfigError(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+            raise ConfigError(
+                f"{source}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+            ) from None
         except RecursionError:
             raise ConfigError(f"{source}: nests lists or objects too deeply to be a config file") from None
         return cls.from_dict(values, source)
@@ -479,7 +507,7 @@ class WorkspaceConfig:
         atomic_write_text(Path(path), self.to_json() + "\n")
 
     @classmethod
-    def load(cls, path: str | Path) -> "WorkspaceConfig":
+    def load(cls, path: str | Path) -> WorkspaceConfig:
         """Read a workspace JSON file; every problem (missing, a folder, a FIFO, not JSON, wrong types) is one ConfigError line."""
         from .data.textfiles import check_regular_file
 
@@ -490,8 +518,10 @@ class WorkspaceConfig:
         try:
             size = path.stat().st_size
             if size > MAX_CONFIG_BYTES:
-                raise ConfigError(f"{path}: {size / 1e6:,.0f} MB is far too large for a config file (a few KB); "
-                                  f"is this the right file?")
+                raise ConfigError(
+                    f"{path}: {size / 1e6:,.0f} MB is far too large for a config file (a few KB); "
+                    f"is this the right file?"
+                )
             data = path.read_bytes()
         except FileNotFoundError:
             raise ConfigError(f"{path}: no such config file; check the path") from None

@@ -68,7 +68,8 @@ def is_out_of_memory(exc: BaseException) -> bool:
         return True
     text = str(exc)
     return isinstance(exc, RuntimeError) and (
-        "DefaultCPUAllocator" in text or "can't allocate memory" in text or "not enough memory" in text)
+        "DefaultCPUAllocator" in text or "can't allocate memory" in text or "not enough memory" in text
+    )
 
 
 def resolve_precision(precision: str, device: torch.device) -> torch.dtype:

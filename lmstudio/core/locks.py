@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from filelock import FileLock, Timeout
 
@@ -37,7 +37,7 @@ class FolderLock:
         self._lock = FileLock(str(self.path), thread_local=False)
 
     @classmethod
-    def try_acquire(cls, path: Path) -> "FolderLock | None":
+    def try_acquire(cls, path: Path) -> FolderLock | None:
         """The lock, or ``None`` when another process (or another lock object here) holds it."""
         lock = cls(path)
         try:
@@ -47,7 +47,9 @@ class FolderLock:
         return lock
 
     @classmethod
-    def acquire_waiting(cls, path: Path, keep_waiting: Callable[[], None] | None = None, poll: float = 0.2) -> "FolderLock":
+    def acquire_waiting(
+        cls, path: Path, keep_waiting: Callable[[], None] | None = None, poll: float = 0.2
+    ) -> FolderLock:
         """Wait for the lock; ``keep_waiting`` is called between tries and may raise to give up."""
         lock = cls(path)
         while True:
@@ -66,7 +68,7 @@ class FolderLock:
         if self._lock.is_locked:
             self._lock.release(force=True)
 
-    def __enter__(self) -> "FolderLock":
+    def __enter__(self) -> FolderLock:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -100,8 +102,9 @@ def lock_run_folder(run_dir: Path, busy_message: str) -> FolderLock:
     try:
         lock = FolderLock.try_acquire(Path(run_dir) / RUN_LOCK_FILE)
     except OSError as exc:
-        raise CheckpointError(f"{run_dir}: cannot write in this folder ({exc.strerror or exc}); "
-                              "make it writable or choose another folder") from None
+        raise CheckpointError(
+            f"{run_dir}: cannot write in this folder ({exc.strerror or exc}); make it writable or choose another folder"
+        ) from None
     if lock is None:
         raise CheckpointError(busy_message)
     return lock
@@ -186,6 +189,14 @@ def describe_write_error(path: Path, exc: BaseException) -> str:
     return f"{path}: could not be written ({reason}); check free disk space and permissions"
 
 
-__all__ = ["FolderLock", "RUN_LOCK_FILE", "describe_write_error", "is_locked", "is_temp_file", "lock_run_folder",
-           "remove_owned_folder", "remove_temp_files", "remove_tree_quietly"]
-
+__all__ = [
+    "FolderLock",
+    "RUN_LOCK_FILE",
+    "describe_write_error",
+    "is_locked",
+    "is_temp_file",
+    "lock_run_folder",
+    "remove_owned_folder",
+    "remove_temp_files",
+    "remove_tree_quietly",
+]

@@ -8,11 +8,11 @@ The GUI's workers pass a callback that reports to the progress bar and returns t
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from .errors import Cancelled
 
-ProgressCallback = Callable[[float, Optional[float], str], Optional[bool]]
+ProgressCallback = Callable[[float, float | None, str], bool | None]
 
 
 def report(progress: ProgressCallback | None, done: float, total: float | None, message: str = "") -> None:
@@ -37,8 +37,12 @@ class EtaEstimator:
     updates. Pure: times are passed in.
     """
 
-    def __init__(self, min_seconds: float = ETA_MIN_SECONDS, min_fraction: float = ETA_MIN_FRACTION,
-                 smoothing: float = ETA_SMOOTHING) -> None:
+    def __init__(
+        self,
+        min_seconds: float = ETA_MIN_SECONDS,
+        min_fraction: float = ETA_MIN_FRACTION,
+        smoothing: float = ETA_SMOOTHING,
+    ) -> None:
         self.min_seconds, self.min_fraction, self.smoothing = min_seconds, min_fraction, smoothing
         self._first: tuple[float, float] | None = None
         self._last: tuple[float, float] | None = None

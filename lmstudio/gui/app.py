@@ -51,6 +51,7 @@ def run(argv: list[str] | None = None) -> int:
     elif not os.environ.get("LMSTUDIO_QUIT_AFTER_SHOW"):  # the startup benchmark times a fresh window
         window.restore_last_session()
     if os.environ.get("LMSTUDIO_QUIT_AFTER_SHOW"):
+
         def report_and_quit() -> None:
             print(f"LMSTUDIO_SHOWN {time.time():.6f}", flush=True)
             window.close()

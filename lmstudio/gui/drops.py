@@ -30,7 +30,7 @@ def is_workspace_file(path: Path) -> bool:
 
 
 def drop_kind(path: str | Path) -> str:
-    """"run", "workspace" or "corpus"."""
+    """ "run", "workspace" or "corpus"."""
     path = Path(path)
     if is_run_folder(path):
         return "run"

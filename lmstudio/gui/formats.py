@@ -16,7 +16,7 @@ TABLE_SUFFIXES = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
 
 
 def kind_of(path: Path) -> str:
-    """"jsonl", "csv", "tsv" or "" for the kinds that need a chooser."""
+    """ "jsonl", "csv", "tsv" or "" for the kinds that need a chooser."""
     suffix = path.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"

@@ -8,7 +8,8 @@ every batch arrives before the job's finished/cancelled signal.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 

@@ -60,7 +60,9 @@ def open_corpus(data: DataConfig) -> core_corpus.Corpus:
     return core_corpus.Corpus.open(path, core_corpus.ReadOptions.from_config(data))
 
 
-def load_corpus(data: DataConfig, sniff_field: bool = False, progress: ProgressCallback | None = None) -> dict[str, Any]:
+def load_corpus(
+    data: DataConfig, sniff_field: bool = False, progress: ProgressCallback | None = None
+) -> dict[str, Any]:
     """Open ``data.corpus`` and read what the Data tab shows of it: everything slow about opening a file
     (validation, the encoding, the preview, the sample lines, the field choices) in one call for a worker.
 
@@ -113,8 +115,12 @@ def ensure_splits(data: DataConfig, out_dir: Path, progress: ProgressCallback | 
     if done_marker.exists():
         return {name: out_dir / f"{name}.txt" for name in SPLIT_NAMES}
     infos = core_corpus.write_splits(
-        cleaned_lines(data, progress), out_dir, fractions=tuple(data.split_fractions), mode=data.split_mode,
-        block_lines=data.block_lines, seed=data.seed,
+        cleaned_lines(data, progress),
+        out_dir,
+        fractions=tuple(data.split_fractions),
+        mode=data.split_mode,
+        block_lines=data.block_lines,
+        seed=data.seed,
     )
     done_marker.write_text("")
     return {name: Path(info.path) for name, info in infos.items()}
@@ -140,8 +146,13 @@ def train_tokenizer(
     rep = core_tokenizer.vocabulary_report(tok, paths["train"], val, progress=phase(progress, 0.75, 0.25, "measuring"))
     report(progress, 1, 1, "done")
     return {
-        "directory": str(out_dir), "report": rep, "config": cfg, "train_path": str(paths["train"]),
-        "val_path": str(val) if val else "", "seconds_split": t1 - t0, "seconds_train": t2 - t1,
+        "directory": str(out_dir),
+        "report": rep,
+        "config": cfg,
+        "train_path": str(paths["train"]),
+        "val_path": str(val) if val else "",
+        "seconds_split": t1 - t0,
+        "seconds_train": t2 - t1,
         "seconds_total": time.perf_counter() - t0,
     }
 

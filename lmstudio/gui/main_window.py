@@ -6,8 +6,8 @@ appending to :data:`TABS`; Ctrl+1..9 switch to the tab at that index.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import (
@@ -57,25 +57,35 @@ CLOSE_JOIN_MS = 400  # closing waits this long on the GUI thread for workers, th
 def ask_save_changes(parent: QWidget, name: str) -> QMessageBox.StandardButton:
     """Asked before unsaved settings would be lost (quit, New, Open): Save, Discard or Cancel."""
     return QMessageBox.question(
-        parent, "Unsaved changes", f"The settings of {name} have changed since they were last saved. Save them?",
+        parent,
+        "Unsaved changes",
+        f"The settings of {name} have changed since they were last saved. Save them?",
         QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Save)
+        QMessageBox.StandardButton.Save,
+    )
 
 
 class MainWindow(QMainWindow):
     sig_closed = Signal()  # closed for good, every worker joined (a deferred close ends with the window hidden,
     # which Qt does not count as the last window closing: the application connects this to quit)
 
-    def __init__(self, session: Session, prefs: Preferences | None = None, probe_device: bool = True,
-                 tabs: list[tuple[str, TabFactory, str]] | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        prefs: Preferences | None = None,
+        probe_device: bool = True,
+        tabs: list[tuple[str, TabFactory, str]] | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
         self.prefs = prefs or Preferences()
-        self.setAcceptDrops(True)  # a corpus, run folder or workspace dropped anywhere (the Data tab takes corpora itself)
+        self.setAcceptDrops(
+            True
+        )  # a corpus, run folder or workspace dropped anywhere (the Data tab takes corpora itself)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tab_widgets: list[QWidget] = []
-        for title, factory, tip in (tabs if tabs is not None else TABS):
+        for title, factory, tip in tabs if tabs is not None else TABS:
             widget = factory(session)
             self.tab_widgets.append(widget)
             index = self.tabs.addTab(widget, title)
@@ -115,25 +125,54 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         Std = QKeySequence.StandardKey
-        self.act_new = self._action("&New workspace", self.new_workspace, Std.New, "Start over with default settings and Tiny Shakespeare")
-        self.act_open = self._action("&Open workspace...", self.open_workspace_dialog, Std.Open, "Open a workspace JSON file")
-        self.act_save = self._action("&Save workspace", self.save_workspace, Std.Save, "Save the settings to the workspace file")
-        self.act_save_as = self._action("Save workspace &as...", self.save_workspace_as, Std.SaveAs, "Save the settings to a new workspace JSON file")
+        self.act_new = self._action(
+            "&New workspace", self.new_workspace, Std.New, "Start over with default settings and Tiny Shakespeare"
+        )
+        self.act_open = self._action(
+            "&Open workspace...", self.open_workspace_dialog, Std.Open, "Open a workspace JSON file"
+        )
+        self.act_save = self._action(
+            "&Save workspace", self.save_workspace, Std.Save, "Save the settings to the workspace file"
+        )
+        self.act_save_as = self._action(
+            "Save workspace &as...",
+            self.save_workspace_as,
+            Std.SaveAs,
+            "Save the settings to a new workspace JSON file",
+        )
         self.act_quit = self._action("&Quit", self.close, Std.Quit, "Close lmstudio")
-        self.act_restore = self._action("Reopen last workspace and run at start", self._on_restore_toggled, None,
-                                        "When lmstudio starts, open the workspace and the run that were open when it last closed", True)
+        self.act_restore = self._action(
+            "Reopen last workspace and run at start",
+            self._on_restore_toggled,
+            None,
+            "When lmstudio starts, open the workspace and the run that were open when it last closed",
+            True,
+        )
         self.act_restore.setChecked(self.prefs.restore_session)
-        self.act_dark = self._action("&Dark theme", self._on_theme_toggled, "Ctrl+Shift+D", "Switch between the light and dark theme", True)
-        self.act_presenter = self._action("&Presenter mode", self._on_theme_toggled, "Ctrl+Shift+P",
-                                          "Large fonts and high contrast for talks and projectors", True)
+        self.act_dark = self._action(
+            "&Dark theme", self._on_theme_toggled, "Ctrl+Shift+D", "Switch between the light and dark theme", True
+        )
+        self.act_presenter = self._action(
+            "&Presenter mode",
+            self._on_theme_toggled,
+            "Ctrl+Shift+P",
+            "Large fonts and high contrast for talks and projectors",
+            True,
+        )
         self.act_dark.setChecked(self.prefs.theme == "dark")
         self.act_presenter.setChecked(self.prefs.presenter)
-        self.act_shortcuts = self._action("&Keyboard shortcuts", self.show_shortcuts, Std.HelpContents, "List every keyboard shortcut")
+        self.act_shortcuts = self._action(
+            "&Keyboard shortcuts", self.show_shortcuts, Std.HelpContents, "List every keyboard shortcut"
+        )
         self.act_about = self._action("&About lmstudio", lambda: show_about(self), None, "Version and credits")
         self.tab_actions: list[QAction] = []
         for i in range(min(self.tabs.count(), 9)):
-            act = self._action(f"Go to {self.tabs.tabText(i)}", lambda _=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}",
-                               f"Show the {self.tabs.tabText(i)} tab")
+            act = self._action(
+                f"Go to {self.tabs.tabText(i)}",
+                lambda _=False, i=i: self.tabs.setCurrentIndex(i),
+                f"Ctrl+{i + 1}",
+                f"Show the {self.tabs.tabText(i)} tab",
+            )
             self.tab_actions.append(act)
 
     def _build_menus(self) -> None:
@@ -207,7 +246,9 @@ class MainWindow(QMainWindow):
     def probe_device(self) -> None:
         self._device_job = start_worker("device", jobs.describe_compute_device)
         self._device_job.sig_result.connect(self._on_device_probed)
-        self._device_job.sig_error.connect(lambda msg: self.device_label.setText("Device: unknown (PyTorch failed to load)"))
+        self._device_job.sig_error.connect(
+            lambda msg: self.device_label.setText("Device: unknown (PyTorch failed to load)")
+        )
 
     def _on_device_probed(self, device: dict) -> None:
         self._device = device
@@ -225,8 +266,10 @@ class MainWindow(QMainWindow):
         from .tabs.train_tab import auto_threads
 
         threads, cores = self.session.config.train.threads or auto_threads(), device["cores"]
-        self.device_label.setText(f"Device: CPU ({threads} training thread{'s' if threads != 1 else ''} "
-                                  f"of {cores} core{'s' if cores != 1 else ''})")
+        self.device_label.setText(
+            f"Device: CPU ({threads} training thread{'s' if threads != 1 else ''} "
+            f"of {cores} core{'s' if cores != 1 else ''})"
+        )
 
     # workspace ----------------------------------------------------------------------------------------
     def _update_title(self) -> None:
@@ -254,7 +297,9 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(0)
 
     def open_workspace_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open workspace", self.prefs.last_folder("workspace"), WORKSPACE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open workspace", self.prefs.last_folder("workspace"), WORKSPACE_FILTER
+        )
         if path:
             self.open_workspace(path)
 
@@ -270,8 +315,11 @@ class MainWindow(QMainWindow):
         path = Path(path)
         if not quiet and not self.confirm_discard_changes():
             return False
-        report = (lambda title, text: self.statusBar().showMessage(f"{title}: {text.splitlines()[0]}", 15000)) if quiet \
+        report = (
+            (lambda title, text: self.statusBar().showMessage(f"{title}: {text.splitlines()[0]}", 15000))
+            if quiet
             else (lambda title, text: show_error(self, title, text))
+        )
         try:
             loaded = self.session.read_workspace(path)
         except LMStudioError as exc:
@@ -286,7 +334,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Opened {path}", 5000)
 
         def failed(message: str) -> None:
-            report("Cannot open workspace", f"{path}: its corpus cannot be opened, so nothing was changed.\n\n{message}")
+            report(
+                "Cannot open workspace", f"{path}: its corpus cannot be opened, so nothing was changed.\n\n{message}"
+            )
 
         self.statusBar().showMessage(f"Opening {path.name}: reading its corpus…")
         self.session.open_corpus_in_background(data=loaded.data, on_opened=opened, on_error=failed)
@@ -413,8 +463,17 @@ class MainWindow(QMainWindow):
             show_error(self, "Preferences cannot be saved", problem)
 
     def show_shortcuts(self) -> ShortcutsDialog:
-        actions = [self.act_new, self.act_open, self.act_save, self.act_save_as, self.act_quit, self.act_dark,
-                   self.act_presenter, *self.tab_actions, self.act_shortcuts]
+        actions = [
+            self.act_new,
+            self.act_open,
+            self.act_save,
+            self.act_save_as,
+            self.act_quit,
+            self.act_dark,
+            self.act_presenter,
+            *self.tab_actions,
+            self.act_shortcuts,
+        ]
         extra = []
         for widget in self.tab_widgets:
             extra += getattr(widget, "shortcuts", lambda: [])()

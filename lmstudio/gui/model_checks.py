@@ -29,7 +29,9 @@ class ModelCheck:
         return self.config is not None and not self.issues
 
 
-def estimate_vocab(tokenizer_vocab: int | None, tokenizer_kind: str, tokenizer_size: int, unique_chars: int | None) -> tuple[int, str]:
+def estimate_vocab(
+    tokenizer_vocab: int | None, tokenizer_kind: str, tokenizer_size: int, unique_chars: int | None
+) -> tuple[int, str]:
     """The vocabulary size the model will get, and where the figure comes from."""
     if tokenizer_vocab:
         return tokenizer_vocab, "from the trained vocabulary"
@@ -56,13 +58,19 @@ def check_model(values: dict[str, Any], vocab_size: int, val_tokens: int | None 
         heads, width = int(values.get("n_head", 1)), int(values.get("d_model", 1))
         if heads >= 1 and width % heads:
             lower, upper = width - width % heads, width + heads - width % heads
-            issues.append(f"Width {width} is not divisible by {heads} heads: use {lower or upper} or {upper}, or change the heads.")
+            issues.append(
+                f"Width {width} is not divisible by {heads} heads: use {lower or upper} or {upper}, or change the heads."
+            )
         elif values.get("positions") == "rotary" and heads and (width // heads) % 2:
-            issues.append(f"Rotary positions need an even head size; {width} / {heads} = {width // heads}. Change the width or heads.")
+            issues.append(
+                f"Rotary positions need an even head size; {width} / {heads} = {width // heads}. Change the width or heads."
+            )
     block = int(values.get("block_size", 1))
     if val_tokens is not None and block + 1 > val_tokens:
-        issues.append(f"Block size {block} is larger than the validation split (about {val_tokens} tokens): "
-                      f"lower the block size or use a larger corpus.")
+        issues.append(
+            f"Block size {block} is larger than the validation split (about {val_tokens} tokens): "
+            f"lower the block size or use a larger corpus."
+        )
     try:
         cfg = ModelConfig(**{**values, "vocab_size": vocab_size})
     except ConfigError as exc:
@@ -84,7 +92,11 @@ def model_costs(cfg: ModelConfig, batch_size: int) -> dict[str, int]:
     from ..core.models.stats import flops_per_token, memory_estimate, parameter_count
 
     memory = memory_estimate(cfg, batch_size=batch_size)
-    return {"parameters": parameter_count(cfg), "flops_per_token": flops_per_token(cfg), **{f"memory_{k}": v for k, v in memory.items()}}
+    return {
+        "parameters": parameter_count(cfg),
+        "flops_per_token": flops_per_token(cfg),
+        **{f"memory_{k}": v for k, v in memory.items()},
+    }
 
 
 def human_bytes(n: float) -> str:
@@ -102,8 +114,9 @@ def human_number(n: float) -> str:
     return f"{n:.0f}"
 
 
-def measure_step_time(model_cfg: ModelConfig, train_cfg: TrainConfig, steps: int = 5,
-                      progress: ProgressCallback | None = None) -> dict[str, Any]:
+def measure_step_time(
+    model_cfg: ModelConfig, train_cfg: TrainConfig, steps: int = 5, progress: ProgressCallback | None = None
+) -> dict[str, Any]:
     """Time full training steps (forward, backward, AdamW) on random tokens on the configured device."""
     import torch
 
@@ -152,7 +165,12 @@ def measure_step_time(model_cfg: ModelConfig, train_cfg: TrainConfig, steps: int
             times = [math.nan]
         times.sort()
         median = times[len(times) // 2]
-        return {"seconds_per_step": median, "tokens_per_sec": shape[0] * shape[1] / median,
-                "device": describe_device(device), "batch_size": shape[0], "block_size": shape[1]}
+        return {
+            "seconds_per_step": median,
+            "tokens_per_sec": shape[0] * shape[1] / median,
+            "device": describe_device(device),
+            "batch_size": shape[0],
+            "block_size": shape[1],
+        }
     finally:
         torch.set_num_threads(threads_before)

@@ -65,6 +65,7 @@ def use_gui_threads() -> None:
 
 def gui_job(fn: Callable[..., Any]) -> Callable[..., Any]:
     """``fn`` for a worker thread of the GUI: the GUI's thread count, then ``fn``."""
+
     def run(*args: Any, **kwargs: Any) -> Any:
         use_gui_threads()
         return fn(*args, **kwargs)
@@ -87,8 +88,11 @@ def load(run_dir: str | Path, which: str = "best", device: str = "auto", progres
     from ..core.runs.folders import load_run
 
     loaded = load_run(Path(run_dir), which, device)
-    return {"loaded": loaded, "which": which,
-            "checkpoints": [(c.name, c.step, c.val_loss) for c in ckpt.list_checkpoints(Path(run_dir))]}
+    return {
+        "loaded": loaded,
+        "which": which,
+        "checkpoints": [(c.name, c.step, c.val_loss) for c in ckpt.list_checkpoints(Path(run_dir))],
+    }
 
 
 # -- generation ------------------------------------------------------------------------------------
@@ -106,9 +110,15 @@ class _FixedContext:
         return getattr(self._tokenizer, name)
 
 
-def stream_generation(model, tokenizer, context_ids: Sequence[int], cfg: SampleConfig,
-                      emit: Callable[[list[dict]], None], interval: float = STREAM_INTERVAL_S,
-                      progress=None) -> dict[str, Any]:
+def stream_generation(
+    model,
+    tokenizer,
+    context_ids: Sequence[int],
+    cfg: SampleConfig,
+    emit: Callable[[list[dict]], None],
+    interval: float = STREAM_INTERVAL_S,
+    progress=None,
+) -> dict[str, Any]:
     """Run ``generate`` from ``context_ids``, handing tokens to ``emit`` in batches (at most every
     ``interval`` seconds). ``progress`` returning False stops it. Returns counts and timing."""
     window = model.context_window
@@ -166,20 +176,44 @@ def token_logits(model, branch: Branch, index: int) -> torch.Tensor:
     return _logits_for(model, ids, ctx)
 
 
-def record_from_logits(logits: torch.Tensor, token_id: int, drawn_prob: float, text: str, alternatives: int,
-                       tokenizer: Any, ctx: int | None) -> dict:
+def record_from_logits(
+    logits: torch.Tensor,
+    token_id: int,
+    drawn_prob: float,
+    text: str,
+    alternatives: int,
+    tokenizer: Any,
+    ctx: int | None,
+) -> dict:
     """A token dict like the generator's, from the logits it was chosen from."""
     logp = logits.float().log_softmax(-1)
     chosen = float(logp[token_id])
     top = logp.topk(min(alternatives, logp.numel())) if alternatives else None
-    alts = [] if top is None else [(int(i), display_text(tokenizer, int(i)), math.exp(float(v)))
-                                   for v, i in zip(top.values.tolist(), top.indices.tolist())]
-    return {"index": 0, "id": int(token_id), "text": text, "prob": float(drawn_prob), "raw_prob": math.exp(chosen),
-            "logprob": chosen, "entropy": float(-(logp.exp() * logp).sum()), "rank": int((logp > chosen).sum()) + 1,
-            "alternatives": alts, "ctx": ctx}
+    alts = (
+        []
+        if top is None
+        else [
+            (int(i), display_text(tokenizer, int(i)), math.exp(float(v)))
+            for v, i in zip(top.values.tolist(), top.indices.tolist())
+        ]
+    )
+    return {
+        "index": 0,
+        "id": int(token_id),
+        "text": text,
+        "prob": float(drawn_prob),
+        "raw_prob": math.exp(chosen),
+        "logprob": chosen,
+        "entropy": float(-(logp.exp() * logp).sum()),
+        "rank": int((logp > chosen).sum()) + 1,
+        "alternatives": alts,
+        "ctx": ctx,
+    }
 
 
-def forced_tokens(model, tokenizer, context_ids: Sequence[int], new_ids: Sequence[int], alternatives: int = 10) -> list[dict]:
+def forced_tokens(
+    model, tokenizer, context_ids: Sequence[int], new_ids: Sequence[int], alternatives: int = 10
+) -> list[dict]:
     """Token dicts for ``new_ids`` appended to ``context_ids`` by choice rather than by sampling
     (a branch's first token, a beam): each with the model's probability, rank and alternatives."""
     window = model.context_window
@@ -190,16 +224,26 @@ def forced_tokens(model, tokenizer, context_ids: Sequence[int], new_ids: Sequenc
         ctx = min(len(ids), window) if window else None
         logits = _logits_for(model, ids, ctx)
         text = decoder.push(int(token_id), final=j == len(new_ids) - 1)
-        out.append(record_from_logits(logits, int(token_id), float(logits.softmax(-1)[int(token_id)]), text,
-                                      alternatives, tokenizer, ctx))
+        out.append(
+            record_from_logits(
+                logits, int(token_id), float(logits.softmax(-1)[int(token_id)]), text, alternatives, tokenizer, ctx
+            )
+        )
         ids.append(int(token_id))
     for j, rec in enumerate(out):
         rec["index"] = j
     return out
 
 
-def continue_branch(model, tokenizer, context_ids: Sequence[int], token_id: int, cfg: SampleConfig,
-                    emit: Callable[[list[dict]], None], progress=None) -> dict[str, Any]:
+def continue_branch(
+    model,
+    tokenizer,
+    context_ids: Sequence[int],
+    token_id: int,
+    cfg: SampleConfig,
+    emit: Callable[[list[dict]], None],
+    progress=None,
+) -> dict[str, Any]:
     """A new branch: ``token_id`` chosen after ``context_ids``, then generation after it, streamed."""
     context = list(context_ids)
     emit(forced_tokens(model, tokenizer, context, [token_id], cfg.alternatives))
@@ -212,7 +256,9 @@ def continue_branch(model, tokenizer, context_ids: Sequence[int], token_id: int,
 def next_alternatives(logits: torch.Tensor, tokenizer: Any, n: int = 10) -> list[tuple[int, str, float]]:
     """The ``n`` most likely next tokens as (id, text, probability)."""
     top = logits.float().softmax(-1).topk(min(n, logits.numel()))
-    return [(int(i), display_text(tokenizer, int(i)), float(p)) for p, i in zip(top.values.tolist(), top.indices.tolist())]
+    return [
+        (int(i), display_text(tokenizer, int(i)), float(p)) for p, i in zip(top.values.tolist(), top.indices.tolist())
+    ]
 
 
 class _RecordingContext(_FixedContext):
@@ -228,27 +274,38 @@ class _RecordingContext(_FixedContext):
         return self._tokenizer.decode(ids)
 
 
-def beams(model, tokenizer, context_ids: Sequence[int], width: int, max_new_tokens: int, alternatives: int = 10,
-          progress=None) -> list[dict]:
+def beams(
+    model, tokenizer, context_ids: Sequence[int], width: int, max_new_tokens: int, alternatives: int = 10, progress=None
+) -> list[dict]:
     """Beam search from ``context_ids``: [{"text", "logprob", "tokens": [token dicts]}], best first."""
     context = list(context_ids)
     recorder = _RecordingContext(tokenizer, context)
-    found = beam_search(model, recorder, "", beam_width=width, max_new_tokens=max_new_tokens, device=model_device(model),
-                        context_ids=context)
+    found = beam_search(
+        model,
+        recorder,
+        "",
+        beam_width=width,
+        max_new_tokens=max_new_tokens,
+        device=model_device(model),
+        context_ids=context,
+    )
     full = [ids for ids in recorder.decoded if len(ids) > len(context) and ids[: len(context)] == context]
     out = []
     for j, (text, logprob) in enumerate(found):
         if len(full) == len(found):
-            cont = full[j][len(context):]
+            cont = full[j][len(context) :]
         else:  # a beam that ended at once, or another decode order: fall back to the text
-            cont = list(tokenizer.encode(tokenizer.decode(context) + text))[len(context):]
-        out.append({"text": text, "logprob": logprob, "tokens": forced_tokens(model, tokenizer, context, cont, alternatives)})
+            cont = list(tokenizer.encode(tokenizer.decode(context) + text))[len(context) :]
+        out.append(
+            {"text": text, "logprob": logprob, "tokens": forced_tokens(model, tokenizer, context, cont, alternatives)}
+        )
     return out
 
 
 # -- step mode ---------------------------------------------------------------------------------------
-def step_token(model, tokenizer, branch: Branch, cfg: SampleConfig, generator: torch.Generator,
-               logits: torch.Tensor | None = None) -> dict:
+def step_token(
+    model, tokenizer, branch: Branch, cfg: SampleConfig, generator: torch.Generator, logits: torch.Tensor | None = None
+) -> dict:
     """Draw one token after ``branch`` with the settings of ``cfg`` (the step mode's Next)."""
     from ..core.inference.generation import sample
 
@@ -260,8 +317,15 @@ def step_token(model, tokenizer, branch: Branch, cfg: SampleConfig, generator: t
     next_id, probs = sample(logits, cfg.temperature, cfg.top_k, cfg.top_p, cfg.repetition_penalty, prev, generator)
     token_id = int(next_id)
     text = IncrementalDecoder(tokenizer, ids).push(token_id, final=True)
-    rec = record_from_logits(logits, token_id, float(probs[token_id]), text, cfg.alternatives, tokenizer,
-                             min(len(ids), window) if window else None)
+    rec = record_from_logits(
+        logits,
+        token_id,
+        float(probs[token_id]),
+        text,
+        cfg.alternatives,
+        tokenizer,
+        min(len(ids), window) if window else None,
+    )
     rec["index"] = len(branch.tokens)
     return rec
 
@@ -278,8 +342,14 @@ def distributions(logits: torch.Tensor, cfg: SampleConfig, previous_ids: Sequenc
         nz = p[p > 0]
         return float(-(nz * nz.log()).sum())
 
-    return {"ids": order.tolist(), "raw": raw[order].tolist(), "filtered": after[order].tolist(),
-            "entropy_raw": entropy(raw), "entropy_filtered": entropy(after), "kept": int((after > 0).sum())}
+    return {
+        "ids": order.tolist(),
+        "raw": raw[order].tolist(),
+        "filtered": after[order].tolist(),
+        "entropy_raw": entropy(raw),
+        "entropy_filtered": entropy(after),
+        "kept": int((after > 0).sum()),
+    }
 
 
 # -- score, inspect, compare --------------------------------------------------------------------------
@@ -299,8 +369,15 @@ def inspect(model, tokenizer, ids: Sequence[int], progress=None) -> dict:
     return found
 
 
-def compare(run_dir: str | Path, names: Sequence[str], prompt: str, cfg: SampleConfig, device: str = "auto",
-            progress=None, beam_width: int = 0) -> list[dict]:
+def compare(
+    run_dir: str | Path,
+    names: Sequence[str],
+    prompt: str,
+    cfg: SampleConfig,
+    device: str = "auto",
+    progress=None,
+    beam_width: int = 0,
+) -> list[dict]:
     """Generate from each named checkpoint of one run with the same prompt, settings and seed; with
     ``beam_width`` > 0, each checkpoint's best beam instead (beam search draws nothing at random)."""
     from ..core.runs.folders import load_run

@@ -3,8 +3,8 @@ the dialog shows what an extension does to the learning rate before anything sta
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,7 +31,8 @@ class ResumeDialog(QDialog):
         finished = self.start_step >= self.run_steps
         self.summary = QLabel(
             f"<b>{Path(run_dir).name}</b>: last checkpoint at step {self.start_step:,} of its {self.run_steps:,} steps"
-            + (" (finished)." if finished else "."))
+            + (" (finished)." if finished else ".")
+        )
         self.summary.setWordWrap(True)
         self.summary.setToolTip(str(run_dir))
         self.steps = QSpinBox()
@@ -39,12 +40,16 @@ class ResumeDialog(QDialog):
         self.steps.setSingleStep(100)
         self.steps.setGroupSeparatorShown(True)
         self.steps.setValue(self.run_steps if not finished else max(2 * self.run_steps, self.start_step + 1))
-        self.steps.setToolTip("Train to this step. The run's own step count continues its schedule; another number "
-                              "stretches the schedule (warmup, decay) over the new length")
+        self.steps.setToolTip(
+            "Train to this step. The run's own step count continues its schedule; another number "
+            "stretches the schedule (warmup, decay) over the new length"
+        )
         self.schedule = QLabel()
         self.schedule.setObjectName("hint")
         self.schedule.setWordWrap(True)
-        self.schedule.setToolTip("The learning-rate schedule the resumed run follows, and the learning rate of its next step")
+        self.schedule.setToolTip(
+            "The learning-rate schedule the resumed run follows, and the learning rate of its next step"
+        )
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText("Resume")
@@ -73,9 +78,12 @@ class ResumeDialog(QDialog):
         plan = self.plan_for(self.steps.value())
         at = f"resuming at step {plan.start_step:,}"
         if not plan.extends:
-            self.schedule.setText(f"Continues the run's own schedule of {plan.run_steps:,} steps: learning rate "
-                                  f"{plan.lr_run:.3g} on {at}.")
+            self.schedule.setText(
+                f"Continues the run's own schedule of {plan.run_steps:,} steps: learning rate "
+                f"{plan.lr_run:.3g} on {at}."
+            )
         else:
             self.schedule.setText(
                 f"Extends the run to {plan.steps:,} steps, a new schedule: the learning rate on {at} changes from "
-                f"{plan.lr_run:.3g} (its {plan.run_steps:,}-step schedule) to {plan.lr_new:.3g} ({plan.steps:,}-step schedule).")
+                f"{plan.lr_run:.3g} (its {plan.run_steps:,}-step schedule) to {plan.lr_new:.3g} ({plan.steps:,}-step schedule)."
+            )

@@ -13,8 +13,9 @@ import hashlib
 import json
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -71,8 +72,15 @@ class Session(QObject):
         self.work_dir.mkdir(parents=True, exist_ok=True)
         self._saved_state = self._settings_state()  # what the workspace file holds (or the defaults): see is_modified
         self._modified = False
-        for signal in (self.sig_corpus_changed, self.sig_cleaning_changed, self.sig_split_changed, self.sig_tokenizer_changed,
-                       self.sig_tokenizer_config_changed, self.sig_model_config_changed, self.sig_train_config_changed):
+        for signal in (
+            self.sig_corpus_changed,
+            self.sig_cleaning_changed,
+            self.sig_split_changed,
+            self.sig_tokenizer_changed,
+            self.sig_tokenizer_config_changed,
+            self.sig_model_config_changed,
+            self.sig_train_config_changed,
+        ):
             signal.connect(self.check_modified)
 
     # convenient views of the config -----------------------------------------------------------------
@@ -122,10 +130,16 @@ class Session(QObject):
         self.apply_opened(opened)
         return True
 
-    def open_corpus_in_background(self, path: str | Path | None = None, *, sniff_field: bool = False,
-                                  data: DataConfig | None = None,
-                                  on_opened: Callable[[dict], None] | None = None,
-                                  on_error: Callable[[str], None] | None = None, **options: Any) -> WorkerHandle | None:
+    def open_corpus_in_background(
+        self,
+        path: str | Path | None = None,
+        *,
+        sniff_field: bool = False,
+        data: DataConfig | None = None,
+        on_opened: Callable[[dict], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+        **options: Any,
+    ) -> WorkerHandle | None:
         """Open a corpus on a worker (validation, encoding, preview, field choices); the GUI thread stays free.
 
         When it has opened, ``on_opened(result)`` runs (default: make it the current corpus); on failure
@@ -246,10 +260,15 @@ class Session(QObject):
     def data_key(self) -> str:
         """Everything the split files depend on: corpus, reading options, cleaning and split settings."""
         d = self.config.data
-        return _hash({
-            "stats": self.stats_key_now(), "fractions": list(d.split_fractions), "mode": d.split_mode,
-            "block_lines": d.block_lines, "seed": d.seed,
-        })
+        return _hash(
+            {
+                "stats": self.stats_key_now(),
+                "fractions": list(d.split_fractions),
+                "mode": d.split_mode,
+                "block_lines": d.block_lines,
+                "seed": d.seed,
+            }
+        )
 
     def split_dir(self) -> Path:
         return self.work_dir / "splits" / self.data_key()[:16]
@@ -264,7 +283,9 @@ class Session(QObject):
             self.config.tokenizer = cfg
             self.sig_tokenizer_config_changed.emit()
 
-    def set_tokenizer(self, tokenizer, report: dict[str, Any] | None, data_key: str, directory: Path | None = None) -> None:
+    def set_tokenizer(
+        self, tokenizer, report: dict[str, Any] | None, data_key: str, directory: Path | None = None
+    ) -> None:
         self.tokenizer, self.tokenizer_report = tokenizer, report
         self.tokenizer_data_key, self.tokenizer_dir = data_key, directory
         if tokenizer is not None and self.config.model.vocab_size != tokenizer.vocab_size:
@@ -317,13 +338,23 @@ class Session(QObject):
         path = Path(path)
         check_regular_file(path, "workspace file", error=ConfigError)
         if path.stat().st_size > MAX_WORKSPACE_BYTES:
-            raise ConfigError(f"{path}: {path.stat().st_size:,} bytes is far too large for a workspace file; choose an lmstudio workspace .json")
+            raise ConfigError(
+                f"{path}: {path.stat().st_size:,} bytes is far too large for a workspace file; choose an lmstudio workspace .json"
+            )
         try:
             return WorkspaceConfig.load(path)
         except ConfigError:
             raise
-        except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:  # a type the config did not check
-            raise ConfigError(f"{path}: not a valid lmstudio workspace ({exc}); fix the value or save the workspace again") from None
+        except (
+            TypeError,
+            ValueError,
+            KeyError,
+            AttributeError,
+            RecursionError,
+        ) as exc:  # a type the config did not check
+            raise ConfigError(
+                f"{path}: not a valid lmstudio workspace ({exc}); fix the value or save the workspace again"
+            ) from None
 
     def load_workspace(self, path: str | Path) -> None:
         """Apply a workspace JSON on the calling thread, all or nothing: raises ConfigError for a bad file and

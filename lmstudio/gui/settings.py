@@ -115,6 +115,8 @@ class Preferences:
         self._store.sync()
         if self._store.status() == QSettings.Status.NoError and self._store.isWritable():
             return None
-        return (f"{self._store.fileName()}: lmstudio cannot write its preferences there (the file or its folder is "
-                f"read-only or not a file). The window size, theme and recent files will not be remembered; everything "
-                f"else works. Make that folder writable to keep them.")
+        return (
+            f"{self._store.fileName()}: lmstudio cannot write its preferences there (the file or its folder is "
+            f"read-only or not a file). The window size, theme and recent files will not be remembered; everything "
+            f"else works. Make that folder writable to keep them."
+        )

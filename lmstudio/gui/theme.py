@@ -29,11 +29,19 @@ class Colors:
     disabled: str
 
 
-LIGHT = Colors("#f4f5f7", "#ffffff", "#eef1f5", "#1d2330", "#e9ecf1", "#2f6fde", "#ffffff", "#1f5fc8", "#c5cad3", "#8a909c")
-DARK = Colors("#23262d", "#1b1d22", "#262a31", "#e4e7ec", "#30343c", "#4c8dff", "#0b0d10", "#7fb0ff", "#464b55", "#7d828c")
+LIGHT = Colors(
+    "#f4f5f7", "#ffffff", "#eef1f5", "#1d2330", "#e9ecf1", "#2f6fde", "#ffffff", "#1f5fc8", "#c5cad3", "#8a909c"
+)
+DARK = Colors(
+    "#23262d", "#1b1d22", "#262a31", "#e4e7ec", "#30343c", "#4c8dff", "#0b0d10", "#7fb0ff", "#464b55", "#7d828c"
+)
 # Presenter mode: pure black on white (or white on black) and saturated accents read from the back of a room.
-LIGHT_CONTRAST = Colors("#ffffff", "#ffffff", "#f0f0f0", "#000000", "#e6e6e6", "#0040c0", "#ffffff", "#0030a0", "#808080", "#505050")
-DARK_CONTRAST = Colors("#000000", "#000000", "#141414", "#ffffff", "#1e1e1e", "#ffd400", "#000000", "#ffe14d", "#a0a0a0", "#b0b0b0")
+LIGHT_CONTRAST = Colors(
+    "#ffffff", "#ffffff", "#f0f0f0", "#000000", "#e6e6e6", "#0040c0", "#ffffff", "#0030a0", "#808080", "#505050"
+)
+DARK_CONTRAST = Colors(
+    "#000000", "#000000", "#141414", "#ffffff", "#1e1e1e", "#ffd400", "#000000", "#ffe14d", "#a0a0a0", "#b0b0b0"
+)
 
 # Token backgrounds alternate between these (light, dark) pairs so adjacent tokens are told apart.
 TOKEN_COLORS_LIGHT = ("#cfe3ff", "#ffe2b8")
@@ -63,10 +71,21 @@ def build_palette(c: Colors) -> QPalette:
     p = QPalette()
     role = QPalette.ColorRole
     for r, value in (
-        (role.Window, c.window), (role.WindowText, c.text), (role.Base, c.base), (role.AlternateBase, c.alt_base),
-        (role.Text, c.text), (role.Button, c.button), (role.ButtonText, c.text), (role.Highlight, c.highlight),
-        (role.HighlightedText, c.highlight_text), (role.Link, c.link), (role.ToolTipBase, c.base),
-        (role.ToolTipText, c.text), (role.PlaceholderText, c.disabled), (role.Mid, c.mid), (role.BrightText, "#ff5555"),
+        (role.Window, c.window),
+        (role.WindowText, c.text),
+        (role.Base, c.base),
+        (role.AlternateBase, c.alt_base),
+        (role.Text, c.text),
+        (role.Button, c.button),
+        (role.ButtonText, c.text),
+        (role.Highlight, c.highlight),
+        (role.HighlightedText, c.highlight_text),
+        (role.Link, c.link),
+        (role.ToolTipBase, c.base),
+        (role.ToolTipText, c.text),
+        (role.PlaceholderText, c.disabled),
+        (role.Mid, c.mid),
+        (role.BrightText, "#ff5555"),
     ):
         p.setColor(r, QColor(value))
     for r in (role.WindowText, role.Text, role.ButtonText):
@@ -125,4 +144,3 @@ def _invalidate(layout) -> None:
         child = layout.itemAt(i)
         if isinstance(child, QLayout):
             _invalidate(child)
-

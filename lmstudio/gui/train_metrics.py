@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
 
@@ -79,7 +79,7 @@ class IncrementalEma:
 
     def update(self, values: np.ndarray) -> np.ndarray:
         w = self.weight
-        for x in values[self.out.n:].tolist():
+        for x in values[self.out.n :].tolist():
             if x == x:
                 self._acc = w * self._acc + (1 - w) * x
                 self._norm = w * self._norm + (1 - w)
@@ -144,7 +144,7 @@ class RunMetrics:
         return min(self.samples, key=lambda s: abs(s[0] - step))
 
     @classmethod
-    def from_rows(cls, rows: list[dict[str, str]], name: str = "") -> "RunMetrics":
+    def from_rows(cls, rows: list[dict[str, str]], name: str = "") -> RunMetrics:
         """Rebuild from ``metrics.csv`` rows: step rows carry train_loss, evaluation rows val_loss."""
         run = cls(name)
 
@@ -157,11 +157,25 @@ class RunMetrics:
         for row in rows:
             base = {k: num(row, k) for k in ("step", "tokens", "elapsed")}
             if row.get("val_loss"):
-                run.evals.append({**base, "train_loss": num(row, "eval_train_loss"), "val_loss": num(row, "val_loss"),
-                                  "val_perplexity": num(row, "val_perplexity"), "bits_per_char": num(row, "bits_per_char")})
+                run.evals.append(
+                    {
+                        **base,
+                        "train_loss": num(row, "eval_train_loss"),
+                        "val_loss": num(row, "val_loss"),
+                        "val_perplexity": num(row, "val_perplexity"),
+                        "bits_per_char": num(row, "bits_per_char"),
+                    }
+                )
             elif row.get("train_loss"):
-                run.steps.append({**base, "loss": num(row, "train_loss"), "lr": num(row, "lr"),
-                                  "grad_norm": num(row, "grad_norm"), "tokens_per_sec": num(row, "tokens_per_sec")})
+                run.steps.append(
+                    {
+                        **base,
+                        "loss": num(row, "train_loss"),
+                        "lr": num(row, "lr"),
+                        "grad_norm": num(row, "grad_norm"),
+                        "tokens_per_sec": num(row, "tokens_per_sec"),
+                    }
+                )
         return run
 
     def write_csv(self, path: Path) -> None:
@@ -169,19 +183,63 @@ class RunMetrics:
         rows: list[tuple[float, int, dict[str, float]]] = []
         for i in range(len(self.steps)):
             s = {k: self.steps.column(k)[i] for k in STEP_FIELDS}
-            rows.append((s["step"], 0, {"step": s["step"], "tokens": s["tokens"], "elapsed": s["elapsed"], "train_loss": s["loss"],
-                                        "lr": s["lr"], "grad_norm": s["grad_norm"], "tokens_per_sec": s["tokens_per_sec"]}))
+            rows.append(
+                (
+                    s["step"],
+                    0,
+                    {
+                        "step": s["step"],
+                        "tokens": s["tokens"],
+                        "elapsed": s["elapsed"],
+                        "train_loss": s["loss"],
+                        "lr": s["lr"],
+                        "grad_norm": s["grad_norm"],
+                        "tokens_per_sec": s["tokens_per_sec"],
+                    },
+                )
+            )
         for i in range(len(self.evals)):
             e = {k: self.evals.column(k)[i] for k in EVAL_FIELDS}
-            rows.append((e["step"], 1, {"step": e["step"], "tokens": e["tokens"], "elapsed": e["elapsed"],
-                                        "val_loss": e["val_loss"], "val_perplexity": e["val_perplexity"],
-                                        "bits_per_char": e["bits_per_char"], "eval_train_loss": e["train_loss"]}))
+            rows.append(
+                (
+                    e["step"],
+                    1,
+                    {
+                        "step": e["step"],
+                        "tokens": e["tokens"],
+                        "elapsed": e["elapsed"],
+                        "val_loss": e["val_loss"],
+                        "val_perplexity": e["val_perplexity"],
+                        "bits_per_char": e["bits_per_char"],
+                        "eval_train_loss": e["train_loss"],
+                    },
+                )
+            )
         rows.sort(key=lambda r: (r[0], r[1]))
-        columns = ("step", "tokens", "elapsed", "train_loss", "val_loss", "val_perplexity", "bits_per_char", "lr",
-                   "grad_norm", "tokens_per_sec", "eval_train_loss")
+        columns = (
+            "step",
+            "tokens",
+            "elapsed",
+            "train_loss",
+            "val_loss",
+            "val_perplexity",
+            "bits_per_char",
+            "lr",
+            "grad_norm",
+            "tokens_per_sec",
+            "eval_train_loss",
+        )
         with open(path, "w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=columns)
             writer.writeheader()
             for _, _, row in rows:
-                writer.writerow({k: ("" if (isinstance(v, float) and math.isnan(v)) else
-                                     (int(v) if k in ("step", "tokens") else f"{v:.6g}")) for k, v in row.items()})
+                writer.writerow(
+                    {
+                        k: (
+                            ""
+                            if (isinstance(v, float) and math.isnan(v))
+                            else (int(v) if k in ("step", "tokens") else f"{v:.6g}")
+                        )
+                        for k, v in row.items()
+                    }
+                )

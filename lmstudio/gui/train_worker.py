@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -39,9 +40,17 @@ class RunInfo:
     parameters: int
 
 
-def run_training(config: WorkspaceConfig | None, run_dir: Path, *, resume: bool, control: Any,
-                 emit: Callable[[list], None], tokenizer: Any = None, steps: int | None = None,
-                 progress: ProgressCallback | None = None) -> Any:
+def run_training(
+    config: WorkspaceConfig | None,
+    run_dir: Path,
+    *,
+    resume: bool,
+    control: Any,
+    emit: Callable[[list], None],
+    tokenizer: Any = None,
+    steps: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> Any:
     """Prepare, build and run the trainer, calling ``emit`` with batches of events. Runs on the worker
     thread; touches no widget. Returns the trainer's FinishedEvent."""
     import torch
@@ -56,15 +65,26 @@ def run_training(config: WorkspaceConfig | None, run_dir: Path, *, resume: bool,
     else:
         config = copy.deepcopy(config)
         prepared = prepare_cached(config, tokenizer=tokenizer, progress=progress)
-        trainer = runs.new_trainer(config, run_dir, prepared=prepared, control=control, interactive=True, progress=progress)
+        trainer = runs.new_trainer(
+            config, run_dir, prepared=prepared, control=control, interactive=True, progress=progress
+        )
     cfg = trainer.config
-    emit([RunInfo(
-        run_dir=str(run_dir), config=copy.deepcopy(cfg), vocab_size=cfg.model.vocab_size,
-        train_tokens=int(len(trainer.train_data)),
-        tokens_per_step=cfg.train.batch_size * cfg.model.block_size * cfg.train.grad_accum, start_step=trainer.step,
-        unigram_entropy=unigram_entropy(trainer.train_data, cfg.model.vocab_size), threads=torch.get_num_threads(),
-        device=str(trainer.device), parameters=sum(p.numel() for p in trainer.model.parameters()),
-    )])
+    emit(
+        [
+            RunInfo(
+                run_dir=str(run_dir),
+                config=copy.deepcopy(cfg),
+                vocab_size=cfg.model.vocab_size,
+                train_tokens=int(len(trainer.train_data)),
+                tokens_per_step=cfg.train.batch_size * cfg.model.block_size * cfg.train.grad_accum,
+                start_step=trainer.step,
+                unigram_entropy=unigram_entropy(trainer.train_data, cfg.model.vocab_size),
+                threads=torch.get_num_threads(),
+                device=str(trainer.device),
+                parameters=sum(p.numel() for p in trainer.model.parameters()),
+            )
+        ]
+    )
     batch: list = []
     last = time.monotonic()
     final = None
@@ -97,17 +117,29 @@ class TrainingJob(WorkerHandle):
 
     sig_events = Signal(object)
 
-    def __init__(self, config: WorkspaceConfig | None, run_dir: Path, *, resume: bool = False, tokenizer: Any = None,
-                 steps: int | None = None) -> None:
+    def __init__(
+        self,
+        config: WorkspaceConfig | None,
+        run_dir: Path,
+        *,
+        resume: bool = False,
+        tokenizer: Any = None,
+        steps: int | None = None,
+    ) -> None:
         from ..core.training.control import (
             TrainingControl,  # torch loads when training starts, not with the window
         )
 
         self.control = TrainingControl()
         self._sink = _Sink()
-        super().__init__("training", run_training, (config, Path(run_dir)),
-                         dict(resume=resume, control=self.control, emit=self._sink.sig_events.emit,
-                              tokenizer=tokenizer, steps=steps))
+        super().__init__(
+            "training",
+            run_training,
+            (config, Path(run_dir)),
+            dict(
+                resume=resume, control=self.control, emit=self._sink.sig_events.emit, tokenizer=tokenizer, steps=steps
+            ),
+        )
         self._sink.sig_events.connect(self.sig_events)
         self.run_dir = Path(run_dir)
 

@@ -18,7 +18,8 @@ import errno
 import threading
 import time
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
@@ -26,7 +27,7 @@ from ..core.errors import Cancelled, LMStudioError
 
 PROGRESS_INTERVAL_S = 0.1
 
-_active: set["WorkerHandle"] = set()  # handles whose thread has not finished; strong refs keep them alive
+_active: set[WorkerHandle] = set()  # handles whose thread has not finished; strong refs keep them alive
 _refusing = False  # set while the window closes: new jobs are cancelled before they start
 
 
@@ -39,20 +40,26 @@ def describe_exception(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
         if exc.errno == errno.ENOSPC:
-            return (f"{where}the disk is full. Free some space (or choose a folder on another disk) and try again; "
-                    f"files written before stay as they were.")
+            return (
+                f"{where}the disk is full. Free some space (or choose a folder on another disk) and try again; "
+                f"files written before stay as they were."
+            )
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             return f"{where}permission denied ({exc.strerror or text}). Choose a folder you can write to."
         return f"{where}{exc.strerror or text}. Check the file or folder and try again."
     lowered = text.lower()
     if "nan" in lowered and ("inf" in lowered or "probability" in lowered):
-        return ("The model produced numbers that are not numbers (NaN or infinity): its weights are broken, usually "
-                "by a training run that diverged. Load an earlier checkpoint, or train again with a lower learning "
-                f"rate. ({type(exc).__name__}: {text})")
+        return (
+            "The model produced numbers that are not numbers (NaN or infinity): its weights are broken, usually "
+            "by a training run that diverged. Load an earlier checkpoint, or train again with a lower learning "
+            f"rate. ({type(exc).__name__}: {text})"
+        )
     if "out of memory" in lowered:
         return f"Out of memory on the device. Use a smaller batch, block size or model. ({type(exc).__name__}: {text})"
-    return (f"Something went wrong that lmstudio did not expect: {text} ({type(exc).__name__}). "
-            f"Nothing was saved by this step; the details are printed in the terminal. Please report it if it happens again.")
+    return (
+        f"Something went wrong that lmstudio did not expect: {text} ({type(exc).__name__}). "
+        f"Nothing was saved by this step; the details are printed in the terminal. Please report it if it happens again."
+    )
 
 
 class _Worker(QObject):

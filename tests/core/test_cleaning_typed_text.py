@@ -39,4 +39,6 @@ def test_summary_and_sample_lines():
     assert cleaning_summary(CleaningConfig(lowercase=True)) == "lower-case"
     assert "NFKC" in cleaning_summary(CleaningConfig(nfkc=True, stopwords="es"))
     assert "es stop words" in cleaning_summary(CleaningConfig(stopwords="es"))
-    assert clean_sample_lines(["Hello", "HELLO", "x"], CleaningConfig(lowercase=True, dedupe=True, min_line_chars=2)) == ["hello"]
+    assert clean_sample_lines(
+        ["Hello", "HELLO", "x"], CleaningConfig(lowercase=True, dedupe=True, min_line_chars=2)
+    ) == ["hello"]

@@ -14,14 +14,31 @@ import pytest
 
 from lmstudio.cli import main
 
-TINY_MODEL = ["--layers", "1", "--d-model", "32", "--heads", "2", "--block-size", "16", "--batch-size", "4",
-              "--device", "cpu", "--threads", "1"]
+TINY_MODEL = [
+    "--layers",
+    "1",
+    "--d-model",
+    "32",
+    "--heads",
+    "2",
+    "--block-size",
+    "16",
+    "--batch-size",
+    "4",
+    "--device",
+    "cpu",
+    "--threads",
+    "1",
+]
 
 
 @pytest.mark.parametrize("kind", ["char", "word", "bpe", "unigram"])
 def test_prepare_with_every_tokenizer(tiny_corpus, tmp_path, capsys, kind):
     out = tmp_path / "prepared"
-    assert main(["prepare", "--corpus", str(tiny_corpus), "--tokenizer", kind, "--vocab-size", "500", "--out", str(out)]) == 0
+    assert (
+        main(["prepare", "--corpus", str(tiny_corpus), "--tokenizer", kind, "--vocab-size", "500", "--out", str(out)])
+        == 0
+    )
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert report["tokenizer"]["kind"] == kind
     assert report["statistics"]["lines"] == 600
@@ -43,7 +60,11 @@ def _write(path: Path, data: bytes) -> Path:
         (lambda d: _write(d / "empty.txt", b""), [], "empty"),
         (lambda d: _write(d / "blank.txt", b"  \n\n \t\n"), [], "only whitespace"),
         (lambda d: _write(d / "image.txt", bytes(range(256)) * 40), [], "binary"),
-        (lambda d: _write(d / "small.txt", b"hello world\n" * 50), ["--tokenizer", "bpe", "--vocab-size", "50000"], "largest that works"),
+        (
+            lambda d: _write(d / "small.txt", b"hello world\n" * 50),
+            ["--tokenizer", "bpe", "--vocab-size", "50000"],
+            "largest that works",
+        ),
         (lambda d: _write(d / "small.txt", b"hello world\n" * 50), ["--split", "0.5,0.5"], "split"),
     ],
 )
@@ -70,8 +91,24 @@ def test_bad_config_file_names_the_file(tmp_path, capsys):
 
 def test_train_sample_eval(tiny_corpus, tmp_path, capsys):
     run = tmp_path / "run"
-    assert main(["train", "--corpus", str(tiny_corpus), "--out", str(run), "--steps", "30", "--eval-interval", "15",
-                 "--quiet", *TINY_MODEL]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--corpus",
+                str(tiny_corpus),
+                "--out",
+                str(run),
+                "--steps",
+                "30",
+                "--eval-interval",
+                "15",
+                "--quiet",
+                *TINY_MODEL,
+            ]
+        )
+        == 0
+    )
     assert "finished 30 steps" in capsys.readouterr().out
     assert main(["sample", str(run), "--prompt", "ROMEO:", "--max-new-tokens", "20", "--seed", "3"]) == 0
     first = capsys.readouterr().out
@@ -103,9 +140,25 @@ def test_sigint_saves_a_checkpoint_and_exits_non_zero(tiny_corpus, tmp_path):
     run = tmp_path / "run"
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "lmstudio", "train", "--corpus", str(tiny_corpus), "--out", str(run), "--steps", "1000000",
-         "--eval-interval", "1000000", *TINY_MODEL],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        [
+            sys.executable,
+            "-m",
+            "lmstudio",
+            "train",
+            "--corpus",
+            str(tiny_corpus),
+            "--out",
+            str(run),
+            "--steps",
+            "1000000",
+            "--eval-interval",
+            "1000000",
+            *TINY_MODEL,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     deadline = time.time() + 90
     metrics = run / "metrics.csv"
@@ -123,8 +176,28 @@ def test_sigint_saves_a_checkpoint_and_exits_non_zero(tiny_corpus, tmp_path):
 def test_reliability_train_prints_bpc_na_for_a_lossy_word_vocabulary(tiny_corpus, tmp_path, capsys):
     """A 40-word vocabulary makes most text <unk>: the log must not print 'bpc nan' (or a figure)."""
     run = tmp_path / "run"
-    assert main(["train", "--corpus", str(tiny_corpus), "--out", str(run), "--tokenizer", "word", "--vocab-size", "44",
-                 "--steps", "2", "--eval-interval", "2", *TINY_MODEL, "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--corpus",
+                str(tiny_corpus),
+                "--out",
+                str(run),
+                "--tokenizer",
+                "word",
+                "--vocab-size",
+                "44",
+                "--steps",
+                "2",
+                "--eval-interval",
+                "2",
+                *TINY_MODEL,
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "bpc n/a" in out and "bpc nan" not in out
 
@@ -144,8 +217,25 @@ def test_eval_text_cleans_the_text_like_the_runs_corpus_as_the_playground_does(t
     from lmstudio.core.runs.folders import load_run
 
     run = tmp_path / "run"
-    assert main(["train", "--corpus", str(tiny_corpus), "--lowercase", "--out", str(run), "--steps", "2",
-                 "--eval-interval", "2", *TINY_MODEL, "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--corpus",
+                str(tiny_corpus),
+                "--lowercase",
+                "--out",
+                str(run),
+                "--steps",
+                "2",
+                "--eval-interval",
+                "2",
+                *TINY_MODEL,
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     text = tmp_path / "shout.txt"
     text.write_text("ROMEO:\nBUT SOFT, WHAT LIGHT THROUGH YONDER WINDOW BREAKS?\n", encoding="utf-8")
     capsys.readouterr()
@@ -154,7 +244,10 @@ def test_eval_text_cleans_the_text_like_the_runs_corpus_as_the_playground_does(t
     scored = json.loads(captured.out)["results"][str(text)]
     assert "cleaned like the run's corpus: lower-case" in captured.err
     loaded = load_run(run, device="cpu")
-    playground = score_text(loaded.model, loaded.tokenizer, clean_text(text.read_text(encoding="utf-8").rstrip("\n"),
-                                                                      loaded.config.data.cleaning))
+    playground = score_text(
+        loaded.model,
+        loaded.tokenizer,
+        clean_text(text.read_text(encoding="utf-8").rstrip("\n"), loaded.config.data.cleaning),
+    )
     assert scored["unknown_tokens"] == 0
     assert scored["loss"] == pytest.approx(playground["loss"], rel=1e-4)

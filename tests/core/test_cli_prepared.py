@@ -8,18 +8,43 @@ import pytest
 
 from lmstudio.cli import main
 
-TINY = ["--arch", "gru", "--layers", "1", "--d-model", "16", "--block-size", "8", "--batch-size", "2",
-        "--device", "cpu", "--threads", "1", "--steps", "3", "--eval-interval", "3", "--checkpoint-interval", "3", "--quiet"]
+TINY = [
+    "--arch",
+    "gru",
+    "--layers",
+    "1",
+    "--d-model",
+    "16",
+    "--block-size",
+    "8",
+    "--batch-size",
+    "2",
+    "--device",
+    "cpu",
+    "--threads",
+    "1",
+    "--steps",
+    "3",
+    "--eval-interval",
+    "3",
+    "--checkpoint-interval",
+    "3",
+    "--quiet",
+]
 
 
 @pytest.fixture
 def prepared(tiny_corpus, tmp_path):
     out = tmp_path / "prepared"
-    assert main(["prepare", "--corpus", str(tiny_corpus), "--lowercase", "--split", "0.8,0.1,0.1", "--out", str(out)]) == 0
+    assert (
+        main(["prepare", "--corpus", str(tiny_corpus), "--lowercase", "--split", "0.8,0.1,0.1", "--out", str(out)]) == 0
+    )
     return out
 
 
-def test_train_from_a_prepared_folder_uses_its_tokenizer_and_settings(prepared, tiny_corpus, tmp_path, capsys, monkeypatch):
+def test_train_from_a_prepared_folder_uses_its_tokenizer_and_settings(
+    prepared, tiny_corpus, tmp_path, capsys, monkeypatch
+):
     run = tmp_path / "run"
     assert main(["train", "--prepared", str(prepared), "--out", str(run), *TINY]) == 0
     config = json.loads((run / "config.json").read_text(encoding="utf-8"))
@@ -47,8 +72,15 @@ def test_not_a_prepared_folder_is_one_clear_line(tmp_path, capsys):
     assert not (tmp_path / "run").exists()
 
 
-@pytest.mark.parametrize("extra, named", [(["--corpus", "x.txt"], "--corpus"), (["--tokenizer", "bpe"], "--tokenizer"),
-                                          (["--lowercase"], "--lowercase"), (["--no-byte-fallback"], "--no-byte-fallback")])
+@pytest.mark.parametrize(
+    "extra, named",
+    [
+        (["--corpus", "x.txt"], "--corpus"),
+        (["--tokenizer", "bpe"], "--tokenizer"),
+        (["--lowercase"], "--lowercase"),
+        (["--no-byte-fallback"], "--no-byte-fallback"),
+    ],
+)
 def test_prepared_refuses_corpus_and_tokenizer_flags(prepared, tmp_path, capsys, extra, named):
     code = main(["train", "--prepared", str(prepared), "--out", str(tmp_path / "run"), *extra, *TINY])
     last = capsys.readouterr().err.strip().splitlines()[-1]

@@ -211,7 +211,12 @@ def test_folder_format_on_file_and_file_format_on_folder(corpus_dir):
 
 
 def test_jsonl_field(corpus_dir):
-    records = [{"text": "hello world", "id": 1}, {"text": "two\nlines", "id": 2}, {"text": None}, {"body": {"text": "x"}, "text": "é"}]
+    records = [
+        {"text": "hello world", "id": 1},
+        {"text": "two\nlines", "id": 2},
+        {"text": None},
+        {"body": {"text": "x"}, "text": "é"},
+    ]
     p = write(corpus_dir / "d.jsonl", "\n".join(json.dumps(r) for r in records) + "\n\n")
     c = Corpus.open(p)
     assert c.format == "jsonl"
@@ -323,7 +328,13 @@ def test_head_text_and_sample_lines(corpus_dir):
 def test_read_options_from_config():
     cfg = DataConfig(format="csv", column="body", include="*.md", source_column="0", target_column="3")
     opts = ReadOptions.from_config(cfg)
-    assert (opts.format, opts.column, opts.include, opts.source_column, opts.target_column) == ("csv", "body", "*.md", "0", "3")
+    assert (opts.format, opts.column, opts.include, opts.source_column, opts.target_column) == (
+        "csv",
+        "body",
+        "*.md",
+        "0",
+        "3",
+    )
     with pytest.raises(ConfigError, match="unknown corpus format"):
         ReadOptions(format="pdf")
 
@@ -389,7 +400,10 @@ def test_bundled_parallel_tsv():
     assert c.format == "parallel" and c.is_parallel and c.header is False
     pairs = list(c.iter_pairs())
     assert len(pairs) == 12_542
-    assert pairs[0] == ("In the beginning, God created the heavens and the earth.", "EN el principio crió Dios los cielos y la tierra.")
+    assert pairs[0] == (
+        "In the beginning, God created the heavens and the earth.",
+        "EN el principio crió Dios los cielos y la tierra.",
+    )
     assert bundled_read_options("English–Spanish (Bible, short verses)").format == "parallel"
 
 

@@ -23,7 +23,15 @@ def _one_thread(one_thread):
 
 def make(arch="transformer", positions="learned", block=16):
     torch.manual_seed(0)
-    cfg = ModelConfig(arch=arch, vocab_size=CharTok().vocab_size, block_size=block, n_layer=2, n_head=2, d_model=32, positions=positions)
+    cfg = ModelConfig(
+        arch=arch,
+        vocab_size=CharTok().vocab_size,
+        block_size=block,
+        n_layer=2,
+        n_head=2,
+        d_model=32,
+        positions=positions,
+    )
     return build_model(cfg).eval()
 
 
@@ -46,7 +54,11 @@ def test_evaluate_tokens_matches_windows(arch):
     assert evaluate_tokens(model, ids, 16, "cpu", batch_size=16) == pytest.approx(out)  # batch size does not matter
     capped = evaluate_tokens(model, ids, 16, "cpu", max_tokens=32)
     assert capped["tokens"] == 32
-    assert math.isclose(capped["loss"], (nll_by_hand(model, ids[:17].tolist()) + nll_by_hand(model, ids[16:33].tolist())) / 32, rel_tol=1e-5)
+    assert math.isclose(
+        capped["loss"],
+        (nll_by_hand(model, ids[:17].tolist()) + nll_by_hand(model, ids[16:33].tolist())) / 32,
+        rel_tol=1e-5,
+    )
 
 
 def test_score_text_matches_forward():
@@ -106,7 +118,9 @@ def test_bleu_known_example():
     # NLTK's corpus_bleu documentation example: 0.5920778868801042
     hyp1 = "It is a guide to action which ensures that the military always obeys the commands of the party"
     ref1a = "It is a guide to action that ensures that the military will forever heed Party commands"
-    ref1b = "It is the guiding principle which guarantees the military forces always being under the command of the Party"
+    ref1b = (
+        "It is the guiding principle which guarantees the military forces always being under the command of the Party"
+    )
     ref1c = "It is the practical guide for the army always to heed the directions of the party"
     hyp2 = "he read the book because he was interested in world history"
     ref2a = "he was interested in world history because he read the book"

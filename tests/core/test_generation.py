@@ -27,7 +27,15 @@ def _one_thread(one_thread):
 
 def make(arch="transformer", positions="learned", block=16, seed=0):
     torch.manual_seed(seed)
-    cfg = ModelConfig(arch=arch, vocab_size=CharTok().vocab_size, block_size=block, n_layer=2, n_head=2, d_model=32, positions=positions)
+    cfg = ModelConfig(
+        arch=arch,
+        vocab_size=CharTok().vocab_size,
+        block_size=block,
+        n_layer=2,
+        n_head=2,
+        d_model=32,
+        positions=positions,
+    )
     return build_model(cfg)
 
 
@@ -139,7 +147,9 @@ def test_events_are_consistent():
         assert len(e.alternatives) == 4
         alt_probs = [p for _, _, p in e.alternatives]
         assert alt_probs == sorted(alt_probs, reverse=True)
-        assert e.alternatives[0][1] == (tok.decode([e.alternatives[0][0]]) or tok.id_to_piece(e.alternatives[0][0]))  # specials by name
+        assert e.alternatives[0][1] == (
+            tok.decode([e.alternatives[0][0]]) or tok.id_to_piece(e.alternatives[0][0])
+        )  # specials by name
         assert 1 <= e.rank <= 5  # top-k 5 never draws beyond rank 5
         if e.rank == 1:
             assert e.alternatives[0][0] == e.id

@@ -21,7 +21,9 @@ def model(tokenizer):
     from lmstudio.core.models import build_model
 
     torch.manual_seed(0)
-    return build_model(ModelConfig(arch="lstm", vocab_size=tokenizer.vocab_size, block_size=16, n_layer=1, d_model=16)).eval()
+    return build_model(
+        ModelConfig(arch="lstm", vocab_size=tokenizer.vocab_size, block_size=16, n_layer=1, d_model=16)
+    ).eval()
 
 
 def test_a_prompt_is_conditioned_on_a_line_start(tokenizer):

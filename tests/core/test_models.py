@@ -17,7 +17,13 @@ from lmstudio.core.models.stats import flops_per_token, memory_estimate, paramet
 from tests.helpers import one_thread  # noqa: F401  (fixture)
 
 V = 16
-ARCHS = [("rnn", "learned"), ("gru", "learned"), ("lstm", "learned"), ("transformer", "learned"), ("transformer", "rotary")]
+ARCHS = [
+    ("rnn", "learned"),
+    ("gru", "learned"),
+    ("lstm", "learned"),
+    ("transformer", "learned"),
+    ("transformer", "rotary"),
+]
 
 
 def tiny(arch: str, positions: str = "learned", **overrides) -> ModelConfig:
@@ -196,7 +202,9 @@ def test_presets():
 
 
 @pytest.mark.parametrize("arch", ["transformer", "lstm", "rnn"])
-@pytest.mark.parametrize("positions,bias,tie", [("rotary", False, False), ("learned", False, True), ("rotary", True, True)])
+@pytest.mark.parametrize(
+    "positions,bias,tie", [("rotary", False, False), ("learned", False, True), ("rotary", True, True)]
+)
 def test_parameter_count_variants(arch, positions, bias, tie):
     cfg = tiny(arch, positions, bias=bias, tie_weights=tie)
     assert parameter_count(cfg) == build_model(cfg).num_parameters()

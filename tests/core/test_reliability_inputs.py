@@ -146,7 +146,9 @@ def test_reliability_explicit_encoding_reaches_every_reader(tmp_path):
         assert "señor" in list(c.iter_lines()), path
         # and forcing UTF-8 on the same bytes fails with the file, line and byte named
         with pytest.raises(CorpusError) as err:
-            forced = Corpus.open(path, ReadOptions.from_config(DataConfig(corpus=str(path), encoding="utf-8", **changes)))
+            forced = Corpus.open(
+                path, ReadOptions.from_config(DataConfig(corpus=str(path), encoding="utf-8", **changes))
+            )
             list(forced.iter_lines())
         msg = str(err.value)
         assert "not valid utf-8 at line" in msg and "byte offset" in msg and "0xf1" in msg, msg
@@ -344,8 +346,14 @@ def test_reliability_cli_gui_commands_open_the_window_on_the_right_target(tmp_pa
     assert main(["gui", str(workspace)]) == 0
     assert main([str(corpus)]) == 0
     assert main([str(tmp_path)]) == 0  # a folder corpus
-    assert window == [["lmstudio"], ["lmstudio"], ["lmstudio", str(corpus)], ["lmstudio", str(workspace)],
-                      ["lmstudio", str(corpus)], ["lmstudio", str(tmp_path)]]
+    assert window == [
+        ["lmstudio"],
+        ["lmstudio"],
+        ["lmstudio", str(corpus)],
+        ["lmstudio", str(workspace)],
+        ["lmstudio", str(corpus)],
+        ["lmstudio", str(tmp_path)],
+    ]
 
 
 def test_reliability_cli_gui_missing_target_is_one_line(tmp_path, window, capsys):
@@ -364,8 +372,10 @@ def test_reliability_cli_gui_missing_target_is_one_line(tmp_path, window, capsys
     "fault, expected",
     [
         (MemoryError(), "out of memory"),
-        (OSError(28, "No space left on device", "/data/run/weights.safetensors"),
-         "/data/run/weights.safetensors: No space left on device; free some space"),
+        (
+            OSError(28, "No space left on device", "/data/run/weights.safetensors"),
+            "/data/run/weights.safetensors: No space left on device; free some space",
+        ),
         (PermissionError(13, "Permission denied", "/data/x"), "/data/x: Permission denied"),
     ],
 )
@@ -465,7 +475,10 @@ def test_reliability_config_written_by_the_app_loads_as_config_file(tmp_path):
     [
         (["--lr", "inf"], "train.lr: inf is not a finite number"),
         (["--lr", "nan"], "train.lr: nan is not a finite number"),
-        (["--seed", str(2**64)], "train.seed: 18,446,744,073,709,551,616 is out of range; use 0 to 18,446,744,073,709,551,615"),
+        (
+            ["--seed", str(2**64)],
+            "train.seed: 18,446,744,073,709,551,616 is out of range; use 0 to 18,446,744,073,709,551,615",
+        ),
         (["--seed", "-1"], "train.seed: -1 is out of range"),
         (["--threads", "100000"], "train.threads: 100,000 is out of range; use 0 to 1,024"),
         (["--threads", "-3"], "train.threads: must be 0 (auto) or more"),
@@ -598,6 +611,7 @@ def test_reliability_empty_like_files_say_what_they_hold(tmp_path, data, expecte
 
 
 # ---------------------------------------------------------------- a 50 MB single line stays cheap and cancellable
+
 
 @pytest.mark.parametrize("case", ["lines", "crlf", "folder", "one_huge_line", "short"])
 def test_reliability_head_text_reads_only_what_it_shows(tmp_path, case, monkeypatch):

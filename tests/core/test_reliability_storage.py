@@ -31,8 +31,22 @@ from lmstudio.core.training.metrics_log import MetricsLog, read_metrics_rows
 from tests.helpers import tiny_workspace
 
 REPO = Path(__file__).resolve().parents[2]
-TINY_MODEL = ["--layers", "1", "--d-model", "32", "--heads", "2", "--block-size", "16", "--batch-size", "4",
-              "--device", "cpu", "--threads", "1"]
+TINY_MODEL = [
+    "--layers",
+    "1",
+    "--d-model",
+    "32",
+    "--heads",
+    "2",
+    "--block-size",
+    "16",
+    "--batch-size",
+    "4",
+    "--device",
+    "cpu",
+    "--threads",
+    "1",
+]
 ENOSPC = OSError(errno.ENOSPC, "No space left on device")
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -70,10 +84,16 @@ def run_copy(trained_run, tmp_path) -> Path:
 
 def _holder(lock_file: Path) -> subprocess.Popen:
     """Another process holding ``lock_file`` until killed (it prints 'locked' once it holds it)."""
-    code = ("import sys, time; from lmstudio.core.locks import FolderLock; "
-            "lock = FolderLock.try_acquire(sys.argv[1]); print('locked' if lock else 'busy', flush=True); time.sleep(120)")
-    proc = subprocess.Popen([sys.executable, "-c", code, str(lock_file)], stdout=subprocess.PIPE, text=True,
-                            env=dict(os.environ, PYTHONPATH=str(REPO)))
+    code = (
+        "import sys, time; from lmstudio.core.locks import FolderLock; "
+        "lock = FolderLock.try_acquire(sys.argv[1]); print('locked' if lock else 'busy', flush=True); time.sleep(120)"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, str(lock_file)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+    )
     assert proc.stdout.readline().strip() == "locked"
     return proc
 
@@ -84,6 +104,7 @@ def _kill(proc: subprocess.Popen) -> None:
 
 
 # ---------------------------------------------------------------- 1. prepare --out never deletes what it did not write
+
 
 def test_reliability_prepare_refuses_a_folder_with_user_files(tiny_corpus, tmp_path, capsys):
     out = tmp_path / "thesis"
@@ -133,7 +154,9 @@ def test_reliability_prepare_refuses_an_out_inside_a_folder_corpus(tiny_corpus, 
     assert sorted(p.name for p in folder.iterdir()) == ["a.txt"]
 
 
-def test_reliability_prepare_replaces_its_own_folder_only_when_the_new_one_is_complete(tiny_corpus, tmp_path, monkeypatch, capsys):
+def test_reliability_prepare_replaces_its_own_folder_only_when_the_new_one_is_complete(
+    tiny_corpus, tmp_path, monkeypatch, capsys
+):
     out = tmp_path / "prepared"
     assert main(["prepare", "--corpus", str(tiny_corpus), "--out", str(out)]) == 0
     first = _tree(out)
@@ -175,6 +198,7 @@ def test_reliability_prepare_into_an_empty_folder_works(tiny_corpus, tmp_path):
 
 # ---------------------------------------------------------------- 2. one process owns a run folder / a cache entry
 
+
 def test_reliability_a_second_process_cannot_train_into_a_run_folder_being_trained(tiny_corpus, tmp_path, capsys):
     run = tmp_path / "run"
     run.mkdir()
@@ -182,7 +206,9 @@ def test_reliability_a_second_process_cannot_train_into_a_run_folder_being_train
     try:
         assert main(["train", "--corpus", str(tiny_corpus), "--out", str(run), "--steps", "2", *TINY_MODEL]) == 2
         line = _last_line(capsys)
-        assert f"{run}: being trained by another lmstudio process; wait for it to finish or choose another --out" in line
+        assert (
+            f"{run}: being trained by another lmstudio process; wait for it to finish or choose another --out" in line
+        )
         assert sorted(p.name for p in run.iterdir()) == [RUN_LOCK_FILE]  # nothing written into it
     finally:
         _kill(holder)  # the OS releases the lock of a killed process
@@ -268,6 +294,7 @@ def test_reliability_two_prepares_into_one_out_folder_do_not_mix(tiny_corpus, tm
 
 # ---------------------------------------------------------------- 3. a failed resume changes nothing
 
+
 @pytest.mark.parametrize("damage", ["weights", "state", "steps_too_small", "prepare_fails"])
 def test_reliability_a_failed_resume_leaves_config_json_byte_for_byte(run_copy, monkeypatch, capsys, damage):
     config_before = (run_copy / ckpt.CONFIG_FILE).read_bytes()
@@ -280,6 +307,7 @@ def test_reliability_a_failed_resume_leaves_config_json_byte_for_byte(run_copy, 
     elif damage == "steps_too_small":
         steps = "3"
     else:
+
         def failing(*args, **kwargs):
             raise CheckpointError("prepare failed")
 
@@ -294,13 +322,18 @@ def test_reliability_a_failed_resume_leaves_config_json_byte_for_byte(run_copy, 
 
 # ---------------------------------------------------------------- 4. kills and SIGTERM leave nothing behind
 
+
 @posix_only
 def test_reliability_sigterm_during_prepare_leaves_no_partial_folder(tmp_path):
     corpus = REPO / "resources" / "corpora" / "tinyshakespeare.txt"
     out = tmp_path / "prepared"
-    proc = subprocess.Popen([sys.executable, "-m", "lmstudio", "prepare", "--corpus", str(corpus), "--out", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=dict(os.environ, PYTHONPATH=str(REPO)))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lmstudio", "prepare", "--corpus", str(corpus), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+    )
     deadline = time.time() + 60
     while time.time() < deadline and not list(tmp_path.glob(".prepared.*.partial")) and proc.poll() is None:
         time.sleep(0.02)
@@ -317,9 +350,13 @@ def test_reliability_sigterm_during_prepare_leaves_no_partial_folder(tmp_path):
 def test_reliability_sigterm_while_train_prepares_data_leaves_no_partial_and_no_run_folder(tmp_path):
     corpus = REPO / "resources" / "corpora" / "tinyshakespeare.txt"
     cache, run = tmp_path / "cache", tmp_path / "run"
-    proc = subprocess.Popen([sys.executable, "-m", "lmstudio", "train", "--corpus", str(corpus), "--out", str(run), *TINY_MODEL],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=dict(os.environ, PYTHONPATH=str(REPO), LMSTUDIO_CACHE=str(cache)))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lmstudio", "train", "--corpus", str(corpus), "--out", str(run), *TINY_MODEL],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO), LMSTUDIO_CACHE=str(cache)),
+    )
     deadline = time.time() + 60
     while time.time() < deadline and not list(cache.glob(".*.partial")) and proc.poll() is None:
         time.sleep(0.02)
@@ -334,7 +371,9 @@ def test_reliability_sigterm_while_train_prepares_data_leaves_no_partial_and_no_
     assert all(pipeline.is_prepared_folder(p) for p in left), left  # no partial: at most a finished entry
 
 
-def test_reliability_a_prepare_cut_between_its_two_renames_gets_its_previous_result_back(tiny_corpus, tmp_path, monkeypatch):
+def test_reliability_a_prepare_cut_between_its_two_renames_gets_its_previous_result_back(
+    tiny_corpus, tmp_path, monkeypatch
+):
     out = tmp_path / "prepared"
     assert main(["prepare", "--corpus", str(tiny_corpus), "--out", str(out)]) == 0
     first = _tree(out)
@@ -388,6 +427,7 @@ def test_reliability_leftovers_of_a_killed_run_are_cleaned_and_never_named(run_c
 
 # ---------------------------------------------------------------- 5. a run that never saved a checkpoint
 
+
 def _empty_run(tiny_corpus, run: Path) -> bytes:
     trainer = runs.new_trainer(tiny_workspace(tiny_corpus, steps=2, eval_interval=2), run)
     trainer.run_lock.release()  # killed before its first save
@@ -401,8 +441,25 @@ def test_reliability_a_run_without_checkpoint_says_how_to_go_on(tiny_corpus, tmp
     assert main(["train", "--corpus", str(tiny_corpus), "--out", str(run), *TINY_MODEL]) == 2
     line = _last_line(capsys)
     assert "saved no checkpoint yet" in line and f"--resume {run}" in line and "--overwrite-empty-run" in line
-    assert main(["train", "--corpus", str(tiny_corpus), "--out", str(run), "--overwrite-empty-run", "--steps", "2",
-                 "--eval-interval", "2", "--quiet", *TINY_MODEL]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--corpus",
+                str(tiny_corpus),
+                "--out",
+                str(run),
+                "--overwrite-empty-run",
+                "--steps",
+                "2",
+                "--eval-interval",
+                "2",
+                "--quiet",
+                *TINY_MODEL,
+            ]
+        )
+        == 0
+    )
     assert ckpt.resolve_checkpoint(run, "last").step == 2
     capsys.readouterr()
     # a run with a checkpoint is never replaced
@@ -410,7 +467,9 @@ def test_reliability_a_run_without_checkpoint_says_how_to_go_on(tiny_corpus, tmp
     assert "already holds a run" in _last_line(capsys)
 
 
-def test_reliability_resuming_a_run_without_checkpoint_starts_from_step_0_with_its_config(tiny_corpus, tmp_path, capsys):
+def test_reliability_resuming_a_run_without_checkpoint_starts_from_step_0_with_its_config(
+    tiny_corpus, tmp_path, capsys
+):
     run = tmp_path / "run"
     config_before = _empty_run(tiny_corpus, run)
     assert main(["train", "--resume", str(run), "--quiet"]) == 0
@@ -431,6 +490,7 @@ def test_reliability_overwrite_empty_run_keeps_files_it_did_not_write(tiny_corpu
 
 # ---------------------------------------------------------------- 6. disk full
 
+
 def _model():
     from lmstudio.core.config import ModelConfig
     from lmstudio.core.models import build_model
@@ -440,7 +500,9 @@ def _model():
 
 
 @pytest.mark.parametrize("where", ["safetensors", "torch_save"])
-def test_reliability_disk_full_while_saving_a_checkpoint_is_one_line_and_keeps_the_previous(tmp_path, monkeypatch, where):
+def test_reliability_disk_full_while_saving_a_checkpoint_is_one_line_and_keeps_the_previous(
+    tmp_path, monkeypatch, where
+):
     model = _model()
     ckpt.save_checkpoint(tmp_path, 1, model.state_dict(), {"step": 1}, 2.0)
     index_before = (tmp_path / "checkpoints" / "index.json").read_bytes()
@@ -472,8 +534,21 @@ def test_reliability_disk_full_during_training_is_one_line_naming_the_file(tiny_
 
     monkeypatch.setattr(ckpt, "save_file", full)
     run = tmp_path / "run"
-    code = main(["train", "--corpus", str(tiny_corpus), "--out", str(run), "--steps", "2", "--eval-interval", "2",
-                 "--quiet", *TINY_MODEL])
+    code = main(
+        [
+            "train",
+            "--corpus",
+            str(tiny_corpus),
+            "--out",
+            str(run),
+            "--steps",
+            "2",
+            "--eval-interval",
+            "2",
+            "--quiet",
+            *TINY_MODEL,
+        ]
+    )
     assert code != 0
     err = capsys.readouterr().err
     assert "Traceback" not in err and "disk full" in err and str(run / "checkpoints" / "step-2") in err
@@ -532,6 +607,7 @@ def test_reliability_metrics_csv_survives_a_failed_rewrite_on_resume(tmp_path, m
 
 # ---------------------------------------------------------------- 7. messages that say what is wrong
 
+
 def test_reliability_random_bytes_in_training_state_are_corrupt_not_code(tmp_path):
     path = tmp_path / ckpt.STATE_FILE
     for garbage in (os.urandom(2000), b"not a checkpoint at all", b""):
@@ -584,12 +660,15 @@ def test_reliability_wrong_types_in_meta_json_are_one_line(run_copy, capsys):
         ckpt.resolve_checkpoint(run_copy, "4")
 
 
-@pytest.mark.parametrize("values", [
-    {"train": {"batch_size": "12"}, "run": {}},
-    {"data": {"corpus": 123}, "run": {}},
-    {"run": 5},
-    ["not", "an", "object"],
-])
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"train": {"batch_size": "12"}, "run": {}},
+        {"data": {"corpus": 123}, "run": {}},
+        {"run": 5},
+        ["not", "an", "object"],
+    ],
+)
 def test_reliability_wrong_types_in_a_run_config_are_one_line_naming_it(run_copy, capsys, values):
     path = run_copy / ckpt.CONFIG_FILE
     path.write_text(json.dumps(values), encoding="utf-8")
@@ -609,6 +688,7 @@ def test_reliability_wrong_types_in_training_state_are_one_line(tmp_path):
 
 # ---------------------------------------------------------------- 8. samples after a resume
 
+
 def test_reliability_resume_truncates_samples_jsonl_so_samples_do_not_repeat(run_copy):
     path = run_copy / ckpt.SAMPLES_FILE
     assert [s["step"] for s in ckpt.read_samples(run_copy)] == [0, 2, 4]
@@ -621,6 +701,7 @@ def test_reliability_resume_truncates_samples_jsonl_so_samples_do_not_repeat(run
 
 
 # ---------------------------------------------------------------- 9. more of the same kinds
+
 
 def test_reliability_a_new_run_is_not_written_into_a_folder_of_user_files(tiny_corpus, tmp_path, capsys):
     out = tmp_path / "work"
@@ -648,7 +729,9 @@ def test_reliability_resume_of_a_file_or_a_run_with_only_damaged_checkpoints_is_
 
 
 def test_reliability_damaged_samples_and_metrics_files_are_read_around(tmp_path):
-    (tmp_path / ckpt.SAMPLES_FILE).write_bytes(b'{"step": 1, "text": "a"}\n[1, 2]\n{"step": "x", "text": 3}\n\xff\xfe{"cut')
+    (tmp_path / ckpt.SAMPLES_FILE).write_bytes(
+        b'{"step": 1, "text": "a"}\n[1, 2]\n{"step": "x", "text": 3}\n\xff\xfe{"cut'
+    )
     assert ckpt.read_samples(tmp_path) == [{"step": 1, "text": "a"}]
     (tmp_path / "metrics.csv").write_bytes(b"step,train_loss\n1,2.0\ninf,\xff\n\0\0\0\n")
     log = MetricsLog(tmp_path, truncate_after=1)

@@ -82,6 +82,7 @@ def all_finite(run_dir) -> bool:
 
 # ---------------------------------------------------------------- 1. one start convention: a newline
 
+
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_reliability_start_context_is_a_trained_newline_for_every_real_tokenizer(tokenizers, kind):
     tok = tokenizers[kind]
@@ -115,6 +116,7 @@ def test_reliability_scoring_generation_and_eval_text_start_from_the_newline(tok
 
 
 # ---------------------------------------------------------------- 2. checkpoints say what they hold
+
 
 def _fake_losses(trainer, monkeypatch, values):
     fake = iter(values)
@@ -165,6 +167,7 @@ def test_reliability_early_stop_after_resume_reloads_best_from_disk(tiny_corpus,
 
 # ---------------------------------------------------------------- 3. bits per character only when lossless
 
+
 def _first_eval(config, run_dir):
     trainer = new_trainer(config, run_dir)
     return next(e for e in trainer.run() if isinstance(e, EvalEvent))
@@ -183,13 +186,18 @@ def test_reliability_score_and_eval_text_withhold_bits_per_char_with_unk(tiny_co
     tok = train_tokenizer(TokenizerConfig(kind="word", vocab_size=44), tiny_corpus)
     model = tiny_model(tok.vocab_size)
     for result in (score_text(model, tok, TEXT), evaluate_text(model, tok, TEXT.split("\n"))):
-        assert result["unknown_tokens"] > 0 and math.isnan(result["bits_per_char"]) and "<unk>" in result["bits_per_char_note"]
+        assert (
+            result["unknown_tokens"] > 0
+            and math.isnan(result["bits_per_char"])
+            and "<unk>" in result["bits_per_char_note"]
+        )
     tok = train_tokenizer(TokenizerConfig(kind="char"), tiny_corpus)
     result = score_text(tiny_model(tok.vocab_size), tok, TEXT)
     assert math.isfinite(result["bits_per_char"]) and result["bits_per_char_note"] == ""
 
 
 # ---------------------------------------------------------------- 4. recurrent nets: fixed windows everywhere
+
 
 def test_reliability_recurrent_scoring_uses_the_training_window(tokenizers):
     tok = tokenizers["char"]
@@ -206,7 +214,9 @@ def test_reliability_recurrent_scoring_uses_the_training_window(tokenizers):
         start = max(0, end - 8)
         with torch.no_grad():
             logp = model(torch.tensor([ids[start:end]]))[0][0].log_softmax(-1)
-        assert math.isclose(out["per_token"][target - 1]["logprob"], logp[target - start - 1, ids[target]].item(), abs_tol=1e-5)
+        assert math.isclose(
+            out["per_token"][target - 1]["logprob"], logp[target - start - 1, ids[target]].item(), abs_tol=1e-5
+        )
     # evaluation of a text: the same windows, streamed; of a split: non-overlapping windows from a zero state
     ev = evaluate_text(model, tok, TEXT.split("\n"), block_size=8, batch_size=3, chunk_chars=10)
     assert ev["tokens"] == len(ids) - 1 and math.isclose(ev["loss"], out["loss"], rel_tol=1e-5)
@@ -217,10 +227,12 @@ def test_reliability_recurrent_scoring_uses_the_training_window(tokenizers):
 
 # ---------------------------------------------------------------- 5. the NaN guard
 
+
 def test_reliability_huge_learning_rate_with_frequent_evaluation_fails_cleanly(tiny_corpus, tmp_path):
     run = tmp_path / "run"
-    config = tiny_workspace(tiny_corpus, steps=30, lr=1e12, min_lr=0, warmup_steps=0, eval_interval=1, checkpoint_interval=1,
-                            grad_clip=0.0)
+    config = tiny_workspace(
+        tiny_corpus, steps=30, lr=1e12, min_lr=0, warmup_steps=0, eval_interval=1, checkpoint_interval=1, grad_clip=0.0
+    )
     events = list(new_trainer(config, run).run())
     final = events[-1]
     assert isinstance(final, FinishedEvent) and final.status == "failed"
@@ -230,7 +242,9 @@ def test_reliability_huge_learning_rate_with_frequent_evaluation_fails_cleanly(t
 
 def test_reliability_nan_gradient_with_finite_loss_stops_before_the_step(tiny_corpus, tmp_path):
     run = tmp_path / "run"
-    trainer = new_trainer(tiny_workspace(tiny_corpus, steps=20, checkpoint_interval=2, eval_interval=100, sample_tokens=0), run)
+    trainer = new_trainer(
+        tiny_workspace(tiny_corpus, steps=20, checkpoint_interval=2, eval_interval=100, sample_tokens=0), run
+    )
     param = next(trainer.model.parameters())
     param.register_hook(lambda grad: grad * float("nan") if trainer.step >= 3 else grad)
     final = list(trainer.run())[-1]
@@ -242,8 +256,10 @@ def test_reliability_nan_gradient_with_finite_loss_stops_before_the_step(tiny_co
 
 def test_reliability_nan_weights_without_clipping_are_never_saved(tiny_corpus, tmp_path):
     run = tmp_path / "run"
-    trainer = new_trainer(tiny_workspace(tiny_corpus, steps=20, checkpoint_interval=1, eval_interval=100, sample_tokens=0,
-                                         grad_clip=0.0), run)
+    trainer = new_trainer(
+        tiny_workspace(tiny_corpus, steps=20, checkpoint_interval=1, eval_interval=100, sample_tokens=0, grad_clip=0.0),
+        run,
+    )
     param = next(trainer.model.parameters())
     param.register_hook(lambda grad: grad * float("nan") if trainer.step >= 3 else grad)
     final = list(trainer.run())[-1]
@@ -254,8 +270,11 @@ def test_reliability_nan_weights_without_clipping_are_never_saved(tiny_corpus, t
 def test_reliability_stop_after_divergence_does_not_save_nan(tiny_corpus, tmp_path):
     run = tmp_path / "run"
     control = TrainingControl()
-    trainer = new_trainer(tiny_workspace(tiny_corpus, steps=1000, eval_interval=1000, sample_tokens=0, grad_clip=0.0),
-                          run, control=control)
+    trainer = new_trainer(
+        tiny_workspace(tiny_corpus, steps=1000, eval_interval=1000, sample_tokens=0, grad_clip=0.0),
+        run,
+        control=control,
+    )
     for event in trainer.run():
         if isinstance(event, StepEvent) and event.step == 2:
             with torch.no_grad():
@@ -268,11 +287,17 @@ def test_reliability_stop_after_divergence_does_not_save_nan(tiny_corpus, tmp_pa
 
 # ---------------------------------------------------------------- 6. CPU out of memory
 
-@pytest.mark.parametrize("error", [
-    RuntimeError("[enforce fail at alloc_cpu.cpp:117] data. DefaultCPUAllocator: can't allocate memory: "
-                 "you tried to allocate 123456789 bytes. Error code 12 (Cannot allocate memory)"),
-    MemoryError(),
-])
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        RuntimeError(
+            "[enforce fail at alloc_cpu.cpp:117] data. DefaultCPUAllocator: can't allocate memory: "
+            "you tried to allocate 123456789 bytes. Error code 12 (Cannot allocate memory)"
+        ),
+        MemoryError(),
+    ],
+)
 def test_reliability_cpu_out_of_memory_is_a_message(tiny_corpus, tmp_path, error):
     run = tmp_path / "run"
     trainer = new_trainer(tiny_workspace(tiny_corpus, steps=10, checkpoint_interval=2, eval_interval=100), run)
@@ -297,7 +322,9 @@ def test_reliability_other_runtime_errors_still_surface(tiny_corpus, tmp_path):
 
 
 def test_reliability_failed_save_is_a_failed_event(tiny_corpus, tmp_path, monkeypatch):
-    trainer = new_trainer(tiny_workspace(tiny_corpus, steps=6, checkpoint_interval=2, eval_interval=100), tmp_path / "run")
+    trainer = new_trainer(
+        tiny_workspace(tiny_corpus, steps=6, checkpoint_interval=2, eval_interval=100), tmp_path / "run"
+    )
 
     def full(*args, **kwargs):
         raise CheckpointError(f"{tmp_path}: no space left on the disk; free some space")
@@ -308,6 +335,7 @@ def test_reliability_failed_save_is_a_failed_event(tiny_corpus, tmp_path, monkey
 
 
 # ---------------------------------------------------------------- 7. generation limits
+
 
 def test_reliability_huge_max_new_tokens_reserves_nothing(tokenizers):
     tok = tokenizers["char"]
@@ -346,6 +374,7 @@ def test_reliability_seed_beyond_64_bits(tokenizers):
 
 
 # ---------------------------------------------------------------- 8. eval --text: streamed, bounded, limited
+
 
 @pytest.mark.parametrize("kind", ["char", "word", "bpe", "unigram"])
 def test_reliability_streamed_text_evaluation_equals_score_text(tokenizers, tiny_corpus, kind):
@@ -406,22 +435,31 @@ def test_reliability_eval_text_refuses_a_fifo(tiny_run, tmp_path):
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     env = dict(os.environ, PYTHONPATH=os.getcwd())
-    proc = subprocess.run([sys.executable, "-m", "lmstudio", "eval", str(tiny_run), "--text", str(fifo)],
-                          capture_output=True, text=True, timeout=60, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "lmstudio", "eval", str(tiny_run), "--text", str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
     assert proc.returncode == 2 and "FIFO" in proc.stderr and "Traceback" not in proc.stderr
 
 
 # ---------------------------------------------------------------- 9. token meta.json types, empty splits
 
-@pytest.mark.parametrize("change,field", [
-    ({"dtype": 5}, "dtype"),
-    ({"counts": {"train": "12", "val": 3, "test": 3}}, "counts"),
-    ({"counts": {"train": 12.5, "val": 3, "test": 3}}, "counts"),
-    ({"counts": ["train"]}, "counts"),
-    ({"vocab_size": "many"}, "vocab_size"),
-    ({"key": 7}, "key"),
-    ({"format_version": "1"}, "format_version"),
-])
+
+@pytest.mark.parametrize(
+    "change,field",
+    [
+        ({"dtype": 5}, "dtype"),
+        ({"counts": {"train": "12", "val": 3, "test": 3}}, "counts"),
+        ({"counts": {"train": 12.5, "val": 3, "test": 3}}, "counts"),
+        ({"counts": ["train"]}, "counts"),
+        ({"vocab_size": "many"}, "vocab_size"),
+        ({"key": 7}, "key"),
+        ({"format_version": "1"}, "format_version"),
+    ],
+)
 def test_reliability_token_meta_with_wrong_types(tokenizers, tmp_path, change, field):
     text = tmp_path / "t.txt"
     text.write_text("hello there\n" * 20, encoding="utf-8")
@@ -445,7 +483,9 @@ def test_reliability_token_meta_not_an_object(tmp_path):
 def test_reliability_empty_validation_split_from_a_zero_fraction(tiny_corpus, tmp_path):
     config = tiny_workspace(tiny_corpus)
     config.data.split_fractions = (1.0, 0.0, 0.0)
-    with pytest.raises(DataError, match=r"validation split is empty because data\.split_fractions \(1, 0, 0\) gives it 0"):
+    with pytest.raises(
+        DataError, match=r"validation split is empty because data\.split_fractions \(1, 0, 0\) gives it 0"
+    ):
         new_trainer(config, tmp_path / "run")
 
 
@@ -465,6 +505,7 @@ def test_reliability_short_validation_split_names_the_numbers(tiny_corpus, tmp_p
 
 # ---------------------------------------------------------------- 10. more of the same kinds
 
+
 def test_reliability_absurd_thread_count_is_refused(tiny_corpus, tmp_path):
     with pytest.raises(ConfigError, match="train.threads"):
         new_trainer(tiny_workspace(tiny_corpus, threads=10**7), tmp_path / "run")
@@ -473,7 +514,9 @@ def test_reliability_absurd_thread_count_is_refused(tiny_corpus, tmp_path):
 def test_reliability_training_state_with_wrong_types(tiny_corpus, tmp_path):
     run = tmp_path / "run"
     control = TrainingControl()
-    trainer = new_trainer(tiny_workspace(tiny_corpus, steps=20, eval_interval=100, sample_tokens=0), run, control=control)
+    trainer = new_trainer(
+        tiny_workspace(tiny_corpus, steps=20, eval_interval=100, sample_tokens=0), run, control=control
+    )
     for event in trainer.run():
         if isinstance(event, StepEvent) and event.step == 2:
             control.stop()
@@ -542,8 +585,10 @@ def test_reliability_model_too_large_for_memory(monkeypatch):
 
     class Huge(torch.nn.Module):
         def __init__(self, cfg):
-            raise RuntimeError("[enforce fail at alloc_cpu.cpp:117] DefaultCPUAllocator: can't allocate memory: "
-                               "you tried to allocate 400000000000 bytes")
+            raise RuntimeError(
+                "[enforce fail at alloc_cpu.cpp:117] DefaultCPUAllocator: can't allocate memory: "
+                "you tried to allocate 400000000000 bytes"
+            )
 
     monkeypatch.setitem(models.MODEL_REGISTRY, "gru", Huge)
     with pytest.raises(TrainingError, match="does not fit in memory.*lower model.d_model"):

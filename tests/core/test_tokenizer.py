@@ -58,6 +58,7 @@ def _write(tmp_path: Path, text: str, name: str = "train.txt") -> Path:
 
 # --- the common interface ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", ["char", "word", "bpe", "unigram"])
 def test_interface_and_specials(toks, corpus, kind):
     tok = toks[kind]
@@ -121,6 +122,7 @@ def test_load_errors_name_the_file(toks, tmp_path):
 
 # --- character ----------------------------------------------------------------------------------------
 
+
 def test_char_vocabulary_and_unknowns(toks):
     tok = toks["char"]
     assert isinstance(tok, CharTokenizer)
@@ -143,6 +145,7 @@ def test_char_lossless_on_its_alphabet(toks, data):
 
 # --- word ---------------------------------------------------------------------------------------------
 
+
 @PROPERTY
 @given(st.text(max_size=200))
 def test_word_pattern_covers_any_text(text):
@@ -152,7 +155,16 @@ def test_word_pattern_covers_any_text(text):
 def test_word_pieces_and_limits(toks, corpus):
     tok = toks["word"]
     assert isinstance(tok, WordTokenizer)
-    assert [tok.id_to_piece(i) for i in tok.encode("Before we proceed,\nhear")] == ["Before", " ", "we", " ", "proceed", ",", "\n", "hear"]
+    assert [tok.id_to_piece(i) for i in tok.encode("Before we proceed,\nhear")] == [
+        "Before",
+        " ",
+        "we",
+        " ",
+        "proceed",
+        ",",
+        "\n",
+        "hear",
+    ]
     assert tok.decode(tok.encode("Before zyzzyva")) == "Before \u2047"
     small = train_tokenizer(TokenizerConfig(kind="word", vocab_size=50), corpus[0])
     assert small.vocab_size == 50
@@ -170,6 +182,7 @@ def test_word_errors(corpus):
 
 # --- SentencePiece ------------------------------------------------------------------------------------
 
+
 @PROPERTY
 @given(text=st.text(max_size=200))
 def test_sentencepiece_lossless_on_any_text(toks, text):
@@ -182,7 +195,15 @@ def test_sentencepiece_lossless_on_any_text(toks, text):
 def test_sentencepiece_whitespace_and_newlines(toks, kind):
     tok = toks[kind]
     assert isinstance(tok, SentencePieceTokenizer)
-    for text in ["\n", "\n\n\nx", "trailing   ", "  leading", "a\tb\r\nc", "\u00e9\u0301 \ufb01 \u2028 done\n", "\U0001f642\n"]:
+    for text in [
+        "\n",
+        "\n\n\nx",
+        "trailing   ",
+        "  leading",
+        "a\tb\r\nc",
+        "\u00e9\u0301 \ufb01 \u2028 done\n",
+        "\U0001f642\n",
+    ]:
         assert tok.decode(tok.encode(text)) == text
     assert tok.id_to_piece(tok.encode("\n")[0]) == "\n"  # the newline is one symbol of its own
     assert tok.piece_kind(tok.piece_to_id("<0x41>")) == "byte"
@@ -236,7 +257,9 @@ def test_missing_train_file(tmp_path):
 @pytest.mark.parametrize("kind", ["char", "bpe"])
 def test_progress_and_cancel(corpus, kind):
     calls = []
-    train_tokenizer(TokenizerConfig(kind=kind, vocab_size=400), corpus[0], progress=lambda d, t, m: calls.append((d, t, m)))
+    train_tokenizer(
+        TokenizerConfig(kind=kind, vocab_size=400), corpus[0], progress=lambda d, t, m: calls.append((d, t, m))
+    )
     assert calls and calls[-1][0] == calls[-1][1]
     with pytest.raises(Cancelled):
         train_tokenizer(TokenizerConfig(kind=kind, vocab_size=400), corpus[0], progress=lambda d, t, m: False)
@@ -248,6 +271,7 @@ def test_unigram_is_reproducible(corpus, toks):
 
 
 # --- vocabulary report --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("kind", ["char", "word", "bpe"])
 def test_vocabulary_report(toks, corpus, kind):

@@ -85,7 +85,9 @@ def test_encode_file_errors_leave_nothing(toks, tmp_path):
     with pytest.raises(DataError, match="no such file"):
         encode_file(toks["char"], tmp_path / "missing.txt", tmp_path / "missing.bin")
     with pytest.raises(Cancelled):
-        encode_file(toks["bpe"], SHAKESPEARE, tmp_path / "cancel.bin", progress=lambda d, t, m: d == 0, chunk_bytes=10_000)
+        encode_file(
+            toks["bpe"], SHAKESPEARE, tmp_path / "cancel.bin", progress=lambda d, t, m: d == 0, chunk_bytes=10_000
+        )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.txt"]
 
 
@@ -108,7 +110,9 @@ def test_token_store_build_open_and_cache(toks, splits, tmp_path):
 
     mtime = (tmp_path / "store" / "train.bin").stat().st_mtime_ns
     cached = TokenStore.cached(tok, splits, tmp_path / "store", key)
-    assert (tmp_path / "store" / "train.bin").stat().st_mtime_ns == mtime and cached.count("train") == store.count("train")
+    assert (tmp_path / "store" / "train.bin").stat().st_mtime_ns == mtime and cached.count("train") == store.count(
+        "train"
+    )
     rebuilt = TokenStore.cached(toks["char"], splits, tmp_path / "store", cache_key("other"))
     assert rebuilt.fingerprint == toks["char"].fingerprint() and rebuilt.count("train") > store.count("train")
 
@@ -137,6 +141,7 @@ def test_cache_key():
 
 # --- batch sampler -----------------------------------------------------------------------------------
 
+
 def test_sampler_shapes_and_shift():
     data = np.arange(1000, dtype=np.uint16)
     sampler = BatchSampler(data, block_size=16, batch_size=4, seed=0)
@@ -149,7 +154,9 @@ def test_sampler_shapes_and_shift():
 def test_sampler_exact_fit_and_too_short():
     x, y = BatchSampler(np.arange(5, dtype=np.uint16), block_size=4, batch_size=3, seed=1).next()
     assert x.tolist() == [[0, 1, 2, 3]] * 3 and y.tolist() == [[1, 2, 3, 4]] * 3
-    with pytest.raises(DataError, match="the val split has 40 tokens; block size 64 needs at least 65: lower the block size"):
+    with pytest.raises(
+        DataError, match="the val split has 40 tokens; block size 64 needs at least 65: lower the block size"
+    ):
         BatchSampler(np.zeros(40, dtype=np.uint16), block_size=64, batch_size=2, seed=0, name="val")
 
 

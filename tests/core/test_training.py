@@ -157,8 +157,13 @@ def test_exact_resume_in_a_new_process(tiny_corpus, tmp_path):
             control.stop()
     assert ckpt.resolve_checkpoint(resumed, "last").step == 7
     env = dict(os.environ, PYTHONPATH=str(tmp_path.parent))
-    proc = subprocess.run([sys.executable, "-m", "lmstudio", "train", "--resume", str(resumed), "--quiet"],
-                          capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "lmstudio", "train", "--resume", str(resumed), "--quiet"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert _losses(resumed) == _losses(straight)
 

@@ -141,8 +141,20 @@ def test_a_result_measured_for_another_model_is_not_shown(qtbot, window):
     assert "ms" not in tab.stat_labels["step_time"].text()
 
 
-TINY_TRAIN = dict(batch_size=4, steps=30, lr=3e-3, min_lr=3e-4, warmup_steps=2, eval_interval=10, eval_iters=2,
-                  checkpoint_interval=0, sample_tokens=8, device="cpu", threads=1, seed=7)
+TINY_TRAIN = dict(
+    batch_size=4,
+    steps=30,
+    lr=3e-3,
+    min_lr=3e-4,
+    warmup_steps=2,
+    eval_interval=10,
+    eval_iters=2,
+    checkpoint_interval=0,
+    sample_tokens=8,
+    device="cpu",
+    threads=1,
+    seed=7,
+)
 
 
 @pytest.fixture
@@ -191,7 +203,9 @@ def test_resume_run_continues_the_run_schedule_not_the_form(qtbot, train_tab, st
     tab = train_tab
     tab.form.editors["steps"].setValue(2000)  # the form says 2,000: the run's own 40 steps still apply
     asked = []
-    monkeypatch.setattr(module, "ask_resume_steps", lambda parent, run_dir, plan_for: asked.append(plan_for(None)) or (None,))
+    monkeypatch.setattr(
+        module, "ask_resume_steps", lambda parent, run_dir, plan_for: asked.append(plan_for(None)) or (None,)
+    )
     tab.ask_and_resume(stopped_run)
     assert asked and asked[0].start_step == 10 and asked[0].run_steps == 40
     qtbot.waitUntil(lambda: tab.state == "idle", timeout=60_000)
@@ -270,7 +284,9 @@ def test_a_run_folder_dropped_on_the_window_opens_in_the_playground(qtbot, windo
     assert Path(playground.loaded.run_dir) == Path(transformer_run)
 
 
-def test_a_run_folder_dropped_on_the_data_tab_is_not_read_as_a_corpus(qtbot, window, session, transformer_run, tiny_corpus):
+def test_a_run_folder_dropped_on_the_data_tab_is_not_read_as_a_corpus(
+    qtbot, window, session, transformer_run, tiny_corpus
+):
     playground = window.tab_widgets[4]
     assert _drop_on(window.tab_widgets[0], transformer_run)
     qtbot.waitUntil(lambda: playground.loaded is not None and not playground.is_busy(), timeout=20_000)
@@ -311,15 +327,35 @@ def test_playground_and_lmstudio_sample_write_the_same_text(qtbot, session, lstm
     written = tab.branches[tab.current].text()
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        assert main(["sample", str(lstm_run), "--prompt", prompt, "--max-new-tokens", "30", "--temperature", "0.8",
-                     "--seed", "11", "--device", "cpu"]) == 0
+        assert (
+            main(
+                [
+                    "sample",
+                    str(lstm_run),
+                    "--prompt",
+                    prompt,
+                    "--max-new-tokens",
+                    "30",
+                    "--temperature",
+                    "0.8",
+                    "--seed",
+                    "11",
+                    "--device",
+                    "cpu",
+                ]
+            )
+            == 0
+        )
     assert out.getvalue() == prompt + written + "\n"
     # both condition the prompt on a line start, as the training text has one before every line
     from lmstudio.core.inference.generation import prompt_ids
 
     assert tab.branches[tab.current].context_ids == prompt_ids(tab.loaded.tokenizer, prompt)
     if prompt:
-        assert tab.loaded.tokenizer.decode(tab.branches[tab.current].context_ids) == ("" if prompt.startswith("\n") else "\n") + prompt
+        assert (
+            tab.loaded.tokenizer.decode(tab.branches[tab.current].context_ids)
+            == ("" if prompt.startswith("\n") else "\n") + prompt
+        )
 
 
 # -- 2. typed and sampled text is cleaned like the corpus ------------------------------------------------
@@ -383,10 +419,31 @@ def test_playground_cleans_the_prompt_and_the_score_text_like_the_run_corpus(qtb
     assert tok.decode(branch.context_ids) == "\nromeo:\n"
     out = io.StringIO()  # `lmstudio sample` cleans its prompt the same way and writes the same text
     with contextlib.redirect_stdout(out):
-        assert main(["sample", str(lowercase_run), "--prompt", "ROMEO:\n", "--max-new-tokens", "12", "--temperature",
-                     str(tab.form.temperature.value()), "--top-k", str(tab.form.top_k.value()), "--top-p",
-                     str(tab.form.top_p.value()), "--repetition-penalty", str(tab.form.repetition.value()),
-                     "--seed", "5", "--device", "cpu"]) == 0
+        assert (
+            main(
+                [
+                    "sample",
+                    str(lowercase_run),
+                    "--prompt",
+                    "ROMEO:\n",
+                    "--max-new-tokens",
+                    "12",
+                    "--temperature",
+                    str(tab.form.temperature.value()),
+                    "--top-k",
+                    str(tab.form.top_k.value()),
+                    "--top-p",
+                    str(tab.form.top_p.value()),
+                    "--repetition-penalty",
+                    str(tab.form.repetition.value()),
+                    "--seed",
+                    "5",
+                    "--device",
+                    "cpu",
+                ]
+            )
+            == 0
+        )
     assert out.getvalue() == "romeo:\n" + branch.text() + "\n"
 
     tab.pages.setCurrentWidget(tab.score_panel)

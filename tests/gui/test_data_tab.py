@@ -67,7 +67,9 @@ def test_bad_files_show_a_banner_and_keep_the_previous_corpus(qtbot, data_tab, s
 
 def test_jsonl_field_chooser(qtbot, data_tab, session, tmp_path):
     path = tmp_path / "docs.jsonl"
-    path.write_text("\n".join(json.dumps({"id": i, "body": f"document number {i}", "lang": "en"}) for i in range(30)) + "\n")
+    path.write_text(
+        "\n".join(json.dumps({"id": i, "body": f"document number {i}", "lang": "en"}) for i in range(30)) + "\n"
+    )
     assert data_tab.open_path(path)
     wait_for_open(qtbot, session)
     assert data_tab.field_combo.isVisibleTo(data_tab)
@@ -99,7 +101,9 @@ def test_drop_a_file_opens_it(qtbot, data_tab, session, tmp_path):
     path.write_text("dropped text\nsecond line\n")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path))])
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
+    )
     data_tab.dropEvent(event)
     wait_for_open(qtbot, session)
     assert session.corpus.path == path

@@ -8,14 +8,20 @@ import pytest
 from lmstudio.gui.messages import setting_labels, user_message
 
 
-@pytest.mark.parametrize("core, shown", [
-    ("data.split_fractions: fractions must not be negative", "Split — Test: must not be negative"),
-    ("train.min_lr: must be between 0 and lr", "Train — Minimum LR: must be between 0 and the Learning rate"),
-    ("model.n_head: must be at least 1", "Model — Heads: must be at least 1"),
-    ("tokenizer.vocab_size 100 is too small for train.txt", "Vocabulary — Vocabulary size 100 is too small for train.txt"),
-    ("cleaning.max_line_chars: must be 0 or more", "Cleaning — Line length to: must be 0 or more"),
-    ("train.threads: 300 threads is more than this computer can run", "Train — CPU threads: 300 threads"),
-])
+@pytest.mark.parametrize(
+    "core, shown",
+    [
+        ("data.split_fractions: fractions must not be negative", "Split — Test: must not be negative"),
+        ("train.min_lr: must be between 0 and lr", "Train — Minimum LR: must be between 0 and the Learning rate"),
+        ("model.n_head: must be at least 1", "Model — Heads: must be at least 1"),
+        (
+            "tokenizer.vocab_size 100 is too small for train.txt",
+            "Vocabulary — Vocabulary size 100 is too small for train.txt",
+        ),
+        ("cleaning.max_line_chars: must be 0 or more", "Cleaning — Line length to: must be 0 or more"),
+        ("train.threads: 300 threads is more than this computer can run", "Train — CPU threads: 300 threads"),
+    ],
+)
 def test_setting_names_become_labels(core, shown):
     assert user_message(core).startswith(shown)
 
@@ -29,8 +35,18 @@ def test_every_setting_of_the_forms_has_a_label():
     for section, cls in (("model", ModelConfig), ("train", TrainConfig), ("tokenizer", TokenizerConfig)):
         missing = [f.name for f in dataclasses.fields(cls) if f"{section}.{f.name}" not in labels]
         # beta1/beta2, min_lr... are on no form when not listed here; the form-backed ones must all be present
-        assert not set(missing) & {"n_layer", "d_model", "n_head", "block_size", "batch_size", "steps", "lr", "threads",
-                                   "kind", "vocab_size"}, missing
+        assert not set(missing) & {
+            "n_layer",
+            "d_model",
+            "n_head",
+            "block_size",
+            "batch_size",
+            "steps",
+            "lr",
+            "threads",
+            "kind",
+            "vocab_size",
+        }, missing
 
 
 def test_the_core_keeps_its_own_words():

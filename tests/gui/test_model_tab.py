@@ -69,7 +69,9 @@ def test_architectures_presets_and_diagram(qtbot, model_tab, window):
     assert any("more identical layers" in t for t in titles) and titles[-1] == "Next-token probabilities"
     assert max(b.heads for b in tab.diagram.blocks) == 6
     # a workspace change elsewhere reloads the fields
-    window.session.set_model_config(ModelConfig(arch="gru", n_layer=3, d_model=48, block_size=20, vocab_size=cfg.vocab_size))
+    window.session.set_model_config(
+        ModelConfig(arch="gru", n_layer=3, d_model=48, block_size=20, vocab_size=cfg.vocab_size)
+    )
     assert tab.arch.currentData() == "gru" and tab.editors["d_model"].value() == 48
 
 
@@ -81,7 +83,9 @@ def test_every_control_has_a_tooltip(window):
             for w in tab.findChildren(cls):
                 if w.parent() is not None and type(w.parent()).__name__ in ("QScrollBar", "QTabBar"):
                     continue
-                assert w.toolTip(), f"{type(tab).__name__}: {type(w).__name__} {getattr(w, 'text', lambda: '')()!r} has no tooltip"
+                assert w.toolTip(), (
+                    f"{type(tab).__name__}: {type(w).__name__} {getattr(w, 'text', lambda: '')()!r} has no tooltip"
+                )
 
 
 def test_measure_step_time(qtbot, model_tab):

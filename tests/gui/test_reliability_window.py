@@ -158,11 +158,20 @@ def test_reliability_opening_a_large_file_runs_off_the_gui_thread(qtbot, window,
 
 
 # 3. a bad file keeps the previous corpus and names the line ----------------------------------------------
-@pytest.mark.parametrize("name, content, where", [
-    ("bad.jsonl", "".join(json.dumps({"text": f"doc {i}"}) + "\n" for i in range(20)) + '{"text": broken\n', "line 21"),
-    ("bad.csv", "id,text\n" + "".join(f'{i},"line {i}"\n' for i in range(20)) + '21,"unclosed\n22,ok\n', "line 22"),
-])
-def test_reliability_malformed_records_keep_the_previous_corpus(qtbot, window, session, tiny_corpus, tmp_path, name, content, where):
+@pytest.mark.parametrize(
+    "name, content, where",
+    [
+        (
+            "bad.jsonl",
+            "".join(json.dumps({"text": f"doc {i}"}) + "\n" for i in range(20)) + '{"text": broken\n',
+            "line 21",
+        ),
+        ("bad.csv", "id,text\n" + "".join(f'{i},"line {i}"\n' for i in range(20)) + '21,"unclosed\n22,ok\n', "line 22"),
+    ],
+)
+def test_reliability_malformed_records_keep_the_previous_corpus(
+    qtbot, window, session, tiny_corpus, tmp_path, name, content, where
+):
     data_tab = window.tab_widgets[0]
     path = tmp_path / name
     path.write_text(content)
@@ -175,7 +184,9 @@ def test_reliability_malformed_records_keep_the_previous_corpus(qtbot, window, s
     close_dialogs(window)
 
 
-def test_reliability_bad_byte_past_the_first_megabyte_keeps_the_previous_corpus(qtbot, window, session, tiny_corpus, tmp_path):
+def test_reliability_bad_byte_past_the_first_megabyte_keeps_the_previous_corpus(
+    qtbot, window, session, tiny_corpus, tmp_path
+):
     data_tab = window.tab_widgets[0]
     path = tmp_path / "damaged.txt"
     line = "plain ascii text for the first megabyte and a bit more\n"
@@ -189,7 +200,9 @@ def test_reliability_bad_byte_past_the_first_megabyte_keeps_the_previous_corpus(
     close_dialogs(window)
 
 
-def test_reliability_bad_byte_found_by_the_statistics_brings_the_previous_corpus_back(qtbot, window, session, tiny_corpus, tmp_path):
+def test_reliability_bad_byte_found_by_the_statistics_brings_the_previous_corpus_back(
+    qtbot, window, session, tiny_corpus, tmp_path
+):
     data_tab = window.tab_widgets[0]
     path = tmp_path / "late.txt"
     line = b"plain ascii text, far beyond what opening and previewing read\n"
@@ -203,12 +216,17 @@ def test_reliability_bad_byte_found_by_the_statistics_brings_the_previous_corpus
 
 
 # 4. workspaces: validated whole, applied all or nothing ---------------------------------------------------
-@pytest.mark.parametrize("values, setting", [
-    ({"data": {"split_fractions": "abc"}}, "split_fractions"),
-    ({"train": {"batch_size": "many"}}, "batch_size"),
-    ([1, 2, 3], "JSON object"),
-])
-def test_reliability_workspace_with_wrong_types_changes_nothing(qtbot, window, session, tiny_corpus, tmp_path, values, setting):
+@pytest.mark.parametrize(
+    "values, setting",
+    [
+        ({"data": {"split_fractions": "abc"}}, "split_fractions"),
+        ({"train": {"batch_size": "many"}}, "batch_size"),
+        ([1, 2, 3], "JSON object"),
+    ],
+)
+def test_reliability_workspace_with_wrong_types_changes_nothing(
+    qtbot, window, session, tiny_corpus, tmp_path, values, setting
+):
     before = json.dumps(session.workspace_config().to_dict(), sort_keys=True, default=str)
     path = tmp_path / "wrong.json"
     path.write_text(json.dumps(values))
@@ -270,11 +288,20 @@ def test_reliability_failed_playground_load_does_not_keep_saying_loading(qtbot, 
     assert tab.banner.text()
 
 
-@pytest.mark.parametrize("exc, words", [
-    (RuntimeError("probability tensor contains either `inf`, `nan` or element < 0"), ["NaN", "earlier checkpoint", "learning rate"]),
-    (OSError(errno.ENOSPC, "No space left on device", "/runs/r1/step-00100"), ["/runs/r1/step-00100", "disk is full", "Free some space"]),
-    (KeyError("weights"), ["did not expect", "'weights'", "KeyError"]),
-])
+@pytest.mark.parametrize(
+    "exc, words",
+    [
+        (
+            RuntimeError("probability tensor contains either `inf`, `nan` or element < 0"),
+            ["NaN", "earlier checkpoint", "learning rate"],
+        ),
+        (
+            OSError(errno.ENOSPC, "No space left on device", "/runs/r1/step-00100"),
+            ["/runs/r1/step-00100", "disk is full", "Free some space"],
+        ),
+        (KeyError("weights"), ["did not expect", "'weights'", "KeyError"]),
+    ],
+)
 def test_reliability_unexpected_errors_read_as_sentences(qtbot, exc, words):
     from lmstudio.gui.workers import start_worker
 
@@ -385,7 +412,9 @@ def test_reliability_double_click_on_load_starts_one_worker(qtbot, session, tmp_
     qtbot.waitUntil(lambda: not tab.is_busy(), timeout=30_000)
 
 
-def test_reliability_quitting_mid_training_stops_saves_and_joins(qtbot, session, tiny_corpus, tmp_path, monkeypatch, one_thread):
+def test_reliability_quitting_mid_training_stops_saves_and_joins(
+    qtbot, session, tiny_corpus, tmp_path, monkeypatch, one_thread
+):
     from lmstudio.gui.tabs import train_tab as train_tab_module
 
     monkeypatch.setenv("LMSTUDIO_RUNS_DIR", str(tmp_path / "runs"))
@@ -458,7 +487,9 @@ def test_reliability_saving_a_workspace_onto_a_folder_says_so(qtbot, window, tmp
     close_dialogs(window)
 
 
-def test_reliability_cancelling_an_open_keeps_the_previous_corpus(qtbot, window, session, tiny_corpus, tmp_path, monkeypatch):
+def test_reliability_cancelling_an_open_keeps_the_previous_corpus(
+    qtbot, window, session, tiny_corpus, tmp_path, monkeypatch
+):
     from lmstudio.core.data import corpus as core_corpus
 
     real_open = core_corpus.Corpus.open.__func__
@@ -500,8 +531,14 @@ def test_reliability_a_script_exiting_with_a_worker_running_does_not_abort(tmp_p
         "print('exiting', flush=True)\n"
     )
     root = Path(__file__).resolve().parents[2]
-    done = subprocess.run([sys.executable, str(script)], cwd=root, capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "PYTHONPATH": str(root)})
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Destroyed while thread" not in done.stderr
 
@@ -523,6 +560,7 @@ def test_reliability_vocabulary_samples_never_read_the_file_on_the_gui_thread(qt
 
 # ---------------------------------------------------------------- bits per character where it would mislead
 
+
 def test_reliability_withheld_bits_per_char_reads_n_a_not_nan(qtbot):
     """The core withholds bits/char (NaN) when the tokenizer produced <unk>: the window says n/a and why."""
     import math
@@ -534,14 +572,31 @@ def test_reliability_withheld_bits_per_char_reads_n_a_not_nan(qtbot):
     charts = TrainCharts()
     qtbot.addWidget(charts)
     for step in (0, 10):
-        charts.run.add_eval(EvalEvent(step, step * 64, step * 0.1, 4.0, 4.1, math.exp(4.1), math.nan, step == 0,
-                                      bits_per_char_note="the scored tokens include <unk>"))
+        charts.run.add_eval(
+            EvalEvent(
+                step,
+                step * 64,
+                step * 0.1,
+                4.0,
+                4.1,
+                math.exp(4.1),
+                math.nan,
+                step == 0,
+                bits_per_char_note="the scored tokens include <unk>",
+            )
+        )
     charts.refresh()
     assert charts.plots["bpc"].titleLabel.text.startswith("Bits per character: n/a")
     assert "<unk>" in charts.plots["bpc"].toolTip()
     assert "n/a bits/char" in charts.describe_at(10)
-    result = {"tokens": 3, "chars": 12, "total_logprob": -6.0, "perplexity": 7.39, "bits_per_char": math.nan,
-              "bits_per_char_note": "the scored tokens include <unk>",
-              "per_token": [{"logprob": -2.0}] * 3}
+    result = {
+        "tokens": 3,
+        "chars": 12,
+        "total_logprob": -6.0,
+        "perplexity": 7.39,
+        "bits_per_char": math.nan,
+        "bits_per_char_note": "the scored tokens include <unk>",
+        "per_token": [{"logprob": -2.0}] * 3,
+    }
     text = formula_html(result)
     assert "nan" not in text.lower().replace("nats", "") and "<b>n/a</b>" in text and "&lt;unk&gt;" in text

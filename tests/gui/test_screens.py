@@ -55,10 +55,14 @@ def problems(window, width: int, height: int) -> list[str]:
             found.append(f"{type(child).__name__} {rect} lies outside the window {whole}")
         parent = child.parentWidget()
         if parent is not None and parent is not window and not parent.rect().contains(child.geometry()):
-            found.append(f"{type(child).__name__} {child.geometry()} is clipped by its {type(parent).__name__} {parent.rect()}")
+            found.append(
+                f"{type(child).__name__} {child.geometry()} is clipped by its {type(parent).__name__} {parent.rect()}"
+            )
     for area in window.findChildren(SidePanelScroll):
         if area.isVisible() and area.widget().width() > area.viewport().width():
-            found.append(f"side panel {type(area.widget()).__name__} clipped: {area.widget().width()} > {area.viewport().width()}")
+            found.append(
+                f"side panel {type(area.widget()).__name__} clipped: {area.widget().width()} > {area.viewport().width()}"
+            )
     return found
 
 

@@ -31,15 +31,30 @@ def test_train_tab_eta_settles_before_it_shows(window, monkeypatch, tmp_path):
     from lmstudio.gui.train_worker import RunInfo
 
     clock = [100.0]
-    monkeypatch.setattr(train_tab, "time", SimpleNamespace(monotonic=lambda: clock[0], strftime=real_time.strftime,
-                                                           gmtime=real_time.gmtime))
+    monkeypatch.setattr(
+        train_tab,
+        "time",
+        SimpleNamespace(monotonic=lambda: clock[0], strftime=real_time.strftime, gmtime=real_time.gmtime),
+    )
     tab = window.tab_widgets[3]
     config = copy.deepcopy(window.session.config)
     config.train = dataclasses.replace(config.train, steps=1000)
     tab.state = "preparing"
     try:
-        tab._on_run_info(RunInfo(run_dir=str(tmp_path / "run"), config=config, vocab_size=65, train_tokens=10_000,
-                                 tokens_per_step=64, start_step=0, unigram_entropy=3.0, threads=1, device="cpu", parameters=100))
+        tab._on_run_info(
+            RunInfo(
+                run_dir=str(tmp_path / "run"),
+                config=config,
+                vocab_size=65,
+                train_tokens=10_000,
+                tokens_per_step=64,
+                start_step=0,
+                unigram_entropy=3.0,
+                threads=1,
+                device="cpu",
+                parameters=100,
+            )
+        )
         tab._last_step = SimpleNamespace(step=1, tokens_per_sec=1.0)  # a momentary rate that would read hours
         tab._update_progress()
         assert "ETA estimating…" in tab.progress.format()

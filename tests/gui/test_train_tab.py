@@ -21,8 +21,20 @@ def _runs_dir(tmp_path, monkeypatch):
     wait_for_workers()
 
 
-TINY_TRAIN = dict(batch_size=4, steps=30, lr=3e-3, min_lr=3e-4, warmup_steps=2, eval_interval=10, eval_iters=2,
-                  checkpoint_interval=0, sample_tokens=8, device="cpu", threads=1, seed=7)
+TINY_TRAIN = dict(
+    batch_size=4,
+    steps=30,
+    lr=3e-3,
+    min_lr=3e-4,
+    warmup_steps=2,
+    eval_interval=10,
+    eval_iters=2,
+    checkpoint_interval=0,
+    sample_tokens=8,
+    device="cpu",
+    threads=1,
+    seed=7,
+)
 
 
 @pytest.fixture

@@ -95,7 +95,9 @@ def test_workspace_with_a_missing_corpus_changes_nothing(qtbot, window, session,
     assert session.data_config.corpus == str(tiny_corpus)
     assert not session.cleaning.lowercase
     assert session.workspace_path is None
-    qtbot.waitUntil(lambda: any(b.isVisible() and "gone.txt" in b.text() for b in window.findChildren(QMessageBox)), timeout=5000)
+    qtbot.waitUntil(
+        lambda: any(b.isVisible() and "gone.txt" in b.text() for b in window.findChildren(QMessageBox)), timeout=5000
+    )
     wait_for_stats(qtbot, session)
 
 

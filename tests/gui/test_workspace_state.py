@@ -150,7 +150,9 @@ def test_restart_reopens_the_last_workspace_and_run(qtbot, fresh, session, tiny_
     monkeypatch.setattr(session, "run", run)  # a run trained in this session (no Playground load: no torch here)
     assert fresh.close()
     loads = []
-    monkeypatch.setattr("lmstudio.gui.tabs.playground_tab.PlaygroundTab.load_run", lambda self, d, which="best": loads.append(d))
+    monkeypatch.setattr(
+        "lmstudio.gui.tabs.playground_tab.PlaygroundTab.load_run", lambda self, d, which="best": loads.append(d)
+    )
     w, again = _restart(qtbot, tmp_path, "second")
     try:
         qtbot.waitUntil(lambda: again.workspace_path == tmp_path / "ws.json", timeout=15_000)

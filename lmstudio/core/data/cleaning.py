@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Iterable, Iterator
+from functools import cache
 from hashlib import blake2b
-from typing import Iterable, Iterator
 
 from ..config import CleaningConfig
 from ..errors import ConfigError, CorpusError
@@ -59,7 +59,7 @@ def collapse_whitespace(line: str) -> str:
     return _HSPACE.sub(" ", line).strip()
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_stopwords(lang: str) -> frozenset[str]:
     """The bundled stop-word list for ``lang`` ("en" or "es"), lower-case, from resources/stopwords/."""
     if lang not in STOPWORD_LANGUAGES:
@@ -189,9 +189,16 @@ def clean_sample_lines(lines: Iterable[str], cfg: CleaningConfig) -> list[str]:
 
 def cleaning_summary(cfg: CleaningConfig) -> str:
     """The transformations :func:`clean_text` applies, in words ("lower-case, NFKC"); "" for none."""
-    parts = [name for on, name in ((cfg.nfkc, "NFKC"), (cfg.strip_control, "control characters removed"),
-                                   (cfg.lowercase, "lower-case"), (cfg.collapse_whitespace, "whitespace collapsed"))
-             if on]
+    parts = [
+        name
+        for on, name in (
+            (cfg.nfkc, "NFKC"),
+            (cfg.strip_control, "control characters removed"),
+            (cfg.lowercase, "lower-case"),
+            (cfg.collapse_whitespace, "whitespace collapsed"),
+        )
+        if on
+    ]
     if cfg.stopwords:
         parts.append(f"{cfg.stopwords} stop words removed")
     return ", ".join(parts)

@@ -20,10 +20,10 @@ import os
 import random
 import re
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from itertools import islice
 from pathlib import Path, PurePath
-from typing import Callable, Iterator
 
 from ..config import DataConfig, _check_encoding
 from ..errors import ConfigError, CorpusError
@@ -50,9 +50,21 @@ from .textfiles import (
 )
 
 __all__ = [
-    "ReadOptions", "Corpus", "Cleaner", "iter_clean", "load_stopwords", "CorpusStats", "compute_stats",
-    "SplitInfo", "write_splits", "bundled_corpora", "bundled_read_options", "resources_dir",
-    "default_corpus_path", "corpus_fingerprint", "FORMATS",
+    "ReadOptions",
+    "Corpus",
+    "Cleaner",
+    "iter_clean",
+    "load_stopwords",
+    "CorpusStats",
+    "compute_stats",
+    "SplitInfo",
+    "write_splits",
+    "bundled_corpora",
+    "bundled_read_options",
+    "resources_dir",
+    "default_corpus_path",
+    "corpus_fingerprint",
+    "FORMATS",
 ]
 
 FORMATS = ("auto", "text", "folder", "jsonl", "csv", "tsv", "parallel")
@@ -83,7 +95,7 @@ def bundled_corpora() -> dict[str, Path]:
     }
 
 
-def bundled_read_options(name: str) -> "ReadOptions":
+def bundled_read_options(name: str) -> ReadOptions:
     """How to read a bundled corpus: the Bible TSV is parallel (column 1 English, 2 Spanish, no header)."""
     if name == BIBLE_EN_ES:
         return ReadOptions(format="parallel", source_column="1", target_column="2", header=False)
@@ -124,9 +136,17 @@ class ReadOptions:
         _check_encoding(self.encoding)
 
     @classmethod
-    def from_config(cls, cfg: DataConfig) -> "ReadOptions":
-        return cls(format=cfg.format, text_field=cfg.text_field, column=cfg.column, include=cfg.include, target=cfg.target,
-                   source_column=cfg.source_column, target_column=cfg.target_column, encoding=cfg.encoding)
+    def from_config(cls, cfg: DataConfig) -> ReadOptions:
+        return cls(
+            format=cfg.format,
+            text_field=cfg.text_field,
+            column=cfg.column,
+            include=cfg.include,
+            target=cfg.target,
+            source_column=cfg.source_column,
+            target_column=cfg.target_column,
+            encoding=cfg.encoding,
+        )
 
 
 def _split_lines(text: str) -> list[str]:
@@ -151,7 +171,7 @@ def _relative_pattern(pattern: str) -> str:
 
 def _exclude_hint(include: str, rel: str) -> str:
     kept = ";".join(p.strip() for p in re.split(r"[;,]", include) if p.strip()) or "*"
-    return f"to leave it out, add !{rel} to the include patterns (--include \"{kept};!{rel}\", data.include)"
+    return f'to leave it out, add !{rel} to the include patterns (--include "{kept};!{rel}", data.include)'
 
 
 def _folder_files(root: Path, include: str) -> list[Path]:
@@ -254,7 +274,7 @@ class Corpus:
     # ---- opening -------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, options: ReadOptions | None = None) -> "Corpus":
+    def open(cls, path: str | Path, options: ReadOptions | None = None) -> Corpus:
         """Open and validate ``path`` (an empty string means the bundled Tiny Shakespeare)."""
         options = options or ReadOptions()
         if isinstance(path, str) and not path.strip():
@@ -266,7 +286,9 @@ class Corpus:
                 raise CorpusError(f"{path}: is a file, not a folder; choose the text format or its folder")
             files = _folder_files(path, options.include)
             if not files:
-                raise CorpusError(f"{path}: no files matching {options.include!r} in this folder or below; change the include pattern")
+                raise CorpusError(
+                    f"{path}: no files matching {options.include!r} in this folder or below; change the include pattern"
+                )
             nonempty = [f for f in files if f.stat().st_size > 0]
             if not nonempty:
                 raise CorpusError(f"{path}: all {len(files)} files matching {options.include!r} are empty")
@@ -296,8 +318,11 @@ class Corpus:
         rows_iter = iter_rows(tf, self.delimiter)
         rows = [row for _, row in islice(rows_iter, HEADER_SAMPLE_ROWS)]
         rows_iter.close()
-        specs = {"text": self.options.column} if not self.is_parallel else {
-            "source": self.options.source_column, "target": self.options.target_column}
+        specs = (
+            {"text": self.options.column}
+            if not self.is_parallel
+            else {"source": self.options.source_column, "target": self.options.target_column}
+        )
         header = self.options.header
         if header is None:
             named = [s.strip() for s in specs.values() if s.strip() and not s.strip().isdigit()]
@@ -330,8 +355,11 @@ class Corpus:
             for line in self.iter_lines():
                 if line.strip():
                     return
-        what = {"jsonl": f"no text in field {self.options.text_field!r}", "csv": "no text in the chosen column",
-                "tsv": "no text in the chosen column"}.get(self.format, "only whitespace")
+        what = {
+            "jsonl": f"no text in field {self.options.text_field!r}",
+            "csv": "no text in the chosen column",
+            "tsv": "no text in the chosen column",
+        }.get(self.format, "only whitespace")
         raise CorpusError(f"{self.path}: the corpus holds {what}; choose a file with text in it")
 
     # ---- reading -------------------------------------------------------------------------------
@@ -380,7 +408,10 @@ class Corpus:
         if not self.two_files:
             src, tgt = self.columns["source"], self.columns["target"]
             for line_no, row in self._iter_table(on_bytes):
-                yield (cell(row, src, self.path, line_no, "source column"), cell(row, tgt, self.path, line_no, "target column"))
+                yield (
+                    cell(row, src, self.path, line_no, "source column"),
+                    cell(row, tgt, self.path, line_no, "target column"),
+                )
             return
         a, b = self.text_files
         targets = iter_file_lines(b, on_bytes=on_bytes)
@@ -443,7 +474,9 @@ class Corpus:
         return [line[:max_chars] for _, line in sorted(reservoir)]
 
     def __repr__(self) -> str:
-        return f"Corpus({str(self.path)!r}, format={self.format!r}, encoding={self.encoding!r}, {self.size_bytes} bytes)"
+        return (
+            f"Corpus({str(self.path)!r}, format={self.format!r}, encoding={self.encoding!r}, {self.size_bytes} bytes)"
+        )
 
 
 def _mismatch(shorter: Path, longer: Path, n: int) -> str:

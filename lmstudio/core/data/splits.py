@@ -11,10 +11,10 @@ files are written atomically: an error or a cancellation leaves none of them hal
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 from ..errors import ConfigError
 from ..fileio import atomic_open
@@ -68,7 +68,9 @@ def _assignments(fractions: Sequence[float], seed: int) -> Iterator[int]:
 def _check(fractions: Sequence[float], mode: str, block_lines: int) -> tuple[float, float, float]:
     fr = tuple(float(f) for f in fractions)
     if len(fr) != 3 or any(f < 0 for f in fr) or abs(sum(fr) - 1.0) > 1e-6 or fr[0] <= 0:
-        raise ConfigError(f"data.split_fractions: {fractions!r} must be three non-negative fractions adding up to 1, train above 0")
+        raise ConfigError(
+            f"data.split_fractions: {fractions!r} must be three non-negative fractions adding up to 1, train above 0"
+        )
     if mode not in ("lines", "blocks"):
         raise ConfigError(f"data.split_mode: unknown mode {mode!r}; use 'lines' or 'blocks'")
     if block_lines < 1:

@@ -17,8 +17,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -106,7 +107,9 @@ def compute_stats(lines: Iterable[str], top_n: int = 50, progress: ProgressCallb
 
     def count(text: str) -> None:
         # numpy counts code points ~20x faster than Counter(text); "surrogatepass" keeps lone surrogates.
-        codes, counts = np.unique(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), return_counts=True)
+        codes, counts = np.unique(
+            np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), return_counts=True
+        )
         for code, n in zip(codes.tolist(), counts.tolist()):
             chars[chr(code)] += n
         totals["bytes"] += len(text.encode("utf-8", "surrogatepass"))

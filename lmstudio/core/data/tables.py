@@ -15,7 +15,8 @@ import csv
 import json
 import re
 import sys
-from typing import Any, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from ..errors import CorpusError
 from .textfiles import TextFile, iter_file_lines
@@ -28,7 +29,9 @@ _MISSING = object()
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # default 128 KB rejects long documents in one cell
 
 
-def iter_rows(tf: TextFile, delimiter: str, on_bytes: Callable[[int], None] | None = None) -> Iterator[tuple[int, list[str]]]:
+def iter_rows(
+    tf: TextFile, delimiter: str, on_bytes: Callable[[int], None] | None = None
+) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) of each non-empty row of a CSV (``delimiter=","``) or TSV (``"\\t"``) file.
 
     A CSV quote that is never closed would silently swallow every line after it into one cell; it is
@@ -53,12 +56,14 @@ def iter_rows(tf: TextFile, delimiter: str, on_bytes: Callable[[int], None] | No
         except StopIteration:
             return
         except csv.Error as exc:
-            raise CorpusError(f"{tf.path}: line {reader.line_num} cannot be read as {kind} ({exc}); fix that line") from None
+            raise CorpusError(
+                f"{tf.path}: line {reader.line_num} cannot be read as {kind} ({exc}); fix that line"
+            ) from None
         if ended[0] and quoting != csv.QUOTE_NONE and len(raw) > 1 and sum(line.count('"') for line in raw) % 2 == 1:
             start = reader.line_num - len(raw) + 1
             raise CorpusError(
-                f"{tf.path}: line {start} opens a quote (\") that is never closed, so the {len(raw) - 1} lines after "
-                f"it would become one cell; close the quote on that line or double it (\"\") if it is text"
+                f'{tf.path}: line {start} opens a quote (") that is never closed, so the {len(raw) - 1} lines after '
+                f'it would become one cell; close the quote on that line or double it ("") if it is text'
             )
         if row and any(cell for cell in row):
             yield reader.line_num, row
@@ -105,7 +110,9 @@ def resolve_column(spec: str, header: list[str] | None, rows: Sequence[Sequence[
     if spec.isdigit():
         index = int(spec)
         if rows and index >= width:
-            raise CorpusError(f"{path}: {setting} {index} is out of range: the rows have {width} column(s), numbered from 0")
+            raise CorpusError(
+                f"{path}: {setting} {index} is out of range: the rows have {width} column(s), numbered from 0"
+            )
         return index
     if spec:
         if header is None:
@@ -171,12 +178,14 @@ def iter_jsonl_texts(tf: TextFile, field: str, on_bytes: Callable[[int], None] |
         if not isinstance(record, dict):
             raise CorpusError(
                 f"{tf.path}: line {n} is a JSON {type(record).__name__}, not an object; "
-                f"each line must be an object such as {{\"{field}\": \"...\"}}"
+                f'each line must be an object such as {{"{field}": "..."}}'
             )
         value = _get_field(record, field)
         if value is _MISSING:
             keys = ", ".join(map(str, record)) or "no fields"
-            raise CorpusError(f"{tf.path}: line {n} has no field {field!r} (it has: {keys}); set the text field to the right name")
+            raise CorpusError(
+                f"{tf.path}: line {n} has no field {field!r} (it has: {keys}); set the text field to the right name"
+            )
         if value is None:
             continue
         if not isinstance(value, str):

@@ -28,9 +28,9 @@ import os
 import re
 import stat
 import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from ..errors import CorpusError, LMStudioError
 
@@ -81,8 +81,13 @@ def _special_kind(mode: int) -> str | None:
     return None
 
 
-def check_regular_file(path: str | os.PathLike, what: str = "corpus", *, allow_folder: bool = False,
-                       error: type[LMStudioError] = CorpusError) -> Path:
+def check_regular_file(
+    path: str | os.PathLike,
+    what: str = "corpus",
+    *,
+    allow_folder: bool = False,
+    error: type[LMStudioError] = CorpusError,
+) -> Path:
     """Return ``path`` if it is a regular file (or, with ``allow_folder``, a folder); raise ``error`` otherwise.
 
     Call this BEFORE opening anything a user names: ``open()`` on a FIFO blocks until a writer appears
@@ -106,7 +111,9 @@ def check_regular_file(path: str | os.PathLike, what: str = "corpus", *, allow_f
     if stat.S_ISDIR(st.st_mode):
         if allow_folder:
             return path
-        raise error(f"{path}: is a folder; the {what} must be a file (or use the folder format for a folder of text files)")
+        raise error(
+            f"{path}: is a folder; the {what} must be a file (or use the folder format for a folder of text files)"
+        )
     kind = _special_kind(st.st_mode)
     if kind is not None:
         raise error(
@@ -133,7 +140,9 @@ def _open_error(path: Path, exc: OSError) -> CorpusError:
     if isinstance(exc, FileNotFoundError):
         return CorpusError(f"{path}: no such file or folder; check the path")
     if isinstance(exc, PermissionError):
-        return CorpusError(f"{path}: permission denied; make the file readable (e.g. chmod +r) or copy it somewhere you can read")
+        return CorpusError(
+            f"{path}: permission denied; make the file readable (e.g. chmod +r) or copy it somewhere you can read"
+        )
     if isinstance(exc, IsADirectoryError):
         return CorpusError(f"{path}: is a folder; choose the folder format or a file inside it")
     return CorpusError(f"{path}: cannot be read ({exc.strerror or exc}); check the file")
@@ -161,8 +170,11 @@ def looks_binary(head: bytes) -> bool:
 def _looks_utf16_without_bom(head: bytes) -> bool:
     # ASCII-range text in UTF-16 has a NUL in every other byte, all on the same side.
     even, odd = head[0::2], head[1::2]
-    return len(head) >= 8 and (even.count(0) > 0.9 * len(even) or odd.count(0) > 0.9 * len(odd)) \
+    return (
+        len(head) >= 8
+        and (even.count(0) > 0.9 * len(even) or odd.count(0) > 0.9 * len(odd))
         and not (even.count(0) > 0.9 * len(even) and odd.count(0) > 0.9 * len(odd))
+    )
 
 
 def _utf8_looks_damaged(sample: bytes) -> bool:
@@ -177,16 +189,21 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def _offset_message(path: Path, encoding: str, offset: int, byte: int | None, line: int | None = None,
-                    explicit: bool = False) -> str:
+def _offset_message(
+    path: Path, encoding: str, offset: int, byte: int | None, line: int | None = None, explicit: bool = False
+) -> str:
     what = f" (byte 0x{byte:02x})" if byte is not None else ""
     where = f"line {line}, byte offset {offset}" if line is not None else f"byte offset {offset}"
     if explicit:
-        fix = (f"the encoding {encoding} was set explicitly: set another one that fits the file "
-               f"(e.g. cp1252, latin-1, utf-8) or 'auto' to detect it")
+        fix = (
+            f"the encoding {encoding} was set explicitly: set another one that fits the file "
+            f"(e.g. cp1252, latin-1, utf-8) or 'auto' to detect it"
+        )
     else:
-        fix = ("convert it to UTF-8 (e.g. iconv -f <encoding> -t utf-8), remove the bad bytes, "
-               "or set the encoding (--encoding, data.encoding) to the one the file was written in, e.g. cp1252")
+        fix = (
+            "convert it to UTF-8 (e.g. iconv -f <encoding> -t utf-8), remove the bad bytes, "
+            "or set the encoding (--encoding, data.encoding) to the one the file was written in, e.g. cp1252"
+        )
     return f"{path}: not valid {encoding} at {where}{what}; the file is damaged or mixes encodings. Fix: {fix}"
 
 
@@ -198,15 +215,40 @@ def _offset_message(path: Path, encoding: str, offset: int, byte: int | None, li
 # most-used first, and a later one must read the text clearly better than cp1252 to be chosen.
 
 _ALPHABETS = (  # letters beyond ASCII of languages written in these code pages (lower case)
-    "àâæçéèêëîïôœùûüÿ", "áéíñóúü", "áâãàçéêíóôõú", "àèéìíîòóùú", "äöüß", "áéëèïóöü", "åäöé", "æøåé",
-    "áðéíóúýþæö", "àçèéíïòóúü", "äöåõüšž", "áčďéěíňóřšťúůýž", "áäčďéíĺľňóôŕšťúýž", "ąćęłńóśźż", "áéíóöőúüű",
-    "čćđšž", "ăâîșțşţ", "çğıöşüâî", "ąčęėįšųūž", "āčēģīķļņšūž", "çë",
+    "àâæçéèêëîïôœùûüÿ",
+    "áéíñóúü",
+    "áâãàçéêíóôõú",
+    "àèéìíîòóùú",
+    "äöüß",
+    "áéëèïóöü",
+    "åäöé",
+    "æøåé",
+    "áðéíóúýþæö",
+    "àçèéíïòóúü",
+    "äöåõüšž",
+    "áčďéěíňóřšťúůýž",
+    "áäčďéíĺľňóôŕšťúýž",
+    "ąćęłńóśźż",
+    "áéíóöőúüű",
+    "čćđšž",
+    "ăâîșțşţ",
+    "çğıöşüâî",
+    "ąčęėįšųūž",
+    "āčēģīķļņšūž",
+    "çë",
 )
 _LATIN_ALPHABETS = [frozenset(a) for a in _ALPHABETS]
 _VOWELS = frozenset("аеёиоуыэюяіїєαεηιουωάέήίόύώϊϋΐΰ")
 LEGACY_ENCODINGS = {  # most used first: on equal evidence the earlier one wins
-    "cp1252": "Western European", "cp1250": "Central European", "cp1251": "Cyrillic", "cp1257": "Baltic",
-    "cp1254": "Turkish", "cp1253": "Greek", "cp1255": "Hebrew", "cp1256": "Arabic", "koi8_r": "Cyrillic (KOI8-R)",
+    "cp1252": "Western European",
+    "cp1250": "Central European",
+    "cp1251": "Cyrillic",
+    "cp1257": "Baltic",
+    "cp1254": "Turkish",
+    "cp1253": "Greek",
+    "cp1255": "Hebrew",
+    "cp1256": "Arabic",
+    "koi8_r": "Cyrillic (KOI8-R)",
 }
 _NON_ASCII_WORD = re.compile(rb"[^\s]*[\x80-\xff][^\s]*")
 SCORED_WORDS = 4000  # words with non-ASCII bytes scored per candidate (enough to decide, cheap on 1 MB)
@@ -246,9 +288,12 @@ def _word_score(word: str, latin: list[str], greek: list[tuple[int, bool]]) -> i
         latin.extend(c for c in lower if not c.isascii())
         return n
     if script in ("GREEK", "CYRILLIC"):
-        if (script == "GREEK" and "ς" in lower[:-1]) or (script == "CYRILLIC" and lower[0] in "ьъы") \
-                or (any(c.isupper() for c in word[1:]) and not word.isupper()) \
-                or (len(word) >= 3 and sum(c in _VOWELS for c in lower) < 0.2 * len(word)):
+        if (
+            (script == "GREEK" and "ς" in lower[:-1])
+            or (script == "CYRILLIC" and lower[0] in "ьъы")
+            or (any(c.isupper() for c in word[1:]) and not word.isupper())
+            or (len(word) >= 3 and sum(c in _VOWELS for c in lower) < 0.2 * len(word))
+        ):
             return -n - 1
         if script == "GREEK" and len(word) >= 4 and not word.isupper():
             greek.append((n, any(c in _TONOS for c in lower)))
@@ -308,11 +353,16 @@ def guess_legacy_encoding(sample: bytes) -> EncodingGuess | None:
         confidence, reason = "low", "none of the usual encodings reads its accented letters as words"
     elif score == 0:
         confidence = "low"
-        reason = f"its {non_ascii} non-ASCII byte{'s are' if non_ascii != 1 else ' is'} punctuation or symbols, not letters"
+        reason = (
+            f"its {non_ascii} non-ASCII byte{'s are' if non_ascii != 1 else ' is'} punctuation or symbols, not letters"
+        )
     elif non_ascii < 8 or (runner_up is not None and score - runner_up < 2):
         confidence = "low"
-        reason = f"only {non_ascii} non-ASCII byte{'s' if non_ascii != 1 else ''} to judge by" if non_ascii < 8 else \
-            "another encoding reads the text about as well"
+        reason = (
+            f"only {non_ascii} non-ASCII byte{'s' if non_ascii != 1 else ''} to judge by"
+            if non_ascii < 8
+            else "another encoding reads the text about as well"
+        )
     elif non_ascii < 40 or close:
         confidence, reason = "medium", f"{non_ascii} non-ASCII bytes read as plausible words"
     else:
@@ -335,7 +385,9 @@ def _ascii_compatible(codec: str) -> bool:
     return not codecs.lookup(codec).name.startswith(("utf-16", "utf-32"))
 
 
-def _check_sample(path: Path, body: bytes, codec: str, name: str, start: int, whole: bool, explicit: bool = False) -> None:
+def _check_sample(
+    path: Path, body: bytes, codec: str, name: str, start: int, whole: bool, explicit: bool = False
+) -> None:
     decoder = codecs.getincrementaldecoder(codec)("strict")
     try:
         decoder.decode(body, final=whole)
@@ -362,9 +414,11 @@ def inspect_text_file(path: Path, encoding: str = "auto") -> TextFile:
 
     for bom, name, codec in _BOMS:
         if sample.startswith(bom):
-            body = sample[len(bom):]
+            body = sample[len(bom) :]
             if not body and whole:
-                raise CorpusError(f"{path}: the file holds only a byte-order mark and no text; choose a file with text in it")
+                raise CorpusError(
+                    f"{path}: the file holds only a byte-order mark and no text; choose a file with text in it"
+                )
             _check_sample(path, body, codec, name, len(bom), whole)
             if codec.startswith("utf-8") and looks_binary(body[:BINARY_CHECK_BYTES]):
                 raise CorpusError(f"{path}: looks like a binary file, not text; choose a plain-text file")
@@ -408,7 +462,9 @@ def _inspect_explicit(path: Path, sample: bytes, size: int, whole: bool, encodin
     try:
         codec = codecs.lookup(encoding).name
     except LookupError:
-        raise CorpusError(f"data.encoding: unknown encoding {encoding!r}; use auto or one such as utf-8, cp1252, latin-1") from None
+        raise CorpusError(
+            f"data.encoding: unknown encoding {encoding!r}; use auto or one such as utf-8, cp1252, latin-1"
+        ) from None
     bom_length = 0
     if codec == "utf-8" and sample.startswith(codecs.BOM_UTF8):
         bom_length = len(codecs.BOM_UTF8)  # a UTF-8 BOM is not text, whatever the setting
@@ -450,7 +506,7 @@ def _charset_normalizer_guess(sample: bytes) -> EncodingGuess | None:
     """Multi-byte legacy encodings (Shift-JIS, GBK, Big5, EUC-KR...) that no 8-bit candidate reads."""
     from charset_normalizer import from_bytes  # imported late: only rare files need it
 
-    best = from_bytes(sample[:256 * 1024]).best()
+    best = from_bytes(sample[: 256 * 1024]).best()
     if best is None or best.encoding is None or best.chaos > 0.2:
         return None
     codec = codecs.lookup(best.encoding).name
@@ -469,8 +525,9 @@ def _pending_bytes(decoder: codecs.IncrementalDecoder) -> int:
     return len(state[0]) if isinstance(state[0], (bytes, bytearray)) else 0
 
 
-def iter_file_chunks(tf: TextFile, chunk_bytes: int = CHUNK_BYTES,
-                     on_bytes: Callable[[int], None] | None = None) -> Iterator[str]:
+def iter_file_chunks(
+    tf: TextFile, chunk_bytes: int = CHUNK_BYTES, on_bytes: Callable[[int], None] | None = None
+) -> Iterator[str]:
     """Decode ``tf`` strictly, chunk by chunk; raise :class:`CorpusError` with the byte offset on a bad byte."""
     decoder = codecs.getincrementaldecoder(tf.codec)("strict")
     try:
@@ -513,8 +570,9 @@ def iter_file_chunks(tf: TextFile, chunk_bytes: int = CHUNK_BYTES,
                 return
 
 
-def iter_file_lines(tf: TextFile, chunk_bytes: int = CHUNK_BYTES,
-                    on_bytes: Callable[[int], None] | None = None) -> Iterator[str]:
+def iter_file_lines(
+    tf: TextFile, chunk_bytes: int = CHUNK_BYTES, on_bytes: Callable[[int], None] | None = None
+) -> Iterator[str]:
     """Yield the lines of ``tf`` without their ending; CRLF and lone CR count as LF.
 
     Only ``\\n`` (after normalization) splits lines: form feeds, U+2028 and friends stay inside lines.

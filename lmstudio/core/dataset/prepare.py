@@ -119,16 +119,22 @@ def check_prepare_target(out_dir: Path, corpus: Path | None = None) -> bool:
     out_dir = Path(out_dir)
     corpus_file = Path(corpus).resolve() if corpus is not None else None
     if out_dir.is_symlink():
-        raise ConfigError(f"--out {out_dir}: is a link; give a new folder (prepare replaces --out and would not follow it)")
+        raise ConfigError(
+            f"--out {out_dir}: is a link; give a new folder (prepare replaces --out and would not follow it)"
+        )
     if out_dir.exists() and not out_dir.is_dir():
         what = "the corpus file itself" if corpus_file is not None and out_dir.resolve() == corpus_file else "a file"
-        raise ConfigError(f"--out {out_dir}: is {what}, not a folder; give a new folder name for the prepared data, "
-                          f"such as {out_dir.with_name(out_dir.stem + '-prepared')}")
+        raise ConfigError(
+            f"--out {out_dir}: is {what}, not a folder; give a new folder name for the prepared data, "
+            f"such as {out_dir.with_name(out_dir.stem + '-prepared')}"
+        )
     if corpus_file is not None and corpus_file.is_dir():
         resolved = out_dir.resolve()
         if resolved == corpus_file or corpus_file in resolved.parents:
-            raise ConfigError(f"--out {out_dir}: is inside the corpus folder {corpus}, whose text files would then "
-                              "include the prepared splits; choose a folder outside it")
+            raise ConfigError(
+                f"--out {out_dir}: is inside the corpus folder {corpus}, whose text files would then "
+                "include the prepared splits; choose a folder outside it"
+            )
     if not out_dir.is_dir():
         return False
     try:
@@ -138,8 +144,10 @@ def check_prepare_target(out_dir: Path, corpus: Path | None = None) -> bool:
     if not names:
         return False
     if corpus_file is not None and out_dir.resolve() in corpus_file.parents and corpus_file.parent != out_dir.resolve():
-        raise ConfigError(f"--out {out_dir}: holds the corpus {corpus}, which replacing it would delete; "
-                          "choose another folder for --out")
+        raise ConfigError(
+            f"--out {out_dir}: holds the corpus {corpus}, which replacing it would delete; "
+            "choose another folder for --out"
+        )
     if is_prepared_folder(out_dir):
         return True
     if "config.json" in names and "checkpoints" in names or "config.json" in names and "tokenizer" in names:
@@ -149,8 +157,10 @@ def check_prepare_target(out_dir: Path, corpus: Path | None = None) -> bool:
     else:
         shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
         what = f"files that `lmstudio prepare` did not write ({shown})"
-    raise ConfigError(f"--out {out_dir}: holds {what}; nothing was changed. Give --out a new or empty folder "
-                      "(only a folder that prepare wrote is replaced)")
+    raise ConfigError(
+        f"--out {out_dir}: holds {what}; nothing was changed. Give --out a new or empty folder "
+        "(only a folder that prepare wrote is replaced)"
+    )
 
 
 def prepare(
@@ -171,7 +181,9 @@ def prepare(
     check_prepare_target(out_dir, corpus_path(config.data))
     lock = _out_lock(out_dir)
     if lock is False:
-        raise DataError(f"--out {out_dir}: being prepared by another lmstudio process; wait for it to finish or choose another --out")
+        raise DataError(
+            f"--out {out_dir}: being prepared by another lmstudio process; wait for it to finish or choose another --out"
+        )
     try:
         check_prepare_target(out_dir, corpus_path(config.data))  # again, now that no other process can change it
         if lock:  # without a lock another prepare's unfinished folder cannot be told from a dead one's
@@ -237,15 +249,24 @@ def _build(
     try:
         lines = iter_clean(corpus.iter_lines(), config.data.cleaning)
         splits = write_splits(
-            lines, work / "splits", fractions=config.data.split_fractions, mode=config.data.split_mode,
-            block_lines=config.data.block_lines, seed=config.data.seed, progress=_stage(progress, "splitting"),
+            lines,
+            work / "splits",
+            fractions=config.data.split_fractions,
+            mode=config.data.split_mode,
+            block_lines=config.data.block_lines,
+            seed=config.data.seed,
+            progress=_stage(progress, "splitting"),
         )
         if splits["train"].chars == 0:
             raise CorpusError(f"{corpus.path}: nothing left to train on after cleaning; relax the cleaning options")
         if tokenizer is None:
-            tokenizer = train_tokenizer(config.tokenizer, splits["train"].path, progress=_stage(progress, "training tokenizer"))
+            tokenizer = train_tokenizer(
+                config.tokenizer, splits["train"].path, progress=_stage(progress, "training tokenizer")
+            )
         tokenizer.save(work / "tokenizer")
-        store = TokenStore.build(tokenizer, {n: splits[n].path for n in SPLITS}, work / "tokens", progress=_stage(progress, "encoding"))
+        store = TokenStore.build(
+            tokenizer, {n: splits[n].path for n in SPLITS}, work / "tokens", progress=_stage(progress, "encoding")
+        )
         summary: dict[str, Any] = {
             "corpus": str(corpus.path),
             "encoding": corpus.encoding,
@@ -253,14 +274,22 @@ def _build(
             "tokenizer": asdict(config.tokenizer),
             "data": {**asdict(config.data), "split_fractions": list(config.data.split_fractions)},  # train --prepared
             "vocab_size": tokenizer.vocab_size,
-            "splits": {n: {"lines": splits[n].lines, "chars": splits[n].chars, "tokens": store.count(n)} for n in SPLITS},
+            "splits": {
+                n: {"lines": splits[n].lines, "chars": splits[n].chars, "tokens": store.count(n)} for n in SPLITS
+            },
         }
         if with_report:
-            stats = compute_stats(iter_clean(corpus.iter_lines(), config.data.cleaning), progress=_stage(progress, "statistics"))
+            stats = compute_stats(
+                iter_clean(corpus.iter_lines(), config.data.cleaning), progress=_stage(progress, "statistics")
+            )
             summary["statistics"] = stats.to_dict()
             summary["vocabulary"] = vocabulary_report(  # counts from the token files: no second encoding pass
-                tokenizer, splits["train"].path, splits["val"].path, progress=_stage(progress, "vocabulary report"),
-                train_ids=store.split("train"), val_ids=store.split("val"),
+                tokenizer,
+                splits["train"].path,
+                splits["val"].path,
+                progress=_stage(progress, "vocabulary report"),
+                train_ids=store.split("train"),
+                val_ids=store.split("val"),
             )
         atomic_write_text(work / "report.json", json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
         del store  # its memmaps: Windows cannot rename a folder with open files
@@ -298,7 +327,9 @@ def load_prepared(directory: Path) -> Prepared:
         report = json.loads(path.read_text(encoding="utf-8"))
         chars = {name: int(info["chars"]) for name, info in report["splits"].items()}
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise DataError(f"{path}: unreadable or damaged ({type(exc).__name__}: {exc}); prepare the data again") from None
+        raise DataError(
+            f"{path}: unreadable or damaged ({type(exc).__name__}: {exc}); prepare the data again"
+        ) from None
     return Prepared(directory, load_tokenizer(directory / "tokenizer"), TokenStore.open(directory / "tokens"), chars)
 
 
@@ -331,8 +362,10 @@ def prepare_cached(
             lambda: report(progress, 0, None, "waiting for another lmstudio process preparing the same data"),
         )
     except OSError as exc:
-        raise DataError(f"{root}: the prepared-data cache cannot be written ({exc.strerror or exc}); "
-                        "set LMSTUDIO_CACHE to a writable folder") from None
+        raise DataError(
+            f"{root}: the prepared-data cache cannot be written ({exc.strerror or exc}); "
+            "set LMSTUDIO_CACHE to a writable folder"
+        ) from None
     try:
         _clean_stale(directory)
         if directory.is_dir() and (directory / "report.json").is_file():
@@ -356,5 +389,15 @@ def _stage(progress: ProgressCallback | None, name: str) -> ProgressCallback | N
     return lambda done, total, message="": progress(done, total, f"{name}: {message}" if message else name)
 
 
-__all__ = ["Prepared", "SPLITS", "TokenizerConfig", "cache_root", "check_prepare_target", "is_prepared_folder",
-           "load_prepared", "open_corpus", "prepare", "prepare_cached"]
+__all__ = [
+    "Prepared",
+    "SPLITS",
+    "TokenizerConfig",
+    "cache_root",
+    "check_prepare_target",
+    "is_prepared_folder",
+    "load_prepared",
+    "open_corpus",
+    "prepare",
+    "prepare_cached",
+]

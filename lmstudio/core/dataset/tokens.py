@@ -113,7 +113,7 @@ class TokenStore:
         directory: Path,
         progress: ProgressCallback | None = None,
         key: str = "",
-    ) -> "TokenStore":
+    ) -> TokenStore:
         """Encode every split into ``directory``; meta.json is written last, so a folder with one is complete."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
@@ -123,6 +123,7 @@ class TokenStore:
         counts: dict[str, int] = {}
         done = 0
         for name, path in splits.items():
+
             def sub(d: float, t: float | None, msg: str, _base=done) -> bool | None:
                 return None if progress is None else progress(_base + d, total, msg)
 
@@ -142,7 +143,7 @@ class TokenStore:
         return cls(directory, meta)
 
     @classmethod
-    def open(cls, directory: Path) -> "TokenStore":
+    def open(cls, directory: Path) -> TokenStore:
         """Open a store; DataError naming the file when meta.json or a split file is missing or inconsistent."""
         directory = Path(directory)
         path = directory / META_FILE
@@ -151,7 +152,9 @@ class TokenStore:
         except FileNotFoundError:
             raise DataError(f"{path}: no token files here (meta.json is missing); prepare the data first") from None
         except (OSError, ValueError) as exc:  # unreadable, not UTF-8, not JSON
-            raise DataError(f"{path}: the token store index is unreadable or corrupt JSON ({exc}); prepare the data again") from None
+            raise DataError(
+                f"{path}: the token store index is unreadable or corrupt JSON ({exc}); prepare the data again"
+            ) from None
         meta = _check_meta(meta, path)
         dtype = np.dtype(meta["dtype"])
         counts = meta["counts"]
@@ -173,20 +176,32 @@ class TokenStore:
         directory: Path,
         key: str,
         progress: ProgressCallback | None = None,
-    ) -> "TokenStore":
+    ) -> TokenStore:
         """Open ``directory`` when it holds a complete store with this ``key`` and tokenizer; else build it."""
         try:
             store = cls.open(directory)
         except DataError:
             store = None
-        if store is not None and store.key == key and store.fingerprint == tok.fingerprint() and set(store.names) == set(splits):
+        if (
+            store is not None
+            and store.key == key
+            and store.fingerprint == tok.fingerprint()
+            and set(store.names) == set(splits)
+        ):
             return store
         return cls.build(tok, splits, directory, progress, key=key)
 
 
 def _json_type(value: Any) -> str:
-    return {bool: "true/false", int: "a whole number", float: "a number", str: "text", list: "a list",
-            dict: "an object", type(None): "null"}.get(type(value), type(value).__name__)
+    return {
+        bool: "true/false",
+        int: "a whole number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "an object",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
 
 
 def _is_count(value: Any) -> bool:
@@ -200,20 +215,26 @@ def _check_meta(meta: Any, path: Path) -> dict[str, Any]:
         raise DataError(f"{path}: the token store index must be a JSON object, not {_json_type(meta)}; {again}")
     version = meta.get("format_version", FORMAT_VERSION)
     if not _is_count(version) or version > FORMAT_VERSION:
-        raise DataError(f"{path}: format_version {version!r} is not one this lmstudio reads ({FORMAT_VERSION}); {again} "
-                        f"(or update lmstudio)")
+        raise DataError(
+            f"{path}: format_version {version!r} is not one this lmstudio reads ({FORMAT_VERSION}); {again} "
+            f"(or update lmstudio)"
+        )
     dtype = meta.get("dtype")
     if dtype not in ("uint16", "uint32"):
         shown = "missing" if "dtype" not in meta else f"{dtype!r} ({_json_type(dtype)})"
-        raise DataError(f"{path}: 'dtype' must be \"uint16\" or \"uint32\", but it is {shown}; {again}")
+        raise DataError(f'{path}: \'dtype\' must be "uint16" or "uint32", but it is {shown}; {again}')
     counts = meta.get("counts")
     if not isinstance(counts, dict) or not counts:
         shown = "missing" if "counts" not in meta else _json_type(counts)
-        raise DataError(f"{path}: 'counts' must be an object of split names and token counts, but it is {shown}; {again}")
+        raise DataError(
+            f"{path}: 'counts' must be an object of split names and token counts, but it is {shown}; {again}"
+        )
     for name, n in counts.items():
         if not _is_count(n):
-            raise DataError(f"{path}: 'counts' of split {name!r} must be a whole number of tokens, 0 or more, "
-                            f"but it is {n!r} ({_json_type(n)}); {again}")
+            raise DataError(
+                f"{path}: 'counts' of split {name!r} must be a whole number of tokens, 0 or more, "
+                f"but it is {n!r} ({_json_type(n)}); {again}"
+            )
         if not name or "/" in name or "\\" in name or name.startswith("."):
             raise DataError(f"{path}: {name!r} is not a split name; {again}")
     if "vocab_size" in meta and not _is_count(meta["vocab_size"]):
@@ -232,14 +253,24 @@ class BatchSampler:
     with ``torch.load(weights_only=True)``).
     """
 
-    def __init__(self, data: np.ndarray, block_size: int, batch_size: int, seed: int, device: str | torch.device = "cpu", name: str = "") -> None:
+    def __init__(
+        self,
+        data: np.ndarray,
+        block_size: int,
+        batch_size: int,
+        seed: int,
+        device: str | torch.device = "cpu",
+        name: str = "",
+    ) -> None:
         if block_size < 1 or batch_size < 1:
             raise DataError(f"block size and batch size must be at least 1 (got {block_size} and {batch_size})")
         n = len(data)
         split = f"the {name} split" if name else "this split"
         if n == 0:
-            raise DataError(f"{split} is empty (0 tokens); give it a share of the corpus in data.split_fractions, "
-                            f"or use a corpus with more lines")
+            raise DataError(
+                f"{split} is empty (0 tokens); give it a share of the corpus in data.split_fractions, "
+                f"or use a corpus with more lines"
+            )
         if n < block_size + 1:
             raise DataError(
                 f"{split} has {n} tokens; block size {block_size} needs at least {block_size + 1}: "
@@ -272,7 +303,7 @@ class BatchSampler:
 
     __next__ = next
 
-    def __iter__(self) -> "BatchSampler":
+    def __iter__(self) -> BatchSampler:
         return self
 
     def state_dict(self) -> dict[str, Any]:
@@ -293,5 +324,7 @@ class BatchSampler:
             self._generator.set_state(gen.clone())
             steps = int(state.get("steps", 0))
         except (KeyError, TypeError, RuntimeError, ValueError, AttributeError) as exc:
-            raise DataError(f"the saved batch-sampler state is unusable ({exc}); resume from another checkpoint or start afresh") from None
+            raise DataError(
+                f"the saved batch-sampler state is unusable ({exc}); resume from another checkpoint or start afresh"
+            ) from None
         self.steps = steps

@@ -213,7 +213,9 @@ class TokenEvent:
     alternatives: list[tuple[int, str, float]] = field(default_factory=list)  # (id, text, raw prob), most likely first
 
 
-def _advance(model: LanguageModel, state: Any, fed: int, new: torch.Tensor, rows: Sequence[Sequence[int]], window: int | None):
+def _advance(
+    model: LanguageModel, state: Any, fed: int, new: torch.Tensor, rows: Sequence[Sequence[int]], window: int | None
+):
     """Feed new (B, 1) after ``fed`` tokens; past the window, rebuild the state from each row's tail
     (rows: the full id lists, new token included). Returns (last logits (B, V), state, fed)."""
     if window is None or fed + 1 <= window:
@@ -245,14 +247,24 @@ def _draw(logits: torch.Tensor, cfg: SampleConfig, prev: torch.Tensor | None, ge
         logits = logits.float()
     logp = logits.log_softmax(dim=-1)
     plain = cfg.temperature == 1.0 and cfg.top_k == 0 and cfg.top_p >= 1.0 and cfg.repetition_penalty == 1.0
-    probs = logp.exp() if plain else filtered_distribution(logits, cfg.temperature, cfg.top_k, cfg.top_p, cfg.repetition_penalty, prev)
+    probs = (
+        logp.exp()
+        if plain
+        else filtered_distribution(logits, cfg.temperature, cfg.top_k, cfg.top_p, cfg.repetition_penalty, prev)
+    )
     if cfg.temperature == 0:
         next_id = probs.argmax().view(1)
     else:
         # multinomial refuses NaN (on CUDA with a device-side assert); the NaN shows in the statistics
         next_id = torch.multinomial(probs.nan_to_num(nan=1.0), 1, generator=generator)  # (1,)
     chosen = logp.gather(0, next_id)
-    parts = [next_id.to(logp.dtype), probs.gather(0, next_id), chosen, torch.dot(logp.exp(), logp).view(1), (logp > chosen).sum().to(logp.dtype).view(1)]
+    parts = [
+        next_id.to(logp.dtype),
+        probs.gather(0, next_id),
+        chosen,
+        torch.dot(logp.exp(), logp).view(1),
+        (logp > chosen).sum().to(logp.dtype).view(1),
+    ]
     if cfg.alternatives:
         alt = logp.topk(min(cfg.alternatives, logp.size(0)))
         parts += [alt.values, alt.indices.to(logp.dtype)]  # float32 holds ids exactly below 2**24
@@ -269,8 +281,13 @@ def _check_seed(seed: int | None) -> None:
 
 
 def generate(
-    model: LanguageModel, tokenizer: Any, prompt: str, cfg: SampleConfig, device: torch.device | str = "cpu",
-    *, context_ids: Sequence[int] | None = None,
+    model: LanguageModel,
+    tokenizer: Any,
+    prompt: str,
+    cfg: SampleConfig,
+    device: torch.device | str = "cpu",
+    *,
+    context_ids: Sequence[int] | None = None,
 ) -> Iterator[TokenEvent]:
     """Yield ``cfg.max_new_tokens`` tokens (fewer if the stop text appears) continuing ``prompt``
     (its :func:`prompt_ids`), or exactly ``context_ids`` when given (a Playground branch).
@@ -329,8 +346,15 @@ def generate(
                     texts[alt_id] = _display_text(tokenizer, alt_id)
                 alternatives.append((alt_id, texts[alt_id], math.exp(values[5 + j])))
             event = TokenEvent(
-                index=index, id=token_id, text=text, prob=values[1], raw_prob=math.exp(values[2]),
-                logprob=values[2], entropy=-values[3], rank=int(values[4]) + 1, alternatives=alternatives,
+                index=index,
+                id=token_id,
+                text=text,
+                prob=values[1],
+                raw_prob=math.exp(values[2]),
+                logprob=values[2],
+                entropy=-values[3],
+                rank=int(values[4]) + 1,
+                alternatives=alternatives,
             )
             tail = (tail + text)[-(len(cfg.stop) + 64) :] if cfg.stop else ""
             yield event

@@ -187,7 +187,9 @@ def evaluate_text(
     device = torch.device(device)
     window = _check_block(block_size or model.config.block_size)
     if batch_size < 1 or chunk_chars < 1:
-        raise ConfigError(f"evaluate_text: batch_size ({batch_size}) and chunk_chars ({chunk_chars}) must be at least 1")
+        raise ConfigError(
+            f"evaluate_text: batch_size ({batch_size}) and chunk_chars ({chunk_chars}) must be at least 1"
+        )
     stride = max(1, window // 2)
     limit = None if not max_tokens or max_tokens <= 0 else int(max_tokens)
     buf = np.asarray(start_ids(tokenizer)[-1:], dtype=np.int64)  # ids from global position `base` on
@@ -253,8 +255,16 @@ def evaluate_text(
         model.train(was_training)
     n_pred = end
     if n_pred == 0:
-        return {"loss": math.nan, "perplexity": math.nan, "bits_per_char": math.nan, "bits_per_char_note": "no text",
-                "tokens": 0, "chars": 0, "unknown_tokens": 0, "complete": True}
+        return {
+            "loss": math.nan,
+            "perplexity": math.nan,
+            "bits_per_char": math.nan,
+            "bits_per_char_note": "no text",
+            "tokens": 0,
+            "chars": 0,
+            "unknown_tokens": 0,
+            "complete": True,
+        }
     loss = total / n_pred
     note = unknown_token_note(n_unk, n_pred)
     return {
@@ -306,8 +316,17 @@ def score_text(model: LanguageModel, tokenizer: Any, text: str, device: torch.de
     context = start_ids(tokenizer)
     ids = list(tokenizer.encode(text)) if text else []
     if not ids:
-        return {"loss": math.nan, "perplexity": math.nan, "bits_per_char": math.nan, "bits_per_char_note": "no text",
-                "total_logprob": 0.0, "tokens": 0, "chars": len(text), "unknown_tokens": 0, "per_token": []}
+        return {
+            "loss": math.nan,
+            "perplexity": math.nan,
+            "bits_per_char": math.nan,
+            "bits_per_char_note": "no text",
+            "total_logprob": 0.0,
+            "tokens": 0,
+            "chars": len(text),
+            "unknown_tokens": 0,
+            "per_token": [],
+        }
     was_training = model.training
     model.eval()
     try:
@@ -322,7 +341,9 @@ def score_text(model: LanguageModel, tokenizer: Any, text: str, device: torch.de
     per_token = []
     for i, (token_id, logprob, rank) in enumerate(zip(ids, lp, rk)):
         piece = decoder.push(token_id, final=i == len(ids) - 1)
-        per_token.append({"id": token_id, "text": piece, "logprob": logprob, "rank": int(rank), "prob": math.exp(logprob)})
+        per_token.append(
+            {"id": token_id, "text": piece, "logprob": logprob, "rank": int(rank), "prob": math.exp(logprob)}
+        )
     total = -sum(lp)
     loss = total / len(ids)
     n_unk = count_unknown(ids, tokenizer)

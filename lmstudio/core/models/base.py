@@ -38,7 +38,9 @@ class LanguageModel(nn.Module, metaclass=ABCMeta):
 
     # -- training --------------------------------------------------------------------------------
     @abstractmethod
-    def forward(self, ids: torch.Tensor, targets: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+    def forward(
+        self, ids: torch.Tensor, targets: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """ids (B, T) long -> logits (B, T, V) and, when targets (B, T) are given, the mean
         cross-entropy in nats over targets that are not -1."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..config import ModelConfig
 from ..errors import ConfigError, TrainingError
@@ -23,9 +23,13 @@ def build_model(cfg: ModelConfig) -> LanguageModel:
     """A freshly initialized model for ``cfg`` on the current default device (CPU unless inside a
     ``with torch.device(...)`` block; "meta" builds without allocating memory)."""
     if cfg.arch not in MODEL_REGISTRY:
-        raise ConfigError(f"model.arch: unknown architecture {cfg.arch!r}; use one of {', '.join(sorted(MODEL_REGISTRY))}")
+        raise ConfigError(
+            f"model.arch: unknown architecture {cfg.arch!r}; use one of {', '.join(sorted(MODEL_REGISTRY))}"
+        )
     if cfg.vocab_size < 1:
-        raise ConfigError("model.vocab_size: is 0; set it from the tokenizer's vocabulary size before building the model")
+        raise ConfigError(
+            "model.vocab_size: is 0; set it from the tokenizer's vocabulary size before building the model"
+        )
     try:
         return MODEL_REGISTRY[cfg.arch](cfg)
     except (MemoryError, RuntimeError) as exc:  # torch.OutOfMemoryError is a RuntimeError too

@@ -42,8 +42,13 @@ class RecurrentLM(LanguageModel):
         self.drop = nn.Dropout(config.dropout)
         kwargs = {"nonlinearity": "tanh"} if self.cell == "rnn" else {}
         self.rnn = _CELLS[self.cell](
-            c, c, num_layers=config.n_layer, batch_first=True, bias=config.bias,
-            dropout=config.dropout if config.n_layer > 1 else 0.0, **kwargs,
+            c,
+            c,
+            num_layers=config.n_layer,
+            batch_first=True,
+            bias=config.bias,
+            dropout=config.dropout if config.n_layer > 1 else 0.0,
+            **kwargs,
         )
         self.head = nn.Linear(c, config.vocab_size, bias=config.bias)
         if config.tie_weights:

@@ -62,7 +62,9 @@ class KVCache:
 
 
 def _rope_tables(head_size: int, positions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    inv_freq = 1.0 / (10000.0 ** (torch.arange(0, head_size, 2, device=positions.device, dtype=torch.float32) / head_size))
+    inv_freq = 1.0 / (
+        10000.0 ** (torch.arange(0, head_size, 2, device=positions.device, dtype=torch.float32) / head_size)
+    )
     angles = torch.outer(positions.float(), inv_freq)  # (T, hs/2)
     angles = torch.cat((angles, angles), dim=-1)  # (T, hs)
     return angles.cos(), angles.sin()

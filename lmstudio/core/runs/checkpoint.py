@@ -47,6 +47,7 @@ KEEP_LAST = 3  # step folders kept besides the best one; older ones are pruned
 
 # ---------------------------------------------------------------- run config
 
+
 def write_run_config(run_dir: Path, config: WorkspaceConfig, extra: dict[str, Any]) -> None:
     """Write ``config.json``: the workspace settings plus facts such as the tokenizer fingerprint."""
     values = config.to_dict()
@@ -62,7 +63,9 @@ def read_run_config(run_dir: Path) -> tuple[WorkspaceConfig, dict[str, Any]]:
     """Read ``config.json`` of a run folder: the workspace config and the run facts."""
     path = Path(run_dir) / CONFIG_FILE
     if Path(run_dir).exists() and not Path(run_dir).is_dir():
-        raise CheckpointError(f"{run_dir}: is a file, not a run folder; give the folder that `lmstudio train --out` wrote")
+        raise CheckpointError(
+            f"{run_dir}: is a file, not a run folder; give the folder that `lmstudio train --out` wrote"
+        )
     if not Path(run_dir).is_dir():
         raise CheckpointError(f"{run_dir}: no such run folder; give the folder that `lmstudio train --out` wrote")
     if not path.is_file():
@@ -88,7 +91,8 @@ def read_run_config(run_dir: Path) -> tuple[WorkspaceConfig, dict[str, Any]]:
 
 def _json_type(value: Any) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}.get(
-        type(value), "a number")
+        type(value), "a number"
+    )
 
 
 def _is_int(value: Any) -> bool:
@@ -100,6 +104,7 @@ def _is_number(value: Any) -> bool:
 
 
 # ---------------------------------------------------------------- checkpoints
+
 
 @dataclass
 class CheckpointInfo:
@@ -128,17 +133,21 @@ def read_index(run_dir: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CheckpointError(f"{path}: corrupt checkpoint index ({exc}); {fix}") from None
     if not isinstance(index, dict):
-        raise CheckpointError(f"{path}: corrupt checkpoint index (a JSON object expected, found {_json_type(index)}); {fix}")
+        raise CheckpointError(
+            f"{path}: corrupt checkpoint index (a JSON object expected, found {_json_type(index)}); {fix}"
+        )
     for key in ("last", "best"):
         value = index.get(key)
         if value is not None and not (isinstance(value, str) and _CHECKPOINT_NAME.match(value)):
             raise CheckpointError(
-                f"{path}: corrupt checkpoint index ({key!r} is {json.dumps(value)}, not a checkpoint name like \"step-100\"); {fix}"
+                f'{path}: corrupt checkpoint index ({key!r} is {json.dumps(value)}, not a checkpoint name like "step-100"); {fix}'
             )
     for key, ok in (("best_step", _is_int), ("best_val_loss", _is_number)):
         value = index.get(key)
         if value is not None and not ok(value):
-            raise CheckpointError(f"{path}: corrupt checkpoint index ({key!r} is {json.dumps(value)}, not a number); {fix}")
+            raise CheckpointError(
+                f"{path}: corrupt checkpoint index ({key!r} is {json.dumps(value)}, not a number); {fix}"
+            )
     return index
 
 
@@ -294,10 +303,14 @@ def save_checkpoint(
     except BaseException as exc:
         if created:  # no empty or half-written step folder is left behind
             remove_tree_quietly(folder)
-        if not isinstance(exc, (OSError, SafetensorError)) and not (isinstance(exc, RuntimeError) and _is_write_failure(exc)):
+        if not isinstance(exc, (OSError, SafetensorError)) and not (
+            isinstance(exc, RuntimeError) and _is_write_failure(exc)
+        ):
             raise
         kept = f"; the previous checkpoint ({previous}) is kept" if previous and previous != name else ""
-        raise CheckpointError(f"checkpoint at step {step} not saved: {describe_write_error(target, exc)}{kept}") from None
+        raise CheckpointError(
+            f"checkpoint at step {step} not saved: {describe_write_error(target, exc)}{kept}"
+        ) from None
     _prune(run_dir, index)
     return CheckpointInfo(name, folder, step, val_loss)
 
@@ -379,21 +392,37 @@ def load_training_state(path: Path) -> dict[str, Any]:
     """Read ``training_state.pt`` with ``weights_only=True``; never fall back to full unpickling."""
     path = Path(path)
     if not path.is_file():
-        raise CheckpointError(f"{path}: missing training state; this checkpoint holds weights only and cannot be resumed")
+        raise CheckpointError(
+            f"{path}: missing training state; this checkpoint holds weights only and cannot be resumed"
+        )
     corrupt = "corrupt or truncated training state"
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
         text = str(exc)
         if "Unsupported global" in text or "not an allowed global" in text:
-            detail = next((line.strip() for line in text.splitlines() if "Unsupported global" in line), text.splitlines()[0])
+            detail = next(
+                (line.strip() for line in text.splitlines() if "Unsupported global" in line), text.splitlines()[0]
+            )
             raise CheckpointError(
                 f"{path}: refused: it holds objects other than tensors and numbers, which could run code "
                 f"({detail[:200]}); only use checkpoints you made yourself"
             ) from None
-        raise CheckpointError(f"{path}: {corrupt} (not a file torch.save wrote); resume from another checkpoint") from None
-    except (RuntimeError, OSError, EOFError, ValueError, AttributeError, TypeError, IndexError, KeyError,
-            MemoryError, OverflowError) as exc:
+        raise CheckpointError(
+            f"{path}: {corrupt} (not a file torch.save wrote); resume from another checkpoint"
+        ) from None
+    except (
+        RuntimeError,
+        OSError,
+        EOFError,
+        ValueError,
+        AttributeError,
+        TypeError,
+        IndexError,
+        KeyError,
+        MemoryError,
+        OverflowError,
+    ) as exc:
         reason = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
         raise CheckpointError(f"{path}: {corrupt} ({reason}); resume from another checkpoint") from None
     if not isinstance(state, dict) or "step" not in state:
@@ -454,7 +483,18 @@ def truncate_samples(run_dir: Path, after_step: int) -> None:
 
 
 __all__ = [
-    "CheckpointInfo", "append_sample", "incomplete_checkpoints", "list_checkpoints", "load_training_state",
-    "load_weights", "read_index", "read_run_config", "read_samples", "remove_incomplete_checkpoints",
-    "resolve_checkpoint", "save_checkpoint", "truncate_samples", "write_run_config",
+    "CheckpointInfo",
+    "append_sample",
+    "incomplete_checkpoints",
+    "list_checkpoints",
+    "load_training_state",
+    "load_weights",
+    "read_index",
+    "read_run_config",
+    "read_samples",
+    "remove_incomplete_checkpoints",
+    "resolve_checkpoint",
+    "save_checkpoint",
+    "truncate_samples",
+    "write_run_config",
 ]

@@ -39,8 +39,17 @@ class LoadedRun:
     facts: dict[str, Any]
 
 
-RUN_ENTRIES = frozenset({ckpt.CONFIG_FILE, ckpt.TOKENIZER_DIR, ckpt.CHECKPOINTS_DIR, "metrics.csv", ckpt.SAMPLES_FILE,
-                         "tensorboard", RUN_LOCK_FILE})
+RUN_ENTRIES = frozenset(
+    {
+        ckpt.CONFIG_FILE,
+        ckpt.TOKENIZER_DIR,
+        ckpt.CHECKPOINTS_DIR,
+        "metrics.csv",
+        ckpt.SAMPLES_FILE,
+        "tensorboard",
+        RUN_LOCK_FILE,
+    }
+)
 
 
 def _busy(run_dir: Path, new: bool) -> str:
@@ -49,8 +58,10 @@ def _busy(run_dir: Path, new: bool) -> str:
 
 
 def _empty_run_advice(run_dir: Path) -> str:
-    return (f"{run_dir}: holds a run that saved no checkpoint yet (it stopped before its first save); "
-            f"start it again from step 0 with --resume {run_dir}, or replace it with --out {run_dir} --overwrite-empty-run")
+    return (
+        f"{run_dir}: holds a run that saved no checkpoint yet (it stopped before its first save); "
+        f"start it again from step 0 with --resume {run_dir}, or replace it with --out {run_dir} --overwrite-empty-run"
+    )
 
 
 def has_checkpoint(run_dir: Path) -> bool:
@@ -68,7 +79,9 @@ def check_new_run_dir(out_dir: Path, *, overwrite_empty_run: bool = False, _lock
         raise CheckpointError(_busy(out_dir, new=True))
     if (out_dir / ckpt.CONFIG_FILE).exists():
         if has_checkpoint(out_dir):
-            raise CheckpointError(f"{out_dir}: already holds a run; resume it with --resume {out_dir} or choose another --out")
+            raise CheckpointError(
+                f"{out_dir}: already holds a run; resume it with --resume {out_dir} or choose another --out"
+            )
         if not overwrite_empty_run:
             raise CheckpointError(_empty_run_advice(out_dir))
     try:
@@ -77,8 +90,10 @@ def check_new_run_dir(out_dir: Path, *, overwrite_empty_run: bool = False, _lock
         raise CheckpointError(f"{out_dir}: cannot be read ({exc.strerror or exc}); choose another --out") from None
     if foreign:
         shown = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
-        raise CheckpointError(f"{out_dir}: holds files that are not part of an lmstudio run ({shown}); "
-                              "choose a new or empty folder for --out")
+        raise CheckpointError(
+            f"{out_dir}: holds files that are not part of an lmstudio run ({shown}); "
+            "choose a new or empty folder for --out"
+        )
 
 
 def _remove_empty_run(run_dir: Path) -> None:
@@ -107,7 +122,9 @@ def run_tokenizer(run_dir: Path, facts: dict[str, Any]) -> Tokenizer:
     tokenizer = load_tokenizer(run_dir / ckpt.TOKENIZER_DIR)
     expected = facts.get("tokenizer_fingerprint")
     if expected and tokenizer.fingerprint() != expected:
-        raise CheckpointError(f"{run_dir / ckpt.TOKENIZER_DIR}: tokenizer files differ from the ones this run was trained with")
+        raise CheckpointError(
+            f"{run_dir / ckpt.TOKENIZER_DIR}: tokenizer files differ from the ones this run was trained with"
+        )
     return tokenizer
 
 

@@ -18,7 +18,6 @@ from ..config import TokenizerConfig
 from ..errors import TokenizerError
 from ..progress import ProgressCallback, report
 from .base import META_FILE, SPECIALS, Tokenizer, read_meta
-from .vocabulary import vocabulary_report
 from .sentencepiece import MODEL_FILE, SentencePieceTokenizer, train_sentencepiece
 from .table import (
     WORD_PATTERN,
@@ -28,6 +27,7 @@ from .table import (
     train_char,
     train_word,
 )
+from .vocabulary import vocabulary_report
 
 
 def train_tokenizer(cfg: TokenizerConfig, train_path: Path, progress: ProgressCallback | None = None) -> Tokenizer:
@@ -51,7 +51,9 @@ def load_tokenizer(directory: Path) -> Tokenizer:
     kind = doc["kind"]
     path = directory / META_FILE
     if kind != cfg.kind:
-        raise TokenizerError(f"{path}: kind {kind!r} disagrees with its settings ({cfg.kind!r}); train the tokenizer again")
+        raise TokenizerError(
+            f"{path}: kind {kind!r} disagrees with its settings ({cfg.kind!r}); train the tokenizer again"
+        )
     if kind in ("bpe", "unigram"):
         tok: Tokenizer = SentencePieceTokenizer.load(directory, cfg)
     elif kind == "char":

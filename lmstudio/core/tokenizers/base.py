@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -68,7 +69,7 @@ class Tokenizer(ABC):
         return np.asarray(self.encode(text), dtype=np.int64)
 
     def piece_kind(self, i: int) -> str:
-        """"special", "byte" (a UTF-8 byte of SentencePiece's byte fallback), "user" or "normal"."""
+        """ "special", "byte" (a UTF-8 byte of SentencePiece's byte fallback), "user" or "normal"."""
         self._check_id(i)
         return "special" if i < len(SPECIALS) else "normal"
 
@@ -106,7 +107,9 @@ class Tokenizer(ABC):
 
     def _check_id(self, i: int) -> None:
         if not 0 <= int(i) < self.vocab_size:
-            raise TokenizerError(f"token id {i} is out of range: this {self.kind} vocabulary has ids 0 to {self.vocab_size - 1}")
+            raise TokenizerError(
+                f"token id {i} is out of range: this {self.kind} vocabulary has ids 0 to {self.vocab_size - 1}"
+            )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(vocab_size={self.vocab_size})"
@@ -118,14 +121,18 @@ def read_meta(directory: Path) -> dict[str, Any]:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise TokenizerError(f"{path}: no tokenizer here (tokenizer.json is missing); train or prepare a tokenizer first") from None
+        raise TokenizerError(
+            f"{path}: no tokenizer here (tokenizer.json is missing); train or prepare a tokenizer first"
+        ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise TokenizerError(f"{path}: the tokenizer file is corrupt ({exc}); train the tokenizer again") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("kind"), str) or not isinstance(doc.get("settings"), dict):
         raise TokenizerError(f"{path}: not a tokenizer file (no kind or settings); train the tokenizer again")
     version = doc.get("format_version")
     if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise TokenizerError(f"{path}: format_version {version!r} is not one this lmstudio reads ({FORMAT_VERSION}); update lmstudio")
+        raise TokenizerError(
+            f"{path}: format_version {version!r} is not one this lmstudio reads ({FORMAT_VERSION}); update lmstudio"
+        )
     try:
         doc["config"] = TokenizerConfig(**doc["settings"])
     except (TypeError, ConfigError) as exc:
@@ -197,4 +204,6 @@ def check_has_text(path: Path) -> None:
         seen = seen or bool(chunk)
     if seen:
         raise TokenizerError(f"{path}: the training text holds only whitespace; choose a corpus with text in it")
-    raise TokenizerError(f"{path}: the training text is empty; choose a corpus with text in it (or check the cleaning settings)")
+    raise TokenizerError(
+        f"{path}: the training text is empty; choose a corpus with text in it (or check the cleaning settings)"
+    )

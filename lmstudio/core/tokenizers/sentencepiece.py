@@ -14,8 +14,9 @@ import io
 import itertools
 import os
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import sentencepiece as spm
@@ -75,7 +76,9 @@ class SentencePieceTokenizer(Tokenizer):
         try:
             self._sp = spm.SentencePieceProcessor(model_proto=self._model_bytes)
         except Exception as exc:  # sentencepiece raises bare RuntimeError/OSError on bad protos
-            raise TokenizerError(f"{source}: not a valid SentencePiece model ({exc}); train the tokenizer again") from None
+            raise TokenizerError(
+                f"{source}: not a valid SentencePiece model ({exc}); train the tokenizer again"
+            ) from None
         sp = self._sp
         self.pad_id, self.unk_id, self.bos_id, self.eos_id = sp.pad_id(), sp.unk_id(), sp.bos_id(), sp.eos_id()
         self._threads = min(8, os.cpu_count() or 1)
@@ -144,7 +147,7 @@ class SentencePieceTokenizer(Tokenizer):
         return {"model_file": MODEL_FILE}, {MODEL_FILE: self._model_bytes}
 
     @classmethod
-    def load(cls, directory: Path, config: TokenizerConfig) -> "SentencePieceTokenizer":
+    def load(cls, directory: Path, config: TokenizerConfig) -> SentencePieceTokenizer:
         path = Path(directory) / MODEL_FILE
         try:
             data = path.read_bytes()
@@ -155,7 +158,9 @@ class SentencePieceTokenizer(Tokenizer):
         return cls(config, data, source=str(path))
 
 
-def train_sentencepiece(cfg: TokenizerConfig, train_path: Path, progress: ProgressCallback | None = None) -> SentencePieceTokenizer:
+def train_sentencepiece(
+    cfg: TokenizerConfig, train_path: Path, progress: ProgressCallback | None = None
+) -> SentencePieceTokenizer:
     """Train a lossless SentencePiece model of kind ``cfg.kind`` ("bpe" or "unigram") on a UTF-8 file."""
     train_path = Path(train_path)
     check_has_text(train_path)
@@ -183,8 +188,14 @@ def train_sentencepiece(cfg: TokenizerConfig, train_path: Path, progress: Progre
         allow_whitespace_only_pieces=True,
         split_digits=True,  # numbers as digits: no vocabulary slots spent on "1623", and they generalize
         user_defined_symbols=["\n"],
-        pad_id=0, unk_id=1, bos_id=2, eos_id=3,
-        pad_piece=PAD, unk_piece=UNK, bos_piece=BOS, eos_piece=EOS,
+        pad_id=0,
+        unk_id=1,
+        bos_id=2,
+        eos_id=3,
+        pad_piece=PAD,
+        unk_piece=UNK,
+        bos_piece=BOS,
+        eos_piece=EOS,
         unk_surface=UNK_SURFACE,
         max_sentence_length=MAX_SENTENCE_BYTES,
         input_sentence_size=MAX_TRAINING_SENTENCES,
@@ -221,7 +232,9 @@ def _explain(message: str, cfg: TokenizerConfig, train_path: Path) -> TokenizerE
             + (", or lower character_coverage" if cfg.character_coverage > 0.9 else "")
         )
     if "sentences_.empty()" in message:
-        return TokenizerError(f"{name}: no text to train on; choose a corpus with text in it (or check the cleaning settings)")
+        return TokenizerError(
+            f"{name}: no text to train on; choose a corpus with text in it (or check the cleaning settings)"
+        )
     detail = message.split("] ", 1)[-1].strip() or message
     return TokenizerError(f"sentencepiece could not train a {cfg.kind} tokenizer on {name}: {detail}")
 

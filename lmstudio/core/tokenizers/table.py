@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -38,7 +39,7 @@ class _TableTokenizer(Tokenizer):
         self._pieces = list(pieces)
         self._ids = {p: i for i, p in enumerate(self._pieces)}
         # what each id decodes to: specials vanish except <unk>, shown as "⁇" like SentencePiece does
-        self._surface = ["", UNK_SURFACE, "", ""] + self._pieces[len(SPECIALS):]
+        self._surface = ["", UNK_SURFACE, "", ""] + self._pieces[len(SPECIALS) :]
 
     @property
     def vocab_size(self) -> int:
@@ -72,7 +73,7 @@ class CharTokenizer(_TableTokenizer):
     def __init__(self, config: TokenizerConfig, pieces: Sequence[str]) -> None:
         super().__init__(config, pieces)
         # A code point -> id table makes encoding a numpy gather instead of a Python loop.
-        chars = self._pieces[len(SPECIALS):]
+        chars = self._pieces[len(SPECIALS) :]
         top = max((ord(c) for c in chars), default=0)
         self._table = np.full(top + 1, self.unk_id, dtype=np.int32)
         for i, c in enumerate(chars, start=len(SPECIALS)):
@@ -111,7 +112,7 @@ def check_pieces(pieces: Any, path: Path, single_chars: bool) -> list[str]:
         or list(pieces[: len(SPECIALS)]) != list(SPECIALS)
         or not all(isinstance(p, str) and p for p in pieces)
         or len(set(pieces)) != len(pieces)
-        or (single_chars and not all(len(p) == 1 for p in pieces[len(SPECIALS):]))
+        or (single_chars and not all(len(p) == 1 for p in pieces[len(SPECIALS) :]))
     ):
         raise TokenizerError(f"{path}: the vocabulary in this file is damaged; train the tokenizer again")
     return pieces

@@ -88,7 +88,14 @@ def vocabulary_report(
     texts = [tok.piece_text(i) for i in range(tok.vocab_size)]
     lengths = np.array([1 if k == "byte" else len(t) for k, t in zip(kinds, texts)], dtype=np.int64)
     pieces = [
-        {"id": i, "piece": tok.id_to_piece(i), "text": texts[i], "kind": kinds[i], "frequency": int(counts[i]), "length": int(lengths[i])}
+        {
+            "id": i,
+            "piece": tok.id_to_piece(i),
+            "text": texts[i],
+            "kind": kinds[i],
+            "frequency": int(counts[i]),
+            "length": int(lengths[i]),
+        }
         for i in range(tok.vocab_size)
     ]
     is_byte = np.array([k == "byte" for k in kinds])

@@ -78,14 +78,24 @@ def new_trainer(
         raise
     try:
         clean_run_folder(out_dir)
-        check_new_run_dir(out_dir, overwrite_empty_run=overwrite_empty_run, _locked_here=True)  # again, now that it is ours
+        check_new_run_dir(
+            out_dir, overwrite_empty_run=overwrite_empty_run, _locked_here=True
+        )  # again, now that it is ours
         prepared = prepared or prepare_cached(config, progress=progress)
         config.model = replace(config.model, vocab_size=prepared.tokenizer.vocab_size)
         torch.manual_seed(config.train.seed)
         model = build_model(config.model)
         # the trainer checks the splits against the block size before anything is written
-        trainer = Trainer(config, model, prepared.store, out_dir, tokenizer=prepared.tokenizer,
-                          chars_per_token=prepared.chars_per_token("val"), control=control, interactive=interactive)
+        trainer = Trainer(
+            config,
+            model,
+            prepared.store,
+            out_dir,
+            tokenizer=prepared.tokenizer,
+            chars_per_token=prepared.chars_per_token("val"),
+            control=control,
+            interactive=interactive,
+        )
         if (out_dir / ckpt.CONFIG_FILE).exists():  # an empty run (checked above), replaced on request
             _remove_empty_run(out_dir)
         try:
@@ -147,8 +157,10 @@ def use_prepared(config: WorkspaceConfig, directory: Path) -> Prepared:
 
     directory = Path(directory)
     if not is_prepared_folder(directory):
-        raise ConfigError(f"--prepared {directory}: not a folder written by `lmstudio prepare` (it holds report.json, "
-                          f"tokenizer/ and tokens/ and nothing else); make one with `lmstudio prepare --out {directory}`")
+        raise ConfigError(
+            f"--prepared {directory}: not a folder written by `lmstudio prepare` (it holds report.json, "
+            f"tokenizer/ and tokens/ and nothing else); make one with `lmstudio prepare --out {directory}`"
+        )
     report = json.loads((directory / "report.json").read_text(encoding="utf-8"))
     sections = {"tokenizer": report.get("tokenizer", {})}
     if isinstance(report.get("data"), dict):  # folders prepared before lmstudio recorded it keep the defaults
@@ -196,24 +208,38 @@ def resume_trainer(
             state = ckpt.load_training_state(last.path / ckpt.STATE_FILE)
         elif damaged := ckpt.incomplete_checkpoints(run_dir):  # never start again over checkpoints it cannot read
             name, why = sorted(damaged.items())[0]
-            raise CheckpointError(f"{ckpt.checkpoints_dir(run_dir) / name}: damaged checkpoint ({why}); restore it, "
-                                  "or delete it to train this run again from step 0")
+            raise CheckpointError(
+                f"{ckpt.checkpoints_dir(run_dir) / name}: damaged checkpoint ({why}); restore it, "
+                "or delete it to train this run again from step 0"
+            )
         start = int(state["step"]) if state is not None else 0
         if steps is not None:
             if steps <= start:
                 raise CheckpointError(f"{run_dir}: already at step {start}; give --steps above that to continue")
             config.train = replace(config.train, steps=steps)
         elif start >= config.train.steps:
-            raise CheckpointError(f"{run_dir}: already finished its {config.train.steps} steps; give --steps N to continue further")
-        prepared = _prepared_for_resume(facts, tokenizer) or prepare_cached(config, tokenizer=tokenizer, progress=progress)
+            raise CheckpointError(
+                f"{run_dir}: already finished its {config.train.steps} steps; give --steps N to continue further"
+            )
+        prepared = _prepared_for_resume(facts, tokenizer) or prepare_cached(
+            config, tokenizer=tokenizer, progress=progress
+        )
         if state is None:
             torch.manual_seed(config.train.seed)  # the same start as the run's own first try
         model = build_model(config.model)
         if state is not None:
             ckpt.load_weights(last.path / ckpt.WEIGHTS_FILE, model)
-        trainer = Trainer(config, model, prepared.store, run_dir, tokenizer=tokenizer,
-                          chars_per_token=prepared.chars_per_token("val"), control=control, interactive=interactive,
-                          resume=state)
+        trainer = Trainer(
+            config,
+            model,
+            prepared.store,
+            run_dir,
+            tokenizer=tokenizer,
+            chars_per_token=prepared.chars_per_token("val"),
+            control=control,
+            interactive=interactive,
+            resume=state,
+        )
         ckpt.truncate_samples(run_dir, start)
         if steps is not None:
             ckpt.write_run_config(run_dir, config, facts)

@@ -11,8 +11,17 @@ from ..fileio import atomic_open
 from ..locks import describe_write_error
 
 COLUMNS = (
-    "step", "tokens", "elapsed", "train_loss", "val_loss", "val_perplexity", "bits_per_char",
-    "lr", "grad_norm", "tokens_per_sec", "eval_train_loss",
+    "step",
+    "tokens",
+    "elapsed",
+    "train_loss",
+    "val_loss",
+    "val_perplexity",
+    "bits_per_char",
+    "lr",
+    "grad_norm",
+    "tokens_per_sec",
+    "eval_train_loss",
 )
 
 
@@ -31,8 +40,11 @@ class MetricsLog:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             kept: list[dict[str, str]] = []
             if truncate_after is not None and truncate_after > 0 and self.path.is_file():
-                kept = [row for row in read_metrics_rows(self.path)
-                        if (step := _int(row.get("step"))) is not None and step <= truncate_after]
+                kept = [
+                    row
+                    for row in read_metrics_rows(self.path)
+                    if (step := _int(row.get("step"))) is not None and step <= truncate_after
+                ]
             with atomic_open(self.path, "w") as fh:
                 writer = csv.DictWriter(fh, fieldnames=COLUMNS, extrasaction="ignore")
                 writer.writeheader()

@@ -24,8 +24,9 @@ from __future__ import annotations
 import math
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import torch
 
@@ -95,8 +96,10 @@ class Trainer:
         self.device = resolve_device(self.cfg.device)
         self.dtype = resolve_precision(self.cfg.precision, self.device)
         if self.cfg.threads > max_threads():
-            raise ConfigError(f"train.threads: {self.cfg.threads} threads is more than this computer can run "
-                              f"({os.cpu_count() or 1} CPU cores); use 0 (automatic) or at most {max_threads()}")
+            raise ConfigError(
+                f"train.threads: {self.cfg.threads} threads is more than this computer can run "
+                f"({os.cpu_count() or 1} CPU cores); use 0 (automatic) or at most {max_threads()}"
+            )
         torch.set_num_threads(self.cfg.threads or default_threads(interactive))
         self.model = model.to(self.device)
         self.block_size = config.model.block_size
@@ -105,10 +108,14 @@ class Trainer:
         for name, data in (("train", self.train_data), ("val", self.val_data)):
             if len(data) < self.block_size + 1:
                 raise DataError(self._split_problem(name, len(data)))
-        self.train_sampler = BatchSampler(self.train_data, self.block_size, self.cfg.batch_size, self.cfg.seed, self.device, name="train")
+        self.train_sampler = BatchSampler(
+            self.train_data, self.block_size, self.cfg.batch_size, self.cfg.seed, self.device, name="train"
+        )
         # bits per character means something only when the tokenizer encodes the text losslessly
         self.bits_per_char_note = (
-            unknown_token_note(count_unknown(self.val_data, tokenizer), len(self.val_data)) if tokenizer is not None else ""
+            unknown_token_note(count_unknown(self.val_data, tokenizer), len(self.val_data))
+            if tokenizer is not None
+            else ""
         )
         self.peak_lr = self.cfg.lr
         self.optimizer = make_adamw(self._param_groups(), self.cfg.lr, (self.cfg.beta1, self.cfg.beta2), self.device)
@@ -137,16 +144,26 @@ class Trainer:
         fractions = ", ".join(f"{f:g}" for f in data.split_fractions)
         if n == 0:
             if share == 0:
-                return (f"the {label} split is empty because data.split_fractions ({fractions}) gives it 0; "
-                        f"give it a share, e.g. 0.9, 0.05, 0.05")
-            unit = "line by line" if data.split_mode == "lines" else f"in blocks of {data.block_lines} lines (data.block_lines)"
+                return (
+                    f"the {label} split is empty because data.split_fractions ({fractions}) gives it 0; "
+                    f"give it a share, e.g. 0.9, 0.05, 0.05"
+                )
+            unit = (
+                "line by line"
+                if data.split_mode == "lines"
+                else f"in blocks of {data.block_lines} lines (data.block_lines)"
+            )
             fix = "" if data.split_mode == "lines" else ", or use data.split_mode lines"
-            return (f"the {label} split is empty: splits are drawn {unit} and none fell to it (share {share:g}), so the "
-                    f"corpus has too few lines (one very long line, or only a handful); break the text into more "
-                    f"lines, or raise its share in data.split_fractions (now {fractions}){fix}")
-        return (f"the {label} split has {n} tokens, but block size {self.block_size} needs at least {self.block_size + 1}: "
-                f"lower model.block_size to {max(1, n - 1)} or less, or give the {label} split a larger share in "
-                f"data.split_fractions (now {fractions}), or use a larger corpus")
+            return (
+                f"the {label} split is empty: splits are drawn {unit} and none fell to it (share {share:g}), so the "
+                f"corpus has too few lines (one very long line, or only a handful); break the text into more "
+                f"lines, or raise its share in data.split_fractions (now {fractions}){fix}"
+            )
+        return (
+            f"the {label} split has {n} tokens, but block size {self.block_size} needs at least {self.block_size + 1}: "
+            f"lower model.block_size to {max(1, n - 1)} or less, or give the {label} split a larger share in "
+            f"data.split_fractions (now {fractions}), or use a larger corpus"
+        )
 
     def _param_groups(self) -> list[dict[str, Any]]:
         """Weight decay on matrices only: not on biases, norms or (for nanoGPT parity) 1-D tensors."""
@@ -199,7 +216,9 @@ class Trainer:
         except LMStudioError:
             raise
         except (KeyError, ValueError, RuntimeError, TypeError, AttributeError, OverflowError) as exc:
-            raise TrainingError(f"training state does not match this run ({exc}); start a new run instead of resuming") from None
+            raise TrainingError(
+                f"training state does not match this run ({exc}); start a new run instead of resuming"
+            ) from None
         self.step, self.tokens, self.elapsed, self.peak_lr = step, tokens, elapsed, peak_lr
         self.best_val_loss, self.best_step, self.bad_evals = best_val_loss, best_step, bad_evals
         self.best_on_disk = self.best_step is not None
@@ -221,7 +240,9 @@ class Trainer:
             while self.step < cfg.steps:
                 if not self.control.wait_turn():
                     yield from self._save(metrics, reason="stop")
-                    yield FinishedEvent("stopped", self.step, f"stopped at step {self.step}; checkpoint saved", self.best_val_loss)
+                    yield FinishedEvent(
+                        "stopped", self.step, f"stopped at step {self.step}; checkpoint saved", self.best_val_loss
+                    )
                     return
                 new_lr = self.control.take_lr()
                 if new_lr is not None:
@@ -229,8 +250,14 @@ class Trainer:
                     yield LrChangedEvent(self.step, new_lr)
                     yield LogEvent(f"learning rate set to {new_lr:g} at step {self.step}")
                 t0 = time.perf_counter()
-                lr = lr_at(self.step, peak=self.peak_lr, floor=cfg.min_lr * self.peak_lr / cfg.lr, warmup=cfg.warmup_steps,
-                           total=cfg.steps, schedule=cfg.schedule)
+                lr = lr_at(
+                    self.step,
+                    peak=self.peak_lr,
+                    floor=cfg.min_lr * self.peak_lr / cfg.lr,
+                    warmup=cfg.warmup_steps,
+                    total=cfg.steps,
+                    schedule=cfg.schedule,
+                )
                 for group in self.optimizer.param_groups:
                     group["lr"] = lr
                 loss_sum = 0.0
@@ -250,8 +277,11 @@ class Trainer:
                     # fp16's GradScaler skips steps with inf gradients by design; otherwise a NaN/inf
                     # gradient would turn every weight into NaN in the step below
                     if not math.isfinite(grad_norm) and not self.scaler.is_enabled():
-                        yield self._diverged(f"the gradient norm became {grad_norm} at step {self.step + 1} "
-                                             f"(the loss was still {loss_sum:.4g})", self.step + 1)
+                        yield self._diverged(
+                            f"the gradient norm became {grad_norm} at step {self.step + 1} "
+                            f"(the loss was still {loss_sum:.4g})",
+                            self.step + 1,
+                        )
                         return
                 else:
                     grad_norm = float("nan")
@@ -267,8 +297,15 @@ class Trainer:
                 tps = window_tokens / max(window_time, 1e-9)
                 if window_time > 2.0:
                     window_time, window_tokens = 0.0, 0
-                metrics.write(step=self.step, tokens=self.tokens, elapsed=self.elapsed, train_loss=loss_sum,
-                              lr=lr, grad_norm=grad_norm, tokens_per_sec=tps)
+                metrics.write(
+                    step=self.step,
+                    tokens=self.tokens,
+                    elapsed=self.elapsed,
+                    train_loss=loss_sum,
+                    lr=lr,
+                    grad_norm=grad_norm,
+                    tokens_per_sec=tps,
+                )
                 yield StepEvent(self.step, self.tokens, self.elapsed, loss_sum, lr, grad_norm, tps)
                 if self.step % cfg.eval_interval == 0 or self.step == cfg.steps:
                     yield from self._evaluate(metrics)
@@ -277,11 +314,17 @@ class Trainer:
                         # weights are in the best checkpoint, and only then loaded into the model
                         yield from self._save(metrics, reason="end")
                         restored = self._restore_best()
-                        yield LogEvent(f"early stopping at step {self.step}: no improvement in {cfg.patience} "
-                                       f"evaluations; {restored}")
-                        yield FinishedEvent("early_stopped", self.step,
-                                            f"early stopped at step {self.step}; the best weights (step {self.best_step}) "
-                                            f"are the checkpoint 'best', step {self.step} is 'last'", self.best_val_loss)
+                        yield LogEvent(
+                            f"early stopping at step {self.step}: no improvement in {cfg.patience} "
+                            f"evaluations; {restored}"
+                        )
+                        yield FinishedEvent(
+                            "early_stopped",
+                            self.step,
+                            f"early stopped at step {self.step}; the best weights (step {self.best_step}) "
+                            f"are the checkpoint 'best', step {self.step} is 'last'",
+                            self.best_val_loss,
+                        )
                         return
                 if self.step < cfg.steps and cfg.checkpoint_interval and self.step % cfg.checkpoint_interval == 0:
                     yield from self._save(metrics, reason="interval")
@@ -298,14 +341,18 @@ class Trainer:
                 raise
             yield self._out_of_memory("the CPU (the computer's RAM)")
         except LMStudioError as exc:  # a failed save (disk full), a damaged best checkpoint, ...
-            yield FinishedEvent("failed", self.step, f"training stopped at step {self.step}: {exc} ({self._kept()})",
-                                self.best_val_loss)
+            yield FinishedEvent(
+                "failed", self.step, f"training stopped at step {self.step}: {exc} ({self._kept()})", self.best_val_loss
+            )
         except OSError as exc:  # a write outside the checkpoint code (metrics, samples): disk full, permissions
             where = exc.filename or self.run_dir
-            yield FinishedEvent("failed", self.step,
-                                f"training stopped at step {self.step}: cannot write {where} ({exc.strerror or exc}); "
-                                f"free disk space or fix the folder's permissions, then resume the run ({self._kept()})",
-                                self.best_val_loss)
+            yield FinishedEvent(
+                "failed",
+                self.step,
+                f"training stopped at step {self.step}: cannot write {where} ({exc.strerror or exc}); "
+                f"free disk space or fix the folder's permissions, then resume the run ({self._kept()})",
+                self.best_val_loss,
+            )
         finally:
             if metrics is not None:
                 metrics.close()
@@ -324,14 +371,20 @@ class Trainer:
         if self.dtype != torch.float32:
             advice.append("use fp32 precision")
         return FinishedEvent(
-            "failed", step,
+            "failed",
+            step,
             f"training diverged: {what}; stopped without saving it ({self._kept()}); {', '.join(advice)} and train again",
             self.best_val_loss,
         )
 
     def _out_of_memory(self, where: str) -> FinishedEvent:
-        return FinishedEvent("failed", self.step, f"out of memory on {where} at step {self.step}; lower the batch size "
-                             f"or the block size (or the model size); {self._kept()}", self.best_val_loss)
+        return FinishedEvent(
+            "failed",
+            self.step,
+            f"out of memory on {where} at step {self.step}; lower the batch size "
+            f"or the block size (or the model size); {self._kept()}",
+            self.best_val_loss,
+        )
 
     def _check_weights(self, when: str) -> None:
         """Raise _Diverged when a weight is NaN or infinite (one device sync: before evaluations and saves only)."""
@@ -377,9 +430,18 @@ class Trainer:
         self.last_val_loss = val_loss
         ppl = math.exp(min(val_loss, 50.0))
         bpc = math.nan if self.bits_per_char_note else val_loss / math.log(2) / max(self.chars_per_token, 1e-9)
-        metrics.write(step=self.step, tokens=self.tokens, elapsed=self.elapsed, val_loss=val_loss,
-                      val_perplexity=ppl, bits_per_char=bpc, eval_train_loss=train_loss)
-        yield EvalEvent(self.step, self.tokens, self.elapsed, train_loss, val_loss, ppl, bpc, improved, self.bits_per_char_note)
+        metrics.write(
+            step=self.step,
+            tokens=self.tokens,
+            elapsed=self.elapsed,
+            val_loss=val_loss,
+            val_perplexity=ppl,
+            bits_per_char=bpc,
+            eval_train_loss=train_loss,
+        )
+        yield EvalEvent(
+            self.step, self.tokens, self.elapsed, train_loss, val_loss, ppl, bpc, improved, self.bits_per_char_note
+        )
         if self.cfg.sample_tokens and self.tokenizer is not None:
             try:
                 text = self.sample_text()
@@ -391,10 +453,14 @@ class Trainer:
     def sample_text(self) -> str:
         from ..inference.generation import generate
 
-        cfg = SampleConfig(max_new_tokens=self.cfg.sample_tokens, temperature=0.8, top_k=0, seed=self.cfg.seed, alternatives=0)
+        cfg = SampleConfig(
+            max_new_tokens=self.cfg.sample_tokens, temperature=0.8, top_k=0, seed=self.cfg.seed, alternatives=0
+        )
         was_training = self.model.training
         try:
-            return "".join(event.text for event in generate(self.model, self.tokenizer, self.cfg.sample_prompt, cfg, self.device))
+            return "".join(
+                event.text for event in generate(self.model, self.tokenizer, self.cfg.sample_prompt, cfg, self.device)
+            )
         finally:
             self.model.train(was_training)
 
@@ -412,8 +478,10 @@ class Trainer:
                 raise TrainingError(f"checkpoint 'best' holds step {info.step}, not step {self.best_step}")
             ckpt.load_weights(info.path / ckpt.WEIGHTS_FILE, self.model, self.device)
         except LMStudioError as exc:
-            return (f"the best weights (step {self.best_step}) could not be reloaded ({exc}); the model keeps "
-                    f"step {self.step}'s weights, saved as step-{self.step}")
+            return (
+                f"the best weights (step {self.best_step}) could not be reloaded ({exc}); the model keeps "
+                f"step {self.step}'s weights, saved as step-{self.step}"
+            )
         return f"best weights (step {self.best_step}) reloaded from checkpoint {info.name} into the model"
 
     # -- checkpoints
@@ -421,12 +489,15 @@ class Trainer:
         self._check_weights(f"before saving step {self.step}")  # never write a NaN checkpoint
         weights = self.model.state_dict()
         is_best = self.best_step == self.step and self.best_weights is not None
-        info = ckpt.save_checkpoint(self.run_dir, self.step, weights, self.training_state(), self.last_val_loss, best=is_best)
+        info = ckpt.save_checkpoint(
+            self.run_dir, self.step, weights, self.training_state(), self.last_val_loss, best=is_best
+        )
         if is_best:
             self.best_on_disk = True
         elif not self.best_on_disk and self.best_weights is not None:
-            ckpt.save_checkpoint(self.run_dir, self.best_step or 0, self.best_weights, None, self.best_val_loss,
-                                 best=True, name="best")
+            ckpt.save_checkpoint(
+                self.run_dir, self.best_step or 0, self.best_weights, None, self.best_val_loss, best=True, name="best"
+            )
             self.best_on_disk = True
         self.last_saved_step = self.step
         metrics.flush()

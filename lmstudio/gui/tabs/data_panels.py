@@ -55,7 +55,11 @@ class StatsPanel(QGroupBox):
         ("chars", "Characters", "Characters after cleaning, one newline per line included"),
         ("lines", "Lines", "Lines after cleaning"),
         ("words", "Words", "Whitespace-separated words"),
-        ("unique_chars", "Distinct characters", "How many different characters occur: the size of a character vocabulary"),
+        (
+            "unique_chars",
+            "Distinct characters",
+            "How many different characters occur: the size of a character vocabulary",
+        ),
         ("mean_line_chars", "Mean line length", "Average characters per line (newline excluded)"),
         ("max_line_chars", "Longest line", "Characters in the longest line"),
         ("empty_lines", "Empty lines", "Lines that are empty or only whitespace"),
@@ -84,8 +88,12 @@ class StatsPanel(QGroupBox):
         self.top_words = QLabel()
         self.top_words.setWordWrap(True)
         self.top_words.setToolTip("The most frequent words, lower-cased, with their counts")
-        self.histogram = HistogramChart("Line lengths", "characters per line", "lines",
-                                        "How many lines have each length: long tails suggest cleaning or a max length")
+        self.histogram = HistogramChart(
+            "Line lengths",
+            "characters per line",
+            "lines",
+            "How many lines have each length: long tails suggest cleaning or a max length",
+        )
         # readable in presenter mode's large type while the window still fits a 1080p projector
         self.histogram.setMinimumHeight(100)  # the panel scrolls on a short screen; the chart takes the room left
         layout = QVBoxLayout(self)
@@ -133,13 +141,23 @@ class CleaningPanel(QGroupBox):
         self.setToolTip("Applied line by line before statistics, splits and tokenizers")
         self.checks: dict[str, QCheckBox] = {}
         options = QGridLayout()
-        for i, (key, text, tip) in enumerate((
-            ("nfkc", "Unicode NFKC", "Normalize compatibility forms (ligatures, full-width letters) to plain ones"),
-            ("lowercase", "Lower-case", "Lower-case every line: a smaller vocabulary, but names lose their capitals"),
-            ("collapse_whitespace", "Collapse spaces", "Runs of spaces and tabs become one space; lines are stripped"),
-            ("strip_control", "Strip control chars", "Remove invisible control characters (tabs are kept)"),
-            ("dedupe", "Drop duplicates", "Drop lines seen before (after the other cleaning)"),
-        )):
+        for i, (key, text, tip) in enumerate(
+            (
+                ("nfkc", "Unicode NFKC", "Normalize compatibility forms (ligatures, full-width letters) to plain ones"),
+                (
+                    "lowercase",
+                    "Lower-case",
+                    "Lower-case every line: a smaller vocabulary, but names lose their capitals",
+                ),
+                (
+                    "collapse_whitespace",
+                    "Collapse spaces",
+                    "Runs of spaces and tabs become one space; lines are stripped",
+                ),
+                ("strip_control", "Strip control chars", "Remove invisible control characters (tabs are kept)"),
+                ("dedupe", "Drop duplicates", "Drop lines seen before (after the other cleaning)"),
+            )
+        ):
             box = QCheckBox(text)
             box.setToolTip(tip)
             box.toggled.connect(self._changed)
@@ -149,7 +167,9 @@ class CleaningPanel(QGroupBox):
         self.stopwords.addItem("Keep stop words", None)
         self.stopwords.addItem("Remove English stop words", "en")
         self.stopwords.addItem("Remove Spanish stop words", "es")
-        self.stopwords.setToolTip("Remove very common words (the, of, and …) using a bundled list; classic for retrieval, rarely for LMs")
+        self.stopwords.setToolTip(
+            "Remove very common words (the, of, and …) using a bundled list; classic for retrieval, rarely for LMs"
+        )
         self.stopwords.currentIndexChanged.connect(self._changed)
         self.min_chars = QSpinBox()
         self.min_chars.setRange(0, 100_000)
@@ -195,7 +215,9 @@ class CleaningPanel(QGroupBox):
     def config(self) -> CleaningConfig:
         return CleaningConfig(
             **{k: box.isChecked() for k, box in self.checks.items()},
-            stopwords=self.stopwords.currentData(), min_line_chars=self.min_chars.value(), max_line_chars=self.max_chars.value(),
+            stopwords=self.stopwords.currentData(),
+            min_line_chars=self.min_chars.value(),
+            max_line_chars=self.max_chars.value(),
         )
 
     def load_from_session(self) -> None:
@@ -254,7 +276,9 @@ class CleaningPanel(QGroupBox):
             self.preview.setItem(r, 1, b)
 
     def preview_rows(self) -> list[tuple[str, str]]:
-        return [(self.preview.item(r, 0).text(), self.preview.item(r, 1).text()) for r in range(self.preview.rowCount())]
+        return [
+            (self.preview.item(r, 0).text(), self.preview.item(r, 1).text()) for r in range(self.preview.rowCount())
+        ]
 
 
 class SplitPanel(QGroupBox):
@@ -282,7 +306,9 @@ class SplitPanel(QGroupBox):
         self.mode = QComboBox()
         self.mode.addItem("Random lines", "lines")
         self.mode.addItem("Contiguous blocks", "blocks")
-        self.mode.setToolTip("Random lines mix the text evenly; blocks keep passages together so validation text is really unseen")
+        self.mode.setToolTip(
+            "Random lines mix the text evenly; blocks keep passages together so validation text is really unseen"
+        )
         self.block_lines = QSpinBox()
         self.block_lines.setRange(1, 1_000_000)
         self.block_lines.setToolTip("Lines per block in block mode")
@@ -293,8 +319,10 @@ class SplitPanel(QGroupBox):
         self.sizes.setWordWrap(True)
         self.sizes.setToolTip("Sizes estimated from the statistics; exact sizes are known once the splits are written")
         layout = QVBoxLayout(self)
-        for widgets in ((("Train", self.train), ("Validation", self.val), ("Test", self.test)),
-                        (("", self.mode), ("Lines per block", self.block_lines), ("Seed", self.seed))):
+        for widgets in (
+            (("Train", self.train), ("Validation", self.val), ("Test", self.test)),
+            (("", self.mode), ("Lines per block", self.block_lines), ("Seed", self.seed)),
+        ):
             row = QHBoxLayout()
             for name, widget in widgets:
                 if name:
@@ -342,7 +370,9 @@ class SplitPanel(QGroupBox):
 
     def _commit(self) -> None:
         try:
-            self.session.set_split(self.fractions(), self.mode.currentData(), self.block_lines.value(), self.seed.value())
+            self.session.set_split(
+                self.fractions(), self.mode.currentData(), self.block_lines.value(), self.seed.value()
+            )
         except ConfigError as exc:
             self.sizes.setText(f"<span style='color:#c0392b'>{_escape(user_message(str(exc)))}</span>")
             return
@@ -356,5 +386,7 @@ class SplitPanel(QGroupBox):
             return
         parts = []
         for name, frac in zip(("train", "val", "test"), fractions):
-            parts.append(f"<b>{name}</b> ≈ {human_count(stats.lines * frac)} lines, {human_count(stats.chars * frac)} chars")
+            parts.append(
+                f"<b>{name}</b> ≈ {human_count(stats.lines * frac)} lines, {human_count(stats.chars * frac)} chars"
+            )
         self.sizes.setText(" · ".join(parts))

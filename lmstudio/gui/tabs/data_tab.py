@@ -36,8 +36,21 @@ from ..workers import WorkerHandle, start_worker
 from .data_panels import CleaningPanel, SplitPanel, StatsPanel, human_bytes
 
 PREVIEW_CHARS = jobs.PREVIEW_CHARS
-ENCODINGS = ("auto", "utf-8", "cp1252", "latin-1", "utf-16", "cp1250", "cp1251", "iso-8859-15", "shift_jis", "gb18030",
-             "big5", "euc-kr", "koi8-r")
+ENCODINGS = (
+    "auto",
+    "utf-8",
+    "cp1252",
+    "latin-1",
+    "utf-16",
+    "cp1250",
+    "cp1251",
+    "iso-8859-15",
+    "shift_jis",
+    "gb18030",
+    "big5",
+    "euc-kr",
+    "koi8-r",
+)
 FILE_FILTER = "Text corpora (*.txt *.text *.md *.jsonl *.ndjson *.csv *.tsv *.tab);;All files (*)"
 
 
@@ -52,15 +65,19 @@ class DataTab(QWidget):
         self._closed = False
 
         self.open_file_button = QPushButton("Open file…")
-        self.open_file_button.setToolTip("Open a text, .jsonl, .csv or .tsv file (Ctrl+Shift+O); you can also drop a file on this tab")
+        self.open_file_button.setToolTip(
+            "Open a text, .jsonl, .csv or .tsv file (Ctrl+Shift+O); you can also drop a file on this tab"
+        )
         self.open_file_button.clicked.connect(self.open_file_dialog)
         self.open_folder_button = QPushButton("Open folder…")
         self.open_folder_button.setToolTip("Read every text file in a folder (recursively) as one corpus")
         self.open_folder_button.clicked.connect(self.open_folder_dialog)
         self.include_edit = QLineEdit(DataConfig().include)
         self.include_edit.setMaximumWidth(140)
-        self.include_edit.setToolTip("Folders: which files to read, as glob patterns separated by ; (for example *.txt;*.md). "
-                                     "Press Enter to re-read the open folder with them.")
+        self.include_edit.setToolTip(
+            "Folders: which files to read, as glob patterns separated by ; (for example *.txt;*.md). "
+            "Press Enter to re-read the open folder with them."
+        )
         self.include_edit.returnPressed.connect(self._on_include_changed)
         self.include_label = QLabel("files")
         self.include_label.setToolTip(self.include_edit.toolTip())
@@ -171,14 +188,22 @@ class DataTab(QWidget):
         include = self.include_edit.text().strip() or DataConfig().include
         # a new file is detected afresh: an encoding forced for the previous one (cp1252 decodes almost any
         # bytes) would silently garble a UTF-8 file; the chooser then re-reads this one if needed
-        options: dict = {"format": "auto", "text_field": field or "text", "column": "", "include": include, "target": "",
-                         "encoding": "auto"}
+        options: dict = {
+            "format": "auto",
+            "text_field": field or "text",
+            "column": "",
+            "include": include,
+            "target": "",
+            "encoding": "auto",
+        }
         if formats.kind_of(path) in ("csv", "tsv"):
             options["column"] = field or ""
         for name, bundled_path in core_corpus.bundled_corpora().items():
             if Path(bundled_path).resolve() == path.resolve():  # e.g. the Bible TSV is read as a parallel corpus
                 bundled = core_corpus.bundled_read_options(name)
-                options.update(format=bundled.format, source_column=bundled.source_column, target_column=bundled.target_column)
+                options.update(
+                    format=bundled.format, source_column=bundled.source_column, target_column=bundled.target_column
+                )
 
         def opened(result: dict) -> None:
             self.session.apply_opened(result)
@@ -209,8 +234,11 @@ class DataTab(QWidget):
     def _on_corpus_error(self, message: str) -> None:
         self.banner.show_message(message)
         current = self.session.corpus_name()
-        show_error(self, "Cannot open this corpus",
-                   f"{message}\n\nThe corpus loaded before ({current}) is still loaded." if self.session.corpus else message)
+        show_error(
+            self,
+            "Cannot open this corpus",
+            f"{message}\n\nThe corpus loaded before ({current}) is still loaded." if self.session.corpus else message,
+        )
 
     def is_opening(self) -> bool:
         return self._open_job is not None
@@ -248,7 +276,7 @@ class DataTab(QWidget):
         """Fill the field/column chooser from the choices read when the corpus was opened (no file access here)."""
         kind = preview.kind if preview is not None else ""
         self.field_combo.clear()
-        for value, label in (preview.choices if preview is not None else []):
+        for value, label in preview.choices if preview is not None else []:
             self.field_combo.addItem(label, value)
         if kind == "jsonl":
             self.field_label.setText("Text field:")
@@ -272,10 +300,12 @@ class DataTab(QWidget):
         for name in ENCODINGS:
             self.encoding_combo.addItem(name)
         self.encoding_combo.setMinimumContentsLength(9)
-        tip = ("How the corpus's bytes are read as text. auto: UTF-8 (with or without a byte-order mark) when the file is "
-               "valid UTF-8, else the likeliest legacy encoding, reported beside this box with its confidence. Choose or type "
-               "another (cp1252 for Western European Windows files, latin-1, cp1250 for Central European, shift_jis, "
-               "gb18030, ...) when the preview shows wrong letters; the corpus is then read again.")
+        tip = (
+            "How the corpus's bytes are read as text. auto: UTF-8 (with or without a byte-order mark) when the file is "
+            "valid UTF-8, else the likeliest legacy encoding, reported beside this box with its confidence. Choose or type "
+            "another (cp1252 for Western European Windows files, latin-1, cp1250 for Central European, shift_jis, "
+            "gb18030, ...) when the preview shows wrong letters; the corpus is then read again."
+        )
         self.encoding_combo.setToolTip(tip)
         self.encoding_label.setToolTip(tip)
         self.encoding_combo.activated.connect(self._on_encoding_chosen)
@@ -293,7 +323,11 @@ class DataTab(QWidget):
 
     def _on_encoding_chosen(self, *_args) -> None:
         choice = self.encoding_choice()
-        if self.session.corpus is not None and choice != self.session.data_config.encoding and not self.session.is_opening():
+        if (
+            self.session.corpus is not None
+            and choice != self.session.data_config.encoding
+            and not self.session.is_opening()
+        ):
             self.reopen(encoding=choice)
 
     def _show_encoding(self) -> None:
@@ -337,7 +371,9 @@ class DataTab(QWidget):
         text = preview.head if preview is not None else ""
         self.preview.setPlainText(text)
         more = corpus.size_bytes > len(text.encode("utf-8", errors="replace"))
-        self.preview_note.setText(f"Showing the first {len(text):,} characters." if more else "Showing the whole corpus.")
+        self.preview_note.setText(
+            f"Showing the first {len(text):,} characters." if more else "Showing the whole corpus."
+        )
         self._set_field_chooser(preview)
         self._show_encoding()
         if not self._closed:

@@ -43,33 +43,116 @@ from ..workers import WorkerHandle, start_worker
 
 PRESET_NAMES = ("tiny", "small", "medium")  # core.models.presets (imported lazily: it loads torch)
 ARCHS = (
-    ("transformer", "Transformer", "Self-attention over the whole block (GPT-style decoder): the strongest, parallel over tokens"),
+    (
+        "transformer",
+        "Transformer",
+        "Self-attention over the whole block (GPT-style decoder): the strongest, parallel over tokens",
+    ),
     ("lstm", "LSTM", "Long short-term memory: gated recurrent network that keeps information over long spans"),
     ("gru", "GRU", "Gated recurrent unit: a lighter LSTM with two gates instead of three"),
     ("rnn", "RNN", "Plain (Elman, tanh) recurrent network: the simplest baseline; forgets quickly"),
 )
 # key, label, kind, (min, max, step), tooltip, transformer only
 FIELDS = (
-    ("n_layer", "Layers", "int", (1, 96, 1), "Stacked Transformer blocks or recurrent layers. More layers learn more abstract features; usual 2-12 here.", False),
-    ("d_model", "Width", "int", (4, 8192, 16), "Embedding and hidden size. Parameters grow with its square; usual 64-768.", False),
-    ("n_head", "Heads", "int", (1, 128, 1), "Attention heads per block, each looking at its own slice of the width; must divide the width; usual 2-12.", True),
-    ("mlp_ratio", "MLP ratio", "int", (1, 16, 1), "Hidden width of each block's feed-forward network as a multiple of the width; usual 4.", True),
-    ("block_size", "Block size", "int", (2, 8192, 16), "Context length in tokens: how far back the model can look; usual 32-1024. Must fit the validation split.", False),
-    ("dropout", "Dropout", "float", (0.0, 0.95, 0.05), "Probability of zeroing activations while training; regularizes big models on small data; usual 0-0.2.", False),
-    ("positions", "Positions", "choice", ("learned", "rotary"), "How the Transformer knows token order: a learned table (at most block size) or rotary (RoPE) angles.", True),
-    ("tie_weights", "Tie embedding and output", "bool", None, "Share the input embedding with the output projection: fewer parameters, usually as good.", False),
-    ("bias", "Biases", "bool", None, "Bias terms in linear layers and LayerNorm; turning them off saves a little and rarely hurts.", False),
+    (
+        "n_layer",
+        "Layers",
+        "int",
+        (1, 96, 1),
+        "Stacked Transformer blocks or recurrent layers. More layers learn more abstract features; usual 2-12 here.",
+        False,
+    ),
+    (
+        "d_model",
+        "Width",
+        "int",
+        (4, 8192, 16),
+        "Embedding and hidden size. Parameters grow with its square; usual 64-768.",
+        False,
+    ),
+    (
+        "n_head",
+        "Heads",
+        "int",
+        (1, 128, 1),
+        "Attention heads per block, each looking at its own slice of the width; must divide the width; usual 2-12.",
+        True,
+    ),
+    (
+        "mlp_ratio",
+        "MLP ratio",
+        "int",
+        (1, 16, 1),
+        "Hidden width of each block's feed-forward network as a multiple of the width; usual 4.",
+        True,
+    ),
+    (
+        "block_size",
+        "Block size",
+        "int",
+        (2, 8192, 16),
+        "Context length in tokens: how far back the model can look; usual 32-1024. Must fit the validation split.",
+        False,
+    ),
+    (
+        "dropout",
+        "Dropout",
+        "float",
+        (0.0, 0.95, 0.05),
+        "Probability of zeroing activations while training; regularizes big models on small data; usual 0-0.2.",
+        False,
+    ),
+    (
+        "positions",
+        "Positions",
+        "choice",
+        ("learned", "rotary"),
+        "How the Transformer knows token order: a learned table (at most block size) or rotary (RoPE) angles.",
+        True,
+    ),
+    (
+        "tie_weights",
+        "Tie embedding and output",
+        "bool",
+        None,
+        "Share the input embedding with the output projection: fewer parameters, usually as good.",
+        False,
+    ),
+    (
+        "bias",
+        "Biases",
+        "bool",
+        None,
+        "Bias terms in linear layers and LayerNorm; turning them off saves a little and rarely hurts.",
+        False,
+    ),
 )
 STATS = (
-    ("vocab", "Vocabulary", "Tokens the model predicts over; from the trained vocabulary, or estimated until one is trained"),
+    (
+        "vocab",
+        "Vocabulary",
+        "Tokens the model predicts over; from the trained vocabulary, or estimated until one is trained",
+    ),
     ("parameters", "Parameters", "Trainable weights (a tied embedding counts once)"),
     ("memory_weights", "Weights", "Memory of the weights in fp32"),
     ("memory_gradients", "Gradients", "Memory of the gradients: one per weight"),
     ("memory_optimizer", "Optimizer state", "AdamW keeps two moments per weight"),
-    ("memory_activations_approx", "Activations (approx.)", "Values kept for the backward pass at the Train tab's batch size"),
+    (
+        "memory_activations_approx",
+        "Activations (approx.)",
+        "Values kept for the backward pass at the Train tab's batch size",
+    ),
     ("memory_total", "Training memory", "Weights + gradients + optimizer state + activations"),
-    ("flops_per_token", "FLOPs per token", "Training FLOPs (forward + backward) per token: 6 × parameters, plus attention"),
-    ("step_time", "Measured step", "Time of one full training step (forward, backward, AdamW) on the device, at the Train tab's batch size"),
+    (
+        "flops_per_token",
+        "FLOPs per token",
+        "Training FLOPs (forward + backward) per token: 6 × parameters, plus attention",
+    ),
+    (
+        "step_time",
+        "Measured step",
+        "Time of one full training step (forward, backward, AdamW) on the device, at the Train tab's batch size",
+    ),
 )
 
 
@@ -94,8 +177,12 @@ class ModelTab(QWidget):
         self.preset_buttons = {}
         for name in PRESET_NAMES:
             b = QPushButton(name.capitalize())
-            b.setToolTip(f"Set the shape to the '{name}' preset of this architecture "
-                         + {"tiny": "(trains in seconds on a CPU)", "small": "(minutes on a CPU)", "medium": "(wants a GPU)"}[name])
+            b.setToolTip(
+                f"Set the shape to the '{name}' preset of this architecture "
+                + {"tiny": "(trains in seconds on a CPU)", "small": "(minutes on a CPU)", "medium": "(wants a GPU)"}[
+                    name
+                ]
+            )
             b.clicked.connect(lambda _=False, n=name: self.apply_preset(n))
             presets.addWidget(b)
             self.preset_buttons[name] = b
@@ -135,7 +222,9 @@ class ModelTab(QWidget):
             grid.addWidget(v, row, 1)
             self.stat_labels[key] = v
         self.measure_button = QPushButton("Measure step time")
-        self.measure_button.setToolTip("Build the model and time a few real training steps on the Train tab's device, batch size and threads")
+        self.measure_button.setToolTip(
+            "Build the model and time a few real training steps on the Train tab's device, batch size and threads"
+        )
         self.measure_button.clicked.connect(self.measure)
         grid.addWidget(self.measure_button, len(STATS), 0, 1, 2)
 
@@ -155,8 +244,13 @@ class ModelTab(QWidget):
         self._timer.setInterval(40)
         self._timer.timeout.connect(self.update_model)
         self.arch.currentIndexChanged.connect(self._on_arch_changed)
-        for sig in (session.sig_model_config_changed, session.sig_tokenizer_changed, session.sig_stats_changed,
-                    session.sig_split_changed, session.sig_tokenizer_config_changed):
+        for sig in (
+            session.sig_model_config_changed,
+            session.sig_tokenizer_changed,
+            session.sig_stats_changed,
+            session.sig_split_changed,
+            session.sig_tokenizer_config_changed,
+        ):
             sig.connect(self._on_session_changed)
         session.sig_train_config_changed.connect(self._timer.start)
         self.load_from_session()
@@ -259,10 +353,16 @@ class ModelTab(QWidget):
     def update_model(self) -> None:
         s = self.session
         tok = s.tokenizer if not s.tokenizer_is_stale() else None
-        vocab, source = estimate_vocab(getattr(tok, "vocab_size", None), s.tokenizer_config.kind,
-                                       s.tokenizer_config.vocab_size, getattr(s.stats, "unique_chars", None))
+        vocab, source = estimate_vocab(
+            getattr(tok, "vocab_size", None),
+            s.tokenizer_config.kind,
+            s.tokenizer_config.vocab_size,
+            getattr(s.stats, "unique_chars", None),
+        )
         cpt = (s.tokenizer_report or {}).get("chars_per_token") if tok is not None else None
-        val_tokens = estimate_split_tokens(getattr(s.stats, "chars", None), s.data_config.split_fractions[1], cpt, s.tokenizer_config.kind)
+        val_tokens = estimate_split_tokens(
+            getattr(s.stats, "chars", None), s.data_config.split_fractions[1], cpt, s.tokenizer_config.kind
+        )
         self.check = check_model(self.values(), vocab, val_tokens)
         if self._measured_for is not None and self._measured_for != self._measure_key():
             self._measured_for, self.measured = None, None  # measured for another model: it says nothing of this one
@@ -278,7 +378,13 @@ class ModelTab(QWidget):
             self._costs_stale = False
             costs = model_costs(self.check.config, s.config.train.batch_size)
             self.stat_labels["parameters"].setText(f"{costs['parameters']:,}  ({human_number(costs['parameters'])})")
-            for key in ("memory_weights", "memory_gradients", "memory_optimizer", "memory_activations_approx", "memory_total"):
+            for key in (
+                "memory_weights",
+                "memory_gradients",
+                "memory_optimizer",
+                "memory_activations_approx",
+                "memory_total",
+            ):
                 self.stat_labels[key].setText(human_bytes(costs[key]))
             self.stat_labels["flops_per_token"].setText(human_number(costs["flops_per_token"]))
             self.costs = costs
@@ -287,8 +393,15 @@ class ModelTab(QWidget):
                 s.set_model_config(self.check.config)
                 self._loading = False
         else:
-            for key in ("parameters", "memory_weights", "memory_gradients", "memory_optimizer", "memory_activations_approx",
-                        "memory_total", "flops_per_token"):
+            for key in (
+                "parameters",
+                "memory_weights",
+                "memory_gradients",
+                "memory_optimizer",
+                "memory_activations_approx",
+                "memory_total",
+                "flops_per_token",
+            ):
                 self.stat_labels[key].setText("–")
         self.measure_button.setEnabled(self.check.config is not None and (self._job is None or self._job.finished))
         s.set_model_issues(self.check.issues)
@@ -326,15 +439,19 @@ class ModelTab(QWidget):
         self._job = start_worker("measure-step", measure_step_time, self.check.config, self.session.config.train)
         self._job.sig_result.connect(lambda result: self._on_measured(result) if key == self._measured_for else None)
         self._job.sig_error.connect(self._on_measure_error)
-        self._job.sig_finished.connect(lambda: self.measure_button.setEnabled(self.check is not None and self.check.config is not None))
+        self._job.sig_finished.connect(
+            lambda: self.measure_button.setEnabled(self.check is not None and self.check.config is not None)
+        )
 
     def _measure_key(self) -> tuple | None:
         config = self.check.config if self.check is not None else None
         return None if config is None else (repr(config), self.session.config.train.batch_size)
 
     def _on_measured(self, result: dict) -> None:
-        self.stat_labels["step_time"].setText(f"{result['seconds_per_step'] * 1000:.1f} ms "
-                                              f"({human_number(result['tokens_per_sec'])} tokens/s, {result['device']})")
+        self.stat_labels["step_time"].setText(
+            f"{result['seconds_per_step'] * 1000:.1f} ms "
+            f"({human_number(result['tokens_per_sec'])} tokens/s, {result['device']})"
+        )
         self.measured = result
 
     def _on_measure_error(self, message: str) -> None:

@@ -35,7 +35,9 @@ class SourceBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.run_label = ElidedLabel("No run loaded", mode=Qt.TextElideMode.ElideMiddle, min_chars=12)  # long paths elide
+        self.run_label = ElidedLabel(
+            "No run loaded", mode=Qt.TextElideMode.ElideMiddle, min_chars=12
+        )  # long paths elide
         self.run_label.setToolTip("The run folder the Playground uses")
         self.current_button = QPushButton("Use current run")
         self.current_button.setToolTip("Load the run the Train tab trained last")
@@ -97,12 +99,28 @@ class DecodingForm(QWidget):
             self.mode.addItem(name, key)
             self.mode.setItemData(self.mode.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self.mode.setToolTip("How the next token is chosen: sampling, greedy (most likely) or beam search")
-        self.temperature = self._double(0.0, 5.0, d.temperature, 0.05, "Temperature: below 1 sharpens the distribution, above 1 flattens it")
+        self.temperature = self._double(
+            0.0, 5.0, d.temperature, 0.05, "Temperature: below 1 sharpens the distribution, above 1 flattens it"
+        )
         self.top_k = self._int(0, 100_000, d.top_k, "Top-k: sample only among the k most likely tokens (0 = off)")
-        self.top_p = self._double(0.01, 1.0, d.top_p, 0.05, "Top-p (nucleus): sample among the fewest tokens whose probability reaches p (1 = off)")
-        self.repetition = self._double(0.5, 3.0, d.repetition_penalty, 0.05, "Repetition penalty: above 1 makes tokens already in the text less likely (1 = off)")
+        self.top_p = self._double(
+            0.01,
+            1.0,
+            d.top_p,
+            0.05,
+            "Top-p (nucleus): sample among the fewest tokens whose probability reaches p (1 = off)",
+        )
+        self.repetition = self._double(
+            0.5,
+            3.0,
+            d.repetition_penalty,
+            0.05,
+            "Repetition penalty: above 1 makes tokens already in the text less likely (1 = off)",
+        )
         self.max_new = self._int(1, 100_000, 200, "How many tokens to generate at most")
-        self.seed = self._int(0, 2**31 - 1, 1337, "Seed of the sampler: the same seed, model and settings give the same text")
+        self.seed = self._int(
+            0, 2**31 - 1, 1337, "Seed of the sampler: the same seed, model and settings give the same text"
+        )
         self.fixed_seed = QCheckBox("fixed")
         self.fixed_seed.setChecked(True)
         self.fixed_seed.setToolTip("Use the seed (repeatable); unchecked: a new random seed each time")

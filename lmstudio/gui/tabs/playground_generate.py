@@ -42,14 +42,17 @@ class GeneratePage(QWidget):
         self.color_mode.setToolTip("What the chip colours show: probability or rank bucket")
         self.legend = ColorLegend()
         self.color_mode.currentIndexChanged.connect(self._on_color_mode)
-        self.chips = TokenChips("The prompt (grey) and the generated tokens; hover a token for its alternatives, "
-                                "click to pin it")
+        self.chips = TokenChips(
+            "The prompt (grey) and the generated tokens; hover a token for its alternatives, click to pin it"
+        )
         self.status = ElidedLabel("Load a run, type a prompt and press Generate.")  # long messages elide (tooltip: all)
         self.status.setToolTip("What the generator is doing, and its speed")
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["Branch", "Tokens"])
-        self.tree.setToolTip("Every text generated from this prompt: a branch departs from its parent at the token "
-                             "you chose instead. Click one to show it.")
+        self.tree.setToolTip(
+            "Every text generated from this prompt: a branch departs from its parent at the token "
+            "you chose instead. Click one to show it."
+        )
         self.tree.setMinimumWidth(230)
         header = self.tree.header()  # the token count stays readable in any font; names elide
         header.setStretchLastSection(False)

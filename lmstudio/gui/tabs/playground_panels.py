@@ -48,9 +48,11 @@ def formula_html(result: dict, shown: int = 4) -> str:
         f"log P(w<sub>1</sub>…w<sub>n</sub>) = Σ<sub>i</sub> log P(w<sub>i</sub> | w<sub>&lt;i</sub>) = {terms} "
         f"= <b>{total:.2f}</b> nats over n = {n:,} tokens<br>"
         f"perplexity = exp(−log P / n) = exp({-total:.2f} / {n:,}) = <b>{result['perplexity']:.3f}</b> · "
-        + (f"bits per character = −log P / ({chars:,} chars × ln 2) = <b>{result['bits_per_char']:.4f}</b> · "
-           if math.isfinite(result["bits_per_char"]) else
-           f"bits per character: <b>n/a</b> ({html.escape(result.get('bits_per_char_note') or BPC_NA_REASON)}) · ")
+        + (
+            f"bits per character = −log P / ({chars:,} chars × ln 2) = <b>{result['bits_per_char']:.4f}</b> · "
+            if math.isfinite(result["bits_per_char"])
+            else f"bits per character: <b>n/a</b> ({html.escape(result.get('bits_per_char_note') or BPC_NA_REASON)}) · "
+        )
         + f"mean surprisal {-total / max(1, n) / math.log(2):.3f} bits/token"
     )
 
@@ -64,9 +66,13 @@ class ScorePanel(QWidget):
         self.text.setToolTip("Any text: each of its tokens is scored by how surprised the model is to see it")
         self.text.setMaximumHeight(120)
         self.button = QPushButton("Score text")
-        self.button.setToolTip("Compute each token's probability given the tokens before it (Ctrl+Return in the text box)")
+        self.button.setToolTip(
+            "Compute each token's probability given the tokens before it (Ctrl+Return in the text box)"
+        )
         self.button.clicked.connect(lambda: self.sig_score.emit(self.text.toPlainText()))
-        self.chips = TokenChips("Each token coloured by its surprisal −log₂ P(token | text before it); hover for the numbers")
+        self.chips = TokenChips(
+            "Each token coloured by its surprisal −log₂ P(token | text before it); hover for the numbers"
+        )
         self.chips.set_mode("surprisal")
         self.chips.set_empty_text("Press Score text to colour each token by how surprising it is to the model.")
         self.legend = ColorLegend()
@@ -74,8 +80,10 @@ class ScorePanel(QWidget):
         self.formula = QLabel(formula_html({"tokens": 0, "chars": 0}))
         self.formula.setTextFormat(Qt.TextFormat.RichText)
         self.formula.setWordWrap(True)
-        self.formula.setToolTip("The chain rule of probability: a text's log-probability is the sum of its tokens' "
-                                "log-probabilities, each given the tokens before it")
+        self.formula.setToolTip(
+            "The chain rule of probability: a text's log-probability is the sum of its tokens' "
+            "log-probabilities, each given the tokens before it"
+        )
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.result: dict | None = None
         self.cleaning_note = QLabel()
@@ -110,15 +118,27 @@ class InsidePanel(QWidget):
         self.head = QComboBox()
         self.head.setToolTip("Which attention head; 'mean' averages the heads of the layer")
         self.button = QPushButton("Look inside")
-        self.button.setToolTip("Run the model over the current text (prompt and the shown branch) and record what it computes")
+        self.button.setToolTip(
+            "Run the model over the current text (prompt and the shown branch) and record what it computes"
+        )
         self.button.clicked.connect(self.sig_refresh)
         self.note = QLabel("Generate or type a prompt, then press Look inside.")
         self.note.setWordWrap(True)
         self.note.setToolTip("What the heatmap shows")
-        self.attention = Heatmap("Attention", "key: the token attended to", "query: the token attending",
-                                 "Row i: how much token i attends to each earlier token (each row sums to 1)")
-        self.hidden = Heatmap("Hidden state over time", "time (token)", "unit",
-                              "Activation of each hidden unit (row) after reading each token (column)", "CET-D1", True)
+        self.attention = Heatmap(
+            "Attention",
+            "key: the token attended to",
+            "query: the token attending",
+            "Row i: how much token i attends to each earlier token (each row sums to 1)",
+        )
+        self.hidden = Heatmap(
+            "Hidden state over time",
+            "time (token)",
+            "unit",
+            "Activation of each hidden unit (row) after reading each token (column)",
+            "CET-D1",
+            True,
+        )
         self.hidden.hide()
         self.data: dict | None = None
         self.layer.currentIndexChanged.connect(self._draw)
@@ -165,14 +185,18 @@ class InsidePanel(QWidget):
             values = maps.mean(axis=0) if head <= 0 else maps[head - 1]
             which = "mean of heads" if head <= 0 else f"head {head}"
             self.attention.set_matrix(values, labels, labels, levels=(0.0, float(max(1e-6, values.max()))))
-            self.note.setText(f"Layer {layer + 1}, {which}: {len(labels)} tokens (the model's window). Row = the token "
-                              f"attending, column = the token it reads; the model only looks back (causal).")
+            self.note.setText(
+                f"Layer {layer + 1}, {which}: {len(labels)} tokens (the model's window). Row = the token "
+                f"attending, column = the token it reads; the model only looks back (causal)."
+            )
         else:
             hidden = self.data["hidden"][layer]  # (T, C)
             self.hidden.set_matrix(np.ascontiguousarray(hidden.T), [], labels)
-            self.note.setText(f"Layer {layer + 1}: {hidden.shape[1]} hidden units over the last {hidden.shape[0]} tokens. "
-                              f"Red/blue: positive/negative activation; stripes that switch at spaces or newlines are units "
-                              f"tracking word or line boundaries.")
+            self.note.setText(
+                f"Layer {layer + 1}: {hidden.shape[1]} hidden units over the last {hidden.shape[0]} tokens. "
+                f"Red/blue: positive/negative activation; stripes that switch at spaces or newlines are units "
+                f"tracking word or line boundaries."
+            )
 
 
 class ComparePanel(QWidget):
@@ -229,5 +253,8 @@ class ComparePanel(QWidget):
         for title, chips, r in zip(self.titles, self.chips, results):
             title.setText(f"<b>{r['name']}</b> (step {r['step']}) · mean log P per token {r['mean_logprob']:.3f} nats")
             chips.set_tokens(r["tokens"], prompt)
-        self.note.setText(f"Beam search (width {beam_width}), the best beam of each: differences come from the weights alone."
-                          if beam_width else f"Same prompt, settings and seed {seed}: differences come from the weights alone.")
+        self.note.setText(
+            f"Beam search (width {beam_width}), the best beam of each: differences come from the weights alone."
+            if beam_width
+            else f"Same prompt, settings and seed {seed}: differences come from the weights alone."
+        )

@@ -77,15 +77,23 @@ class PlaygroundTab(QWidget):
         self.cleaning_note = QLabel()
         self.cleaning_note.setObjectName("hint")
         self.cleaning_note.setWordWrap(True)
-        self.cleaning_note.setToolTip("The run's corpus was cleaned before training; the prompt and the Score text are "
-                                      "cleaned the same way before the model reads them")
+        self.cleaning_note.setToolTip(
+            "The run's corpus was cleaned before training; the prompt and the Score text are "
+            "cleaned the same way before the model reads them"
+        )
         self.cleaning_note.hide()
         self.form = DecodingForm()
         self.form.temperature.valueChanged.connect(self._on_form_temperature)
-        self.generate_button = self._button("Generate", "Generate from the prompt, streaming each token (Ctrl+Return)", self.generate)
+        self.generate_button = self._button(
+            "Generate", "Generate from the prompt, streaming each token (Ctrl+Return)", self.generate
+        )
         self.stop_button = self._button("Stop", "Stop generating; the tokens so far stay (Esc)", self.stop)
-        self.next_button = self._button("Next token", "Step mode: add one token to the shown text (or start from the prompt), "
-                                        "then show the next token's distribution (Ctrl+Right)", self.step)
+        self.next_button = self._button(
+            "Next token",
+            "Step mode: add one token to the shown text (or start from the prompt), "
+            "then show the next token's distribution (Ctrl+Right)",
+            self.step,
+        )
         self.clear_button = self._button("Clear branches", "Forget every generated branch", self.clear_branches)
 
         self.page = GeneratePage()
@@ -101,10 +109,16 @@ class PlaygroundTab(QWidget):
         self.compare_panel = ComparePanel()
         self.compare_panel.sig_compare.connect(self.compare)
         self.pages = QTabWidget()
-        for widget, title, tip in ((self.page, "Generate", "Generate, see every token's probability, branch and step"),
-                                   (self.score_panel, "Score", "Colour any text by its surprisal; log-probability, perplexity, bits per character"),
-                                   (self.inside, "Inside the model", "Attention maps (Transformer) or hidden states (RNN, GRU, LSTM)"),
-                                   (self.compare_panel, "Compare", "Two checkpoints on the same prompt and seed")):
+        for widget, title, tip in (
+            (self.page, "Generate", "Generate, see every token's probability, branch and step"),
+            (
+                self.score_panel,
+                "Score",
+                "Colour any text by its surprisal; log-probability, perplexity, bits per character",
+            ),
+            (self.inside, "Inside the model", "Attention maps (Transformer) or hidden states (RNN, GRU, LSTM)"),
+            (self.compare_panel, "Compare", "Two checkpoints on the same prompt and seed"),
+        ):
             self.pages.setTabToolTip(self.pages.addTab(widget, title), tip)
 
         left = QWidget()
@@ -143,8 +157,11 @@ class PlaygroundTab(QWidget):
         return button
 
     def shortcuts(self) -> list[tuple[str, str]]:
-        return [("Generate (Playground)", "Ctrl+Return"), ("Stop generating (Playground)", "Esc"),
-                ("Next token, step mode (Playground)", "Ctrl+Right")]
+        return [
+            ("Generate (Playground)", "Ctrl+Return"),
+            ("Stop generating (Playground)", "Esc"),
+            ("Next token, step mode (Playground)", "Ctrl+Right"),
+        ]
 
     # state ----------------------------------------------------------------------------------------------
     def is_busy(self) -> bool:
@@ -152,8 +169,14 @@ class PlaygroundTab(QWidget):
 
     def _update_buttons(self) -> None:
         ready = self.loaded is not None and not self.is_busy()
-        for w in (self.generate_button, self.next_button, self.score_panel.button, self.inside.button,
-                  self.compare_panel.button, self.page.prob.branch_button):
+        for w in (
+            self.generate_button,
+            self.next_button,
+            self.score_panel.button,
+            self.inside.button,
+            self.compare_panel.button,
+            self.page.prob.branch_button,
+        ):
             w.setEnabled(ready)
         self.clear_button.setEnabled(not self.is_busy() and bool(self.branches))
         self.stop_button.setEnabled(isinstance(self._job, GenerationJob))
@@ -176,8 +199,11 @@ class PlaygroundTab(QWidget):
             r = job.result or {}
             speed = f" at {r['tokens'] / r['seconds']:.0f} tokens/s" if r.get("seconds") else ""
             n = len(self.branches[self.current].tokens)
-            self.page.status.setText(f"Generation failed after {n} tokens: see the message above." if job.outcome == "error"
-                                     else f"{'Stopped' if job.outcome == 'stopped' else 'Done'}: {n} tokens{speed}.")
+            self.page.status.setText(
+                f"Generation failed after {n} tokens: see the message above."
+                if job.outcome == "error"
+                else f"{'Stopped' if job.outcome == 'stopped' else 'Done'}: {n} tokens{speed}."
+            )
         self._update_buttons()
 
     def _on_error(self, message: str) -> None:
@@ -215,21 +241,37 @@ class PlaygroundTab(QWidget):
         self.page.status.setText(f"Loading {name} ({which})…")
         handle = start_worker("playground-load", _load, str(run_dir), which)
         self._start(handle, self._on_loaded)
-        handle.sig_error.connect(lambda _message: self.page.status.setText(  # never left saying "Loading…"
-            f"Could not load {name} ({which}): see the message above. " + ("The model loaded before is still in use."
-            if self.loaded is not None else "Choose another run folder or checkpoint.")))
+        handle.sig_error.connect(
+            lambda _message: self.page.status.setText(  # never left saying "Loading…"
+                f"Could not load {name} ({which}): see the message above. "
+                + (
+                    "The model loaded before is still in use."
+                    if self.loaded is not None
+                    else "Choose another run folder or checkpoint."
+                )
+            )
+        )
 
     def _on_loaded(self, result: dict) -> None:
         self.loaded = loaded = result["loaded"]
         self._logits_cache.clear()
         cfg = loaded.config.model
-        self.source.set_checkpoints(str(loaded.run_dir), result["checkpoints"], result.get("which", loaded.checkpoint.name))
-        self.source.info.setText(f"{cfg.arch}, {cfg.n_layer} layer(s) × {cfg.d_model}, "
-                                 f"{loaded.model.num_parameters():,} parameters · {loaded.tokenizer.kind} vocabulary of "
-                                 f"{loaded.tokenizer.vocab_size:,} · weights of step {loaded.checkpoint.step}")
-        items = [(self.source.checkpoint.itemText(i), self.source.checkpoint.itemData(i)) for i in range(self.source.checkpoint.count())]
+        self.source.set_checkpoints(
+            str(loaded.run_dir), result["checkpoints"], result.get("which", loaded.checkpoint.name)
+        )
+        self.source.info.setText(
+            f"{cfg.arch}, {cfg.n_layer} layer(s) × {cfg.d_model}, "
+            f"{loaded.model.num_parameters():,} parameters · {loaded.tokenizer.kind} vocabulary of "
+            f"{loaded.tokenizer.vocab_size:,} · weights of step {loaded.checkpoint.step}"
+        )
+        items = [
+            (self.source.checkpoint.itemText(i), self.source.checkpoint.itemData(i))
+            for i in range(self.source.checkpoint.count())
+        ]
         self.compare_panel.set_checkpoints(items)
-        self.page.status.setText(f"Loaded {loaded.run_dir.name} ({loaded.checkpoint.name}). Type a prompt and press Generate.")
+        self.page.status.setText(
+            f"Loaded {loaded.run_dir.name} ({loaded.checkpoint.name}). Type a prompt and press Generate."
+        )
         summary = cleaning_summary(loaded.config.data.cleaning)
         note = f"Cleaned like the corpus: {summary}" if summary else ""
         for label in (self.cleaning_note, self.score_panel.cleaning_note):
@@ -247,8 +289,14 @@ class PlaygroundTab(QWidget):
         return self.cleaned(self.prompt.toPlainText())
 
     # generation -------------------------------------------------------------------------------------------
-    def _new_branch(self, name: str, context: list[int], tokens: list[dict] | None = None, parent: int | None = None,
-                    fork_at: int = 0) -> int:
+    def _new_branch(
+        self,
+        name: str,
+        context: list[int],
+        tokens: list[dict] | None = None,
+        parent: int | None = None,
+        fork_at: int = 0,
+    ) -> int:
         self.branches.append(_jobs().Branch(name, context, list(tokens or []), parent, fork_at))
         self.page.add_branch(self.branches[-1])
         self.page.update_branch(len(self.branches) - 1, self.branches[-1])  # a beam arrives with its tokens
@@ -263,8 +311,16 @@ class PlaygroundTab(QWidget):
         cfg = self.form.sample_config()
         if self.form.decoding() == "beam":
             self.page.status.setText("Beam search…")
-            handle = start_worker("playground-beams", _jobs().gui_job(_jobs().beams), self.loaded.model, self.loaded.tokenizer, context,
-                                  self.form.beam_width.value(), cfg.max_new_tokens, cfg.alternatives)
+            handle = start_worker(
+                "playground-beams",
+                _jobs().gui_job(_jobs().beams),
+                self.loaded.model,
+                self.loaded.tokenizer,
+                context,
+                self.form.beam_width.value(),
+                cfg.max_new_tokens,
+                cfg.alternatives,
+            )
             self._start(handle, lambda found: self._on_beams(context, found))
             return
         seed = "random seed" if cfg.seed is None else f"seed {cfg.seed}"
@@ -298,14 +354,22 @@ class PlaygroundTab(QWidget):
         parent = self.branches[self.current]
         at = self.shown if self.shown >= 0 else len(parent.tokens)
         if at >= len(parent.tokens):  # the next token: step mode's choice, no new branch
-            self._append_tokens(_jobs().forced_tokens(self.loaded.model, self.loaded.tokenizer, parent.ids(), [token_id],
-                                                   self.form.alternatives.value()))
+            self._append_tokens(
+                _jobs().forced_tokens(
+                    self.loaded.model, self.loaded.tokenizer, parent.ids(), [token_id], self.form.alternatives.value()
+                )
+            )
             return
         text = _jobs().display_text(self.loaded.tokenizer, token_id)
         cfg = self.form.sample_config()
         context = parent.ids(at)
-        self._new_branch(f"{len(self.branches) + 1}: “{text}” at token {at + 1}", parent.context_ids,
-                         parent.tokens[:at], self.current, at)
+        self._new_branch(
+            f"{len(self.branches) + 1}: “{text}” at token {at + 1}",
+            parent.context_ids,
+            parent.tokens[:at],
+            self.current,
+            at,
+        )
         self._stream(_jobs().continue_branch, context, token_id, cfg)
 
     def clear_branches(self) -> None:
@@ -344,12 +408,20 @@ class PlaygroundTab(QWidget):
         branch = self.branches[self.current]
         if self.current not in self._step_generators:
             seed = self.form.sample_config().seed
-            self._step_generators[self.current] = _jobs().new_generator(random.randrange(2**31) if seed is None else seed)
-        cfg = self.form.sample_config(temperature=self.page.prob.temperature_value()
-                                      if self.form.decoding() == "sample" else None)
+            self._step_generators[self.current] = _jobs().new_generator(
+                random.randrange(2**31) if seed is None else seed
+            )
+        cfg = self.form.sample_config(
+            temperature=self.page.prob.temperature_value() if self.form.decoding() == "sample" else None
+        )
         logits = self._logits(self.current, len(branch.tokens))
-        self._append_tokens([_jobs().step_token(self.loaded.model, self.loaded.tokenizer, branch, cfg,
-                                             self._step_generators[self.current], logits)])
+        self._append_tokens(
+            [
+                _jobs().step_token(
+                    self.loaded.model, self.loaded.tokenizer, branch, cfg, self._step_generators[self.current], logits
+                )
+            ]
+        )
 
     def _append_tokens(self, tokens: list[dict]) -> None:
         branch = self.branches[self.current]
@@ -357,8 +429,10 @@ class PlaygroundTab(QWidget):
         self.page.chips.append_tokens(tokens)
         self.page.update_branch(self.current, branch)
         self.show_position(len(branch.tokens))
-        self.page.status.setText(f"Step mode: {len(branch.tokens)} tokens. The view shows the next token's distribution; "
-                                 f"drag the temperature or press Next token.")
+        self.page.status.setText(
+            f"Step mode: {len(branch.tokens)} tokens. The view shows the next token's distribution; "
+            f"drag the temperature or press Next token."
+        )
 
     # probabilities ----------------------------------------------------------------------------------------
     def _logits(self, branch_index: int, position: int):
@@ -387,10 +461,17 @@ class PlaygroundTab(QWidget):
         logits = self._logits(self.current, index)
         if index < len(branch.tokens):
             token = branch.tokens[index]
-            heading = (f"Token {index + 1}: “{token['text']}” · model probability {token['raw_prob']:.2%}, "
-                       f"rank {token['rank']}")
+            heading = (
+                f"Token {index + 1}: “{token['text']}” · model probability {token['raw_prob']:.2%}, "
+                f"rank {token['rank']}"
+            )
         else:
-            token = {"id": -1, "alternatives": _jobs().next_alternatives(logits, self.loaded.tokenizer, self.form.alternatives.value())}
+            token = {
+                "id": -1,
+                "alternatives": _jobs().next_alternatives(
+                    logits, self.loaded.tokenizer, self.form.alternatives.value()
+                ),
+            }
             heading = f"Next token (after {index} generated): choose one to continue, or press Next token"
         self.page.prob.show_token(heading.replace("\n", "↵"), token)
         self._draw_distribution()
@@ -401,8 +482,9 @@ class PlaygroundTab(QWidget):
         branch = self.branches[self.current]
         if self.shown > len(branch.tokens):
             return
-        cfg = self.form.sample_config(temperature=self.page.prob.temperature_value()
-                                      if self.form.decoding() == "sample" else None)
+        cfg = self.form.sample_config(
+            temperature=self.page.prob.temperature_value() if self.form.decoding() == "sample" else None
+        )
         dist = _jobs().distributions(self._logits(self.current, self.shown), cfg, branch.ids(self.shown))
         self.page.prob.show_distributions([_jobs().display_text(self.loaded.tokenizer, i) for i in dist["ids"]], dist)
 
@@ -420,9 +502,16 @@ class PlaygroundTab(QWidget):
     def score(self, text: str) -> None:
         if self.loaded is None or self.is_busy():
             return
-        self._start(start_worker("playground-score", _jobs().gui_job(_jobs().score), self.loaded.model, self.loaded.tokenizer,
-                                 self.cleaned(text)),
-                    self.score_panel.show_result)
+        self._start(
+            start_worker(
+                "playground-score",
+                _jobs().gui_job(_jobs().score),
+                self.loaded.model,
+                self.loaded.tokenizer,
+                self.cleaned(text),
+            ),
+            self.score_panel.show_result,
+        )
 
     def current_ids(self) -> list[int]:
         if 0 <= self.current < len(self.branches):
@@ -432,8 +521,16 @@ class PlaygroundTab(QWidget):
     def look_inside(self) -> None:
         if self.loaded is None or self.is_busy():
             return
-        self._start(start_worker("playground-inspect", _jobs().gui_job(_jobs().inspect), self.loaded.model, self.loaded.tokenizer,
-                                 self.current_ids()), self.inside.show_data)
+        self._start(
+            start_worker(
+                "playground-inspect",
+                _jobs().gui_job(_jobs().inspect),
+                self.loaded.model,
+                self.loaded.tokenizer,
+                self.current_ids(),
+            ),
+            self.inside.show_data,
+        )
 
     def compare(self, first: str, second: str) -> None:
         if self.loaded is None or self.is_busy():
@@ -444,6 +541,16 @@ class PlaygroundTab(QWidget):
         prompt = self.prompt_text()
         device = str(_jobs().model_device(self.loaded.model))
         width = self.form.beam_width.value() if self.form.decoding() == "beam" else 0
-        handle = start_worker("playground-compare", _jobs().gui_job(_jobs().compare), str(self.loaded.run_dir), [first, second], prompt, cfg, device,
-                              beam_width=width)
-        self._start(handle, lambda results: self.compare_panel.show_result(results, prompt, None if width else cfg.seed, width))
+        handle = start_worker(
+            "playground-compare",
+            _jobs().gui_job(_jobs().compare),
+            str(self.loaded.run_dir),
+            [first, second],
+            prompt,
+            cfg,
+            device,
+            beam_width=width,
+        )
+        self._start(
+            handle, lambda results: self.compare_panel.show_result(results, prompt, None if width else cfg.seed, width)
+        )

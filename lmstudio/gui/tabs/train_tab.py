@@ -50,9 +50,13 @@ def auto_threads() -> int:
 
 def ask_stop_training(parent: QWidget) -> bool:
     """Asked when the window closes during training (tests replace this function)."""
-    answer = QMessageBox.question(parent, "Training is running",
-                                  "Stop training, save a checkpoint and close?",
-                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+    answer = QMessageBox.question(
+        parent,
+        "Training is running",
+        "Stop training, save a checkpoint and close?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
     return answer == QMessageBox.StandardButton.Yes
 
 
@@ -88,25 +92,46 @@ class TrainTab(QWidget):
         self._eta_left: float | None = None
         self._closing = False
 
-        self.start_button = _button("Start", "Train a new model with these settings into a new folder of the runs folder", self.start)
+        self.start_button = _button(
+            "Start", "Train a new model with these settings into a new folder of the runs folder", self.start
+        )
         self.pause_button = _button("Pause", "Pause after the current step (the model stays in memory)", self.pause)
         self.resume_button = _button("Resume", "Continue the paused training", self.resume)
-        self.stop_button = _button("Stop", "Stop after the current step and save a checkpoint (resume it later from its folder)", self.stop)
+        self.stop_button = _button(
+            "Stop", "Stop after the current step and save a checkpoint (resume it later from its folder)", self.stop
+        )
         self.step_button = _button("Step", "While paused: run exactly one more optimizer step", self.step_once)
         self.lr_edit = QDoubleSpinBox()
         self.lr_edit.setDecimals(6)
         self.lr_edit.setRange(1e-6, 1.0)
         self.lr_edit.setSingleStep(1e-4)
         self.lr_edit.setToolTip("A new peak learning rate, applied from the next step; the schedule keeps its shape")
-        self.lr_button = _button("Set LR", "Change the learning rate while training runs (marked on the charts with a dotted line)", self.apply_lr)
-        self.resume_run_button = _button("Resume run…", "Continue a stopped run from its folder (its last checkpoint) on its own "
-                                         "schedule, or extend it to more steps", self.resume_run_dialog)
+        self.lr_button = _button(
+            "Set LR",
+            "Change the learning rate while training runs (marked on the charts with a dotted line)",
+            self.apply_lr,
+        )
+        self.resume_run_button = _button(
+            "Resume run…",
+            "Continue a stopped run from its folder (its last checkpoint) on its own "
+            "schedule, or extend it to more steps",
+            self.resume_run_dialog,
+        )
         self.charts = TrainCharts()
         self.tools = RunTools(self.charts, lambda: self.job.run_dir if self.job else None, self._log)
         self.folder_button = self.tools.folder_button
         bar = QHBoxLayout()
-        for w in (self.start_button, self.pause_button, self.resume_button, self.stop_button, self.step_button, QLabel("LR"),
-                  self.lr_edit, self.lr_button, self.resume_run_button):
+        for w in (
+            self.start_button,
+            self.pause_button,
+            self.resume_button,
+            self.stop_button,
+            self.step_button,
+            QLabel("LR"),
+            self.lr_edit,
+            self.lr_button,
+            self.resume_run_button,
+        ):
             bar.addWidget(w)
         bar.addStretch(1)
 
@@ -133,7 +158,9 @@ class TrainTab(QWidget):
         self.progress.setTextVisible(True)
         self.progress.setToolTip("Steps done, speed and estimated time left")
         self.sample_title = ElidedLabel("Sample")  # "Sample at step … (clicked on the chart)" never widens the window
-        self.sample_title.setToolTip("What the model writes from the fixed prompt; click the loss chart for earlier samples")
+        self.sample_title.setToolTip(
+            "What the model writes from the fixed prompt; click the loss chart for earlier samples"
+        )
         self.sample = QPlainTextEdit()
         self.sample.setReadOnly(True)
         self.sample.setToolTip(self.sample_title.toolTip())
@@ -200,7 +227,9 @@ class TrainTab(QWidget):
         self._update_buttons()
 
     def blocking_reasons(self) -> list[str]:
-        return ([self.config_error] if self.config_error else []) + [f"Model tab: {m}" for m in self.session.model_issues]
+        return ([self.config_error] if self.config_error else []) + [
+            f"Model tab: {m}" for m in self.session.model_issues
+        ]
 
     def _update_buttons(self) -> None:
         s, reasons = self.state, self.blocking_reasons()
@@ -224,7 +253,10 @@ class TrainTab(QWidget):
         s = self.session
         tokenizer = s.tokenizer if s.tokenizer is not None and not s.tokenizer_is_stale() else None
         run_dir = new_run_dir(runs_folder(), config.model.arch)
-        self._launch(TrainingJob(config, run_dir, tokenizer=tokenizer), f"Preparing data and building the model for {run_dir.name}…")
+        self._launch(
+            TrainingJob(config, run_dir, tokenizer=tokenizer),
+            f"Preparing data and building the model for {run_dir.name}…",
+        )
 
     def resume_run_dialog(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Resume run from its folder", str(runs_folder()))
@@ -258,12 +290,19 @@ class TrainTab(QWidget):
             if not isinstance(run_steps, int) or isinstance(run_steps, bool):
                 raise TypeError(f"train.steps is {run_steps!r}")
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            show_error(self, "Cannot resume this run", f"{run_dir}: no usable run here (config.json missing, unreadable or "
-                                                      f"damaged: {exc}); choose a run folder")
+            show_error(
+                self,
+                "Cannot resume this run",
+                f"{run_dir}: no usable run here (config.json missing, unreadable or "
+                f"damaged: {exc}); choose a run folder",
+            )
             return
         extend = steps is not None and steps != run_steps
-        self._launch(TrainingJob(None, run_dir, resume=True, steps=steps if extend else None),
-                     f"Resuming {run_dir.name}" + (f", extended to {steps:,} steps…" if extend else f" on its own {run_steps:,}-step schedule…"))
+        self._launch(
+            TrainingJob(None, run_dir, resume=True, steps=steps if extend else None),
+            f"Resuming {run_dir.name}"
+            + (f", extended to {steps:,} steps…" if extend else f" on its own {run_steps:,}-step schedule…"),
+        )
 
     def _launch(self, job: TrainingJob, message: str) -> None:
         self.job = job
@@ -330,9 +369,11 @@ class TrainTab(QWidget):
                 self._last_step = e
             elif kind == "EvalEvent":
                 run.add_eval(e)
-                self._log(f"step {e.step}: train {e.train_loss:.4f} · val {e.val_loss:.4f} · ppl {e.val_perplexity:.2f} · "
-                          f"{format_bpc(e.bits_per_char)} bits/char{'  (best)' if e.improved else ''}"
-                          + (f" ({e.bits_per_char_note})" if getattr(e, "bits_per_char_note", "") else ""))
+                self._log(
+                    f"step {e.step}: train {e.train_loss:.4f} · val {e.val_loss:.4f} · ppl {e.val_perplexity:.2f} · "
+                    f"{format_bpc(e.bits_per_char)} bits/char{'  (best)' if e.improved else ''}"
+                    + (f" ({e.bits_per_char_note})" if getattr(e, "bits_per_char_note", "") else "")
+                )
             elif kind == "SampleEvent":
                 run.add_sample(e.step, e.text)
                 self._show_sample(e.step, e.text, "latest")
@@ -359,7 +400,9 @@ class TrainTab(QWidget):
         if info.start_step > 0:  # resumed: show the history up to the checkpoint
             path = Path(info.run_dir) / "metrics.csv"
             if path.is_file():
-                run = RunMetrics.from_rows([r for r in read_metrics_rows(path) if float(r.get("step") or 0) <= info.start_step], run.name)
+                run = RunMetrics.from_rows(
+                    [r for r in read_metrics_rows(path) if float(r.get("step") or 0) <= info.start_step], run.name
+                )
             from ...core.runs.checkpoint import read_samples
 
             for s in read_samples(Path(info.run_dir)):
@@ -371,9 +414,11 @@ class TrainTab(QWidget):
             self.state = "running"
         self.progress.setRange(0, 1000)
         self._update_buttons()
-        self._log(f"run folder {info.run_dir}: {info.parameters:,} parameters, vocabulary {info.vocab_size}, "
-                  f"{info.train_tokens:,} train tokens, device {info.device}, {info.threads} thread{'s' if info.threads != 1 else ''}; "
-                  f"unigram entropy {info.unigram_entropy:.3f} nats")
+        self._log(
+            f"run folder {info.run_dir}: {info.parameters:,} parameters, vocabulary {info.vocab_size}, "
+            f"{info.train_tokens:,} train tokens, device {info.device}, {info.threads} thread{'s' if info.threads != 1 else ''}; "
+            f"unigram entropy {info.unigram_entropy:.3f} nats"
+        )
 
     def _update_progress(self) -> None:
         e, info = self._last_step, self.info
@@ -383,9 +428,11 @@ class TrainTab(QWidget):
         self.progress.setValue(int(1000 * min(1.0, e.step / total)))
         if self._eta is not None and self.state == "running":  # a pause is no slowdown: the estimate waits
             self._eta_left = self._eta.update(time.monotonic(), e.step, total)
-        eta = "estimating…" if self._eta_left is None else time.strftime('%H:%M:%S', time.gmtime(self._eta_left))
+        eta = "estimating…" if self._eta_left is None else time.strftime("%H:%M:%S", time.gmtime(self._eta_left))
         paused = "  ·  paused" if self.state == "paused" else ""
-        self.progress.setFormat(f"step {e.step:,} / {total:,}  ·  {e.tokens_per_sec:,.0f} tokens/s  ·  ETA {eta}{paused}")
+        self.progress.setFormat(
+            f"step {e.step:,} / {total:,}  ·  {e.tokens_per_sec:,.0f} tokens/s  ·  ETA {eta}{paused}"
+        )
 
     def _on_result(self, finished) -> None:
         finished = finished or self.last_finished
@@ -405,7 +452,9 @@ class TrainTab(QWidget):
         self.state = "idle"
         self._update_progress()
         self.charts.refresh()
-        self.progress.setFormat(f"{self.last_finished.status} at step {self.last_finished.step:,}" if self.last_finished else "idle")
+        self.progress.setFormat(
+            f"{self.last_finished.status} at step {self.last_finished.step:,}" if self.last_finished else "idle"
+        )
         self._update_buttons()
         if run_dir is not None and (run_dir / "metrics.csv").is_file():
             self.session.set_run(run_dir)

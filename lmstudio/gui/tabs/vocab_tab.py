@@ -45,8 +45,16 @@ from .vocab_views import DEFAULT_TEXT, SegmentationPanel, VocabularyTable, rando
 KINDS = (
     ("char", "Characters", "One token per character: tiny vocabulary, long sequences, never unknown on its own text"),
     ("word", "Words", "One token per word or punctuation mark: short sequences, but unseen words become <unk>"),
-    ("bpe", "BPE", "SentencePiece byte-pair encoding: merges frequent pairs into sub-words; unknown text falls back to bytes"),
-    ("unigram", "Unigram", "SentencePiece unigram: a sub-word vocabulary pruned from a large candidate set by likelihood"),
+    (
+        "bpe",
+        "BPE",
+        "SentencePiece byte-pair encoding: merges frequent pairs into sub-words; unknown text falls back to bytes",
+    ),
+    (
+        "unigram",
+        "Unigram",
+        "SentencePiece unigram: a sub-word vocabulary pruned from a large candidate set by likelihood",
+    ),
 )
 _run_ids = itertools.count(1)
 
@@ -75,14 +83,18 @@ class VocabularyTab(QWidget):
         self.coverage.setRange(0.9, 1.0)
         self.coverage.setDecimals(4)
         self.coverage.setSingleStep(0.0005)
-        self.coverage.setToolTip("BPE/unigram: share of characters covered by pieces; rarer characters become bytes or <unk>")
+        self.coverage.setToolTip(
+            "BPE/unigram: share of characters covered by pieces; rarer characters become bytes or <unk>"
+        )
         self.byte_fallback = QCheckBox("Byte fallback")
         self.byte_fallback.setToolTip("BPE/unigram: spell unknown characters as UTF-8 bytes, so nothing is ever <unk>")
         self.train_button = QPushButton("Train vocabulary")
         self.train_button.setDefault(True)
         self.train_button.setToolTip("Split the corpus and train this tokenizer on the train split (Ctrl+Return)")
         self.train_button.clicked.connect(self.train)
-        self.progress = ProgressRow("training the tokenizer", stacked=True)  # the side panel is narrow: text above the bar
+        self.progress = ProgressRow(
+            "training the tokenizer", stacked=True
+        )  # the side panel is narrow: text above the bar
         self.progress.sig_cancel.connect(self.cancel)
         self.status = QLabel("No vocabulary yet: choose a kind and press Train.")
         self.status.setWordWrap(True)
@@ -116,14 +128,24 @@ class VocabularyTab(QWidget):
         summary.setToolTip("Measured on the splits of the current corpus")
         grid = QGridLayout(summary)
         self.numbers: dict[str, QLabel] = {}
-        for row, (key, name, tip) in enumerate((
-            ("vocab_size", "Pieces", "Entries in the vocabulary, special tokens included"),
-            ("chars_per_token", "Chars per token", "Characters of the train split divided by its tokens: higher means shorter sequences"),
-            ("unk_rate", "Unknown rate", "Share of validation tokens that are <unk>: text the vocabulary cannot spell"),
-            ("byte_rate", "Byte tokens", "Share of train tokens spelled as single bytes (byte fallback)"),
-            ("train_tokens", "Train tokens", "Tokens in the train split: what one epoch of training reads"),
-            ("unused_pieces", "Unused pieces", "Pieces that never occur in the train split"),
-        )):
+        for row, (key, name, tip) in enumerate(
+            (
+                ("vocab_size", "Pieces", "Entries in the vocabulary, special tokens included"),
+                (
+                    "chars_per_token",
+                    "Chars per token",
+                    "Characters of the train split divided by its tokens: higher means shorter sequences",
+                ),
+                (
+                    "unk_rate",
+                    "Unknown rate",
+                    "Share of validation tokens that are <unk>: text the vocabulary cannot spell",
+                ),
+                ("byte_rate", "Byte tokens", "Share of train tokens spelled as single bytes (byte fallback)"),
+                ("train_tokens", "Train tokens", "Tokens in the train split: what one epoch of training reads"),
+                ("unused_pieces", "Unused pieces", "Pieces that never occur in the train split"),
+            )
+        ):
             label, value = QLabel(name), (BigNumber("–") if row < 3 else QLabel("–"))
             label.setToolTip(tip)
             value.setToolTip(tip)
@@ -144,11 +166,18 @@ class VocabularyTab(QWidget):
         self.table = VocabularyTable()
         self.segmentation = SegmentationPanel("Segmentation")
         self.segmentation.sig_sample_requested.connect(
-            lambda: self.segmentation.set_text(random_sample(self.session.preview, cleaning=self.session.cleaning)))
-        self.length_chart = HistogramChart("Piece lengths", "characters per piece", "pieces",
-                                           "How many vocabulary pieces have each length")
-        self.coverage_chart = CurveChart("Coverage", "top-n pieces (log scale)", "% of train tokens",
-                                         "Share of the train split's tokens covered by the n most frequent pieces", log_x=True)
+            lambda: self.segmentation.set_text(random_sample(self.session.preview, cleaning=self.session.cleaning))
+        )
+        self.length_chart = HistogramChart(
+            "Piece lengths", "characters per piece", "pieces", "How many vocabulary pieces have each length"
+        )
+        self.coverage_chart = CurveChart(
+            "Coverage",
+            "top-n pieces (log scale)",
+            "% of train tokens",
+            "Share of the train split's tokens covered by the n most frequent pieces",
+            log_x=True,
+        )
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.table)
         top.addWidget(self.segmentation)
@@ -182,8 +211,13 @@ class VocabularyTab(QWidget):
 
         QShortcut(QKeySequence("Ctrl+Return"), self, self.train)
         session.sig_corpus_changed.connect(self._clear_banner_if_resolved)
-        for signal in (self.kind.currentIndexChanged, self.vocab_size.valueChanged, self.min_frequency.valueChanged,
-                       self.coverage.valueChanged, self.byte_fallback.toggled):
+        for signal in (
+            self.kind.currentIndexChanged,
+            self.vocab_size.valueChanged,
+            self.min_frequency.valueChanged,
+            self.coverage.valueChanged,
+            self.byte_fallback.toggled,
+        ):
             signal.connect(self._clear_banner_if_resolved)
         session.sig_tokenizer_changed.connect(self._show_tokenizer)
         session.sig_tokenizer_config_changed.connect(self._load_config)
@@ -229,8 +263,11 @@ class VocabularyTab(QWidget):
 
     def config(self) -> TokenizerConfig:
         return TokenizerConfig(
-            kind=self.kind.currentData(), vocab_size=self.vocab_size.value(), min_frequency=self.min_frequency.value(),
-            character_coverage=round(self.coverage.value(), 4), byte_fallback=self.byte_fallback.isChecked(),
+            kind=self.kind.currentData(),
+            vocab_size=self.vocab_size.value(),
+            min_frequency=self.min_frequency.value(),
+            character_coverage=round(self.coverage.value(), 4),
+            byte_fallback=self.byte_fallback.isChecked(),
         )
 
     # training ---------------------------------------------------------------------------------------
@@ -250,8 +287,9 @@ class VocabularyTab(QWidget):
         n = next(_run_ids)
         out_dir = self.session.work_dir / "tokenizers" / f"{n:03d}-{cfg.kind}"
         self._pending = {"data_key": self.session.data_key(), "corpus": self.session.corpus_name(), "n": n}
-        self._job = job = start_worker("tokenizer", jobs.train_tokenizer, self.session.data_snapshot(), cfg,
-                                       self.session.split_dir(), out_dir)
+        self._job = job = start_worker(
+            "tokenizer", jobs.train_tokenizer, self.session.data_snapshot(), cfg, self.session.split_dir(), out_dir
+        )
         self.progress.start("Preparing…")
         self.train_button.setEnabled(False)
         job.sig_progress.connect(self.progress.update_progress)
@@ -347,8 +385,11 @@ class VocabularyTab(QWidget):
 
     def _update_stale(self) -> None:
         stale = self.session.tokenizer_is_stale()
-        self.stale.setText("The corpus, cleaning or split changed since this vocabulary was trained; train again to update it."
-                           if stale else "")
+        self.stale.setText(
+            "The corpus, cleaning or split changed since this vocabulary was trained; train again to update it."
+            if stale
+            else ""
+        )
         self.stale.setVisible(stale)
 
 
@@ -365,7 +406,8 @@ class ComparePanel(QWidget):
         self.sample_button = QPushButton("Random sample")
         self.sample_button.setToolTip("Replace the text with a few random lines of the corpus")
         self.sample_button.clicked.connect(
-            lambda: self.text.setPlainText(random_sample(self.session.preview, cleaning=self.session.cleaning)))
+            lambda: self.text.setPlainText(random_sample(self.session.preview, cleaning=self.session.cleaning))
+        )
         self.choosers = [QComboBox(), QComboBox()]
         self.sides = [SegmentationPanel("A", editable=False), SegmentationPanel("B", editable=False)]
         self.verdict = QLabel("Train two vocabularies (for example char and BPE) to compare them here.")
@@ -421,4 +463,6 @@ class ComparePanel(QWidget):
         if len(counts) == 2 and all(counts):
             a, b = counts
             ratio = a / b
-            self.verdict.setText(f"A: {a:,} tokens · B: {b:,} tokens — A needs {ratio:.2f}× the tokens of B for this text.")
+            self.verdict.setText(
+                f"A: {a:,} tokens · B: {b:,} tokens — A needs {ratio:.2f}× the tokens of B for this text."
+            )

@@ -154,7 +154,11 @@ def segment(tokenizer, text: str, frequencies: dict[int, int] | None = None) -> 
     for i in tokenizer.encode(text):
         kind = tokenizer.piece_kind(i) if hasattr(tokenizer, "piece_kind") else "normal"
         piece = tokenizer.id_to_piece(i)
-        shown = piece if kind in ("special", "byte") else (tokenizer.piece_text(i) if hasattr(tokenizer, "piece_text") else piece)
+        shown = (
+            piece
+            if kind in ("special", "byte")
+            else (tokenizer.piece_text(i) if hasattr(tokenizer, "piece_text") else piece)
+        )
         freq = frequencies.get(i) if frequencies else None
         tip = f"id {i}  ·  “{visible(shown)}”" + (f"  ·  frequency {freq:,}" if freq is not None else "")
         boxes.append(TokenBox(shown, i, tip))
@@ -185,8 +189,10 @@ class SegmentationPanel(QWidget):
         self.cleaning_note = QLabel()
         self.cleaning_note.setObjectName("hint")
         self.cleaning_note.setWordWrap(True)
-        self.cleaning_note.setToolTip("The Data tab's cleaning is applied to this text before it is split, as it was "
-                                      "to the corpus the vocabulary was trained on")
+        self.cleaning_note.setToolTip(
+            "The Data tab's cleaning is applied to this text before it is split, as it was "
+            "to the corpus the vocabulary was trained on"
+        )
         self.cleaning_note.hide()
         self.view = TokenView()
         self.view.set_empty_text("Train a vocabulary to see how it splits text.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSize, Qt
@@ -84,7 +84,12 @@ class _ThemedPlot(pg.PlotWidget):
             self.empty_note.set_empty(True)
 
     def changeEvent(self, event: QEvent) -> None:
-        if getattr(self, "plotItem", None) is not None and hasattr(self, "_y_label") and event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange, QEvent.Type.ApplicationPaletteChange):
+        if (
+            getattr(self, "plotItem", None) is not None
+            and hasattr(self, "_y_label")
+            and event.type()
+            in (QEvent.Type.PaletteChange, QEvent.Type.FontChange, QEvent.Type.ApplicationPaletteChange)
+        ):
             self._restyle()
         super().changeEvent(event)
 

@@ -139,8 +139,13 @@ class ElidedLabel(QLabel):
     window for more: its minimum width is a few characters whatever its text. ``text()`` stays the full
     text; when elided, the tooltip shows it too."""
 
-    def __init__(self, text: str = "", parent: QWidget | None = None, mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight,
-                 min_chars: int = 6) -> None:
+    def __init__(
+        self,
+        text: str = "",
+        parent: QWidget | None = None,
+        mode: Qt.TextElideMode = Qt.TextElideMode.ElideRight,
+        min_chars: int = 6,
+    ) -> None:
         super().__init__(text, parent)
         self._mode, self._min_chars = mode, min_chars
         self.setTextFormat(Qt.TextFormat.PlainText)
@@ -148,8 +153,10 @@ class ElidedLabel(QLabel):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt)
         m = self.contentsMargins()
-        return QSize(self.fontMetrics().averageCharWidth() * self._min_chars + m.left() + m.right(),
-                     super().minimumSizeHint().height())
+        return QSize(
+            self.fontMetrics().averageCharWidth() * self._min_chars + m.left() + m.right(),
+            super().minimumSizeHint().height(),
+        )
 
     def elided_text(self) -> str:
         return self.fontMetrics().elidedText(self.text(), self._mode, max(0, self.contentsRect().width()))
@@ -159,8 +166,15 @@ class ElidedLabel(QLabel):
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
         painter = QPainter(self)
-        self.style().drawItemText(painter, self.contentsRect(), int(self.alignment()), self.palette(), self.isEnabled(),
-                                  self.elided_text(), self.foregroundRole())
+        self.style().drawItemText(
+            painter,
+            self.contentsRect(),
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            self.elided_text(),
+            self.foregroundRole(),
+        )
 
     def event(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.ToolTip and self.is_elided():

@@ -6,7 +6,7 @@ texts label the axes when there are few enough of them to read. Hovering shows t
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pyqtgraph as pg
@@ -19,8 +19,16 @@ MAX_LABELS = 48  # more rows or columns than this: numeric ticks instead of toke
 
 
 class Heatmap(_ThemedPlot):
-    def __init__(self, title: str, x_label: str, y_label: str, tooltip: str, colormap: str = "viridis",
-                 symmetric: bool = False, parent=None) -> None:
+    def __init__(
+        self,
+        title: str,
+        x_label: str,
+        y_label: str,
+        tooltip: str,
+        colormap: str = "viridis",
+        symmetric: bool = False,
+        parent=None,
+    ) -> None:
         self.image = pg.ImageItem(axisOrder="row-major")
         self._symmetric = symmetric
         self._values = np.zeros((0, 0), dtype=np.float32)
@@ -37,8 +45,13 @@ class Heatmap(_ThemedPlot):
         self.bar.setImageItem(self.image, insert_in=plot)
         self.scene().sigMouseMoved.connect(self._on_move)
 
-    def set_matrix(self, values: np.ndarray, row_labels: Sequence[str] = (), col_labels: Sequence[str] = (),
-                   levels: tuple[float, float] | None = None) -> None:
+    def set_matrix(
+        self,
+        values: np.ndarray,
+        row_labels: Sequence[str] = (),
+        col_labels: Sequence[str] = (),
+        levels: tuple[float, float] | None = None,
+    ) -> None:
         values = np.asarray(values, dtype=np.float32)
         self._values, self._rows, self._cols = values, list(row_labels), list(col_labels)
         self.empty_note.set_empty(values.size == 0)

@@ -45,13 +45,20 @@ def diagram_blocks(cfg: ModelConfig | None) -> list[Block]:
         pos = "+ learned positions" if cfg.positions == "learned" else "rotary positions (in attention)"
         blocks.append(Block("embed", "Token embedding", f"{v} × {cfg.d_model}  {pos}"))
         hs = cfg.d_model // max(1, cfg.n_head)
-        layer = lambda i: Block("layer", f"Transformer block {i}",  # noqa: E731
-                                f"LN → attention {cfg.n_head} × {hs} → LN → MLP {cfg.d_model}→{cfg.mlp_ratio * cfg.d_model}→{cfg.d_model}",
-                                heads=cfg.n_head)
+        layer = lambda i: Block(
+            "layer",
+            f"Transformer block {i}",  # noqa: E731
+            f"LN → attention {cfg.n_head} × {hs} → LN → MLP {cfg.d_model}→{cfg.mlp_ratio * cfg.d_model}→{cfg.d_model}",
+            heads=cfg.n_head,
+        )
     else:
         blocks.append(Block("embed", "Token embedding", f"{v} × {cfg.d_model}"))
-        layer = lambda i: Block("layer", f"{CELL_NAMES.get(cfg.arch, cfg.arch)} layer {i}",  # noqa: E731
-                                f"hidden {cfg.d_model}, state carried to the next token", recurrent=True)
+        layer = lambda i: Block(
+            "layer",
+            f"{CELL_NAMES.get(cfg.arch, cfg.arch)} layer {i}",  # noqa: E731
+            f"hidden {cfg.d_model}, state carried to the next token",
+            recurrent=True,
+        )
     n = cfg.n_layer
     if n <= MAX_SHOWN_LAYERS:
         blocks += [layer(i + 1) for i in range(n)]
@@ -93,7 +100,9 @@ class ModelDiagram(QWidget):
         # boxes are as tall as their text in the current font (presenter mode), never shorter
         title_h, detail_h = QFontMetricsF(title_font).height(), QFontMetricsF(small).height()
         needed = [title_h + 10 + ((detail_h + 2) if b.detail else 0) + (22 if b.heads else 0) for b in self.blocks]
-        heights = [max(n, 76.0 if b.heads else (34.0 if b.kind == "more" else 52.0)) for b, n in zip(self.blocks, needed)]
+        heights = [
+            max(n, 76.0 if b.heads else (34.0 if b.kind == "more" else 52.0)) for b, n in zip(self.blocks, needed)
+        ]
         scale = min(1.0, (self.height() - 2 * margin - gap * (len(self.blocks) - 1)) / max(1.0, sum(heights)))
         wide = 560.0 * max(1.0, self.font().pointSizeF() / 10)
         width = min(wide, self.width() - 2 * margin - 40)  # room for the recurrence loop on the right
@@ -113,12 +122,17 @@ class ModelDiagram(QWidget):
             p.setPen(fg)
             p.setFont(title_font)
             text_rect = rect.adjusted(10, 4, -10, -4)
-            align = Qt.AlignmentFlag.AlignHCenter | (Qt.AlignmentFlag.AlignTop if block.detail else Qt.AlignmentFlag.AlignVCenter)
+            align = Qt.AlignmentFlag.AlignHCenter | (
+                Qt.AlignmentFlag.AlignTop if block.detail else Qt.AlignmentFlag.AlignVCenter
+            )
             p.drawText(text_rect, align, block.title)
             if block.detail:
                 p.setFont(small)
-                p.drawText(text_rect.adjusted(0, title_h + 2, 0, 0), Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
-                           | Qt.TextFlag.TextWordWrap, block.detail)
+                p.drawText(
+                    text_rect.adjusted(0, title_h + 2, 0, 0),
+                    Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+                    block.detail,
+                )
             if block.heads:
                 self._draw_heads(p, rect, block.heads)
             if block.recurrent:
@@ -152,8 +166,11 @@ class ModelDiagram(QWidget):
 
     def _draw_loop(self, p: QPainter, rect: QRectF, color: QColor) -> None:
         path = QPainterPath(QPointF(rect.right(), rect.center().y() + 8))
-        path.cubicTo(QPointF(rect.right() + 34, rect.center().y() + 20), QPointF(rect.right() + 34, rect.center().y() - 20),
-                     QPointF(rect.right() + 2, rect.center().y() - 8))
+        path.cubicTo(
+            QPointF(rect.right() + 34, rect.center().y() + 20),
+            QPointF(rect.right() + 34, rect.center().y() - 20),
+            QPointF(rect.right() + 2, rect.center().y() - 8),
+        )
         p.setPen(QPen(color, 1.6))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawPath(path)

@@ -9,7 +9,7 @@ alternatives chart, or choosing a row of the list and pressing "Continue with th
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
@@ -54,7 +54,9 @@ class BarsChart(_ThemedPlot):
         self.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
         self.scene().sigMouseClicked.connect(self._on_click)
 
-    def set_bars(self, labels: Sequence[str], series: Sequence[tuple[Sequence[float], str]], highlight: int = -1) -> None:
+    def set_bars(
+        self, labels: Sequence[str], series: Sequence[tuple[Sequence[float], str]], highlight: int = -1
+    ) -> None:
         self._labels = list(labels)
         self._series = [(list(map(float, v)), name) for v, name in series]
         self._highlight = highlight
@@ -90,8 +92,15 @@ class BarsChart(_ThemedPlot):
             brushes = [colors[s % 2]] * len(values)
             if s == 0 and 0 <= self._highlight < len(values):
                 brushes[self._highlight] = QColor("#2a9d4a")
-            item = pg.BarGraphItem(x=x, height=[100 * v for v in values], width=width * 0.9, brush=colors[s % 2],
-                                   brushes=brushes, pen=pg.mkPen(None), name=name)
+            item = pg.BarGraphItem(
+                x=x,
+                height=[100 * v for v in values],
+                width=width * 0.9,
+                brush=colors[s % 2],
+                brushes=brushes,
+                pen=pg.mkPen(None),
+                name=name,
+            )
             self.addItem(item)
             self._items.append(item)
         plot.getAxis("bottom").setTicks(_ticks(self._labels))
@@ -121,21 +130,31 @@ class ProbabilityView(QWidget):
         self.title.setToolTip("The token shown below, and where it stands in the text")
         self.entropy = QLabel("")
         self.entropy.setWordWrap(True)
-        self.entropy.setToolTip("Entropy H = −Σ p ln p of the next-token distribution: 0 when the model is sure, "
-                                "ln(vocabulary size) when it has no idea")
-        self.alternatives = BarsChart("Top alternatives (model probability)", "probability (%)",
-                                      "The model's most likely tokens at this position; the green bar is the token in the text. "
-                                      "Click a bar to continue the text with that token instead.")
+        self.entropy.setToolTip(
+            "Entropy H = −Σ p ln p of the next-token distribution: 0 when the model is sure, "
+            "ln(vocabulary size) when it has no idea"
+        )
+        self.alternatives = BarsChart(
+            "Top alternatives (model probability)",
+            "probability (%)",
+            "The model's most likely tokens at this position; the green bar is the token in the text. "
+            "Click a bar to continue the text with that token instead.",
+        )
         self.alternatives.sig_bar_clicked.connect(self._bar_clicked)
-        self.filtered = BarsChart("After temperature, top-k, top-p", "probability (%)",
-                                  "Blue: the model's own distribution (temperature 1). Orange: the distribution actually "
-                                  "sampled from with the current temperature, top-k, top-p and repetition penalty")
+        self.filtered = BarsChart(
+            "After temperature, top-k, top-p",
+            "probability (%)",
+            "Blue: the model's own distribution (temperature 1). Orange: the distribution actually "
+            "sampled from with the current temperature, top-k, top-p and repetition penalty",
+        )
         self.choices = QListWidget()
         self.choices.setToolTip("The alternatives with their probabilities; choose one and press Continue")
         self.choices.setMaximumHeight(150)
         self.choices.itemDoubleClicked.connect(lambda _item: self.branch_selected())
         self.branch_button = QPushButton("Continue with this token")
-        self.branch_button.setToolTip("Start a new branch: the text up to here, then the chosen alternative, then generation")
+        self.branch_button.setToolTip(
+            "Start a new branch: the text up to here, then the chosen alternative, then generation"
+        )
         self.branch_button.clicked.connect(self.branch_selected)
         self.temperature = QSlider(Qt.Orientation.Horizontal)
         self.temperature.setRange(0, int(MAX_TEMPERATURE * 100))
@@ -201,8 +220,10 @@ class ProbabilityView(QWidget):
             return
         self.filtered.set_bars(labels, [(dist["raw"], "model (T = 1)"), (dist["filtered"], "sampled from")])
         h, hf = dist["entropy_raw"], dist["entropy_filtered"]
-        self.entropy.setText(f"Entropy H = {h:.3f} nats ({h / math.log(2):.2f} bits) · after filtering {hf:.3f} nats, "
-                             f"{dist['kept']:,} tokens can be drawn")
+        self.entropy.setText(
+            f"Entropy H = {h:.3f} nats ({h / math.log(2):.2f} bits) · after filtering {hf:.3f} nats, "
+            f"{dist['kept']:,} tokens can be drawn"
+        )
 
     # branching and temperature -----------------------------------------------------------------------
     def branch_selected(self) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMenu, QPushButton, QWidget
 
@@ -16,8 +16,13 @@ from .train_charts import TrainCharts
 
 
 class RunTools(QWidget):
-    def __init__(self, charts: TrainCharts, current_run: Callable[[], Path | None], log: Callable[[str], None],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        charts: TrainCharts,
+        current_run: Callable[[], Path | None],
+        log: Callable[[str], None],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.charts, self._current_run, self._log = charts, current_run, log
         self.overlay_paths: list[Path] = []
@@ -60,8 +65,11 @@ class RunTools(QWidget):
             act.setToolTip(str(path))
             act.setCheckable(True)
             act.setChecked(path in self.overlay_paths)
-            act.toggled.connect(lambda on, p=path: self.set_overlay_paths(
-                [q for q in self.overlay_paths if q != p] + ([p] if on else [])))
+            act.toggled.connect(
+                lambda on, p=path: self.set_overlay_paths(
+                    [q for q in self.overlay_paths if q != p] + ([p] if on else [])
+                )
+            )
 
     def set_overlay_paths(self, paths: list[Path]) -> None:
         self.overlay_paths = list(paths)
@@ -74,7 +82,9 @@ class RunTools(QWidget):
         self.charts.set_overlays(runs)
 
     def export_png(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export charts", str(runs_folder() / "charts.png"), "PNG image (*.png)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export charts", str(runs_folder() / "charts.png"), "PNG image (*.png)"
+        )
         if path:
             self._export(lambda: self.charts.export_png(Path(path)), Path(path))
 
@@ -93,6 +103,8 @@ class RunTools(QWidget):
             show_error(self, "Cannot export", f"{path}: {exc.strerror or exc}. Choose another folder or file name.")
             return
         if not path.is_file():
-            show_error(self, "Cannot export", f"{path}: the file could not be written. Choose another folder or file name.")
+            show_error(
+                self, "Cannot export", f"{path}: the file could not be written. Choose another folder or file name."
+            )
             return
         self._log(f"exported {path}")

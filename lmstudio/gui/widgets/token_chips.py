@@ -24,8 +24,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolTip, QWidge
 from ..theme import is_dark
 from .token_view import visible
 
-RANK_BUCKETS = ((10, "#7fd67f", "top 10"), (100, "#f3dc62", "top 100"), (1000, "#f59a7a", "top 1000"),
-                (None, "#c9a4f2", "rest"))
+RANK_BUCKETS = (
+    (10, "#7fd67f", "top 10"),
+    (100, "#f3dc62", "top 100"),
+    (1000, "#f59a7a", "top 1000"),
+    (None, "#c9a4f2", "rest"),
+)
 MODES = ("probability", "rank", "surprisal")
 SURPRISAL_MAX_BITS = 12.0
 
@@ -59,8 +63,11 @@ def token_color(token: dict, mode: str, dark: bool = False) -> QColor:
 def describe(token: dict) -> str:
     p = token.get("raw_prob", token.get("prob", 0.0))
     bits = -token["logprob"] / math.log(2)
-    lines = [f"“{visible(token['text'])}”  id {token['id']}", f"model probability {p:.2%} (rank {token['rank']})",
-             f"surprisal {bits:.2f} bits"]
+    lines = [
+        f"“{visible(token['text'])}”  id {token['id']}",
+        f"model probability {p:.2%} (rank {token['rank']})",
+        f"surprisal {bits:.2f} bits",
+    ]
     if "entropy" in token:
         lines.append(f"entropy of its distribution {token['entropy']:.2f} nats")
     if "prob" in token and "raw_prob" in token and abs(token["prob"] - token["raw_prob"]) > 1e-6:
@@ -237,7 +244,9 @@ class TokenChips(QWidget):
             self.update()
             self.sig_hovered.emit(i)
             if i >= 0:
-                QToolTip.showText(event.globalPosition().toPoint(), describe(self.tokens[i]), self, self._rects[i].toRect())
+                QToolTip.showText(
+                    event.globalPosition().toPoint(), describe(self.tokens[i]), self, self._rects[i].toRect()
+                )
         super().mouseMoveEvent(event)
 
     def mousePressEvent(self, event) -> None:
@@ -287,7 +296,9 @@ class ColorLegend(QWidget):
                 painter.drawText(QPointF(x + 18, h / 2 + fm.ascent() / 2 - 1), label)
                 x += 26 + fm.horizontalAdvance(label)
             return
-        left, right = ("p = 1", "p ≤ 0.001") if self.mode == "probability" else ("0 bits", f"≥ {SURPRISAL_MAX_BITS:.0f} bits")
+        left, right = (
+            ("p = 1", "p ≤ 0.001") if self.mode == "probability" else ("0 bits", f"≥ {SURPRISAL_MAX_BITS:.0f} bits")
+        )
         lw = fm.horizontalAdvance(left) + 6
         bar = QRectF(lw, 4, max(40.0, self.width() - lw - fm.horizontalAdvance(right) - 8), h - 8)
         grad = QLinearGradient(bar.topLeft(), bar.topRight())

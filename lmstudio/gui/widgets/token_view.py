@@ -130,7 +130,11 @@ class TokenView(QWidget):
         text_color = palette.color(QPalette.ColorRole.Text)
         if not self._tokens:
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(self.rect().adjusted(8, 8, -8, -8), Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap, self._empty_text)
+            painter.drawText(
+                self.rect().adjusted(8, 8, -8, -8),
+                Qt.AlignmentFlag.AlignLeft | Qt.TextFlag.TextWordWrap,
+                self._empty_text,
+            )
             return
         colors = token_colors(palette)
         _, pad, _ = self._metrics()
@@ -142,12 +146,17 @@ class TokenView(QWidget):
             painter.setBrush(colors[i % 2])
             painter.drawRoundedRect(rect, 4, 4)
             painter.setPen(text_color)
-            painter.drawText(rect.adjusted(pad, 0, -pad, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label)
+            painter.drawText(
+                rect.adjusted(pad, 0, -pad, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label
+            )
         if self._truncated:
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
             last = self._rects[-1]
-            painter.drawText(QRectF(4, last.bottom() + 4, self.width() - 8, last.height()),
-                             Qt.AlignmentFlag.AlignLeft, f"… and {self._truncated:,} more tokens (not drawn)")
+            painter.drawText(
+                QRectF(4, last.bottom() + 4, self.width() - 8, last.height()),
+                Qt.AlignmentFlag.AlignLeft,
+                f"… and {self._truncated:,} more tokens (not drawn)",
+            )
 
     def mouseMoveEvent(self, event) -> None:
         i = self.token_at(event.position().toPoint())
@@ -155,7 +164,9 @@ class TokenView(QWidget):
             self._hover = i
             self.update()
             if i >= 0:
-                QToolTip.showText(event.globalPosition().toPoint(), self._tokens[i].tooltip, self, self._rects[i].toRect())
+                QToolTip.showText(
+                    event.globalPosition().toPoint(), self._tokens[i].tooltip, self, self._rects[i].toRect()
+                )
             else:
                 QToolTip.hideText()
         super().mouseMoveEvent(event)
@@ -175,5 +186,3 @@ class TokenView(QWidget):
                 event.ignore()
             return True
         return super().event(event)
-
-

@@ -38,8 +38,12 @@ from .charts import EmptyNote, LogAxis
 
 X_AXES = (("step", "Step"), ("tokens", "Tokens seen"), ("elapsed", "Time (s)"), ("epoch", "Epoch"))
 PLOTS = (  # key, title, y label
-    ("loss", "Loss", "nats / token"), ("ppl", "Perplexity", "exp(loss)"), ("bpc", "Bits per character", "bits"),
-    ("lr", "Learning rate", "lr"), ("grad", "Gradient norm", "‖g‖ before clipping"), ("tps", "Throughput", "tokens / s"),
+    ("loss", "Loss", "nats / token"),
+    ("ppl", "Perplexity", "exp(loss)"),
+    ("bpc", "Bits per character", "bits"),
+    ("lr", "Learning rate", "lr"),
+    ("grad", "Gradient norm", "‖g‖ before clipping"),
+    ("tps", "Throughput", "tokens / s"),
 )
 TRAIN, VAL, EXTRA = QColor("#2f6fde"), QColor("#e8590c"), QColor("#2b9348")
 OVERLAY_COLORS = ("#8e44ad", "#16a085", "#c0392b", "#7f8c8d", "#d4a017")
@@ -52,8 +56,10 @@ GUI_BUSY_BUDGET = 0.03
 
 
 # the key in the title: a legend inside the plot always covers some of the curves
-LOSS_TITLE = (f"Loss  <span style='font-size:9pt; color:{TRAIN.name()}'>━ train</span>"
-              f"  <span style='font-size:9pt; color:{VAL.name()}'>●─ validation</span>")
+LOSS_TITLE = (
+    f"Loss  <span style='font-size:9pt; color:{TRAIN.name()}'>━ train</span>"
+    f"  <span style='font-size:9pt; color:{VAL.name()}'>●─ validation</span>"
+)
 
 
 def _faint(color: QColor, alpha: int = 70) -> QColor:
@@ -83,13 +89,16 @@ class TrainCharts(QWidget):
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setToolTip("Live training curves. Click the loss chart to see the sample written at that step.")
         self._bpc_title = dict((k, t) for k, t, _ in PLOTS)["bpc"]
-        self._bpc_tooltip = ("Bits per character on the validation split (dots); the line is the smoothed training loss "
-                             "converted with the validation split's characters per token: an estimate between evaluations")
+        self._bpc_tooltip = (
+            "Bits per character on the validation split (dots); the line is the smoothed training loss "
+            "converted with the validation split's characters per token: an estimate between evaluations"
+        )
         self._bpc_withheld = False
         self.plots: dict[str, pg.PlotItem] = {}
         for i, (key, title, ylabel) in enumerate(PLOTS):
-            plot = self.graphics.addPlot(row=i // 3, col=i % 3, title=LOSS_TITLE if key == "loss" else title,
-                                         axisItems={"left": LogAxis("left")})  # log-scale labels never pile up
+            plot = self.graphics.addPlot(
+                row=i // 3, col=i % 3, title=LOSS_TITLE if key == "loss" else title, axisItems={"left": LogAxis("left")}
+            )  # log-scale labels never pile up
             plot.setLabel("left", ylabel)
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
@@ -117,12 +126,27 @@ class TrainCharts(QWidget):
             "tps": self.plots["tps"].plot(pen=pg.mkPen(TRAIN, width=2)),
         }
         dash = dict(style=Qt.PenStyle.DashLine, width=1)
-        self.ref_uniform = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#888888", **dash),
-                                           label="uniform ln V", labelOpts={"position": 0.8, "color": "#888888"})
-        self.ref_unigram = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#aa7700", **dash),
-                                           label="unigram entropy", labelOpts={"position": 0.55, "color": "#aa7700"})
-        self.overfit_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#c0392b", width=2),
-                                            label="val rising", labelOpts={"position": 0.9, "color": "#c0392b"})
+        self.ref_uniform = pg.InfiniteLine(
+            angle=0,
+            movable=False,
+            pen=pg.mkPen("#888888", **dash),
+            label="uniform ln V",
+            labelOpts={"position": 0.8, "color": "#888888"},
+        )
+        self.ref_unigram = pg.InfiniteLine(
+            angle=0,
+            movable=False,
+            pen=pg.mkPen("#aa7700", **dash),
+            label="unigram entropy",
+            labelOpts={"position": 0.55, "color": "#aa7700"},
+        )
+        self.overfit_line = pg.InfiniteLine(
+            angle=90,
+            movable=False,
+            pen=pg.mkPen("#c0392b", width=2),
+            label="val rising",
+            labelOpts={"position": 0.9, "color": "#c0392b"},
+        )
         for item in (self.ref_uniform, self.ref_unigram, self.overfit_line):
             item.hide()
             loss.addItem(item, ignoreBounds=True)
@@ -150,8 +174,10 @@ class TrainCharts(QWidget):
         self.smoothing.setRange(0, 99)
         self.smoothing.setValue(int(self._smooth_weight * 100))
         self.smoothing.setMaximumWidth(160)
-        self.smoothing.setToolTip("Smoothing of the training curves: a bias-corrected exponential moving average "
-                                  "(0 = raw). The raw curve stays faint behind it.")
+        self.smoothing.setToolTip(
+            "Smoothing of the training curves: a bias-corrected exponential moving average "
+            "(0 = raw). The raw curve stays faint behind it."
+        )
         self.smoothing_label = QLabel()
         self.smoothing_label.setToolTip(self.smoothing.toolTip())
         self.readout = QLabel(" ")
@@ -164,7 +190,14 @@ class TrainCharts(QWidget):
         self._on_smoothing(self.smoothing.value())
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        for w in (QLabel("X axis"), self.x_axis, self.log_scale, QLabel("Smoothing"), self.smoothing, self.smoothing_label):
+        for w in (
+            QLabel("X axis"),
+            self.x_axis,
+            self.log_scale,
+            QLabel("Smoothing"),
+            self.smoothing,
+            self.smoothing_label,
+        ):
             if w is self.log_scale or (isinstance(w, QLabel) and w.text() == "Smoothing"):
                 bar.addSpacing(12)
             bar.addWidget(w)
@@ -185,7 +218,9 @@ class TrainCharts(QWidget):
         self.timer.start()
 
     # data --------------------------------------------------------------------------------------------
-    def reset(self, run: RunMetrics | None = None, vocab_size: int = 0, unigram: float = math.nan, train_tokens: int = 0) -> None:
+    def reset(
+        self, run: RunMetrics | None = None, vocab_size: int = 0, unigram: float = math.nan, train_tokens: int = 0
+    ) -> None:
         self.run = run or RunMetrics()
         self.vocab_size, self.unigram, self.train_tokens = vocab_size, unigram, train_tokens
         self._ema_loss = IncrementalEma(self._smooth_weight)
@@ -256,8 +291,11 @@ class TrainCharts(QWidget):
             self._bpc_withheld = withheld
             plot = self.plots["bpc"]
             plot.setTitle("Bits per character: n/a" if withheld else self._bpc_title)
-            plot.setToolTip(f"Not shown: {BPC_NA_REASON}; compare this run by loss and perplexity instead"
-                            if withheld else self._bpc_tooltip)
+            plot.setToolTip(
+                f"Not shown: {BPC_NA_REASON}; compare this run by loss and perplexity instead"
+                if withheld
+                else self._bpc_tooltip
+            )
         c["lr"].setData(xs, run.steps.column("lr"))
         c["grad_raw"].setData(xs, grad)
         c["grad"].setData(xs, self._ema_grad.update(grad))
@@ -274,8 +312,10 @@ class TrainCharts(QWidget):
         return math.log10(value) if self.log_scale.isChecked() else value
 
     def _draw_reference_lines(self) -> None:
-        for line, value in ((self.ref_uniform, math.log(self.vocab_size) if self.vocab_size > 1 else math.nan),
-                            (self.ref_unigram, self.unigram)):
+        for line, value in (
+            (self.ref_uniform, math.log(self.vocab_size) if self.vocab_size > 1 else math.nan),
+            (self.ref_unigram, self.unigram),
+        ):
             line.setVisible(bool(value == value and value > 0))
             if value == value and value > 0:
                 line.setPos(self._ypos(value))
@@ -290,13 +330,15 @@ class TrainCharts(QWidget):
     def _draw_lr_lines(self) -> None:
         key = self.x_key()
         while len(self.lr_lines) < len(self.run.lr_changes) * 2:
-            line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#d4a017", width=1.5, style=Qt.PenStyle.DotLine))
+            line = pg.InfiniteLine(
+                angle=90, movable=False, pen=pg.mkPen("#d4a017", width=1.5, style=Qt.PenStyle.DotLine)
+            )
             plot = self.plots["loss" if len(self.lr_lines) % 2 == 0 else "lr"]
             plot.addItem(line, ignoreBounds=True)
             self.lr_lines.append((plot, line))
         for i, (step, tokens, elapsed, lr) in enumerate(self.run.lr_changes):
             x = {"step": step, "tokens": tokens, "elapsed": elapsed, "epoch": tokens / max(1, self.train_tokens)}[key]
-            for _, line in self.lr_lines[2 * i: 2 * i + 2]:
+            for _, line in self.lr_lines[2 * i : 2 * i + 2]:
                 line.setPos(x)
                 line.setToolTip(f"learning rate set to {lr:g} at step {step}")
 
@@ -309,16 +351,25 @@ class TrainCharts(QWidget):
             color = QColor(OVERLAY_COLORS[i % len(OVERLAY_COLORS)])
             pen = pg.mkPen(color, width=1.5, style=Qt.PenStyle.DashLine)
             xs, xe = self._x(run, run.steps), self._x(run, run.evals)
-            pairs = (("loss", xe, run.evals.column("val_loss")), ("loss", xs, _smoothed(run.steps.column("loss"), self._smooth_weight)),
-                     ("ppl", xe, run.evals.column("val_perplexity")), ("bpc", xe, run.evals.column("bits_per_char")),
-                     ("lr", xs, run.steps.column("lr")))
+            pairs = (
+                ("loss", xe, run.evals.column("val_loss")),
+                ("loss", xs, _smoothed(run.steps.column("loss"), self._smooth_weight)),
+                ("ppl", xe, run.evals.column("val_perplexity")),
+                ("bpc", xe, run.evals.column("bits_per_char")),
+                ("lr", xs, run.steps.column("lr")),
+            )
             for key, x, y in pairs:
                 item = self.plots[key].plot(x, y, pen=pen)
                 item.setToolTip(run.name)
                 self.overlay_curves.append((self.plots[key], item))
-        self.plots["loss"].setTitle(LOSS_TITLE + (
-            "  <span style='font-size:8pt'>(dashed: " + ", ".join(r.name for r in self.overlays) + ")</span>"
-            if self.overlays else ""))
+        self.plots["loss"].setTitle(
+            LOSS_TITLE
+            + (
+                "  <span style='font-size:8pt'>(dashed: " + ", ".join(r.name for r in self.overlays) + ")</span>"
+                if self.overlays
+                else ""
+            )
+        )
 
     # interaction -------------------------------------------------------------------------------------
     def _on_view_changed(self) -> None:
@@ -361,15 +412,22 @@ class TrainCharts(QWidget):
         parts = []
         if len(run.steps):
             i = int(np.argmin(np.abs(self._x(run, run.steps) - x)))
-            col = {k: run.steps.column(k)[i] for k in ("step", "tokens", "elapsed", "loss", "lr", "grad_norm", "tokens_per_sec")}
-            parts.append(f"step {col['step']:.0f} · tokens {col['tokens']:,.0f} · {col['elapsed']:.1f} s · "
-                         f"train loss {col['loss']:.4f} · lr {col['lr']:.3g} · grad norm {col['grad_norm']:.3g} · "
-                         f"{col['tokens_per_sec']:,.0f} tok/s")
+            col = {
+                k: run.steps.column(k)[i]
+                for k in ("step", "tokens", "elapsed", "loss", "lr", "grad_norm", "tokens_per_sec")
+            }
+            parts.append(
+                f"step {col['step']:.0f} · tokens {col['tokens']:,.0f} · {col['elapsed']:.1f} s · "
+                f"train loss {col['loss']:.4f} · lr {col['lr']:.3g} · grad norm {col['grad_norm']:.3g} · "
+                f"{col['tokens_per_sec']:,.0f} tok/s"
+            )
         if len(run.evals):
             j = int(np.argmin(np.abs(self._x(run, run.evals) - x)))
             e = {k: run.evals.column(k)[j] for k in ("step", "val_loss", "val_perplexity", "bits_per_char")}
-            parts.append(f"eval @ {e['step']:.0f}: val loss {e['val_loss']:.4f} · ppl {e['val_perplexity']:.2f} · "
-                         f"{format_bpc(e['bits_per_char'])} bits/char")
+            parts.append(
+                f"eval @ {e['step']:.0f}: val loss {e['val_loss']:.4f} · ppl {e['val_perplexity']:.2f} · "
+                f"{format_bpc(e['bits_per_char'])} bits/char"
+            )
         return "   |   ".join(parts)
 
     def step_at(self, x: float) -> float | None:
@@ -427,8 +485,11 @@ class TrainCharts(QWidget):
                 axis.setPen(pg.mkPen(palette.color(QPalette.ColorRole.Mid)))
                 axis.setTextPen(pg.mkPen(fg))
                 axis.setTickFont(small)
-                axis.setLabel(axis.labelText or None, units=axis.labelUnits or None,
-                              **{"color": fg.name(), "font-size": f"{small.pointSizeF():.0f}pt"})
+                axis.setLabel(
+                    axis.labelText or None,
+                    units=axis.labelUnits or None,
+                    **{"color": fg.name(), "font-size": f"{small.pointSizeF():.0f}pt"},
+                )
             plot.getAxis("left").setWidth(left_width)
             plot.getAxis("bottom").setHeight(None)
         for note in self.empty_notes.values():

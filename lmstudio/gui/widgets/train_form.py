@@ -24,27 +24,167 @@ from ...core.config import DEVICES, PRECISIONS, SCHEDULES, ModelConfig, TrainCon
 
 # (group, key, label, kind, (min, max, step[, decimals]) or choices, tooltip); "model." keys edit ModelConfig
 FIELDS: tuple[tuple[str, str, str, str, Any, str], ...] = (
-    ("Batches", "batch_size", "Batch size", "int", (1, 4096, 4), "Sequences per micro-step. Larger batches give smoother gradients and use more memory; usual 8-128."),
-    ("Batches", "model.block_size", "Block size", "int", (2, 8192, 16), "Context length in tokens the model sees while training; usual 32-1024 (the Model tab shows the same value)."),
-    ("Batches", "grad_accum", "Accumulation", "int", (1, 256, 1), "Micro-batches summed per optimizer step: a larger effective batch without more memory; usual 1-8."),
-    ("Batches", "steps", "Steps", "int", (1, 10_000_000, 100), "Optimizer steps in all; the hint beside it converts them to epochs of the train split."),
-    ("Optimizer", "lr", "Learning rate", "float", (1e-6, 1.0, 1e-4, 6), "Peak learning rate of AdamW; usual 1e-4 to 3e-3 (small models tolerate more). Can be changed while training."),
-    ("Optimizer", "min_lr", "Minimum LR", "float", (0.0, 1.0, 1e-5, 6), "Floor the cosine or linear decay ends at; usual lr / 10."),
-    ("Optimizer", "schedule", "Schedule", "choice", SCHEDULES, "How the learning rate evolves after warmup: cosine decay, linear decay or constant."),
-    ("Optimizer", "warmup_steps", "Warmup steps", "int", (0, 1_000_000, 10), "Steps of linear warmup from 0 to the peak rate; usual 1-10% of the steps."),
-    ("Optimizer", "weight_decay", "Weight decay", "float", (0.0, 10.0, 0.01, 3), "AdamW decoupled weight decay on matrices; usual 0-0.1."),
-    ("Optimizer", "grad_clip", "Gradient clipping", "float", (0.0, 100.0, 0.1, 2), "Clip the global gradient norm to this (0 = off); usual 1.0."),
-    ("Optimizer", "model.dropout", "Dropout", "float", (0.0, 0.95, 0.05, 2), "Probability of zeroing activations in training: regularizes larger models; usual 0-0.2."),
-    ("Hardware", "precision", "Precision", "choice", PRECISIONS, "auto = bf16 on a CUDA GPU, else fp32. fp16 needs a GPU and uses loss scaling."),
-    ("Hardware", "device", "Device", "choice", DEVICES, "Where to train: auto prefers CUDA, then Apple MPS, then the CPU."),
-    ("Hardware", "threads", "CPU threads", "int", (0, 256, 1), "Torch threads for training on the CPU. Auto leaves one core to the window: when anything else "
-                                                               "wants a core, extra torch threads spin-wait and slow every step."),
-    ("Evaluation", "eval_interval", "Eval interval", "int", (1, 1_000_000, 50), "Evaluate on both splits every N steps (and at the start and the end)."),
-    ("Evaluation", "eval_iters", "Eval batches", "int", (1, 10_000, 5), "Batches averaged per evaluation: more is steadier and slower; usual 10-200."),
-    ("Evaluation", "patience", "Patience", "int", (0, 10_000, 1), "Early stopping: evaluations without a better validation loss before stopping (0 = off)."),
-    ("Evaluation", "checkpoint_interval", "Checkpoint every", "int", (0, 10_000_000, 100), "Save a checkpoint every N steps (0 = only at the end and on Stop)."),
-    ("Evaluation", "sample_tokens", "Sample tokens", "int", (0, 10_000, 20), "Tokens written from the fixed prompt at each evaluation (0 = none): the time-lapse."),
-    ("Evaluation", "seed", "Seed", "int", (0, 2**31 - 1, 1), "Seed of initialization and batch order: the same seed repeats the same run."),
+    (
+        "Batches",
+        "batch_size",
+        "Batch size",
+        "int",
+        (1, 4096, 4),
+        "Sequences per micro-step. Larger batches give smoother gradients and use more memory; usual 8-128.",
+    ),
+    (
+        "Batches",
+        "model.block_size",
+        "Block size",
+        "int",
+        (2, 8192, 16),
+        "Context length in tokens the model sees while training; usual 32-1024 (the Model tab shows the same value).",
+    ),
+    (
+        "Batches",
+        "grad_accum",
+        "Accumulation",
+        "int",
+        (1, 256, 1),
+        "Micro-batches summed per optimizer step: a larger effective batch without more memory; usual 1-8.",
+    ),
+    (
+        "Batches",
+        "steps",
+        "Steps",
+        "int",
+        (1, 10_000_000, 100),
+        "Optimizer steps in all; the hint beside it converts them to epochs of the train split.",
+    ),
+    (
+        "Optimizer",
+        "lr",
+        "Learning rate",
+        "float",
+        (1e-6, 1.0, 1e-4, 6),
+        "Peak learning rate of AdamW; usual 1e-4 to 3e-3 (small models tolerate more). Can be changed while training.",
+    ),
+    (
+        "Optimizer",
+        "min_lr",
+        "Minimum LR",
+        "float",
+        (0.0, 1.0, 1e-5, 6),
+        "Floor the cosine or linear decay ends at; usual lr / 10.",
+    ),
+    (
+        "Optimizer",
+        "schedule",
+        "Schedule",
+        "choice",
+        SCHEDULES,
+        "How the learning rate evolves after warmup: cosine decay, linear decay or constant.",
+    ),
+    (
+        "Optimizer",
+        "warmup_steps",
+        "Warmup steps",
+        "int",
+        (0, 1_000_000, 10),
+        "Steps of linear warmup from 0 to the peak rate; usual 1-10% of the steps.",
+    ),
+    (
+        "Optimizer",
+        "weight_decay",
+        "Weight decay",
+        "float",
+        (0.0, 10.0, 0.01, 3),
+        "AdamW decoupled weight decay on matrices; usual 0-0.1.",
+    ),
+    (
+        "Optimizer",
+        "grad_clip",
+        "Gradient clipping",
+        "float",
+        (0.0, 100.0, 0.1, 2),
+        "Clip the global gradient norm to this (0 = off); usual 1.0.",
+    ),
+    (
+        "Optimizer",
+        "model.dropout",
+        "Dropout",
+        "float",
+        (0.0, 0.95, 0.05, 2),
+        "Probability of zeroing activations in training: regularizes larger models; usual 0-0.2.",
+    ),
+    (
+        "Hardware",
+        "precision",
+        "Precision",
+        "choice",
+        PRECISIONS,
+        "auto = bf16 on a CUDA GPU, else fp32. fp16 needs a GPU and uses loss scaling.",
+    ),
+    (
+        "Hardware",
+        "device",
+        "Device",
+        "choice",
+        DEVICES,
+        "Where to train: auto prefers CUDA, then Apple MPS, then the CPU.",
+    ),
+    (
+        "Hardware",
+        "threads",
+        "CPU threads",
+        "int",
+        (0, 256, 1),
+        "Torch threads for training on the CPU. Auto leaves one core to the window: when anything else "
+        "wants a core, extra torch threads spin-wait and slow every step.",
+    ),
+    (
+        "Evaluation",
+        "eval_interval",
+        "Eval interval",
+        "int",
+        (1, 1_000_000, 50),
+        "Evaluate on both splits every N steps (and at the start and the end).",
+    ),
+    (
+        "Evaluation",
+        "eval_iters",
+        "Eval batches",
+        "int",
+        (1, 10_000, 5),
+        "Batches averaged per evaluation: more is steadier and slower; usual 10-200.",
+    ),
+    (
+        "Evaluation",
+        "patience",
+        "Patience",
+        "int",
+        (0, 10_000, 1),
+        "Early stopping: evaluations without a better validation loss before stopping (0 = off).",
+    ),
+    (
+        "Evaluation",
+        "checkpoint_interval",
+        "Checkpoint every",
+        "int",
+        (0, 10_000_000, 100),
+        "Save a checkpoint every N steps (0 = only at the end and on Stop).",
+    ),
+    (
+        "Evaluation",
+        "sample_tokens",
+        "Sample tokens",
+        "int",
+        (0, 10_000, 20),
+        "Tokens written from the fixed prompt at each evaluation (0 = none): the time-lapse.",
+    ),
+    (
+        "Evaluation",
+        "seed",
+        "Seed",
+        "int",
+        (0, 2**31 - 1, 1),
+        "Seed of initialization and batch order: the same seed repeats the same run.",
+    ),
 )
 
 
@@ -75,7 +215,9 @@ class TrainSettingsForm(QWidget):
                 self.epoch_hint = QLabel("")
                 self.epoch_hint.setObjectName("hint")
                 self.epoch_hint.setWordWrap(True)
-                self.epoch_hint.setToolTip("Passes over the train split that these steps make (known once data is prepared)")
+                self.epoch_hint.setToolTip(
+                    "Passes over the train split that these steps make (known once data is prepared)"
+                )
                 groups[group].addRow("", self.epoch_hint)
             self.editors[key] = editor
         layout.addStretch(1)
@@ -113,7 +255,9 @@ class TrainSettingsForm(QWidget):
         v = self.values()[0]
         if self.train_tokens:
             per_step = v["batch_size"] * v["grad_accum"] * self.editors["model.block_size"].value()
-            self.epoch_hint.setText(f"≈ {v['steps'] * per_step / self.train_tokens:.2f} epochs of {self.train_tokens:,} train tokens")
+            self.epoch_hint.setText(
+                f"≈ {v['steps'] * per_step / self.train_tokens:.2f} epochs of {self.train_tokens:,} train tokens"
+            )
         else:
             self.epoch_hint.setText("")
 
