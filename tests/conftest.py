@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import torch
 
 REPO = Path(__file__).resolve().parents[1]
 SHAKESPEARE = REPO / "resources" / "corpora" / "tinyshakespeare.txt"
@@ -23,6 +24,15 @@ def tiny_corpus(tmp_path_factory) -> Path:
     lines = SHAKESPEARE.read_text(encoding="utf-8").splitlines(keepends=True)[:600]
     path.write_text("".join(lines), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def one_thread():
+    """Run a test on one torch thread (steadier timing-free numerics on a shared machine)."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 from tests.helpers import tiny_workspace  # noqa: E402,F401  (re-exported for older imports)

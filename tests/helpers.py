@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-import torch
-
 TEXT = "hello world\nthe quick brown fox jumps over the lazy dog\n"
 
 
@@ -33,15 +30,6 @@ class CharTok:
 
     def id_to_piece(self, i):
         return self.itos[i]
-
-
-@pytest.fixture
-def one_thread():
-    """Run a test on one torch thread (steadier timing-free numerics on a shared machine)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def tiny_workspace(corpus: Path, **train):

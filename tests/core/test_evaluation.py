@@ -13,7 +13,7 @@ from lmstudio.core.config import ModelConfig
 from lmstudio.core.inference.metrics import bits_per_char, perplexity
 from lmstudio.core.inference.scoring import bleu, evaluate_tokens, score_text
 from lmstudio.core.models import build_model
-from tests.helpers import TEXT, CharTok, one_thread  # noqa: F401
+from tests.helpers import TEXT, CharTok
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from lmstudio.core.inference.generation import (
     sample,
 )
 from lmstudio.core.models import build_model
-from tests.helpers import TEXT, CharTok, one_thread  # noqa: F401
+from tests.helpers import TEXT, CharTok  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,6 @@ from lmstudio.core.errors import ConfigError
 from lmstudio.core.models import MODEL_REGISTRY, build_model
 from lmstudio.core.models.presets import PRESET_NAMES, PRESETS, apply_preset
 from lmstudio.core.models.stats import flops_per_token, memory_estimate, parameter_count
-from tests.helpers import one_thread  # noqa: F401  (fixture)
 
 V = 16
 ARCHS = [

@@ -37,7 +37,7 @@ from lmstudio.core.tokenizers import train_tokenizer
 from lmstudio.core.training.control import TrainingControl
 from lmstudio.core.training.events import EvalEvent, FinishedEvent, LogEvent, StepEvent
 from lmstudio.core.training.launch import new_trainer, resume_trainer
-from tests.helpers import one_thread, tiny_workspace  # noqa: F401
+from tests.helpers import tiny_workspace
 
 KINDS = {
     "char": TokenizerConfig(kind="char"),

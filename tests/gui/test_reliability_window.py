@@ -16,7 +16,7 @@ from PySide6.QtCore import QThread, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from lmstudio.core.progress import report
-from tests.helpers import one_thread, tiny_workspace  # noqa: F401  (one_thread is a fixture)
+from tests.helpers import tiny_workspace
 
 from .conftest import wait_for_open, wait_for_stats
 

@@ -61,7 +61,8 @@ def problems(window, width: int, height: int) -> list[str]:
     for area in window.findChildren(SidePanelScroll):
         if area.isVisible() and area.widget().width() > area.viewport().width():
             found.append(
-                f"side panel {type(area.widget()).__name__} clipped: {area.widget().width()} > {area.viewport().width()}"
+                f"side panel {type(area.widget()).__name__} clipped: "
+                f"{area.widget().width()} > {area.viewport().width()}"
             )
     return found
 
