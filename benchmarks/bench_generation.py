@@ -124,7 +124,8 @@ def main() -> None:
     device = torch.device(args.device)
     results = []
     print(
-        f"{'block':>5} {'scenario':>8} {'tokens':>6} {'recompute tok/s':>15} {'cached tok/s':>12} {'generate() tok/s':>16} {'speedup':>7} {'gen/bare':>8}"
+        f"{'block':>5} {'scenario':>8} {'tokens':>6} {'recompute tok/s':>15} {'cached tok/s':>12} "
+        f"{'generate() tok/s':>16} {'speedup':>7} {'gen/bare':>8}"
     )
     for block in (64, 256):
         torch.manual_seed(0)

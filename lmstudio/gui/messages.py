@@ -10,7 +10,9 @@ from functools import lru_cache
 
 # Whole messages the plain label swap would leave puzzling, rewritten for the form the user sees.
 _REWRITES = {
-    "data.split_fractions: fractions must not be negative": "Split — Test: must not be negative: Train and Validation add up to more than 100 %; lower one of them",
+    "data.split_fractions: fractions must not be negative": (
+        "Split — Test: must not be negative: Train and Validation add up to more than 100 %; lower one of them"
+    ),
     "data.split_fractions: the training fraction must be above 0": "Split — Train: must be above 0 %",
 }
 # Phrases inside messages that name another setting by its internal name.

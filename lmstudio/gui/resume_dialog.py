@@ -85,5 +85,6 @@ class ResumeDialog(QDialog):
         else:
             self.schedule.setText(
                 f"Extends the run to {plan.steps:,} steps, a new schedule: the learning rate on {at} changes from "
-                f"{plan.lr_run:.3g} (its {plan.run_steps:,}-step schedule) to {plan.lr_new:.3g} ({plan.steps:,}-step schedule)."
+                f"{plan.lr_run:.3g} (its {plan.run_steps:,}-step schedule) to {plan.lr_new:.3g} "
+                f"({plan.steps:,}-step schedule)."
             )

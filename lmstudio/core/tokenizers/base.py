@@ -177,7 +177,8 @@ def iter_text_chunks(
                 yield data.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise error(
-                    f"{path}: not valid UTF-8 near byte {done - len(data) + exc.start}; read it through the corpus loader, which detects encodings"
+                    f"{path}: not valid UTF-8 near byte {done - len(data) + exc.start}; "
+                    "read it through the corpus loader, which detects encodings"
                 ) from None
         report(progress, total, total, message)
 

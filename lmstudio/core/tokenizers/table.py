@@ -128,7 +128,9 @@ def train_char(cfg: TokenizerConfig, train_path: Path, progress: ProgressCallbac
 
 
 def train_word(cfg: TokenizerConfig, train_path: Path, progress: ProgressCallback | None = None) -> WordTokenizer:
-    """The ``vocab_size - 4`` most frequent words seen at least ``min_frequency`` times (a maximum, as torchtext's max_size)."""
+    """The ``vocab_size - 4`` most frequent words seen at least ``min_frequency`` times.
+
+    ``vocab_size`` is a maximum, as torchtext's ``max_size`` was."""
     train_path = Path(train_path)
     need = len(SPECIALS) + 1
     if cfg.vocab_size < need:
