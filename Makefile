@@ -18,12 +18,17 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/lmstudio
 
-test: $(STAMP)
+# lint: ruff's rules and formatting at the project's line length (pyproject), then the import layers
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+
+test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

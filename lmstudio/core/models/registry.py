@@ -41,9 +41,10 @@ def build_model(cfg: ModelConfig) -> LanguageModel:
 
 def _too_large(cfg: ModelConfig) -> TrainingError:
     try:
-        from .stats import parameter_count
+        import torch
 
-        n = parameter_count(cfg)
+        with torch.device("meta"):  # counts without allocating (what models.stats.parameter_count does)
+            n = MODEL_REGISTRY[cfg.arch](cfg).num_parameters()
         size = f"{n:,} parameters, {n * 4 / 2**30:.1f} GiB of fp32 weights"
     except Exception:  # the estimate is a courtesy; the advice stands without it
         size = "its weights"
