@@ -85,7 +85,8 @@ def test_installed_wheel_outside_the_repository_prepares_the_bundled_corpus(whee
         "-c",
         "import json, lmstudio; from lmstudio.core.paths import resources_dir; "
         "from lmstudio.core.data.corpus import bundled_corpora; "
-        "print(json.dumps([lmstudio.__file__, str(resources_dir()), {k: str(v) for k, v in bundled_corpora().items()}]))",
+        "corpora = {k: str(v) for k, v in bundled_corpora().items()}; "
+        "print(json.dumps([lmstudio.__file__, str(resources_dir()), corpora]))",
     )
     assert probe.returncode == 0, probe.stderr
     package, resources, corpora = json.loads(probe.stdout)
