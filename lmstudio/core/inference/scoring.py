@@ -21,7 +21,7 @@ half a window, so that every token but the first few has at least half a window 
   sliding windows, and memory stays bounded whatever its size; ``max_tokens`` stops it early.
   So a text scores the same in the Playground and on the command line.
 - Start context: the first token of a text is predicted from the same line start that
-  ``generate`` uses for an empty prompt (``generation.start_ids``: the encoding of a newline), so
+  ``generate`` uses for an empty prompt (``context.start_ids``: the encoding of a newline), so
   every character of the text is scored, and never after an untrained ``<s>``.
 
 Bits per character is only meaningful when the tokenizer encodes the text losslessly. An
@@ -46,8 +46,9 @@ import torch.nn.functional as F
 from ..errors import ConfigError
 from ..models.base import LanguageModel
 from ..progress import ProgressCallback, report
-from .generation import IncrementalDecoder, not_finite_error, start_ids
+from .context import not_finite_error, start_ids
 from .metrics import bits_per_char, count_unknown, perplexity, unknown_token_note
+from .text import IncrementalDecoder
 
 TEXT_CHUNK_CHARS = 1 << 20  # evaluate_text encodes about this many characters at a time
 
