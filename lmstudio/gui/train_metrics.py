@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.training.metrics_log import COLUMNS
+
 STEP_FIELDS = ("step", "tokens", "elapsed", "loss", "lr", "grad_norm", "tokens_per_sec")
 EVAL_FIELDS = ("step", "tokens", "elapsed", "train_loss", "val_loss", "val_perplexity", "bits_per_char")
 
@@ -216,21 +218,8 @@ class RunMetrics:
                 )
             )
         rows.sort(key=lambda r: (r[0], r[1]))
-        columns = (
-            "step",
-            "tokens",
-            "elapsed",
-            "train_loss",
-            "val_loss",
-            "val_perplexity",
-            "bits_per_char",
-            "lr",
-            "grad_norm",
-            "tokens_per_sec",
-            "eval_train_loss",
-        )
         with open(path, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=columns)
+            writer = csv.DictWriter(fh, fieldnames=COLUMNS)
             writer.writeheader()
             for _, _, row in rows:
                 writer.writerow(

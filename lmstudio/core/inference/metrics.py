@@ -13,14 +13,26 @@ from typing import Any
 
 import numpy as np
 
-
-def perplexity(loss: float) -> float:
-    """exp(mean NLL in nats); inf when that overflows."""
-    return math.exp(loss) if loss < 700 else math.inf
+PERPLEXITY_OVERFLOW = 700.0  # perplexity is inf from this loss on (exp overflows a float near 709.8)
 
 
-def bits_per_char(total_nll_nats: float, n_chars: int) -> float:
-    return total_nll_nats / max(1, n_chars) / math.log(2)
+def perplexity(loss: Any) -> Any:
+    """exp(mean NLL in nats); inf from a loss of ``PERPLEXITY_OVERFLOW`` on; NaN stays NaN.
+
+    A float gives a float; a numpy array (a chart's smoothed losses) gives an array, by the same rule.
+    """
+    if isinstance(loss, np.ndarray):
+        return np.where(loss >= PERPLEXITY_OVERFLOW, math.inf, np.exp(np.minimum(loss, PERPLEXITY_OVERFLOW)))
+    return math.inf if loss >= PERPLEXITY_OVERFLOW else math.exp(loss)
+
+
+def bits_per_char(total_nll_nats: Any, n_chars: float) -> Any:
+    """NLL in nats over characters, in bits: ``total_nll_nats / n_chars / ln 2``.
+
+    Also the rate form: mean loss in nats per token with ``n_chars`` = characters per token (which may be
+    below 1). ``n_chars`` of 0 or less counts as 1; ``total_nll_nats`` may be a numpy array.
+    """
+    return total_nll_nats / (n_chars if n_chars > 0 else 1) / math.log(2)
 
 
 def count_unknown(ids: Any, tokenizer: Any) -> int:

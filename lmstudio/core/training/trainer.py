@@ -41,7 +41,7 @@ from ..devices import (
     resolve_precision,
 )
 from ..errors import ConfigError, DataError, LMStudioError, TrainingError
-from ..inference.metrics import count_unknown, unknown_token_note
+from ..inference.metrics import bits_per_char, count_unknown, perplexity, unknown_token_note
 from ..runs import checkpoint as ckpt
 from .control import TrainingControl
 from .events import (
@@ -373,7 +373,8 @@ class Trainer:
         return FinishedEvent(
             "failed",
             step,
-            f"training diverged: {what}; stopped without saving it ({self._kept()}); {', '.join(advice)} and train again",
+            f"training diverged: {what}; stopped without saving it ({self._kept()}); "
+            f"{', '.join(advice)} and train again",
             self.best_val_loss,
         )
 
@@ -428,8 +429,8 @@ class Trainer:
         else:
             self.bad_evals += 1
         self.last_val_loss = val_loss
-        ppl = math.exp(min(val_loss, 50.0))
-        bpc = math.nan if self.bits_per_char_note else val_loss / math.log(2) / max(self.chars_per_token, 1e-9)
+        ppl = perplexity(val_loss)
+        bpc = math.nan if self.bits_per_char_note else bits_per_char(val_loss, self.chars_per_token)
         metrics.write(
             step=self.step,
             tokens=self.tokens,

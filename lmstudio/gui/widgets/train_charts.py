@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.inference.metrics import bits_per_char, perplexity
 from ..train_metrics import (
     BPC_NA_REASON,
     IncrementalEma,
@@ -157,7 +158,7 @@ class TrainCharts(QWidget):
             line.hide()
             self.plots[key].addItem(line, ignoreBounds=True)
         first = self.plots["loss"]
-        for key, plot in self.plots.items():
+        for plot in self.plots.values():
             if plot is not first:
                 plot.setXLink(first)
         self.graphics.scene().sigMouseMoved.connect(self._on_mouse_moved)
@@ -274,16 +275,17 @@ class TrainCharts(QWidget):
         c["loss_raw"].setData(xs, loss)
         c["loss"].setData(xs, smooth)
         c["val"].setData(xe, run.evals.column("val_loss"))
-        c["ppl_train"].setData(xs, np.exp(np.minimum(smooth, 50.0)))
+        c["ppl_train"].setData(xs, perplexity(smooth))
         c["ppl"].setData(xe, run.evals.column("val_perplexity"))
         bpc = run.evals.column("bits_per_char")
         c["bpc"].setData(xe, bpc)
-        # between evaluations (250 steps by default) the line follows the train loss: bits/char is loss / ln 2 /
-        # chars per token, so the latest evaluation's bpc / val loss converts nats per token to bits per char
+        # between evaluations (250 steps by default) the line follows the train loss, converted with the
+        # characters per token that the latest evaluation's bits/char and val loss imply
         val = run.evals.column("val_loss")
-        usable = np.isfinite(bpc) & np.isfinite(val) & (val > 0)
+        usable = np.isfinite(bpc) & np.isfinite(val) & (val > 0) & (bpc > 0)
         if usable.any():
-            c["bpc_train"].setData(xs, smooth * (bpc[usable][-1] / val[usable][-1]))
+            chars_per_token = bits_per_char(val[usable][-1], 1.0) / bpc[usable][-1]
+            c["bpc_train"].setData(xs, bits_per_char(smooth, chars_per_token))
         else:
             c["bpc_train"].setData([], [])
         withheld = len(bpc) > 0 and not np.isfinite(bpc).any()
