@@ -1,8 +1,14 @@
 """One dataclass per concern (data, tokenizer, model, training, sampling) and the workspace that holds them.
 
-Each field has a short comment; validation lives in ``__post_init__`` and raises :class:`ConfigError`
-naming the setting and the fix. The workspace JSON is the file the GUI saves and ``lmstudio train
---config`` reads; it carries a format version.
+Every setting is declared once, as a dataclass field made by :func:`setting`: its type (the annotation),
+default, range or choices, unit and a one-line help. From that declaration come the validation of config
+files (types, ranges, choices: one :class:`ConfigError` line naming the setting, the value and what is
+allowed), the CLI's flags and ``--help`` (``lmstudio.cli.settings``) and the GUI forms' editors, ranges
+and tooltips (``lmstudio.gui.forms``). Rules between settings (d_model divisible by n_head, min_lr <= lr,
+fractions adding up to 1, the parameter cap) stay explicit checks in ``__post_init__``.
+
+The workspace JSON is the file the GUI saves and ``lmstudio train --config`` reads; it carries a format
+version.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 import numbers
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, Field, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +29,10 @@ ARCHITECTURES = ("rnn", "gru", "lstm", "transformer")
 SCHEDULES = ("cosine", "linear", "constant")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 DEVICES = ("auto", "cpu", "cuda", "mps")
+FORMATS = ("auto", "text", "folder", "jsonl", "csv", "tsv", "parallel")
+SPLIT_MODES = ("lines", "blocks")
+POSITIONS = ("learned", "rotary")
+STOPWORD_LISTS = ("en", "es")
 
 # Limits on numbers: far beyond any run this workbench can do, low enough that nothing crashes or
 # allocates for hours before saying no (torch.manual_seed takes 64 bits; sentencepiece's vocab_size
@@ -44,14 +54,179 @@ MAX_LINE_CHARS = 10**12
 MAX_CONFIG_BYTES = 16 * 1024 * 1024
 
 
+# ---- the declaration of a setting ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What a setting allows and means; stored in its dataclass field's metadata under ``"setting"``.
+
+    ``low``/``high`` bound numbers (``None``: unbounded; ``low_open``/``high_open``: the bound itself is
+    refused, as for a learning rate above 0). ``choices`` lists the allowed texts. ``zero`` and ``null`` name
+    what the value 0 or null means ("automatic", "off", "no limit", "random"). ``step``, ``decimals`` and
+    ``editor_high`` serve the form editors only: the increment, the decimals shown, and the editor's top
+    for a number that has no upper limit.
+    """
+
+    help: str
+    low: int | float | None = None
+    high: int | float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    choices: tuple[str, ...] | None = None
+    unit: str = ""
+    zero: str = ""
+    null: str = ""
+    note: str = ""
+    step: int | float | None = None
+    decimals: int | None = None
+    editor_high: int | float | None = None
+
+    def range_text(self) -> str:
+        """The declared bounds in words: "1 to 1,024 tokens", "0 to below 1", "above 0"; "" when unbounded."""
+        if self.low is None and self.high is None:
+            return ""
+        lo = None if self.low is None else number_text(self.low)
+        hi = None if self.high is None else number_text(self.high)
+        if hi is None:
+            text = f"above {lo}" if self.low_open else f"{lo} or more"
+        elif lo is None:
+            text = f"below {hi}" if self.high_open else f"{hi} or less"
+        elif self.low_open and self.high_open:
+            text = f"between {lo} and {hi}, both excluded"
+        elif self.low_open:
+            text = f"above {lo} up to {hi}"
+        elif self.high_open:
+            text = f"{lo} to below {hi}"
+        else:
+            text = f"{lo} to {hi}"
+        return f"{text} {self.unit}" if self.unit else text
+
+    def notes(self) -> list[str]:
+        """What 0 and null mean, and the note: ["0 = automatic"], ["a 64-bit seed"]."""
+        out = [f"0 = {self.zero}"] if self.zero else []
+        if self.null:
+            out.append(f"null = {self.null}")
+        return out + ([self.note] if self.note else [])
+
+    def allowed(self) -> str:
+        """What the setting accepts, in words: "1 to 1,024", "cosine, linear or constant", "above 0"."""
+        if self.choices is not None:
+            choices = (*self.choices, f"null ({self.null})") if self.null else self.choices
+            return _either(choices)
+        notes = self.notes()
+        text = self.range_text()
+        return f"{text} ({'; '.join(notes)})" if notes and text else text or "; ".join(notes)
+
+    def check(self, value: Any, name: str) -> None:
+        """Raise one ConfigError line when ``value`` (already of the right type) is not allowed."""
+        if value is None:
+            return
+        if self.choices is not None and value not in self.choices:
+            raise ConfigError(f"{name}: {_shown(value)} is not a choice; use {self.allowed()}")
+        if isinstance(value, numbers.Real) and not isinstance(value, bool):
+            too_low = self.low is not None and (value <= self.low if self.low_open else value < self.low)
+            too_high = self.high is not None and (value >= self.high if self.high_open else value > self.high)
+            if too_low or too_high:
+                raise ConfigError(f"{name}: {number_text(value)} is out of range; use {self.allowed()}")
+
+    def editor_range(self) -> tuple[float, float]:
+        """The range a form's number editor offers: the declared range, an open bound moved in by one step
+        of the editor's resolution, and ``editor_high`` where the setting has no upper limit."""
+        resolution = 10.0 ** -(self.decimals or 0) if self.decimals else 1
+        low = self.low if self.low is not None else 0
+        high = self.high if self.high is not None else self.editor_high
+        if high is None:
+            raise ValueError(f"setting without an upper limit needs editor_high for a form: {self.help!r}")
+        if self.low_open:
+            low = low + resolution
+        if self.high_open:
+            high = high - resolution
+        return low, high
+
+
+def setting(default: Any = MISSING, help: str = "", *, default_factory: Any = MISSING, **declaration: Any) -> Any:
+    """A dataclass field that carries its :class:`Setting` declaration (see the module's docstring)."""
+    meta = {"setting": Setting(help=help, **declaration)}
+    if default_factory is not MISSING:
+        return field(default_factory=default_factory, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def declared(cls_or_obj: Any) -> list[tuple[Field, Setting]]:
+    """The declared settings of a config dataclass, in field order (nested sections left out)."""
+    return [(f, f.metadata["setting"]) for f in fields(cls_or_obj) if "setting" in f.metadata]
+
+
+def declaration(key: str) -> tuple[Field, Setting]:
+    """The field and declaration of ``"section.name"`` (``"model.d_model"``, ``"data.cleaning.lowercase"``;
+    ``"cleaning.x"`` is accepted for ``"data.cleaning.x"``)."""
+    section, _, name = key.rpartition(".")
+    if section in ("cleaning", "data.cleaning"):
+        cls = CleaningConfig
+    else:
+        cls = _SECTIONS.get(section)
+    if cls is None:
+        raise KeyError(f"unknown settings section {section!r} in {key!r}")
+    for f, s in declared(cls):
+        if f.name == name:
+            return f, s
+    raise KeyError(f"{key!r} is not a declared setting")
+
+
+def default_of(f: Field) -> Any:
+    return f.default_factory() if f.default is MISSING and f.default_factory is not MISSING else f.default
+
+
+def value_text(value: Any, s: Setting | None = None) -> str:
+    """A setting's value as the help text shows it: on/off, "0 = automatic", "empty", 1,337."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if value is None:
+        return s.null if s is not None and s.null else "none"
+    if isinstance(value, numbers.Real):
+        return f"0 = {s.zero}" if s is not None and s.zero and value == 0 else number_text(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False) if value == "" or not value.isprintable() else value
+    if isinstance(value, tuple):
+        return ",".join(value_text(v) for v in value)
+    return str(value)
+
+
+def describe(key: str) -> str:
+    """One line of help for ``key``: the declaration's help, its default and what it allows."""
+    f, s = declaration(key)
+    default = default_of(f)
+    parts = [f"default {value_text(default, s)}"]
+    if s.choices is None:
+        parts.append(s.range_text())
+        if s.zero and default != 0:  # a default of 0 already reads "0 = automatic"
+            parts.append(f"0 = {s.zero}")
+        if s.null and default is not None:
+            parts.append(f"null = {s.null}")
+        parts.append(s.note)
+    return f"{s.help} ({'; '.join(p for p in parts if p)})"
+
+
+def number_text(value: int | float) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
+    value = float(value)
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:g}"
+
+
+def _either(choices: tuple[str, ...]) -> str:
+    items = [str(c) for c in choices]
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
+
+
 def _check(condition: bool, setting: str, message: str) -> None:
     if not condition:
         raise ConfigError(f"{setting}: {message}")
-
-
-def _range(value: int | float, setting: str, low: int | float, high: int | float, note: str = "") -> None:
-    if not low <= value <= high:
-        raise ConfigError(f"{setting}: {value:,} is out of range; use {low:,} to {high:,}{note}")
 
 
 # ---- strict types --------------------------------------------------------------------------------
@@ -135,15 +310,13 @@ def _coerce(value: Any, annotation: str, setting: str) -> Any:
     raise TypeError(f"config annotation {annotation!r} of {setting} is not supported")  # a bug, not user input
 
 
-def _check_types(obj: Any, section: str) -> None:
-    for f in fields(obj):
-        if f.name == "cleaning":
-            continue  # a nested section: checked by its own dataclass
+def _validate(obj: Any, section: str) -> None:
+    """Check every declared setting of ``obj``: first all types (JSON gives anything), then ranges and choices."""
+    declarations = declared(obj)
+    for f, _ in declarations:
         object.__setattr__(obj, f.name, _coerce(getattr(obj, f.name), str(f.type), f"{section}.{f.name}"))
-
-
-def _check_seed(value: int, setting: str) -> None:
-    _range(value, setting, 0, MAX_SEED, " (a 64-bit seed)")
+    for f, s in declarations:
+        s.check(getattr(obj, f.name), f"{section}.{f.name}")
 
 
 def _check_encoding(name: Any, setting: str = "data.encoding") -> None:
@@ -160,34 +333,52 @@ def _check_encoding(name: Any, setting: str = "data.encoding") -> None:
         info = codecs.lookup(name)
     except LookupError:
         raise ConfigError(
-            f"{setting}: unknown encoding {name!r}; use auto or a name Python knows, such as utf-8, cp1252, latin-1, cp1250"
+            f"{setting}: unknown encoding {name!r}; use auto or a name Python knows, "
+            f"such as utf-8, cp1252, latin-1, cp1250"
         ) from None
     if not getattr(info, "_is_text_encoding", True):
         raise ConfigError(f"{setting}: {name!r} is not a text encoding; use auto or one such as utf-8, cp1252, latin-1")
 
 
+_SEED = dict(low=0, high=MAX_SEED, note="a 64-bit seed")
+
+
 @dataclass
 class CleaningConfig:
-    nfkc: bool = False  # Unicode NFKC normalization (compatibility forms, e.g. ligatures -> letters)
-    lowercase: bool = False  # lower-case every line
-    collapse_whitespace: bool = False  # runs of spaces/tabs become one space; lines are stripped
-    strip_control: bool = False  # remove control characters other than tab
-    stopwords: str | None = None  # None, "en" or "es": remove the words of that bundled stop-word list
-    dedupe: bool = False  # drop lines seen before (exact match after the other cleaning)
-    min_line_chars: int = 0  # drop lines shorter than this (after cleaning); 0 keeps empty lines
-    max_line_chars: int = 0  # drop lines longer than this; 0 means no limit
+    nfkc: bool = setting(
+        False, "Unicode NFKC normalization: compatibility forms (ligatures, full-width letters) become plain ones"
+    )
+    lowercase: bool = setting(False, "lower-case every line: a smaller vocabulary, but names lose their capitals")
+    collapse_whitespace: bool = setting(False, "runs of spaces and tabs become one space; lines are stripped")
+    strip_control: bool = setting(False, "remove invisible control characters (tabs are kept)")
+    stopwords: str | None = setting(
+        None,
+        "remove the words of a bundled stop-word list (the, of, and ...): classic for retrieval, rarely for "
+        "language models",
+        choices=STOPWORD_LISTS,
+        null="keep every word",
+    )
+    dedupe: bool = setting(False, "drop lines seen before (exact match after the other cleaning)")
+    min_line_chars: int = setting(
+        0,
+        "drop lines shorter than this after cleaning; 0 keeps empty lines",
+        low=0,
+        high=MAX_LINE_CHARS,
+        unit="characters",
+        step=1,
+    )
+    max_line_chars: int = setting(
+        0,
+        "drop lines longer than this",
+        low=0,
+        high=MAX_LINE_CHARS,
+        unit="characters",
+        zero="no limit",
+        step=10,
+    )
 
     def __post_init__(self) -> None:
-        _check_types(self, "data.cleaning")
-        _check(
-            self.stopwords in (None, "en", "es"),
-            "cleaning.stopwords",
-            f"unknown list {self.stopwords!r}; use en, es or none",
-        )
-        _check(self.min_line_chars >= 0, "cleaning.min_line_chars", "must be 0 or more")
-        _check(self.max_line_chars >= 0, "cleaning.max_line_chars", "must be 0 or more (0 = no limit)")
-        _range(self.min_line_chars, "cleaning.min_line_chars", 0, MAX_LINE_CHARS)
-        _range(self.max_line_chars, "cleaning.max_line_chars", 0, MAX_LINE_CHARS, " (0 = no limit)")
+        _validate(self, "data.cleaning")
         _check(
             self.max_line_chars == 0 or self.max_line_chars >= self.min_line_chars,
             "cleaning.max_line_chars",
@@ -201,29 +392,43 @@ class CleaningConfig:
 
 @dataclass
 class DataConfig:
-    corpus: str = ""  # path of a file or folder; empty means the bundled Tiny Shakespeare
-    format: str = "auto"  # auto, text, folder, jsonl, csv, tsv, parallel
-    text_field: str = "text"  # .jsonl: the field holding the text
-    column: str = ""  # .csv/.tsv: the column holding the text (name or 0-based index); empty = first text column
-    include: str = (
-        "*.txt;*.md"  # folder: glob patterns of files to read, recursive, separated by ";"; "!sub" leaves out sub
+    corpus: str = setting("", "path of a text file or folder; empty means the bundled Tiny Shakespeare")
+    format: str = setting("auto", "how to read the corpus; auto goes by the file's extension", choices=FORMATS)
+    text_field: str = setting("text", ".jsonl: the field holding the text")
+    column: str = setting(
+        "", ".csv/.tsv: the column holding the text (name or 0-based index); empty = the first text column"
     )
-    target: str = ""  # parallel corpus from two line-aligned files: the target-language file
-    source_column: str = "1"  # parallel TSV: the source-language column (name or index)
-    target_column: str = "2"  # parallel TSV: the target-language column (name or index)
-    cleaning: CleaningConfig = field(default_factory=CleaningConfig)
-    split_fractions: tuple[float, float, float] = (0.9, 0.05, 0.05)  # train / validation / test
-    split_mode: str = "lines"  # "lines": each line drawn at random; "blocks": contiguous blocks of lines
-    block_lines: int = 100  # lines per block in "blocks" mode
-    seed: int = 1337  # seed of the split
-    encoding: str = "auto"  # "auto" (UTF-8, then the likeliest legacy encoding) or a codec name such as cp1252, latin-1
+    include: str = setting(
+        "*.txt;*.md",
+        "folder: glob patterns of the files to read, recursively, separated by ';'; '!PATTERN' leaves files "
+        "or subfolders out",
+    )
+    target: str = setting("", "parallel corpus from two line-aligned files: the target-language file")
+    source_column: str = setting("1", "parallel TSV: the source-language column (name or index)")
+    target_column: str = setting("2", "parallel TSV: the target-language column (name or index)")
+    cleaning: CleaningConfig = field(default_factory=CleaningConfig)  # a nested section with its own settings
+    split_fractions: tuple[float, float, float] = setting(
+        (0.9, 0.05, 0.05), "train, validation and test shares of the lines; they add up to 1"
+    )
+    split_mode: str = setting(
+        "lines",
+        "lines: each line drawn at random; blocks: contiguous blocks of lines, so validation text is really unseen",
+        choices=SPLIT_MODES,
+    )
+    block_lines: int = setting(100, "lines per block in blocks mode", low=1, high=10**9, unit="lines", step=10)
+    seed: int = setting(1337, "seed of the random split: the same seed gives the same split", **_SEED)
+    encoding: str = setting(
+        "auto",
+        "encoding of the corpus files: auto (UTF-8, else the likeliest legacy encoding) or a codec name such "
+        "as utf-8, cp1252, latin-1, cp1250",
+    )
 
     def __post_init__(self) -> None:
         if isinstance(self.cleaning, dict):
             self.cleaning = _from_dict(CleaningConfig, self.cleaning, "data.cleaning")
         elif not isinstance(self.cleaning, CleaningConfig):
             raise _type_error("data.cleaning", self.cleaning, "an object of cleaning settings")
-        _check_types(self, "data")
+        _validate(self, "data")
         _check_encoding(self.encoding)
         _check(all(f >= 0 for f in self.split_fractions), "data.split_fractions", "fractions must not be negative")
         _check(
@@ -232,75 +437,113 @@ class DataConfig:
             f"must add up to 1 (they add up to {sum(self.split_fractions):g})",
         )
         _check(self.split_fractions[0] > 0, "data.split_fractions", "the training fraction must be above 0")
-        _check(self.split_mode in ("lines", "blocks"), "data.split_mode", "use 'lines' or 'blocks'")
-        _check(self.block_lines >= 1, "data.block_lines", "must be at least 1")
-        _range(self.block_lines, "data.block_lines", 1, 10**9)
-        _check_seed(self.seed, "data.seed")
-        _check(
-            self.format in ("auto", "text", "folder", "jsonl", "csv", "tsv", "parallel"),
-            "data.format",
-            f"unknown format {self.format!r}",
-        )
 
 
 @dataclass
 class TokenizerConfig:
-    kind: str = "char"  # char, word, bpe (SentencePiece BPE) or unigram (SentencePiece unigram)
-    vocab_size: int = 8000  # word/bpe/unigram: target vocabulary size (char ignores it)
-    min_frequency: int = 1  # word: drop words seen fewer times than this
-    character_coverage: float = 1.0  # bpe/unigram: share of characters covered; rarer ones go to bytes or <unk>
-    byte_fallback: bool = True  # bpe/unigram: spell unknown characters as UTF-8 bytes (lossless)
+    kind: str = setting(
+        "char",
+        "how text is cut into tokens: char, word, bpe (SentencePiece byte-pair encoding) or unigram "
+        "(SentencePiece unigram)",
+        choices=TOKENIZER_KINDS,
+    )
+    vocab_size: int = setting(
+        8000,
+        "word/bpe/unigram: target vocabulary size (char ignores it)",
+        low=2,
+        high=MAX_VOCAB,
+        unit="tokens",
+        step=500,
+    )
+    min_frequency: int = setting(
+        1, "word: drop words seen fewer times than this (they become <unk>)", low=1, high=10**15
+    )
+    character_coverage: float = setting(
+        1.0,
+        "bpe/unigram: share of characters covered by pieces; rarer ones become bytes or <unk>",
+        low=0.9,
+        high=1.0,
+        step=0.0005,
+        decimals=4,
+    )
+    byte_fallback: bool = setting(
+        True, "bpe/unigram: spell unknown characters as UTF-8 bytes, so nothing is ever <unk> (lossless)"
+    )
 
     def __post_init__(self) -> None:
-        _check_types(self, "tokenizer")
-        _check(
-            self.kind in TOKENIZER_KINDS,
-            "tokenizer.kind",
-            f"unknown tokenizer {self.kind!r}; use one of {', '.join(TOKENIZER_KINDS)}",
-        )
-        _check(self.vocab_size >= 2, "tokenizer.vocab_size", "must be at least 2")
-        _range(self.vocab_size, "tokenizer.vocab_size", 2, MAX_VOCAB)
-        _check(self.min_frequency >= 1, "tokenizer.min_frequency", "must be at least 1")
-        _range(self.min_frequency, "tokenizer.min_frequency", 1, 10**15)
-        _check(0.9 <= self.character_coverage <= 1.0, "tokenizer.character_coverage", "must be between 0.9 and 1.0")
+        _validate(self, "tokenizer")
 
 
 @dataclass
 class ModelConfig:
-    arch: str = "transformer"  # rnn, gru, lstm or transformer (a key of the model registry)
-    vocab_size: int = 0  # set from the tokenizer; 0 until then
-    block_size: int = 64  # context length in tokens seen during training
-    n_layer: int = 4  # stacked layers (Transformer blocks or recurrent layers)
-    n_head: int = 4  # Transformer: attention heads; must divide d_model
-    d_model: int = 128  # width: embedding size and hidden size
-    dropout: float = 0.0  # dropout probability in training
-    tie_weights: bool = True  # share the input embedding with the output projection
-    positions: str = "rotary"  # Transformer: "rotary" (RoPE) or "learned" absolute positions; rotary measured better
-    bias: bool = False  # biases in linear layers and LayerNorm (off: fewer parameters, same quality)
-    mlp_ratio: int = 4  # Transformer: hidden width of the MLP as a multiple of d_model
+    arch: str = setting(
+        "transformer",
+        "the kind of network: rnn, gru, lstm or transformer (a key of the model registry)",
+        choices=ARCHITECTURES,
+    )
+    vocab_size: int = setting(
+        0, "tokens the model predicts over: set from the tokenizer; 0 until then", low=0, high=MAX_VOCAB
+    )
+    block_size: int = setting(
+        64,
+        "context length in tokens seen in training: how far back the model can look; usual 32-1024",
+        low=1,
+        high=MAX_BLOCK,
+        unit="tokens",
+        step=16,
+    )
+    n_layer: int = setting(
+        4,
+        "stacked layers (Transformer blocks or recurrent layers); more layers learn more abstract features; usual 2-12",
+        low=1,
+        high=MAX_LAYERS,
+        step=1,
+    )
+    n_head: int = setting(
+        4,
+        "Transformer: attention heads per block, each looking at its own slice of the width; must divide "
+        "d_model; usual 2-12",
+        low=1,
+        high=MAX_HEADS,
+        step=1,
+    )
+    d_model: int = setting(
+        128,
+        "width: embedding and hidden size; parameters grow with its square; usual 64-768",
+        low=1,
+        high=MAX_WIDTH,
+        step=16,
+    )
+    dropout: float = setting(
+        0.0,
+        "probability of zeroing activations in training; regularizes big models on small data; usual 0-0.2",
+        low=0,
+        high=1,
+        high_open=True,
+        step=0.05,
+        decimals=2,
+    )
+    tie_weights: bool = setting(
+        True, "share the input embedding with the output projection: fewer parameters, usually as good"
+    )
+    positions: str = setting(
+        "rotary",
+        "Transformer: how the model knows token order: a learned table (at most block_size positions) or "
+        "rotary (RoPE) angles; rotary measured better",
+        choices=POSITIONS,
+    )
+    bias: bool = setting(False, "bias terms in linear layers and LayerNorm; off saves a little and rarely hurts")
+    mlp_ratio: int = setting(
+        4,
+        "Transformer: hidden width of each block's MLP as a multiple of d_model; usual 4",
+        low=1,
+        high=MAX_MLP_RATIO,
+        step=1,
+    )
 
     def __post_init__(self) -> None:
-        _check_types(self, "model")
-        _check(
-            self.arch in ARCHITECTURES,
-            "model.arch",
-            f"unknown architecture {self.arch!r}; use one of {', '.join(ARCHITECTURES)}",
-        )
-        _check(self.vocab_size >= 0, "model.vocab_size", "must not be negative")
-        _check(self.block_size >= 1, "model.block_size", "must be at least 1")
-        _check(self.n_layer >= 1, "model.n_layer", "must be at least 1")
-        _check(self.d_model >= 1, "model.d_model", "must be at least 1")
-        _check(0.0 <= self.dropout < 1.0, "model.dropout", "must be in [0, 1)")
-        _check(self.positions in ("learned", "rotary"), "model.positions", "use 'learned' or 'rotary'")
-        _check(self.mlp_ratio >= 1, "model.mlp_ratio", "must be at least 1")
-        _range(self.vocab_size, "model.vocab_size", 0, MAX_VOCAB)
-        _range(self.block_size, "model.block_size", 1, MAX_BLOCK, " tokens")
-        _range(self.n_layer, "model.n_layer", 1, MAX_LAYERS)
-        _range(self.d_model, "model.d_model", 1, MAX_WIDTH)
-        _range(self.mlp_ratio, "model.mlp_ratio", 1, MAX_MLP_RATIO)
+        _validate(self, "model")
         if self.arch == "transformer":
-            _check(self.n_head >= 1, "model.n_head", "must be at least 1")
-            _range(self.n_head, "model.n_head", 1, MAX_HEADS)
             _check(
                 self.d_model % self.n_head == 0,
                 "model.d_model",
@@ -315,9 +558,9 @@ class ModelConfig:
         params = self.estimated_parameters()
         if params > MAX_PARAMETERS:
             raise ConfigError(
-                f"model: these settings make about {params / 1e9:,.0f} billion parameters ({params * 4 / 1e9:,.0f} GB of "
-                f"weights); the limit is {MAX_PARAMETERS / 1e9:,.0f} billion: lower d_model ({self.d_model:,}), "
-                f"n_layer ({self.n_layer:,}) or the vocabulary"
+                f"model: these settings make about {params / 1e9:,.0f} billion parameters "
+                f"({params * 4 / 1e9:,.0f} GB of weights); the limit is {MAX_PARAMETERS / 1e9:,.0f} billion: "
+                f"lower d_model ({self.d_model:,}), n_layer ({self.n_layer:,}) or the vocabulary"
             )
 
     def estimated_parameters(self) -> int:
@@ -334,87 +577,162 @@ class ModelConfig:
 
 @dataclass
 class TrainConfig:
-    batch_size: int = 12  # sequences per optimizer micro-step
-    steps: int = 2000  # optimizer steps in all
-    lr: float = 2e-3  # peak learning rate (2e-3 beat nanoGPT's 1e-3 on Tiny Shakespeare: benchmarks/README.md)
-    min_lr: float = 2e-4  # floor of the cosine / linear decay
-    schedule: str = "cosine"  # cosine (after warmup), linear or constant
-    warmup_steps: int = 50  # steps of linear warmup from 0 to lr
-    weight_decay: float = 0.1  # AdamW decoupled weight decay on matrices (not on biases, norms, embeddings' positions)
-    beta1: float = 0.9  # AdamW beta1
-    beta2: float = 0.99  # AdamW beta2
-    grad_clip: float = 1.0  # clip the global gradient norm to this; 0 disables clipping
-    grad_accum: int = 1  # micro-batches accumulated per optimizer step
-    precision: str = "auto"  # auto (bf16 on CUDA, else fp32), fp32, bf16 or fp16 (with a GradScaler)
-    device: str = "auto"  # auto (CUDA, then Apple MPS, then CPU), cpu, cuda or mps
-    threads: int = 0  # CPU threads for torch; 0 = choose automatically
-    compile: bool = False  # torch.compile the model
-    seed: int = 1337  # seed of initialization and batch sampling
-    eval_interval: int = 250  # evaluate every N steps (and at step 0 and at the end)
-    eval_iters: int = 20  # batches per evaluation of each split
-    patience: int = 0  # early stopping: evaluations without improvement before stopping; 0 = off
-    checkpoint_interval: int = 500  # save a checkpoint every N steps (and at the end); 0 = only at the end
-    sample_prompt: str = "\n"  # the fixed prompt sampled at every evaluation
-    sample_tokens: int = 100  # tokens to sample at every evaluation; 0 = no samples
+    batch_size: int = setting(
+        12,
+        "sequences per optimizer micro-step; larger batches give smoother gradients and use more memory; usual 8-128",
+        low=1,
+        high=MAX_BATCH,
+        step=4,
+    )
+    steps: int = setting(2000, "optimizer steps in all", low=1, high=MAX_STEPS, step=100)
+    lr: float = setting(
+        2e-3,
+        "peak learning rate of AdamW; usual 1e-4 to 3e-3 (small models tolerate more; 2e-3 beat nanoGPT's 1e-3 "
+        "on Tiny Shakespeare)",
+        low=0,
+        low_open=True,
+        step=1e-4,
+        decimals=6,
+        editor_high=1.0,
+    )
+    min_lr: float = setting(
+        2e-4,
+        "floor the cosine or linear decay ends at, at most lr; usual lr / 10",
+        low=0,
+        step=1e-5,
+        decimals=6,
+        editor_high=1.0,
+    )
+    schedule: str = setting(
+        "cosine",
+        "how the learning rate evolves after warmup: cosine decay, linear decay or constant",
+        choices=SCHEDULES,
+    )
+    warmup_steps: int = setting(
+        50, "steps of linear warmup from 0 to lr; usual 1-10 percent of the steps", low=0, high=MAX_STEPS, step=10
+    )
+    weight_decay: float = setting(
+        0.1,
+        "AdamW decoupled weight decay on matrices (not on biases, norms or position embeddings); usual 0-0.1",
+        low=0,
+        step=0.01,
+        decimals=3,
+        editor_high=10.0,
+    )
+    beta1: float = setting(0.9, "AdamW beta1 (e.g. 0.9)", low=0, high=1, high_open=True, step=0.01, decimals=3)
+    beta2: float = setting(0.99, "AdamW beta2 (e.g. 0.99)", low=0, high=1, high_open=True, step=0.001, decimals=4)
+    grad_clip: float = setting(
+        1.0,
+        "clip the global gradient norm to this; usual 1.0",
+        low=0,
+        zero="off",
+        step=0.1,
+        decimals=2,
+        editor_high=100.0,
+    )
+    grad_accum: int = setting(
+        1,
+        "micro-batches summed per optimizer step: a larger effective batch without more memory; usual 1-8",
+        low=1,
+        high=MAX_BATCH,
+        step=1,
+    )
+    precision: str = setting(
+        "auto",
+        "autocast precision: auto (bf16 on a CUDA GPU, else fp32), fp32, bf16 or fp16 (needs a GPU; uses loss scaling)",
+        choices=PRECISIONS,
+    )
+    device: str = setting("auto", "compute device: auto prefers CUDA, then Apple MPS, then the CPU", choices=DEVICES)
+    threads: int = setting(
+        0,
+        "CPU threads for torch; automatic leaves one core free: when anything else wants a core, extra "
+        "torch threads spin-wait and slow every step",
+        low=0,
+        high=MAX_THREADS,
+        zero="automatic",
+        step=1,
+    )
+    compile: bool = setting(False, "torch.compile the model (faster steps after a warm-up)")
+    seed: int = setting(1337, "seed of initialization and batch order: the same seed repeats the same run", **_SEED)
+    eval_interval: int = setting(
+        250, "evaluate every N steps (and at step 0 and at the end)", low=1, high=MAX_STEPS, step=50
+    )
+    eval_iters: int = setting(
+        20,
+        "batches averaged per evaluation of each split: more is steadier and slower; usual 10-200",
+        low=1,
+        high=MAX_EVAL_ITERS,
+        step=5,
+    )
+    patience: int = setting(
+        0,
+        "early stopping: evaluations without a better validation loss before stopping",
+        low=0,
+        high=MAX_STEPS,
+        zero="off",
+        step=1,
+    )
+    checkpoint_interval: int = setting(
+        500,
+        "save a checkpoint every N steps (and at the end and on stop)",
+        low=0,
+        high=MAX_STEPS,
+        zero="only at the end",
+        step=100,
+    )
+    sample_prompt: str = setting("\n", "the fixed prompt sampled at every evaluation")
+    sample_tokens: int = setting(
+        100,
+        "tokens written from the fixed prompt at each evaluation: the time-lapse of what the model learns",
+        low=0,
+        high=1_000_000,
+        zero="no samples",
+        step=20,
+    )
+    tensorboard: bool = setting(False, "write TensorBoard event files to RUN/tensorboard; needs the tensorboard extra")
 
     def __post_init__(self) -> None:
-        _check_types(self, "train")
-        _check(self.batch_size >= 1, "train.batch_size", "must be at least 1")
-        _range(self.batch_size, "train.batch_size", 1, MAX_BATCH)
-        _range(self.steps, "train.steps", 1, MAX_STEPS)
-        _check(self.steps >= 1, "train.steps", "must be at least 1")
-        _check(self.lr > 0, "train.lr", "must be above 0")
-        _check(0 <= self.min_lr <= self.lr, "train.min_lr", "must be between 0 and lr")
-        _check(self.schedule in SCHEDULES, "train.schedule", f"use one of {', '.join(SCHEDULES)}")
-        _check(self.warmup_steps >= 0, "train.warmup_steps", "must be 0 or more")
-        _check(self.weight_decay >= 0, "train.weight_decay", "must be 0 or more")
-        _check(self.grad_clip >= 0, "train.grad_clip", "must be 0 (off) or more")
-        _check(self.grad_accum >= 1, "train.grad_accum", "must be at least 1")
-        _range(self.grad_accum, "train.grad_accum", 1, MAX_BATCH)
-        _range(self.warmup_steps, "train.warmup_steps", 0, MAX_STEPS)
-        _check(0 <= self.beta1 < 1, "train.beta1", f"{self.beta1} is out of range; use 0 to below 1 (e.g. 0.9)")
-        _check(0 <= self.beta2 < 1, "train.beta2", f"{self.beta2} is out of range; use 0 to below 1 (e.g. 0.99)")
-        _check(self.precision in PRECISIONS, "train.precision", f"use one of {', '.join(PRECISIONS)}")
-        _check(self.device in DEVICES, "train.device", f"use one of {', '.join(DEVICES)}")
-        _check(self.threads >= 0, "train.threads", "must be 0 (auto) or more")
-        _range(self.threads, "train.threads", 0, MAX_THREADS, " (0 = automatic)")
-        _check_seed(self.seed, "train.seed")
-        _check(self.eval_interval >= 1, "train.eval_interval", "must be at least 1")
-        _check(self.eval_iters >= 1, "train.eval_iters", "must be at least 1")
-        _range(self.eval_interval, "train.eval_interval", 1, MAX_STEPS)
-        _range(self.eval_iters, "train.eval_iters", 1, MAX_EVAL_ITERS)
-        _check(self.patience >= 0, "train.patience", "must be 0 (off) or more")
-        _check(self.checkpoint_interval >= 0, "train.checkpoint_interval", "must be 0 or more")
-        _check(self.sample_tokens >= 0, "train.sample_tokens", "must be 0 or more")
-        _range(self.patience, "train.patience", 0, MAX_STEPS)
-        _range(self.checkpoint_interval, "train.checkpoint_interval", 0, MAX_STEPS)
-        _range(self.sample_tokens, "train.sample_tokens", 0, 1_000_000)
+        _validate(self, "train")
+        _check(self.min_lr <= self.lr, "train.min_lr", "must be between 0 and lr")
 
 
 @dataclass
 class SampleConfig:
-    max_new_tokens: int = 200  # tokens to generate
-    temperature: float = 0.8  # 0 = greedy; higher = more random
-    top_k: int = 0  # keep only the k most likely tokens; 0 = off
-    top_p: float = 1.0  # nucleus: keep the smallest set with this much probability; 1 = off
-    repetition_penalty: float = 1.0  # >1 discourages tokens already in the text; 1 = off
-    seed: int | None = None  # seed of the sampler; None = random
-    stop: str = ""  # stop when the generated text contains this; empty = no stop text
-    alternatives: int = 10  # how many top alternatives to report per token
+    max_new_tokens: int = setting(200, "tokens to generate", low=0, high=MAX_NEW_TOKENS)
+    temperature: float = setting(
+        0.8,
+        "sampling temperature: higher is more random",
+        low=0,
+        zero="greedy",
+        step=0.05,
+        decimals=2,
+        editor_high=2.0,
+    )
+    top_k: int = setting(0, "sample among the k most likely tokens", low=0, high=MAX_VOCAB, zero="off")
+    top_p: float = setting(
+        1.0,
+        "nucleus sampling: keep the smallest set of tokens with this much probability; 1 = off",
+        low=0,
+        low_open=True,
+        high=1,
+        step=0.01,
+        decimals=2,
+    )
+    repetition_penalty: float = setting(
+        1.0,
+        "above 1 discourages tokens already in the text; 1 = off",
+        low=0,
+        low_open=True,
+        step=0.05,
+        decimals=2,
+        editor_high=10.0,
+    )
+    seed: int | None = setting(None, "seed of the sampler: the same seed gives the same text", null="random", **_SEED)
+    stop: str = setting("", "stop when the generated text contains this; empty = no stop text")
+    alternatives: int = setting(10, "how many top alternatives to report per token", low=0, high=1000)
 
     def __post_init__(self) -> None:
-        _check_types(self, "sample")
-        _check(self.max_new_tokens >= 0, "sample.max_new_tokens", "must be 0 or more")
-        _range(self.max_new_tokens, "sample.max_new_tokens", 0, MAX_NEW_TOKENS)
-        if self.seed is not None:
-            _check_seed(self.seed, "sample.seed")
-        _check(self.temperature >= 0, "sample.temperature", "must be 0 (greedy) or more")
-        _check(self.top_k >= 0, "sample.top_k", "must be 0 (off) or more")
-        _check(0 < self.top_p <= 1, "sample.top_p", "must be in (0, 1]")
-        _check(self.repetition_penalty > 0, "sample.repetition_penalty", "must be above 0 (1 = off)")
-        _check(self.alternatives >= 0, "sample.alternatives", "must be 0 or more")
-        _range(self.top_k, "sample.top_k", 0, MAX_VOCAB, " (0 = off)")
-        _range(self.alternatives, "sample.alternatives", 0, 1000)
+        _validate(self, "sample")
 
 
 _SECTIONS: dict[str, type] = {
@@ -470,7 +788,8 @@ class WorkspaceConfig:
             )
         if version > FORMAT_VERSION:
             raise ConfigError(
-                f"{source}: format_version {version!r} is newer than this lmstudio understands ({FORMAT_VERSION}); update lmstudio"
+                f"{source}: format_version {version!r} is newer than this lmstudio understands "
+                f"({FORMAT_VERSION}); update lmstudio"
             )
         run = values.get("run", {})  # the facts a run folder's config.json adds (checkpoint.write_run_config)
         if not isinstance(run, dict):
@@ -508,7 +827,8 @@ class WorkspaceConfig:
 
     @classmethod
     def load(cls, path: str | Path) -> WorkspaceConfig:
-        """Read a workspace JSON file; every problem (missing, a folder, a FIFO, not JSON, wrong types) is one ConfigError line."""
+        """Read a workspace JSON file; every problem (missing, a folder, a FIFO, not JSON, wrong types) is one
+        ConfigError line."""
         from .data.textfiles import check_regular_file
 
         path = Path(path)

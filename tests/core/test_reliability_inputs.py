@@ -481,7 +481,7 @@ def test_reliability_config_written_by_the_app_loads_as_config_file(tmp_path):
         ),
         (["--seed", "-1"], "train.seed: -1 is out of range"),
         (["--threads", "100000"], "train.threads: 100,000 is out of range; use 0 to 1,024"),
-        (["--threads", "-3"], "train.threads: must be 0 (auto) or more"),
+        (["--threads", "-3"], "train.threads: -3 is out of range; use 0 to 1,024 (0 = automatic)"),
         (["--vocab-size", str(2**31)], "tokenizer.vocab_size: 2,147,483,648 is out of range; use 2 to 1,048,576"),
         (["--block-size", "3000000000"], "model.block_size: 3,000,000,000 is out of range"),
         (["--layers", "2000000000"], "model.n_layer: 2,000,000,000 is out of range"),
