@@ -214,3 +214,12 @@ class SidePanelScroll(QScrollArea):
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt)
         inner = self.widget().sizeHint().expandedTo(self.widget().minimumSizeHint())
         return QSize(self._content_width(inner), inner.height())
+
+
+def scrolled(widget: QWidget, min_height: int = 120) -> QScrollArea:
+    """``widget`` in a resizable scroll area at least ``min_height`` high (a page of token chips)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(widget)
+    area.setMinimumHeight(min_height)
+    return area

@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..widgets.common import ElidedLabel
-from ..widgets.prob_view import ProbabilityView
-from ..widgets.token_chips import ColorLegend, TokenChips, legend_row
+from ...widgets.common import ElidedLabel
+from ...widgets.prob_view import ProbabilityView
+from ...widgets.token_chips import ColorLegend, TokenChips, legend_row
 
 if TYPE_CHECKING:
-    from ..playground_jobs import Branch
+    from ....app.playground import Branch
 
 COLOR_MODES = (
     ("probability", "Probability", "Colour each token by the model's probability for it (green likely, red unlikely)"),

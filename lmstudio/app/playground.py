@@ -1,10 +1,11 @@
-"""What the Playground computes, as plain functions (no Qt): they run on worker threads or, when a
+"""What the Playground computes, as plain functions (no Qt): they run on the GUI's worker threads or, when a
 forward over one window takes milliseconds, on the GUI thread as a fast path.
 
 Tokens travel as plain dicts, the fields of :class:`~lmstudio.core.inference.generation.TokenEvent` plus
-``ctx``: how many of the preceding tokens the model saw when it predicted this one (the generator's
-sliding window; ``None`` for recurrent networks, which see everything). With ``ctx`` the logits of
-any shown token can be recomputed exactly, so nothing as big as a vocabulary is kept per token.
+``ctx``: how many of the preceding tokens the model saw when it predicted this one (the core's sliding
+window rule, :mod:`lmstudio.core.inference.context`; ``None`` for a model without a window). With ``ctx``
+the logits of any shown token can be recomputed exactly, so nothing as big as a vocabulary is kept per
+token. Every context is passed as exact ids (``context_ids``), never re-encoded from text.
 """
 
 from __future__ import annotations
@@ -19,15 +20,14 @@ from typing import Any
 import torch
 
 from ..core.config import SampleConfig
-from ..core.inference.generation import (
-    SLIDE_KEEP,
-    IncrementalDecoder,
-    beam_search,
-    filtered_distribution,
-    generate,
-)
-from ..core.inference.generation import prompt_ids as core_prompt_ids
+from ..core.inference.beam import beam_search
+from ..core.inference.context import context_lengths, prompt_ids, seen_ids, start_context
+from ..core.inference.generation import generate
+from ..core.inference.sampling import filtered_distribution, sample
+from ..core.inference.text import IncrementalDecoder, display_text
 
+# the fields of a token record (a TokenEvent's, ``ctx`` included) in the order the views read them
+RECORD_FIELDS = ("index", "id", "text", "prob", "raw_prob", "logprob", "entropy", "rank", "alternatives", "ctx")
 STREAM_INTERVAL_S = 0.04  # tokens cross to the GUI thread in batches at most this often
 INSPECT_MAX_TOKENS = 256  # recurrent state view: the last this many tokens
 
@@ -77,11 +77,6 @@ def new_generator(seed: int) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
-def prompt_ids(tokenizer: Any, prompt: str) -> list[int]:
-    """The context ``generate`` and ``lmstudio sample`` use for this prompt (a line start before it)."""
-    return core_prompt_ids(tokenizer, prompt)
-
-
 def load(run_dir: str | Path, which: str = "best", device: str = "auto", progress=None):
     """Load a run's checkpoint; returns the LoadedRun and the run's checkpoints."""
     from ..core.runs import checkpoint as ckpt
@@ -96,20 +91,6 @@ def load(run_dir: str | Path, which: str = "best", device: str = "auto", progres
 
 
 # -- generation ------------------------------------------------------------------------------------
-class _FixedContext:
-    """A tokenizer whose ``encode`` returns given ids (the base of the beam recorder below; generation
-    from exact ids passes ``context_ids`` instead)."""
-
-    def __init__(self, tokenizer: Any, ids: Sequence[int]) -> None:
-        self._tokenizer, self._ids = tokenizer, list(ids)
-
-    def encode(self, text: str) -> list[int]:
-        return list(self._ids)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._tokenizer, name)
-
-
 def stream_generation(
     model,
     tokenizer,
@@ -121,18 +102,11 @@ def stream_generation(
 ) -> dict[str, Any]:
     """Run ``generate`` from ``context_ids``, handing tokens to ``emit`` in batches (at most every
     ``interval`` seconds). ``progress`` returning False stops it. Returns counts and timing."""
-    window = model.context_window
-    keep = max(1, int(window * SLIDE_KEEP)) if window else 0
-    fed = min(len(context_ids), window) if window else None
     batch: list[dict] = []
     t0 = last = time.perf_counter()
     n, stopped = 0, False
     for event in generate(model, tokenizer, "", cfg, model_device(model), context_ids=context_ids):
-        if window and n > 0:
-            fed = fed + 1 if fed + 1 <= window else keep
-        record = dict(vars(event))
-        record["ctx"] = fed
-        batch.append(record)
+        batch.append({name: getattr(event, name) for name in RECORD_FIELDS})
         n += 1
         if progress is not None and progress(n, cfg.max_new_tokens) is False:
             stopped = True
@@ -146,14 +120,9 @@ def stream_generation(
     return {"tokens": n, "seconds": time.perf_counter() - t0, "stopped": stopped}
 
 
-def display_text(tokenizer: Any, token_id: int) -> str:
-    text = tokenizer.decode([token_id])
-    return text if text and "\ufffd" not in text else tokenizer.id_to_piece(token_id)
-
-
 def _logits_for(model, ids: Sequence[int], ctx: int | None) -> torch.Tensor:
     """(V,) float32 CPU logits of the token after ``ids``, seeing the last ``ctx`` of them (all if None)."""
-    feed = list(ids[-ctx:]) if ctx else list(ids)
+    feed = seen_ids(ids, ctx)
     with torch.inference_mode():
         x = torch.tensor([feed], dtype=torch.long, device=model_device(model))
         was_training = model.training
@@ -168,11 +137,10 @@ def _logits_for(model, ids: Sequence[int], ctx: int | None) -> torch.Tensor:
 def token_logits(model, branch: Branch, index: int) -> torch.Tensor:
     """The logits that token ``index`` of ``branch`` was drawn from (index == len: the next one)."""
     ids = branch.ids(index)
-    window = model.context_window
     if index < len(branch.tokens):
         ctx = branch.tokens[index].get("ctx")
-    else:
-        ctx = min(len(ids), window) if window else None
+    else:  # what generation continuing this branch would see first
+        ctx = start_context(len(ids), model.context_window)
     return _logits_for(model, ids, ctx)
 
 
@@ -215,13 +183,13 @@ def forced_tokens(
     model, tokenizer, context_ids: Sequence[int], new_ids: Sequence[int], alternatives: int = 10
 ) -> list[dict]:
     """Token dicts for ``new_ids`` appended to ``context_ids`` by choice rather than by sampling
-    (a branch's first token, a beam): each with the model's probability, rank and alternatives."""
-    window = model.context_window
+    (a branch's first token, a beam): each with the model's probability, rank and alternatives, seen
+    through the generator's sliding window (as beam search and ``generate`` saw them)."""
     ids = list(context_ids)
     decoder = IncrementalDecoder(tokenizer, ids)
     out = []
-    for j, token_id in enumerate(new_ids):
-        ctx = min(len(ids), window) if window else None
+    contexts = context_lengths(len(ids), len(new_ids), model.context_window)
+    for j, (token_id, ctx) in enumerate(zip(new_ids, contexts)):
         logits = _logits_for(model, ids, ctx)
         text = decoder.push(int(token_id), final=j == len(new_ids) - 1)
         out.append(
@@ -261,45 +229,29 @@ def next_alternatives(logits: torch.Tensor, tokenizer: Any, n: int = 10) -> list
     ]
 
 
-class _RecordingContext(_FixedContext):
-    """Also records the id lists it decodes: ``beam_search`` decodes each finished beam's ids, which
-    gives the beams' exact tokens (re-encoding their text may cut it differently, or map <unk>)."""
-
-    def __init__(self, tokenizer: Any, ids: Sequence[int]) -> None:
-        super().__init__(tokenizer, ids)
-        self.decoded: list[list[int]] = []
-
-    def decode(self, ids: Sequence[int]) -> str:
-        self.decoded.append(list(ids))
-        return self._tokenizer.decode(ids)
-
-
 def beams(
     model, tokenizer, context_ids: Sequence[int], width: int, max_new_tokens: int, alternatives: int = 10, progress=None
 ) -> list[dict]:
-    """Beam search from ``context_ids``: [{"text", "logprob", "tokens": [token dicts]}], best first."""
+    """Beam search from ``context_ids``: [{"text", "logprob", "tokens": [token dicts]}], best first; each
+    beam's tokens are its exact ids (``Beam.ids``)."""
     context = list(context_ids)
-    recorder = _RecordingContext(tokenizer, context)
     found = beam_search(
         model,
-        recorder,
+        tokenizer,
         "",
         beam_width=width,
         max_new_tokens=max_new_tokens,
         device=model_device(model),
         context_ids=context,
     )
-    full = [ids for ids in recorder.decoded if len(ids) > len(context) and ids[: len(context)] == context]
-    out = []
-    for j, (text, logprob) in enumerate(found):
-        if len(full) == len(found):
-            cont = full[j][len(context) :]
-        else:  # a beam that ended at once, or another decode order: fall back to the text
-            cont = list(tokenizer.encode(tokenizer.decode(context) + text))[len(context) :]
-        out.append(
-            {"text": text, "logprob": logprob, "tokens": forced_tokens(model, tokenizer, context, cont, alternatives)}
-        )
-    return out
+    return [
+        {
+            "text": beam.text,
+            "logprob": beam.logprob,
+            "tokens": forced_tokens(model, tokenizer, context, beam.ids, alternatives),
+        }
+        for beam in found
+    ]
 
 
 # -- step mode ---------------------------------------------------------------------------------------
@@ -307,10 +259,7 @@ def step_token(
     model, tokenizer, branch: Branch, cfg: SampleConfig, generator: torch.Generator, logits: torch.Tensor | None = None
 ) -> dict:
     """Draw one token after ``branch`` with the settings of ``cfg`` (the step mode's Next)."""
-    from ..core.inference.generation import sample
-
     ids = branch.ids()
-    window = model.context_window
     if logits is None:
         logits = token_logits(model, branch, len(branch.tokens))
     prev = ids if cfg.repetition_penalty != 1.0 else None
@@ -324,7 +273,7 @@ def step_token(
         text,
         cfg.alternatives,
         tokenizer,
-        min(len(ids), window) if window else None,
+        start_context(len(ids), model.context_window),
     )
     rec["index"] = len(branch.tokens)
     return rec

@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from .workers import WorkerHandle, start_worker
+from ...workers import WorkerHandle, start_worker
 
 
 class TokenChannel(QObject):

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.config import SampleConfig
-from ..widgets.common import ElidedLabel
+from ....core.config import SampleConfig
+from ...widgets.common import ElidedLabel
 
 DECODING = (
     ("sample", "Sampling", "Draw each token at random from the (filtered) distribution"),

@@ -1,0 +1,559 @@
+"""The Playground tab: load a trained run, generate with every token's probability on show, branch
+from any alternative, step one token at a time, score any text, look inside the model, and compare
+two checkpoints.
+
+The tab only wires views to jobs: the computing lives in :mod:`lmstudio.app.playground` (plain
+functions, Qt-free, tested headless) and runs on worker threads; recomputing one token's logits to
+draw its distribution is a single forward over one window and runs on the GUI thread. The pages, one
+module each: :mod:`.controls` (run, checkpoint, decoding settings), :mod:`.generation_view` (chips,
+branches, probabilities), :mod:`.inside` (Score, attention and hidden states), :mod:`.compare`.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ....core.data.cleaning import clean_text, cleaning_summary
+from ...session import Session
+from ...widgets.common import Banner, SidePanelScroll
+from ...workers import WorkerHandle, start_worker
+from .compare import CheckpointComparePanel
+from .controls import DecodingForm, SourceBar
+from .generation_view import GeneratePage
+from .inside import InsidePanel, ScorePanel
+from .streaming import GenerationJob
+
+DEFAULT_PROMPT = "ROMEO:\n"
+
+
+def _jobs():
+    """The Playground's computations; imported on first use because they import torch (~1 s), which the
+    window keeps off its startup path. The first use is the load job, on a worker thread."""
+    from ....app import playground
+
+    return playground
+
+
+def _load(run_dir: str, which: str, progress=None):
+    _jobs().use_gui_threads()
+    return _jobs().load(run_dir, which, progress=progress)
+
+
+class PlaygroundTab(QWidget):
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.loaded: Any = None  # lmstudio.core.runs.folders.LoadedRun
+        self.branches: list = []  # app.playground.Branch
+        self.current = -1  # index of the branch on show
+        self.shown = -1  # token index in the probability view (len(tokens): the next token)
+        self.pinned = -1
+        self._job: GenerationJob | WorkerHandle | None = None
+        self._logits_cache: dict[tuple[int, int], Any] = {}  # (branch, position) -> logits
+        self._step_generators: dict[int, Any] = {}  # branch -> torch.Generator of step mode
+        self._closed = False
+
+        self.banner = Banner()
+        self.source = SourceBar()
+        self.source.sig_use_current.connect(self.use_current_run)
+        self.source.sig_browse.connect(self.browse_run)
+        self.source.sig_load.connect(self.load_run)
+        self.prompt = QPlainTextEdit(DEFAULT_PROMPT)
+        self.prompt.setToolTip("The text the model continues (Ctrl+Return generates)")
+        self.prompt.setMaximumHeight(110)
+        self.cleaning_note = QLabel()
+        self.cleaning_note.setObjectName("hint")
+        self.cleaning_note.setWordWrap(True)
+        self.cleaning_note.setToolTip(
+            "The run's corpus was cleaned before training; the prompt and the Score text are "
+            "cleaned the same way before the model reads them"
+        )
+        self.cleaning_note.hide()
+        self.form = DecodingForm()
+        self.form.temperature.valueChanged.connect(self._on_form_temperature)
+        self.generate_button = self._button(
+            "Generate", "Generate from the prompt, streaming each token (Ctrl+Return)", self.generate
+        )
+        self.stop_button = self._button("Stop", "Stop generating; the tokens so far stay (Esc)", self.stop)
+        self.next_button = self._button(
+            "Next token",
+            "Step mode: add one token to the shown text (or start from the prompt), "
+            "then show the next token's distribution (Ctrl+Right)",
+            self.step,
+        )
+        self.clear_button = self._button("Clear branches", "Forget every generated branch", self.clear_branches)
+
+        self.page = GeneratePage()
+        self.page.chips.sig_hovered.connect(self._on_hover)
+        self.page.chips.sig_clicked.connect(self._on_click)
+        self.page.sig_branch_selected.connect(self.show_branch)
+        self.page.prob.sig_branch.connect(self.branch_from)
+        self.page.prob.sig_temperature.connect(self._on_slider_temperature)
+        self.score_panel = ScorePanel()
+        self.score_panel.sig_score.connect(self.score)
+        self.inside = InsidePanel()
+        self.inside.sig_refresh.connect(self.look_inside)
+        self.compare_panel = CheckpointComparePanel()
+        self.compare_panel.sig_compare.connect(self.compare)
+        self.pages = QTabWidget()
+        for widget, title, tip in (
+            (self.page, "Generate", "Generate, see every token's probability, branch and step"),
+            (
+                self.score_panel,
+                "Score",
+                "Colour any text by its surprisal; log-probability, perplexity, bits per character",
+            ),
+            (self.inside, "Inside the model", "Attention maps (Transformer) or hidden states (RNN, GRU, LSTM)"),
+            (self.compare_panel, "Compare", "Two checkpoints on the same prompt and seed"),
+        ):
+            self.pages.setTabToolTip(self.pages.addTab(widget, title), tip)
+
+        left = QWidget()
+        side = QVBoxLayout(left)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(QLabel("Prompt", toolTip=self.prompt.toolTip()))
+        side.addWidget(self.prompt)
+        side.addWidget(self.cleaning_note)
+        side.addWidget(self.form)
+        for pair in ((self.generate_button, self.stop_button), (self.next_button, self.clear_button)):
+            row = QHBoxLayout()
+            for button in pair:
+                row.addWidget(button)
+            side.addLayout(row)
+        side.addStretch(1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(SidePanelScroll(left))  # the controls scroll on a short screen
+        split.addWidget(self.pages)
+        split.setStretchFactor(1, 1)
+        split.setSizes([300, 1000])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.source)
+        layout.addWidget(split, 1)
+        for keys, slot in (("Ctrl+Return", self.generate), ("Esc", self.stop), ("Ctrl+Right", self.step)):
+            shortcut = QShortcut(QKeySequence(keys), self, slot)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        session.sig_run_changed.connect(self._on_session_run)
+        self.page.prob.set_temperature(self.form.temperature.value())
+        self._update_buttons()
+
+    def _button(self, text: str, tip: str, slot) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(tip)
+        button.clicked.connect(slot)
+        return button
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        return [
+            ("Generate (Playground)", "Ctrl+Return"),
+            ("Stop generating (Playground)", "Esc"),
+            ("Next token, step mode (Playground)", "Ctrl+Right"),
+        ]
+
+    # state ----------------------------------------------------------------------------------------------
+    def is_busy(self) -> bool:
+        return self._job is not None
+
+    def _update_buttons(self) -> None:
+        ready = self.loaded is not None and not self.is_busy()
+        for w in (
+            self.generate_button,
+            self.next_button,
+            self.score_panel.button,
+            self.inside.button,
+            self.compare_panel.button,
+            self.page.prob.branch_button,
+        ):
+            w.setEnabled(ready)
+        self.clear_button.setEnabled(not self.is_busy() and bool(self.branches))
+        self.stop_button.setEnabled(isinstance(self._job, GenerationJob))
+        self.source.setEnabled(not self.is_busy())
+        self.source.current_button.setEnabled(not self.is_busy() and self.session.run is not None)
+
+    def _start(self, job: GenerationJob | WorkerHandle, on_result=None) -> None:
+        self._job = job
+        self.banner.clear()
+        job.sig_error.connect(self._on_error)
+        if on_result is not None:
+            job.sig_result.connect(on_result)
+        job.sig_finished.connect(self._on_job_finished)
+        self._update_buttons()
+
+    def _on_job_finished(self, *_args) -> None:
+        job, self._job = self._job, None
+        if isinstance(job, GenerationJob) and 0 <= self.current < len(self.branches):
+            self.page.update_branch(self.current, self.branches[self.current])
+            r = job.result or {}
+            speed = f" at {r['tokens'] / r['seconds']:.0f} tokens/s" if r.get("seconds") else ""
+            n = len(self.branches[self.current].tokens)
+            self.page.status.setText(
+                f"Generation failed after {n} tokens: see the message above."
+                if job.outcome == "error"
+                else f"{'Stopped' if job.outcome == 'stopped' else 'Done'}: {n} tokens{speed}."
+            )
+        self._update_buttons()
+
+    def _on_error(self, message: str) -> None:
+        self.banner.show_message(message)
+        self.page.status.setText("Failed: see the message above.")
+
+    def stop(self) -> None:
+        if isinstance(self._job, GenerationJob):
+            self._job.stop()
+
+    # loading ----------------------------------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """The window is closing: start nothing more (a run finishing now is not loaded)."""
+        self._closed = True
+
+    def _on_session_run(self) -> None:
+        self._update_buttons()
+        if self.loaded is None and self.session.run is not None and not self.is_busy() and not self._closed:
+            self.use_current_run()
+
+    def use_current_run(self) -> None:
+        if self.session.run is not None:
+            self.load_run(str(self.session.run), "best")
+
+    def browse_run(self) -> None:
+        start = self.source.run_dir or str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Open run folder", start)
+        if folder:
+            self.load_run(folder, "best")
+
+    def load_run(self, run_dir: str, which: str = "best") -> None:
+        if self.is_busy():
+            return
+        name = Path(run_dir).name
+        self.page.status.setText(f"Loading {name} ({which})…")
+        handle = start_worker("playground-load", _load, str(run_dir), which)
+        self._start(handle, self._on_loaded)
+        handle.sig_error.connect(
+            lambda _message: self.page.status.setText(  # never left saying "Loading…"
+                f"Could not load {name} ({which}): see the message above. "
+                + (
+                    "The model loaded before is still in use."
+                    if self.loaded is not None
+                    else "Choose another run folder or checkpoint."
+                )
+            )
+        )
+
+    def _on_loaded(self, result: dict) -> None:
+        self.loaded = loaded = result["loaded"]
+        self._logits_cache.clear()
+        cfg = loaded.config.model
+        self.source.set_checkpoints(
+            str(loaded.run_dir), result["checkpoints"], result.get("which", loaded.checkpoint.name)
+        )
+        self.source.info.setText(
+            f"{cfg.arch}, {cfg.n_layer} layer(s) × {cfg.d_model}, "
+            f"{loaded.model.num_parameters():,} parameters · {loaded.tokenizer.kind} vocabulary of "
+            f"{loaded.tokenizer.vocab_size:,} · weights of step {loaded.checkpoint.step}"
+        )
+        items = [
+            (self.source.checkpoint.itemText(i), self.source.checkpoint.itemData(i))
+            for i in range(self.source.checkpoint.count())
+        ]
+        self.compare_panel.set_checkpoints(items)
+        self.page.status.setText(
+            f"Loaded {loaded.run_dir.name} ({loaded.checkpoint.name}). Type a prompt and press Generate."
+        )
+        summary = cleaning_summary(loaded.config.data.cleaning)
+        note = f"Cleaned like the corpus: {summary}" if summary else ""
+        for label in (self.cleaning_note, self.score_panel.cleaning_note):
+            label.setText(note)
+            label.setVisible(bool(note))
+        if self.branches:  # another checkpoint: the old numbers no longer describe this model
+            self.clear_branches()
+
+    def cleaned(self, text: str) -> str:
+        """``text`` cleaned as the loaded run's corpus was (lower-case, NFKC, stop words…), so that what the
+        user types meets the vocabulary the model learned."""
+        return clean_text(text, self.loaded.config.data.cleaning) if self.loaded is not None else text
+
+    def prompt_text(self) -> str:
+        return self.cleaned(self.prompt.toPlainText())
+
+    # generation -------------------------------------------------------------------------------------------
+    def _new_branch(
+        self,
+        name: str,
+        context: list[int],
+        tokens: list[dict] | None = None,
+        parent: int | None = None,
+        fork_at: int = 0,
+    ) -> int:
+        self.branches.append(_jobs().Branch(name, context, list(tokens or []), parent, fork_at))
+        self.page.add_branch(self.branches[-1])
+        self.page.update_branch(len(self.branches) - 1, self.branches[-1])  # a beam arrives with its tokens
+        self.show_branch(len(self.branches) - 1)
+        return len(self.branches) - 1
+
+    def generate(self) -> None:
+        if self.loaded is None or self.is_busy():
+            return
+        prompt = self.prompt_text()
+        context = _jobs().prompt_ids(self.loaded.tokenizer, prompt)
+        cfg = self.form.sample_config()
+        if self.form.decoding() == "beam":
+            self.page.status.setText("Beam search…")
+            handle = start_worker(
+                "playground-beams",
+                _jobs().gui_job(_jobs().beams),
+                self.loaded.model,
+                self.loaded.tokenizer,
+                context,
+                self.form.beam_width.value(),
+                cfg.max_new_tokens,
+                cfg.alternatives,
+            )
+            self._start(handle, lambda found: self._on_beams(context, found))
+            return
+        seed = "random seed" if cfg.seed is None else f"seed {cfg.seed}"
+        self._new_branch(f"{len(self.branches) + 1}: {self.form.mode.currentText().lower()}, {seed}", context)
+        self._stream(_jobs().stream_generation, context, cfg)
+
+    def _stream(self, fn, *args) -> None:
+        index = self.current
+        job = GenerationJob("playground-generate", _jobs().gui_job(fn), self.loaded.model, self.loaded.tokenizer, *args)
+        job.sig_tokens.connect(lambda batch: self._on_tokens(index, batch))
+        self.page.status.setText("Generating…")
+        self._start(job)
+
+    def _on_tokens(self, index: int, batch: list[dict]) -> None:
+        branch = self.branches[index]
+        branch.tokens.extend(batch)
+        if index == self.current:
+            self.page.chips.append_tokens(batch)
+
+    def _on_beams(self, context: list[int], found: list[dict]) -> None:
+        for rank, beam in enumerate(found, 1):
+            self._new_branch(f"beam {rank}: log P = {beam['logprob']:.2f}", context, beam["tokens"])
+        if found:
+            self.show_branch(len(self.branches) - len(found))
+        self.page.status.setText(f"Beam search: {len(found)} beams, best first (total log-probability in nats).")
+
+    def branch_from(self, token_id: int) -> None:
+        """Continue the shown branch with ``token_id`` at the shown position instead of what came there."""
+        if self.loaded is None or self.is_busy() or not (0 <= self.current < len(self.branches)):
+            return
+        parent = self.branches[self.current]
+        at = self.shown if self.shown >= 0 else len(parent.tokens)
+        if at >= len(parent.tokens):  # the next token: step mode's choice, no new branch
+            self._append_tokens(
+                _jobs().forced_tokens(
+                    self.loaded.model, self.loaded.tokenizer, parent.ids(), [token_id], self.form.alternatives.value()
+                )
+            )
+            return
+        text = _jobs().display_text(self.loaded.tokenizer, token_id)
+        cfg = self.form.sample_config()
+        context = parent.ids(at)
+        self._new_branch(
+            f"{len(self.branches) + 1}: “{text}” at token {at + 1}",
+            parent.context_ids,
+            parent.tokens[:at],
+            self.current,
+            at,
+        )
+        self._stream(_jobs().continue_branch, context, token_id, cfg)
+
+    def clear_branches(self) -> None:
+        if self.is_busy():
+            return
+        self.branches, self.current, self.shown, self.pinned = [], -1, -1, -1
+        self._logits_cache.clear()
+        self._step_generators.clear()
+        self.page.clear_branches()
+        self.page.chips.set_tokens([])
+        self._clear_token_details()
+        self._update_buttons()
+
+    def _clear_token_details(self) -> None:
+        """The probability view described a token of the branch shown before: empty it."""
+        self.page.prob.show_token("Hover or click a token to see its alternatives.", None)
+        self.page.prob.show_distributions([], None)
+
+    def show_branch(self, index: int) -> None:
+        self.current = index
+        branch = self.branches[index]
+        prefix = self.loaded.tokenizer.decode(branch.context_ids) if self.loaded else ""
+        self.page.chips.set_tokens(branch.tokens, prefix)
+        self.page.select_branch(index)
+        self.shown = self.pinned = -1
+        self._clear_token_details()
+        self._update_buttons()
+
+    # step mode ----------------------------------------------------------------------------------------------
+    def step(self) -> None:
+        if self.loaded is None or self.is_busy():
+            return
+        if not (0 <= self.current < len(self.branches)):
+            context = _jobs().prompt_ids(self.loaded.tokenizer, self.prompt_text())
+            self._new_branch(f"{len(self.branches) + 1}: step by step", context)
+        branch = self.branches[self.current]
+        if self.current not in self._step_generators:
+            seed = self.form.sample_config().seed
+            self._step_generators[self.current] = _jobs().new_generator(
+                random.randrange(2**31) if seed is None else seed
+            )
+        cfg = self.form.sample_config(
+            temperature=self.page.prob.temperature_value() if self.form.decoding() == "sample" else None
+        )
+        logits = self._logits(self.current, len(branch.tokens))
+        self._append_tokens(
+            [
+                _jobs().step_token(
+                    self.loaded.model, self.loaded.tokenizer, branch, cfg, self._step_generators[self.current], logits
+                )
+            ]
+        )
+
+    def _append_tokens(self, tokens: list[dict]) -> None:
+        branch = self.branches[self.current]
+        branch.tokens.extend(tokens)
+        self.page.chips.append_tokens(tokens)
+        self.page.update_branch(self.current, branch)
+        self.show_position(len(branch.tokens))
+        self.page.status.setText(
+            f"Step mode: {len(branch.tokens)} tokens. The view shows the next token's distribution; "
+            f"drag the temperature or press Next token."
+        )
+
+    # probabilities ----------------------------------------------------------------------------------------
+    def _logits(self, branch_index: int, position: int):
+        key = (branch_index, position)
+        if key not in self._logits_cache:
+            if len(self._logits_cache) > 512:
+                self._logits_cache.clear()
+            self._logits_cache[key] = _jobs().token_logits(self.loaded.model, self.branches[branch_index], position)
+        return self._logits_cache[key]
+
+    def _on_hover(self, index: int) -> None:
+        self.show_position(index if index >= 0 else self.pinned)
+
+    def _on_click(self, index: int) -> None:
+        self.pinned = index
+        self.show_position(index)
+
+    def show_position(self, index: int) -> None:
+        """Fill the probability view for token ``index`` of the shown branch (len: the next token)."""
+        self.shown = index
+        if self.loaded is None or not (0 <= self.current < len(self.branches)) or index < 0:
+            return
+        branch = self.branches[self.current]
+        if index > len(branch.tokens):
+            return
+        logits = self._logits(self.current, index)
+        if index < len(branch.tokens):
+            token = branch.tokens[index]
+            heading = (
+                f"Token {index + 1}: “{token['text']}” · model probability {token['raw_prob']:.2%}, "
+                f"rank {token['rank']}"
+            )
+        else:
+            token = {
+                "id": -1,
+                "alternatives": _jobs().next_alternatives(
+                    logits, self.loaded.tokenizer, self.form.alternatives.value()
+                ),
+            }
+            heading = f"Next token (after {index} generated): choose one to continue, or press Next token"
+        self.page.prob.show_token(heading.replace("\n", "↵"), token)
+        self._draw_distribution()
+
+    def _draw_distribution(self) -> None:
+        if self.shown < 0 or not (0 <= self.current < len(self.branches)) or self.loaded is None:
+            return
+        branch = self.branches[self.current]
+        if self.shown > len(branch.tokens):
+            return
+        cfg = self.form.sample_config(
+            temperature=self.page.prob.temperature_value() if self.form.decoding() == "sample" else None
+        )
+        dist = _jobs().distributions(self._logits(self.current, self.shown), cfg, branch.ids(self.shown))
+        self.page.prob.show_distributions([_jobs().display_text(self.loaded.tokenizer, i) for i in dist["ids"]], dist)
+
+    def _on_slider_temperature(self, value: float) -> None:
+        self.form.temperature.blockSignals(True)
+        self.form.temperature.setValue(value)
+        self.form.temperature.blockSignals(False)
+        self._draw_distribution()
+
+    def _on_form_temperature(self, value: float) -> None:
+        self.page.prob.set_temperature(value)
+        self._draw_distribution()
+
+    # score, inside, compare ---------------------------------------------------------------------------------
+    def score(self, text: str) -> None:
+        if self.loaded is None or self.is_busy():
+            return
+        self._start(
+            start_worker(
+                "playground-score",
+                _jobs().gui_job(_jobs().score),
+                self.loaded.model,
+                self.loaded.tokenizer,
+                self.cleaned(text),
+            ),
+            self.score_panel.show_result,
+        )
+
+    def current_ids(self) -> list[int]:
+        if 0 <= self.current < len(self.branches):
+            return self.branches[self.current].ids()
+        return _jobs().prompt_ids(self.loaded.tokenizer, self.prompt_text())
+
+    def look_inside(self) -> None:
+        if self.loaded is None or self.is_busy():
+            return
+        self._start(
+            start_worker(
+                "playground-inspect",
+                _jobs().gui_job(_jobs().inspect),
+                self.loaded.model,
+                self.loaded.tokenizer,
+                self.current_ids(),
+            ),
+            self.inside.show_data,
+        )
+
+    def compare(self, first: str, second: str) -> None:
+        if self.loaded is None or self.is_busy():
+            return
+        cfg = self.form.sample_config()
+        if cfg.seed is None:  # both sides must draw the same random numbers
+            cfg.seed = random.randrange(2**31)
+        prompt = self.prompt_text()
+        device = str(_jobs().model_device(self.loaded.model))
+        width = self.form.beam_width.value() if self.form.decoding() == "beam" else 0
+        handle = start_worker(
+            "playground-compare",
+            _jobs().gui_job(_jobs().compare),
+            str(self.loaded.run_dir),
+            [first, second],
+            prompt,
+            cfg,
+            device,
+            beam_width=width,
+        )
+        self._start(
+            handle, lambda results: self.compare_panel.show_result(results, prompt, None if width else cfg.seed, width)
+        )
