@@ -12,6 +12,8 @@ import json
 import sys
 from pathlib import Path
 
+from .settings import add_setting_flags, given
+
 
 def add_sample_parser(sub) -> None:
     p = sub.add_parser(
@@ -22,24 +24,14 @@ def add_sample_parser(sub) -> None:
     p.add_argument("run_dir", metavar="RUN_DIR", help="a run folder written by `lmstudio train`")
     p.add_argument("--prompt", default="\n", help="text to continue (default: a newline)")
     p.add_argument("--checkpoint", default="best", help="best, last or step-N (default best)")
-    p.add_argument(
-        "--max-new-tokens",
-        type=int,
-        default=200,
-        metavar="N",
-        help="tokens to generate (default 200); streamed, so a large N just runs until Ctrl-C",
+    add_setting_flags(
+        p,
+        "sample",
+        ("max_new_tokens", "temperature", "top_k", "top_p", "repetition_penalty", "seed", "stop"),
+        extra={"max_new_tokens": "streamed, so a large N just runs until Ctrl-C"},
+        defaults=True,
     )
-    p.add_argument(
-        "--temperature", type=float, default=0.8, metavar="T", help="0 = greedy; higher = more random (default 0.8)"
-    )
-    p.add_argument("--top-k", type=int, default=0, metavar="K", help="sample among the K most likely tokens (0 = off)")
-    p.add_argument("--top-p", type=float, default=1.0, metavar="P", help="nucleus sampling mass (1 = off)")
-    p.add_argument(
-        "--repetition-penalty", type=float, default=1.0, metavar="X", help=">1 discourages repeats (1 = off)"
-    )
-    p.add_argument("--seed", type=int, default=None, metavar="N", help="seed: the same seed gives the same text")
-    p.add_argument("--stop", default="", metavar="TEXT", help="stop when this text is generated")
-    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"], help="compute device")
+    add_setting_flags(p, "train", ("device",), defaults=True)
     p.set_defaults(func=run_sample)
 
 
@@ -70,17 +62,8 @@ def _run_sample(args) -> int:
     from ..core.inference.generation import generate
     from ..core.runs.folders import load_run
 
-    cfg = SampleConfig(
-        max_new_tokens=args.max_new_tokens,
-        temperature=args.temperature,
-        top_k=args.top_k,
-        top_p=args.top_p,
-        repetition_penalty=args.repetition_penalty,
-        seed=args.seed,
-        stop=args.stop,
-        alternatives=0,
-    )
-    loaded = load_run(Path(args.run_dir), args.checkpoint, args.device)
+    cfg = SampleConfig(**given(args, "sample"), alternatives=0)
+    loaded = load_run(Path(args.run_dir), args.checkpoint, getattr(args, "train.device"))
     prompt = clean_text(
         args.prompt, loaded.config.data.cleaning
     )  # cleaned as the run's corpus was, as in the Playground
@@ -118,7 +101,7 @@ def add_eval_parser(sub) -> None:
         metavar="N",
         help="evaluate at most N tokens per split or of --text (default 200000; 0 = all)",
     )
-    p.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda", "mps"], help="compute device")
+    add_setting_flags(p, "train", ("device",), defaults=True)
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=run_eval)
 
@@ -147,7 +130,7 @@ def _run_eval(args) -> int:
         raise ConfigError(f"--max-tokens: {args.max_tokens} is negative; give a number of tokens, or 0 for all")
     limit = args.max_tokens or None
     text_source = _open_text(args) if args.text else None  # checked before the model is loaded
-    loaded = load_run(Path(args.run_dir), args.checkpoint, args.device)
+    loaded = load_run(Path(args.run_dir), args.checkpoint, getattr(args, "train.device"))
     device = next(loaded.model.parameters()).device
     results: dict[str, dict] = {}
     if text_source is not None:

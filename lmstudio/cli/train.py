@@ -12,68 +12,37 @@ from dataclasses import replace
 from pathlib import Path
 
 from .prepare import (
+    DATA_SECTIONS,
     add_corpus_arguments,
     apply_corpus_arguments,
     interrupt_on_sigterm,
     load_config,
 )
 from .progressbar import ProgressBar, format_duration
+from .settings import add_setting_flags, given, given_flags
 
 EXIT_INTERRUPTED = 130
 EXIT_FAILED = 1
 
-_MODEL_FLAGS = (
-    ("arch", "arch"),
-    ("layers", "n_layer"),
-    ("d_model", "d_model"),
-    ("heads", "n_head"),
-    ("block_size", "block_size"),
-    ("dropout", "dropout"),
-    ("positions", "positions"),
-)
-_TRAIN_FLAGS = (
+MODEL_SETTINGS = ("n_layer", "d_model", "n_head", "block_size", "dropout", "positions")
+TRAIN_SETTINGS = (
     "batch_size",
     "steps",
     "lr",
+    "schedule",
+    "warmup_steps",
+    "weight_decay",
+    "grad_accum",
     "device",
-    "seed",
-    "eval_interval",
     "precision",
     "threads",
-    "checkpoint_interval",
-    "warmup_steps",
-    "schedule",
-    "grad_accum",
-    "weight_decay",
-    "patience",
     "compile",
+    "tensorboard",
+    "seed",
+    "eval_interval",
+    "checkpoint_interval",
+    "patience",
 )
-
-_DATA_FLAGS = tuple(
-    (f"--{dest.replace('_', '-')}", dest)
-    for dest in (
-        "corpus",
-        "format",
-        "column",
-        "include",
-        "target",
-        "encoding",
-        "nfkc",
-        "lowercase",
-        "collapse_whitespace",
-        "strip_control",
-        "stopwords",
-        "dedupe",
-        "min_line_chars",
-        "max_line_chars",
-        "split",
-        "split_mode",
-        "tokenizer",
-        "vocab_size",
-        "min_frequency",
-        "character_coverage",
-    )
-) + (("--field", "text_field"), ("--no-byte-fallback", "byte_fallback"))
 
 
 def add_parser(sub) -> None:
@@ -102,38 +71,11 @@ def add_parser(sub) -> None:
         help="--out may be a run that saved no checkpoint yet (it stopped before its first save): replace it",
     )
     m = p.add_argument_group("model")
-    m.add_argument("--arch", choices=["rnn", "gru", "lstm", "transformer"], help="architecture (default transformer)")
+    add_setting_flags(m, "model", ("arch",))
     m.add_argument("--preset", choices=["tiny", "small", "medium"], help="start from a named size for the architecture")
-    m.add_argument("--layers", type=int, metavar="N", help="number of layers")
-    m.add_argument("--d-model", type=int, metavar="N", help="width (embedding and hidden size)")
-    m.add_argument("--heads", type=int, metavar="N", help="Transformer attention heads (must divide --d-model)")
-    m.add_argument("--block-size", type=int, metavar="N", help="context length in tokens")
-    m.add_argument("--dropout", type=float, metavar="P", help="dropout probability")
-    m.add_argument("--positions", choices=["learned", "rotary"], help="Transformer position encoding")
+    add_setting_flags(m, "model", MODEL_SETTINGS)
     t = p.add_argument_group("training")
-    t.add_argument("--batch-size", type=int, metavar="N", help="sequences per step")
-    t.add_argument("--steps", type=int, metavar="N", help="optimizer steps (with --resume: continue to step N)")
-    t.add_argument("--lr", type=float, metavar="X", help="peak learning rate")
-    t.add_argument("--schedule", choices=["cosine", "linear", "constant"], help="learning-rate schedule")
-    t.add_argument("--warmup-steps", type=int, metavar="N", help="linear warmup steps")
-    t.add_argument("--weight-decay", type=float, metavar="X", help="AdamW weight decay")
-    t.add_argument("--grad-accum", type=int, metavar="N", help="micro-batches per optimizer step")
-    t.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], help="compute device (default auto)")
-    t.add_argument("--precision", choices=["auto", "fp32", "bf16", "fp16"], help="autocast precision")
-    t.add_argument(
-        "--threads",
-        type=int,
-        metavar="N",
-        help="CPU threads (default 0 = automatic: all cores but one, "
-        "which keeps steps steady when other programs want a core)",
-    )
-    t.add_argument(
-        "--compile", action="store_true", default=None, help="torch.compile the model (faster steps after a warm-up)"
-    )
-    t.add_argument("--seed", type=int, metavar="N", help="seed of initialization, batches and split")
-    t.add_argument("--eval-interval", type=int, metavar="N", help="evaluate every N steps")
-    t.add_argument("--checkpoint-interval", type=int, metavar="N", help="save a checkpoint every N steps")
-    t.add_argument("--patience", type=int, metavar="N", help="early stopping after N evaluations without improvement")
+    add_setting_flags(t, "train", TRAIN_SETTINGS, extra={"steps": "with --resume: continue to step N"})
     p.add_argument("--quiet", action="store_true", help="print only evaluations and the result")
     p.set_defaults(func=run)
 
@@ -143,13 +85,13 @@ def build_config(args):
 
     config = load_config(args)
     apply_corpus_arguments(config, args)
-    if args.arch:
-        config.model = replace(config.model, arch=args.arch)
+    model = given(args, "model")
+    if "arch" in model:
+        config.model = replace(config.model, arch=model["arch"])
     if args.preset:
         config.model = apply_preset(config.model, args.preset)
-    model = {field: getattr(args, flag) for flag, field in _MODEL_FLAGS if getattr(args, flag) is not None}
     config.model = replace(config.model, **model)
-    train = {flag: getattr(args, flag) for flag in _TRAIN_FLAGS if getattr(args, flag) is not None}
+    train = given(args, "train")
     if "lr" in train and "min_lr" not in train:
         train["min_lr"] = min(config.train.min_lr, train["lr"])
     config.train = replace(config.train, **train)
@@ -174,17 +116,18 @@ def run(args) -> int:
                     )
                 if args.overwrite_empty_run:
                     raise ConfigError("--overwrite-empty-run goes with --out (a new run), not with --resume")
-                trainer = resume_trainer(Path(args.resume), steps=args.steps, control=control, progress=bar.callback)
+                steps = getattr(args, "train.steps")
+                trainer = resume_trainer(Path(args.resume), steps=steps, control=control, progress=bar.callback)
             else:
                 if not args.out:
                     raise ConfigError("--out: give the folder for the new run (or --resume RUN_DIR)")
                 config, prepared = build_config(args), None
                 if args.prepared:
-                    given = [flag for flag, dest in _DATA_FLAGS if getattr(args, dest, None) is not None]
-                    if given:
+                    flags = given_flags(args, DATA_SECTIONS)
+                    if flags:
                         raise ConfigError(
                             f"--prepared {args.prepared}: the folder already holds the corpus, splits and "
-                            f"tokenizer it was prepared with; leave out {', '.join(given)}"
+                            f"tokenizer it was prepared with; leave out {', '.join(flags)}"
                         )
                     prepared = use_prepared(config, Path(args.prepared))
                 trainer = new_trainer(

@@ -187,7 +187,9 @@ def value_text(value: Any, s: Setting | None = None) -> str:
     if isinstance(value, numbers.Real):
         return f"0 = {s.zero}" if s is not None and s.zero and value == 0 else number_text(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False) if value == "" or not value.isprintable() else value
+        if value == "":
+            return "empty"
+        return value if value.isprintable() else json.dumps(value, ensure_ascii=False)
     if isinstance(value, tuple):
         return ",".join(value_text(v) for v in value)
     return str(value)
