@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.data.cleaning import clean_sample_lines, clean_text, cleaning_summary
-from ..widgets.token_view import TokenBox, TokenView, visible
+from ..widgets.token_chips import TokenChips, visible
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
+NO_PARENT = QModelIndex()  # the root: a flat table has no other parent
 DEFAULT_TEXT = "To be, or not to be, that is the question:\nWhether 'tis nobler in the mind to suffer"
 
 
@@ -60,10 +61,10 @@ class VocabularyModel(QAbstractTableModel):
         self._labels = [piece_label(p) for p in self._pieces]
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: QModelIndex = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self._pieces)
 
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: QModelIndex = NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
@@ -148,8 +149,11 @@ class VocabularyTable(QWidget):
         self.count.setText(f"{self.proxy.rowCount():,} / {self.model.rowCount():,}")
 
 
-def segment(tokenizer, text: str, frequencies: dict[int, int] | None = None) -> list[TokenBox]:
-    """Encode ``text`` and describe each token for a TokenView."""
+SEGMENT_MAX_TOKENS = 4000  # beyond this the view shows a note instead of more chips (painting stays instant)
+
+
+def segment(tokenizer, text: str, frequencies: dict[int, int] | None = None) -> list[dict]:
+    """Encode ``text`` and describe each token as a chip: its text, id and tooltip (id, frequency)."""
     boxes = []
     for i in tokenizer.encode(text):
         kind = tokenizer.piece_kind(i) if hasattr(tokenizer, "piece_kind") else "normal"
@@ -161,7 +165,7 @@ def segment(tokenizer, text: str, frequencies: dict[int, int] | None = None) -> 
         )
         freq = frequencies.get(i) if frequencies else None
         tip = f"id {i}  ·  “{visible(shown)}”" + (f"  ·  frequency {freq:,}" if freq is not None else "")
-        boxes.append(TokenBox(shown, i, tip))
+        boxes.append({"text": shown, "id": i, "tooltip": tip})
     return boxes
 
 
@@ -194,7 +198,7 @@ class SegmentationPanel(QWidget):
             "to the corpus the vocabulary was trained on"
         )
         self.cleaning_note.hide()
-        self.view = TokenView()
+        self.view = TokenChips(mode="alternate", max_tokens=SEGMENT_MAX_TOKENS)
         self.view.set_empty_text("Train a vocabulary to see how it splits text.")
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

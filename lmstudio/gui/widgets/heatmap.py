@@ -13,7 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QApplication
 
 from .charts import _ThemedPlot
-from .token_view import visible
+from .token_chips import visible
 
 MAX_LABELS = 48  # more rows or columns than this: numeric ticks instead of token texts
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..theme import accent
 from .charts import _ThemedPlot
-from .token_view import visible
+from .token_chips import visible
 
 MAX_TEMPERATURE = 2.0
 

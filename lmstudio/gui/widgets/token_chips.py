@@ -1,8 +1,16 @@
-"""Generated or scored tokens drawn as chips, coloured by probability, by rank bucket or by surprisal.
+"""Text drawn as its tokens: one chip per token, wrapped to the width, the one token widget of the window.
+
+The Playground colours the chips by probability, by rank bucket or by surprisal (generated and scored
+text); the Vocabulary tab alternates two colours so that neighbouring tokens are told apart (the
+segmentation of typed text). A token is a dict: ``text`` (what it stands for), ``id``, and either the
+generator's numbers (``raw_prob``, ``logprob``, ``rank``…, described in the tooltip) or its own
+``tooltip``.
 
 Chips are laid out incrementally (appending tokens places only the new ones), so streaming hundreds
-of tokens stays cheap. Hovering a chip emits ``sig_hovered(index)``, clicking it ``sig_clicked``; a
-prompt shown before the chips is drawn as plain text. :class:`ColorLegend` explains the colours.
+of tokens stays cheap. Hovering a chip shows its tooltip and emits ``sig_hovered(index)``, clicking it
+``sig_clicked``; a prompt shown before the chips is drawn as plain text. Drawn by hand rather than with
+a QTextBrowser because rich text ignores ``title`` attributes, and hit-testing our own rectangles makes
+the tooltip exact. :class:`ColorLegend` explains the colours.
 """
 
 from __future__ import annotations
@@ -10,7 +18,7 @@ from __future__ import annotations
 import bisect
 import math
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFontMetricsF,
@@ -21,8 +29,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolTip, QWidget
 
-from ..theme import is_dark
-from .token_view import visible
+from ..theme import is_dark, token_colors
 
 RANK_BUCKETS = (
     (10, "#7fd67f", "top 10"),
@@ -30,8 +37,23 @@ RANK_BUCKETS = (
     (1000, "#f59a7a", "top 1000"),
     (None, "#c9a4f2", "rest"),
 )
-MODES = ("probability", "rank", "surprisal")
+MODES = ("probability", "rank", "surprisal", "alternate")  # alternate: two colours in turn (segmentation)
 SURPRISAL_MAX_BITS = 12.0
+GAP = 2.0  # between chips, and between lines of chips
+VISIBLE = {" ": "·", "\n": "↵", "\t": "→", "\r": "␍"}
+
+
+def visible(text: str) -> str:
+    """Whitespace made visible: space → ·, newline → ↵, tab → →; other control characters as U+24xx."""
+    out = []
+    for ch in text:
+        if ch in VISIBLE:
+            out.append(VISIBLE[ch])
+        elif ord(ch) < 32:
+            out.append(chr(0x2400 + ord(ch)))
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def probability_color(p: float, dark: bool = False) -> QColor:
@@ -61,6 +83,9 @@ def token_color(token: dict, mode: str, dark: bool = False) -> QColor:
 
 
 def describe(token: dict) -> str:
+    """A token's tooltip: its own ``tooltip`` when it has one, else the generator's numbers."""
+    if "tooltip" in token:
+        return token["tooltip"]
     p = token.get("raw_prob", token.get("prob", 0.0))
     bits = -token["logprob"] / math.log(2)
     lines = [
@@ -76,17 +101,25 @@ def describe(token: dict) -> str:
 
 
 class TokenChips(QWidget):
+    """Tokens as chips. ``max_tokens``: beyond it a note says how many more there are instead of drawing
+    them (painting stays instant for a pasted book); ``None`` draws every token (a stream)."""
+
     sig_hovered = Signal(int)  # token index, -1 when the mouse leaves the chips
     sig_clicked = Signal(int)
 
-    def __init__(self, tooltip: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self, tooltip: str = "", parent: QWidget | None = None, mode: str = "probability", max_tokens: int | None = None
+    ) -> None:
         super().__init__(parent)
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setToolTip(tooltip)
-        self.mode = "probability"
+        self.setToolTip(tooltip)  # shown away from the chips; over a chip, the chip's own
+        self.mode = mode
+        self.max_tokens = max_tokens
         self.prefix = ""  # the prompt, drawn as plain text before the chips
         self.tokens: list[dict] = []
+        self._truncated = 0  # tokens beyond max_tokens, not drawn
+        self._labels: list[str] = []
         self._rects: list[QRectF] = []
         self._bottoms: list[float] = []  # each chip's bottom edge, ascending (for painting a region)
         self._prefix_end = QPointF(4, 4)
@@ -98,7 +131,11 @@ class TokenChips(QWidget):
 
     # data ---------------------------------------------------------------------------------------------
     def set_tokens(self, tokens: list[dict], prefix: str = "") -> None:
-        self.tokens = list(tokens)
+        tokens = list(tokens)
+        limit = len(tokens) if self.max_tokens is None else self.max_tokens
+        self._truncated = max(0, len(tokens) - limit)
+        self.tokens = tokens[:limit]
+        self._labels = [visible(t["text"]) or "∅" for t in self.tokens]
         self.prefix = prefix
         self._hover = self.selected = -1
         self._relayout()
@@ -106,7 +143,12 @@ class TokenChips(QWidget):
 
     def append_tokens(self, tokens: list[dict]) -> None:
         start = len(self.tokens)
+        if self.max_tokens is not None:
+            room = max(0, self.max_tokens - start)
+            self._truncated += max(0, len(tokens) - room)
+            tokens = tokens[:room]
         self.tokens.extend(tokens)
+        self._labels.extend(visible(t["text"]) or "∅" for t in tokens)
         self._place(start)
         self._finish_layout()
         if len(self._rects) > start:  # repaint only the new chips: streaming stays cheap on the GUI thread
@@ -114,6 +156,8 @@ class TokenChips(QWidget):
             area.setLeft(0)
             area.setRight(self.width())
             self.update(area.toAlignedRect().adjusted(0, -2, 0, 2))
+        elif self._truncated:
+            self.update()
 
     def set_mode(self, mode: str) -> None:
         self.mode = mode
@@ -127,19 +171,29 @@ class TokenChips(QWidget):
         self._empty_text = text
         self.update()
 
+    def token_count(self) -> int:
+        """Tokens given, the ones not drawn (beyond ``max_tokens``) included."""
+        return len(self.tokens) + self._truncated
+
     def token_rect(self, index: int) -> QRectF:
         return self._rects[index]
 
-    def token_at(self, pos: QPointF) -> int:
+    def token_at(self, pos: QPointF | QPoint) -> int:
+        point = QPointF(pos)
         for i, r in enumerate(self._rects):
-            if r.contains(pos):
+            if r.contains(point):
                 return i
         return -1
+
+    def tooltip_at(self, pos: QPointF | QPoint) -> str:
+        """The tooltip of the chip at ``pos`` ("" between chips)."""
+        i = self.token_at(pos)
+        return describe(self.tokens[i]) if i >= 0 else ""
 
     # layout ---------------------------------------------------------------------------------------------
     def _metrics(self) -> tuple[QFontMetricsF, float, float]:
         fm = QFontMetricsF(self.font())
-        pad = max(2.0, fm.height() * 0.18)
+        pad = max(2.0, fm.height() * 0.2)
         return fm, pad, fm.height() + pad * 1.4
 
     def _relayout(self) -> None:
@@ -156,21 +210,20 @@ class TokenChips(QWidget):
         fm, pad, line_h = self._metrics()
         width = max(100.0, float(self.width()) - 8)
         x, y = self._cursor.x(), self._cursor.y()
-        for token in self.tokens[start:]:
-            label = visible(token["text"]) or "∅"
+        for token, label in zip(self.tokens[start:], self._labels[start:]):
             w = fm.horizontalAdvance(label) + 2 * pad
             if x > 4.0 and x + w > width:
-                x, y = 4.0, y + line_h + 2
+                x, y = 4.0, y + line_h + GAP
             self._rects.append(QRectF(x, y, w, line_h))
             self._bottoms.append(y + line_h)
-            x += w + 1
-            if "\n" in token["text"]:
-                x, y = 4.0, y + line_h + 2
+            x += w + GAP
+            if "\n" in token["text"]:  # a newline token ends the visual line as it ends the text's line
+                x, y = 4.0, y + line_h + GAP
         self._cursor = QPointF(x, y)
 
     def _finish_layout(self) -> None:
         _, _, line_h = self._metrics()
-        height = int(self._cursor.y() + line_h + 8)
+        height = int(self._cursor.y() + line_h + 8 + (line_h if self._truncated else 0))
         if height != self._height:
             self._height = height
             self.setMinimumHeight(height)
@@ -183,6 +236,11 @@ class TokenChips(QWidget):
         if event.oldSize().width() != event.size().width():
             self._relayout()
         super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "_labels"):
+            self._relayout()
+        super().changeEvent(event)
 
     # painting and mouse ---------------------------------------------------------------------------------
     def paintEvent(self, event) -> None:
@@ -199,6 +257,7 @@ class TokenChips(QWidget):
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
             self._draw_prefix(painter, fm, line_h)
         dark = is_dark(palette)
+        alternate = token_colors(palette) if self.mode == "alternate" else None
         clip = QRectF(event.rect())
         focus = QPen(palette.color(QPalette.ColorRole.Highlight), 2)
         flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
@@ -209,12 +268,19 @@ class TokenChips(QWidget):
                 break
             if not rect.intersects(clip):
                 continue
-            token = self.tokens[i]
             painter.setPen(focus if i in (self._hover, self.selected) else Qt.PenStyle.NoPen)
-            painter.setBrush(token_color(token, self.mode, dark))
+            painter.setBrush(alternate[i % 2] if alternate else token_color(self.tokens[i], self.mode, dark))
             painter.drawRoundedRect(rect, 3, 3)
             painter.setPen(text_color)
-            painter.drawText(rect.adjusted(pad, 0, -pad, 0), flags, visible(token["text"]) or "∅")
+            painter.drawText(rect.adjusted(pad, 0, -pad, 0), flags, self._labels[i])
+        if self._truncated and self._rects:
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            last = self._rects[-1]
+            painter.drawText(
+                QRectF(4, last.bottom() + 4, self.width() - 8, last.height()),
+                Qt.AlignmentFlag.AlignLeft,
+                f"… and {self._truncated:,} more tokens (not drawn)",
+            )
 
     def _draw_prefix(self, painter: QPainter, fm: QFontMetricsF, line_h: float) -> None:
         for word, x, y, w in self._prefix_words(fm, line_h):
@@ -248,6 +314,15 @@ class TokenChips(QWidget):
                     event.globalPosition().toPoint(), describe(self.tokens[i]), self, self._rects[i].toRect()
                 )
         super().mouseMoveEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        """A tooltip request over a chip shows that chip's tooltip; elsewhere the widget's own."""
+        if event.type() == QEvent.Type.ToolTip:
+            i = self.token_at(event.pos())
+            if i >= 0:
+                QToolTip.showText(event.globalPos(), describe(self.tokens[i]), self, self._rects[i].toRect())
+                return True
+        return super().event(event)
 
     def mousePressEvent(self, event) -> None:
         i = self.token_at(event.position())
