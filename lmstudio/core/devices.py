@@ -1,20 +1,26 @@
 """Compute-device selection at run time: CUDA, then Apple MPS, then CPU; precision and thread count.
 
-Nothing here is decided at install time: the same install uses a GPU where one is present.
+Nothing here is decided at install time: the same install uses a GPU where one is present. Importing this
+module does not import torch (each function does, when called), so the window can read
+:func:`default_threads` while it opens.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-
-import torch
+from typing import TYPE_CHECKING
 
 from .errors import TrainingError
+
+if TYPE_CHECKING:
+    import torch
 
 
 def resolve_device(name: str = "auto") -> torch.device:
     """Turn a device setting into a ``torch.device``; ``auto`` prefers CUDA, then MPS, then CPU."""
+    import torch
+
     if name == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
@@ -31,6 +37,8 @@ def resolve_device(name: str = "auto") -> torch.device:
 
 
 def _mps_available() -> bool:
+    import torch
+
     backend = getattr(torch.backends, "mps", None)
     return bool(backend is not None and backend.is_available())
 
@@ -38,6 +46,8 @@ def _mps_available() -> bool:
 def describe_device(device: torch.device | str | None = None, threads: int | None = None) -> str:
     """A short human description: the GPU's name, Apple MPS, or the CPU with its thread count (``threads``,
     default: what this thread's torch uses now)."""
+    import torch
+
     device = resolve_device("auto") if device is None else torch.device(device)
     if device.type == "cuda":
         props = torch.cuda.get_device_properties(device)
@@ -48,14 +58,15 @@ def describe_device(device: torch.device | str | None = None, threads: int | Non
     return f"CPU ({threads} thread{'s' if threads != 1 else ''} of {cores} core{'s' if cores != 1 else ''})"
 
 
-def default_threads(interactive: bool) -> int:
-    """Training threads when the setting is 0 (auto), for the window and the CLI alike.
+def default_threads(interactive: bool | None = None) -> int:
+    """Training threads when the setting is 0 (auto), for the window and the CLI alike: all cores but one.
 
     Measured on a 2-core machine: once anything else wants a core (the GUI thread repainting charts, or
     any other program), a step with 2 torch threads becomes ~4.6x slower while 1 thread stays steady,
     because torch's intra-op threads spin-wait on each other. The CLI with all cores fell to 160-670
-    tokens/s on a busy machine (1,500 LSTM steps in 621 s instead of ~80 s). So the window (``interactive``)
-    and the CLI both leave one core free; ``--threads N`` (the setting) asks for more.
+    tokens/s on a busy machine (1,500 LSTM steps in 621 s instead of ~80 s). So the window and the CLI
+    both leave one core free; ``--threads N`` (the setting) asks for more. ``interactive`` is ignored (the
+    answer is the same for both); it stays only until the last callers stop passing it.
     """
     cores = os.cpu_count() or 1
     return max(1, cores - 1)
@@ -64,6 +75,8 @@ def default_threads(interactive: bool) -> int:
 def is_out_of_memory(exc: BaseException) -> bool:
     """Whether ``exc`` says a device ran out of memory: CUDA's own error, Python's, or the CPU allocator's
     RuntimeError ("DefaultCPUAllocator: can't allocate memory"), which torch raises with no class of its own."""
+    import torch
+
     if isinstance(exc, (MemoryError, torch.OutOfMemoryError)):
         return True
     text = str(exc)
@@ -74,6 +87,8 @@ def is_out_of_memory(exc: BaseException) -> bool:
 
 def resolve_precision(precision: str, device: torch.device) -> torch.dtype:
     """The autocast dtype for a precision setting: fp32 means no autocast."""
+    import torch
+
     if precision == "auto":
         if device.type == "cuda" and torch.cuda.is_bf16_supported():
             return torch.bfloat16
@@ -87,6 +102,8 @@ def resolve_precision(precision: str, device: torch.device) -> torch.dtype:
 
 def autocast(device: torch.device, dtype: torch.dtype):
     """An autocast context for ``dtype``, or a no-op for fp32."""
+    import torch
+
     if dtype == torch.float32:
         return contextlib.nullcontext()
     return torch.autocast(device_type=device.type, dtype=dtype)
@@ -94,6 +111,8 @@ def autocast(device: torch.device, dtype: torch.dtype):
 
 def make_adamw(params, lr: float, betas: tuple[float, float], device: torch.device) -> torch.optim.AdamW:
     """AdamW, fused where this torch build and device support it (about 2x faster steps on CPU here)."""
+    import torch
+
     try:
         return torch.optim.AdamW(params, lr=lr, betas=betas, fused=True)
     except (RuntimeError, TypeError, ValueError):

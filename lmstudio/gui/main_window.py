@@ -263,9 +263,9 @@ class MainWindow(QMainWindow):
         if device["type"] != "cpu":
             self.device_label.setText(f"Device: {device['text']}")
             return
-        from .tabs.train_tab import auto_threads
+        from ..core.devices import default_threads
 
-        threads, cores = self.session.config.train.threads or auto_threads(), device["cores"]
+        threads, cores = self.session.config.train.threads or default_threads(), device["cores"]
         self.device_label.setText(
             f"Device: CPU ({threads} training thread{'s' if threads != 1 else ''} "
             f"of {cores} core{'s' if cores != 1 else ''})"

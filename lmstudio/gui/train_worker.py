@@ -61,13 +61,11 @@ def run_training(
     from .train_metrics import unigram_entropy
 
     if resume:
-        trainer = runs.resume_trainer(run_dir, steps=steps, control=control, interactive=True, progress=progress)
+        trainer = runs.resume_trainer(run_dir, steps=steps, control=control, progress=progress)
     else:
         config = copy.deepcopy(config)
         prepared = prepare_cached(config, tokenizer=tokenizer, progress=progress)
-        trainer = runs.new_trainer(
-            config, run_dir, prepared=prepared, control=control, interactive=True, progress=progress
-        )
+        trainer = runs.new_trainer(config, run_dir, prepared=prepared, control=control, progress=progress)
     cfg = trainer.config
     emit(
         [

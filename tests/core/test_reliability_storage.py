@@ -63,7 +63,9 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def trained_run(tmp_path_factory, tiny_corpus):
-    """A run trained 4 steps (evaluations and samples at 0, 2, 4; one checkpoint, step-4). Copy it before changing it."""
+    """A run trained 4 steps (evaluations and samples at 0, 2, 4; one checkpoint, step-4).
+
+    Copy it before changing it."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LMSTUDIO_CACHE", str(tmp_path_factory.getbasetemp() / "lmstudio-cache"))
         run = tmp_path_factory.mktemp("trained") / "run"
@@ -295,7 +297,7 @@ def test_reliability_two_prepares_into_one_out_folder_do_not_mix(tiny_corpus, tm
 # ---------------------------------------------------------------- 3. a failed resume changes nothing
 
 
-@pytest.mark.parametrize("damage", ["weights", "state", "steps_too_small", "prepare_fails"])
+@pytest.mark.parametrize("damage", ["weights", "state", "steps_too_small", "prepare_fails", "trainer_fails"])
 def test_reliability_a_failed_resume_leaves_config_json_byte_for_byte(run_copy, monkeypatch, capsys, damage):
     config_before = (run_copy / ckpt.CONFIG_FILE).read_bytes()
     step = run_copy / "checkpoints" / "step-4"
@@ -309,9 +311,10 @@ def test_reliability_a_failed_resume_leaves_config_json_byte_for_byte(run_copy, 
     else:
 
         def failing(*args, **kwargs):
-            raise CheckpointError("prepare failed")
+            raise CheckpointError(f"{damage.split('_')[0]} failed")
 
-        monkeypatch.setattr(runs, "prepare_cached", failing)
+        # the trainer is built last, after everything loaded: config.json is rewritten only once it exists
+        monkeypatch.setattr(runs, "prepare_cached" if damage == "prepare_fails" else "Trainer", failing)
     assert main(["train", "--resume", str(run_copy), "--steps", steps]) == 2
     _last_line(capsys)
     assert (run_copy / ckpt.CONFIG_FILE).read_bytes() == config_before

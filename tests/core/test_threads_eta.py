@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from lmstudio.cli.progressbar import EtaEstimator, ProgressBar
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("cores, expected", [(1, 1), (2, 1), (4, 3), (16, 15), (None, 1)])
@@ -14,17 +19,24 @@ def test_default_threads_leave_one_core_free_in_the_cli_and_the_window(monkeypat
     from lmstudio.core import devices
 
     monkeypatch.setattr(devices.os, "cpu_count", lambda: cores)
-    assert devices.default_threads(interactive=False) == expected
-    assert devices.default_threads(interactive=True) == expected
+    assert devices.default_threads() == expected
 
 
 def test_the_train_tab_shows_the_same_automatic_choice(monkeypatch):
     from lmstudio.core import devices
     from lmstudio.gui.tabs import train_tab
 
+    assert not hasattr(train_tab, "auto_threads")  # no restatement: the tab calls the core's function
     for cores in (1, 2, 3, 8, 64):
-        monkeypatch.setattr(devices.os, "cpu_count", lambda: cores)
-        assert train_tab.auto_threads() == devices.default_threads(True)
+        monkeypatch.setattr(devices.os, "cpu_count", lambda cores=cores: cores)
+        assert train_tab.default_threads() == devices.default_threads() == max(1, cores - 1)
+
+
+def test_importing_devices_does_not_import_torch():
+    """The window reads default_threads while it opens, before torch is loaded."""
+    code = "import sys, lmstudio.core.devices as d; d.default_threads(); print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.strip() == "False"
 
 
 def test_describe_device_names_the_threads_it_is_given():

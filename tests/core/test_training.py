@@ -182,3 +182,18 @@ def test_out_of_memory_is_a_message_not_a_crash(tiny_corpus, tmp_path):
     final = list(trainer.run())[-1]
     assert final.status == "failed" and "lower the batch size or the block size" in final.message
     assert ckpt.resolve_checkpoint(tmp_path / "run", "last").step == 2
+
+
+def test_new_trainer_does_not_change_the_callers_config(tiny_corpus, tmp_path):
+    import copy
+
+    config = tiny_workspace(tiny_corpus, steps=2, sample_tokens=0)
+    config.model.vocab_size = 7  # anything but the tokenizer's size, which the trainer's copy gets
+    before = copy.deepcopy(config)
+    trainer = new_trainer(config, tmp_path / "run")
+    try:
+        assert config == before
+        assert trainer.config is not config and trainer.config.model.vocab_size != 7
+        assert trainer.config.model.vocab_size == ckpt.read_run_config(tmp_path / "run")[0].model.vocab_size
+    finally:
+        trainer.run_lock.release()

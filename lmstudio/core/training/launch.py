@@ -6,6 +6,7 @@ same config.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,6 @@ def new_trainer(
     *,
     prepared: Prepared | None = None,
     control: TrainingControl | None = None,
-    interactive: bool = False,
     progress: ProgressCallback | None = None,
     overwrite_empty_run: bool = False,
     from_prepared_folder: bool = False,
@@ -59,7 +59,9 @@ def new_trainer(
     process exits; another process gets a clear refusal. ``overwrite_empty_run`` replaces a run that
     saved no checkpoint yet (and nothing else). ``from_prepared_folder``: ``prepared`` is a folder the user
     made with ``lmstudio prepare`` (see :func:`use_prepared`); the run records it and resume reads it again.
+    ``config`` is not changed: the trainer gets a copy (with the tokenizer's vocabulary size).
     """
+    config = copy.deepcopy(config)
     out_dir = Path(out_dir)
     check_new_run_dir(out_dir, overwrite_empty_run=overwrite_empty_run)
     created = not out_dir.exists()
@@ -94,7 +96,6 @@ def new_trainer(
             tokenizer=prepared.tokenizer,
             chars_per_token=prepared.chars_per_token("val"),
             control=control,
-            interactive=interactive,
         )
         if (out_dir / ckpt.CONFIG_FILE).exists():  # an empty run (checked above), replaced on request
             _remove_empty_run(out_dir)
@@ -186,7 +187,6 @@ def resume_trainer(
     *,
     steps: int | None = None,
     control: TrainingControl | None = None,
-    interactive: bool = False,
     progress: ProgressCallback | None = None,
 ) -> Trainer:
     """Continue a run from its last checkpoint, to its configured number of steps or to ``steps``.
@@ -237,7 +237,6 @@ def resume_trainer(
             tokenizer=tokenizer,
             chars_per_token=prepared.chars_per_token("val"),
             control=control,
-            interactive=interactive,
             resume=state,
         )
         ckpt.truncate_samples(run_dir, start)

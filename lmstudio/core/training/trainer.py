@@ -84,7 +84,6 @@ class Trainer:
         tokenizer: Any = None,
         chars_per_token: float = 1.0,
         control: TrainingControl | None = None,
-        interactive: bool = False,
         resume: dict[str, Any] | None = None,
     ) -> None:
         self.config = config
@@ -100,7 +99,7 @@ class Trainer:
                 f"train.threads: {self.cfg.threads} threads is more than this computer can run "
                 f"({os.cpu_count() or 1} CPU cores); use 0 (automatic) or at most {max_threads()}"
             )
-        torch.set_num_threads(self.cfg.threads or default_threads(interactive))
+        torch.set_num_threads(self.cfg.threads or default_threads())  # this thread's owner: the trainer
         self.model = model.to(self.device)
         self.block_size = config.model.block_size
         self.train_data = store.split("train")

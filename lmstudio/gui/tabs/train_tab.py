@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import time
 from pathlib import Path
 
@@ -28,8 +27,18 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.config import TrainConfig
+from ...core.devices import default_threads  # torch-free to import
 from ...core.errors import LMStudioError
 from ...core.progress import EtaEstimator
+from ...core.training.events import (  # torch-free: the tab dispatches on the classes without loading torch
+    CheckpointEvent,
+    EvalEvent,
+    FinishedEvent,
+    LogEvent,
+    LrChangedEvent,
+    SampleEvent,
+    StepEvent,
+)
 from ...core.training.metrics_log import read_metrics_rows
 from ..dialogs import show_error
 from ..messages import user_message
@@ -41,11 +50,6 @@ from ..widgets.common import ElidedLabel, SidePanelScroll
 from ..widgets.run_tools import RunTools
 from ..widgets.train_charts import TrainCharts
 from ..widgets.train_form import TrainSettingsForm
-
-
-def auto_threads() -> int:
-    """core.devices.default_threads(interactive=True), without importing torch while the window opens."""
-    return max(1, (os.cpu_count() or 1) - 1)
 
 
 def ask_stop_training(parent: QWidget) -> bool:
@@ -135,7 +139,7 @@ class TrainTab(QWidget):
             bar.addWidget(w)
         bar.addStretch(1)
 
-        self.form = TrainSettingsForm(auto_threads())
+        self.form = TrainSettingsForm(default_threads())
         self.form.sig_changed.connect(self._on_form_changed)
         self.form_hint = QLabel()
         self.form_hint.setObjectName("banner")
@@ -363,29 +367,28 @@ class TrainTab(QWidget):
     def on_events(self, events: list) -> None:
         run = self.charts.run
         for e in events:
-            kind = type(e).__name__  # the core's event classes, matched by name: torch loads only when training
-            if kind == "StepEvent":
+            if isinstance(e, StepEvent):
                 run.add_step(e)
                 self._last_step = e
-            elif kind == "EvalEvent":
+            elif isinstance(e, EvalEvent):
                 run.add_eval(e)
                 self._log(
                     f"step {e.step}: train {e.train_loss:.4f} · val {e.val_loss:.4f} · ppl {e.val_perplexity:.2f} · "
                     f"{format_bpc(e.bits_per_char)} bits/char{'  (best)' if e.improved else ''}"
-                    + (f" ({e.bits_per_char_note})" if getattr(e, "bits_per_char_note", "") else "")
+                    + (f" ({e.bits_per_char_note})" if e.bits_per_char_note else "")
                 )
-            elif kind == "SampleEvent":
+            elif isinstance(e, SampleEvent):
                 run.add_sample(e.step, e.text)
                 self._show_sample(e.step, e.text, "latest")
-            elif kind == "LrChangedEvent":
+            elif isinstance(e, LrChangedEvent):
                 run.add_lr_change(e.step, e.lr)
-            elif kind == "CheckpointEvent":
+            elif isinstance(e, CheckpointEvent):
                 self._log(f"checkpoint at step {e.step}{' (best)' if e.best else ''}: {e.path}")
-            elif kind == "LogEvent":
+            elif isinstance(e, LogEvent):
                 self._log(e.message)
-            elif kind == "FinishedEvent":
+            elif isinstance(e, FinishedEvent):
                 self.last_finished = e
-            elif kind == "RunInfo":
+            elif isinstance(e, RunInfo):
                 self._on_run_info(e)
         self.charts.mark_dirty()
         now = time.monotonic()
@@ -416,7 +419,8 @@ class TrainTab(QWidget):
         self._update_buttons()
         self._log(
             f"run folder {info.run_dir}: {info.parameters:,} parameters, vocabulary {info.vocab_size}, "
-            f"{info.train_tokens:,} train tokens, device {info.device}, {info.threads} thread{'s' if info.threads != 1 else ''}; "
+            f"{info.train_tokens:,} train tokens, device {info.device}, "
+            f"{info.threads} thread{'s' if info.threads != 1 else ''}; "
             f"unigram entropy {info.unigram_entropy:.3f} nats"
         )
 
