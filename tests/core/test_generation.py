@@ -8,14 +8,10 @@ import pytest
 import torch
 
 from lmstudio.core.config import ModelConfig, SampleConfig
-from lmstudio.core.inference.generation import (
-    IncrementalDecoder,
-    TokenEvent,
-    beam_search,
-    filtered_distribution,
-    generate,
-    sample,
-)
+from lmstudio.core.inference.beam import beam_search
+from lmstudio.core.inference.generation import TokenEvent, generate
+from lmstudio.core.inference.sampling import filtered_distribution, sample
+from lmstudio.core.inference.text import IncrementalDecoder
 from lmstudio.core.models import build_model
 from tests.helpers import TEXT, CharTok  # noqa: F401
 

@@ -27,7 +27,7 @@ def model(tokenizer):
 
 
 def test_a_prompt_is_conditioned_on_a_line_start(tokenizer):
-    from lmstudio.core.inference.generation import prompt_ids, start_ids
+    from lmstudio.core.inference.context import prompt_ids, start_ids
 
     assert prompt_ids(tokenizer, "") == start_ids(tokenizer)
     assert prompt_ids(tokenizer, "ROMEO:\n") == list(tokenizer.encode("\nROMEO:\n"))
@@ -37,7 +37,8 @@ def test_a_prompt_is_conditioned_on_a_line_start(tokenizer):
 
 def test_generate_continues_a_prompt_after_a_newline(tokenizer, model):
     from lmstudio.core.config import SampleConfig
-    from lmstudio.core.inference.generation import beam_search, generate
+    from lmstudio.core.inference.beam import beam_search
+    from lmstudio.core.inference.generation import generate
 
     cfg = SampleConfig(max_new_tokens=12, temperature=1.0, seed=3, alternatives=0)
     typed = "".join(e.text for e in generate(model, tokenizer, "ROMEO:\n", cfg))

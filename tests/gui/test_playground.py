@@ -16,7 +16,7 @@ def _idle(tab):
 
 @pytest.fixture
 def tab(qtbot, session, transformer_run):
-    from lmstudio.gui.tabs.playground_tab import PlaygroundTab
+    from lmstudio.gui.tabs.playground import PlaygroundTab
 
     t = PlaygroundTab(session)
     qtbot.addWidget(t)
@@ -72,7 +72,7 @@ def test_same_seed_same_text_as_core(qtbot, tab):
 
 
 def test_probability_view_matches_core(qtbot, tab):
-    from lmstudio.core.inference.generation import filtered_distribution
+    from lmstudio.core.inference.sampling import filtered_distribution
 
     branch = _generate(qtbot, tab)
     events = _core_events(tab, tab.prompt.toPlainText())
@@ -80,6 +80,7 @@ def test_probability_view_matches_core(qtbot, tab):
         assert token["id"] == event.id
         assert token["raw_prob"] == pytest.approx(event.raw_prob, rel=1e-6)
         assert token["entropy"] == pytest.approx(event.entropy, rel=1e-6)
+        assert token["ctx"] == event.ctx  # the core's sliding window, not a rule of the Playground's own
     i = 7
     chips = tab.page.chips
     qtbot.mouseClick(chips, qtbot_button(), pos=chips.token_rect(i).center().toPoint())
@@ -105,6 +106,24 @@ def qtbot_button():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_playground_context_equals_the_cores_past_the_window(qtbot, tab):
+    """A text longer than the window: each token's context in the Playground is the one the core predicted
+    it from, and the probability view recomputes the very logits the token was drawn from."""
+    from lmstudio.core.inference import context as window_rule
+
+    branch = _generate(qtbot, tab)
+    window = tab.loaded.model.context_window
+    assert len(branch.ids()) > window  # the generator slid its window
+    events = _core_events(tab, tab.prompt.toPlainText())
+    assert [t["ctx"] for t in branch.tokens] == [e.ctx for e in events]
+    assert [t["ctx"] for t in branch.tokens] == window_rule.context_lengths(len(branch.context_ids), 40, window)
+    for i in (0, 20, 39):
+        assert branch.ids(i)[-branch.tokens[i]["ctx"] :] == events[i].context_ids
+        p = float(tab._logits(tab.current, i).softmax(-1)[events[i].id])
+        assert p == pytest.approx(events[i].raw_prob, rel=1e-4)
+    assert branch.context_ids == events[0].prefix_ids  # exact ids, no stand-in tokenizer
 
 
 def test_branching_continues_from_chosen_token(qtbot, tab):
@@ -183,7 +202,7 @@ def test_attention_view_for_transformer(qtbot, tab):
 
 
 def test_state_view_for_lstm(qtbot, session, lstm_run):
-    from lmstudio.gui.tabs.playground_tab import PlaygroundTab
+    from lmstudio.gui.tabs.playground import PlaygroundTab
 
     t = PlaygroundTab(session)
     qtbot.addWidget(t)
