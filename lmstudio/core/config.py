@@ -221,6 +221,11 @@ def number_text(value: int | float) -> str:
     return f"{value:g}"
 
 
+def _nearest_multiples(value: int, of: int) -> str:
+    lower = value - value % of
+    return f"{lower:,} or {lower + of:,}" if lower else f"{of:,}"
+
+
 def _either(choices: tuple[str, ...]) -> str:
     items = [str(c) for c in choices]
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
@@ -549,7 +554,8 @@ class ModelConfig:
             _check(
                 self.d_model % self.n_head == 0,
                 "model.d_model",
-                f"width {self.d_model} is not divisible by {self.n_head} heads; pick a multiple of {self.n_head}",
+                f"width {self.d_model} is not divisible by {self.n_head} heads; pick a multiple of {self.n_head} "
+                f"({_nearest_multiples(self.d_model, self.n_head)}) or change n_head",
             )
             if self.positions == "rotary":
                 _check(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..core.config import ModelConfig, TrainConfig
@@ -51,38 +51,29 @@ def estimate_split_tokens(chars: int | None, fraction: float, chars_per_token: f
 
 
 def check_model(values: dict[str, Any], vocab_size: int, val_tokens: int | None = None) -> ModelCheck:
-    """Build a ModelConfig from the tab's values; collect every problem instead of stopping at the first."""
+    """Build a ModelConfig from the tab's values (the config's own checks decide what is valid; its message
+    is shown in the form's words) and check what only the data can tell: the block against the validation
+    split."""
+    from .messages import user_message
+
     issues: list[str] = []
-    arch = values.get("arch", "transformer")
-    if arch == "transformer":
-        heads, width = int(values.get("n_head", 1)), int(values.get("d_model", 1))
-        if heads >= 1 and width % heads:
-            lower, upper = width - width % heads, width + heads - width % heads
-            issues.append(
-                f"Width {width} is not divisible by {heads} heads: use {lower or upper} or {upper}, or change the heads."
-            )
-        elif values.get("positions") == "rotary" and heads and (width // heads) % 2:
-            issues.append(
-                f"Rotary positions need an even head size; {width} / {heads} = {width // heads}. Change the width or heads."
-            )
-    block = int(values.get("block_size", 1))
-    if val_tokens is not None and block + 1 > val_tokens:
+    cfg: ModelConfig | None = None
+    try:
+        cfg = ModelConfig(**{**values, "vocab_size": vocab_size})
+    except ConfigError as exc:
+        issues.append(user_message(str(exc)))
+    except TypeError as exc:  # a key ModelConfig does not know: a bug of the form, shown rather than raised
+        issues.append(f"model: {exc}")
+    block = values.get("block_size")
+    if isinstance(block, int) and val_tokens is not None and block + 1 > val_tokens:
         issues.append(
             f"Block size {block} is larger than the validation split (about {val_tokens} tokens): "
             f"lower the block size or use a larger corpus."
         )
-    try:
-        cfg = ModelConfig(**{**values, "vocab_size": vocab_size})
-    except ConfigError as exc:
-        if not issues:
-            from .messages import user_message
-
-            issues.append(user_message(str(exc)))
+    if cfg is None:
         return ModelCheck(None, issues)
-    except (TypeError, ValueError) as exc:
-        return ModelCheck(None, issues + [f"model: {exc}"])
     notes = []
-    if arch != "transformer" and cfg.block_size > 512:
+    if cfg.arch != "transformer" and cfg.block_size > 512:
         notes.append("Recurrent networks backpropagate through every step of the block: long blocks train slowly.")
     return ModelCheck(cfg, issues, notes)
 
@@ -114,63 +105,92 @@ def human_number(n: float) -> str:
     return f"{n:.0f}"
 
 
+def build_private_model(model_cfg: ModelConfig, device: Any = "cpu", seed: int = 0):
+    """The model of ``model_cfg`` with weights drawn from its own generator, never from the global torch RNG
+    (a training thread may be drawing from it: its dropout and batches must not shift). Built on the meta
+    device (no random numbers drawn), then materialized on the CPU, tied weights tied again, every
+    parameter and buffer filled from a private ``torch.Generator``, and moved to ``device``. The weights are
+    not the trainer's initialization: this model is for timing, not training."""
+    import torch
+
+    from ..core.models import build_model
+
+    with torch.device("meta"):
+        model = build_model(model_cfg)
+    shared: dict[int, list[tuple[Any, str]]] = {}
+    for module in model.modules():
+        for name, p in module._parameters.items():
+            if p is not None:
+                shared.setdefault(id(p), []).append((module, name))
+    model = model.to_empty(device="cpu")
+    for group in shared.values():  # to_empty gives each use of a tied parameter its own copy: tie them again
+        first = getattr(group[0][0], group[0][1])
+        for module, name in group[1:]:
+            setattr(module, name, first)
+    gen = torch.Generator().manual_seed(seed)
+    with torch.no_grad():
+        for t in (*model.parameters(), *model.buffers()):
+            if t.is_floating_point():
+                t.normal_(0.0, 0.02, generator=gen)
+            else:
+                t.zero_()
+    return model.to(device)
+
+
 def measure_step_time(
     model_cfg: ModelConfig, train_cfg: TrainConfig, steps: int = 5, progress: ProgressCallback | None = None
 ) -> dict[str, Any]:
-    """Time full training steps (forward, backward, AdamW) on random tokens on the configured device."""
+    """Time full training steps (forward, backward, AdamW) on random tokens on the configured device.
+
+    Only private generators draw random numbers here, so the global torch RNG stays as a running training
+    left it; the model is therefore timed without dropout, whose masks can only come from the global RNG
+    (in attention and recurrent layers), and the result says so. The thread count is left alone:
+    ``torch.set_num_threads`` belongs to whoever owns the process (the CLI entry, the GUI's start, the
+    trainer on its own thread), so the step runs with the threads this process was given.
+    """
     import torch
 
-    from ..core.devices import (
-        autocast,
-        default_threads,
-        describe_device,
-        make_adamw,
-        resolve_device,
-        resolve_precision,
-    )
-    from ..core.models import build_model
+    from ..core.devices import autocast, describe_device, make_adamw, resolve_device, resolve_precision
 
     device = resolve_device(train_cfg.device)
     dtype = resolve_precision(train_cfg.precision, device)
-    threads_before = torch.get_num_threads()
-    torch.set_num_threads(train_cfg.threads or default_threads(True))
-    try:
-        model = build_model(model_cfg).to(device).train()
-        opt = make_adamw(model.parameters(), 1e-4, (0.9, 0.99), device)
-        gen = torch.Generator().manual_seed(0)
-        shape = (train_cfg.batch_size, model_cfg.block_size)
-        x = torch.randint(0, model_cfg.vocab_size, shape, generator=gen).to(device)
-        y = torch.randint(0, model_cfg.vocab_size, shape, generator=gen).to(device)
+    without_dropout = model_cfg.dropout > 0
+    model = build_private_model(replace(model_cfg, dropout=0.0), device).train()
+    opt = make_adamw(model.parameters(), 1e-4, (0.9, 0.99), device)
+    gen = torch.Generator().manual_seed(0)
+    shape = (train_cfg.batch_size, model_cfg.block_size)
+    x = torch.randint(0, model_cfg.vocab_size, shape, generator=gen).to(device)
+    y = torch.randint(0, model_cfg.vocab_size, shape, generator=gen).to(device)
 
-        def one_step() -> None:
-            with autocast(device, dtype):
-                _, loss = model(x, y)
-            loss.backward()
-            opt.step()
-            opt.zero_grad(set_to_none=True)
-            if device.type == "cuda":
-                torch.cuda.synchronize()
+    def one_step() -> None:
+        with autocast(device, dtype):
+            _, loss = model(x, y)
+        loss.backward()
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        if device.type == "cuda":
+            torch.cuda.synchronize()
 
-        times = []
-        total = steps + 2
-        for i in range(total):
-            if report(progress, i, total, "timing a training step") is False:
-                break
-            t0 = time.perf_counter()
-            one_step()
-            if i >= 2:  # the first steps allocate and warm caches
-                times.append(time.perf_counter() - t0)
-        report(progress, total, total, "done")
-        if not times:
-            times = [math.nan]
-        times.sort()
-        median = times[len(times) // 2]
-        return {
-            "seconds_per_step": median,
-            "tokens_per_sec": shape[0] * shape[1] / median,
-            "device": describe_device(device),
-            "batch_size": shape[0],
-            "block_size": shape[1],
-        }
-    finally:
-        torch.set_num_threads(threads_before)
+    times = []
+    total = steps + 2
+    for i in range(total):
+        if report(progress, i, total, "timing a training step") is False:
+            break
+        t0 = time.perf_counter()
+        one_step()
+        if i >= 2:  # the first steps allocate and warm caches
+            times.append(time.perf_counter() - t0)
+    report(progress, total, total, "done")
+    if not times:
+        times = [math.nan]
+    times.sort()
+    median = times[len(times) // 2]
+    return {
+        "seconds_per_step": median,
+        "tokens_per_sec": shape[0] * shape[1] / median,
+        "device": describe_device(device),
+        "batch_size": shape[0],
+        "block_size": shape[1],
+        "threads": torch.get_num_threads(),
+        "without_dropout": without_dropout,
+    }

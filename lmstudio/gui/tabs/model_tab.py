@@ -13,19 +13,18 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from ..dialogs import show_error
+from ..forms import configure, make_editor, set_value, value_of
 from ..model_checks import (
     ModelCheck,
     check_model,
@@ -52,80 +51,17 @@ ARCHS = (
     ("gru", "GRU", "Gated recurrent unit: a lighter LSTM with two gates instead of three"),
     ("rnn", "RNN", "Plain (Elman, tanh) recurrent network: the simplest baseline; forgets quickly"),
 )
-# key, label, kind, (min, max, step), tooltip, transformer only
+# key, label, Transformer only: range, choices, tooltip and default come from the declarations (core.config)
 FIELDS = (
-    (
-        "n_layer",
-        "Layers",
-        "int",
-        (1, 96, 1),
-        "Stacked Transformer blocks or recurrent layers. More layers learn more abstract features; usual 2-12 here.",
-        False,
-    ),
-    (
-        "d_model",
-        "Width",
-        "int",
-        (4, 8192, 16),
-        "Embedding and hidden size. Parameters grow with its square; usual 64-768.",
-        False,
-    ),
-    (
-        "n_head",
-        "Heads",
-        "int",
-        (1, 128, 1),
-        "Attention heads per block, each looking at its own slice of the width; must divide the width; usual 2-12.",
-        True,
-    ),
-    (
-        "mlp_ratio",
-        "MLP ratio",
-        "int",
-        (1, 16, 1),
-        "Hidden width of each block's feed-forward network as a multiple of the width; usual 4.",
-        True,
-    ),
-    (
-        "block_size",
-        "Block size",
-        "int",
-        (2, 8192, 16),
-        "Context length in tokens: how far back the model can look; usual 32-1024. Must fit the validation split.",
-        False,
-    ),
-    (
-        "dropout",
-        "Dropout",
-        "float",
-        (0.0, 0.95, 0.05),
-        "Probability of zeroing activations while training; regularizes big models on small data; usual 0-0.2.",
-        False,
-    ),
-    (
-        "positions",
-        "Positions",
-        "choice",
-        ("learned", "rotary"),
-        "How the Transformer knows token order: a learned table (at most block size) or rotary (RoPE) angles.",
-        True,
-    ),
-    (
-        "tie_weights",
-        "Tie embedding and output",
-        "bool",
-        None,
-        "Share the input embedding with the output projection: fewer parameters, usually as good.",
-        False,
-    ),
-    (
-        "bias",
-        "Biases",
-        "bool",
-        None,
-        "Bias terms in linear layers and LayerNorm; turning them off saves a little and rarely hurts.",
-        False,
-    ),
+    ("n_layer", "Layers", False),
+    ("d_model", "Width", False),
+    ("n_head", "Heads", True),
+    ("mlp_ratio", "MLP ratio", True),
+    ("block_size", "Block size", False),
+    ("dropout", "Dropout", False),
+    ("positions", "Positions", True),
+    ("tie_weights", "Tie embedding and output", False),
+    ("bias", "Biases", False),
 )
 STATS = (
     (
@@ -168,11 +104,9 @@ class ModelTab(QWidget):
         self.measured: dict | None = None
         self._measured_for: tuple | None = None  # (model config, batch size) the step time shown was measured for
 
-        self.arch = QComboBox()
-        for key, name, tip in ARCHS:
-            self.arch.addItem(name, key)
-            self.arch.setItemData(self.arch.count() - 1, tip, 3)  # ToolTipRole
-        self.arch.setToolTip("The kind of network: Transformer, or a recurrent LSTM, GRU or plain RNN")
+        self.arch = configure(QComboBox(), "model.arch", labels={key: name for key, name, _ in ARCHS})
+        for key, _, tip in ARCHS:
+            self.arch.setItemData(self.arch.findData(key), tip, 3)  # ToolTipRole
         presets = QHBoxLayout()
         self.preset_buttons = {}
         for name in PRESET_NAMES:
@@ -193,11 +127,10 @@ class ModelTab(QWidget):
         form.addRow("Preset", presets)
         self.editors: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
-        for key, label, kind, spec, tip, _ in FIELDS:
-            editor = self._editor(kind, spec, label)
-            editor.setToolTip(tip)
-            name = QLabel("" if kind == "bool" else label)
-            name.setToolTip(tip)
+        for key, label, _ in FIELDS:
+            editor = self._editor(key, label)
+            name = QLabel("" if isinstance(editor, QCheckBox) else label)
+            name.setToolTip(editor.toolTip())
             form.addRow(name, editor)
             self.editors[key], self.labels[key] = editor, name
         self.issues = QLabel()
@@ -223,7 +156,8 @@ class ModelTab(QWidget):
             self.stat_labels[key] = v
         self.measure_button = QPushButton("Measure step time")
         self.measure_button.setToolTip(
-            "Build the model and time a few real training steps on the Train tab's device, batch size and threads"
+            "Build the model and time a few real training steps on the Train tab's device and batch size, with the "
+            "CPU threads this window runs with (dropout left out: its random masks would disturb a running training)"
         )
         self.measure_button.clicked.connect(self.measure)
         grid.addWidget(self.measure_button, len(STATS), 0, 1, 2)
@@ -260,25 +194,14 @@ class ModelTab(QWidget):
         if self._costs_stale:
             self._timer.start()
 
-    def _editor(self, kind: str, spec: Any, label: str) -> QWidget:
-        if kind == "int":
-            w = QSpinBox()
-            w.setRange(spec[0], spec[1])
-            w.setSingleStep(spec[2])
-            w.valueChanged.connect(self._on_edit)
-        elif kind == "float":
-            w = QDoubleSpinBox()
-            w.setDecimals(2)
-            w.setRange(spec[0], spec[1])
-            w.setSingleStep(spec[2])
-            w.valueChanged.connect(self._on_edit)
-        elif kind == "choice":
-            w = QComboBox()
-            w.addItems(list(spec))
+    def _editor(self, key: str, label: str) -> QWidget:
+        w = make_editor(f"model.{key}", label)
+        if isinstance(w, QComboBox):
             w.currentIndexChanged.connect(self._on_edit)
-        else:
-            w = QCheckBox(label)
+        elif isinstance(w, QCheckBox):
             w.toggled.connect(self._on_edit)
+        else:
+            w.valueChanged.connect(self._on_edit)
         return w
 
     # session <-> fields ----------------------------------------------------------------------------
@@ -294,24 +217,12 @@ class ModelTab(QWidget):
 
     @staticmethod
     def _set_editor(editor: QWidget, value: Any) -> None:
-        editor.blockSignals(True)
-        if isinstance(editor, QComboBox):
-            editor.setCurrentIndex(max(0, editor.findText(str(value))))
-        elif isinstance(editor, QCheckBox):
-            editor.setChecked(bool(value))
-        else:
-            editor.setValue(value)
-        editor.blockSignals(False)
+        set_value(editor, value)
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {"arch": self.arch.currentData()}
         for key, editor in self.editors.items():
-            if isinstance(editor, QComboBox):
-                out[key] = editor.currentText()
-            elif isinstance(editor, QCheckBox):
-                out[key] = editor.isChecked()
-            else:
-                out[key] = editor.value()
+            out[key] = value_of(editor)
         return out
 
     def _on_session_changed(self) -> None:
@@ -330,7 +241,7 @@ class ModelTab(QWidget):
 
     def _update_visibility(self) -> None:
         transformer = self.arch.currentData() == "transformer"
-        for key, _, _, _, _, only_transformer in FIELDS:
+        for key, _, only_transformer in FIELDS:
             if only_transformer:
                 self.editors[key].setVisible(transformer)
                 self.labels[key].setVisible(transformer)
@@ -448,9 +359,10 @@ class ModelTab(QWidget):
         return None if config is None else (repr(config), self.session.config.train.batch_size)
 
     def _on_measured(self, result: dict) -> None:
+        dropout = ", without dropout" if result.get("without_dropout") else ""
         self.stat_labels["step_time"].setText(
             f"{result['seconds_per_step'] * 1000:.1f} ms "
-            f"({human_number(result['tokens_per_sec'])} tokens/s, {result['device']})"
+            f"({human_number(result['tokens_per_sec'])} tokens/s, {result['device']}{dropout})"
         )
         self.measured = result
 

@@ -1,0 +1,98 @@
+"""Form editors made from the settings' declarations (``core.config``): :func:`configure` gives a spin box its
+range, step, decimals and the text shown for 0 ("no limit"), a combo box its choices, and every editor the
+declaration's help (with default and range) as its tooltip and the declared default as its value. The
+forms keep only what is theirs: labels, layout and which settings they show.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QSpinBox, QWidget
+
+from ..core.config import declaration, default_of, describe
+
+SPIN_MAX = 2**31 - 1  # a QSpinBox holds a C int: larger declared limits end here
+
+
+def tooltip(key: str) -> str:
+    """The declaration's help, default and range, as a sentence."""
+    text = describe(key)
+    return text[:1].upper() + text[1:]
+
+
+def editor_range(key: str) -> tuple[Any, Any]:
+    """The range a number editor for ``key`` offers: the declared one (see ``Setting.editor_range``), within
+    what a QSpinBox can hold for whole numbers."""
+    f, s = declaration(key)
+    low, high = s.editor_range()
+    if str(f.type).startswith("int"):
+        return max(int(low), -SPIN_MAX), min(int(high), SPIN_MAX)
+    return float(low), float(high)
+
+
+def make_editor(key: str, label: str = "") -> QWidget:
+    """A new editor of the right kind for ``key`` (check box, combo box, spin box), configured."""
+    f, s = declaration(key)
+    kind = str(f.type)
+    if kind == "bool":
+        widget: QWidget = QCheckBox(label)
+    elif s.choices is not None:
+        widget = QComboBox()
+    elif kind.startswith("int"):
+        widget = QSpinBox()
+    elif kind.startswith("float"):
+        widget = QDoubleSpinBox()
+    else:
+        raise TypeError(f"no form editor for {key} ({kind})")
+    return configure(widget, key)
+
+
+def configure(widget: QWidget, key: str, *, labels: dict[Any, str] | None = None, default: bool = True) -> QWidget:
+    """Set ``widget``'s range, step, choices and tooltip from the declaration of ``key`` ("model.d_model");
+    ``labels`` gives a combo box's item texts by choice, in the order shown (the item data is the choice
+    itself; an empty box is filled, a filled one is left as it is). With ``default`` the editor shows the
+    declared default."""
+    f, s = declaration(key)
+    if isinstance(widget, (QSpinBox, QDoubleSpinBox)):
+        if isinstance(widget, QDoubleSpinBox):
+            widget.setDecimals(s.decimals if s.decimals is not None else 2)
+        widget.setRange(*editor_range(key))
+        if s.step is not None:
+            widget.setSingleStep(s.step)
+        if s.zero and widget.minimum() == 0:
+            widget.setSpecialValueText(s.zero)
+    elif isinstance(widget, QComboBox) and widget.count() == 0:
+        labels = labels or {}
+        allowed = ((None,) if s.null else ()) + tuple(s.choices or ())
+        choices = [c for c in labels if c in allowed] + [c for c in allowed if c not in labels]  # labels' order
+        for choice in choices:
+            widget.addItem(labels.get(choice, s.null if choice is None else str(choice)), choice)
+    widget.setToolTip(tooltip(key))
+    if default:
+        set_value(widget, default_of(f))
+    return widget
+
+
+def set_value(widget: QWidget, value: Any) -> None:
+    """Show ``value`` in ``widget`` without emitting its change signals."""
+    blocked = widget.blockSignals(True)
+    try:
+        if isinstance(widget, QComboBox):
+            index = widget.findData(value)
+            widget.setCurrentIndex(max(0, index if index >= 0 else widget.findText(str(value))))
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(bool(value))
+        else:
+            widget.setValue(value)
+    finally:
+        widget.blockSignals(blocked)
+
+
+def value_of(widget: QWidget) -> Any:
+    """The value ``widget`` shows, as the setting holds it."""
+    if isinstance(widget, QComboBox):
+        return widget.currentData()
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    return widget.value()
