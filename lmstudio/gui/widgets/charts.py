@@ -1,9 +1,13 @@
-"""Small pyqtgraph charts (histogram bars, a curve) that follow the application palette and font."""
+"""Chart theming for the whole window (:func:`chart_style`, :func:`style_plot`: the one place pyqtgraph
+plots take their colours and fonts from the application palette and font), and small pyqtgraph charts
+(histogram bars, a curve) built on it. The Train tab's charts, the heatmaps and the probability bars use
+the same two functions."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSize, Qt
@@ -11,6 +15,65 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPalette
 from PySide6.QtWidgets import QApplication
 
 from ..theme import accent
+
+SMALL_SCALE = 0.85  # tick labels, axis titles and legends, against the application font
+SMALL_MIN_POINTS = 7.0
+
+
+@dataclass(frozen=True)
+class ChartStyle:
+    """The palette and fonts a chart takes from the application (light or dark, presenter mode's type)."""
+
+    palette: QPalette
+    font: QFont  # titles
+    small: QFont  # tick labels, axis titles, legends
+
+    @property
+    def text(self) -> QColor:
+        return self.palette.color(QPalette.ColorRole.Text)
+
+    @property
+    def background(self) -> QColor:
+        return self.palette.color(QPalette.ColorRole.Base)
+
+    @property
+    def axis(self) -> QColor:
+        return self.palette.color(QPalette.ColorRole.Mid)
+
+    def small_size(self) -> str:
+        return f"{self.small.pointSizeF():.0f}pt"
+
+
+def chart_style() -> ChartStyle:
+    """The application's palette and font now, and the smaller font of tick labels and axis titles."""
+    app = QApplication.instance()
+    palette = app.palette() if app else QPalette()
+    font = QFont(app.font()) if app else QFont()
+    small = QFont(font)
+    small.setPointSizeF(max(SMALL_MIN_POINTS, font.pointSizeF() * SMALL_SCALE))
+    return ChartStyle(palette, font, small)
+
+
+def style_plot(
+    plot: pg.PlotItem, style: ChartStyle, title: str | None = None, labels: Mapping[str, str] | None = None
+) -> None:
+    """Colour and size one plot's title, axes, tick labels and axis titles by ``style``. ``title`` None keeps
+    the plot's title text; ``labels`` (axis name to text, for "left" and "bottom") None keeps each axis's
+    label text and units."""
+    color = style.text.name()
+    plot.setTitle(
+        plot.titleLabel.text if title is None else title, color=color, size=f"{style.font.pointSizeF():.0f}pt"
+    )
+    for name in ("bottom", "left"):
+        axis = plot.getAxis(name)
+        axis.setPen(pg.mkPen(style.axis))
+        axis.setTextPen(pg.mkPen(style.text))
+        axis.setTickFont(style.small)
+        css = {"color": color, "font-size": style.small_size()}
+        if labels is None:
+            axis.setLabel(axis.labelText or None, units=axis.labelUnits or None, **css)
+        else:
+            axis.setLabel(labels.get(name), **css)
 
 
 class LogAxis(pg.AxisItem):
@@ -94,25 +157,13 @@ class _ThemedPlot(pg.PlotWidget):
         super().changeEvent(event)
 
     def _restyle(self) -> None:
-        app = QApplication.instance()
-        palette = app.palette() if app else QPalette()
-        fg = palette.color(QPalette.ColorRole.Text)
-        self.setBackground(palette.color(QPalette.ColorRole.Base))
-        font = QFont(app.font()) if app else QFont()
-        small = QFont(font)
-        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
-        item = self.getPlotItem()
-        color = fg.name()
-        self._title_font = QFont(font)
-        self._title_font.setPointSizeF(round(font.pointSizeF()))
-        item.setTitle(self._title, color=color, size=f"{font.pointSizeF():.0f}pt")
+        style = chart_style()
+        palette = style.palette
+        self.setBackground(style.background)
+        self._title_font = QFont(style.font)
+        self._title_font.setPointSizeF(round(style.font.pointSizeF()))
+        style_plot(self.getPlotItem(), style, self._title, {"bottom": self._x_label, "left": self._y_label})
         self._fit_title()
-        for name, label in (("bottom", self._x_label), ("left", self._y_label)):
-            axis = item.getAxis(name)
-            axis.setPen(pg.mkPen(palette.color(QPalette.ColorRole.Mid)))
-            axis.setTextPen(pg.mkPen(fg))
-            axis.setTickFont(small)
-            axis.setLabel(label, color=color, **{"font-size": f"{small.pointSizeF():.0f}pt"})
         self._restyle_data(palette)
         note = getattr(self, "empty_note", None)
         if note is not None and note.empty is not None:

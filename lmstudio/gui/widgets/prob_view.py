@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..theme import accent
-from .charts import _ThemedPlot
+from .charts import _ThemedPlot, chart_style
 from .token_chips import visible
 
 MAX_TEMPERATURE = 2.0
@@ -83,7 +83,7 @@ class BarsChart(_ThemedPlot):
             if plot.legend is None:
                 plot.addLegend(offset=(-10, 10))
             # entries are re-added below: their labels follow the font (presenter mode) and the palette
-            plot.legend.setLabelTextSize(f"{QApplication.instance().font().pointSizeF() * 0.85:.0f}pt")
+            plot.legend.setLabelTextSize(chart_style().small_size())
             plot.legend.setLabelTextColor(palette.color(QPalette.ColorRole.Text))
         width = 0.8 / n
         colors = [accent(palette), QColor("#f0a030")]
