@@ -31,42 +31,15 @@ import torch
 from ..config import SampleConfig
 from ..errors import ConfigError
 from ..models.base import LanguageModel
-
-# Also importable from here, for the callers that import them from this module (the CLI, the trainer's
-# reliability tests, the benchmarks): the start context, the window, sampling and beam search.
-from .beam import Beam, beam_search
-from .context import (
-    SLIDE_KEEP,
-    advance,
-    context_after,
-    context_or_prompt,
-    not_finite_error,
-    prime,
-    prompt_ids,
-    seen_ids,
-    start_context,
-    start_ids,
-)
+from .beam import beam_search
+from .context import SLIDE_KEEP, advance, context_or_prompt, not_finite_error, prime, prompt_ids, start_ids
 from .sampling import filtered_distribution, sample
 from .text import IncrementalDecoder, display_text
 
-__all__ = [
-    "SLIDE_KEEP",
-    "Beam",
-    "IncrementalDecoder",
-    "TokenEvent",
-    "beam_search",
-    "context_after",
-    "display_text",
-    "filtered_distribution",
-    "generate",
-    "not_finite_error",
-    "prompt_ids",
-    "sample",
-    "seen_ids",
-    "start_context",
-    "start_ids",
-]
+# beam_search, SLIDE_KEEP, prompt_ids, start_ids and sample live in beam.py, context.py and sampling.py; they
+# stay importable from here for the callers outside core/inference that import them from this module (tests
+# of the trainer's reliability and of the GUI's behaviour, the benchmarks)
+__all__ = ["SLIDE_KEEP", "TokenEvent", "beam_search", "display_text", "generate", "prompt_ids", "sample", "start_ids"]
 
 
 # -- generation ---------------------------------------------------------------------------------------
