@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ...core.config import CleaningConfig
 from ...core.data import corpus as core_corpus
 from ...core.errors import ConfigError
+from ..forms import configure
 from ..messages import user_message
 from ..session import Session
 from ..widgets.charts import HistogramChart
@@ -141,43 +142,28 @@ class CleaningPanel(QGroupBox):
         self.setToolTip("Applied line by line before statistics, splits and tokenizers")
         self.checks: dict[str, QCheckBox] = {}
         options = QGridLayout()
-        for i, (key, text, tip) in enumerate(
+        # ranges, choices, tooltips and defaults from the settings' declarations (core.config)
+        for i, (key, text) in enumerate(
             (
-                ("nfkc", "Unicode NFKC", "Normalize compatibility forms (ligatures, full-width letters) to plain ones"),
-                (
-                    "lowercase",
-                    "Lower-case",
-                    "Lower-case every line: a smaller vocabulary, but names lose their capitals",
-                ),
-                (
-                    "collapse_whitespace",
-                    "Collapse spaces",
-                    "Runs of spaces and tabs become one space; lines are stripped",
-                ),
-                ("strip_control", "Strip control chars", "Remove invisible control characters (tabs are kept)"),
-                ("dedupe", "Drop duplicates", "Drop lines seen before (after the other cleaning)"),
+                ("nfkc", "Unicode NFKC"),
+                ("lowercase", "Lower-case"),
+                ("collapse_whitespace", "Collapse spaces"),
+                ("strip_control", "Strip control chars"),
+                ("dedupe", "Drop duplicates"),
             )
         ):
-            box = QCheckBox(text)
-            box.setToolTip(tip)
+            box = configure(QCheckBox(text), f"data.cleaning.{key}")
             box.toggled.connect(self._changed)
             self.checks[key] = box
             options.addWidget(box, i // 2, i % 2)
-        self.stopwords = QComboBox()
-        self.stopwords.addItem("Keep stop words", None)
-        self.stopwords.addItem("Remove English stop words", "en")
-        self.stopwords.addItem("Remove Spanish stop words", "es")
-        self.stopwords.setToolTip(
-            "Remove very common words (the, of, and …) using a bundled list; classic for retrieval, rarely for LMs"
+        self.stopwords = configure(
+            QComboBox(),
+            "data.cleaning.stopwords",
+            labels={None: "Keep stop words", "en": "Remove English stop words", "es": "Remove Spanish stop words"},
         )
         self.stopwords.currentIndexChanged.connect(self._changed)
-        self.min_chars = QSpinBox()
-        self.min_chars.setRange(0, 100_000)
-        self.min_chars.setToolTip("Drop lines shorter than this many characters (after cleaning); 0 keeps empty lines")
-        self.max_chars = QSpinBox()
-        self.max_chars.setRange(0, 10_000_000)
-        self.max_chars.setSpecialValueText("no limit")
-        self.max_chars.setToolTip("Drop lines longer than this; 0 = no limit")
+        self.min_chars = configure(QSpinBox(), "data.cleaning.min_line_chars")
+        self.max_chars = configure(QSpinBox(), "data.cleaning.max_line_chars")
         for spin in (self.min_chars, self.max_chars):
             spin.valueChanged.connect(self._changed)
         form = QFormLayout()
@@ -303,18 +289,11 @@ class SplitPanel(QGroupBox):
         self.test = percent("The remainder: held out for a final, untouched measurement")
         self.test.setReadOnly(True)
         self.test.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
-        self.mode = QComboBox()
-        self.mode.addItem("Random lines", "lines")
-        self.mode.addItem("Contiguous blocks", "blocks")
-        self.mode.setToolTip(
-            "Random lines mix the text evenly; blocks keep passages together so validation text is really unseen"
+        self.mode = configure(
+            QComboBox(), "data.split_mode", labels={"lines": "Random lines", "blocks": "Contiguous blocks"}
         )
-        self.block_lines = QSpinBox()
-        self.block_lines.setRange(1, 1_000_000)
-        self.block_lines.setToolTip("Lines per block in block mode")
-        self.seed = QSpinBox()
-        self.seed.setRange(0, 2**31 - 1)
-        self.seed.setToolTip("Seed of the random split: the same seed gives the same split")
+        self.block_lines = configure(QSpinBox(), "data.block_lines")
+        self.seed = configure(QSpinBox(), "data.seed")
         self.sizes = QLabel()
         self.sizes.setWordWrap(True)
         self.sizes.setToolTip("Sizes estimated from the statistics; exact sizes are known once the splits are written")

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from ...core.config import TokenizerConfig
 from ...core.errors import ConfigError, LMStudioError
 from .. import jobs
+from ..forms import configure
 from ..messages import user_message
 from ..session import Session
 from ..widgets.charts import CurveChart, HistogramChart
@@ -67,27 +68,14 @@ class VocabularyTab(QWidget):
         self.history: list[dict[str, Any]] = []  # trained tokenizers of this session, for Compare
 
         # settings ---------------------------------------------------------------------------------
-        self.kind = QComboBox()
-        for key, name, tip in KINDS:
-            self.kind.addItem(name, key)
-            self.kind.setItemData(self.kind.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
-        self.kind.setToolTip("How text is cut into tokens")
-        self.vocab_size = QSpinBox()
-        self.vocab_size.setRange(16, 1_000_000)
-        self.vocab_size.setSingleStep(500)
-        self.vocab_size.setToolTip("Target number of pieces (word, BPE, unigram); characters need no size")
-        self.min_frequency = QSpinBox()
-        self.min_frequency.setRange(1, 1_000_000)
-        self.min_frequency.setToolTip("Words: drop words seen fewer times than this (they become <unk>)")
-        self.coverage = QDoubleSpinBox()
-        self.coverage.setRange(0.9, 1.0)
-        self.coverage.setDecimals(4)
-        self.coverage.setSingleStep(0.0005)
-        self.coverage.setToolTip(
-            "BPE/unigram: share of characters covered by pieces; rarer characters become bytes or <unk>"
-        )
-        self.byte_fallback = QCheckBox("Byte fallback")
-        self.byte_fallback.setToolTip("BPE/unigram: spell unknown characters as UTF-8 bytes, so nothing is ever <unk>")
+        # ranges, choices, tooltips and defaults from the settings' declarations (core.config)
+        self.kind = configure(QComboBox(), "tokenizer.kind", labels={key: name for key, name, _ in KINDS})
+        for key, _, tip in KINDS:
+            self.kind.setItemData(self.kind.findData(key), tip, Qt.ItemDataRole.ToolTipRole)
+        self.vocab_size = configure(QSpinBox(), "tokenizer.vocab_size")
+        self.min_frequency = configure(QSpinBox(), "tokenizer.min_frequency")
+        self.coverage = configure(QDoubleSpinBox(), "tokenizer.character_coverage")
+        self.byte_fallback = configure(QCheckBox("Byte fallback"), "tokenizer.byte_fallback")
         self.train_button = QPushButton("Train vocabulary")
         self.train_button.setDefault(True)
         self.train_button.setToolTip("Split the corpus and train this tokenizer on the train split (Ctrl+Return)")
@@ -349,7 +337,8 @@ class VocabularyTab(QWidget):
         self.compare.set_history(self.history)
         size = f"{human_count(report.get('train_chars', 0))} chars"
         self.status.setText(
-            f"Trained a {self.kind.itemText(max(0, self.kind.findData(cfg.kind)))} vocabulary of {tok.vocab_size:,} pieces on the train split of "
+            f"Trained a {self.kind.itemText(max(0, self.kind.findData(cfg.kind)))} vocabulary of "
+            f"{tok.vocab_size:,} pieces on the train split of "
             f"{self._pending['corpus']} ({size}) in {result['seconds_total']:.1f} s."
         )
         self.session.set_tokenizer(tok, report, self._pending["data_key"], Path(result["directory"]))
