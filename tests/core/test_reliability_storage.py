@@ -22,6 +22,7 @@ import torch
 
 from lmstudio.cli import main
 from lmstudio.core.config import DataConfig, WorkspaceConfig
+from lmstudio.core.data.split_cache import read_splits
 from lmstudio.core.dataset import prepare as pipeline
 from lmstudio.core.errors import Cancelled, CheckpointError
 from lmstudio.core.locks import RUN_LOCK_FILE, FolderLock
@@ -281,11 +282,8 @@ def test_reliability_a_cache_entry_another_process_builds_is_not_deleted(tiny_co
 
 
 def test_reliability_two_prepares_into_one_out_folder_do_not_mix(tiny_corpus, tmp_path, capsys):
-    import hashlib
-
     out = tmp_path / "prepared"
-    key = hashlib.sha256(str(out.resolve()).encode("utf-8")).hexdigest()[:20]
-    holder = _holder(pipeline.cache_root() / "locks" / f"prepare-{key}.lock")
+    holder = _holder(pipeline.out_lock_path(out))
     try:
         assert main(["prepare", "--corpus", str(tiny_corpus), "--out", str(out)]) == 2
         assert "being prepared by another lmstudio process" in _last_line(capsys)
@@ -370,8 +368,10 @@ def test_reliability_sigterm_while_train_prepares_data_leaves_no_partial_and_no_
     assert proc.returncode == 130, err
     assert "Traceback" not in err
     assert not run.exists()
-    left = [p for p in cache.iterdir() if not p.name.endswith(".lock")]
+    left = [p for p in cache.iterdir() if not p.name.endswith(".lock") and p.name != "splits"]
     assert all(pipeline.is_prepared_folder(p) for p in left), left  # no partial: at most a finished entry
+    splits = [p for p in (cache / "splits").iterdir() if not p.name.endswith(".lock")]
+    assert all(read_splits(p) is not None for p in splits), splits  # the split files: complete ones only
 
 
 def test_reliability_a_prepare_cut_between_its_two_renames_gets_its_previous_result_back(

@@ -16,10 +16,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import cache
-from hashlib import blake2b
 
 from ..config import CleaningConfig
 from ..errors import ConfigError, CorpusError
+from ..keys import line_hash
 
 STOPWORD_LANGUAGES = ("en", "es")
 
@@ -99,10 +99,6 @@ def remove_stopwords(line: str, stopwords: frozenset[str]) -> str:
     return _SPACE_AFTER_OPEN.sub(r"\1", out)
 
 
-def _digest(line: str) -> int:
-    return int.from_bytes(blake2b(line.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
-
-
 class Cleaner:
     """Applies a :class:`CleaningConfig` to lines; holds the dedupe state between calls."""
 
@@ -143,7 +139,7 @@ class Cleaner:
         if n < cfg.min_line_chars or (cfg.max_line_chars and n > cfg.max_line_chars):
             return None
         if cfg.dedupe and line.strip():
-            key = _digest(line)
+            key = line_hash(line)
             if key in self._seen:
                 return None
             self._seen.add(key)

@@ -14,12 +14,10 @@ live in their own modules and are re-exported here.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
 import re
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from itertools import islice
@@ -27,6 +25,8 @@ from pathlib import Path, PurePath
 
 from ..config import DataConfig, _check_encoding
 from ..errors import ConfigError, CorpusError
+from ..keys import bytes_digest, hasher
+from ..paths import resources_dir
 from ..progress import ProgressCallback, report
 from .cleaning import Cleaner, iter_clean, load_stopwords
 from .splits import SplitInfo, write_splits
@@ -75,15 +75,6 @@ FINGERPRINT_CONTENT_BYTES = 4 * 1024 * 1024  # files up to this size are fingerp
 
 TINY_SHAKESPEARE = "Tiny Shakespeare"
 BIBLE_EN_ES = "English–Spanish (Bible, short verses)"
-
-
-def resources_dir() -> Path:
-    """The ``resources/`` folder (bundled corpora, stop words): beside the package in a checkout or an
-    editable install, under ``<prefix>/share/lmstudio-workbench`` in a wheel install (pyproject data-files)."""
-    beside = Path(__file__).resolve().parents[3] / "resources"
-    if beside.is_dir():
-        return beside
-    return Path(sys.prefix) / "share" / "lmstudio-workbench" / "resources"
 
 
 def bundled_corpora() -> dict[str, Path]:
@@ -493,7 +484,7 @@ def corpus_fingerprint(corpus: Corpus) -> str:
     copy or a touch keeps the key and any edit changes it. Larger files contribute their absolute
     path, size and modification time (ns) instead, so that keying a huge corpus costs no full read.
     """
-    h = hashlib.sha256()
+    h = hasher()
     opts = asdict(corpus.options)
     for ignored in ("include", "target"):  # their effect is the list of files below
         opts.pop(ignored)
@@ -509,7 +500,7 @@ def corpus_fingerprint(corpus: Corpus) -> str:
             name = path.name
         if size <= FINGERPRINT_CONTENT_BYTES:
             h.update(f"content\0{name}\0{size}\0".encode())
-            h.update(hashlib.sha256(path.read_bytes()).digest())
+            h.update(bytes_digest(path.read_bytes()))
         else:
             h.update(f"stat\0{path.resolve()}\0{size}\0{mtime_ns}\0".encode())
     return h.hexdigest()

@@ -173,7 +173,8 @@ def iter_jsonl_texts(tf: TextFile, field: str, on_bytes: Callable[[int], None] |
             if n == 1 and line.lstrip().startswith("["):
                 hint = " (this looks like a JSON array; lmstudio reads JSON Lines: one object per line)"
             raise CorpusError(
-                f"{tf.path}: line {n} is not valid JSON ({exc.msg} at column {exc.colno}){hint}; fix or remove that line"
+                f"{tf.path}: line {n} is not valid JSON ({exc.msg} at column {exc.colno}){hint}; "
+                "fix or remove that line"
             ) from None
         if not isinstance(record, dict):
             raise CorpusError(
@@ -190,6 +191,7 @@ def iter_jsonl_texts(tf: TextFile, field: str, on_bytes: Callable[[int], None] |
             continue
         if not isinstance(value, str):
             raise CorpusError(
-                f"{tf.path}: line {n}: field {field!r} holds a {type(value).__name__}, not text; choose a field that holds strings"
+                f"{tf.path}: line {n}: field {field!r} holds a {type(value).__name__}, not text; "
+                "choose a field that holds strings"
             )
         yield value

@@ -11,35 +11,35 @@ cache entry (an OS lock), and the next one to take that lock removes what a kill
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import re
 import secrets
-import sys
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from ..config import DataConfig, TokenizerConfig, WorkspaceConfig
-from ..data.corpus import (
-    Corpus,
-    ReadOptions,
-    compute_stats,
-    corpus_fingerprint,
-    default_corpus_path,
-    iter_clean,
-    write_splits,
+from ..config import TokenizerConfig, WorkspaceConfig
+from ..data.corpus import Corpus, compute_stats, iter_clean
+from ..data.split_cache import (
+    KEY_LENGTH,
+    corpus_path,
+    data_key,
+    open_corpus,
+    splits_cached,
+    splits_dir,
+    write_corpus_splits,
 )
-from ..errors import ConfigError, CorpusError, DataError
+from ..data.splits import SPLIT_NAMES, SplitInfo
+from ..errors import ConfigError, DataError
 from ..fileio import atomic_write_text
+from ..keys import digest
 from ..locks import FolderLock, describe_write_error, remove_tree_quietly
+from ..paths import cache_root
 from ..progress import ProgressCallback, report
 from ..tokenizers import Tokenizer, load_tokenizer, train_tokenizer, vocabulary_report
 from .tokens import TokenStore
-
-SPLITS = ("train", "val", "test")
 
 
 @dataclass
@@ -54,39 +54,6 @@ class Prepared:
     def chars_per_token(self, split: str = "val") -> float:
         name = split if self.store.count(split) else "train"
         return self.split_chars.get(name, 0) / max(1, self.store.count(name))
-
-
-def cache_root() -> Path:
-    """Where prepared data is cached: ``$LMSTUDIO_CACHE``, else the platform's user cache folder."""
-    if os.environ.get("LMSTUDIO_CACHE"):
-        return Path(os.environ["LMSTUDIO_CACHE"])
-    if sys.platform == "win32":
-        return Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local")) / "lmstudio" / "cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "lmstudio"
-    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "lmstudio"
-
-
-def corpus_path(data: DataConfig) -> Path:
-    return Path(data.corpus) if data.corpus else default_corpus_path()
-
-
-def open_corpus(data: DataConfig) -> Corpus:
-    return Corpus.open(corpus_path(data), ReadOptions.from_config(data))
-
-
-def _digest(*parts: Any) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(json.dumps(part, sort_keys=True, default=str).encode("utf-8"))
-        h.update(b"\0")
-    return h.hexdigest()[:20]
-
-
-def data_key(corpus: Corpus, data: DataConfig) -> str:
-    settings = asdict(data)
-    settings.pop("corpus")
-    return _digest(corpus_fingerprint(corpus), settings)
 
 
 PREPARED_ENTRIES = frozenset({"report.json", "tokenizer", "tokens", "splits"})  # what prepare writes, nothing else
@@ -182,7 +149,8 @@ def prepare(
     lock = _out_lock(out_dir)
     if lock is False:
         raise DataError(
-            f"--out {out_dir}: being prepared by another lmstudio process; wait for it to finish or choose another --out"
+            f"--out {out_dir}: being prepared by another lmstudio process; "
+            "wait for it to finish or choose another --out"
         )
     try:
         check_prepare_target(out_dir, corpus_path(config.data))  # again, now that no other process can change it
@@ -194,16 +162,20 @@ def prepare(
             lock.release()
 
 
+def out_lock_path(out_dir: Path) -> Path:
+    """The lock file of a user's ``--out`` folder, in the cache (nothing is added beside the user's folders)."""
+    return cache_root() / "locks" / f"prepare-{digest(str(Path(out_dir).resolve()), length=KEY_LENGTH)}.lock"
+
+
 def _out_lock(out_dir: Path) -> FolderLock | bool | None:
     """The lock of a user's ``--out`` (kept in the cache folder, so nothing is added beside the user's folders).
 
     ``False`` when another process holds it; ``None`` when no lock can be made there (no lock then).
     """
     try:
-        key = hashlib.sha256(str(out_dir.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:20]
-        folder = cache_root() / "locks"
-        folder.mkdir(parents=True, exist_ok=True)
-        return FolderLock.try_acquire(folder / f"prepare-{key}.lock") or False
+        path = out_lock_path(out_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return FolderLock.try_acquire(path) or False
     except OSError:
         return None
 
@@ -239,7 +211,10 @@ def _build(
     progress: ProgressCallback | None,
     tokenizer: Tokenizer | None,
     with_report: bool,
+    splits: dict[str, SplitInfo] | None = None,
 ) -> Prepared:
+    """Build ``out_dir``; ``splits`` are split files made already (the cache's), else they are written into
+    the folder (``splits/``)."""
     corpus = open_corpus(config.data)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -247,25 +222,15 @@ def _build(
     except OSError as exc:
         raise DataError(describe_write_error(out_dir.parent, exc)) from None
     try:
-        lines = iter_clean(corpus.iter_lines(), config.data.cleaning)
-        splits = write_splits(
-            lines,
-            work / "splits",
-            fractions=config.data.split_fractions,
-            mode=config.data.split_mode,
-            block_lines=config.data.block_lines,
-            seed=config.data.seed,
-            progress=_stage(progress, "splitting"),
-        )
-        if splits["train"].chars == 0:
-            raise CorpusError(f"{corpus.path}: nothing left to train on after cleaning; relax the cleaning options")
+        if splits is None:
+            splits = write_corpus_splits(corpus, config.data, work / "splits", _stage(progress, "splitting"))
         if tokenizer is None:
             tokenizer = train_tokenizer(
                 config.tokenizer, splits["train"].path, progress=_stage(progress, "training tokenizer")
             )
         tokenizer.save(work / "tokenizer")
         store = TokenStore.build(
-            tokenizer, {n: splits[n].path for n in SPLITS}, work / "tokens", progress=_stage(progress, "encoding")
+            tokenizer, {n: splits[n].path for n in SPLIT_NAMES}, work / "tokens", progress=_stage(progress, "encoding")
         )
         summary: dict[str, Any] = {
             "corpus": str(corpus.path),
@@ -275,7 +240,7 @@ def _build(
             "data": {**asdict(config.data), "split_fractions": list(config.data.split_fractions)},  # train --prepared
             "vocab_size": tokenizer.vocab_size,
             "splits": {
-                n: {"lines": splits[n].lines, "chars": splits[n].chars, "tokens": store.count(n)} for n in SPLITS
+                n: {"lines": splits[n].lines, "chars": splits[n].chars, "tokens": store.count(n)} for n in SPLIT_NAMES
             },
         }
         if with_report:
@@ -336,7 +301,7 @@ def load_prepared(directory: Path) -> Prepared:
 def cache_key(corpus: Corpus, config: WorkspaceConfig, tokenizer: Tokenizer | None = None) -> str:
     """The cache folder name of prepared data: what the corpus holds, the data settings, the tokenizer."""
     tok_part = tokenizer.fingerprint() if tokenizer is not None else asdict(config.tokenizer)
-    return _digest(data_key(corpus, config.data), tok_part)
+    return digest(data_key(corpus, config.data), tok_part, length=KEY_LENGTH)
 
 
 def prepare_cached(
@@ -348,12 +313,16 @@ def prepare_cached(
 ) -> Prepared:
     """Like :func:`prepare`, into the cache, reusing a folder built earlier from the same inputs.
 
+    The split files are :func:`splits_cached`'s (under ``root``, the cache root): the ones the window's
+    Vocabulary tab trains its tokenizer on for the same data settings; the entry holds no copy of them.
+
     One process builds a key at a time (a lock per key); another one preparing the same key waits and
     then reuses the result. A damaged entry is rebuilt, under the lock only.
     """
     corpus = open_corpus(config.data)
     key = cache_key(corpus, config, tokenizer)
     root = Path(root or cache_root())
+    splits = splits_cached(config.data, root, _stage(progress, "splitting"), corpus=corpus)  # shared with the GUI
     directory = root / key
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -378,7 +347,7 @@ def prepare_cached(
                 remove_tree_quietly(directory)
             else:
                 directory.unlink()
-        return _build(config, directory, progress=progress, tokenizer=tokenizer, with_report=False)
+        return _build(config, directory, progress=progress, tokenizer=tokenizer, with_report=False, splits=splits)
     finally:
         lock.release()
 
@@ -391,10 +360,14 @@ def _stage(progress: ProgressCallback | None, name: str) -> ProgressCallback | N
 
 __all__ = [
     "Prepared",
-    "SPLITS",
     "TokenizerConfig",
     "cache_root",
     "check_prepare_target",
+    "corpus_path",
+    "data_key",
+    "out_lock_path",
+    "splits_cached",
+    "splits_dir",
     "is_prepared_folder",
     "load_prepared",
     "open_corpus",

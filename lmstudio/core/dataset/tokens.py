@@ -9,7 +9,6 @@ corpus, the cleaning settings and the tokenizer fingerprint) tells a cache wheth
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import torch
 
 from ..errors import DataError
 from ..fileio import atomic_path, atomic_write_text
+from ..keys import digest
 from ..progress import ProgressCallback, report
 from ..tokenizers.base import CHUNK_BYTES, Tokenizer, iter_text_chunks
 
@@ -57,12 +57,8 @@ def encode_file(
 
 
 def cache_key(*parts: str) -> str:
-    """sha256 hex of the parts (corpus fingerprint, cleaning JSON, tokenizer fingerprint, ...)."""
-    h = hashlib.sha256()
-    for part in parts:
-        data = str(part).encode("utf-8")
-        h.update(len(data).to_bytes(8, "little") + data)  # length-prefixed: ("ab","c") != ("a","bc")
-    return h.hexdigest()
+    """The key of the parts (corpus fingerprint, cleaning JSON, tokenizer fingerprint, ...): sha256 hex."""
+    return digest(*(str(part) for part in parts))
 
 
 class TokenStore:
@@ -164,7 +160,8 @@ class TokenStore:
             if size != n * dtype.itemsize:
                 raise DataError(
                     f"{bin_path}: expected {n} tokens ({n * dtype.itemsize} bytes) but found "
-                    f"{'no file' if size < 0 else f'{size} bytes'}; the token files are incomplete, prepare the data again"
+                    f"{'no file' if size < 0 else f'{size} bytes'}; "
+                    "the token files are incomplete, prepare the data again"
                 )
         return cls(directory, meta)
 
