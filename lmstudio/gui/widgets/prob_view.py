@@ -212,7 +212,7 @@ class ProbabilityView(QWidget):
             self.choices.setCurrentRow(next((i for i, a in enumerate(alts) if a[0] != token.get("id")), 0))
 
     def show_distributions(self, labels: Sequence[str], dist: dict | None) -> None:
-        """Before/after bars and the entropies from :func:`playground_jobs.distributions`."""
+        """Before/after bars and the entropies from :func:`lmstudio.app.playground.distributions`."""
         self.last_distribution = dist
         if dist is None:
             self.filtered.set_bars([], [])
