@@ -251,3 +251,18 @@ def test_eval_text_cleans_the_text_like_the_runs_corpus_as_the_playground_does(t
     )
     assert scored["unknown_tokens"] == 0
     assert scored["loss"] == pytest.approx(playground["loss"], rel=1e-4)
+
+
+def test_tensorboard_is_a_setting_with_a_flag(tmp_path):
+    """TensorBoard files only when asked: train.tensorboard (off by default) and ``lmstudio train --tensorboard``."""
+    from lmstudio.cli import build_parser
+    from lmstudio.cli.train import build_config
+    from lmstudio.core.config import TrainConfig, WorkspaceConfig
+
+    assert TrainConfig().tensorboard is False
+    parser = build_parser()
+    assert build_config(parser.parse_args(["train", "--out", str(tmp_path / "r")])).train.tensorboard is False
+    config = build_config(parser.parse_args(["train", "--out", str(tmp_path / "r"), "--tensorboard"]))
+    assert config.train.tensorboard is True
+    assert WorkspaceConfig.from_json(config.to_json()).train.tensorboard is True
+    assert "RUN/tensorboard" in parser._subparsers._group_actions[0].choices["train"].format_help()

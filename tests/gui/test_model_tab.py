@@ -97,3 +97,56 @@ def test_measure_step_time(qtbot, model_tab):
     qtbot.waitUntil(lambda: "ms" in tab.stat_labels["step_time"].text(), timeout=30_000)
     assert tab.measured["seconds_per_step"] > 0
     qtbot.waitUntil(lambda: tab._job.finished, timeout=5_000)
+
+
+@pytest.mark.parametrize("arch", ["transformer", "lstm"])
+def test_step_time_leaves_the_global_rng_and_the_threads_alone(monkeypatch, arch):
+    """A training thread draws dropout masks from the global torch RNG: measuring a step beside it must not
+    draw from it, nor change the process's thread count (that belongs to whoever owns the process)."""
+    import torch
+
+    from lmstudio.core.config import TrainConfig
+    from lmstudio.gui import model_checks
+
+    cfg = ModelConfig(arch=arch, vocab_size=40, n_layer=2, d_model=32, n_head=4, block_size=16, dropout=0.2)
+    torch.manual_seed(1234)
+    state, threads = torch.random.get_rng_state(), torch.get_num_threads()
+
+    def refuse(n):
+        raise AssertionError("measure_step_time called torch.set_num_threads")
+
+    monkeypatch.setattr(torch, "set_num_threads", refuse)
+    result = model_checks.measure_step_time(cfg, TrainConfig(batch_size=2, device="cpu"), steps=1)
+    assert torch.equal(torch.random.get_rng_state(), state)
+    assert torch.get_num_threads() == threads
+    assert result["seconds_per_step"] > 0 and result["without_dropout"] is True
+
+
+def test_the_timed_model_is_built_from_its_own_generator():
+    import torch
+
+    from lmstudio.gui.model_checks import build_private_model
+
+    cfg = ModelConfig(vocab_size=40, n_layer=1, d_model=32, n_head=4, block_size=16, tie_weights=True)
+    torch.manual_seed(7)
+    state = torch.random.get_rng_state()
+    a, b = build_private_model(cfg, seed=3), build_private_model(cfg, seed=3)
+    assert torch.equal(torch.random.get_rng_state(), state)
+    assert a.lm_head.weight is a.wte.weight  # tied weights stay tied
+    assert a.num_parameters() == b.num_parameters()
+    for pa, pb in zip(a.parameters(), b.parameters()):
+        assert torch.equal(pa, pb) and torch.isfinite(pa).all()
+    _, loss = a(torch.zeros(1, 8, dtype=torch.long), torch.zeros(1, 8, dtype=torch.long))
+    assert torch.isfinite(loss)
+
+
+def test_check_model_reports_the_configs_own_message():
+    from lmstudio.gui.model_checks import check_model
+
+    base = {"arch": "transformer", "n_layer": 2, "n_head": 5, "d_model": 96, "block_size": 32, "positions": "rotary"}
+    check = check_model(base, vocab_size=50)
+    assert check.config is None and len(check.issues) == 1
+    assert check.issues[0].startswith("Model — Width:") and "divisible by 5 heads" in check.issues[0]
+    check = check_model({**base, "n_head": 4}, vocab_size=50, val_tokens=20)
+    assert check.config is not None and not check.valid and "validation split" in check.issues[0]
+    assert check_model({**base, "n_head": 4}, vocab_size=50).valid
