@@ -1,16 +1,14 @@
 """The one Session of the window: current corpus, cleaning, splits, tokenizer, model config and run.
 
 Tabs never call each other. They change the session through its methods and react to its ``sig_*``
-signals. The session also owns a work folder (temporary, removed on close) where split files and trained
-tokenizers are written, keyed by everything they depend on so stale files are never reused.
+signals. The session also owns a work folder (temporary, removed on close) where trained tokenizers are
+written; split files live in the core's cache (shared with training), keyed by what they depend on.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-import hashlib
-import json
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -28,7 +26,9 @@ from ..core.config import (
     WorkspaceConfig,
 )
 from ..core.data import corpus as core_corpus
+from ..core.data.split_cache import splits_dir
 from ..core.errors import ConfigError, LMStudioError
+from ..core.keys import digest
 from . import jobs
 from .workers import WorkerHandle, start_worker
 
@@ -64,6 +64,7 @@ class Session(QObject):
         self.tokenizer_report: dict[str, Any] | None = None
         self.tokenizer_data_key = ""  # the data_key() the tokenizer was trained on
         self.tokenizer_dir: Path | None = None
+        self._split_dir: tuple[str, Path] | None = None  # (data_key(), the core's split folder)
         self.run: Any = None  # set by the Train tab: the Path of the latest run folder
         self.model_issues: list[str] = []  # why the Model tab's fields cannot be trained; empty = valid
         self.workspace_path: Path | None = None
@@ -255,12 +256,14 @@ class Session(QObject):
 
     def stats_key_now(self) -> str:
         """Identifies the corpus, its reading options and the cleaning: what the statistics depend on."""
-        return _hash({"corpus": self._corpus_identity(), "cleaning": dataclasses.asdict(self.cleaning)})
+        return digest({"corpus": self._corpus_identity(), "cleaning": dataclasses.asdict(self.cleaning)})
 
     def data_key(self) -> str:
-        """Everything the split files depend on: corpus, reading options, cleaning and split settings."""
+        """Identifies the corpus file (path, size, time), reading options, cleaning and split settings: what
+        the tokenizer was trained on, for :meth:`tokenizer_is_stale` (cheap: no reading). The split files
+        themselves are cached under the core's content key: see :meth:`split_dir`."""
         d = self.config.data
-        return _hash(
+        return digest(
             {
                 "stats": self.stats_key_now(),
                 "fractions": list(d.split_fractions),
@@ -271,7 +274,13 @@ class Session(QObject):
         )
 
     def split_dir(self) -> Path:
-        return self.work_dir / "splits" / self.data_key()[:16]
+        """The folder of the current split files: the core's cache entry for the data settings
+        (:func:`~lmstudio.core.data.split_cache.splits_dir`), the files ``prepare_cached`` trains on too.
+        Hashing the corpus's content is done once per corpus, cleaning and split settings."""
+        key = self.data_key()
+        if self._split_dir is None or self._split_dir[0] != key:
+            self._split_dir = (key, splits_dir(self.config.data, corpus=self.corpus))
+        return self._split_dir[1]
 
     def data_snapshot(self) -> DataConfig:
         """A copy of the data settings, safe to hand to a worker thread."""
@@ -339,7 +348,8 @@ class Session(QObject):
         check_regular_file(path, "workspace file", error=ConfigError)
         if path.stat().st_size > MAX_WORKSPACE_BYTES:
             raise ConfigError(
-                f"{path}: {path.stat().st_size:,} bytes is far too large for a workspace file; choose an lmstudio workspace .json"
+                f"{path}: {path.stat().st_size:,} bytes is far too large for a workspace file; "
+                "choose an lmstudio workspace .json"
             )
         try:
             return WorkspaceConfig.load(path)
@@ -422,7 +432,3 @@ class Session(QObject):
         self.cancel_open()
         if self._owns_work_dir:
             shutil.rmtree(self.work_dir, ignore_errors=True)
-
-
-def _hash(obj: Any) -> str:
-    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()

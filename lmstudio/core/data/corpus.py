@@ -29,6 +29,7 @@ from ..keys import bytes_digest, hasher
 from ..paths import resources_dir
 from ..progress import ProgressCallback, report
 from .cleaning import Cleaner, iter_clean, load_stopwords
+from .formats import guess_format
 from .splits import SplitInfo, write_splits
 from .stats import CorpusStats, compute_stats
 from .tables import (
@@ -218,23 +219,6 @@ def _folder_files(root: Path, include: str) -> list[Path]:
     return sorted(found)
 
 
-def _guess_format(path: Path, options: ReadOptions) -> str:
-    if options.format != "auto":
-        return options.format
-    if path.is_dir():
-        return "folder"
-    if options.target:
-        return "parallel"
-    suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        return "jsonl"
-    if suffix == ".csv":
-        return "csv"
-    if suffix in (".tsv", ".tab"):
-        return "tsv"
-    return "text"
-
-
 class Corpus:
     """A validated corpus source; iterate it with :meth:`iter_lines` (and :meth:`iter_pairs` if parallel)."""
 
@@ -271,7 +255,7 @@ class Corpus:
         if isinstance(path, str) and not path.strip():
             path = default_corpus_path()
         path = check_regular_file(path, "corpus", allow_folder=True)  # before any open(): a FIFO would block
-        fmt = _guess_format(path, options)
+        fmt = guess_format(path, options.format, options.target)
         if fmt == "folder":
             if not path.is_dir():
                 raise CorpusError(f"{path}: is a file, not a folder; choose the text format or its folder")

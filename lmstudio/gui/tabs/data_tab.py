@@ -25,15 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...app.units import human_bytes
 from ...core.config import DataConfig
 from ...core.data import corpus as core_corpus
-from .. import drops, formats, jobs
+from ...core.data import formats
+from .. import drops, jobs
 from ..dialogs import show_error
 from ..session import Session
 from ..settings import Preferences
 from ..widgets.common import Banner, ProgressRow, SidePanelScroll
 from ..workers import WorkerHandle, start_worker
-from .data_panels import CleaningPanel, SplitPanel, StatsPanel, human_bytes
+from .data_panels import CleaningPanel, SplitPanel, StatsPanel
 
 PREVIEW_CHARS = jobs.PREVIEW_CHARS
 ENCODINGS = (
@@ -301,10 +303,10 @@ class DataTab(QWidget):
             self.encoding_combo.addItem(name)
         self.encoding_combo.setMinimumContentsLength(9)
         tip = (
-            "How the corpus's bytes are read as text. auto: UTF-8 (with or without a byte-order mark) when the file is "
-            "valid UTF-8, else the likeliest legacy encoding, reported beside this box with its confidence. Choose or type "
-            "another (cp1252 for Western European Windows files, latin-1, cp1250 for Central European, shift_jis, "
-            "gb18030, ...) when the preview shows wrong letters; the corpus is then read again."
+            "How the corpus's bytes are read as text. auto: UTF-8 (with or without a byte-order mark) when the "
+            "file is valid UTF-8, else the likeliest legacy encoding, reported beside this box with its confidence. "
+            "Choose or type another (cp1252 for Western European Windows files, latin-1, cp1250 for Central "
+            "European, shift_jis, gb18030, ...) when the preview shows wrong letters; the corpus is then read again."
         )
         self.encoding_combo.setToolTip(tip)
         self.encoding_label.setToolTip(tip)
@@ -365,7 +367,8 @@ class DataTab(QWidget):
         where = f"{len(files)} files in {path}" if len(files) > 1 else str(path)
         self.info.setText(
             f"<b>{self.session.corpus_name()}</b> — {_escape(where)}<br>"
-            f"Format: {corpus.format} · Encoding: {_escape(corpus.encoding_note or corpus.encoding)} · {human_bytes(corpus.size_bytes)}"
+            f"Format: {corpus.format} · Encoding: {_escape(corpus.encoding_note or corpus.encoding)} · "
+            f"{human_bytes(corpus.size_bytes)}"
         )
         preview = self.session.preview
         text = preview.head if preview is not None else ""
@@ -412,7 +415,10 @@ class DataTab(QWidget):
         if error_class == "CorpusError":  # unreadable past the part checked when it opened
             failed = self.session.corpus_name()
             if self.session.restore_previous_corpus():
-                message = f"{message}\n\n{failed} was not kept; the corpus loaded before ({self.session.corpus_name()}) is loaded again."
+                message = (
+                    f"{message}\n\n{failed} was not kept; the corpus loaded before "
+                    f"({self.session.corpus_name()}) is loaded again."
+                )
             self.banner.show_message(message)
             show_error(self, "Cannot read this corpus", message)
             return

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os  # noqa: F401  (tests/gui/test_threads_status.py patches train_tab.os.cpu_count)
 import time
 from pathlib import Path
 
