@@ -18,6 +18,7 @@ from lmstudio.core.training.events import (
     CheckpointEvent,
     EvalEvent,
     FinishedEvent,
+    LogEvent,
     LrChangedEvent,
     SampleEvent,
     StepEvent,
@@ -197,3 +198,42 @@ def test_new_trainer_does_not_change_the_callers_config(tiny_corpus, tmp_path):
         assert trainer.config.model.vocab_size == ckpt.read_run_config(tmp_path / "run")[0].model.vocab_size
     finally:
         trainer.run_lock.release()
+
+
+def test_tensorboard_only_when_asked_for(tiny_corpus, tmp_path, monkeypatch):
+    """No TensorBoard files unless train.tensorboard is set, whether or not the package is installed; asked for
+    and missing, the run says how to install it and trains on."""
+    from lmstudio.core.training import metrics_log
+
+    writers = []
+
+    class FakeWriter:
+        def __init__(self):
+            self.scalars = []
+
+        def add_scalar(self, key, value, step):
+            self.scalars.append((key, step))
+
+        def flush(self):
+            pass
+
+        def close(self):
+            pass
+
+    def fake_writer(run_dir):
+        writers.append(FakeWriter())
+        return writers[-1]
+
+    monkeypatch.setattr(metrics_log, "_tensorboard_writer", fake_writer)
+    events = list(new_trainer(tiny_workspace(tiny_corpus, steps=4, sample_tokens=0), tmp_path / "off").run())
+    assert writers == [] and events[-1].status == "finished"
+
+    list(new_trainer(tiny_workspace(tiny_corpus, steps=4, sample_tokens=0, tensorboard=True), tmp_path / "on").run())
+    assert len(writers) == 1 and ("val_loss", 0) in writers[0].scalars
+
+    monkeypatch.setattr(metrics_log, "_tensorboard_writer", lambda run_dir: None)  # the package is not installed
+    config = tiny_workspace(tiny_corpus, steps=4, sample_tokens=0, tensorboard=True)
+    events = list(new_trainer(config, tmp_path / "missing").run())
+    notes = [e.message for e in events if isinstance(e, LogEvent) and "tensorboard" in e.message.lower()]
+    assert notes and "pip install lmstudio-workbench[tensorboard]" in notes[0]
+    assert events[-1].status == "finished"

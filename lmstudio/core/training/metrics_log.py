@@ -1,4 +1,5 @@
-"""``metrics.csv`` of a run, appended and flushed row by row, and TensorBoard events when installed."""
+"""``metrics.csv`` of a run, appended and flushed row by row, and TensorBoard event files when asked for
+(``train.tensorboard``, ``--tensorboard``), never just because the package happens to be installed."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from ..errors import CheckpointError
 from ..fileio import atomic_open
 from ..locks import describe_write_error
 
-COLUMNS = (
+TENSORBOARD_MISSING = (
+    "TensorBoard logging was asked for (train.tensorboard) but the tensorboard package is not installed; "
+    "metrics.csv is written as always. Install it with: pip install lmstudio-workbench[tensorboard]"
+)
+
+COLUMNS = (  # metrics.csv's columns, in order: the one declaration (the GUI's export uses it too)
     "step",
     "tokens",
     "elapsed",
@@ -32,10 +38,11 @@ class MetricsLog:
     a failed write raises :class:`~lmstudio.core.errors.CheckpointError` naming the file.
     """
 
-    def __init__(self, run_dir: Path, truncate_after: int | None = None) -> None:
+    def __init__(self, run_dir: Path, truncate_after: int | None = None, *, tensorboard: bool = False) -> None:
         self.path = Path(run_dir) / "metrics.csv"
         self._fh = None
         self._tb = None
+        self.notice = ""  # something the user should read (TensorBoard asked for but missing), "" when none
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             kept: list[dict[str, str]] = []
@@ -54,7 +61,10 @@ class MetricsLog:
         except OSError as exc:
             raise CheckpointError(describe_write_error(self.path, exc)) from None
         self._writer = csv.DictWriter(self._fh, fieldnames=COLUMNS, extrasaction="ignore")
-        self._tb = _tensorboard_writer(self.path.parent)
+        if tensorboard:
+            self._tb = _tensorboard_writer(self.path.parent)
+            if self._tb is None:
+                self.notice = TENSORBOARD_MISSING
 
     def write(self, **values: float) -> None:
         row = {k: _fmt(v) for k, v in values.items()}
@@ -120,8 +130,9 @@ def _int(text: str | None) -> int | None:
 
 
 def _tensorboard_writer(run_dir: Path):
+    """A SummaryWriter into ``run_dir/tensorboard``, or None when the optional package is missing."""
     try:
         from torch.utils.tensorboard import SummaryWriter
-    except ImportError:  # tensorboard is an optional extra
+    except ImportError:  # tensorboard is an optional extra: lmstudio-workbench[tensorboard]
         return None
     return SummaryWriter(str(run_dir / "tensorboard"))

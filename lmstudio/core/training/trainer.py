@@ -230,7 +230,9 @@ class Trainer:
         tokens_per_step = cfg.batch_size * self.block_size * cfg.grad_accum
         self.model.train()
         try:
-            metrics = MetricsLog(self.run_dir, truncate_after=self.step)
+            metrics = MetricsLog(self.run_dir, truncate_after=self.step, tensorboard=cfg.tensorboard)
+            if metrics.notice:
+                yield LogEvent(metrics.notice)
             if self.step == 0:
                 yield from self._evaluate(metrics)
             # throughput over the last ~2 s of training steps only: evaluations and saves are not
