@@ -17,8 +17,9 @@ from typing import Any
 from ..core.config import DataConfig, TokenizerConfig
 from ..core.data import formats
 from ..core.data.cleaning import iter_clean
-from ..core.data.corpus import Corpus, ReadOptions, compute_stats
+from ..core.data.corpus import Corpus, ReadOptions
 from ..core.data.split_cache import corpus_path, open_corpus, splits_cached
+from ..core.data.stats import compute_stats
 from ..core.data.textfiles import check_regular_file
 from ..core.progress import ProgressCallback, report
 

@@ -27,6 +27,7 @@ from ..core.config import (
 )
 from ..core.data import corpus as core_corpus
 from ..core.data.split_cache import splits_dir
+from ..core.data.stats import CorpusStats
 from ..core.errors import ConfigError, LMStudioError
 from ..core.keys import digest
 from . import jobs
@@ -58,7 +59,7 @@ class Session(QObject):
         self.preview: jobs.CorpusPreview | None = None  # what the Data tab shows of the corpus, read when opened
         self._open_job: WorkerHandle | None = None
         self._previous: tuple | None = None  # (data config, corpus, preview) before the last open, until read through
-        self.stats: core_corpus.CorpusStats | None = None
+        self.stats: CorpusStats | None = None
         self.stats_key = ""
         self.tokenizer = None  # lmstudio.core.tokenizers.table.Tokenizer
         self.tokenizer_report: dict[str, Any] | None = None
@@ -227,7 +228,7 @@ class Session(QObject):
         self.config.data = data
         self.sig_split_changed.emit()
 
-    def set_stats(self, stats: core_corpus.CorpusStats, key: str) -> None:
+    def set_stats(self, stats: CorpusStats, key: str) -> None:
         """Statistics computed by a worker for ``key``; ignored when the corpus or cleaning changed since."""
         if key != self.stats_key_now():
             return

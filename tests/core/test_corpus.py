@@ -15,12 +15,12 @@ from lmstudio.core.data.corpus import (
     ReadOptions,
     bundled_corpora,
     bundled_read_options,
-    compute_stats,
     corpus_fingerprint,
     default_corpus_path,
-    resources_dir,
 )
+from lmstudio.core.data.stats import compute_stats
 from lmstudio.core.errors import Cancelled, ConfigError, CorpusError
+from lmstudio.core.paths import resources_dir
 
 SPANISH = (
     "El señor García comió una paella en el café de la esquina. ¿Dónde está el niño?\n"

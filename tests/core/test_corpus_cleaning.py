@@ -7,16 +7,11 @@ import json
 import pytest
 
 from lmstudio.core.config import CleaningConfig
-from lmstudio.core.data.corpus import (
-    Cleaner,
-    CorpusStats,
-    compute_stats,
-    iter_clean,
-    load_stopwords,
-    resources_dir,
-    write_splits,
-)
+from lmstudio.core.data.cleaning import Cleaner, iter_clean, load_stopwords
+from lmstudio.core.data.splits import write_splits
+from lmstudio.core.data.stats import CorpusStats, compute_stats
 from lmstudio.core.errors import Cancelled, ConfigError
+from lmstudio.core.paths import resources_dir
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from functools import cache
 from ..config import CleaningConfig
 from ..errors import ConfigError, CorpusError
 from ..keys import line_hash
+from ..paths import resources_dir
 
 STOPWORD_LANGUAGES = ("en", "es")
 
@@ -64,8 +65,6 @@ def load_stopwords(lang: str) -> frozenset[str]:
     """The bundled stop-word list for ``lang`` ("en" or "es"), lower-case, from resources/stopwords/."""
     if lang not in STOPWORD_LANGUAGES:
         raise ConfigError(f"cleaning.stopwords: unknown list {lang!r}; use one of {', '.join(STOPWORD_LANGUAGES)}")
-    from .corpus import resources_dir  # late: corpus imports this module
-
     path = resources_dir() / "stopwords" / f"{lang}.txt"
     try:
         text = path.read_text(encoding="utf-8")

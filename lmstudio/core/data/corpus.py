@@ -7,9 +7,8 @@ so a corpus larger than memory works. Line endings are normalized (CRLF, CR -> L
 handled by :mod:`lmstudio.core.data.textfiles` (strict decoding: an invalid byte is an error with its
 offset, never a U+FFFD).
 
-This module is also the one import point for the rest of the corpus stage: cleaning
-(:class:`Cleaner`, stop words), statistics (:func:`compute_stats`) and splits (:func:`write_splits`)
-live in their own modules and are re-exported here.
+Cleaning (:mod:`.cleaning`), statistics (:mod:`.stats`), splits (:mod:`.splits`, :mod:`.split_cache`) and
+format sniffing (:mod:`.formats`) are their own modules: import them from there.
 """
 
 from __future__ import annotations
@@ -28,10 +27,8 @@ from ..errors import ConfigError, CorpusError
 from ..keys import bytes_digest, hasher
 from ..paths import resources_dir
 from ..progress import ProgressCallback, report
-from .cleaning import Cleaner, iter_clean, load_stopwords
+from .cleaning import Cleaner  # noqa: F401  (gui/tabs/data_panels.py still reads it here)
 from .formats import guess_format
-from .splits import SplitInfo, write_splits
-from .stats import CorpusStats, compute_stats
 from .tables import (
     HEADER_SAMPLE_ROWS,
     cell,
@@ -53,13 +50,6 @@ from .textfiles import (
 __all__ = [
     "ReadOptions",
     "Corpus",
-    "Cleaner",
-    "iter_clean",
-    "load_stopwords",
-    "CorpusStats",
-    "compute_stats",
-    "SplitInfo",
-    "write_splits",
     "bundled_corpora",
     "bundled_read_options",
     "resources_dir",

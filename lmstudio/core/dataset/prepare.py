@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from ..config import TokenizerConfig, WorkspaceConfig
-from ..data.corpus import Corpus, compute_stats, iter_clean
+from ..data.cleaning import iter_clean
+from ..data.corpus import Corpus
 from ..data.split_cache import (
     KEY_LENGTH,
     corpus_path,
@@ -32,6 +33,7 @@ from ..data.split_cache import (
     write_corpus_splits,
 )
 from ..data.splits import SPLIT_NAMES, SplitInfo
+from ..data.stats import compute_stats
 from ..errors import ConfigError, DataError
 from ..fileio import atomic_write_text
 from ..keys import digest
