@@ -61,6 +61,10 @@ def test_train_form_editors_follow_the_declarations(qtbot):
     assert form.editors["threads"].specialValueText() == "Auto (3)"  # the form's own word for 0
     assert form.editors["lr"].minimum() == pytest.approx(1e-6) and form.editors["lr"].maximum() == 1.0
     assert form.editors["seed"].maximum() == SPIN_MAX  # a 64-bit seed, as far as a spin box goes
+    box = form.editors["tensorboard"]  # TensorBoard files only when asked, in the window too
+    assert isinstance(box, QCheckBox) and not box.isChecked() and form.values()[0]["tensorboard"] is False
+    box.setChecked(True)
+    assert form.values()[0]["tensorboard"] is True
 
 
 def test_vocabulary_form_follows_the_declarations(vocab_tab):

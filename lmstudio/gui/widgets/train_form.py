@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -46,6 +47,7 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("Evaluation", "checkpoint_interval", "Checkpoint every"),
     ("Evaluation", "sample_tokens", "Sample tokens"),
     ("Evaluation", "seed", "Seed"),
+    ("Evaluation", "tensorboard", "TensorBoard files"),
 )
 
 
@@ -69,15 +71,18 @@ class TrainSettingsForm(QWidget):
                 box.setToolTip(f"{group} settings of the run; saved with the workspace")
                 groups[group] = QFormLayout(box)
                 layout.addWidget(box)
-            editor = self._editor(key)
+            editor = self._editor(key, label)
             tip = editor.toolTip()
             if key == "threads":
                 editor.setSpecialValueText(f"Auto ({auto_threads})")
             if key == "seed":
                 editor.setGroupSeparatorShown(False)  # 3,000 steps reads well; seed 1,337 does not
-            name = QLabel(label)
-            name.setToolTip(tip)
-            groups[group].addRow(name, editor)
+            if isinstance(editor, QCheckBox):
+                groups[group].addRow("", editor)  # the box carries its own label
+            else:
+                name = QLabel(label)
+                name.setToolTip(tip)
+                groups[group].addRow(name, editor)
             if key == "steps":
                 self.epoch_hint = QLabel("")
                 self.epoch_hint.setObjectName("hint")
@@ -90,10 +95,12 @@ class TrainSettingsForm(QWidget):
         layout.addStretch(1)
         self.train_tokens = 0
 
-    def _editor(self, key: str) -> QWidget:
-        w = make_editor(setting_key(key))
+    def _editor(self, key: str, label: str) -> QWidget:
+        w = make_editor(setting_key(key), label)
         if isinstance(w, QComboBox):
             w.currentIndexChanged.connect(self._changed)
+        elif isinstance(w, QCheckBox):
+            w.toggled.connect(self._changed)
         else:
             if isinstance(w, QSpinBox):
                 w.setGroupSeparatorShown(True)
