@@ -55,10 +55,10 @@ def run_training(
     thread; touches no widget. Returns the trainer's FinishedEvent."""
     import torch
 
+    from ..app.train_metrics import unigram_entropy
     from ..core.dataset.prepare import prepare_cached
     from ..core.training import launch as runs
     from ..core.training.events import FinishedEvent
-    from .train_metrics import unigram_entropy
 
     if resume:
         trainer = runs.resume_trainer(run_dir, steps=steps, control=control, progress=progress)

@@ -28,7 +28,7 @@ def test_training_events_import_no_torch():
 
 
 def test_the_app_layer_imports_no_qt_and_no_torch():
-    loaded = _imports("import lmstudio.app.corpus, lmstudio.app.units, lmstudio.app.device")
+    loaded = _imports("import lmstudio.app.corpus, lmstudio.app.units, lmstudio.app.device, lmstudio.app.train_metrics")
     assert not {"PySide6", "pyqtgraph", "torch"} & loaded
 
 

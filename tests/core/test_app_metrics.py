@@ -38,8 +38,8 @@ def test_bits_per_char_total_and_rate_forms_agree():
 
 
 def test_gui_metrics_export_uses_the_core_columns(tmp_path):
+    from lmstudio.app.train_metrics import RunMetrics
     from lmstudio.core.training.events import EvalEvent, StepEvent
-    from lmstudio.gui.train_metrics import RunMetrics
 
     run = RunMetrics("r")
     run.add_step(StepEvent(1, 64, 0.1, 3.0, 1e-3, 0.5, 640.0))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...app.train_metrics import RunMetrics, format_bpc
 from ...core.config import TrainConfig
 from ...core.devices import default_threads  # torch-free to import
 from ...core.errors import LMStudioError
@@ -45,7 +46,6 @@ from ..dialogs import show_error
 from ..messages import user_message
 from ..run_folders import new_run_dir, runs_folder
 from ..session import Session
-from ..train_metrics import RunMetrics, format_bpc
 from ..train_worker import RunInfo, TrainingJob
 from ..widgets.common import ElidedLabel, SidePanelScroll
 from ..widgets.run_tools import RunTools

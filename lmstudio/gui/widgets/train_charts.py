@@ -27,14 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.inference.metrics import bits_per_char, perplexity
-from ..train_metrics import (
+from ...app.train_metrics import (
     BPC_NA_REASON,
     IncrementalEma,
     RunMetrics,
     format_bpc,
     overfit_start,
 )
+from ...core.inference.metrics import bits_per_char, perplexity
 from .charts import EmptyNote, LogAxis
 
 X_AXES = (("step", "Step"), ("tokens", "Tokens seen"), ("elapsed", "Time (s)"), ("epoch", "Epoch"))
@@ -500,6 +500,6 @@ class TrainCharts(QWidget):
 
 
 def _smoothed(values: np.ndarray, weight: float) -> np.ndarray:
-    from ..train_metrics import ema
+    from ...app.train_metrics import ema
 
     return ema(values, weight)
