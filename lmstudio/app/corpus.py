@@ -17,7 +17,7 @@ from typing import Any
 from ..core.config import DataConfig, TokenizerConfig
 from ..core.data import formats
 from ..core.data.cleaning import iter_clean
-from ..core.data.corpus import Corpus, ReadOptions
+from ..core.data.corpus import Corpus, ReadOptions, corpus_fingerprint
 from ..core.data.split_cache import corpus_path, open_corpus, splits_cached
 from ..core.data.stats import compute_stats
 from ..core.data.textfiles import check_regular_file
@@ -90,8 +90,15 @@ def cleaned_lines(data: DataConfig, progress: ProgressCallback | None = None):
 
 
 def corpus_stats(data: DataConfig, key: str, progress: ProgressCallback | None = None) -> tuple[str, Any]:
-    """Statistics of the cleaned corpus; returns (key, CorpusStats) so stale results can be recognised."""
-    return key, compute_stats(cleaned_lines(data, progress))
+    """Statistics of the cleaned corpus; returns (key, CorpusStats) so stale results can be recognised.
+
+    Also computes the corpus's content key on this worker (the core remembers it), so that the window
+    asking for the split folder later (:meth:`Session.split_dir`) reads no file on its own thread.
+    """
+    corpus = open_corpus(data)
+    stats = compute_stats(iter_clean(corpus.iter_lines(progress=progress), data.cleaning))
+    corpus_fingerprint(corpus)
+    return key, stats
 
 
 def train_vocabulary(

@@ -411,3 +411,29 @@ def test_utf16_without_bom_gets_a_hint(corpus_dir):
     p = write(corpus_dir / "u16.txt", "hello world\nsecond line\n".encode("utf-16-le"))
     with pytest.raises(CorpusError, match="UTF-16 text without a byte-order mark"):
         Corpus.open(p)
+
+
+def test_fingerprint_is_remembered_for_unchanged_files_and_recomputed_after_an_edit(tmp_path, monkeypatch):
+    """The window asks for the split folder on its GUI thread: a second ask must cost a stat, not a read."""
+    import os
+    import time
+    from pathlib import Path
+
+    path = tmp_path / "old.txt"
+    path.write_text("some text\n" * 100, encoding="utf-8")
+    old = time.time_ns() - 3600 * 10**9
+    os.utime(path, ns=(old, old))
+    first = corpus_fingerprint(Corpus.open(path))
+    real_read = Path.read_bytes
+
+    def no_read(self):
+        raise AssertionError(f"read {self} again")
+
+    monkeypatch.setattr(Path, "read_bytes", no_read)
+    assert corpus_fingerprint(Corpus.open(path)) == first
+    monkeypatch.setattr(Path, "read_bytes", real_read)
+    path.write_text("other text\n" * 100, encoding="utf-8")  # an edit moments ago: never trusted to the memo
+    edited = corpus_fingerprint(Corpus.open(path))
+    assert edited != first
+    path.write_text("some text\n" * 100, encoding="utf-8")
+    assert corpus_fingerprint(Corpus.open(path)) == first  # content decides, not the time

@@ -17,6 +17,8 @@ import json
 import os
 import random
 import re
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from itertools import islice
@@ -451,23 +453,37 @@ def _mismatch(shorter: Path, longer: Path, n: int) -> str:
     )
 
 
+_FINGERPRINTS: dict[tuple, str] = {}  # recent corpora: (path, options, file signatures) -> fingerprint
+_FINGERPRINTS_KEPT = 32
+RACY_NS = 3_000_000_000  # files modified this recently are hashed again every time (as git's "racy" files)
+_FINGERPRINTS_LOCK = threading.Lock()
+
+
 def corpus_fingerprint(corpus: Corpus) -> str:
     """A sha256 hex key for caches: changes when the corpus's text or its reading options change.
 
     Files up to 4 MB contribute their name (relative to the corpus) and a hash of their bytes, so a
     copy or a touch keeps the key and any edit changes it. Larger files contribute their absolute
     path, size and modification time (ns) instead, so that keying a huge corpus costs no full read.
+    The key of a corpus whose files have the same sizes and modification times as the last time is
+    remembered (a few recent corpora; not for files modified in the last seconds), so asking again costs
+    a ``stat`` per file, not a read: the window asks on its GUI thread.
     """
-    h = hasher()
     opts = asdict(corpus.options)
     for ignored in ("include", "target"):  # their effect is the list of files below
         opts.pop(ignored)
     if opts.get("encoding") == "auto":  # keeps the keys of caches written before the setting existed
         opts.pop("encoding")
-    h.update(json.dumps({"format": corpus.format, "options": opts}, sort_keys=True).encode())
+    head = json.dumps({"format": corpus.format, "options": opts}, sort_keys=True)
+    signatures = [(path, *file_signature(path)) for path in corpus.files]
+    memo_key = (str(corpus.path), head, tuple((str(path), size, mtime) for path, size, mtime in signatures))
+    with _FINGERPRINTS_LOCK:
+        known = _FINGERPRINTS.get(memo_key)
+    if known is not None:
+        return known
+    h = hasher(head.encode())
     root = corpus.path if corpus.path.is_dir() else corpus.path.parent
-    for path in corpus.files:
-        size, mtime_ns = file_signature(path)
+    for path, size, mtime_ns in signatures:
         try:
             name = path.relative_to(root).as_posix()
         except ValueError:
@@ -477,4 +493,11 @@ def corpus_fingerprint(corpus: Corpus) -> str:
             h.update(bytes_digest(path.read_bytes()))
         else:
             h.update(f"stat\0{path.resolve()}\0{size}\0{mtime_ns}\0".encode())
-    return h.hexdigest()
+    fingerprint = h.hexdigest()
+    if any(mtime_ns > time.time_ns() - RACY_NS for _, _, mtime_ns in signatures):
+        return fingerprint  # changed moments ago: a same-size edit within the clock's tick would keep the time
+    with _FINGERPRINTS_LOCK:
+        while len(_FINGERPRINTS) >= _FINGERPRINTS_KEPT:
+            del _FINGERPRINTS[next(iter(_FINGERPRINTS))]
+        _FINGERPRINTS[memo_key] = fingerprint
+    return fingerprint
