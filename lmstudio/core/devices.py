@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from typing import TYPE_CHECKING
 
 from .errors import TrainingError
@@ -73,15 +74,18 @@ def default_threads(interactive: bool | None = None) -> int:
 
 
 def is_out_of_memory(exc: BaseException) -> bool:
-    """Whether ``exc`` says a device ran out of memory: CUDA's own error, Python's, or the CPU allocator's
-    RuntimeError ("DefaultCPUAllocator: can't allocate memory"), which torch raises with no class of its own."""
-    import torch
-
-    if isinstance(exc, (MemoryError, torch.OutOfMemoryError)):
+    """Whether ``exc`` says a device ran out of memory: CUDA's own error, Python's, or a RuntimeError torch
+    raises with no class of its own (the CPU allocator's "DefaultCPUAllocator: can't allocate memory", Apple's
+    "MPS backend out of memory"). Loads no torch: an exception from torch means torch is loaded already."""
+    if isinstance(exc, MemoryError):
+        return True
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(exc, torch.OutOfMemoryError):
         return True
     text = str(exc)
-    return isinstance(exc, RuntimeError) and (
-        "DefaultCPUAllocator" in text or "can't allocate memory" in text or "not enough memory" in text
+    return isinstance(exc, RuntimeError) and any(
+        words in text
+        for words in ("DefaultCPUAllocator", "can't allocate memory", "not enough memory", "out of memory")
     )
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
 
+from ..core.devices import is_out_of_memory  # torch-free to import
 from ..core.errors import Cancelled, LMStudioError
 
 PROGRESS_INTERVAL_S = 0.1
@@ -54,11 +55,12 @@ def describe_exception(exc: BaseException) -> str:
             "by a training run that diverged. Load an earlier checkpoint, or train again with a lower learning "
             f"rate. ({type(exc).__name__}: {text})"
         )
-    if "out of memory" in lowered:
+    if is_out_of_memory(exc):
         return f"Out of memory on the device. Use a smaller batch, block size or model. ({type(exc).__name__}: {text})"
     return (
         f"Something went wrong that lmstudio did not expect: {text} ({type(exc).__name__}). "
-        f"Nothing was saved by this step; the details are printed in the terminal. Please report it if it happens again."
+        "Nothing was saved by this step; the details are printed in the terminal. "
+        "Please report it if it happens again."
     )
 
 

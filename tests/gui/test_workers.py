@@ -70,3 +70,18 @@ def test_shutdown_cancels_and_waits(qtbot, n_jobs):
     assert shutdown_all(5000)
     assert not any(j.is_running() for j in jobs)
     assert not [h for h in active_workers() if h.is_running()]
+
+
+def test_out_of_memory_is_recognised_by_the_core_rule():
+    """The window's message and the trainer/CLI agree on what is out of memory (core.devices.is_out_of_memory)."""
+    from lmstudio.core.devices import is_out_of_memory
+    from lmstudio.gui.workers import describe_exception
+
+    for exc in (
+        RuntimeError("MPS backend out of memory (MPS allocated: 8.00 GB)"),
+        RuntimeError("DefaultCPUAllocator: can't allocate memory: you tried to allocate 123 bytes"),
+    ):
+        assert is_out_of_memory(exc)
+        assert describe_exception(exc).startswith("Out of memory on the device")
+    assert not is_out_of_memory(ValueError("out of range"))
+    assert describe_exception(MemoryError()).startswith("Out of memory. Try a smaller")
