@@ -12,7 +12,8 @@ Layout of a run folder::
 Every file is written atomically and the index last, so a crash mid-save leaves the previous checkpoint
 in force; a failed save (disk full) removes the step folder it made and says which file and what to do.
 Only complete checkpoints (weights and a valid meta) are listed or loaded; the leftovers of a killed
-save are removed by the next process that owns the run (``runs``, under the run folder's lock). ``training_state.pt`` holds only tensors, numbers and strings and is read with
+save are removed by the next process that owns the run (``runs``, under the run folder's lock).
+``training_state.pt`` holds only tensors, numbers and strings and is read with
 ``torch.load(weights_only=True)`` and no fallback: a crafted pickle is refused without running anything.
 """
 
@@ -140,7 +141,8 @@ def read_index(run_dir: Path) -> dict[str, Any]:
         value = index.get(key)
         if value is not None and not (isinstance(value, str) and _CHECKPOINT_NAME.match(value)):
             raise CheckpointError(
-                f'{path}: corrupt checkpoint index ({key!r} is {json.dumps(value)}, not a checkpoint name like "step-100"); {fix}'
+                f"{path}: corrupt checkpoint index ({key!r} is {json.dumps(value)}, "
+                f'not a checkpoint name like "step-100"); {fix}'
             )
     for key, ok in (("best_step", _is_int), ("best_val_loss", _is_number)):
         value = index.get(key)
@@ -262,7 +264,8 @@ def save_checkpoint(
     best: bool = False,
     name: str | None = None,
 ) -> CheckpointInfo:
-    """Write ``weights`` (a state dict, as safetensors), training state and meta into ``checkpoints/step-N``; update the index.
+    """Write ``weights`` (a state dict, as safetensors), training state and meta into ``checkpoints/step-N``;
+    update the index.
 
     ``best=True`` also points the index's ``best`` at it. ``name="best"`` writes best weights alone.
     A failed write (disk full, permissions) raises :class:`CheckpointError` naming the file; a folder
