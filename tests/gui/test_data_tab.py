@@ -82,6 +82,18 @@ def test_jsonl_field_chooser(qtbot, data_tab, session, tmp_path):
     assert data_tab.preview.toPlainText().startswith("en")
 
 
+def test_json_file_offers_its_fields_as_the_reader_reads_it(qtbot, data_tab, session, tmp_path):
+    """.json is read as JSON Lines (core/data/formats.guess_format), so its field chooser shows, as for .jsonl."""
+    path = tmp_path / "docs.json"
+    path.write_text("\n".join(json.dumps({"id": i, "body": f"record {i}"}) for i in range(10)) + "\n")
+    assert data_tab.open_path(path)
+    wait_for_open(qtbot, session)
+    assert session.corpus.format == "jsonl" and session.preview.kind == "jsonl"
+    assert data_tab.field_combo.isVisibleTo(data_tab)
+    assert session.data_config.text_field == "body"
+    assert data_tab.preview.toPlainText().startswith("record 0")
+
+
 def test_csv_column_chooser(qtbot, data_tab, session, tmp_path):
     path = tmp_path / "table.csv"
     path.write_text("id,title,text\n" + "".join(f'{i},T{i},"a longer line of text number {i}"\n' for i in range(20)))
