@@ -740,3 +740,38 @@ def test_reliability_damaged_samples_and_metrics_files_are_read_around(tmp_path)
     log = MetricsLog(tmp_path, truncate_after=1)
     log.close()
     assert [r["step"] for r in read_metrics_rows(tmp_path / "metrics.csv")] == ["1"]
+
+
+def test_reliability_the_split_cache_rebuilds_a_damaged_entry_and_removes_leftovers(tiny_corpus, tmp_path):
+    from lmstudio.core.data import split_cache
+
+    data = DataConfig(corpus=str(tiny_corpus))
+    first = split_cache.splits_cached(data, tmp_path)
+    folder = first["train"].path.parent
+    assert folder == split_cache.splits_dir(data, tmp_path) and folder.parent == tmp_path / "splits"
+    expected = {name: info.path.read_bytes() for name, info in first.items()}
+    assert split_cache.splits_cached(data, tmp_path) == first  # reused: same files, same counts
+
+    (folder / "val.txt").unlink()  # damaged: a split file missing
+    leftover = tmp_path / "splits" / f".{folder.name}.ab12cd34.partial"  # what a killed build left
+    leftover.mkdir()
+    (leftover / "train.txt").write_text("half")
+    again = split_cache.splits_cached(data, tmp_path)
+    assert {name: info.path.read_bytes() for name, info in again.items()} == expected
+    assert not leftover.exists()
+    (folder / split_cache.MANIFEST).write_text("{not json")
+    assert split_cache.read_splits(folder) is None
+    assert split_cache.splits_cached(data, tmp_path)["train"].lines == first["train"].lines
+
+
+def test_reliability_a_corpus_cleaned_to_nothing_leaves_no_split_cache_entry(tmp_path):
+    from lmstudio.core.config import CleaningConfig
+    from lmstudio.core.data import split_cache
+    from lmstudio.core.errors import CorpusError
+
+    corpus = tmp_path / "short.txt"
+    corpus.write_text("a\nb\nc\n", encoding="utf-8")
+    data = DataConfig(corpus=str(corpus), cleaning=CleaningConfig(min_line_chars=5))
+    with pytest.raises(CorpusError, match="nothing left to train on"):
+        split_cache.splits_cached(data, tmp_path / "cache")
+    assert [p.name for p in (tmp_path / "cache" / "splits").iterdir() if not p.name.endswith(".lock")] == []
