@@ -7,11 +7,11 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMenu, QPushButton, QWidget
 
+from ...app.train_metrics import RunMetrics
 from ...core.errors import LMStudioError
 from ...core.training.metrics_log import read_metrics_rows
 from ..dialogs import show_error
 from ..run_folders import list_runs, runs_folder, set_runs_folder
-from ..train_metrics import RunMetrics
 from .train_charts import TrainCharts
 
 

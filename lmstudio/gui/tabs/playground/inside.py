@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...train_metrics import BPC_NA_REASON
+from ....app.train_metrics import BPC_NA_REASON
 from ...widgets.common import scrolled
 from ...widgets.heatmap import Heatmap
 from ...widgets.token_chips import ColorLegend, TokenChips, legend_row
