@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _gui(target: str | None = None) -> int:
     """Open the window, on ``target`` (a corpus or a workspace .json) when given."""
-    from .. import __main__ as entry
+    from ..gui import app  # the window, loaded only when asked for
 
     if target is not None:
         path = Path(target).expanduser()
@@ -57,7 +57,7 @@ def _gui(target: str | None = None) -> int:
 
             raise CorpusError(f"{path}: no such file or folder; give a corpus (file or folder) or a workspace .json")
         target = str(path)
-    return entry.gui_main(["lmstudio"] + ([target] if target is not None else []))
+    return app.main(["lmstudio"] + ([target] if target is not None else []))
 
 
 def _route(argv: list[str]) -> list[str]:

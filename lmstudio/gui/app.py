@@ -19,6 +19,15 @@ from .theme import apply_theme
 from .workers import shutdown_all
 
 
+def main(argv: list[str] | None = None) -> int:
+    """Open the main window; ``argv`` is ``[program]`` or ``[program, corpus-or-workspace.json]``.
+
+    Without ``argv`` (the ``lmstudio-gui`` script) it is ``sys.argv``. The ``lmstudio`` command always
+    passes its own list, so ``lmstudio gui`` never opens a corpus named "gui".
+    """
+    return run(list(argv) if argv is not None else sys.argv[:2])
+
+
 def create_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setOrganizationName(ORGANIZATION)

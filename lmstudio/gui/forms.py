@@ -96,3 +96,46 @@ def value_of(widget: QWidget) -> Any:
     if isinstance(widget, QCheckBox):
         return widget.isChecked()
     return widget.value()
+
+
+# What each form shows, in order, with its label. The labels also name the settings in messages
+# (gui.messages), so they live here, below the tabs that lay them out.
+
+# (key, label, Transformer only) of the Model tab
+MODEL_FIELDS = (
+    ("n_layer", "Layers", False),
+    ("d_model", "Width", False),
+    ("n_head", "Heads", True),
+    ("mlp_ratio", "MLP ratio", True),
+    ("block_size", "Block size", False),
+    ("dropout", "Dropout", False),
+    ("positions", "Positions", True),
+    ("tie_weights", "Tie embedding and output", False),
+    ("bias", "Biases", False),
+)
+
+# (group, key, label): "model." keys edit ModelConfig, the others TrainConfig; each editor's kind, range,
+# step, choices, tooltip and default come from the setting's declaration (core.config, gui.forms)
+TRAIN_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("Batches", "batch_size", "Batch size"),
+    ("Batches", "model.block_size", "Block size"),
+    ("Batches", "grad_accum", "Accumulation"),
+    ("Batches", "steps", "Steps"),
+    ("Optimizer", "lr", "Learning rate"),
+    ("Optimizer", "min_lr", "Minimum LR"),
+    ("Optimizer", "schedule", "Schedule"),
+    ("Optimizer", "warmup_steps", "Warmup steps"),
+    ("Optimizer", "weight_decay", "Weight decay"),
+    ("Optimizer", "grad_clip", "Gradient clipping"),
+    ("Optimizer", "model.dropout", "Dropout"),
+    ("Hardware", "precision", "Precision"),
+    ("Hardware", "device", "Device"),
+    ("Hardware", "threads", "CPU threads"),
+    ("Evaluation", "eval_interval", "Eval interval"),
+    ("Evaluation", "eval_iters", "Eval batches"),
+    ("Evaluation", "patience", "Patience"),
+    ("Evaluation", "checkpoint_interval", "Checkpoint every"),
+    ("Evaluation", "sample_tokens", "Sample tokens"),
+    ("Evaluation", "seed", "Seed"),
+    ("Evaluation", "tensorboard", "TensorBoard files"),
+)

@@ -47,8 +47,7 @@ _SETTING = re.compile(r"\b(?:data|cleaning|tokenizer|model|train|sample)\.[a-z_0
 @lru_cache(maxsize=1)
 def setting_labels() -> dict[str, str]:
     """``section.setting`` -> "Tab or group — Label" as the forms show it (built from the forms' own tables)."""
-    from .tabs.model_tab import FIELDS as MODEL_FIELDS
-    from .widgets.train_form import FIELDS as TRAIN_FIELDS
+    from .forms import MODEL_FIELDS, TRAIN_FIELDS
 
     labels = {f"model.{key}": f"Model — {label}" for key, label, *_ in MODEL_FIELDS}
     for _group, key, label, *_ in TRAIN_FIELDS:

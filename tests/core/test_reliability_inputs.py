@@ -326,10 +326,10 @@ def test_reliability_csv_unterminated_quote_names_the_line(tmp_path):
 @pytest.fixture
 def window(monkeypatch):
     """Replace the window with a recorder of the argv it would get."""
-    import lmstudio.__main__ as entry
+    import lmstudio.gui.app as entry
 
     calls: list[list[str]] = []
-    monkeypatch.setattr(entry, "gui_main", lambda argv=None: calls.append(list(argv)) or 0)
+    monkeypatch.setattr(entry, "main", lambda argv=None: calls.append(list(argv)) or 0)
     return calls
 
 

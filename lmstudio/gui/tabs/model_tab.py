@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..dialogs import show_error
-from ..forms import configure, make_editor, set_value, value_of
+from ..forms import MODEL_FIELDS, configure, make_editor, set_value, value_of
 from ..model_checks import (
     ModelCheck,
     check_model,
@@ -52,17 +52,7 @@ ARCHS = (
     ("rnn", "RNN", "Plain (Elman, tanh) recurrent network: the simplest baseline; forgets quickly"),
 )
 # key, label, Transformer only: range, choices, tooltip and default come from the declarations (core.config)
-FIELDS = (
-    ("n_layer", "Layers", False),
-    ("d_model", "Width", False),
-    ("n_head", "Heads", True),
-    ("mlp_ratio", "MLP ratio", True),
-    ("block_size", "Block size", False),
-    ("dropout", "Dropout", False),
-    ("positions", "Positions", True),
-    ("tie_weights", "Tie embedding and output", False),
-    ("bias", "Biases", False),
-)
+FIELDS = MODEL_FIELDS
 STATS = (
     (
         "vocab",

@@ -22,33 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.config import ModelConfig, TrainConfig
-from ..forms import make_editor, set_value, value_of
+from ..forms import TRAIN_FIELDS, make_editor, set_value, value_of
 
-# (group, key, label): "model." keys edit ModelConfig, the others TrainConfig; each editor's kind, range,
-# step, choices, tooltip and default come from the setting's declaration (core.config, gui.forms)
-FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("Batches", "batch_size", "Batch size"),
-    ("Batches", "model.block_size", "Block size"),
-    ("Batches", "grad_accum", "Accumulation"),
-    ("Batches", "steps", "Steps"),
-    ("Optimizer", "lr", "Learning rate"),
-    ("Optimizer", "min_lr", "Minimum LR"),
-    ("Optimizer", "schedule", "Schedule"),
-    ("Optimizer", "warmup_steps", "Warmup steps"),
-    ("Optimizer", "weight_decay", "Weight decay"),
-    ("Optimizer", "grad_clip", "Gradient clipping"),
-    ("Optimizer", "model.dropout", "Dropout"),
-    ("Hardware", "precision", "Precision"),
-    ("Hardware", "device", "Device"),
-    ("Hardware", "threads", "CPU threads"),
-    ("Evaluation", "eval_interval", "Eval interval"),
-    ("Evaluation", "eval_iters", "Eval batches"),
-    ("Evaluation", "patience", "Patience"),
-    ("Evaluation", "checkpoint_interval", "Checkpoint every"),
-    ("Evaluation", "sample_tokens", "Sample tokens"),
-    ("Evaluation", "seed", "Seed"),
-    ("Evaluation", "tensorboard", "TensorBoard files"),
-)
+FIELDS = TRAIN_FIELDS
 
 
 def setting_key(key: str) -> str:
