@@ -41,7 +41,7 @@ _FIXED = {
     "model.arch": "Model — Architecture",
     "model.vocab_size": "Model — Vocabulary",
 }
-_SETTING = re.compile(r"\b(?:data|cleaning|tokenizer|model|train|sample)\.[a-z_0-9]+\b")
+_SETTING = re.compile(r"\b(?:data\.cleaning|data|cleaning|tokenizer|model|train|sample)\.[a-z_0-9]+\b")
 
 
 @lru_cache(maxsize=1)
@@ -53,6 +53,8 @@ def setting_labels() -> dict[str, str]:
     for _group, key, label, *_ in TRAIN_FIELDS:
         labels.setdefault(key if "." in key else f"train.{key}", f"Train — {label}")
     labels.update(_FIXED)
+    # the config names cleaning settings in full (data.cleaning.X); the forms group them under Cleaning
+    labels.update({f"data.{key}": label for key, label in _FIXED.items() if key.startswith("cleaning.")})
     return labels
 
 

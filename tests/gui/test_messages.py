@@ -106,3 +106,14 @@ def test_statistics_banner_goes_once_statistics_are_counted(qtbot, data_tab, ses
     assert data_tab.banner.text().startswith("Statistics failed")
     data_tab.start_stats()
     qtbot.waitUntil(lambda: data_tab.banner.text() == "" and not data_tab.stats_running(), timeout=15_000)
+
+
+def test_cleaning_settings_named_in_full_become_labels():
+    """The config names a cleaning setting as data.cleaning.X; the window shows the Cleaning form's label."""
+    from lmstudio.core.config import DataConfig
+    from lmstudio.core.errors import ConfigError
+
+    with pytest.raises(ConfigError) as caught:
+        DataConfig(cleaning={"min_line_chars": -1})
+    assert str(caught.value).startswith("data.cleaning.min_line_chars:")
+    assert user_message(str(caught.value)).startswith("Cleaning — Line length from: -1 is out of range")
