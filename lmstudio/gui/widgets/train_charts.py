@@ -14,9 +14,8 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QGraphicsItem,
@@ -35,7 +34,7 @@ from ...app.train_metrics import (
     overfit_start,
 )
 from ...core.inference.metrics import bits_per_char, perplexity
-from .charts import EmptyNote, LogAxis
+from .charts import EmptyNote, LogAxis, chart_style, style_plot
 
 X_AXES = (("step", "Step"), ("tokens", "Tokens seen"), ("elapsed", "Time (s)"), ("epoch", "Epoch"))
 PLOTS = (  # key, title, y label
@@ -470,30 +469,15 @@ class TrainCharts(QWidget):
         self._restyle()
 
     def _restyle(self) -> None:
-        app = QApplication.instance()
-        palette = app.palette() if app else QPalette()
-        fg = palette.color(QPalette.ColorRole.Text)
-        self.graphics.setBackground(palette.color(QPalette.ColorRole.Base))
-        # titles, axis titles and tick labels follow the application font (presenter mode's large type)
-        font = QFont(app.font()) if app else QFont()
-        small = QFont(font)
-        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
-        metrics = QFontMetrics(small)
+        style = chart_style()  # the one chart theme (charts.py): palette colours, presenter mode's large type
+        self.graphics.setBackground(style.background)
+        metrics = QFontMetrics(style.small)
         left_width = metrics.horizontalAdvance("40000.0") + metrics.height() + 8  # tick labels beside the axis title
         for plot in self.plots.values():
-            plot.titleLabel.setText(plot.titleLabel.text, color=fg.name(), size=f"{font.pointSizeF():.0f}pt")
-            for name in ("left", "bottom"):
-                axis = plot.getAxis(name)
-                axis.setPen(pg.mkPen(palette.color(QPalette.ColorRole.Mid)))
-                axis.setTextPen(pg.mkPen(fg))
-                axis.setTickFont(small)
-                axis.setLabel(
-                    axis.labelText or None,
-                    units=axis.labelUnits or None,
-                    **{"color": fg.name(), "font-size": f"{small.pointSizeF():.0f}pt"},
-                )
+            style_plot(plot, style)
             plot.getAxis("left").setWidth(left_width)
             plot.getAxis("bottom").setHeight(None)
+        palette = style.palette
         for note in self.empty_notes.values():
             if note.empty is not None:
                 note.set_empty(note.empty, palette)
