@@ -112,8 +112,10 @@ def apply_theme(app: QApplication, theme: str, presenter: bool) -> None:
     # Fusion ignores the palette for tooltips on some platforms; a style sheet makes them readable everywhere.
     border = "2px" if presenter else "1px"
     app.setStyleSheet(
-        f"QToolTip {{ color: {colors.text}; background-color: {colors.base}; border: {border} solid {colors.mid}; padding: 4px; }}"
-        f" QLabel#banner {{ background: #fde2e1; color: #6b0d0a; border: 1px solid #e8a19d; border-radius: 4px; padding: 6px; }}"
+        f"QToolTip {{ color: {colors.text}; background-color: {colors.base};"
+        f" border: {border} solid {colors.mid}; padding: 4px; }}"
+        " QLabel#banner { background: #fde2e1; color: #6b0d0a; border: 1px solid #e8a19d;"
+        " border-radius: 4px; padding: 6px; }"
         f" QLabel#hint {{ color: {colors.disabled}; }}"
         # Fusion draws check boxes at a fixed size; scale them with the font so they read on a projector.
         + (" QCheckBox::indicator { width: 22px; height: 22px; }" if presenter else "")

@@ -45,20 +45,24 @@ def diagram_blocks(cfg: ModelConfig | None) -> list[Block]:
         pos = "+ learned positions" if cfg.positions == "learned" else "rotary positions (in attention)"
         blocks.append(Block("embed", "Token embedding", f"{v} × {cfg.d_model}  {pos}"))
         hs = cfg.d_model // max(1, cfg.n_head)
-        layer = lambda i: Block(
-            "layer",
-            f"Transformer block {i}",  # noqa: E731
-            f"LN → attention {cfg.n_head} × {hs} → LN → MLP {cfg.d_model}→{cfg.mlp_ratio * cfg.d_model}→{cfg.d_model}",
-            heads=cfg.n_head,
-        )
+        mlp = f"{cfg.d_model}→{cfg.mlp_ratio * cfg.d_model}→{cfg.d_model}"
+
+        def layer(i: int) -> Block:
+            return Block(
+                "layer",
+                f"Transformer block {i}",
+                f"LN → attention {cfg.n_head} × {hs} → LN → MLP {mlp}",
+                heads=cfg.n_head,
+            )
     else:
         blocks.append(Block("embed", "Token embedding", f"{v} × {cfg.d_model}"))
-        layer = lambda i: Block(
-            "layer",
-            f"{CELL_NAMES.get(cfg.arch, cfg.arch)} layer {i}",  # noqa: E731
-            f"hidden {cfg.d_model}, state carried to the next token",
-            recurrent=True,
-        )
+        cell = CELL_NAMES.get(cfg.arch, cfg.arch)
+
+        def layer(i: int) -> Block:
+            return Block(
+                "layer", f"{cell} layer {i}", f"hidden {cfg.d_model}, state carried to the next token", recurrent=True
+            )
+
     n = cfg.n_layer
     if n <= MAX_SHOWN_LAYERS:
         blocks += [layer(i + 1) for i in range(n)]
