@@ -30,7 +30,8 @@ from pathlib import Path
 import torch
 
 from lmstudio.core.config import ModelConfig, SampleConfig
-from lmstudio.core.inference.generation import generate, sample
+from lmstudio.core.inference.generation import generate
+from lmstudio.core.inference.sampling import sample
 from lmstudio.core.models import build_model
 
 VOCAB = 65
@@ -71,7 +72,7 @@ def recompute(model, prompt: list[int], n: int, device, gen) -> None:
 def cached(model, prompt: list[int], n: int, device, gen) -> None:
     """The bare loop: step with the KV cache, ids kept on the device (no host sync per token);
     past the window the cache is rebuilt from the last 3/4 of it, as generate() does."""
-    from lmstudio.core.inference.generation import SLIDE_KEEP
+    from lmstudio.core.inference.context import SLIDE_KEEP
 
     window = model.context_window
     p = len(prompt)

@@ -59,7 +59,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from lmstudio.gui.session import Session
-    from lmstudio.gui.tabs.playground_tab import PlaygroundTab
+    from lmstudio.gui.tabs.playground import PlaygroundTab
     from lmstudio.gui.theme import apply_theme
 
     app = QApplication.instance() or QApplication([])

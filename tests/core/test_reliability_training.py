@@ -29,7 +29,9 @@ from lmstudio.core.errors import (
     LMStudioError,
     TrainingError,
 )
-from lmstudio.core.inference.generation import beam_search, generate, start_ids
+from lmstudio.core.inference.beam import beam_search
+from lmstudio.core.inference.context import start_ids
+from lmstudio.core.inference.generation import generate
 from lmstudio.core.inference.scoring import evaluate_text, evaluate_tokens, score_text
 from lmstudio.core.models import build_model
 from lmstudio.core.runs import checkpoint as ckpt

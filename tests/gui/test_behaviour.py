@@ -49,7 +49,7 @@ def test_parallel_columns_for_text():
 
 
 def _playground(qtbot, session, run_dir):
-    from lmstudio.gui.tabs.playground_tab import PlaygroundTab
+    from lmstudio.gui.tabs.playground import PlaygroundTab
 
     t = PlaygroundTab(session)
     qtbot.addWidget(t)
@@ -310,7 +310,7 @@ def test_playground_and_lmstudio_sample_write_the_same_text(qtbot, session, lstm
     import io
 
     from lmstudio.cli import main
-    from lmstudio.gui.tabs.playground_tab import DEFAULT_PROMPT
+    from lmstudio.gui.tabs.playground import DEFAULT_PROMPT
 
     tab = _playground(qtbot, session, lstm_run)
     assert DEFAULT_PROMPT == "ROMEO:\n"
@@ -348,7 +348,7 @@ def test_playground_and_lmstudio_sample_write_the_same_text(qtbot, session, lstm
         )
     assert out.getvalue() == prompt + written + "\n"
     # both condition the prompt on a line start, as the training text has one before every line
-    from lmstudio.core.inference.generation import prompt_ids
+    from lmstudio.core.inference.context import prompt_ids
 
     assert tab.branches[tab.current].context_ids == prompt_ids(tab.loaded.tokenizer, prompt)
     if prompt:

@@ -275,7 +275,7 @@ def test_reliability_bad_workspace_on_the_command_line_opens_the_window_with_def
 
 # 5. failures say what happened and what to do -----------------------------------------------------------
 def test_reliability_failed_playground_load_does_not_keep_saying_loading(qtbot, session, tmp_path):
-    from lmstudio.gui.tabs.playground_tab import PlaygroundTab
+    from lmstudio.gui.tabs.playground import PlaygroundTab
 
     tab = PlaygroundTab(session)
     qtbot.addWidget(tab)
@@ -402,7 +402,7 @@ def test_reliability_fifo_is_refused_without_blocking(qtbot, window, session, ti
 
 
 def test_reliability_double_click_on_load_starts_one_worker(qtbot, session, tmp_path):
-    from lmstudio.gui.tabs.playground_tab import PlaygroundTab
+    from lmstudio.gui.tabs.playground import PlaygroundTab
 
     tab = PlaygroundTab(session)
     qtbot.addWidget(tab)
@@ -437,7 +437,7 @@ def test_reliability_quitting_mid_training_stops_saves_and_joins(
 # a run deleted while loaded, a model whose weights turned NaN ----------------------------------------------
 @pytest.fixture
 def loaded_tab(qtbot, session, tmp_path_factory, tiny_corpus):
-    from lmstudio.gui.tabs.playground_tab import PlaygroundTab
+    from lmstudio.gui.tabs.playground import PlaygroundTab
 
     from .conftest import train_tiny_run
 
@@ -566,7 +566,7 @@ def test_reliability_withheld_bits_per_char_reads_n_a_not_nan(qtbot):
     import math
 
     from lmstudio.core.training.events import EvalEvent
-    from lmstudio.gui.tabs.playground_panels import formula_html
+    from lmstudio.gui.tabs.playground.inside import formula_html
     from lmstudio.gui.widgets.train_charts import TrainCharts
 
     charts = TrainCharts()

@@ -151,7 +151,7 @@ def test_restart_reopens_the_last_workspace_and_run(qtbot, fresh, session, tiny_
     assert fresh.close()
     loads = []
     monkeypatch.setattr(
-        "lmstudio.gui.tabs.playground_tab.PlaygroundTab.load_run", lambda self, d, which="best": loads.append(d)
+        "lmstudio.gui.tabs.playground.tab.PlaygroundTab.load_run", lambda self, d, which="best": loads.append(d)
     )
     w, again = _restart(qtbot, tmp_path, "second")
     try:

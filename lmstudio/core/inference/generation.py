@@ -31,15 +31,11 @@ import torch
 from ..config import SampleConfig
 from ..errors import ConfigError
 from ..models.base import LanguageModel
-from .beam import beam_search
-from .context import SLIDE_KEEP, advance, context_or_prompt, not_finite_error, prime, prompt_ids, start_ids
-from .sampling import filtered_distribution, sample
+from .context import advance, context_or_prompt, not_finite_error, prime
+from .sampling import filtered_distribution
 from .text import IncrementalDecoder, display_text
 
-# beam_search, SLIDE_KEEP, prompt_ids, start_ids and sample live in beam.py, context.py and sampling.py; they
-# stay importable from here for the callers outside core/inference that import them from this module (tests
-# of the trainer's reliability and of the GUI's behaviour, the benchmarks)
-__all__ = ["SLIDE_KEEP", "TokenEvent", "beam_search", "display_text", "generate", "prompt_ids", "sample", "start_ids"]
+__all__ = ["TokenEvent", "generate"]
 
 
 # -- generation ---------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ from ..messages import user_message
 from ..session import Session
 from ..widgets.charts import HistogramChart
 from ..widgets.common import BigNumber
-from ..widgets.token_view import visible
+from ..widgets.token_chips import visible
 
 
 def human_count(n: float) -> str:

@@ -179,7 +179,7 @@ class VocabularyTab(QWidget):
         explore.setSizes([520, 260])
 
         # compare page -----------------------------------------------------------------------------
-        self.compare = ComparePanel(session)
+        self.compare = TokenizerComparePanel(session)
         self.pages = QTabWidget()
         self.pages.addTab(explore, "Explore")
         self.pages.addTab(self.compare, "Compare")
@@ -382,7 +382,7 @@ class VocabularyTab(QWidget):
         self.stale.setVisible(stale)
 
 
-class ComparePanel(QWidget):
+class TokenizerComparePanel(QWidget):
     """Two trained tokenizers on the same text: token counts and segmentations side by side."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
