@@ -123,3 +123,29 @@ def test_configure_keeps_a_combo_boxs_labels_and_order(qtbot):
     assert [box.itemText(i) for i in range(box.count())][:2] == ["Transformer", "LSTM"]
     assert {box.itemData(i) for i in range(box.count())} == {"rnn", "gru", "lstm", "transformer"}
     assert box.currentData() == "transformer"  # the declared default
+
+
+def test_playground_decoding_editors_follow_the_declarations(qtbot):
+    """The Playground's sampling editors take range, default and tooltip from the sample settings."""
+    from lmstudio.core.config import SampleConfig
+    from lmstudio.gui.forms import editor_range, tooltip
+    from lmstudio.gui.tabs.playground.controls import DecodingForm
+
+    form = DecodingForm()
+    qtbot.addWidget(form)
+    boxes = {
+        "sample.temperature": form.temperature,
+        "sample.top_k": form.top_k,
+        "sample.top_p": form.top_p,
+        "sample.repetition_penalty": form.repetition,
+        "sample.max_new_tokens": form.max_new,
+        "sample.alternatives": form.alternatives,
+    }
+    defaults = SampleConfig()
+    for key, box in boxes.items():
+        assert (box.minimum(), box.maximum()) == pytest.approx(editor_range(key)), key
+        assert box.toolTip() == tooltip(key), key
+        assert box.value() == pytest.approx(getattr(defaults, key.split(".")[1])), key
+    assert form.seed.toolTip() == tooltip("sample.seed")
+    cfg = form.sample_config()
+    assert (cfg.temperature, cfg.top_p, cfg.max_new_tokens) == (defaults.temperature, defaults.top_p, 200)

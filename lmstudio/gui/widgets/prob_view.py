@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.config import declaration
 from ..theme import accent
 from .charts import _ThemedPlot, chart_style
 from .token_chips import visible
 
-MAX_TEMPERATURE = 2.0
+MAX_TEMPERATURE = declaration("sample.temperature")[1].editor_range()[1]  # the Playground's editor's top
 
 
 def _ticks(texts: Sequence[str]) -> list[list[tuple[int, str]]]:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ....core.config import SampleConfig
+from ...forms import configure
 from ...widgets.common import ElidedLabel
 
 DECODING = (
@@ -93,34 +94,19 @@ class DecodingForm(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        d = SampleConfig()
         self.mode = QComboBox()
         for key, name, tip in DECODING:
             self.mode.addItem(name, key)
             self.mode.setItemData(self.mode.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self.mode.setToolTip("How the next token is chosen: sampling, greedy (most likely) or beam search")
-        self.temperature = self._double(
-            0.0, 5.0, d.temperature, 0.05, "Temperature: below 1 sharpens the distribution, above 1 flattens it"
-        )
-        self.top_k = self._int(0, 100_000, d.top_k, "Top-k: sample only among the k most likely tokens (0 = off)")
-        self.top_p = self._double(
-            0.01,
-            1.0,
-            d.top_p,
-            0.05,
-            "Top-p (nucleus): sample among the fewest tokens whose probability reaches p (1 = off)",
-        )
-        self.repetition = self._double(
-            0.5,
-            3.0,
-            d.repetition_penalty,
-            0.05,
-            "Repetition penalty: above 1 makes tokens already in the text less likely (1 = off)",
-        )
-        self.max_new = self._int(1, 100_000, 200, "How many tokens to generate at most")
-        self.seed = self._int(
-            0, 2**31 - 1, 1337, "Seed of the sampler: the same seed, model and settings give the same text"
-        )
+        # ranges, steps, defaults and tooltips from the settings' declarations (core.config, gui.forms)
+        self.temperature = self._editor(QDoubleSpinBox(), "sample.temperature")
+        self.top_k = self._editor(QSpinBox(), "sample.top_k")
+        self.top_p = self._editor(QDoubleSpinBox(), "sample.top_p")
+        self.repetition = self._editor(QDoubleSpinBox(), "sample.repetition_penalty")
+        self.max_new = self._editor(QSpinBox(), "sample.max_new_tokens")
+        self.seed = self._editor(QSpinBox(), "sample.seed", default=False)  # None (random) is the box below
+        self.seed.setValue(1337)
         self.fixed_seed = QCheckBox("fixed")
         self.fixed_seed.setChecked(True)
         self.fixed_seed.setToolTip("Use the seed (repeatable); unchecked: a new random seed each time")
@@ -129,7 +115,7 @@ class DecodingForm(QWidget):
         self.stop.setPlaceholderText("e.g. \\n\\n")
         self.stop.setToolTip("Stop when the generated text contains this (\\n for a newline); empty = no stop text")
         self.beam_width = self._int(1, 32, 4, "Beam search: how many partial texts are kept")
-        self.alternatives = self._int(1, 50, 10, "How many alternatives to keep per token for the bar chart")
+        self.alternatives = self._editor(QSpinBox(), "sample.alternatives")
         for w in (self.mode, self.stop, self.fixed_seed):
             signal = getattr(w, "currentIndexChanged", None) or getattr(w, "textChanged", None) or w.toggled
             signal.connect(self.sig_changed)
@@ -164,13 +150,8 @@ class DecodingForm(QWidget):
         box.valueChanged.connect(self.sig_changed)
         return box
 
-    def _double(self, lo: float, hi: float, value: float, step: float, tip: str) -> QDoubleSpinBox:
-        box = QDoubleSpinBox()
-        box.setRange(lo, hi)
-        box.setDecimals(2)
-        box.setSingleStep(step)
-        box.setValue(value)
-        box.setToolTip(tip)
+    def _editor(self, box: QSpinBox | QDoubleSpinBox, key: str, default: bool = True) -> QSpinBox | QDoubleSpinBox:
+        configure(box, key, default=default)
         box.valueChanged.connect(self.sig_changed)
         return box
 
