@@ -122,7 +122,7 @@ def _run_eval(args) -> int:
 
     from ..core.dataset.prepare import prepare_cached
     from ..core.errors import ConfigError
-    from ..core.inference.metrics import count_unknown, unknown_token_note
+    from ..core.inference.metrics import bits_per_char, count_unknown, unknown_token_note
     from ..core.inference.scoring import evaluate_tokens
     from ..core.runs.folders import load_run
 
@@ -145,7 +145,7 @@ def _run_eval(args) -> int:
             scored = ids[: r["tokens"] + 1]
             note = unknown_token_note(count_unknown(scored, loaded.tokenizer), len(scored))
             r["bits_per_char"] = (
-                math.nan if note else r["loss"] / math.log(2) / max(prepared.chars_per_token(split), 1e-9)
+                math.nan if note else bits_per_char(r["loss"], prepared.chars_per_token(split))
             )
             r["bits_per_char_note"] = note
             results[split] = r
