@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 
+from ..app.units import human_duration as format_duration
 from ..core.progress import EtaEstimator
 
 
@@ -50,10 +51,3 @@ class ProgressBar:
         """As a core progress callback."""
         self.update(done, total, message)
         return None
-
-
-def format_duration(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"

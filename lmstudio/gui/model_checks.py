@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..app.units import human_bytes, human_number  # noqa: F401  (the Model tab imports them here)
 from ..core.config import ModelConfig, TrainConfig
 from ..core.errors import ConfigError
 from ..core.progress import ProgressCallback, report
@@ -88,21 +89,6 @@ def model_costs(cfg: ModelConfig, batch_size: int) -> dict[str, int]:
         "flops_per_token": flops_per_token(cfg),
         **{f"memory_{k}": v for k, v in memory.items()},
     }
-
-
-def human_bytes(n: float) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if abs(n) < 1024 or unit == "TiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} TiB"
-
-
-def human_number(n: float) -> str:
-    for div, suffix in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
-        if abs(n) >= div:
-            return f"{n / div:.2f}{suffix}"
-    return f"{n:.0f}"
 
 
 def build_private_model(model_cfg: ModelConfig, device: Any = "cpu", seed: int = 0):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...app.units import human_bytes, human_count  # noqa: F401  (the Vocabulary tab imports human_count here)
 from ...core.config import CleaningConfig
 from ...core.data import corpus as core_corpus
 from ...core.errors import ConfigError
@@ -31,24 +32,6 @@ from ..session import Session
 from ..widgets.charts import HistogramChart
 from ..widgets.common import BigNumber
 from ..widgets.token_chips import visible
-
-
-def human_count(n: float) -> str:
-    if n >= 1e9:
-        return f"{n / 1e9:.2f} G"
-    if n >= 1e6:
-        return f"{n / 1e6:.2f} M"
-    if n >= 1e4:
-        return f"{n / 1e3:.1f} k"
-    return f"{int(n):,}"
-
-
-def human_bytes(n: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{int(n)} bytes" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
-    return ""
 
 
 class StatsPanel(QGroupBox):
