@@ -62,5 +62,4 @@ def test_the_old_formatters_are_these():
         module = __import__(module_name, fromlist=["x"])
         for name in names:
             fn = getattr(module, name)
-            if inspect.getmodule(fn) is not units:
-                pytest.xfail(f"{module_name}.{name} still defines its own formatter (helper A's file)")
+            assert inspect.getmodule(fn) is units, f"{module_name}.{name} defines its own formatter"

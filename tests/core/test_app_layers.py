@@ -44,7 +44,8 @@ def test_the_app_layer_imports_no_qt_and_no_torch():
         (r"def perplexity\(", "lmstudio/core/inference/metrics.py"),
         (r"def bits_per_char\(", "lmstudio/core/inference/metrics.py"),
         (r"def load_corpus\(|def corpus_stats\(|def cleaned_lines\(", "lmstudio/app/corpus.py"),
-        (r"def human_duration\(", "lmstudio/app/units.py"),  # the CLI's format_duration: tests/app/test_units.py
+        (r"def human_duration\(|def format_duration\(", "lmstudio/app/units.py"),
+        (r"def human_count\(|def human_bytes\(|def human_number\(", "lmstudio/app/units.py"),
     ],
 )
 def test_one_definition(pattern, where):
