@@ -88,7 +88,7 @@ def headless(cfg: WorkspaceConfig) -> float:
     from lmstudio.core.training.launch import new_trainer
 
     STAMPS.clear()
-    trainer = new_trainer(cfg, _TMP / f"headless-{time.time_ns()}", interactive=True)
+    trainer = new_trainer(cfg, _TMP / f"headless-{time.time_ns()}")
     for _ in trainer.run():
         pass
     return throughput()
@@ -176,7 +176,7 @@ def main() -> None:
 
     app = QApplication.instance() or QApplication([])
     apply_theme(app, "light", False)
-    threads = default_threads(interactive=True)
+    threads = default_threads()
     session = Session()
     window = MainWindow(session, probe_device=False)
     session.open_corpus(SHAKESPEARE)
@@ -202,7 +202,7 @@ def main() -> None:
         "steps": args.steps,
         "reps": args.reps,
         "threads_both": threads,
-        "default_interactive_threads": default_threads(interactive=True),
+        "default_interactive_threads": default_threads(),
         "cores": os.cpu_count(),
         "headless_tokens_per_sec": [round(x) for x in head_tps],
         "in_app_tokens_per_sec": [round(x) for x in gui_tps],

@@ -180,9 +180,9 @@ def _tiny_run(out: Path) -> Path:
 def screens(run_dir: str | None) -> int:
     """``make_screenshots.py --screens [RUN_DIR]``: Data, Vocabulary, Model, Train and Playground at
     1280x720, then presenter mode at 1920x1080, with a run loaded (trained here when no RUN_DIR is given)."""
+    from lmstudio.app.train_metrics import RunMetrics
     from lmstudio.core.runs.checkpoint import read_samples
     from lmstudio.core.training.metrics_log import read_metrics_rows
-    from lmstudio.gui.train_metrics import RunMetrics
 
     run = (
         Path(run_dir)

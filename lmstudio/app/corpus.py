@@ -20,7 +20,7 @@ from ..core.data.cleaning import iter_clean
 from ..core.data.corpus import Corpus, ReadOptions, corpus_fingerprint
 from ..core.data.split_cache import corpus_path, open_corpus, splits_cached
 from ..core.data.stats import compute_stats
-from ..core.data.textfiles import check_regular_file
+from ..core.fileio import check_regular_file
 from ..core.progress import ProgressCallback, report
 
 PREVIEW_CHARS = 100_000  # characters of the corpus shown in the Data tab's preview

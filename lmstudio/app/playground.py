@@ -60,7 +60,7 @@ def use_gui_threads() -> None:
     the speed of 1, as the threads spin-wait on each other."""
     from ..core.devices import default_threads
 
-    torch.set_num_threads(default_threads(True))
+    torch.set_num_threads(default_threads())
 
 
 def gui_job(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -144,9 +144,7 @@ def _run_eval(args) -> int:
             r = evaluate_tokens(loaded.model, ids, loaded.config.model.block_size, device, max_tokens=limit)
             scored = ids[: r["tokens"] + 1]
             note = unknown_token_note(count_unknown(scored, loaded.tokenizer), len(scored))
-            r["bits_per_char"] = (
-                math.nan if note else bits_per_char(r["loss"], prepared.chars_per_token(split))
-            )
+            r["bits_per_char"] = math.nan if note else bits_per_char(r["loss"], prepared.chars_per_token(split))
             r["bits_per_char_note"] = note
             results[split] = r
     results = {k: {kk: vv for kk, vv in v.items() if isinstance(vv, (int, float, str))} for k, v in results.items()}
@@ -177,7 +175,7 @@ def _open_text(args):
     from ..core.errors import CorpusError
 
     try:
-        from ..core.data.textfiles import check_regular_file
+        from ..core.fileio import check_regular_file
     except ImportError:  # older core: at least refuse what is not a file or folder
 
         def check_regular_file(path, what, *, allow_folder=False, error=CorpusError):

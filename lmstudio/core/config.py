@@ -837,7 +837,7 @@ class WorkspaceConfig:
     def load(cls, path: str | Path) -> WorkspaceConfig:
         """Read a workspace JSON file; every problem (missing, a folder, a FIFO, not JSON, wrong types) is one
         ConfigError line."""
-        from .data.textfiles import check_regular_file
+        from .fileio import check_regular_file
 
         path = Path(path)
         if not path.exists() and not path.is_symlink():

@@ -59,15 +59,14 @@ def describe_device(device: torch.device | str | None = None, threads: int | Non
     return f"CPU ({threads} thread{'s' if threads != 1 else ''} of {cores} core{'s' if cores != 1 else ''})"
 
 
-def default_threads(interactive: bool | None = None) -> int:
+def default_threads() -> int:
     """Training threads when the setting is 0 (auto), for the window and the CLI alike: all cores but one.
 
     Measured on a 2-core machine: once anything else wants a core (the GUI thread repainting charts, or
     any other program), a step with 2 torch threads becomes ~4.6x slower while 1 thread stays steady,
     because torch's intra-op threads spin-wait on each other. The CLI with all cores fell to 160-670
     tokens/s on a busy machine (1,500 LSTM steps in 621 s instead of ~80 s). So the window and the CLI
-    both leave one core free; ``--threads N`` (the setting) asks for more. ``interactive`` is ignored (the
-    answer is the same for both); it stays only until the last callers stop passing it.
+    both leave one core free; ``--threads N`` (the setting) asks for more.
     """
     cores = os.cpu_count() or 1
     return max(1, cores - 1)

@@ -36,7 +36,7 @@ from .session import Session
 from .settings import Preferences
 from .tabs.data_tab import DataTab
 from .tabs.model_tab import ModelTab
-from .tabs.playground_tab import PlaygroundTab
+from .tabs.playground import PlaygroundTab
 from .tabs.train_tab import TrainTab
 from .tabs.vocab_tab import VocabularyTab
 from .theme import apply_theme

@@ -343,7 +343,7 @@ class Session(QObject):
     @staticmethod
     def read_workspace(path: str | Path) -> WorkspaceConfig:
         """Read and validate a whole workspace file without applying anything; ConfigError names what is wrong."""
-        from ..core.data.textfiles import check_regular_file
+        from ..core.fileio import check_regular_file
 
         path = Path(path)
         check_regular_file(path, "workspace file", error=ConfigError)

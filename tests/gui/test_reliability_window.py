@@ -122,7 +122,7 @@ def test_reliability_no_worker_starts_while_the_window_closes(qtbot, session):
 # 2. nothing long on the GUI thread --------------------------------------------------------------------
 def test_reliability_opening_a_large_file_runs_off_the_gui_thread(qtbot, window, session, tmp_path, monkeypatch):
     from lmstudio.core.data import corpus as core_corpus
-    from lmstudio.gui import formats
+    from lmstudio.core.data import formats
 
     threads = []
     real_open, real_fields = core_corpus.Corpus.open.__func__, formats.jsonl_fields

@@ -87,9 +87,9 @@ def check_every_tab(qtbot, window, width: int, height: int) -> None:
 
 
 def test_every_tab_fits_1280x720_and_presenter_mode_1920x1080(qtbot, window, tiny_run):
+    from lmstudio.app.train_metrics import RunMetrics
     from lmstudio.core.runs.checkpoint import read_samples
     from lmstudio.core.training.metrics_log import read_metrics_rows
-    from lmstudio.gui.train_metrics import RunMetrics
 
     names = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     train_tab, playground = window.tab_widgets[names.index("Train")], window.tab_widgets[names.index("Playground")]
@@ -135,8 +135,8 @@ def test_every_tab_fits_1280x720_and_presenter_mode_1920x1080(qtbot, window, tin
 def test_charts_say_no_data_yet_and_draw_bits_per_char_between_evaluations(qtbot, tiny_run):
     import numpy as np
 
+    from lmstudio.app.train_metrics import RunMetrics
     from lmstudio.core.training.metrics_log import read_metrics_rows
-    from lmstudio.gui.train_metrics import RunMetrics
     from lmstudio.gui.widgets.train_charts import TrainCharts
 
     charts = TrainCharts()

@@ -29,7 +29,6 @@ from ..errors import ConfigError, CorpusError
 from ..keys import bytes_digest, hasher
 from ..paths import resources_dir
 from ..progress import ProgressCallback, report
-from .cleaning import Cleaner  # noqa: F401  (gui/tabs/data_panels.py still reads it here)
 from .formats import guess_format
 from .tables import (
     HEADER_SAMPLE_ROWS,

@@ -8,7 +8,6 @@ vocabulary); SentencePiece adds its own ``tokenizer.model``. No pickle anywhere.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,6 +20,7 @@ import numpy as np
 from ..config import TokenizerConfig
 from ..errors import ConfigError, LMStudioError, TokenizerError
 from ..fileio import atomic_write_text
+from ..keys import hasher
 from ..progress import ProgressCallback, report
 
 FORMAT_VERSION = 1
@@ -80,7 +80,7 @@ class Tokenizer(ABC):
     def fingerprint(self) -> str:
         """A stable hash of the vocabulary or model bytes: equal fingerprints encode identically."""
         meta, files = self._payload()
-        h = hashlib.sha256(self.kind.encode())
+        h = hasher(self.kind.encode())
         h.update(json.dumps(meta, sort_keys=True, ensure_ascii=False).encode())
         for name in sorted(files):
             h.update(name.encode() + b"\0" + files[name])

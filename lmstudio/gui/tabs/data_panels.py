@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from ...app.units import human_bytes, human_count  # noqa: F401  (the Vocabulary tab imports human_count here)
 from ...core.config import CleaningConfig
-from ...core.data import corpus as core_corpus
+from ...core.data.cleaning import Cleaner
+from ...core.data.splits import SPLIT_NAMES
 from ...core.errors import ConfigError
 from ..forms import configure
 from ..messages import user_message
@@ -218,7 +219,7 @@ class CleaningPanel(QGroupBox):
             self.preview.setRowCount(0)
             return
         try:
-            rows = core_corpus.Cleaner(self.session.cleaning).preview(preview.sample_lines)
+            rows = Cleaner(self.session.cleaning).preview(preview.sample_lines)
         except Exception as exc:  # a preview must never take the tab down
             self.error.setText(f"Preview unavailable: {exc}")
             rows = []
@@ -347,7 +348,7 @@ class SplitPanel(QGroupBox):
             self.sizes.setText("Sizes: waiting for the statistics…")
             return
         parts = []
-        for name, frac in zip(("train", "val", "test"), fractions):
+        for name, frac in zip(SPLIT_NAMES, fractions):
             parts.append(
                 f"<b>{name}</b> ≈ {human_count(stats.lines * frac)} lines, {human_count(stats.chars * frac)} chars"
             )

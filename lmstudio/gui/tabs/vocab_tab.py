@@ -275,9 +275,7 @@ class VocabularyTab(QWidget):
         n = next(_run_ids)
         out_dir = self.session.work_dir / "tokenizers" / f"{n:03d}-{cfg.kind}"
         self._pending = {"data_key": self.session.data_key(), "corpus": self.session.corpus_name(), "n": n}
-        self._job = job = start_worker(
-            "tokenizer", jobs.train_tokenizer, self.session.data_snapshot(), cfg, self.session.split_dir(), out_dir
-        )
+        self._job = job = start_worker("tokenizer", jobs.train_vocabulary, self.session.data_snapshot(), cfg, out_dir)
         self.progress.start("Preparing…")
         self.train_button.setEnabled(False)
         job.sig_progress.connect(self.progress.update_progress)
