@@ -97,7 +97,7 @@ def cached(model, prompt: list[int], n: int, device, gen) -> None:
 
 def full_generate(model, prompt: list[int], n: int, device, gen) -> None:
     cfg = SampleConfig(max_new_tokens=n, temperature=1.0, seed=0, alternatives=10)
-    for _ in generate(model, _Tok(), _Tok().decode(prompt), cfg, device):
+    for _ in generate(model, _Tok(), "", cfg, device, context_ids=prompt):  # the same ids as the bare loops
         pass
 
 

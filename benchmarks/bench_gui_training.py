@@ -195,6 +195,7 @@ def main() -> None:
         print(f"rep {rep + 1}: headless {h:,.0f} tok/s, in app {g:,.0f} tok/s, ratio {g / h:.3f}", flush=True)
     probe_tps = in_app(app, tab, cfg, lateness)
     redraws = tab.charts.redraws
+    session.mark_saved()  # the runs changed settings; nothing here is the user's to save (no Save? prompt)
     window.close()
     late = np.array(lateness)
     result = {

@@ -31,7 +31,7 @@ import torch  # noqa: E402
 
 from benchmarks.bench_generation import VOCAB, _Tok  # noqa: E402
 from benchmarks.common import write_result  # noqa: E402
-from lmstudio.core.config import ModelConfig  # noqa: E402
+from lmstudio.core.config import ModelConfig, WorkspaceConfig  # noqa: E402
 from lmstudio.core.inference.generation import generate  # noqa: E402
 from lmstudio.core.models import build_model  # noqa: E402
 
@@ -73,7 +73,7 @@ def main() -> int:
     tab = PlaygroundTab(session)
     tab.resize(1400, 900)
     tab.show()
-    tab.loaded = SimpleNamespace(model=model, tokenizer=tok)
+    tab.loaded = SimpleNamespace(model=model, tokenizer=tok, config=WorkspaceConfig())  # default cleaning: none
     tab._update_buttons()
     tab.prompt.setPlainText(PROMPT)
     tab.form.max_new.setValue(args.tokens)
