@@ -124,20 +124,32 @@ def apply_theme(app: QApplication, theme: str, presenter: bool) -> None:
     app.setProperty("lmstudio_presenter", presenter)
     # Widgets that size themselves from the font (headline numbers, table rows, side panels) re-measure now:
     # relying on font-change events alone missed some of them after a style-sheet re-polish.
+    import gc
+
     import shiboken6
 
-    # only our widgets have refresh_theme; skip any whose C++ object went away while we walk the list
-    targets = [w for w in app.allWidgets() if shiboken6.isValid(w) and callable(getattr(w, "refresh_theme", None))]
-    for widget in targets:
-        if shiboken6.isValid(widget):
-            widget.refresh_theme()
-    # Layouts of hidden tabs keep the minimum sizes measured in the old font until they are shown, and
-    # the tab widget's minimum is the largest of all tabs': re-measure every layout, so leaving presenter
-    # mode lets the window be as small as before.
-    for widget in app.allWidgets():
-        layout = widget.layout() if shiboken6.isValid(widget) else None
-        if isinstance(layout, QLayout):
-            _invalidate(layout)
+    # Walking every widget must not race Python's garbage collector: a parentless widget collected halfway
+    # through takes its C++ children with it while the list still holds their wrappers (a crash seen in a
+    # test run). Collect first, and keep the collector off until the walk is over.
+    gc.collect()
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        # only our widgets have refresh_theme (looked up on the class, not on a wrapper that may be stale)
+        targets = [w for w in app.allWidgets() if hasattr(type(w), "refresh_theme") and shiboken6.isValid(w)]
+        for widget in targets:
+            if shiboken6.isValid(widget):
+                widget.refresh_theme()
+        # Layouts of hidden tabs keep the minimum sizes measured in the old font until they are shown, and
+        # the tab widget's minimum is the largest of all tabs': re-measure every layout, so leaving presenter
+        # mode lets the window be as small as before.
+        for widget in app.allWidgets():
+            layout = widget.layout() if shiboken6.isValid(widget) else None
+            if isinstance(layout, QLayout):
+                _invalidate(layout)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _invalidate(layout) -> None:
