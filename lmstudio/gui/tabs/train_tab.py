@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...app.train_metrics import RunMetrics, format_bpc
+from ...app.units import human_duration
 from ...core.config import TrainConfig
 from ...core.devices import default_threads  # torch-free to import
 from ...core.errors import LMStudioError
@@ -433,7 +434,7 @@ class TrainTab(QWidget):
         self.progress.setValue(int(1000 * min(1.0, e.step / total)))
         if self._eta is not None and self.state == "running":  # a pause is no slowdown: the estimate waits
             self._eta_left = self._eta.update(time.monotonic(), e.step, total)
-        eta = "estimating…" if self._eta_left is None else time.strftime("%H:%M:%S", time.gmtime(self._eta_left))
+        eta = "estimating…" if self._eta_left is None else human_duration(self._eta_left)  # 26:40:00, not 02:40:00
         paused = "  ·  paused" if self.state == "paused" else ""
         self.progress.setFormat(
             f"step {e.step:,} / {total:,}  ·  {e.tokens_per_sec:,.0f} tokens/s  ·  ETA {eta}{paused}"
