@@ -32,6 +32,23 @@ class CharTok:
         return self.itos[i]
 
 
+# the training settings of the tiny test runs (CPU, one thread, a few steps)
+TINY_TRAIN = dict(
+    batch_size=4,
+    steps=30,
+    lr=3e-3,
+    min_lr=3e-4,
+    warmup_steps=2,
+    eval_interval=10,
+    eval_iters=2,
+    checkpoint_interval=0,
+    sample_tokens=8,
+    device="cpu",
+    threads=1,
+    seed=7,
+)
+
+
 def tiny_workspace(corpus: Path, **train):
     """A config that trains in about a second on a CPU core."""
     from lmstudio.core.config import (
@@ -41,21 +58,7 @@ def tiny_workspace(corpus: Path, **train):
         WorkspaceConfig,
     )
 
-    settings = dict(
-        batch_size=4,
-        steps=20,
-        lr=3e-3,
-        min_lr=3e-4,
-        warmup_steps=2,
-        eval_interval=10,
-        eval_iters=2,
-        checkpoint_interval=0,
-        sample_tokens=8,
-        device="cpu",
-        threads=1,
-        seed=7,
-    )
-    settings.update(train)
+    settings = {**TINY_TRAIN, "steps": 20, **train}
     return WorkspaceConfig(
         data=DataConfig(corpus=str(corpus)),
         model=ModelConfig(arch="transformer", block_size=16, n_layer=1, n_head=2, d_model=32),

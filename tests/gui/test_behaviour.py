@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.helpers import TINY_TRAIN
+
 from .conftest import wait_for_open, wait_for_stats, wait_for_workers
 
 
@@ -139,22 +141,6 @@ def test_a_result_measured_for_another_model_is_not_shown(qtbot, window):
     qtbot.waitUntil(lambda: tab._job.finished, timeout=30_000)
     qtbot.wait(100)
     assert "ms" not in tab.stat_labels["step_time"].text()
-
-
-TINY_TRAIN = dict(
-    batch_size=4,
-    steps=30,
-    lr=3e-3,
-    min_lr=3e-4,
-    warmup_steps=2,
-    eval_interval=10,
-    eval_iters=2,
-    checkpoint_interval=0,
-    sample_tokens=8,
-    device="cpu",
-    threads=1,
-    seed=7,
-)
 
 
 @pytest.fixture

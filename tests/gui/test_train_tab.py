@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from lmstudio.core.config import ModelConfig, TrainConfig
+from tests.helpers import TINY_TRAIN
 
 from .conftest import wait_for_workers
 
@@ -19,22 +20,6 @@ def _runs_dir(tmp_path, monkeypatch):
     monkeypatch.setattr(module, "ask_stop_training", lambda parent: True)
     yield
     wait_for_workers()
-
-
-TINY_TRAIN = dict(
-    batch_size=4,
-    steps=30,
-    lr=3e-3,
-    min_lr=3e-4,
-    warmup_steps=2,
-    eval_interval=10,
-    eval_iters=2,
-    checkpoint_interval=0,
-    sample_tokens=8,
-    device="cpu",
-    threads=1,
-    seed=7,
-)
 
 
 @pytest.fixture
