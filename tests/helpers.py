@@ -32,6 +32,25 @@ class CharTok:
         return self.itos[i]
 
 
+# the model and run flags of the tiny command-line runs
+TINY_MODEL = [
+    "--layers",
+    "1",
+    "--d-model",
+    "32",
+    "--heads",
+    "2",
+    "--block-size",
+    "16",
+    "--batch-size",
+    "4",
+    "--device",
+    "cpu",
+    "--threads",
+    "1",
+]
+
+
 # the training settings of the tiny test runs (CPU, one thread, a few steps)
 TINY_TRAIN = dict(
     batch_size=4,

@@ -13,23 +13,7 @@ from pathlib import Path
 import pytest
 
 from lmstudio.cli import main
-
-TINY_MODEL = [
-    "--layers",
-    "1",
-    "--d-model",
-    "32",
-    "--heads",
-    "2",
-    "--block-size",
-    "16",
-    "--batch-size",
-    "4",
-    "--device",
-    "cpu",
-    "--threads",
-    "1",
-]
+from tests.helpers import TINY_MODEL
 
 
 @pytest.mark.parametrize("kind", ["char", "word", "bpe", "unigram"])

@@ -29,25 +29,9 @@ from lmstudio.core.locks import RUN_LOCK_FILE, FolderLock
 from lmstudio.core.runs import checkpoint as ckpt
 from lmstudio.core.training import launch as runs
 from lmstudio.core.training.metrics_log import MetricsLog, read_metrics_rows
-from tests.helpers import tiny_workspace
+from tests.helpers import TINY_MODEL, tiny_workspace
 
 REPO = Path(__file__).resolve().parents[2]
-TINY_MODEL = [
-    "--layers",
-    "1",
-    "--d-model",
-    "32",
-    "--heads",
-    "2",
-    "--block-size",
-    "16",
-    "--batch-size",
-    "4",
-    "--device",
-    "cpu",
-    "--threads",
-    "1",
-]
 ENOSPC = OSError(errno.ENOSPC, "No space left on device")
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
