@@ -26,7 +26,7 @@ FORMAT_VERSION = 1
 
 TOKENIZER_KINDS = ("char", "word", "bpe", "unigram")
 ARCHITECTURES = ("rnn", "gru", "lstm", "transformer")
-SCHEDULES = ("cosine", "linear", "constant")
+SCHEDULES = ("cosine", "linear", "constant", "wsd")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 FORMATS = ("auto", "text", "folder", "jsonl", "csv", "tsv", "parallel")
@@ -48,6 +48,7 @@ MAX_PARAMETERS = 50_000_000_000  # 200 GB of fp32 weights
 MAX_THREADS = 1024  # the trainer also checks against this computer's cores
 MAX_BATCH = 2**20
 MAX_STEPS = 10**12
+MAX_SECONDS = 366 * 24 * 3600  # a time budget of at most a year
 MAX_EVAL_ITERS = 10**6
 MAX_NEW_TOKENS = 100_000_000
 MAX_LINE_CHARS = 10**12
@@ -593,6 +594,18 @@ class TrainConfig:
         step=4,
     )
     steps: int = setting(2000, "optimizer steps in all", low=1, high=MAX_STEPS, step=100)
+    max_time: float = setting(
+        0.0,
+        "time budget: end training after this many seconds of training steps (evaluations and saves not "
+        "counted), with the learning-rate schedule fitted to the time; the run ends at the budget or at "
+        "`steps`, whichever comes first",
+        low=0,
+        high=MAX_SECONDS,
+        zero="off",
+        unit="s",
+        step=60,
+        decimals=0,
+    )
     lr: float = setting(
         2e-3,
         "peak learning rate of AdamW; usual 1e-4 to 3e-3 (small models tolerate more; 2e-3 beat nanoGPT's 1e-3 "
@@ -613,8 +626,18 @@ class TrainConfig:
     )
     schedule: str = setting(
         "cosine",
-        "how the learning rate evolves after warmup: cosine decay, linear decay or constant",
+        "how the learning rate evolves after warmup: cosine decay, linear decay, constant, or wsd (constant, "
+        "then a linear warm-down to min_lr over the last `warmdown` share of the run)",
         choices=SCHEDULES,
+    )
+    warmdown: float = setting(
+        0.3,
+        "wsd schedule: the final share of the run (of its steps, or of its time budget) over which the "
+        "learning rate decays linearly to min_lr",
+        low=0,
+        high=1,
+        step=0.05,
+        decimals=2,
     )
     warmup_steps: int = setting(
         50, "steps of linear warmup from 0 to lr; usual 1-10 percent of the steps", low=0, high=MAX_STEPS, step=10

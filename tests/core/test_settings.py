@@ -77,7 +77,7 @@ def test_the_issues_examples_are_refused_in_one_line(tmp_path, capsys, values, e
         ({"model": {"block_size": 0}}, "model.block_size: 0 is out of range; use 1 to 1,048,576 tokens"),
         ({"sample": {"top_p": 0.0}}, "sample.top_p: 0 is out of range; use above 0 up to 1"),
         ({"tokenizer": {"character_coverage": 0.5}}, "tokenizer.character_coverage: 0.5 is out of range; use 0.9 to 1"),
-        ({"train": {"schedule": "fast"}}, 'train.schedule: "fast" is not a choice; use cosine, linear or constant'),
+        ({"train": {"schedule": "fast"}}, 'train.schedule: "fast" is not a choice; use cosine, linear, constant or wsd'),
         ({"model": {"arch": "mamba"}}, 'model.arch: "mamba" is not a choice; use rnn, gru, lstm or transformer'),
         (
             {"data": {"cleaning": {"stopwords": "fr"}}},

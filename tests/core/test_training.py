@@ -43,6 +43,25 @@ def test_schedule_shapes():
     assert lr_at(100, schedule="constant", **kw) == 1.0
 
 
+def test_wsd_schedule_holds_the_peak_then_warms_down_over_its_share():
+    kw = dict(peak=1.0, floor=0.1, warmup=10, total=100, schedule="wsd", warmdown=0.2)
+    assert lr_at(5, **kw) == pytest.approx(0.6)  # warmup as the others
+    assert lr_at(79, **kw) == 1.0  # constant until the last 20%
+    assert lr_at(90, **kw) == pytest.approx(0.55)  # halfway down
+    assert lr_at(100, **kw) == pytest.approx(0.1)
+
+
+def test_a_time_budget_drives_the_schedule_when_it_is_further_along_than_the_steps():
+    kw = dict(peak=1.0, floor=0.1, warmup=0, total=1000)
+    # 10 steps of 1000 done but half the time spent: the decay is half way, for each shape
+    assert lr_at(10, schedule="cosine", time_fraction=0.5, **kw) == pytest.approx(0.55)
+    assert lr_at(10, schedule="linear", time_fraction=0.5, **kw) == pytest.approx(0.55)
+    assert lr_at(10, schedule="wsd", warmdown=0.5, time_fraction=0.75, **kw) == pytest.approx(0.55)
+    assert lr_at(10, schedule="cosine", time_fraction=1.0, **kw) == pytest.approx(0.1)
+    # the steps further along than the clock: the steps decide
+    assert lr_at(500, schedule="linear", time_fraction=0.1, **kw) == pytest.approx(0.55)
+
+
 def test_training_emits_events_and_learns(tiny_corpus, tmp_path):
     config = tiny_workspace(tiny_corpus, steps=60, eval_interval=30, checkpoint_interval=30)
     trainer = new_trainer(config, tmp_path / "run")

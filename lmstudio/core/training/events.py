@@ -17,6 +17,7 @@ class StepEvent:
     lr: float
     grad_norm: float
     tokens_per_sec: float
+    mfu: float = float("nan")  # model FLOPs utilisation against the device's measured matmul peak (0-1)
 
 
 @dataclass

@@ -143,7 +143,15 @@ def resume_plan(run_dir: Path, steps: int | None = None) -> ResumePlan:
     target = t.steps if steps is None else int(steps)
 
     def lr(total: int) -> float:
-        return lr_at(start, peak=t.lr, floor=t.min_lr, warmup=t.warmup_steps, total=total, schedule=t.schedule)
+        return lr_at(
+            start,
+            peak=t.lr,
+            floor=t.min_lr,
+            warmup=t.warmup_steps,
+            total=total,
+            schedule=t.schedule,
+            warmdown=t.warmdown,
+        )
 
     return ResumePlan(start, t.steps, target, lr(t.steps), lr(target))
 
