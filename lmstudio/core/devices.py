@@ -89,18 +89,97 @@ def is_out_of_memory(exc: BaseException) -> bool:
 
 
 def resolve_precision(precision: str, device: torch.device) -> torch.dtype:
-    """The autocast dtype for a precision setting: fp32 means no autocast."""
+    """The autocast dtype for a precision setting: fp32 means no autocast.
+
+    ``auto`` picks per device: on a CUDA GPU bf16 where the hardware has it (Ampere and newer: the range of
+    fp32, so no loss scaling), else fp16 (the trainer then scales the loss with a ``GradScaler``); older GPUs
+    only emulate bf16, slowly, so emulation does not count. On Apple MPS and the CPU fp32, where half-precision
+    autocast is slower or unsupported for training.
+    """
     import torch
 
     if precision == "auto":
-        if device.type == "cuda" and torch.cuda.is_bf16_supported():
-            return torch.bfloat16
+        if device.type == "cuda":
+            return torch.bfloat16 if torch.cuda.is_bf16_supported(including_emulation=False) else torch.float16
         return torch.float32
     if precision == "fp16":
         if device.type == "cpu":
             raise TrainingError("precision fp16 needs a GPU; on the CPU use fp32 or bf16")
         return torch.float16
     return {"fp32": torch.float32, "bf16": torch.bfloat16}[precision]
+
+
+def configure_backends(device: torch.device | str) -> None:
+    """Backend switches for fast training on ``device``; call once before training (idempotent).
+
+    On CUDA: fp32 matrix products may use TF32 tensor cores (Ampere and newer: 10 mantissa bits, far below
+    the noise of training, several times the fp32 rate), and cuDNN's autotuner stays off, since it searches
+    again for every new shape and evaluation, generation and a last short batch change the shapes. cuDNN's
+    own TF32 switches (convolutions, recurrent layers) are on by default in torch and left alone. TF32 is set
+    through ``torch.set_float32_matmul_precision``, which keeps torch's two TF32 APIs (``allow_tf32`` and
+    ``fp32_precision``) consistent: setting one of them directly makes reading the other raise since torch
+    2.9. On MPS and the CPU nothing is changed.
+    """
+    import torch
+
+    if torch.device(device).type != "cuda":
+        return
+    torch.set_float32_matmul_precision("high")
+    torch.backends.cudnn.benchmark = False
+
+
+def compile_wins(device: torch.device | str) -> bool:
+    """Whether ``train.compile`` set to auto should ``torch.compile`` the model on ``device``.
+
+    True on CUDA when Triton (the code generator of torch.compile's GPU kernels) can be imported; False on
+    MPS (Inductor's Metal back end is still experimental) and on the CPU (measured separately: the compile
+    time outweighs the gain of short runs there).
+    """
+    import torch
+
+    if torch.device(device).type != "cuda":
+        return False
+    try:
+        import triton  # noqa: F401
+    except Exception:  # noqa: BLE001 (missing, or installed but broken: either way compile cannot run)
+        return False
+    return True
+
+
+def device_memory(device: torch.device | str) -> int | None:
+    """Bytes of memory ``device`` has for training, or None when it cannot be told.
+
+    A CUDA GPU: its total memory. Apple MPS: the Metal working-set limit where torch reports it, else the
+    system's RAM (the GPU shares it). The CPU: the system's RAM, from psutil when installed, else from
+    ``os.sysconf`` (Linux, macOS); None elsewhere (Windows without psutil).
+    """
+    import torch
+
+    device = torch.device(device)
+    if device.type == "cuda":
+        return int(torch.cuda.get_device_properties(device).total_memory)
+    if device.type == "mps":
+        recommended = getattr(getattr(torch, "mps", None), "recommended_max_memory", None)
+        with contextlib.suppress(Exception):  # noqa: BLE001 (an older torch or no Metal device: use the RAM)
+            if recommended is not None and (found := int(recommended())) > 0:
+                return found
+    return system_memory()
+
+
+def system_memory() -> int | None:
+    """Total physical RAM in bytes (psutil, else ``os.sysconf``), or None when neither can tell."""
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    if psutil is not None:
+        with contextlib.suppress(Exception):  # noqa: BLE001 (a psutil that cannot read this system)
+            return int(psutil.virtual_memory().total)
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows) or no such name here
+        return None
+    return int(total) if total > 0 else None
 
 
 def autocast(device: torch.device, dtype: torch.dtype):

@@ -1,0 +1,129 @@
+"""The CUDA decisions of core.devices (precision, backends, compile, memory), checked on any machine: torch.cuda's
+answers are monkeypatched, so these run on a CPU-only build too."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+import torch
+
+from lmstudio.core import devices
+from lmstudio.core.devices import (
+    compile_wins,
+    configure_backends,
+    device_memory,
+    resolve_precision,
+    system_memory,
+)
+from lmstudio.core.errors import TrainingError
+
+CUDA, MPS, CPU = torch.device("cuda"), torch.device("mps"), torch.device("cpu")
+
+
+@pytest.fixture
+def bf16_hardware(monkeypatch):
+    """Set whether the (pretend) GPU has bf16 in hardware; emulation must not count."""
+
+    def set_to(supported: bool) -> None:
+        def is_bf16_supported(including_emulation: bool = True) -> bool:
+            return supported or including_emulation  # an old GPU "supports" bf16 only by emulation
+
+        monkeypatch.setattr(torch.cuda, "is_bf16_supported", is_bf16_supported)
+
+    return set_to
+
+
+def test_auto_precision_is_bf16_on_a_gpu_that_has_it(bf16_hardware):
+    bf16_hardware(True)
+    assert resolve_precision("auto", CUDA) == torch.bfloat16
+
+
+def test_auto_precision_is_fp16_on_a_gpu_without_bf16(bf16_hardware):
+    bf16_hardware(False)  # e.g. a Turing or Volta card: bf16 only emulated, slowly
+    assert resolve_precision("auto", CUDA) == torch.float16
+
+
+def test_auto_precision_is_fp32_on_mps_and_cpu(bf16_hardware):
+    bf16_hardware(True)
+    assert resolve_precision("auto", MPS) == torch.float32
+    assert resolve_precision("auto", CPU) == torch.float32
+
+
+def test_explicit_precisions_are_kept():
+    assert resolve_precision("fp32", CUDA) == torch.float32
+    assert resolve_precision("bf16", CUDA) == torch.bfloat16
+    assert resolve_precision("fp16", CUDA) == torch.float16
+    assert resolve_precision("bf16", CPU) == torch.bfloat16
+    with pytest.raises(TrainingError, match="fp16 needs a GPU"):
+        resolve_precision("fp16", CPU)
+
+
+@pytest.fixture
+def restore_backends():
+    precision, benchmark = torch.get_float32_matmul_precision(), torch.backends.cudnn.benchmark
+    yield
+    torch.set_float32_matmul_precision(precision)
+    torch.backends.cudnn.benchmark = benchmark
+
+
+def test_configure_backends_turns_on_tf32_and_off_the_autotuner_on_cuda(restore_backends):
+    torch.set_float32_matmul_precision("highest")
+    torch.backends.cudnn.benchmark = True
+    configure_backends("cuda")
+    configure_backends(CUDA)  # idempotent
+    assert torch.get_float32_matmul_precision() == "high"
+    assert torch.backends.cuda.matmul.allow_tf32  # the legacy flag agrees (reading it must not raise)
+    assert torch.backends.cudnn.benchmark is False
+
+
+def test_configure_backends_leaves_cpu_and_mps_alone(restore_backends):
+    torch.set_float32_matmul_precision("highest")
+    torch.backends.cudnn.benchmark = True
+    configure_backends("cpu")
+    configure_backends(MPS)
+    assert torch.get_float32_matmul_precision() == "highest"
+    assert torch.backends.cudnn.benchmark is True
+
+
+def test_compile_wins_on_cuda_only_when_triton_imports(monkeypatch):
+    monkeypatch.setitem(sys.modules, "triton", types.ModuleType("triton"))
+    assert compile_wins("cuda") is True
+    assert compile_wins(CPU) is False
+    assert compile_wins(MPS) is False
+    monkeypatch.setitem(sys.modules, "triton", None)  # "import triton" raises ImportError
+    assert compile_wins("cuda") is False
+
+
+def test_device_memory_of_a_gpu_is_its_total_memory(monkeypatch):
+    props = types.SimpleNamespace(total_memory=24 * 2**30, name="Pretend RTX")
+    monkeypatch.setattr(torch.cuda, "get_device_properties", lambda device=None: props)
+    assert device_memory(CUDA) == 24 * 2**30
+
+
+def fake_psutil(total: int) -> types.SimpleNamespace:
+    return types.SimpleNamespace(virtual_memory=lambda: types.SimpleNamespace(total=total))
+
+
+def test_device_memory_of_the_cpu_is_the_ram(monkeypatch):
+    monkeypatch.setitem(sys.modules, "psutil", fake_psutil(123))
+    assert device_memory("cpu") == system_memory() == 123
+    monkeypatch.setitem(sys.modules, "psutil", None)  # not installed: os.sysconf where it exists
+    sysconf = getattr(devices.os, "sysconf", None)
+    if sysconf is not None:
+        assert device_memory("cpu") == sysconf("SC_PAGE_SIZE") * sysconf("SC_PHYS_PAGES")
+    monkeypatch.delattr(devices.os, "sysconf", raising=False)  # Windows without psutil: unknown
+    assert device_memory("cpu") is None
+
+
+def test_device_memory_of_mps_is_metal_limit_else_ram(monkeypatch):
+    monkeypatch.setattr(torch.mps, "recommended_max_memory", lambda: 16 * 2**30, raising=False)
+    assert device_memory(MPS) == 16 * 2**30
+
+    def no_metal() -> int:
+        raise RuntimeError("no MPS device")
+
+    monkeypatch.setattr(torch.mps, "recommended_max_memory", no_metal, raising=False)
+    monkeypatch.setitem(sys.modules, "psutil", fake_psutil(7))
+    assert device_memory(MPS) == 7
