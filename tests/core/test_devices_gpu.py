@@ -1,15 +1,18 @@
-"""The CUDA decisions of core.devices (precision, backends, compile, memory), checked on any machine: torch.cuda's
-answers are monkeypatched, so these run on a CPU-only build too."""
+"""The CUDA decisions of core.devices (precision, backends, compile, memory) and the prefetching BatchSampler,
+checked on any machine: torch.cuda's answers are monkeypatched, so these run on a CPU-only build too."""
 
 from __future__ import annotations
 
+import io
 import sys
 import types
 
+import numpy as np
 import pytest
 import torch
 
 from lmstudio.core import devices
+from lmstudio.core.dataset.tokens import BatchSampler
 from lmstudio.core.devices import (
     compile_wins,
     configure_backends,
@@ -127,3 +130,59 @@ def test_device_memory_of_mps_is_metal_limit_else_ram(monkeypatch):
     monkeypatch.setattr(torch.mps, "recommended_max_memory", no_metal, raising=False)
     monkeypatch.setitem(sys.modules, "psutil", fake_psutil(7))
     assert device_memory(MPS) == 7
+
+
+# --- the prefetching batch sampler (the CUDA path's bookkeeping, run on the CPU) ------------------------------
+
+
+def _data():
+    return np.random.default_rng(0).integers(0, 500, 4000).astype(np.uint16)
+
+
+def test_prefetching_sampler_hands_out_the_same_batches():
+    plain = BatchSampler(_data(), 16, 4, seed=7)
+    ahead = BatchSampler(_data(), 16, 4, seed=7, prefetch=True)
+    assert plain.prefetch is False  # the CPU's default: nothing to overlap
+    for _ in range(5):
+        (x, y), (px, py) = plain.next(), ahead.next()
+        assert torch.equal(x, px) and torch.equal(y, py)
+    assert ahead.steps == plain.steps == 5
+
+
+def test_prefetching_sampler_saves_the_state_of_the_batch_in_flight():
+    plain = BatchSampler(_data(), 16, 4, seed=7)
+    ahead = BatchSampler(_data(), 16, 4, seed=7, prefetch=True)
+    for _ in range(3):
+        plain.next(), ahead.next()
+    state, plain_state = ahead.state_dict(), plain.state_dict()
+    assert torch.equal(state["generator"], plain_state["generator"])  # not the state after the prefetched draw
+    assert state["steps"] == 3
+    buf = io.BytesIO()
+    torch.save(state, buf)
+    buf.seek(0)
+    expected = [ahead.next() for _ in range(4)]
+    for resumed in (BatchSampler(_data(), 16, 4, seed=0, prefetch=True), BatchSampler(_data(), 16, 4, seed=0)):
+        buf.seek(0)
+        resumed.load_state_dict(torch.load(buf, weights_only=True))
+        for x, y in expected:
+            rx, ry = resumed.next()
+            assert torch.equal(rx, x) and torch.equal(ry, y)
+
+
+def test_loading_state_drops_the_batch_in_flight():
+    sampler = BatchSampler(_data(), 16, 4, seed=7, prefetch=True)
+    first = sampler.next()
+    start = BatchSampler(_data(), 16, 4, seed=7).state_dict()
+    sampler.next()
+    sampler.load_state_dict(start)  # back to the start: the batch prefetched from the later state is stale
+    assert torch.equal(sampler.next()[0], first[0])
+
+
+def test_batch_prefetched_under_inference_mode_can_train():
+    sampler = BatchSampler(_data(), 16, 4, seed=7, prefetch=True)
+    with torch.inference_mode():
+        sampler.next()  # e.g. a look at a batch from an evaluation: the next one is drawn here
+    x, _ = sampler.next()
+    assert not x.is_inference()
+    emb = torch.nn.Embedding(500, 8)
+    emb(x).sum().backward()  # the embedding keeps its indices for backward

@@ -248,6 +248,13 @@ class BatchSampler:
     It owns a seeded ``torch.Generator``: the same seed gives the same batches, and ``state_dict`` /
     ``load_state_dict`` resume the exact sequence (the state holds only tensors and ints, so it loads
     with ``torch.load(weights_only=True)``).
+
+    On a CUDA device the batch is gathered into pinned (page-locked) host memory and copied on a side stream
+    with ``non_blocking=True``, and with ``prefetch`` (on by default there) each ``next()`` hands out the
+    batch started by the call before and starts the following one: its gather and copy run while the GPU
+    works through the step just queued. The sequence of batches and the saved state are those without
+    prefetching (the state is the generator's before the batch in flight was drawn). On the CPU there is
+    nothing to overlap: no pinning, no prefetch unless asked (the tests ask, to check the sequence).
     """
 
     def __init__(
@@ -258,6 +265,7 @@ class BatchSampler:
         seed: int,
         device: str | torch.device = "cpu",
         name: str = "",
+        prefetch: bool | None = None,
     ) -> None:
         if block_size < 1 or batch_size < 1:
             raise DataError(f"block size and batch size must be at least 1 (got {block_size} and {batch_size})")
@@ -280,23 +288,55 @@ class BatchSampler:
         self.batch_size = batch_size
         self.seed = seed
         self.device = torch.device(device)
-        self.steps = 0  # batches drawn so far
+        self.steps = 0  # batches handed out so far
         self._generator = torch.Generator().manual_seed(seed)
         self._offsets = np.arange(block_size + 1, dtype=np.int64)
-        self._pin = self.device.type == "cuda" and torch.cuda.is_available()
+        cuda = self.device.type == "cuda" and torch.cuda.is_available()
+        self._pin = cuda
+        # copies on their own stream overlap the compute of the default stream; the consumer waits for them
+        self._stream = torch.cuda.Stream(self.device) if cuda else None
+        self.prefetch = cuda if prefetch is None else bool(prefetch)
+        self._pending: tuple[torch.Tensor, torch.Tensor] | None = None  # the batch in flight
+        self._state_before_pending: torch.Tensor | None = None  # generator state before it was drawn
 
-    def next(self) -> tuple[torch.Tensor, torch.Tensor]:
+    def _draw(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Draw the next batch from the generator and start its copy to the device."""
         n_starts = len(self.data) - self.block_size  # windows of T+1 ids fit at starts 0..n-T-1
         starts = torch.randint(n_starts, (self.batch_size,), generator=self._generator).numpy()
         windows = self.data[starts[:, None] + self._offsets]  # (B, T+1) fancy index: one gather from the memmap
         w = torch.from_numpy(windows.astype(np.int64))
-        x, y = w[:, :-1].contiguous(), w[:, 1:].contiguous()
-        self.steps += 1
         if self.device.type == "cpu":
-            return x, y
-        if self._pin:
-            x, y = x.pin_memory(), y.pin_memory()
-        return x.to(self.device, non_blocking=self._pin), y.to(self.device, non_blocking=self._pin)
+            return w[:, :-1].contiguous(), w[:, 1:].contiguous()
+        if not self._pin:  # MPS (or a CUDA device asked for without CUDA: the copy raises torch's error)
+            w = w.to(self.device)
+            return w[:, :-1].contiguous(), w[:, 1:].contiguous()
+        w = w.pin_memory()  # page-locked: the copy can run asynchronously, by DMA
+        with torch.cuda.stream(self._stream):
+            w = w.to(self.device, non_blocking=True)
+            return w[:, :-1].contiguous(), w[:, 1:].contiguous()  # (B, T) each, split on the copy stream
+
+    def _ready(self, batch: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Make the consumer's stream wait for ``batch``'s copy, and keep its memory from being reused early."""
+        if self._stream is not None:
+            current = torch.cuda.current_stream(self.device)
+            current.wait_stream(self._stream)
+            for t in batch:
+                t.record_stream(current)  # allocated on the copy stream, used on this one
+        return batch
+
+    def next(self) -> tuple[torch.Tensor, torch.Tensor]:
+        if self._pending is not None:
+            batch, self._pending, self._state_before_pending = self._pending, None, None
+        else:
+            batch = self._draw()
+        self.steps += 1
+        if self.prefetch:
+            self._state_before_pending = self._generator.get_state()
+            # a batch drawn under inference mode would be an inference tensor, unusable by the training step
+            # it may be handed to next; a normal tensor serves both
+            with torch.inference_mode(False):
+                self._pending = self._draw()
+        return self._ready(batch)
 
     __next__ = next
 
@@ -304,8 +344,10 @@ class BatchSampler:
         return self
 
     def state_dict(self) -> dict[str, Any]:
+        # with a batch in flight, the state before it was drawn: a resumed sampler draws it again
+        state = self._state_before_pending if self._pending is not None else self._generator.get_state()
         return {
-            "generator": self._generator.get_state(),  # uint8 tensor
+            "generator": state,  # uint8 tensor
             "steps": self.steps,
             "seed": self.seed,
             "block_size": self.block_size,
@@ -318,10 +360,11 @@ class BatchSampler:
             gen = state["generator"]
             if not isinstance(gen, torch.Tensor) or gen.dtype != torch.uint8:
                 raise TypeError("generator state is not a uint8 tensor")
-            self._generator.set_state(gen.clone())
             steps = int(state.get("steps", 0))
+            self._generator.set_state(gen.clone())
         except (KeyError, TypeError, RuntimeError, ValueError, AttributeError) as exc:
             raise DataError(
                 f"the saved batch-sampler state is unusable ({exc}); resume from another checkpoint or start afresh"
             ) from None
         self.steps = steps
+        self._pending, self._state_before_pending = None, None  # drawn from the old state: draw it again
