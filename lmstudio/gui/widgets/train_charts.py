@@ -3,12 +3,19 @@ tokens per second in one pyqtgraph scene, redrawn from a timer with ``setData`` 
 clip to view). Log scale, x axis by step / tokens / time / epoch, EMA smoothing with the raw curve
 kept faint, reference lines (uniform guess ln V, unigram entropy), the overfitting marker, LR-change
 lines, a crosshair read-out, overlays of earlier runs, and export to PNG and CSV.
+
+A redraw costs the GUI thread little, so it can run every 0.25 s while training without slowing the
+trainer (which needs the GIL between its torch ops): only curves with new points get ``setData``, and the
+view ranges are ours, not pyqtgraph's auto-range. They follow the data with headroom and snap to a grid
+(:func:`follow_range`), so an axis, whose tick text is most of a paint, is laid out and drawn again only
+when the data leaves its range, not at every new step.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from pathlib import Path
 
 import numpy as np
@@ -47,12 +54,91 @@ PLOTS = (  # key, title, y label
 )
 TRAIN, VAL, EXTRA = QColor("#2f6fde"), QColor("#e8590c"), QColor("#2b9348")
 OVERLAY_COLORS = ("#8e44ad", "#16a085", "#c0392b", "#7f8c8d", "#d4a017")
-REDRAW_MS = 200  # fastest redraw; slower when a redraw is expensive (see TrainCharts._on_timer)
+REDRAW_MS = 250  # the normal redraw interval; slower only when a redraw is expensive (see TrainCharts._on_timer)
 MAX_REDRAW_MS = 1500
-# Share of wall time the GUI thread may be busy (CPU time) while charts redraw. Painting, mostly axis
-# text, holds the GIL, which the training thread needs between its torch ops: on a small model every
-# ms spent here is a ms of training lost. The redraw interval grows until the GUI stays under it.
-GUI_BUSY_BUDGET = 0.03
+# Share of wall time the GUI thread may be busy (CPU time) while charts redraw. Painting holds the GIL,
+# which the training thread needs between its torch ops: on a small model a ms spent here is nearly a ms
+# of training lost. A redraw costs about 10-15 ms of GUI time on a 2-core machine (it cost 60 ms before the
+# ranges stepped and unchanged curves were skipped), so every 0.25 s fits; the interval grows only when
+# the GUI is busier than this (a slow machine, a huge window, 100k points).
+GUI_BUSY_BUDGET = 0.06
+
+
+def next_interval(interval_ms: int, busy: float) -> int:
+    """The redraw interval after one that kept the GUI thread ``busy`` (a share of wall time): it grows or
+    shrinks in proportion to the busy share against the budget (at most 4x, at least halved per tick),
+    between REDRAW_MS and MAX_REDRAW_MS."""
+    scaled = interval_ms * min(4.0, max(0.5, busy / GUI_BUSY_BUDGET))
+    return int(min(MAX_REDRAW_MS, max(REDRAW_MS, scaled)))
+
+
+CURVE_PLOT = {  # curve key -> the plot it is drawn in
+    "loss_raw": "loss",
+    "loss": "loss",
+    "val": "loss",
+    "ppl_train": "ppl",
+    "ppl": "ppl",
+    "bpc_train": "bpc",
+    "bpc": "bpc",
+    "lr": "lr",
+    "grad_raw": "grad",
+    "grad": "grad",
+    "tps": "tps",
+}
+_NICE = (1.0, 2.0, 2.5, 5.0, 10.0)
+
+
+def nice_step(size: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 times a power of ten that is at least ``size`` (> 0)."""
+    power = 10.0 ** math.floor(math.log10(size))
+    return next(m * power for m in _NICE if m * power >= size * (1 - 1e-9))
+
+
+def follow_range(
+    current: tuple[float, float] | None,
+    lo: float,
+    hi: float,
+    *,
+    pad_lo: float = 0.05,
+    pad_hi: float = 0.05,
+    fill: float = 0.5,
+) -> tuple[float, float] | None:
+    """The view range that shows data spanning ``lo``..``hi``: ``current`` as long as the data lies inside
+    it and fills at least ``fill`` of it, else a new one, padded by ``pad_lo``/``pad_hi`` of the data's span
+    and snapped outward to a grid of about an eighth of it. A range that changes only when the data leaves
+    it spares the axes a new layout and text at every redraw. None when there is no finite data."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi < lo:
+        return current
+    if current is not None:
+        c0, c1 = current
+        if c0 <= lo and hi <= c1 and hi - lo >= fill * (c1 - c0):
+            return current
+    span = hi - lo
+    if span <= 0:
+        span = abs(hi) * 0.1 or 1.0
+    grid = nice_step(span / 8)
+    a = math.floor((lo - pad_lo * span) / grid + 1e-9) * grid
+    b = math.ceil((hi + pad_hi * span) / grid - 1e-9) * grid
+    return (a, b) if b > a else (a, a + grid)
+
+
+def extent(values: np.ndarray, log: bool = False) -> tuple[float, float]:
+    """(min, max) of the finite values (of their log10 over the positive ones with ``log``); NaNs when none."""
+    v = values[np.isfinite(values)]
+    if log:
+        v = v[v > 0]
+    if not len(v):
+        return math.nan, math.nan
+    lo, hi = float(v.min()), float(v.max())
+    return (math.log10(lo), math.log10(hi)) if log else (lo, hi)
+
+
+def _union(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float]:
+    if not math.isfinite(a[0]):
+        return b
+    if not math.isfinite(b[0]):
+        return a
+    return min(a[0], b[0]), max(a[1], b[1])
 
 
 # the key in the title: a legend inside the plot always covers some of the curves
@@ -82,6 +168,16 @@ class TrainCharts(QWidget):
         self._overlays_dirty = False
         self.overfit_step: float | None = None
         self.redraws = 0
+        self.redraw_times: deque[float] = deque(maxlen=10_000)  # perf_counter of each refresh (the benchmark)
+        self._version = 0  # bumped when every curve must be set again (new run, x axis, log scale, smoothing)
+        self._drawn_steps: tuple[int, int] | None = None  # (version, points) the step curves last got
+        self._drawn_evals: tuple[int, int] | None = None
+        self._smooth = np.zeros(0)  # the smoothed train loss last drawn (the bits/char estimate uses it)
+        self._extents: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {}  # curve: x and y extent
+        self._overlay_extents: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {}  # plot: extents
+        self._ranges: dict[str, tuple[float, float] | None] = {}  # "x" and each plot's y: the range we set
+        self._follow_x = True  # False once the user pans or zooms (until the view changes)
+        self._follow_y: dict[str, bool] = {}
         self._smooth_weight = 0.9
         self._ema_loss = IncrementalEma(self._smooth_weight)
         self._ema_grad = IncrementalEma(self._smooth_weight)
@@ -102,6 +198,8 @@ class TrainCharts(QWidget):
             plot.setLabel("left", ylabel)
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
+            plot.disableAutoRange()  # the ranges follow the data in steps (follow_range), set by refresh
+            plot.vb.sigRangeChangedManually.connect(lambda mask, key=key: self._on_manual_range(key, mask))
             plot.showGrid(x=True, y=True, alpha=0.15)
             plot.setMenuEnabled(False)
             plot.hideButtons()
@@ -109,6 +207,7 @@ class TrainCharts(QWidget):
                 # text is the costly part of a paint: axes whose range did not change reuse a pixmap
                 item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.plots[key] = plot
+        self._follow_y = {key: True for key in self.plots}
         self.empty_notes = {key: EmptyNote(plot) for key, plot in self.plots.items()}
         self.plots["bpc"].setToolTip(self._bpc_tooltip)
         loss = self.plots["loss"]
@@ -229,6 +328,7 @@ class TrainCharts(QWidget):
             plot.removeItem(line)
         self.lr_lines.clear()
         self._overlays_dirty = True
+        self._refollow()
         self.mark_dirty()
 
     def set_overlays(self, runs: list[RunMetrics]) -> None:
@@ -247,9 +347,7 @@ class TrainCharts(QWidget):
         wall, cpu = time.perf_counter(), time.thread_time()
         busy = (cpu - self._last_tick[1]) / max(1e-6, wall - self._last_tick[0])
         self._last_tick = (wall, cpu)
-        # proportional: the GUI's busy share scales with the redraw rate
-        interval = self.timer.interval() * min(4.0, max(0.5, busy / GUI_BUSY_BUDGET))
-        self.timer.setInterval(int(min(MAX_REDRAW_MS, max(REDRAW_MS, interval))))
+        self.timer.setInterval(next_interval(self.timer.interval(), busy))
         if self.dirty and self.isVisible():
             self.refresh()
 
@@ -263,51 +361,106 @@ class TrainCharts(QWidget):
         return series.column(key)
 
     def refresh(self) -> None:
-        """Push the current data into every curve (called by the timer when new points arrived)."""
+        """Push new points into the curves that have them and let the ranges follow (called by the timer
+        when new points arrived). Curves without new points are left alone: ``setData`` re-lays out a curve
+        (and a scatter's symbols) even for the same data."""
         self.dirty = False
         self.redraws += 1
-        run, c = self.run, self.curves
-        xs, xe = self._x(run, run.steps), self._x(run, run.evals)
-        loss = run.steps.column("loss")
-        smooth = self._ema_loss.update(loss)
-        grad = run.steps.column("grad_norm")
-        c["loss_raw"].setData(xs, loss)
-        c["loss"].setData(xs, smooth)
-        c["val"].setData(xe, run.evals.column("val_loss"))
-        c["ppl_train"].setData(xs, perplexity(smooth))
-        c["ppl"].setData(xe, run.evals.column("val_perplexity"))
+        self.redraw_times.append(time.perf_counter())
+        run = self.run
+        steps_key, evals_key = (self._version, len(run.steps)), (self._version, len(run.evals))
+        new_steps, new_evals = steps_key != self._drawn_steps, evals_key != self._drawn_evals
+        self._drawn_steps, self._drawn_evals = steps_key, evals_key
+        xs = self._x(run, run.steps)
+        if new_steps:
+            loss = run.steps.column("loss")
+            self._smooth = smooth = self._ema_loss.update(loss)
+            grad = run.steps.column("grad_norm")
+            x_extent = extent(xs)
+            self._set("loss_raw", xs, loss, x_extent)
+            self._set("loss", xs, smooth, x_extent)
+            self._set("ppl_train", xs, perplexity(smooth), x_extent)
+            self._set("lr", xs, run.steps.column("lr"), x_extent)
+            self._set("grad_raw", xs, grad, x_extent)
+            self._set("grad", xs, self._ema_grad.update(grad), x_extent)
+            self._set("tps", xs, run.steps.column("tokens_per_sec"), x_extent)
         bpc = run.evals.column("bits_per_char")
-        c["bpc"].setData(xe, bpc)
-        # between evaluations (250 steps by default) the line follows the train loss, converted with the
-        # characters per token that the latest evaluation's bits/char and val loss imply
         val = run.evals.column("val_loss")
-        usable = np.isfinite(bpc) & np.isfinite(val) & (val > 0) & (bpc > 0)
-        if usable.any():
-            chars_per_token = bits_per_char(val[usable][-1], 1.0) / bpc[usable][-1]
-            c["bpc_train"].setData(xs, bits_per_char(smooth, chars_per_token))
-        else:
-            c["bpc_train"].setData([], [])
-        withheld = len(bpc) > 0 and not np.isfinite(bpc).any()
-        if withheld != self._bpc_withheld:
-            self._bpc_withheld = withheld
-            plot = self.plots["bpc"]
-            plot.setTitle("Bits per character: n/a" if withheld else self._bpc_title)
-            plot.setToolTip(
-                f"Not shown: {BPC_NA_REASON}; compare this run by loss and perplexity instead"
-                if withheld
-                else self._bpc_tooltip
-            )
-        c["lr"].setData(xs, run.steps.column("lr"))
-        c["grad_raw"].setData(xs, grad)
-        c["grad"].setData(xs, self._ema_grad.update(grad))
-        c["tps"].setData(xs, run.steps.column("tokens_per_sec"))
-        self._draw_reference_lines()
+        if new_evals:
+            xe = self._x(run, run.evals)
+            self._set("val", xe, val)
+            self._set("ppl", xe, run.evals.column("val_perplexity"))
+            self._set("bpc", xe, bpc)
+            withheld = len(bpc) > 0 and not np.isfinite(bpc).any()
+            if withheld != self._bpc_withheld:
+                self._bpc_withheld = withheld
+                plot = self.plots["bpc"]
+                plot.setTitle("Bits per character: n/a" if withheld else self._bpc_title)
+                plot.setToolTip(
+                    f"Not shown: {BPC_NA_REASON}; compare this run by loss and perplexity instead"
+                    if withheld
+                    else self._bpc_tooltip
+                )
+        if new_steps or new_evals:
+            # between evaluations (250 steps by default) the line follows the train loss, converted with the
+            # characters per token that the latest evaluation's bits/char and val loss imply
+            usable = np.isfinite(bpc) & np.isfinite(val) & (val > 0) & (bpc > 0)
+            if usable.any() and len(xs):
+                chars_per_token = bits_per_char(val[usable][-1], 1.0) / bpc[usable][-1]
+                self._set("bpc_train", xs, bits_per_char(self._smooth, chars_per_token))
+            else:
+                self._set("bpc_train", xs[:0], xs[:0])
+            self._draw_reference_lines()
         self._draw_lr_lines()
         if self._overlays_dirty:
             self._draw_overlays()
+        self._follow_ranges()
         empty = not len(run.steps) and not self.overlays
         for key, note in self.empty_notes.items():
-            note.set_empty(empty and not (key in ("loss", "ppl", "bpc") and len(run.evals)))
+            want = empty and not (key in ("loss", "ppl", "bpc") and len(run.evals))
+            if want != note.empty:
+                note.set_empty(want)
+
+    def _set(self, key: str, x: np.ndarray, y: np.ndarray, x_extent: tuple[float, float] | None = None) -> None:
+        self.curves[key].setData(x, y)
+        self._extents[key] = (x_extent or extent(x), extent(y, self.log_scale.isChecked()))
+
+    def _follow_ranges(self) -> None:
+        """Set each plot's view range from its curves' extents, where the user has not panned or zoomed it."""
+        xs: tuple[float, float] = (math.nan, math.nan)
+        ys = {key: (math.nan, math.nan) for key in self.plots}
+        for key, (x, y) in self._extents.items():
+            xs, plot = _union(xs, x), CURVE_PLOT[key]
+            ys[plot] = _union(ys[plot], y)
+        for plot, (x, y) in self._overlay_extents.items():
+            xs, ys[plot] = _union(xs, x), _union(ys[plot], y)
+        if self._follow_x:
+            # room to grow on the right: the x axis changes every 15-25 % of the run, not every step
+            x_range = follow_range(self._ranges.get("x"), *xs, pad_lo=0.0, pad_hi=0.15, fill=0.5)
+            if x_range is not None and x_range != self._ranges.get("x"):
+                self._ranges["x"] = x_range
+                self.plots["loss"].setXRange(*x_range, padding=0)  # the other plots are linked to it
+        for key, plot in self.plots.items():
+            if not self._follow_y[key]:
+                continue
+            y_range = follow_range(self._ranges.get(key), *ys[key])
+            if y_range is not None and y_range != self._ranges.get(key):
+                self._ranges[key] = y_range
+                plot.setYRange(*y_range, padding=0)
+
+    def _on_manual_range(self, key: str, mask) -> None:
+        """The user panned or zoomed a plot: its ranges stay where the user put them (until the view changes)."""
+        x_moved, y_moved = (bool(mask[0]), bool(mask[1])) if mask is not None else (True, True)
+        self._follow_x = self._follow_x and not x_moved
+        self._follow_y[key] = self._follow_y[key] and not y_moved
+
+    def _refollow(self) -> None:
+        """All ranges follow the data again, from scratch (a new run, x axis or scale)."""
+        self._version += 1
+        self._extents.clear()
+        self._ranges.clear()
+        self._follow_x = True
+        self._follow_y = {key: True for key in self.plots}
 
     def _ypos(self, value: float) -> float:
         return math.log10(value) if self.log_scale.isChecked() else value
@@ -345,6 +498,8 @@ class TrainCharts(QWidget):
 
     def _draw_overlays(self) -> None:
         self._overlays_dirty = False
+        self._overlay_extents = {}
+        log = self.log_scale.isChecked()
         for plot, curve in self.overlay_curves:
             plot.removeItem(curve)
         self.overlay_curves = []
@@ -360,6 +515,8 @@ class TrainCharts(QWidget):
                 ("lr", xs, run.steps.column("lr")),
             )
             for key, x, y in pairs:
+                old = self._overlay_extents.get(key, ((math.nan, math.nan), (math.nan, math.nan)))
+                self._overlay_extents[key] = (_union(old[0], extent(x)), _union(old[1], extent(y, log)))
                 item = self.plots[key].plot(x, y, pen=pen)
                 item.setToolTip(run.name)
                 self.overlay_curves.append((self.plots[key], item))
@@ -378,8 +535,8 @@ class TrainCharts(QWidget):
         for key, plot in self.plots.items():
             plot.setLogMode(x=False, y=log)
             plot.setLabel("bottom", self.x_axis.currentText() if key in ("lr", "grad", "tps") else "")
-            plot.enableAutoRange()
         self._overlays_dirty = True
+        self._refollow()
         self.refresh()
 
     def _on_smoothing(self, value: int) -> None:
@@ -388,6 +545,7 @@ class TrainCharts(QWidget):
         self._ema_loss = IncrementalEma(self._smooth_weight)
         self._ema_grad = IncrementalEma(self._smooth_weight)
         self._overlays_dirty = True
+        self._version += 1  # every curve again, the ranges stay
         self.mark_dirty()
 
     def _plot_at(self, scene_pos) -> tuple[str, float] | None:
