@@ -28,9 +28,14 @@ MODEL_SETTINGS = ("n_layer", "d_model", "n_head", "block_size", "dropout", "posi
 TRAIN_SETTINGS = (
     "batch_size",
     "steps",
+    "max_time",
     "lr",
+    "min_lr",
     "schedule",
     "warmup_steps",
+    "warmdown",
+    "optimizer",
+    "muon_momentum",
     "weight_decay",
     "grad_accum",
     "device",
@@ -75,7 +80,12 @@ def add_parser(sub) -> None:
     m.add_argument("--preset", choices=["tiny", "small", "medium"], help="start from a named size for the architecture")
     add_setting_flags(m, "model", MODEL_SETTINGS)
     t = p.add_argument_group("training")
-    add_setting_flags(t, "train", TRAIN_SETTINGS, extra={"steps": "with --resume: continue to step N"})
+    add_setting_flags(
+        t,
+        "train",
+        TRAIN_SETTINGS,
+        extra={"steps": "with --resume: continue to step N", "max_time": "e.g. --max-time 600 for ten minutes"},
+    )
     p.add_argument("--quiet", action="store_true", help="print only evaluations and the result")
     p.set_defaults(func=run)
 
@@ -199,11 +209,14 @@ def _consume(trainer, quiet: bool) -> int:
         if isinstance(event, StepEvent):
             done = event.step - start_step
             if not quiet:
-                bar.update(
-                    done,
-                    total - start_step,
-                    f"step {event.step}/{total} loss {event.loss:.4f} {event.tokens_per_sec:,.0f} tok/s",
-                )
+                mfu = f" MFU {event.mfu:.0%}" if math.isfinite(event.mfu) else ""
+                text = f"step {event.step}/{total} loss {event.loss:.4f} {event.tokens_per_sec:,.0f} tok/s{mfu}"
+                budget = trainer.cfg.max_time
+                if budget and event.elapsed / budget > done / max(1, total - start_step):
+                    # a time budget nearer its end than the steps: the bar counts the seconds
+                    bar.update(min(int(event.elapsed), int(budget)), int(budget), f"{text} [{budget:g} s budget]")
+                else:
+                    bar.update(done, total - start_step, text)
         elif isinstance(event, EvalEvent):
             bar.close()
             print(

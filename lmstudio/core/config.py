@@ -27,6 +27,7 @@ FORMAT_VERSION = 1
 TOKENIZER_KINDS = ("char", "word", "bpe", "unigram")
 ARCHITECTURES = ("rnn", "gru", "lstm", "transformer")
 SCHEDULES = ("cosine", "linear", "constant", "wsd")
+OPTIMIZERS = ("adamw", "muon")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 FORMATS = ("auto", "text", "folder", "jsonl", "csv", "tsv", "parallel")
@@ -641,6 +642,21 @@ class TrainConfig:
     )
     warmup_steps: int = setting(
         50, "steps of linear warmup from 0 to lr; usual 1-10 percent of the steps", low=0, high=MAX_STEPS, step=10
+    )
+    optimizer: str = setting(
+        "adamw",
+        "adamw: AdamW for every weight; muon: Muon (orthogonalised momentum, modded-nanoGPT's optimizer) for the "
+        "hidden weight matrices and AdamW for embeddings, head, norms and biases, at the same lr",
+        choices=OPTIMIZERS,
+    )
+    muon_momentum: float = setting(
+        0.95,
+        "Muon's momentum (optimizer muon only); usual 0.9-0.98",
+        low=0,
+        high=1,
+        high_open=True,
+        step=0.01,
+        decimals=3,
     )
     weight_decay: float = setting(
         0.1,

@@ -28,6 +28,7 @@ COLUMNS = (  # metrics.csv's columns, in order: the one declaration (the GUI's e
     "grad_norm",
     "tokens_per_sec",
     "eval_train_loss",
+    "mfu",  # model FLOPs utilisation, 0-1, against the device's measured matmul peak (lmstudio.core.peak)
 )
 
 

@@ -36,12 +36,13 @@ from ..devices import (
     autocast,
     default_threads,
     is_out_of_memory,
-    make_adamw,
     resolve_device,
     resolve_precision,
 )
 from ..errors import ConfigError, DataError, LMStudioError, TrainingError
 from ..inference.metrics import bits_per_char, count_unknown, perplexity, unknown_token_note
+from ..models.stats import flops_per_token
+from ..peak import matmul_peak, mfu
 from ..runs import checkpoint as ckpt
 from .control import TrainingControl
 from .events import (
@@ -54,6 +55,7 @@ from .events import (
     StepEvent,
 )
 from .metrics_log import MetricsLog
+from .optim import build_optimizers
 from .schedule import lr_at
 
 
@@ -117,7 +119,11 @@ class Trainer:
             else ""
         )
         self.peak_lr = self.cfg.lr
-        self.optimizer = make_adamw(self._param_groups(), self.cfg.lr, (self.cfg.beta1, self.cfg.beta2), self.device)
+        # AdamW for everything, or AdamW for embeddings/head/norms and Muon for the hidden matrices
+        self.optimizers = build_optimizers(self.model, self.cfg, self.device)
+        self.optimizer = self.optimizers[0]
+        self.flops_per_token = flops_per_token(config.model)
+        self.matmul_peak: float | None = None  # measured (or read from the cache) when run() starts
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.dtype == torch.float16)
         self.forward = torch.compile(self.model) if self.cfg.compile else self.model
         self.step = 0
@@ -130,6 +136,8 @@ class Trainer:
         self.bad_evals = 0
         self.last_val_loss: float | None = None
         self.last_saved_step: int | None = None  # the newest checkpoint written (or resumed from)
+        # steps between reads of the loss from the device: every step on a CPU (free there), every 10 on a GPU
+        self.sync_every = 1 if self.device.type == "cpu" else 10
         self.run_lock = None  # set by runs.py: the run folder's lock, released when run() ends
         if resume is not None:
             self._load_state(resume)
@@ -164,14 +172,6 @@ class Trainer:
             f"data.split_fractions (now {fractions}), or use a larger corpus"
         )
 
-    def _param_groups(self) -> list[dict[str, Any]]:
-        """Weight decay on matrices only: not on biases, norms or (for nanoGPT parity) 1-D tensors."""
-        decay, no_decay = [], []
-        for p in self.model.parameters():
-            if p.requires_grad:
-                (decay if p.dim() >= 2 else no_decay).append(p)
-        return [{"params": decay, "weight_decay": self.cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
-
     def training_state(self) -> dict[str, Any]:
         state = {
             "step": self.step,
@@ -179,6 +179,7 @@ class Trainer:
             "elapsed": self.elapsed,
             "peak_lr": self.peak_lr,
             "optimizer": self.optimizer.state_dict(),
+            **({"muon": self.optimizers[1].state_dict()} if len(self.optimizers) > 1 else {}),
             "scaler": self.scaler.state_dict(),
             "sampler": self.train_sampler.state_dict(),
             "torch_rng": torch.get_rng_state(),
@@ -194,7 +195,13 @@ class Trainer:
 
     def _load_state(self, state: dict[str, Any]) -> None:
         try:
+            if len(self.optimizers) > 1 and "muon" not in state:
+                raise TrainingError("the run was trained with AdamW alone; resume it with train.optimizer adamw")
+            if len(self.optimizers) == 1 and "muon" in state:
+                raise TrainingError("the run was trained with Muon; resume it with train.optimizer muon")
             self.optimizer.load_state_dict(state["optimizer"])
+            if len(self.optimizers) > 1:
+                self.optimizers[1].load_state_dict(state["muon"])
             if state.get("scaler"):
                 self.scaler.load_state_dict(state["scaler"])
             self.train_sampler.load_state_dict(state["sampler"])
@@ -224,22 +231,77 @@ class Trainer:
         self.last_saved_step = self.step
 
     # -- the loop
+    def out_of_time(self) -> bool:
+        """Whether the time budget (``train.max_time``, training time only) is spent."""
+        return bool(self.cfg.max_time) and self.elapsed >= self.cfg.max_time
+
+    def done(self) -> bool:
+        """The run has reached its end: its steps, or its time budget."""
+        return self.step >= self.cfg.steps or self.out_of_time()
+
+    def _lr(self) -> float:
+        cfg = self.cfg
+        return lr_at(
+            self.step,
+            peak=self.peak_lr,
+            floor=cfg.min_lr * self.peak_lr / cfg.lr,
+            warmup=cfg.warmup_steps,
+            total=cfg.steps,
+            schedule=cfg.schedule,
+            warmdown=cfg.warmdown,
+            time_fraction=self.elapsed / cfg.max_time if cfg.max_time else None,
+        )
+
+    def _measure_peak(self) -> Iterator[Any]:
+        """The device's matmul peak for MFU: read from the cache, or measured once (about a second)."""
+        from ..peak import CACHE_FILE, peak_key
+
+        if self.matmul_peak is not None:
+            return
+        cached = peak_key(self.device, self.dtype)
+        try:
+            import json
+
+            from ..paths import cache_root
+
+            known = cached in json.loads((cache_root() / CACHE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError):
+            known = False
+        if not known:
+            yield LogEvent("measuring this device's matmul peak for MFU (once per machine, about a second)")
+        self.matmul_peak = matmul_peak(self.device, self.dtype)
+        if not known:
+            yield LogEvent(f"matmul peak: {self.matmul_peak / 1e9:,.1f} GFLOP/s ({cached})")
+
     def run(self) -> Iterator[Any]:
         cfg = self.cfg
         metrics: MetricsLog | None = None
         tokens_per_step = cfg.batch_size * self.block_size * cfg.grad_accum
+        # On a CPU every step's loss and gradient norm are read at once (free there, and a fault stops
+        # the step before the optimizer runs). On a GPU reading a number waits for the device, so they
+        # stay on it and are read together every `sync_every` steps (and before any evaluation, save,
+        # pause or stop): the host keeps queueing work and the GPU never idles.
+        sync_every = self.sync_every
+        pending: list[list[Any]] = []
         self.model.train()
         try:
             metrics = MetricsLog(self.run_dir, truncate_after=self.step, tensorboard=cfg.tensorboard)
             if metrics.notice:
                 yield LogEvent(metrics.notice)
+            yield from self._measure_peak()
+            if cfg.max_time:
+                yield LogEvent(
+                    f"time budget: {cfg.max_time:g} s of training steps, or {cfg.steps:,} steps, whichever "
+                    f"comes first; the learning rate follows the clock"
+                )
             if self.step == 0:
                 yield from self._evaluate(metrics)
             # throughput over the last ~2 s of training steps only: evaluations and saves are not
             # steps, and counting them would dip the curve at every evaluation
             window_time, window_tokens = 0.0, 0
-            while self.step < cfg.steps:
+            while not self.done():
                 if not self.control.wait_turn():
+                    yield from self._flush(metrics, pending)
                     yield from self._save(metrics, reason="stop")
                     yield FinishedEvent(
                         "stopped", self.step, f"stopped at step {self.step}; checkpoint saved", self.best_val_loss
@@ -251,44 +313,47 @@ class Trainer:
                     yield LrChangedEvent(self.step, new_lr)
                     yield LogEvent(f"learning rate set to {new_lr:g} at step {self.step}")
                 t0 = time.perf_counter()
-                lr = lr_at(
-                    self.step,
-                    peak=self.peak_lr,
-                    floor=cfg.min_lr * self.peak_lr / cfg.lr,
-                    warmup=cfg.warmup_steps,
-                    total=cfg.steps,
-                    schedule=cfg.schedule,
-                )
-                for group in self.optimizer.param_groups:
-                    group["lr"] = lr
-                loss_sum = 0.0
+                lr = self._lr()
+                for optimizer in self.optimizers:
+                    for group in optimizer.param_groups:
+                        group["lr"] = lr
+                losses = []
                 for _ in range(cfg.grad_accum):
                     x, y = self.train_sampler.next()
                     with autocast(self.device, self.dtype):
                         _, loss = self.forward(x, y)
                     loss = loss / cfg.grad_accum
                     self.scaler.scale(loss).backward()
-                    loss_sum += loss.item()
-                if not math.isfinite(loss_sum):
-                    yield self._diverged(f"the loss became {loss_sum} at step {self.step + 1}", self.step + 1)
-                    return
-                if cfg.grad_clip > 0:
-                    self.scaler.unscale_(self.optimizer)
-                    grad_norm = float(torch.nn.utils.clip_grad_norm_(self.model.parameters(), cfg.grad_clip))
-                    # fp16's GradScaler skips steps with inf gradients by design; otherwise a NaN/inf
-                    # gradient would turn every weight into NaN in the step below
-                    if not math.isfinite(grad_norm) and not self.scaler.is_enabled():
-                        yield self._diverged(
-                            f"the gradient norm became {grad_norm} at step {self.step + 1} "
-                            f"(the loss was still {loss_sum:.4g})",
-                            self.step + 1,
-                        )
+                    losses.append(loss.detach())
+                loss_sum: Any
+                if sync_every == 1:
+                    loss_sum = sum(part.item() for part in losses)
+                    if not math.isfinite(loss_sum):
+                        yield self._diverged(f"the loss became {loss_sum} at step {self.step + 1}", self.step + 1)
                         return
                 else:
-                    grad_norm = float("nan")
-                self.scaler.step(self.optimizer)
+                    loss_sum = torch.stack(losses).sum() if len(losses) > 1 else losses[0]
+                grad_norm: Any = math.nan
+                if cfg.grad_clip > 0:
+                    for optimizer in self.optimizers:
+                        self.scaler.unscale_(optimizer)
+                    grad_norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), cfg.grad_clip)
+                    if sync_every == 1:
+                        grad_norm = float(grad_norm)
+                        # fp16's GradScaler skips steps with inf gradients by design; otherwise a NaN/inf
+                        # gradient would turn every weight into NaN in the step below
+                        if not math.isfinite(grad_norm) and not self.scaler.is_enabled():
+                            yield self._diverged(
+                                f"the gradient norm became {grad_norm} at step {self.step + 1} "
+                                f"(the loss was still {loss_sum:.4g})",
+                                self.step + 1,
+                            )
+                            return
+                for optimizer in self.optimizers:
+                    self.scaler.step(optimizer)
                 self.scaler.update()
-                self.optimizer.zero_grad(set_to_none=True)
+                for optimizer in self.optimizers:
+                    optimizer.zero_grad(set_to_none=True)
                 self.step += 1
                 self.tokens += tokens_per_step
                 now = time.perf_counter()
@@ -298,17 +363,12 @@ class Trainer:
                 tps = window_tokens / max(window_time, 1e-9)
                 if window_time > 2.0:
                     window_time, window_tokens = 0.0, 0
-                metrics.write(
-                    step=self.step,
-                    tokens=self.tokens,
-                    elapsed=self.elapsed,
-                    train_loss=loss_sum,
-                    lr=lr,
-                    grad_norm=grad_norm,
-                    tokens_per_sec=tps,
-                )
-                yield StepEvent(self.step, self.tokens, self.elapsed, loss_sum, lr, grad_norm, tps)
-                if self.step % cfg.eval_interval == 0 or self.step == cfg.steps:
+                pending.append([self.step, self.tokens, self.elapsed, loss_sum, lr, grad_norm, tps])
+                evaluate = self.step % cfg.eval_interval == 0 or self.done()
+                save = not self.done() and cfg.checkpoint_interval and self.step % cfg.checkpoint_interval == 0
+                if len(pending) >= sync_every or evaluate or save or self.control.paused or self.control.stop_requested:
+                    yield from self._flush(metrics, pending)
+                if evaluate:
                     yield from self._evaluate(metrics)
                     if cfg.patience and self.bad_evals >= cfg.patience:
                         # step N is saved as it is (its weights, optimizer state, val loss); the best
@@ -327,10 +387,15 @@ class Trainer:
                             self.best_val_loss,
                         )
                         return
-                if self.step < cfg.steps and cfg.checkpoint_interval and self.step % cfg.checkpoint_interval == 0:
+                if save:
                     yield from self._save(metrics, reason="interval")
+            yield from self._flush(metrics, pending)
             yield from self._save(metrics, reason="end")
-            yield FinishedEvent("finished", self.step, f"finished {self.step} steps", self.best_val_loss)
+            if self.out_of_time() and self.step < cfg.steps:
+                message = f"time budget of {cfg.max_time:g} s spent after {self.step} steps"
+            else:
+                message = f"finished {self.step} steps"
+            yield FinishedEvent("finished", self.step, message, self.best_val_loss)
         except _Diverged as exc:
             yield self._diverged(str(exc), self.step)
         except torch.OutOfMemoryError:
@@ -359,6 +424,40 @@ class Trainer:
                 metrics.close()
             if self.run_lock is not None:
                 self.run_lock.release()
+
+    def _flush(self, metrics: MetricsLog, pending: list[list[Any]]) -> Iterator[Any]:
+        """Write and report the steps in ``pending`` (emptied): one device read for all their numbers.
+
+        A non-finite loss or gradient norm among them ends the run as diverged (fp16's loss scaling
+        skips inf-gradient steps by design, so those are not faults); its weights are never saved."""
+        if not pending:
+            return
+        tensors = [v for row in pending for v in (row[3], row[5]) if isinstance(v, torch.Tensor)]
+        if tensors:
+            values = iter(torch.stack([t.float() for t in tensors]).tolist())
+            for row in pending:
+                for i in (3, 5):
+                    if isinstance(row[i], torch.Tensor):
+                        row[i] = next(values)
+        rows = list(pending)
+        pending.clear()
+        for step, tokens, elapsed, loss, lr, grad_norm, tps in rows:
+            if not math.isfinite(loss):
+                raise _Diverged(f"the loss became {loss} at step {step}")
+            if not math.isfinite(grad_norm) and self.cfg.grad_clip > 0 and not self.scaler.is_enabled():
+                raise _Diverged(f"the gradient norm became {grad_norm} at step {step} (the loss was still {loss:.4g})")
+            utilisation = mfu(self.flops_per_token, tps, self.matmul_peak or math.nan)
+            metrics.write(
+                step=step,
+                tokens=tokens,
+                elapsed=elapsed,
+                train_loss=loss,
+                lr=lr,
+                grad_norm=grad_norm,
+                tokens_per_sec=tps,
+                mfu=utilisation,
+            )
+            yield StepEvent(step, tokens, elapsed, loss, lr, grad_norm, tps, utilisation)
 
     def _kept(self) -> str:
         if self.last_saved_step is None:
