@@ -4,6 +4,7 @@ against the data, its costs, and a measured training step (run on a worker).
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass, field, replace
@@ -79,15 +80,82 @@ def check_model(values: dict[str, Any], vocab_size: int, val_tokens: int | None 
     return ModelCheck(cfg, issues, notes)
 
 
-def model_costs(cfg: ModelConfig, batch_size: int) -> dict[str, int]:
-    """Parameters, memory (weights, gradients, optimizer, activations) and training FLOPs per token."""
+FIT_SHARE = 0.8  # of the device's memory a training may plan on: the rest for the CUDA context, fragmentation,
+# the allocator's cache and (for system RAM) the operating system and other programs
+
+
+@dataclass(frozen=True)
+class TrainingTarget:
+    """What the Train tab's device and precision settings resolve to on this machine, for the estimates."""
+
+    precision: str  # the resolved autocast precision: fp32, bf16 or fp16
+    memory: int | None  # bytes the device has (GPU memory, else system RAM), None when unknown
+    where: str  # "the GPU (NVIDIA ...)", "system RAM", ...: what ``memory`` is the memory of
+
+
+@functools.lru_cache(maxsize=16)
+def training_target(device: str = "auto", precision: str = "auto") -> TrainingTarget:
+    """Resolve the train settings ``device`` and ``precision`` here (cached: the hardware does not change while
+    the window is open). A device that is not present (``cuda`` on a machine without one) resolves to fp32 and
+    unknown memory: the Train tab reports that setting's problem itself."""
+    import torch
+
+    from ..core.devices import device_memory, resolve_device, resolve_precision
+    from ..core.errors import TrainingError
+
+    try:
+        resolved = resolve_device(device)
+    except TrainingError:
+        return TrainingTarget(precision if precision in ("bf16", "fp16") else "fp32", None, "")
+    try:
+        dtype = resolve_precision(precision, resolved)
+    except TrainingError:  # fp16 on the CPU: refused when training starts
+        dtype = torch.float32
+    name = {torch.bfloat16: "bf16", torch.float16: "fp16"}.get(dtype, "fp32")
+    if resolved.type == "cuda":
+        where = f"the GPU ({torch.cuda.get_device_properties(resolved).name})"
+    elif resolved.type == "mps":
+        where = "Apple MPS (shared memory)"
+    else:
+        where = "system RAM"
+    return TrainingTarget(name, device_memory(resolved), where)
+
+
+def memory_verdict(total: int, target: TrainingTarget) -> tuple[bool | None, str]:
+    """Whether ``total`` bytes of training memory fit the target device, and the sentence the Model tab shows;
+    (None, "") when the device's memory is unknown."""
+    if not target.memory:
+        return None, ""
+    budget = int(target.memory * FIT_SHARE)
+    have = f"{human_bytes(target.memory)} of {target.where}"
+    if total <= budget:
+        return True, f"fits: {human_bytes(total)} of {have} ({target.precision})"
+    fix = "lower the batch size (Train tab), the block size, the width or the layers"
+    if target.precision == "fp32" and target.where.startswith("the GPU"):
+        fix += ", or set the precision to auto or bf16"  # halves the activations
+    return False, (
+        f"may not fit: {human_bytes(total)} needed, {have} ({target.precision}; plan on at most "
+        f"{FIT_SHARE:.0%} of it): {fix}"
+    )
+
+
+def model_costs(cfg: ModelConfig, batch_size: int, target: TrainingTarget | None = None) -> dict[str, Any]:
+    """Parameters, memory (weights, gradients, optimizer, half-precision copies, activations) at the target's
+    precision, training FLOPs per token, and whether the memory fits the target device (``fits``: True, False
+    or None when its memory is unknown; ``fit_text``: the sentence to show)."""
     from ..core.models.stats import flops_per_token, memory_estimate, parameter_count
 
-    memory = memory_estimate(cfg, batch_size=batch_size)
+    target = target or TrainingTarget("fp32", None, "")
+    memory = memory_estimate(cfg, batch_size=batch_size, precision=target.precision)
+    fits, fit_text = memory_verdict(memory["total"], target)
     return {
         "parameters": parameter_count(cfg),
         "flops_per_token": flops_per_token(cfg),
         **{f"memory_{k}": v for k, v in memory.items()},
+        "precision": target.precision,
+        "device_memory": target.memory,
+        "fits": fits,
+        "fit_text": fit_text,
     }
 
 

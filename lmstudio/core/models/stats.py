@@ -56,26 +56,42 @@ def flops_per_token(cfg: ModelConfig) -> int:
     return flops
 
 
-def memory_estimate(cfg: ModelConfig, batch_size: int = 12, bytes_per_param: int = 4) -> dict[str, int]:
+HALF_PRECISIONS = ("bf16", "fp16")  # autocast precisions that keep activations at 2 bytes
+
+
+def memory_estimate(
+    cfg: ModelConfig, batch_size: int = 12, bytes_per_param: int = 4, precision: str = "fp32"
+) -> dict[str, int]:
     """Bytes needed to train ``cfg``: weights, gradients, AdamW's two moments, and a rough figure
     for the activations kept for backward at ``batch_size`` x ``block_size`` tokens.
 
-    Activations count, per token, about (10 + 2 * mlp_ratio) * d_model floats per Transformer layer
+    ``precision`` is the autocast precision the run resolves to (``fp32``, ``bf16`` or ``fp16``; see
+    ``devices.resolve_precision``). Under bf16/fp16 autocast the weights, gradients and optimizer moments stay
+    fp32 (the master copy), the activations are kept at 2 bytes, and autocast holds a 2-byte copy of every
+    weight for the step (``half_weights``; 0 in fp32). The logits and their gradient are counted at 4 bytes
+    in every precision: the loss is computed in fp32.
+
+    Activations count, per token, about (10 + 2 * mlp_ratio) * d_model values per Transformer layer
     (fused attention keeps no T x T matrix) or (gates + 2) * d_model per recurrent layer, plus the
     logits and their gradient (2 V). Allocator overhead and framework workspace are not included.
     """
+    if precision not in ("fp32", *HALF_PRECISIONS):
+        raise ValueError(f"precision {precision!r}: give the resolved one, fp32, bf16 or fp16")
+    half = precision in HALF_PRECISIONS
+    activation_bytes = 2 if half else bytes_per_param
     n = parameter_count(cfg)
     tokens = batch_size * cfg.block_size
     if cfg.arch == "transformer":
         per_layer = (_ATTN_ACTIVATIONS + 2 * cfg.mlp_ratio) * cfg.d_model
     else:
         per_layer = (_GATES.get(cfg.arch, 1) + 2) * cfg.d_model
-    per_token = cfg.n_layer * per_layer + cfg.d_model + 2 * cfg.vocab_size
+    layer_values = cfg.n_layer * per_layer + cfg.d_model
     out = {
         "weights": n * bytes_per_param,
         "gradients": n * bytes_per_param,
         "optimizer": 2 * n * bytes_per_param,
-        "activations_approx": tokens * per_token * bytes_per_param,
+        "half_weights": 2 * n if half else 0,
+        "activations_approx": tokens * (layer_values * activation_bytes + 2 * cfg.vocab_size * 4),
     }
     out["total"] = sum(out.values())
     return out

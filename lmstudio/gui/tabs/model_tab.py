@@ -40,7 +40,7 @@ from ..widgets.common import SidePanelScroll
 from ..widgets.model_diagram import ModelDiagram
 from ..workers import WorkerHandle, start_worker
 
-PRESET_NAMES = ("tiny", "small", "medium")  # core.models.presets (imported lazily: it loads torch)
+PRESET_NAMES = ("tiny", "small", "medium", "large")  # core.models.presets (imported lazily: it loads torch)
 ARCHS = (
     (
         "transformer",
@@ -60,15 +60,27 @@ STATS = (
         "Tokens the model predicts over; from the trained vocabulary, or estimated until one is trained",
     ),
     ("parameters", "Parameters", "Trainable weights (a tied embedding counts once)"),
-    ("memory_weights", "Weights", "Memory of the weights in fp32"),
+    ("memory_weights", "Weights", "Memory of the weights in fp32 (the master copy, in every precision)"),
     ("memory_gradients", "Gradients", "Memory of the gradients: one per weight"),
     ("memory_optimizer", "Optimizer state", "AdamW keeps two moments per weight"),
     (
+        "memory_half_weights",
+        "Half-precision copies",
+        "Under bf16/fp16 autocast (the Train tab's precision), a 2-byte copy of each weight for the step; none in fp32",
+    ),
+    (
         "memory_activations_approx",
         "Activations (approx.)",
-        "Values kept for the backward pass at the Train tab's batch size",
+        "Values kept for the backward pass at the Train tab's batch size: 2 bytes each under bf16/fp16 autocast, "
+        "else 4 (the logits stay fp32)",
     ),
-    ("memory_total", "Training memory", "Weights + gradients + optimizer state + activations"),
+    ("memory_total", "Training memory", "Weights + gradients + optimizer state + half-precision copies + activations"),
+    (
+        "memory_fit",
+        "Fits the device",
+        "Training memory against the memory of the Train tab's device (GPU memory, else system RAM), planning "
+        "on at most 80% of it; an estimate: allocator overhead and workspaces are not counted",
+    ),
     (
         "flops_per_token",
         "FLOPs per token",
@@ -103,9 +115,12 @@ class ModelTab(QWidget):
             b = QPushButton(name.capitalize())
             b.setToolTip(
                 f"Set the shape to the '{name}' preset of this architecture "
-                + {"tiny": "(trains in seconds on a CPU)", "small": "(minutes on a CPU)", "medium": "(wants a GPU)"}[
-                    name
-                ]
+                + {
+                    "tiny": "(trains in seconds on a CPU)",
+                    "small": "(minutes on a CPU)",
+                    "medium": "(wants a GPU: about 11-17 M parameters)",
+                    "large": "(one consumer GPU: about 38-46 M parameters, 2-3 GB to train in bf16)",
+                }[name]
             )
             b.clicked.connect(lambda _=False, n=name: self.apply_preset(n))
             presets.addWidget(b)
@@ -274,10 +289,11 @@ class ModelTab(QWidget):
         if self.check.config is not None and not self.isVisible():
             self._costs_stale = True
         elif self.check.config is not None:
-            from ..model_checks import model_costs
+            from ..model_checks import model_costs, training_target
 
             self._costs_stale = False
-            costs = model_costs(self.check.config, s.config.train.batch_size)
+            train = s.config.train
+            costs = model_costs(self.check.config, train.batch_size, training_target(train.device, train.precision))
             self.stat_labels["parameters"].setText(f"{costs['parameters']:,}  ({human_number(costs['parameters'])})")
             for key in (
                 "memory_weights",
@@ -287,6 +303,17 @@ class ModelTab(QWidget):
                 "memory_total",
             ):
                 self.stat_labels[key].setText(human_bytes(costs[key]))
+            half = costs["memory_half_weights"]
+            self.stat_labels["memory_half_weights"].setText(human_bytes(half) if half else "none (fp32)")
+            fit = self.stat_labels["memory_fit"]
+            fit.setText(costs["fit_text"] or "unknown (the device's memory cannot be read)")
+            fit.setProperty("fits", costs["fits"])
+            palette = QPalette()  # no roles set: the application's colours
+            if costs["fits"] is False:
+                palette.setColor(
+                    QPalette.ColorRole.WindowText, QColor("#ff8a80") if is_dark(self.palette()) else QColor("#b3261e")
+                )
+            fit.setPalette(palette)
             self.stat_labels["flops_per_token"].setText(human_number(costs["flops_per_token"]))
             self.costs = costs
             if self.check.valid:
@@ -299,8 +326,10 @@ class ModelTab(QWidget):
                 "memory_weights",
                 "memory_gradients",
                 "memory_optimizer",
+                "memory_half_weights",
                 "memory_activations_approx",
                 "memory_total",
+                "memory_fit",
                 "flops_per_token",
             ):
                 self.stat_labels[key].setText("–")
