@@ -77,7 +77,11 @@ def add_parser(sub) -> None:
     )
     m = p.add_argument_group("model")
     add_setting_flags(m, "model", ("arch",))
-    m.add_argument("--preset", choices=["tiny", "small", "medium"], help="start from a named size for the architecture")
+    m.add_argument(
+        "--preset",
+        choices=["tiny", "small", "medium", "large"],  # core.models.presets.PRESET_NAMES (imported late: torch)
+        help="start from a named size for the architecture (medium and large want a GPU)",
+    )
     add_setting_flags(m, "model", MODEL_SETTINGS)
     t = p.add_argument_group("training")
     add_setting_flags(
