@@ -14,11 +14,35 @@ import numpy as np
 
 from ..core.training.metrics_log import COLUMNS
 
-STEP_FIELDS = ("step", "tokens", "elapsed", "loss", "lr", "grad_norm", "tokens_per_sec")
+STEP_FIELDS = ("step", "tokens", "elapsed", "loss", "lr", "grad_norm", "tokens_per_sec", "mfu")
 EVAL_FIELDS = ("step", "tokens", "elapsed", "train_loss", "val_loss", "val_perplexity", "bits_per_char")
 
 
 BPC_NA_REASON = "the tokenizer produced <unk>, which hides how many characters it stands for"
+
+
+MFU_TIP = (
+    "MFU, model FLOPs utilisation: the share of this machine's measured matrix-multiply peak that training "
+    "achieves (the model's FLOPs per token times tokens per second, over the peak that lmstudio measured "
+    "once on this device and cached). Blank while unknown"
+)
+
+
+def format_mfu(value: float | None) -> str:
+    """MFU for display: "41% MFU", or "" while unknown (NaN: no measured peak, or no FLOP count)."""
+    if value is None or not math.isfinite(value) or value < 0:
+        return ""
+    return f"{100 * value:.0f}% MFU" if value >= 0.01 else f"{100 * value:.1f}% MFU"
+
+
+def run_progress(step: int, steps: int, elapsed: float, max_time: float) -> tuple[float, float | None]:
+    """The share of the run done (0-1) and, with a time budget (``max_time`` seconds > 0), the training
+    seconds left in it (``max_time - elapsed``): a run ends at ``steps`` or at the budget, whichever comes
+    first, so the share is the larger of the two. Without a budget the seconds left are None."""
+    done = step / max(1, steps)
+    if max_time and max_time > 0:
+        return min(1.0, max(done, elapsed / max_time)), max(0.0, max_time - elapsed)
+    return min(1.0, max(0.0, done)), None
 
 
 def format_bpc(value: float, digits: int = 3) -> str:
@@ -126,7 +150,7 @@ class RunMetrics:
         self.samples: list[tuple[int, str]] = []
 
     def add_step(self, event) -> None:
-        self.steps.append({k: getattr(event, k) for k in STEP_FIELDS})
+        self.steps.append({k: getattr(event, k, None) for k in STEP_FIELDS})  # None (no MFU): NaN
 
     def add_eval(self, event) -> None:
         self.evals.append({k: getattr(event, k) for k in EVAL_FIELDS})
@@ -176,6 +200,7 @@ class RunMetrics:
                         "lr": num(row, "lr"),
                         "grad_norm": num(row, "grad_norm"),
                         "tokens_per_sec": num(row, "tokens_per_sec"),
+                        "mfu": num(row, "mfu"),
                     }
                 )
         return run
@@ -197,6 +222,7 @@ class RunMetrics:
                         "lr": s["lr"],
                         "grad_norm": s["grad_norm"],
                         "tokens_per_sec": s["tokens_per_sec"],
+                        **({"mfu": s["mfu"]} if "mfu" in COLUMNS else {}),
                     },
                 )
             )

@@ -6,8 +6,11 @@ forms keep only what is theirs: labels, layout and which settings they show.
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QSpinBox, QWidget
 
 from ..core.config import declaration, default_of, describe
@@ -31,6 +34,61 @@ def editor_range(key: str) -> tuple[Any, Any]:
     return float(low), float(high)
 
 
+_DURATION_UNITS = {"h": 3600.0, "min": 60.0, "m": 60.0, "s": 1.0}
+_DURATION_PART = re.compile(r"\s*(\d+(?:\.\d*)?)\s*(h|min|m|s)?\s*", re.IGNORECASE)
+
+
+def duration_text(seconds: float) -> str:
+    """A duration in the largest units that keep it exact to the second: "45 s", "15 min", "1 h 30 min"."""
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    parts = [f"{h} h" if h else "", f"{m} min" if m else "", f"{s} s" if s else ""]
+    return " ".join(p for p in parts if p) or "0 s"
+
+
+def parse_duration(text: str) -> float | None:
+    """Seconds from "90", "90 s", "15 min", "1 h 30 min", "1:30:00" or "15:00" (m:ss); None if not a duration."""
+    text = text.strip().lower()
+    if not text:
+        return None
+    if ":" in text:
+        fields = text.split(":")
+        if len(fields) > 3 or not all(f.strip().isdigit() for f in fields):
+            return None
+        total = 0.0
+        for f in fields:
+            total = 60 * total + int(f)
+        return total
+    total, pos = 0.0, 0
+    while pos < len(text):
+        m = _DURATION_PART.match(text, pos)
+        if m is None or m.end() == pos:
+            return None
+        total += float(m.group(1)) * _DURATION_UNITS[(m.group(2) or "s").lower()]
+        pos = m.end()
+    return total if math.isfinite(total) else None
+
+
+class DurationSpinBox(QDoubleSpinBox):
+    """Seconds shown as "15 min" or "1 h 30 min" (typed as that, as "1:30:00" or as plain seconds); the
+    arrows step by the declared step (a minute)."""
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 (Qt)
+        return duration_text(value)
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 (Qt)
+        seconds = parse_duration(text)
+        return self.value() if seconds is None else seconds
+
+    def validate(self, text: str, pos: int):  # Qt: (state, text, pos)
+        if self.specialValueText() and text == self.specialValueText():
+            return QValidator.State.Acceptable, text, pos
+        seconds = parse_duration(text)
+        ok = seconds is not None and self.minimum() <= seconds <= self.maximum()
+        return (QValidator.State.Acceptable if ok else QValidator.State.Intermediate), text, pos
+
+
 def make_editor(key: str, label: str = "") -> QWidget:
     """A new editor of the right kind for ``key`` (check box, combo box, spin box), configured."""
     f, s = declaration(key)
@@ -42,7 +100,7 @@ def make_editor(key: str, label: str = "") -> QWidget:
     elif kind.startswith("int"):
         widget = QSpinBox()
     elif kind.startswith("float"):
-        widget = QDoubleSpinBox()
+        widget = DurationSpinBox() if s.unit == "s" else QDoubleSpinBox()
     else:
         raise TypeError(f"no form editor for {key} ({kind})")
     return configure(widget, key)
@@ -121,9 +179,11 @@ TRAIN_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("Batches", "model.block_size", "Block size"),
     ("Batches", "grad_accum", "Accumulation"),
     ("Batches", "steps", "Steps"),
+    ("Batches", "max_time", "Time budget"),
     ("Optimizer", "lr", "Learning rate"),
     ("Optimizer", "min_lr", "Minimum LR"),
     ("Optimizer", "schedule", "Schedule"),
+    ("Optimizer", "warmdown", "Warm-down share"),
     ("Optimizer", "warmup_steps", "Warmup steps"),
     ("Optimizer", "weight_decay", "Weight decay"),
     ("Optimizer", "grad_clip", "Gradient clipping"),

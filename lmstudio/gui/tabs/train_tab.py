@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...app.train_metrics import RunMetrics, format_bpc
+from ...app.train_metrics import MFU_TIP, RunMetrics, format_bpc, format_mfu, run_progress
 from ...app.units import human_duration
 from ...core.config import TrainConfig
 from ...core.devices import default_threads  # torch-free to import
@@ -162,7 +162,13 @@ class TrainTab(QWidget):
         self.progress.setFormat("idle")
         self.progress.setValue(0)  # a reset bar (value -1) draws no text at all
         self.progress.setTextVisible(True)
-        self.progress.setToolTip("Steps done, speed and estimated time left")
+        self.progress.setToolTip(
+            "Steps done, speed and estimated time left; with a time budget also the training time spent "
+            "of the budget (the run ends at the steps or at the budget, whichever comes first)"
+        )
+        self.mfu_label = QLabel("")
+        self.mfu_label.setToolTip(MFU_TIP)
+        self.mfu_label.setMinimumWidth(self.mfu_label.fontMetrics().horizontalAdvance("100% MFU") + 8)
         self.sample_title = ElidedLabel("Sample")  # "Sample at step … (clicked on the chart)" never widens the window
         self.sample_title.setToolTip(
             "What the model writes from the fixed prompt; click the loss chart for earlier samples"
@@ -198,6 +204,7 @@ class TrainTab(QWidget):
         layout.addWidget(main, 1)
         status = QHBoxLayout()  # the run tools sit beside the progress bar: one row of buttons fits 1280 px
         status.addWidget(self.progress, 1)
+        status.addWidget(self.mfu_label)  # beside the tokens/s the bar shows
         status.addWidget(self.tools)
         layout.addLayout(status)
 
@@ -314,6 +321,8 @@ class TrainTab(QWidget):
         self.job = job
         self.info, self.last_finished = None, None
         self.charts.reset()
+        self._last_step = None
+        self.mfu_label.setText("")
         self.sample.clear()
         self.log.clear()
         self._log(message)
@@ -430,15 +439,24 @@ class TrainTab(QWidget):
         e, info = self._last_step, self.info
         if e is None or info is None:
             return
-        total = info.config.train.steps
-        self.progress.setValue(int(1000 * min(1.0, e.step / total)))
+        train = info.config.train
+        total, budget = train.steps, float(getattr(train, "max_time", 0.0) or 0.0)
+        done, time_left = run_progress(e.step, total, e.elapsed, budget)
+        self.progress.setValue(int(1000 * done))
         if self._eta is not None and self.state == "running":  # a pause is no slowdown: the estimate waits
             self._eta_left = self._eta.update(time.monotonic(), e.step, total)
-        eta = "estimating…" if self._eta_left is None else human_duration(self._eta_left)  # 26:40:00, not 02:40:00
+        eta_left = self._eta_left
+        if time_left is not None:  # the budget is known exactly: the steps' estimate counts only if nearer
+            eta_left = time_left if eta_left is None else min(eta_left, time_left)
+        eta = "estimating…" if eta_left is None else human_duration(eta_left)  # 26:40:00, not 02:40:00
         paused = "  ·  paused" if self.state == "paused" else ""
+        spent = f"  ·  {human_duration(e.elapsed)} of {human_duration(budget)}" if budget > 0 else ""
         self.progress.setFormat(
-            f"step {e.step:,} / {total:,}  ·  {e.tokens_per_sec:,.0f} tokens/s  ·  ETA {eta}{paused}"
+            f"step {e.step:,} / {total:,}{spent}  ·  {e.tokens_per_sec:,.0f} tokens/s  ·  ETA {eta}{paused}"
         )
+        mfu = format_mfu(getattr(e, "mfu", None))
+        if mfu != self.mfu_label.text():  # a new text re-lays out the row: only when it changed
+            self.mfu_label.setText(mfu)
 
     def _on_result(self, finished) -> None:
         finished = finished or self.last_finished

@@ -38,6 +38,7 @@ from ...app.train_metrics import (
     IncrementalEma,
     RunMetrics,
     format_bpc,
+    format_mfu,
     overfit_start,
 )
 from ...core.inference.metrics import bits_per_char, perplexity
@@ -573,12 +574,13 @@ class TrainCharts(QWidget):
             i = int(np.argmin(np.abs(self._x(run, run.steps) - x)))
             col = {
                 k: run.steps.column(k)[i]
-                for k in ("step", "tokens", "elapsed", "loss", "lr", "grad_norm", "tokens_per_sec")
+                for k in ("step", "tokens", "elapsed", "loss", "lr", "grad_norm", "tokens_per_sec", "mfu")
             }
+            mfu = format_mfu(col["mfu"])
             parts.append(
                 f"step {col['step']:.0f} · tokens {col['tokens']:,.0f} · {col['elapsed']:.1f} s · "
                 f"train loss {col['loss']:.4f} · lr {col['lr']:.3g} · grad norm {col['grad_norm']:.3g} · "
-                f"{col['tokens_per_sec']:,.0f} tok/s"
+                f"{col['tokens_per_sec']:,.0f} tok/s" + (f" · {mfu}" if mfu else "")
             )
         if len(run.evals):
             j = int(np.argmin(np.abs(self._x(run, run.evals) - x)))

@@ -70,6 +70,7 @@ class TrainSettingsForm(QWidget):
             self.editors[key] = editor
         layout.addStretch(1)
         self.train_tokens = 0
+        self._update_enabled()
 
     def _editor(self, key: str, label: str) -> QWidget:
         w = make_editor(setting_key(key), label)
@@ -85,7 +86,13 @@ class TrainSettingsForm(QWidget):
 
     def _changed(self) -> None:
         self._update_epoch_hint()
+        self._update_enabled()
         self.sig_changed.emit()
+
+    def _update_enabled(self) -> None:
+        """The warm-down share only means something to the wsd schedule."""
+        if "warmdown" in self.editors and "schedule" in self.editors:
+            self.editors["warmdown"].setEnabled(value_of(self.editors["schedule"]) == "wsd")
 
     def set_train_tokens(self, tokens: int) -> None:
         self.train_tokens = tokens
@@ -116,3 +123,4 @@ class TrainSettingsForm(QWidget):
             value = getattr(model, key[6:]) if key.startswith("model.") else getattr(train, key)
             set_value(editor, value)
         self._update_epoch_hint()
+        self._update_enabled()
