@@ -11,6 +11,17 @@ REPO = Path(__file__).resolve().parents[1]
 SHAKESPEARE = REPO / "resources" / "corpora" / "tinyshakespeare.txt"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``cuda`` skip where no CUDA GPU is available (they run on a GPU machine:
+    benchmarks/gpu_check.sh)."""
+    marked = [item for item in items if item.get_closest_marker("cuda") is not None]
+    if not marked or torch.cuda.is_available():
+        return
+    skip = pytest.mark.skip(reason="needs a CUDA GPU (torch.cuda.is_available() is False)")
+    for item in marked:
+        item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def _private_cache(tmp_path_factory, monkeypatch):
     """Tests never read or write the user's cache of prepared data."""
