@@ -139,24 +139,20 @@ def test_matmul_peak_is_measured_and_cached():
     )
 
 
-def test_compile_matches_eager_and_trains(tiny_corpus, tmp_path, exact_fp32):
+def test_compile_trains_and_matches_eager(tiny_corpus, tmp_path):
+    """One compilation (the slow part of this module): the trainer's compiled model trains, then gives eager's
+    loss on a batch of the same shape (the same compiled graph: train mode, fp32, no autocast)."""
     if not compile_wins(CUDA):
         pytest.skip("triton is not importable: torch.compile cannot generate GPU kernels here")
-    torch.manual_seed(0)
-    cfg = ModelConfig(arch="transformer", vocab_size=65, block_size=32, n_layer=2, n_head=2, d_model=64)
-    model = build_model(cfg).to(CUDA)
-    compiled = torch.compile(model)
-    x = torch.randint(0, 65, (4, 32), device=CUDA)
-    y = torch.randint(0, 65, (4, 32), device=CUDA)
-    _, eager_loss = model(x, y)
-    _, compiled_loss = compiled(x, y)
-    torch.testing.assert_close(compiled_loss, eager_loss, atol=1e-4, rtol=1e-4)
-    compiled_loss.backward()
-    assert all(p.grad is not None and torch.isfinite(p.grad).all() for p in model.parameters())
-
-    trainer, events = _train(tiny_corpus, tmp_path, precision="auto", compile=True)
+    trainer, events = _train(tiny_corpus, tmp_path, precision="fp32", compile=True)
     assert trainer.forward is not trainer.model  # the compiled module ran the steps
     _check_learned(trainer, events)
+    x, y = trainer.train_sampler.next()
+    trainer.model.train()  # grad mode on, as in training: no_grad would be a second compilation
+    _, compiled_loss = trainer.forward(x, y)
+    _, eager_loss = trainer.model(x, y)
+    # TF32 in both, different kernels
+    torch.testing.assert_close(compiled_loss.detach(), eager_loss.detach(), atol=5e-3, rtol=5e-3)
 
 
 @pytest.mark.parametrize("precision", ["fp32", "bf16"])
