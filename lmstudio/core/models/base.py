@@ -6,7 +6,8 @@ evaluator never look at which architecture they hold:
 
 - ``forward(ids, targets=None) -> (logits, loss)`` for training and scoring whole windows;
 - ``init_state`` / ``step`` for generation, feeding only the new tokens each time (a KV cache for
-  the Transformer, the hidden state for recurrent networks);
+  the Transformer, the hidden state for recurrent networks), optionally computing the output head
+  for the last position only;
 - ``reorder_state`` so beam search can keep one state per beam;
 - ``inspect`` for visualization (attention weights or hidden states), computed on request only, so
   training keeps the fast path.
@@ -55,11 +56,14 @@ class LanguageModel(nn.Module, metaclass=ABCMeta):
         """The state of an empty context, for ``step``."""
 
     @abstractmethod
-    def step(self, ids: torch.Tensor, state: Any) -> tuple[torch.Tensor, Any]:
+    def step(self, ids: torch.Tensor, state: Any, *, last_only: bool = False) -> tuple[torch.Tensor, Any]:
         """Feed only the new tokens ids (B, T) after the context held in ``state``.
 
-        Returns logits (B, T, V) and the new state. The state passed in may be updated in place
-        (the KV cache is), so always continue from the returned state and do not reuse the old one.
+        Returns logits (B, T, V) and the new state; with ``last_only``, logits (B, 1, V) of the last
+        position only (generation's prefill and cache rebuild need no more, and the output head is
+        then computed once instead of T times; scoring, which needs every position, leaves it off).
+        The state passed in may be updated in place (the KV cache is), so always continue from the
+        returned state and do not reuse the old one.
         """
 
     @abstractmethod

@@ -88,11 +88,13 @@ class RecurrentLM(LanguageModel):
         h = torch.zeros(shape, device=device, dtype=dtype)
         return (h, torch.zeros_like(h)) if self.cell == "lstm" else h
 
-    def step(self, ids, state):
+    def step(self, ids, state, *, last_only=False):
         active = self.training and self.config.dropout > 0  # skip no-op module calls in generation
         x = self.embed(ids)  # (B, T, C)
         out, state = self.rnn(self.drop(x) if active else x, state)  # (B, T, C), state of the last step
-        return self.head(self.drop(out) if active else out), state  # (B, T, V)
+        if last_only:
+            out = out[:, -1:]  # (B, 1, C)
+        return self.head(self.drop(out) if active else out), state  # (B, T, V), or (B, 1, V)
 
     def reorder_state(self, state, index):
         if isinstance(state, tuple):
