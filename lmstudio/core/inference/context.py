@@ -138,10 +138,10 @@ def advance(
     (rows: the full id lists, new token included). Returns (last logits (B, V), state, fed)."""
     after = context_after(fed, window)
     if after is None or after == fed + 1:
-        logits, state = model.step(new, state)
+        logits, state = model.step(new, state, last_only=True)
         return logits[:, -1], state, fed + 1
-    tails = torch.tensor([list(r[-after:]) for r in rows], dtype=torch.long, device=new.device)
-    logits, state = model.step(tails, model.init_state(tails.size(0), new.device))
+    tails = torch.tensor([r[-after:] for r in rows], dtype=torch.long, device=new.device)
+    logits, state = model.step(tails, model.init_state(tails.size(0), new.device), last_only=True)
     return logits[:, -1], state, tails.size(1)
 
 
@@ -149,5 +149,5 @@ def prime(model: LanguageModel, context: Sequence[int], batch: int, device: torc
     """Feed the context's last window from an empty state. Returns (last logits (B, V), state, fed)."""
     feed = seen_ids(context, start_context(len(context), model.context_window))
     ids = torch.tensor([feed] * batch, dtype=torch.long, device=device)
-    logits, state = model.step(ids, model.init_state(batch, device))
+    logits, state = model.step(ids, model.init_state(batch, device), last_only=True)
     return logits[:, -1], state, len(feed)

@@ -75,16 +75,19 @@ def _draw(logits: torch.Tensor, cfg: SampleConfig, prev: torch.Tensor | None, ge
     """Sample from logits (V,) and gather every statistic of the event into one host transfer.
 
     Returns (next id as a (1,) device tensor, [id, prob, logprob, -entropy, rank - 1,
-    top log-probs..., top ids...]). Kept to few tensor operations: this runs once per token.
-    Non-finite logits (a NaN model) are not sampled from: the draw is made from a harmless
-    distribution, without a device sync, and the NaN statistics it returns raise afterwards.
+    top log-probs..., top ids...]). Kept to few tensor operations: this runs once per token. Plain
+    sampling (temperature 1, no filter) draws from ``softmax(logits)``, as :func:`.sampling.sample`
+    does, so a seed gives the same tokens through either. Non-finite logits (a NaN model) are not
+    sampled from: the draw is made from a harmless distribution, without a device sync, and the NaN
+    statistics it returns raise afterwards.
     """
     if logits.dtype != torch.float32:
         logits = logits.float()
     logp = logits.log_softmax(dim=-1)
     plain = cfg.temperature == 1.0 and cfg.top_k == 0 and cfg.top_p >= 1.0 and cfg.repetition_penalty == 1.0
+    raw = logits.softmax(dim=-1)  # the model's probabilities
     probs = (
-        logp.exp()
+        raw
         if plain
         else filtered_distribution(logits, cfg.temperature, cfg.top_k, cfg.top_p, cfg.repetition_penalty, prev)
     )
@@ -93,13 +96,13 @@ def _draw(logits: torch.Tensor, cfg: SampleConfig, prev: torch.Tensor | None, ge
     else:
         # multinomial refuses NaN (on CUDA with a device-side assert); the NaN shows in the statistics
         next_id = torch.multinomial(probs.nan_to_num(nan=1.0), 1, generator=generator)  # (1,)
-    chosen = logp.gather(0, next_id)
+    chosen = logp.gather(0, next_id)  # (1,)
     parts = [
         next_id.to(logp.dtype),
-        probs.gather(0, next_id),
+        chosen if plain else probs.gather(0, next_id),  # plain: the drawn probability is exp(chosen)
         chosen,
-        torch.dot(logp.exp(), logp).view(1),
-        (logp > chosen).sum().to(logp.dtype).view(1),
+        (raw * logp).sum(0, keepdim=True),  # -entropy
+        (logp > chosen).sum(0, keepdim=True, dtype=logp.dtype),  # rank - 1
     ]
     if cfg.alternatives:
         alt = logp.topk(min(cfg.alternatives, logp.size(0)))
@@ -108,6 +111,8 @@ def _draw(logits: torch.Tensor, cfg: SampleConfig, prev: torch.Tensor | None, ge
     # any non-finite logit makes log_softmax NaN somewhere, so the entropy term is NaN
     if math.isnan(values[3]) or math.isnan(values[2]):
         raise not_finite_error()
+    if plain:
+        values[1] = math.exp(values[1])
     return next_id, values
 
 
