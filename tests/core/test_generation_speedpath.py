@@ -70,7 +70,7 @@ def test_rotary_beyond_the_window_grows_the_cache_and_matches_forward():
         assert state.keys[0].size(2) >= 13
 
 
-def test_rope_with_the_sign_folded_in_is_rotate_half_exactly():
+def test_rope_with_the_sign_folded_in_is_rotate_half():
     cos, sin = _rope_tables(8, torch.arange(5))
     x = torch.randn(2, 3, 5, 8)
     half = x[..., :4], x[..., 4:]
@@ -78,7 +78,8 @@ def test_rope_with_the_sign_folded_in_is_rotate_half_exactly():
     ref_cos, ref_sin = torch.cat((angles, angles), -1).cos(), torch.cat((angles, angles), -1).sin()
     rotated = torch.cat((-half[1], half[0]), dim=-1)
     assert torch.equal(cos, ref_cos)
-    assert torch.equal(_apply_rope(x, cos, sin), x * ref_cos + rotated * ref_sin)
+    # the same products and sum (addcmul may fuse the last multiply-add: equal to rounding)
+    assert torch.allclose(_apply_rope(x, cos, sin), x * ref_cos + rotated * ref_sin, rtol=0, atol=1e-6)
 
 
 def _recomputed_tokens(model, context, n, seed):
