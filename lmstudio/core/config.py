@@ -28,6 +28,7 @@ TOKENIZER_KINDS = ("char", "word", "bpe", "unigram")
 ARCHITECTURES = ("rnn", "gru", "lstm", "transformer")
 SCHEDULES = ("cosine", "linear", "constant", "wsd")
 OPTIMIZERS = ("adamw", "muon")
+COMPILE_CHOICES = ("auto", "on", "off")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 DEVICES = ("auto", "cpu", "cuda", "mps")
 FORMATS = ("auto", "text", "folder", "jsonl", "csv", "tsv", "parallel")
@@ -699,7 +700,12 @@ class TrainConfig:
         zero="automatic",
         step=1,
     )
-    compile: bool = setting(False, "torch.compile the model (faster steps after a warm-up)")
+    compile: str = setting(
+        "auto",
+        "torch.compile the model (faster steps after a warm-up of a minute or so): auto compiles where it "
+        "wins (a CUDA GPU with Triton), not on the CPU or Apple MPS; on or off decide",
+        choices=COMPILE_CHOICES,
+    )
     seed: int = setting(1337, "seed of initialization and batch order: the same seed repeats the same run", **_SEED)
     eval_interval: int = setting(
         250, "evaluate every N steps (and at step 0 and at the end)", low=1, high=MAX_STEPS, step=50
@@ -844,6 +850,10 @@ class WorkspaceConfig:
         unknown = sorted(set(values) - set(_SECTIONS) - {"format_version", "run"})
         if unknown:
             raise ConfigError(f"{source}: unknown section(s) {', '.join(unknown)}; known are {', '.join(_SECTIONS)}")
+        train = values.get("train")
+        if isinstance(train, dict) and isinstance(train.get("compile"), bool):
+            # files written before compile had "auto": true was "on", false the old default, now "auto"
+            values = {**values, "train": {**train, "compile": "on" if train["compile"] else "auto"}}
         parts = {}
         for name, section_cls in _SECTIONS.items():
             try:

@@ -41,7 +41,7 @@ SECTIONS = {
 ALL_SETTINGS = [(section, f, s) for section, cls in SECTIONS.items() for f, s in declared(cls)]
 
 ISSUE_EXAMPLES = [
-    ({"train": {"compile": "no"}}, 'train.compile: expected true or false, got "no" (text)'),
+    ({"train": {"compile": "no"}}, 'train.compile: "no" is not a choice; use auto, on or off'),
     ({"model": {"tie_weights": "false"}}, 'model.tie_weights: expected true or false, got "false" (text)'),
     ({"model": {"block_size": 64.5}}, "model.block_size: expected a whole number, got 64.5 (a number)"),
 ]
@@ -77,7 +77,10 @@ def test_the_issues_examples_are_refused_in_one_line(tmp_path, capsys, values, e
         ({"model": {"block_size": 0}}, "model.block_size: 0 is out of range; use 1 to 1,048,576 tokens"),
         ({"sample": {"top_p": 0.0}}, "sample.top_p: 0 is out of range; use above 0 up to 1"),
         ({"tokenizer": {"character_coverage": 0.5}}, "tokenizer.character_coverage: 0.5 is out of range; use 0.9 to 1"),
-        ({"train": {"schedule": "fast"}}, 'train.schedule: "fast" is not a choice; use cosine, linear, constant or wsd'),
+        (
+            {"train": {"schedule": "fast"}},
+            'train.schedule: "fast" is not a choice; use cosine, linear, constant or wsd',
+        ),
         ({"model": {"arch": "mamba"}}, 'model.arch: "mamba" is not a choice; use rnn, gru, lstm or transformer'),
         (
             {"data": {"cleaning": {"stopwords": "fr"}}},
@@ -229,6 +232,13 @@ def test_sample_flags_default_to_the_declared_defaults():
 def test_describe_gives_help_default_and_range():
     assert describe("model.n_layer").endswith("(default 4; 1 to 1,024)")
     assert describe("train.threads").endswith("(default 0 = automatic; 0 to 1,024)")
-    assert describe("train.compile").endswith("(default off)")
+    assert describe("train.compile").endswith("on or off decide (default auto)")
     assert describe("train.tensorboard").startswith("write TensorBoard event files to RUN/tensorboard")
     assert describe("data.cleaning.max_line_chars") == describe("cleaning.max_line_chars")
+
+
+def test_a_workspace_with_the_old_boolean_compile_still_opens():
+    from lmstudio.core.config import WorkspaceConfig
+
+    assert WorkspaceConfig.from_dict({"train": {"compile": True}}).train.compile == "on"
+    assert WorkspaceConfig.from_dict({"train": {"compile": False}}).train.compile == "auto"

@@ -34,6 +34,8 @@ from ..config import SampleConfig, WorkspaceConfig
 from ..dataset.tokens import BatchSampler, TokenStore
 from ..devices import (
     autocast,
+    compile_wins,
+    configure_backends,
     default_threads,
     is_out_of_memory,
     resolve_device,
@@ -125,7 +127,9 @@ class Trainer:
         self.flops_per_token = flops_per_token(config.model)
         self.matmul_peak: float | None = None  # measured (or read from the cache) when run() starts
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.dtype == torch.float16)
-        self.forward = torch.compile(self.model) if self.cfg.compile else self.model
+        configure_backends(self.device)  # TF32 matmuls on CUDA
+        compiled = self.cfg.compile == "on" or (self.cfg.compile == "auto" and compile_wins(self.device))
+        self.forward = torch.compile(self.model) if compiled else self.model
         self.step = 0
         self.tokens = 0
         self.elapsed = 0.0
