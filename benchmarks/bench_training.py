@@ -1,20 +1,37 @@
-"""Training benchmarks: throughput against a bare PyTorch loop, quality on Tiny Shakespeare, LSTM baseline.
+"""Training benchmarks on nanoGPT's own protocol: throughput, quality at equal time, and an LSTM baseline.
 
-    python benchmarks/bench_training.py throughput [--steps 150] [--reps 3]
-    python benchmarks/bench_training.py quality [--variants baby,tuned] [--steps 2000]
+    python benchmarks/bench_training.py throughput [--steps 200] [--reps 3]
+    python benchmarks/bench_training.py nanogpt [--variants preset] [--ref-iters 2000] [--reps 1]
+    python benchmarks/bench_training.py tune --variants a,b,... [--steps 2000]
     python benchmarks/bench_training.py lstm [--seconds 300]
 
-Throughput runs both loops in the same process, alternating, and reports the median ratio
-(lmstudio's Trainer / bare loop), so machine noise hits both alike.
+``throughput``: nanoGPT's own training loop (``benchmarks/nanogpt_ref.py``) against lmstudio's Trainer on
+the same model size (the baby GPT, 4x128, block 64, batch 12), alternating in one process; both leave
+out their first 10 steps (allocation, first kernels) the same way and count training steps only. Tokens
+per second, their ratio, and each side's MFU against this machine's measured matmul peak.
+
+``nanogpt``: quality at equal wall-clock time on nanoGPT's split. nanoGPT's loop trains 2000 iterations
+on the first 90% of Tiny Shakespeare; lmstudio (its defaults, or a variant) trains on the same first 90%
+with ``--max-time`` = the time nanoGPT's training iterations took. Both are scored on the contiguous last
+10% (nanoGPT's val, which no lmstudio setting was tuned on: a test split here) by the same estimator:
+every non-overlapping 64-character window, each from an empty context (the expectation of nanoGPT's
+random-window estimate, without its noise); lmstudio's figure from ``lmstudio eval --text`` (windows
+sliding by half a window) is reported beside it. lmstudio tunes on a validation split of its own carved
+out of the first 90% (contiguous blocks, 5%).
+
+``tune``: variants at equal steps, scored on lmstudio's own validation split (never on the last 10%):
+how the defaults were chosen.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +40,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import SHAKESPEARE, write_result  # noqa: E402
+from benchmarks import nanogpt_ref  # noqa: E402
+from benchmarks.common import OUT, SHAKESPEARE, write_result  # noqa: E402
 from lmstudio.core.config import (  # noqa: E402
     DataConfig,
     ModelConfig,
@@ -32,26 +50,26 @@ from lmstudio.core.config import (  # noqa: E402
     WorkspaceConfig,
 )
 from lmstudio.core.dataset.prepare import prepare_cached  # noqa: E402
-from lmstudio.core.dataset.tokens import BatchSampler  # noqa: E402
-from lmstudio.core.devices import make_adamw  # noqa: E402
-from lmstudio.core.models import build_model  # noqa: E402
+from lmstudio.core.peak import matmul_peak  # noqa: E402
+from lmstudio.core.runs.folders import load_run  # noqa: E402
 from lmstudio.core.training.control import TrainingControl  # noqa: E402
-from lmstudio.core.training.events import EvalEvent, FinishedEvent, StepEvent
+from lmstudio.core.training.events import EvalEvent, FinishedEvent, StepEvent  # noqa: E402
 from lmstudio.core.training.launch import new_trainer  # noqa: E402
 
-# nanoGPT's baby GPT exactly: learned positions, no biases (its train.py default), lr 1e-3 (below)
+WARMUP_STEPS_EXCLUDED = 10  # both loops leave out their first 10 steps from throughput, the same way
+
+# nanoGPT's baby GPT exactly: learned positions, no biases, tied head, lr 1e-3 -> 1e-4, warm-up 100
 BABY = ModelConfig(
     arch="transformer", n_layer=4, n_head=4, d_model=128, block_size=64, dropout=0.0, positions="learned", bias=False
 )
+BABY_TRAIN = dict(lr=1e-3, min_lr=1e-4, warmup_steps=100, schedule="cosine", optimizer="adamw")
 
 
-def workspace(model: ModelConfig, **train) -> WorkspaceConfig:
+def workspace(model: ModelConfig, corpus: Path = SHAKESPEARE, **train) -> WorkspaceConfig:
+    """batch 12, 2000 steps, fixed seed, no samples or interim checkpoints; ``train`` overrides."""
     settings = dict(
         batch_size=12,
         steps=2000,
-        lr=1e-3,
-        min_lr=1e-4,
-        warmup_steps=100,
         eval_interval=250,
         eval_iters=20,
         checkpoint_interval=0,
@@ -61,165 +79,267 @@ def workspace(model: ModelConfig, **train) -> WorkspaceConfig:
     )
     settings.update(train)
     return WorkspaceConfig(
-        data=DataConfig(corpus=str(SHAKESPEARE)),
+        data=DataConfig(corpus=str(corpus), split_mode="blocks", split_fractions=(0.95, 0.05, 0.0)),
         tokenizer=TokenizerConfig(kind="char"),
         model=model,
         train=TrainConfig(**settings),
     )
 
 
-def bare_loop(config: WorkspaceConfig, store, steps: int) -> float:
-    """nanoGPT's loop body with the same model and sampler: tokens per second."""
-    cfg = config.train
-    torch.manual_seed(cfg.seed)
-    model = build_model(replace(config.model, vocab_size=config.model.vocab_size))
-    model.train()
-    decay = [p for p in model.parameters() if p.dim() >= 2]
-    no_decay = [p for p in model.parameters() if p.dim() < 2]
-    opt = make_adamw(
-        [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
-        cfg.lr,
-        (cfg.beta1, cfg.beta2),
-        torch.device("cpu"),
-    )
-    sampler = BatchSampler(store.split("train"), config.model.block_size, cfg.batch_size, cfg.seed)
-    start = time.perf_counter()
-    for _ in range(steps):
-        x, y = sampler.next()
-        _, loss = model(x, y)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-        opt.step()
-        opt.zero_grad(set_to_none=True)
-        loss.item()
-    elapsed = time.perf_counter() - start
-    return steps * cfg.batch_size * config.model.block_size / elapsed
+def default_model() -> ModelConfig:
+    """What lmstudio ships: ModelConfig's defaults (the Transformer preset "small")."""
+    return ModelConfig(arch="transformer")
 
 
-def trainer_loop(config: WorkspaceConfig, prepared, steps: int) -> float:
+def default_train() -> dict:
+    """TrainConfig's defaults for the settings a user tunes."""
+    d = TrainConfig()
+    keys = ("lr", "min_lr", "warmup_steps", "schedule", "warmdown", "optimizer", "muon_momentum", "batch_size")
+    return {k: getattr(d, k) for k in keys}
+
+
+# -- variants: name -> (model overrides, train overrides) on top of lmstudio's defaults -----------------------
+VARIANTS: dict[str, tuple[dict, dict]] = {
+    "preset": ({}, {}),
+    "baby": ({"positions": "learned"}, BABY_TRAIN),
+    "adamw": ({}, {"optimizer": "adamw", "lr": 2e-3, "min_lr": 2e-4, "schedule": "cosine", "warmup_steps": 50}),
+    "adamw-wsd": ({}, {"optimizer": "adamw", "lr": 2e-3, "min_lr": 2e-4, "schedule": "wsd", "warmup_steps": 50}),
+    "muon2": ({}, {"optimizer": "muon", "lr": 2e-3, "min_lr": 2e-4, "schedule": "cosine", "warmup_steps": 50}),
+    "muon4": ({}, {"optimizer": "muon", "lr": 4e-3, "min_lr": 4e-4, "schedule": "cosine", "warmup_steps": 50}),
+    "muon4-wsd": ({}, {"optimizer": "muon", "lr": 4e-3, "min_lr": 4e-4, "schedule": "wsd", "warmup_steps": 50}),
+    "muon8-wsd": ({}, {"optimizer": "muon", "lr": 8e-3, "min_lr": 8e-4, "schedule": "wsd", "warmup_steps": 50}),
+    "muon4-b24": ({}, {"optimizer": "muon", "lr": 4e-3, "min_lr": 4e-4, "schedule": "wsd", "batch_size": 24}),
+}
+
+
+def variant_workspace(name: str, corpus: Path, **train) -> WorkspaceConfig:
+    model_over, train_over = VARIANTS[name]
+    model = replace(default_model(), **model_over)
+    return workspace(model, corpus, **{**default_train(), **train_over, **train})
+
+
+def split_files(folder: Path) -> tuple[Path, Path]:
+    """nanoGPT's split written as two text files: the first 90% of the characters, the last 10%."""
+    train, val = nanogpt_ref.nanogpt_split(SHAKESPEARE)
+    a, b = folder / "tinyshakespeare-first90.txt", folder / "tinyshakespeare-last10.txt"
+    a.write_text(train, encoding="utf-8")
+    b.write_text(val, encoding="utf-8")
+    return a, b
+
+
+# -- throughput ------------------------------------------------------------------------------------------
+def trainer_throughput(config: WorkspaceConfig, prepared, steps: int) -> dict:
+    """lmstudio's Trainer: tokens per second over its training steps after the first 10, and its MFU."""
     config = replace(config, train=replace(config.train, steps=steps, eval_interval=10**9))
     with tempfile.TemporaryDirectory() as tmp:
         trainer = new_trainer(config, Path(tmp) / "run", prepared=prepared)
-        start = end = None
+        marks = {}
         for event in trainer.run():
-            if isinstance(event, StepEvent):
-                # like the bare loop: the step-0 and final evaluations and the final save are not
-                # training throughput, so time from the end of step 1 to the end of the last step
-                end = time.perf_counter()
-                if event.step == 1:
-                    start = end
-        elapsed = end - start
-    return (steps - 1) * config.train.batch_size * config.model.block_size / elapsed
+            if isinstance(event, StepEvent) and event.step in (WARMUP_STEPS_EXCLUDED, steps):
+                marks[event.step] = (event.tokens, event.elapsed)
+        (t0, e0), (t1, e1) = marks[WARMUP_STEPS_EXCLUDED], marks[steps]
+        tps = (t1 - t0) / (e1 - e0)
+        return {"tokens_per_sec": tps, "flops_per_token": trainer.flops_per_token}
 
 
 def throughput(args) -> None:
     torch.set_num_threads(args.threads)
-    config = workspace(BABY, threads=args.threads)
-    prepared = prepare_cached(config)
-    config.model = replace(config.model, vocab_size=prepared.tokenizer.vocab_size)
-    ratios, bare, ours = [], [], []
-    bare_loop(config, prepared.store, 20)  # warm up allocator and kernels
-    for _ in range(args.reps):
-        b = bare_loop(config, prepared.store, args.steps)
-        o = trainer_loop(config, prepared, args.steps + 1)
-        bare.append(b)
-        ours.append(o)
-        ratios.append(o / b)
-        print(f"bare {b:,.0f} tok/s   lmstudio {o:,.0f} tok/s   ratio {o / b:.3f}", flush=True)
+    peak = matmul_peak(torch.device("cpu"), torch.float32)
+    data = nanogpt_ref.CharData.build()
+    with tempfile.TemporaryDirectory() as tmp:
+        first90, _ = split_files(Path(tmp))
+        configs = {
+            "baby": workspace(BABY, first90, threads=args.threads, **BABY_TRAIN),
+            "preset": variant_workspace("preset", first90, threads=args.threads),
+        }
+        prepared = {}
+        for name, config in configs.items():
+            prepared[name] = prepare_cached(config)
+            configs[name].model = replace(config.model, vocab_size=prepared[name].tokenizer.vocab_size)
+        ref_settings = nanogpt_ref.TrainSettings(
+            max_iters=args.steps, lr_decay_iters=args.steps, eval_interval=10**9, eval_iters=1
+        )
+        rows = []
+        for rep in range(args.reps):
+            ref = nanogpt_ref.train(ref_settings, data=data, log=lambda *_: None)
+            row = {
+                "nanogpt": ref["tokens_per_sec"],
+                "nanogpt_mfu": ref["flops_per_token"] * ref["tokens_per_sec"] / peak,
+            }
+            for name, config in configs.items():
+                ours = trainer_throughput(config, prepared[name], args.steps)
+                row[name] = ours["tokens_per_sec"]
+                row[f"{name}_mfu"] = ours["flops_per_token"] * ours["tokens_per_sec"] / peak
+                row[f"{name}_ratio"] = ours["tokens_per_sec"] / ref["tokens_per_sec"]
+            rows.append(row)
+            print(f"rep {rep + 1}: " + ", ".join(f"{k} {v:,.3f}" for k, v in row.items()), flush=True)
+    med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
     write_result(
         "training_throughput",
         {
-            "config": "baby GPT (4x128, block 64, batch 12), char Tiny Shakespeare, CPU",
+            "config": "baby GPT size (4x128, block 64, batch 12), char Tiny Shakespeare first 90%, CPU, fp32",
+            "reference": "nanoGPT's training loop (benchmarks/nanogpt_ref.py), same process, alternating",
             "threads": args.threads,
             "steps": args.steps,
+            "steps_excluded_as_warmup": WARMUP_STEPS_EXCLUDED,
             "reps": args.reps,
-            "bare_tokens_per_sec": statistics.median(bare),
-            "lmstudio_tokens_per_sec": statistics.median(ours),
-            "ratio_median": statistics.median(ratios),
-            "ratios": ratios,
-            "target": ">= 0.97",
+            "matmul_peak_flops": peak,
+            "median": med,
+            "runs": rows,
+            "targets": "lmstudio / nanoGPT tokens/s >= 1.0; MFU >= 0.5 of the measured matmul peak",
         },
     )
 
 
-def train_variant(config: WorkspaceConfig, seconds: float | None = None) -> dict:
-    control = TrainingControl()
+# -- quality -------------------------------------------------------------------------------------------------
+def train_lmstudio(config: WorkspaceConfig, control: TrainingControl | None = None, log=print) -> dict:
+    """Train ``config`` into a temporary run; return its evaluations, timing and the run folder."""
+    tmp = Path(tempfile.mkdtemp(prefix="lmstudio-bench-"))
+    run_dir = tmp / "run"
+    trainer = new_trainer(config, run_dir, control=control)
+    start = time.perf_counter()
+    evals = []
+    final = None
+    last = None
+    for event in trainer.run():
+        if isinstance(event, EvalEvent):
+            evals.append((event.step, round(event.val_loss, 4)))
+            log(f"  step {event.step}: own val {event.val_loss:.4f} ({event.elapsed:.0f} s of training)")
+        elif isinstance(event, StepEvent):
+            last = event
+        elif isinstance(event, FinishedEvent):
+            final = event
+    return {
+        "run_dir": run_dir,
+        "steps": final.step,
+        "finish": final.message,
+        "train_seconds": round(last.elapsed, 1),
+        "wall_seconds": round(time.perf_counter() - start, 1),
+        "tokens_per_sec_last": round(last.tokens_per_sec),
+        "mfu_last": round(last.mfu, 3) if math.isfinite(last.mfu) else None,
+        "own_val_evals": evals,
+        "own_val_final": evals[-1][1],
+    }
+
+
+def score_on_last10(run_dir: Path, last10: Path, block: int = 64) -> dict:
+    """The run's last weights on nanoGPT's val text: every non-overlapping ``block`` window (the reference's
+    estimator), and ``lmstudio eval --text`` (sliding windows), run as the command itself."""
+    run = load_run(run_dir, "last")
+    model = run.model.eval()
+    ids = run.tokenizer.encode(last10.read_text(encoding="utf-8"))
+    import numpy as np
+
+    windows = nanogpt_ref.windows_loss(lambda x: model(x)[0], np.asarray(ids), block)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lmstudio",
+            "eval",
+            str(run_dir),
+            "--checkpoint",
+            "last",
+            "--text",
+            str(last10),
+            "--max-tokens",
+            "0",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (cli,) = json.loads(out.stdout)["results"].values()
+    return {"last10_windows": round(windows, 4), "last10_eval_text": cli}
+
+
+def nanogpt(args) -> None:
+    torch.set_num_threads(args.threads)
+    data = nanogpt_ref.CharData.build()
+    results: dict = {"reference": [], "lmstudio": {}}
     with tempfile.TemporaryDirectory() as tmp:
-        trainer = new_trainer(config, Path(tmp) / "run", control=control)
-        if seconds:
-            timer = threading.Timer(seconds, control.stop)
-            timer.start()
-        start = time.perf_counter()
-        evals = []
-        for event in trainer.run():
-            if isinstance(event, EvalEvent):
-                evals.append((event.step, round(event.val_loss, 4)))
-                print(
-                    f"  step {event.step}: val {event.val_loss:.4f} ({time.perf_counter() - start:.0f} s)", flush=True
+        first90, last10 = split_files(Path(tmp))
+        for _ in range(args.reps):
+            print(f"nanoGPT reference, {args.ref_iters} iterations", flush=True)
+            ref = nanogpt_ref.train(
+                nanogpt_ref.TrainSettings(max_iters=args.ref_iters, lr_decay_iters=args.ref_iters), data=data
+            )
+            ref.pop("model")
+            ref["val_all_windows"] = round(ref["val_all_windows"], 4)
+            results["reference"].append(ref)
+            budget = ref["all_train_seconds"]
+            print(
+                f"  val (20 batches) {ref['final']['val']}, all windows {ref['val_all_windows']}, "
+                f"{budget:.1f} s of training iterations",
+                flush=True,
+            )
+            for name in args.variants.split(","):
+                print(f"lmstudio {name}, --max-time {budget:.1f}", flush=True)
+                config = variant_workspace(
+                    name, first90, steps=10**6, max_time=budget, threads=args.threads, eval_interval=args.eval_interval
                 )
-            if isinstance(event, FinishedEvent):
-                final_step = event.step
-        wall = time.perf_counter() - start
-        if seconds:
-            timer.cancel()
-        val = trainer.estimate_loss(trainer.val_data, config.train.seed + 2)
-    return {"val_loss": round(val, 4), "steps": final_step, "wall_seconds": round(wall, 1), "evals": evals}
-
-
-VARIANTS = {
-    # nanoGPT's published CPU "baby GPT": 4 layers, 4 heads, 128 wide, block 64, batch 12, 2000 steps, lr 1e-3
-    "baby": lambda steps: workspace(BABY, steps=steps),
-    # what lmstudio ships: the transformer "small" preset (rotary, no biases) with TrainConfig's defaults
-    "preset": lambda steps: _preset_workspace(steps),
-    "rope3": lambda steps: workspace(
-        replace(BABY, positions="rotary", bias=False), steps=steps, lr=3e-3, min_lr=3e-4, warmup_steps=50
-    ),
-    "lr2": lambda steps: workspace(BABY, steps=steps, lr=2e-3, min_lr=2e-4, warmup_steps=50),
-}
-
-
-def _preset_workspace(steps: int) -> WorkspaceConfig:
-    from lmstudio.core.models.presets import apply_preset
-
-    defaults = TrainConfig()
-    return workspace(
-        apply_preset(ModelConfig(arch="transformer"), "small"),
-        steps=steps,
-        lr=defaults.lr,
-        min_lr=defaults.min_lr,
-        warmup_steps=defaults.warmup_steps,
+                result = train_lmstudio(config)
+                result.update(score_on_last10(result.pop("run_dir"), last10))
+                print(
+                    f"  -> {result['steps']} steps, last 10% windows {result['last10_windows']}, "
+                    f"eval --text {result['last10_eval_text']['loss']:.4f}",
+                    flush=True,
+                )
+                results["lmstudio"].setdefault(name, []).append(result)
+    write_result(
+        "training_nanogpt_protocol",
+        {
+            "protocol": "train on the first 90% of Tiny Shakespeare (characters), score on the last 10%; lmstudio "
+            "gets --max-time = the reference's training-iteration seconds; one process, reference first",
+            "threads": args.threads,
+            "ref_iters": args.ref_iters,
+            "variants": {k: VARIANTS[k] for k in args.variants.split(",")},
+            "defaults": {"model": default_model().__dict__, "train": default_train()},
+            **results,
+        },
     )
 
 
-def quality(args) -> None:
+def tune(args) -> None:
+    """Variants at equal steps on lmstudio's own validation split of the first 90% (never the last 10%)."""
     torch.set_num_threads(args.threads)
     results = {}
-    for name in args.variants.split(","):
-        print(f"variant {name}", flush=True)
-        results[name] = train_variant(VARIANTS[name](args.steps))
-        print(f"  -> {results[name]}", flush=True)
-    write_result(
-        "training_quality",
-        {
-            "steps": args.steps,
-            "threads": args.threads,
-            "variants": results,
-            "reference": "nanoGPT baby GPT on CPU: val loss 1.88 at 2000 steps",
-        },
-    )
+    with tempfile.TemporaryDirectory() as tmp:
+        first90, _ = split_files(Path(tmp))
+        for name in args.variants.split(","):
+            print(f"variant {name}", flush=True)
+            config = variant_workspace(name, first90, steps=args.steps, threads=args.threads)
+            result = train_lmstudio(config)
+            result.pop("run_dir")
+            results[name] = result
+            print(f"  -> own val {result['own_val_final']} in {result['train_seconds']} s", flush=True)
+            (OUT / "tune_partial.json").parent.mkdir(parents=True, exist_ok=True)
+            (OUT / "tune_partial.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
+    write_result("training_tune", {"steps": args.steps, "threads": args.threads, "variants": results})
 
 
 def lstm(args) -> None:
     torch.set_num_threads(args.threads)
     model = ModelConfig(arch="lstm", n_layer=2, d_model=256, block_size=64, dropout=0.0)
     config = workspace(
-        model, steps=10**7, lr=2e-3, min_lr=2e-3, schedule="constant", warmup_steps=50, eval_interval=500
+        model,
+        steps=10**7,
+        lr=2e-3,
+        min_lr=2e-3,
+        schedule="constant",
+        warmup_steps=50,
+        eval_interval=500,
+        max_time=args.seconds,
+        threads=args.threads,
     )
-    result = train_variant(config, seconds=args.seconds)
+    result = train_lmstudio(config)
+    result.pop("run_dir")
     write_result(
         "lstm_5min",
         {
-            "config": "LSTM 2x256, char Tiny Shakespeare, block 64, batch 12, lr 2e-3",
+            "config": "LSTM 2x256, char Tiny Shakespeare (lmstudio's own blocks split), block 64, batch 12, "
+            "lr 2e-3, --max-time",
             "seconds": args.seconds,
             "threads": args.threads,
             **result,
@@ -231,17 +351,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="mode", required=True)
     t = sub.add_parser("throughput")
-    t.add_argument("--steps", type=int, default=150)
+    t.add_argument("--steps", type=int, default=200)
     t.add_argument("--reps", type=int, default=3)
-    q = sub.add_parser("quality")
-    q.add_argument("--variants", default="baby,preset")
-    q.add_argument("--steps", type=int, default=2000)
+    q = sub.add_parser("nanogpt")
+    q.add_argument("--variants", default="preset")
+    q.add_argument("--ref-iters", type=int, default=2000)
+    q.add_argument("--reps", type=int, default=1)
+    q.add_argument("--eval-interval", type=int, default=500)
+    tu = sub.add_parser("tune")
+    tu.add_argument("--variants", default="adamw,muon2,muon4")
+    tu.add_argument("--steps", type=int, default=2000)
     lm = sub.add_parser("lstm")
     lm.add_argument("--seconds", type=float, default=300)
-    for p in (t, q, lm):
+    for p in (t, q, tu, lm):
         p.add_argument("--threads", type=int, default=torch.get_num_threads())
     args = parser.parse_args()
-    {"throughput": throughput, "quality": quality, "lstm": lstm}[args.mode](args)
+    {"throughput": throughput, "nanogpt": nanogpt, "tune": tune, "lstm": lstm}[args.mode](args)
 
 
 if __name__ == "__main__":
