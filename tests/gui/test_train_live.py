@@ -226,3 +226,20 @@ def test_run_metrics_keep_mfu(tmp_path):
     assert run_progress(10, 100, 5.0, 0.0) == (0.1, None)
     assert run_progress(10, 100, 50.0, 100.0) == (0.5, 50.0)
     assert run_progress(10, 100, 150.0, 100.0) == (1.0, 0.0)
+
+
+def test_canvas_paints_with_qts_own_paint_event_and_keeps_views_prepared(qtbot, charts):
+    """pyqtgraph's Python paintEvent held the GIL through all of Qt's painting; the canvas uses Qt's own, so
+    it must prepare the view boxes itself: after a refresh and after any range change (a drag, a resize)."""
+    from PySide6.QtWidgets import QApplication, QGraphicsView
+
+    assert type(charts.graphics).paintEvent is QGraphicsView.paintEvent
+    for i in range(1, 51):
+        charts.run.add_step(_step(i, i * 0.1))
+    charts.refresh()
+    vb = charts.plots["grad"].vb
+    assert not vb._matrixNeedsUpdate  # the refresh prepared it
+    charts.plots["loss"].vb.setXRange(5, 10, padding=0)  # as a drag does; the grad plot is linked
+    assert vb._matrixNeedsUpdate
+    QApplication.processEvents()
+    assert not vb._matrixNeedsUpdate  # prepared soon after the change, before the paint it asked for

@@ -441,7 +441,8 @@ class TrainTab(QWidget):
             return
         train = info.config.train
         total, budget = train.steps, float(getattr(train, "max_time", 0.0) or 0.0)
-        done, time_left = run_progress(e.step, total, e.elapsed, budget)
+        elapsed = float(getattr(e, "elapsed", 0.0))  # training time (evaluations and saves not counted)
+        done, time_left = run_progress(e.step, total, elapsed, budget)
         self.progress.setValue(int(1000 * done))
         if self._eta is not None and self.state == "running":  # a pause is no slowdown: the estimate waits
             self._eta_left = self._eta.update(time.monotonic(), e.step, total)
@@ -450,7 +451,7 @@ class TrainTab(QWidget):
             eta_left = time_left if eta_left is None else min(eta_left, time_left)
         eta = "estimating…" if eta_left is None else human_duration(eta_left)  # 26:40:00, not 02:40:00
         paused = "  ·  paused" if self.state == "paused" else ""
-        spent = f"  ·  {human_duration(e.elapsed)} of {human_duration(budget)}" if budget > 0 else ""
+        spent = f"  ·  {human_duration(elapsed)} of {human_duration(budget)}" if budget > 0 else ""
         self.progress.setFormat(
             f"step {e.step:,} / {total:,}{spent}  ·  {e.tokens_per_sec:,.0f} tokens/s  ·  ETA {eta}{paused}"
         )

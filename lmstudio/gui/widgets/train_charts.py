@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QGraphicsItem,
+    QGraphicsView,
     QHBoxLayout,
     QLabel,
     QSlider,
@@ -155,6 +156,34 @@ def _faint(color: QColor, alpha: int = 70) -> QColor:
     return c
 
 
+class ChartCanvas(pg.GraphicsLayoutWidget):
+    """The charts' view, painted by Qt's own ``QGraphicsView.paintEvent``, not pyqtgraph's Python override.
+
+    PySide holds the GIL for the whole of a C++ call made from Python, so pyqtgraph's override (Python:
+    ``prepareForPaint()``, then the C++ paint) held it through all of a paint, about half of which is Qt
+    compositing the scene; the training thread waited for the GIL that long at every redraw. With Qt's
+    own paintEvent the event loop paints without the GIL, taking it only inside the items' Python
+    ``paint()``. What the override did before each paint (the view boxes' transforms, the text items'
+    scale) is done by :meth:`prepare`: after a refresh, and soon after any range change or resize."""
+
+    paintEvent = QGraphicsView.paintEvent  # noqa: N815 (Qt's name): a C++ method is no Python override
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._prepare_soon = QTimer(self)
+        self._prepare_soon.setSingleShot(True)
+        self._prepare_soon.setInterval(0)
+        self._prepare_soon.timeout.connect(self.prepare)
+
+    def watch(self, plot: pg.PlotItem) -> None:
+        """Prepare the scene again whenever ``plot``'s range or size changes (mouse, resize, links)."""
+        plot.vb.sigRangeChanged.connect(self._prepare_soon.start)
+        plot.vb.sigResized.connect(self._prepare_soon.start)
+
+    def prepare(self) -> None:
+        self.scene().prepareForPaint()
+
+
 class TrainCharts(QWidget):
     sig_step_clicked = Signal(float)  # a click on the loss chart, as a training step (the time-lapse)
 
@@ -183,7 +212,7 @@ class TrainCharts(QWidget):
         self._ema_loss = IncrementalEma(self._smooth_weight)
         self._ema_grad = IncrementalEma(self._smooth_weight)
 
-        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics = ChartCanvas()
         self.graphics.setToolTip("Live training curves. Click the loss chart to see the sample written at that step.")
         self._bpc_title = dict((k, t) for k, t, _ in PLOTS)["bpc"]
         self._bpc_tooltip = (
@@ -201,6 +230,7 @@ class TrainCharts(QWidget):
             plot.setClipToView(True)
             plot.disableAutoRange()  # the ranges follow the data in steps (follow_range), set by refresh
             plot.vb.sigRangeChangedManually.connect(lambda mask, key=key: self._on_manual_range(key, mask))
+            self.graphics.watch(plot)
             plot.showGrid(x=True, y=True, alpha=0.15)
             plot.setMenuEnabled(False)
             plot.hideButtons()
@@ -421,6 +451,7 @@ class TrainCharts(QWidget):
             want = empty and not (key in ("loss", "ppl", "bpc") and len(run.evals))
             if want != note.empty:
                 note.set_empty(want)
+        self.graphics.prepare()  # what pyqtgraph's paintEvent did first (see ChartCanvas)
 
     def _set(self, key: str, x: np.ndarray, y: np.ndarray, x_extent: tuple[float, float] | None = None) -> None:
         self.curves[key].setData(x, y)
