@@ -58,12 +58,13 @@ TRAIN, VAL, EXTRA = QColor("#2f6fde"), QColor("#e8590c"), QColor("#2b9348")
 OVERLAY_COLORS = ("#8e44ad", "#16a085", "#c0392b", "#7f8c8d", "#d4a017")
 REDRAW_MS = 250  # the normal redraw interval; slower only when a redraw is expensive (see TrainCharts._on_timer)
 MAX_REDRAW_MS = 1500
-# Share of wall time the GUI thread may be busy (CPU time) while charts redraw. Painting holds the GIL,
-# which the training thread needs between its torch ops: on a small model a ms spent here is nearly a ms
-# of training lost. A redraw costs about 10-15 ms of GUI time on a 2-core machine (it cost 60 ms before the
-# ranges stepped and unchanged curves were skipped), so every 0.25 s fits; the interval grows only when
-# the GUI is busier than this (a slow machine, a huge window, 100k points).
-GUI_BUSY_BUDGET = 0.06
+# Share of wall time the GUI thread may be busy (CPU time) while charts redraw. What of it holds the GIL
+# costs training time (the training thread needs the GIL between its torch ops); the rest runs beside it
+# on another core. A redraw costs about 10-20 ms of GUI CPU on a 2-core machine (60 ms before the ranges
+# stepped and unchanged curves were skipped), about half of it Qt compositing the scene without the GIL
+# (ChartCanvas), so every 0.25 s fits this budget; the interval grows only when the GUI is busier than
+# this (a slow machine, a huge window, 100k points).
+GUI_BUSY_BUDGET = 0.10
 
 
 def next_interval(interval_ms: int, busy: float) -> int:
@@ -101,8 +102,8 @@ def follow_range(
     lo: float,
     hi: float,
     *,
-    pad_lo: float = 0.05,
-    pad_hi: float = 0.05,
+    pad_lo: float = 0.1,
+    pad_hi: float = 0.1,
     fill: float = 0.5,
 ) -> tuple[float, float] | None:
     """The view range that shows data spanning ``lo``..``hi``: ``current`` as long as the data lies inside
@@ -370,6 +371,11 @@ class TrainCharts(QWidget):
     def mark_dirty(self) -> None:
         self.dirty = True
 
+    def invalidate(self) -> None:
+        """Every curve is set again at the next refresh, not only those with new points (the ranges stay)."""
+        self._version += 1
+        self.mark_dirty()
+
     def point_count(self) -> int:
         return len(self.run.steps)
 
@@ -467,8 +473,9 @@ class TrainCharts(QWidget):
         for plot, (x, y) in self._overlay_extents.items():
             xs, ys[plot] = _union(xs, x), _union(ys[plot], y)
         if self._follow_x:
-            # room to grow on the right: the x axis changes every 15-25 % of the run, not every step
-            x_range = follow_range(self._ranges.get("x"), *xs, pad_lo=0.0, pad_hi=0.15, fill=0.5)
+            # room to grow on the right: the x axis (six of them, linked) changes every 30-40 % of growth, not
+            # at every step; the curve fills 84 % of the width on average
+            x_range = follow_range(self._ranges.get("x"), *xs, pad_lo=0.0, pad_hi=0.3, fill=0.5)
             if x_range is not None and x_range != self._ranges.get("x"):
                 self._ranges["x"] = x_range
                 self.plots["loss"].setXRange(*x_range, padding=0)  # the other plots are linked to it
@@ -577,8 +584,7 @@ class TrainCharts(QWidget):
         self._ema_loss = IncrementalEma(self._smooth_weight)
         self._ema_grad = IncrementalEma(self._smooth_weight)
         self._overlays_dirty = True
-        self._version += 1  # every curve again, the ranges stay
-        self.mark_dirty()
+        self.invalidate()
 
     def _plot_at(self, scene_pos) -> tuple[str, float] | None:
         for key, plot in self.plots.items():
