@@ -186,3 +186,36 @@ def test_batch_prefetched_under_inference_mode_can_train():
     assert not x.is_inference()
     emb = torch.nn.Embedding(500, 8)
     emb(x).sum().backward()  # the embedding keeps its indices for backward
+
+
+def test_step_waits_only_for_its_own_batch_copy(monkeypatch):
+    """The CUDA bookkeeping, with the streams stood in for: the consumer's stream waits for the copy stream
+    (and marks the batch as used there) before the next batch's copy is queued, so a step never waits for the
+    prefetch that is meant to overlap it."""
+    calls: list[str] = []
+    sampler = BatchSampler(_data(), 16, 4, seed=7, prefetch=True)
+    draw = sampler._draw
+
+    def logged_draw():
+        calls.append("copy queued")
+        return draw()
+
+    class Current:
+        def wait_stream(self, stream):
+            calls.append("step waits for the copies queued so far")
+
+    sampler._draw = logged_draw
+    sampler._stream = object()  # what _ready checks: a copy stream exists
+    monkeypatch.setattr(torch.cuda, "current_stream", lambda device=None: Current())
+    monkeypatch.setattr(torch.Tensor, "record_stream", lambda self, stream: calls.append("batch marked"))
+    sampler.next()
+    assert calls == [
+        "copy queued",  # the first batch, drawn on demand
+        "step waits for the copies queued so far",
+        "batch marked",
+        "batch marked",
+        "copy queued",  # the prefetch, after the wait
+    ]
+    calls.clear()
+    sampler.next()
+    assert calls == ["step waits for the copies queued so far", "batch marked", "batch marked", "copy queued"]

@@ -330,13 +330,14 @@ class BatchSampler:
         else:
             batch = self._draw()
         self.steps += 1
+        batch = self._ready(batch)  # before the next copy is queued: the step must not wait for that one too
         if self.prefetch:
             self._state_before_pending = self._generator.get_state()
             # a batch drawn under inference mode would be an inference tensor, unusable by the training step
             # it may be handed to next; a normal tensor serves both
             with torch.inference_mode(False):
                 self._pending = self._draw()
-        return self._ready(batch)
+        return batch
 
     __next__ = next
 
