@@ -40,7 +40,8 @@ def exact_fp32():
 
 
 def _train(tiny_corpus, tmp_path, **train):
-    config = tiny_workspace(tiny_corpus, steps=40, eval_interval=20, device="cuda", **train)
+    # compile off unless asked: "auto" compiles on CUDA, a minute per run; one test compiles
+    config = tiny_workspace(tiny_corpus, steps=40, eval_interval=20, device="cuda", **{"compile": "off", **train})
     trainer = new_trainer(config, tmp_path / "run")
     events = list(trainer.run())
     return trainer, events
@@ -144,7 +145,7 @@ def test_compile_trains_and_matches_eager(tiny_corpus, tmp_path):
     loss on a batch of the same shape (the same compiled graph: train mode, fp32, no autocast)."""
     if not compile_wins(CUDA):
         pytest.skip("triton is not importable: torch.compile cannot generate GPU kernels here")
-    trainer, events = _train(tiny_corpus, tmp_path, precision="fp32", compile=True)
+    trainer, events = _train(tiny_corpus, tmp_path, precision="fp32", compile="on")
     assert trainer.forward is not trainer.model  # the compiled module ran the steps
     _check_learned(trainer, events)
     x, y = trainer.train_sampler.next()
