@@ -7,8 +7,10 @@ random weights: speed does not depend on what was learned) generates at block si
   As nanoGPT's inference forward does (``logits = self.lm_head(x[:, [-1], :])``), the output head is
   computed for the last position only, so the reference is not slowed by work it does not need: it is
   ``TransformerLM._run`` without a cache, the body of ``forward``, with ``last_only=True``.
-- cached: a bare loop over ``model.step`` with the KV cache and ``sample`` (head on the last position
-  of the prefill and of each cache rebuild, ``last_only=True``), ids kept on the device;
+- cached: a bare loop over ``model.step`` with the KV cache (head on the last position of the prefill
+  and of each cache rebuild, ``last_only=True``), ids kept on the device, each token drawn from
+  ``softmax(logits)`` with ``sampling.draw`` (multinomial's algorithm without its checks), the least a
+  sampling loop does; the recompute loop draws the same way;
 - generate(): lmstudio's generator with everything it reports per token (probabilities, alternatives,
   entropy, rank, text, context), on the same ids with the same seed, so it draws the same tokens as the
   bare loop (the JSON says whether it did).
@@ -41,7 +43,7 @@ import torch
 from lmstudio.core.config import ModelConfig, SampleConfig
 from lmstudio.core.inference.context import SLIDE_KEEP
 from lmstudio.core.inference.generation import generate
-from lmstudio.core.inference.sampling import sample
+from lmstudio.core.inference.sampling import draw
 from lmstudio.core.models import build_model
 
 VOCAB = 65
@@ -78,7 +80,7 @@ def recompute(model, prompt: list[int], n: int, device) -> list[int]:
     block = model.config.block_size
     for _ in range(n):
         logits = model._run(ids[:, -block:], None, 0, None, last_only=True)  # forward(), last position's head
-        nxt, _ = sample(logits[0, -1], temperature=1.0, generator=gen)
+        nxt = draw(logits[0, -1].softmax(-1), gen)  # (1,): multinomial's draw, as generate() makes it
         ids = torch.cat([ids, nxt.view(1, 1)], dim=1)
     return ids[0, len(prompt) :].tolist()
 
@@ -97,8 +99,8 @@ def cached(model, prompt: list[int], n: int, device) -> list[int]:
     fed = feed.numel()
     keep = max(1, int(window * SLIDE_KEEP))
     for i in range(n):
-        nxt, _ = sample(logits[0, -1], temperature=1.0, generator=gen)
-        ids[p + i] = nxt
+        nxt = draw(logits[0, -1].softmax(-1), gen)  # (1,)
+        ids[p + i] = nxt[0]
         if i == n - 1:
             break
         if fed + 1 > window:

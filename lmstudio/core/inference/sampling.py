@@ -49,6 +49,19 @@ def filtered_distribution(
     return logits.softmax(dim=-1)
 
 
+def draw(probs: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    """One id per row from probabilities (V,) or (B, V) -> (1,) or (B, 1) long.
+
+    The algorithm ``torch.multinomial`` uses for a single draw (argmax of p / q with q ~ Exp(1), the
+    Gumbel-max trick), so the same generator state gives the same ids as ``multinomial(probs, 1)``,
+    without its argument checks, which cost a dozen operations and two scalar copies to the host (on a
+    GPU, two syncs per token). Not a number is not refused here: a NaN row draws some id, and the
+    caller, which reads the token's statistics anyway, raises (``generate``).
+    """
+    q = torch.empty_like(probs).exponential_(1, generator=generator)
+    return (probs / q).argmax(dim=-1, keepdim=True)
+
+
 def sample(
     logits: torch.Tensor,
     temperature: float = 1.0,
