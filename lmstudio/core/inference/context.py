@@ -139,10 +139,10 @@ def advance(
     after = context_after(fed, window)
     if after is None or after == fed + 1:
         logits, state = model.step(new, state, last_only=True)
-        return logits[:, -1], state, fed + 1
+        return logits.select(1, -1), state, fed + 1
     tails = torch.tensor([r[-after:] for r in rows], dtype=torch.long, device=new.device)
     logits, state = model.step(tails, model.init_state(tails.size(0), new.device), last_only=True)
-    return logits[:, -1], state, tails.size(1)
+    return logits.select(1, -1), state, tails.size(1)
 
 
 def prime(model: LanguageModel, context: Sequence[int], batch: int, device: torch.device):
@@ -150,4 +150,4 @@ def prime(model: LanguageModel, context: Sequence[int], batch: int, device: torc
     feed = seen_ids(context, start_context(len(context), model.context_window))
     ids = torch.tensor([feed] * batch, dtype=torch.long, device=device)
     logits, state = model.step(ids, model.init_state(batch, device), last_only=True)
-    return logits[:, -1], state, len(feed)
+    return logits.select(1, -1), state, len(feed)

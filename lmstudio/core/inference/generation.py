@@ -198,7 +198,7 @@ def generate(
             with torch.inference_mode():
                 if next_id is not None:
                     logits, state, fed = advance(model, state, fed, next_id.view(1, 1), (ids,), window)
-                    logits = logits[0]
+                    logits = logits.select(0, 0)
                 prev = history[: len(ids)] if use_history else None
                 next_id, values = _draw(logits, cfg, prev, generator)
                 if use_history:
@@ -210,11 +210,12 @@ def generate(
             text = decoder.push(token_id, final=index == cfg.max_new_tokens - 1)
             alternatives = []
             k = (len(values) - 5) // 2
-            for j in range(k):
-                alt_id = int(values[5 + k + j])
-                if alt_id not in texts:
-                    texts[alt_id] = display_text(tokenizer, alt_id)
-                alternatives.append((alt_id, texts[alt_id], math.exp(values[5 + j])))
+            for alt_logp, alt in zip(values[5 : 5 + k], values[5 + k :]):
+                alt_id = int(alt)
+                alt_text = texts.get(alt_id)
+                if alt_text is None:
+                    alt_text = texts[alt_id] = display_text(tokenizer, alt_id)
+                alternatives.append((alt_id, alt_text, math.exp(alt_logp)))
             event = TokenEvent(
                 index=index,
                 id=token_id,
