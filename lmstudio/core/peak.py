@@ -48,9 +48,11 @@ def measure_matmul_peak(device: torch.device, dtype: torch.dtype, seconds: float
 
     sizes = (256, 512, 1024) if device.type == "cpu" else (2048, 4096, 8192)
     best = 0.0
+    # a generator of its own: measuring must not move the global random state (dropout masks, batches)
+    generator = torch.Generator(device=device).manual_seed(0)
     for n in sizes:
-        a = torch.randn(n, n, device=device).to(dtype)
-        b = torch.randn(n, n, device=device).to(dtype)
+        a = torch.randn(n, n, device=device, generator=generator).to(dtype)
+        b = torch.randn(n, n, device=device, generator=generator).to(dtype)
         out = torch.empty(n, n, device=device, dtype=dtype)
         torch.matmul(a, b, out=out)  # warm-up: kernels chosen, memory touched
         _sync(device)

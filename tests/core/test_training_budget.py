@@ -148,3 +148,36 @@ def test_grouped_reads_still_stop_a_diverged_run_without_saving_it(tiny_corpus, 
     from lmstudio.core.runs import checkpoint as ckpt
 
     assert ckpt.resolve_checkpoint(run, "last").step == 2
+
+
+def test_our_muon_is_torchs_algorithm_with_the_iterations_in_a_chosen_dtype():
+    from lmstudio.core.training.optim import Muon
+
+    torch.manual_seed(0)
+    weights = [torch.randn(24, 8), torch.randn(8, 16)]
+    ours_bf16 = [w.clone().requires_grad_() for w in weights]
+    ours_fp32 = [w.clone().requires_grad_() for w in weights]
+    theirs = [w.clone().requires_grad_() for w in weights]
+    kw = dict(lr=0.01, weight_decay=0.1, momentum=0.9, adjust_lr_fn="match_rms_adamw")
+    opts = [
+        Muon(ours_bf16, ns_dtype=torch.bfloat16, **kw),
+        Muon(ours_fp32, ns_dtype=torch.float32, **kw),
+        torch.optim.Muon(theirs, **kw),
+    ]
+    for _ in range(3):
+        grads = [torch.randn_like(w) for w in weights]
+        for params, opt in zip((ours_bf16, ours_fp32, theirs), opts):
+            for p, g in zip(params, grads):
+                p.grad = g.clone()
+            opt.step()
+    for a, b, c in zip(ours_bf16, ours_fp32, theirs):
+        torch.testing.assert_close(a, c, rtol=0, atol=0)  # bit for bit in bf16, as on a GPU
+        torch.testing.assert_close(b, c, rtol=0, atol=2e-3)  # fp32 iterations: the same up to bf16's rounding
+
+
+def test_measuring_the_peak_leaves_the_global_random_state_alone():
+    torch.manual_seed(7)
+    expected = torch.rand(3)
+    torch.manual_seed(7)
+    peak.measure_matmul_peak(torch.device("cpu"), torch.float32, seconds=0.001)
+    assert torch.equal(torch.rand(3), expected)

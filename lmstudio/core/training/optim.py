@@ -35,6 +35,56 @@ def muon_matrices(model: nn.Module) -> list[nn.Parameter]:
     return [p for p in model.parameters() if p.requires_grad and p.dim() == 2 and id(p) not in excluded]
 
 
+class Muon(torch.optim.Muon):
+    """``torch.optim.Muon`` whose Newton-Schulz iterations run in fp32 where bf16 has no hardware.
+
+    torch's Muon orthogonalises every update in bfloat16, which is right on a GPU and about six times slower
+    than fp32 on a CPU without bf16 instructions (measured here: 516 s against 81 s for 250 steps of the
+    baby GPT). This subclass runs torch's own algorithm (``torch.optim._muon``: momentum, Nesterov, the
+    same quintic coefficients and steps, decoupled weight decay, the learning-rate adjustment) with the
+    iterations in ``ns_dtype``: bfloat16 on CUDA, float32 elsewhere.
+    """
+
+    def __init__(self, params, *, ns_dtype: torch.dtype = torch.float32, **kwargs) -> None:
+        super().__init__(params, **kwargs)
+        self.ns_dtype = ns_dtype
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        from torch.optim._muon import _adjust_lr
+
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            lr, wd, momentum = group["lr"], group["weight_decay"], group["momentum"]
+            a, b, c = group["ns_coefficients"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                grad = p.grad
+                state = self.state[p]
+                if "momentum_buffer" not in state:
+                    state["momentum_buffer"] = torch.zeros_like(grad, memory_format=torch.preserve_format)
+                buf = state["momentum_buffer"]
+                buf.lerp_(grad, 1 - momentum)
+                update = grad.lerp(buf, momentum) if group["nesterov"] else buf
+                x = update.to(self.ns_dtype)
+                tall = x.size(0) > x.size(1)
+                if tall:
+                    x = x.T
+                x = x / x.norm().clamp(min=group["eps"])
+                for _ in range(group["ns_steps"]):
+                    gram = x @ x.T
+                    x = torch.addmm(x, torch.addmm(gram, gram, gram, beta=b, alpha=c), x, beta=a)
+                if tall:
+                    x = x.T
+                p.mul_(1 - lr * wd)
+                p.add_(x.to(p.dtype), alpha=-_adjust_lr(lr, group["adjust_lr_fn"], p.shape))
+        return loss
+
+
 def build_optimizers(model: nn.Module, cfg: TrainConfig, device: torch.device) -> list[torch.optim.Optimizer]:
     """[AdamW] or [AdamW, Muon] for ``cfg.optimizer``; the AdamW one always comes first."""
     muon_params = muon_matrices(model) if cfg.optimizer == "muon" else []
@@ -47,8 +97,9 @@ def build_optimizers(model: nn.Module, cfg: TrainConfig, device: torch.device) -
     optimizers: list[torch.optim.Optimizer] = [make_adamw(groups, cfg.lr, (cfg.beta1, cfg.beta2), device)]
     if muon_params:
         optimizers.append(
-            torch.optim.Muon(
+            Muon(
                 muon_params,
+                ns_dtype=torch.bfloat16 if device.type == "cuda" else torch.float32,
                 lr=cfg.lr,
                 weight_decay=cfg.weight_decay,
                 momentum=cfg.muon_momentum,
