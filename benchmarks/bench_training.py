@@ -143,14 +143,18 @@ def trainer_throughput(config: WorkspaceConfig, prepared, steps: int) -> dict:
 
 
 def throughput(args) -> None:
+    from lmstudio.core.devices import configure_backends, resolve_device, resolve_precision
+
     torch.set_num_threads(args.threads)
-    peak = matmul_peak(torch.device("cpu"), torch.float32)
+    device = resolve_device(args.device)
+    configure_backends(device)
+    peak = matmul_peak(device, resolve_precision("auto", device))
     data = nanogpt_ref.CharData.build()
     with tempfile.TemporaryDirectory() as tmp:
         first90, _ = split_files(Path(tmp))
         configs = {
-            "baby": workspace(BABY, first90, threads=args.threads, **BABY_TRAIN),
-            "preset": variant_workspace("preset", first90, threads=args.threads),
+            "baby": workspace(BABY, first90, threads=args.threads, device=args.device, **BABY_TRAIN),
+            "preset": variant_workspace("preset", first90, threads=args.threads, device=args.device),
         }
         prepared = {}
         for name, config in configs.items():
@@ -161,7 +165,7 @@ def throughput(args) -> None:
         )
         rows = []
         for rep in range(args.reps):
-            ref = nanogpt_ref.train(ref_settings, data=data, log=lambda *_: None)
+            ref = nanogpt_ref.train(ref_settings, data=data, log=lambda *_: None, device=str(device))
             row = {
                 "nanogpt": ref["tokens_per_sec"],
                 "nanogpt_mfu": ref["flops_per_token"] * ref["tokens_per_sec"] / peak,
@@ -177,7 +181,9 @@ def throughput(args) -> None:
     write_result(
         "training_throughput",
         {
-            "config": "baby GPT size (4x128, block 64, batch 12), char Tiny Shakespeare first 90%, CPU, fp32",
+            "config": "baby GPT size (4x128, block 64, batch 12), char Tiny Shakespeare first 90%",
+            "device": str(device),
+            "precision": str(resolve_precision("auto", device)),
             "reference": "nanoGPT's training loop (benchmarks/nanogpt_ref.py), same process, alternating",
             "threads": args.threads,
             "steps": args.steps,
@@ -353,6 +359,7 @@ def main() -> None:
     t = sub.add_parser("throughput")
     t.add_argument("--steps", type=int, default=200)
     t.add_argument("--reps", type=int, default=3)
+    t.add_argument("--device", default="cpu", help="cpu, cuda, mps or auto (both loops run there)")
     q = sub.add_parser("nanogpt")
     q.add_argument("--variants", default="preset")
     q.add_argument("--ref-iters", type=int, default=2000)

@@ -242,22 +242,35 @@ def get_lr(it: int, s: TrainSettings) -> float:
     return s.min_lr + coeff * (s.learning_rate - s.min_lr)
 
 
-def get_batch(data: np.ndarray, block_size: int, batch_size: int):
+def get_batch(data: np.ndarray, block_size: int, batch_size: int, device: str = "cpu"):
     ix = torch.randint(len(data) - block_size, (batch_size,))
     x = torch.stack([torch.from_numpy(data[i : i + block_size].astype(np.int64)) for i in ix])
     y = torch.stack([torch.from_numpy(data[i + 1 : i + 1 + block_size].astype(np.int64)) for i in ix])
+    if device.startswith("cuda"):  # as nanoGPT: pinned memory, asynchronous copy
+        return x.pin_memory().to(device, non_blocking=True), y.pin_memory().to(device, non_blocking=True)
     return x, y
 
 
+def autocast_for(device: str):
+    """nanoGPT's ``ctx``: bf16 autocast on a GPU that supports it (else fp16), nothing on the CPU."""
+    import contextlib
+
+    if not device.startswith("cuda"):
+        return contextlib.nullcontext()
+    dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+    return torch.autocast(device_type="cuda", dtype=dtype)
+
+
 @torch.no_grad()
-def estimate_loss(model: GPT, data: CharData, s: TrainSettings) -> dict[str, float]:
+def estimate_loss(model: GPT, data: CharData, s: TrainSettings, device: str = "cpu") -> dict[str, float]:
     out = {}
     model.eval()
     for name, split in (("train", data.train), ("val", data.val)):
         losses = torch.zeros(s.eval_iters)
         for k in range(s.eval_iters):
-            x, y = get_batch(split, model.config.block_size, s.batch_size)
-            _, loss = model(x, y)
+            x, y = get_batch(split, model.config.block_size, s.batch_size, device)
+            with autocast_for(device):
+                _, loss = model(x, y)
             losses[k] = loss.item()
         out[name] = losses.mean().item()
     model.train()
@@ -281,38 +294,48 @@ def windows_loss(forward, ids: np.ndarray, block: int, batch: int = 64) -> float
     return total / (len(starts) * block)
 
 
-def train(settings: TrainSettings, config: GPTConfig | None = None, data: CharData | None = None, log=print) -> dict:
-    """nanoGPT's loop; returns the evaluations, the final losses and the timing."""
+def train(
+    settings: TrainSettings,
+    config: GPTConfig | None = None,
+    data: CharData | None = None,
+    log=print,
+    device: str = "cpu",
+) -> dict:
+    """nanoGPT's loop on ``device``; returns the evaluations, the final losses and the timing."""
     data = data or CharData.build()
     config = config or GPTConfig(vocab_size=len(data.stoi))
     torch.manual_seed(settings.seed)
-    model = GPT(config)
+    model = GPT(config).to(device)
     optimizer = model.configure_optimizers(
-        settings.weight_decay, settings.learning_rate, (settings.beta1, settings.beta2), "cpu"
+        settings.weight_decay, settings.learning_rate, (settings.beta1, settings.beta2), device
     )
+    scaler = torch.amp.GradScaler(enabled=device.startswith("cuda") and not torch.cuda.is_bf16_supported())
     evals = []
     train_seconds = 0.0
     all_seconds = 0.0  # every iteration, the first ones too: the wall-clock budget the other side gets
     counted_iters = 0
     it = 0
-    x, y = get_batch(data.train, config.block_size, settings.batch_size)
+    x, y = get_batch(data.train, config.block_size, settings.batch_size, device)
     while True:
         lr = get_lr(it, settings)
         for group in optimizer.param_groups:
             group["lr"] = lr
         if it % settings.eval_interval == 0:
-            losses = estimate_loss(model, data, settings)
+            losses = estimate_loss(model, data, settings, device)
             evals.append({"iter": it, "train": round(losses["train"], 4), "val": round(losses["val"], 4)})
             log(f"step {it}: train loss {losses['train']:.4f}, val loss {losses['val']:.4f}")
         if it >= settings.max_iters:
             break
         t0 = time.perf_counter()
-        _, loss = model(x, y)
-        x, y = get_batch(data.train, config.block_size, settings.batch_size)
-        loss.backward()
+        with autocast_for(device):
+            _, loss = model(x, y)
+        x, y = get_batch(data.train, config.block_size, settings.batch_size, device)
+        scaler.scale(loss).backward()
         if settings.grad_clip != 0.0:
+            scaler.unscale_(optimizer)
             torch.nn.utils.clip_grad_norm_(model.parameters(), settings.grad_clip)
-        optimizer.step()
+        scaler.step(optimizer)
+        scaler.update()
         optimizer.zero_grad(set_to_none=True)
         loss.item()
         spent = time.perf_counter() - t0
@@ -333,7 +356,9 @@ def train(settings: TrainSettings, config: GPTConfig | None = None, data: CharDa
         "counted_iters": counted_iters,
         "tokens_per_sec": tokens_per_sec,
         "flops_per_token": model.flops_per_token(),
-        "val_all_windows": windows_loss(lambda x: model(x, x)[0], data.val, config.block_size),
+        "val_all_windows": windows_loss(
+            lambda x: model(x.to(device), x.to(device))[0].cpu(), data.val, config.block_size
+        ),
     }
 
 

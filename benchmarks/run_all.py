@@ -12,13 +12,16 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# the variants compared when the defaults were chosen (benchmarks/README.md, "tune")
+TUNED = "adamw,muon4-wsd,muon2,adamw-wsd"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short runs for a smoke check")
     parser.add_argument(
-        "--only", help="comma-separated names: prepare, generation, training, quality, lstm, gui, startup, playground"
+        "--only",
+        help="comma-separated names: prepare, generation, training, nanogpt, tune, lstm, gui, startup, playground",
     )
     args = parser.parse_args()
     quick = args.quick
@@ -26,7 +29,9 @@ def main() -> int:
         "prepare": ["bench_prepare.py", "--mode", "all"] + (["--size-mb", "50"] if quick else ["--size-mb", "1024"]),
         "generation": ["bench_generation.py"],
         "training": ["bench_training.py", "throughput"] + (["--steps", "40", "--reps", "1"] if quick else []),
-        "quality": ["bench_training.py", "quality"] + (["--steps", "200"] if quick else []),
+        "nanogpt": ["bench_training.py", "nanogpt"]
+        + (["--ref-iters", "100", "--eval-interval", "50"] if quick else []),
+        "tune": ["bench_training.py", "tune", "--variants", TUNED] + (["--steps", "100"] if quick else []),
         "lstm": ["bench_training.py", "lstm"] + (["--seconds", "20"] if quick else []),
         "gui": ["bench_gui_training.py"],
         "startup": ["bench_startup.py"],
