@@ -3,8 +3,8 @@
 #
 #   1. the machine: nvidia-smi, torch / CUDA / cuDNN versions, the GPU, bf16, triton, memory
 #   2. the device tests: pytest -m cuda (tests/gpu/test_cuda.py and any other test marked cuda)
-#   3. throughput: benchmarks/bench_training.py throughput, short, on the GPU (--device); while that benchmark
-#      measures only the CPU (no --device flag), the trainer's tokens/s and MFU on the GPU are measured here instead
+#   3. throughput: benchmarks/bench_training.py throughput --device cuda, short: nanoGPT's loop and the Trainer
+#      on the GPU, tokens/s and MFU
 #   4. quality at a GPU-sized preset: lmstudio train --preset medium --max-time 120 --device cuda on the bundled
 #      Tiny Shakespeare, then lmstudio eval of the run
 #
@@ -108,58 +108,9 @@ step pytest_cuda 120 "$PY" -m pytest -q -p no:cacheprovider -m cuda -rs tests/ -
 
 # 3. throughput ---------------------------------------------------------------------------------------------------
 throughput() {
-    if "$PY" benchmarks/bench_training.py throughput --help | grep -q -- '--device'; then
-        # 30 measured steps after the 10 both loops leave out
-        "$PY" benchmarks/bench_training.py throughput --steps 40 --reps 1 --device "$DEVICE"
-        cp "$THROUGHPUT_JSON" "${PREFIX}_training_throughput.json"
-    else
-        echo "bench_training.py throughput has no --device (it measures the CPU): the trainer on ${DEVICE} here"
-        "$PY" - "$DEVICE" "${PREFIX}_trainer_throughput.json" <<'EOF'
-import json, sys, tempfile
-from pathlib import Path
-from lmstudio.core.config import DataConfig, ModelConfig, TokenizerConfig, TrainConfig, WorkspaceConfig
-from lmstudio.core.models.presets import apply_preset
-from lmstudio.core.peak import matmul_peak
-from lmstudio.core.training.events import StepEvent
-from lmstudio.core.training.launch import new_trainer
-
-device, out = sys.argv[1], Path(sys.argv[2])
-rows = {}
-runs = (("small", 12), ("medium", 64)) if device != "cpu" else (("small", 12),)  # a smoke test on a CPU: small only
-for preset, batch in runs:  # the CPU default, and nanoGPT's shakespeare-char GPU run (batch 64, block 256)
-    steps, skip = 80, 20  # the first steps allocate, pick kernels (and compile, when on): left out
-    config = WorkspaceConfig(
-        data=DataConfig(split_mode="blocks", split_fractions=(0.9, 0.1, 0.0)),
-        tokenizer=TokenizerConfig(kind="char"),
-        model=apply_preset(ModelConfig(arch="transformer"), preset),
-        # compile off: its first compilation (about a minute per model) does not fit this step's budget
-        train=TrainConfig(batch_size=batch, steps=steps, eval_interval=10**6, eval_iters=1, checkpoint_interval=0,
-                          sample_tokens=0, device=device, compile="off"),
-    )
-    with tempfile.TemporaryDirectory() as tmp:
-        trainer = new_trainer(config, Path(tmp) / "run")
-        marks = {}
-        for event in trainer.run():
-            if isinstance(event, StepEvent) and event.step in (skip, steps):
-                marks[event.step] = (event.tokens, event.elapsed)
-        (t0, e0), (t1, e1) = marks[skip], marks[steps]
-        tps = (t1 - t0) / (e1 - e0)
-        peak = matmul_peak(trainer.device, trainer.dtype)
-        rows[preset] = {
-            "batch_size": batch,
-            "block_size": config.model.block_size,
-            "precision": str(trainer.dtype).removeprefix("torch."),
-            "tokens_per_sec": tps,
-            "mfu": trainer.flops_per_token * tps / peak,
-            "matmul_peak_flops": peak,
-        }
-    print(preset, json.dumps(rows[preset]))
-out.write_text(
-    json.dumps({"device": device, "steps_measured": f"{skip}..{steps}", "compile": "off", "presets": rows}, indent=2)
-    + "\n"
-)
-EOF
-    fi
+    # nanoGPT's loop and the Trainer on the GPU, alternating; 30 measured steps after the 10 both leave out
+    "$PY" benchmarks/bench_training.py throughput --steps 40 --reps 1 --device "$DEVICE"
+    cp "$THROUGHPUT_JSON" "${PREFIX}_training_throughput.json"
 }
 export -f throughput
 step throughput 90 throughput
