@@ -243,3 +243,33 @@ def test_canvas_paints_with_qts_own_paint_event_and_keeps_views_prepared(qtbot, 
     assert vb._matrixNeedsUpdate
     QApplication.processEvents()
     assert not vb._matrixNeedsUpdate  # prepared soon after the change, before the paint it asked for
+
+
+def test_charts_follow_in_log10_coordinates_on_a_log_scale(charts):
+    for i in range(1, 101):
+        charts.run.add_step(_step(i, i * 0.1, loss=4.0 - i / 50))  # 3.98 down to 2.0
+    charts.log_scale.setChecked(True)  # refreshes
+    lo, hi = charts.plots["loss"].vb.viewRange()[1]
+    assert lo <= math.log10(2.0) and math.log10(3.98) <= hi <= 1.0  # log10 of the losses, not the losses
+
+
+def test_one_costly_redraw_does_not_slow_the_redraws_but_a_busy_gui_does(charts, monkeypatch):
+    from types import SimpleNamespace
+
+    from lmstudio.gui.widgets import train_charts as module
+
+    clock = {"wall": 0.0, "cpu": 0.0}
+    monkeypatch.setattr(
+        module, "time", SimpleNamespace(perf_counter=lambda: clock["wall"], thread_time=lambda: clock["cpu"])
+    )
+    charts._last_tick, charts._busy = (0.0, 0.0), 0.0
+
+    def tick(busy_ms: float) -> int:
+        clock["wall"] += charts.timer.interval() / 1000
+        clock["cpu"] += busy_ms / 1000
+        charts._on_timer()
+        return charts.timer.interval()
+
+    assert [tick(10) for _ in range(5)] == [module.REDRAW_MS] * 5  # 10 ms per 0.25 s: 4 %
+    assert tick(60) <= 300  # one redraw of 60 ms (an axis laid out again): the pace holds
+    assert max(tick(100) for _ in range(6)) > 300  # a GUI busy 40 % of the time: the redraws slow down

@@ -65,6 +65,7 @@ MAX_REDRAW_MS = 1500
 # (ChartCanvas), so every 0.25 s fits this budget; the interval grows only when the GUI is busier than
 # this (a slow machine, a huge window, 100k points).
 GUI_BUSY_BUDGET = 0.10
+BUSY_SMOOTHING = 0.3  # weight of the latest tick in the busy share the interval follows
 
 
 def next_interval(interval_ms: int, busy: float) -> int:
@@ -343,6 +344,7 @@ class TrainCharts(QWidget):
         for note in self.empty_notes.values():
             note.set_empty(True)
         self._last_tick = (time.perf_counter(), time.thread_time())
+        self._busy = 0.0  # the GUI thread's busy share, smoothed (see _on_timer)
         self.timer = QTimer(self)
         self.timer.setInterval(REDRAW_MS)
         self.timer.timeout.connect(self._on_timer)
@@ -384,7 +386,10 @@ class TrainCharts(QWidget):
         wall, cpu = time.perf_counter(), time.thread_time()
         busy = (cpu - self._last_tick[1]) / max(1e-6, wall - self._last_tick[0])
         self._last_tick = (wall, cpu)
-        self.timer.setInterval(next_interval(self.timer.interval(), busy))
+        # smoothed over about three ticks: a sustained busy GUI slows the redraws, not one costly redraw
+        # (an axis laid out again, an evaluation arriving)
+        self._busy = BUSY_SMOOTHING * busy + (1 - BUSY_SMOOTHING) * self._busy
+        self.timer.setInterval(next_interval(self.timer.interval(), self._busy))
         if self.dirty and self.isVisible():
             self.refresh()
 
