@@ -250,3 +250,13 @@ def test_tensorboard_is_a_setting_with_a_flag(tmp_path):
     assert config.train.tensorboard is True
     assert WorkspaceConfig.from_json(config.to_json()).train.tensorboard is True
     assert "RUN/tensorboard" in parser._subparsers._group_actions[0].choices["train"].format_help()
+
+
+def test_train_max_time_ends_the_run_on_the_clock(tiny_corpus, tmp_path, capsys):
+    run = tmp_path / "run"
+    argv = ["train", "--corpus", str(tiny_corpus), "--out", str(run), "--steps", "1000000", "--max-time", "1"]
+    assert main([*argv, "--eval-interval", "1000000", *TINY_MODEL]) == 0
+    captured = capsys.readouterr()
+    assert "time budget: 1 s of training steps, or 1,000,000 steps, whichever comes first" in captured.err
+    assert "time budget of 1 s spent after" in captured.out
+    assert "MFU" in captured.err  # the progress line reports it beside tokens/s
