@@ -98,6 +98,8 @@ def default_train() -> dict:
     return {k: getattr(d, k) for k in keys}
 
 
+LSTM_SMALL = {"arch": "lstm", "n_layer": 2, "d_model": 256, "block_size": 64, "dropout": 0.0}
+
 # -- variants: name -> (model overrides, train overrides) on top of lmstudio's defaults -----------------------
 VARIANTS: dict[str, tuple[dict, dict]] = {
     "preset": ({}, {}),
@@ -109,6 +111,10 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     "muon4-wsd": ({}, {"optimizer": "muon", "lr": 4e-3, "min_lr": 4e-4, "schedule": "wsd", "warmup_steps": 50}),
     "muon8-wsd": ({}, {"optimizer": "muon", "lr": 8e-3, "min_lr": 8e-4, "schedule": "wsd", "warmup_steps": 50}),
     "muon4-b24": ({}, {"optimizer": "muon", "lr": 4e-3, "min_lr": 4e-4, "schedule": "wsd", "batch_size": 24}),
+    "muon8-b24": ({}, {"optimizer": "muon", "lr": 8e-3, "min_lr": 8e-4, "schedule": "wsd", "batch_size": 24}),
+    "muon8-b48": ({}, {"optimizer": "muon", "lr": 8e-3, "min_lr": 8e-4, "schedule": "wsd", "batch_size": 48}),
+    "lstm-adamw": (LSTM_SMALL, {"optimizer": "adamw", "lr": 2e-3, "min_lr": 2e-4, "schedule": "cosine"}),
+    "lstm-muon4": (LSTM_SMALL, {"optimizer": "muon", "lr": 4e-3, "min_lr": 4e-4, "schedule": "wsd"}),
 }
 
 
@@ -315,14 +321,23 @@ def tune(args) -> None:
         first90, _ = split_files(Path(tmp))
         for name in args.variants.split(","):
             print(f"variant {name}", flush=True)
-            config = variant_workspace(name, first90, steps=args.steps, threads=args.threads)
+            budget = {"steps": 10**6, "max_time": args.max_time} if args.max_time else {"steps": args.steps}
+            config = variant_workspace(name, first90, threads=args.threads, **budget)
             result = train_lmstudio(config)
             result.pop("run_dir")
             results[name] = result
             print(f"  -> own val {result['own_val_final']} in {result['train_seconds']} s", flush=True)
             (OUT / "tune_partial.json").parent.mkdir(parents=True, exist_ok=True)
             (OUT / "tune_partial.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-    write_result("training_tune", {"steps": args.steps, "threads": args.threads, "variants": results})
+    write_result(
+        "training_tune",
+        {
+            "budget": f"{args.max_time} s of training (--max-time)" if args.max_time else f"{args.steps} steps",
+            "scored_on": "lmstudio's own validation split of the first 90% (5%, contiguous blocks); never the last 10%",
+            "threads": args.threads,
+            "variants": {name: {"settings": VARIANTS[name], **r} for name, r in results.items()},
+        },
+    )
 
 
 def lstm(args) -> None:
@@ -368,6 +383,7 @@ def main() -> None:
     tu = sub.add_parser("tune")
     tu.add_argument("--variants", default="adamw,muon2,muon4")
     tu.add_argument("--steps", type=int, default=2000)
+    tu.add_argument("--max-time", type=float, default=0.0, help="a time budget per variant instead of --steps")
     lm = sub.add_parser("lstm")
     lm.add_argument("--seconds", type=float, default=300)
     for p in (t, q, tu, lm):
