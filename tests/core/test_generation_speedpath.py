@@ -126,32 +126,9 @@ def test_draw_gives_multinomials_ids_for_a_seed(shape):
     assert all(filtered[int(draw(filtered, a))] > 0 for _ in range(200))
 
 
-@pytest.mark.parametrize(
-    "settings",
-    [
-        dict(temperature=1.0, alternatives=5),
-        dict(temperature=0.7, top_k=6, top_p=0.9, alternatives=3),
-        dict(temperature=1.3, repetition_penalty=1.5, alternatives=0),
-        dict(temperature=0, alternatives=4),
-    ],
-)
-def test_the_cpu_statistics_are_the_devices(settings):
-    """_draw reads the statistics with numpy on the CPU and gathers them on the device elsewhere (one
-    transfer): the same id and numbers either way."""
-    cfg = SampleConfig(max_new_tokens=1, seed=0, **settings)
-    prev = torch.tensor([1, 2, 3])
-    for seed in range(5):
-        logits = torch.randn(V, generator=torch.Generator().manual_seed(seed)) * 3
-        ids_a, host = _draw(logits, cfg, prev, torch.Generator().manual_seed(seed), host=True)
-        ids_b, device = _draw(logits, cfg, prev, torch.Generator().manual_seed(seed), host=False)
-        assert torch.equal(ids_a, ids_b) and len(host) == len(device) == 5 + 2 * cfg.alternatives
-        ids = 5 + cfg.alternatives  # the token, its rank and the alternatives' ids are exact
-        assert host[0] == device[0] and host[4] == device[4] and host[ids:] == device[ids:]
-        assert host == pytest.approx(device, rel=1e-6, abs=1e-6)
-
-
-@pytest.mark.parametrize("host", [True, False])
-def test_nan_logits_raise_a_checkpoint_error_without_sampling(host):
+@pytest.mark.parametrize("temperature", [1.0, 0.7, 0.0])
+def test_nan_logits_raise_a_checkpoint_error_without_sampling(temperature):
+    """draw() has none of multinomial's checks: the NaN statistics of the token raise instead."""
     logits = torch.full((V,), float("nan"))
     with pytest.raises(CheckpointError, match="not a number"):
-        _draw(logits, SampleConfig(max_new_tokens=1, temperature=1.0), None, torch.Generator(), host=host)
+        _draw(logits, SampleConfig(max_new_tokens=1, temperature=temperature, top_k=3), None, torch.Generator())

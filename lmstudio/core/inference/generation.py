@@ -26,7 +26,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import torch
 
 from ..config import SampleConfig
@@ -72,25 +71,15 @@ class TokenEvent:
         return self._history[: self._at]
 
 
-def _draw(
-    logits: torch.Tensor,
-    cfg: SampleConfig,
-    prev: torch.Tensor | None,
-    generator: torch.Generator,
-    *,
-    host: bool | None = None,
-):
-    """Sample from logits (V,) and read every statistic of the event.
+def _draw(logits: torch.Tensor, cfg: SampleConfig, prev: torch.Tensor | None, generator: torch.Generator):
+    """Sample from logits (V,) and gather every statistic of the event into one host transfer.
 
     Returns (next id as a (1,) device tensor, [id, prob, logprob, -entropy, rank - 1,
-    top log-probs..., top ids...]). This runs once per token, so it is kept to few operations: on a
-    GPU the statistics are gathered on the device and copied to the host in one transfer (no other
-    sync); on the CPU (``host``; default: where the logits are) there is nothing to transfer, and the
-    statistics are read from the tensors' memory with numpy, whose operations cost a fraction of a
-    torch operation's dispatch. Both ways give the same numbers (a test checks it). Plain sampling
-    (temperature 1, no filter) draws from ``softmax(logits)`` with multinomial's algorithm, as
-    :func:`.sampling.sample` does, so a seed gives the same tokens through either. Non-finite logits
-    (a NaN model) draw some id, and the NaN statistics returned with it raise.
+    top log-probs..., top ids...]). This runs once per token, so it is kept to few tensor operations
+    and no host sync but the one transfer. Plain sampling (temperature 1, no filter) draws from
+    ``softmax(logits)`` with multinomial's algorithm, as :func:`.sampling.sample` does, so a seed gives
+    the same tokens through either. Non-finite logits (a NaN model) draw some id, and the NaN
+    statistics returned with it raise.
     """
     if logits.dtype != torch.float32:
         logits = logits.float()
@@ -107,38 +96,23 @@ def _draw(
     else:
         # multinomial's draw without its checks (no host sync); a NaN draws some id, its statistics raise below
         next_id = draw(probs, generator)  # (1,)
-    alt = logp.topk(min(cfg.alternatives, logp.size(0))) if cfg.alternatives else None
-    if logits.device.type == "cpu" if host is None else host:
-        i = int(next_id)
-        lp = logp.numpy()
-        chosen = float(lp[i])
-        values = [
-            i,
-            chosen if plain else float(probs.numpy()[i]),
-            chosen,
-            float(np.dot(raw.numpy(), lp)),  # -entropy
-            int(np.count_nonzero(lp > lp[i])),  # rank - 1
-        ]
-        if alt is not None:
-            values += alt.values.tolist()
-            values += alt.indices.tolist()
-    else:
-        chosen = logp.gather(0, next_id)  # (1,)
-        parts = [
-            next_id,
-            chosen if plain else probs.gather(0, next_id),
-            chosen,
-            (raw * logp).sum(0, keepdim=True),  # -entropy
-            (logp > chosen).sum(0, keepdim=True),  # rank - 1
-        ]
-        if alt is not None:
-            parts += [alt.values, alt.indices]
-        values = torch.cat(parts).tolist()  # ids and counts promoted to float32: exact below 2**24
+    chosen = logp.gather(0, next_id)  # (1,)
+    parts = [
+        next_id,
+        chosen if plain else probs.gather(0, next_id),  # plain: the drawn probability is the model's
+        chosen,
+        (raw * logp).sum(0, keepdim=True),  # -entropy
+        (logp > chosen).sum(0, keepdim=True),  # rank - 1
+    ]
+    if cfg.alternatives:
+        alt = logp.topk(min(cfg.alternatives, logp.size(0)))
+        parts += [alt.values, alt.indices]
+    values = torch.cat(parts).tolist()  # ids and counts promoted to float32: exact below 2**24
     # any non-finite logit makes log_softmax NaN somewhere, so the entropy term is NaN
     if math.isnan(values[3]) or math.isnan(values[2]):
         raise not_finite_error()
     if plain:
-        values[1] = math.exp(values[1])  # the drawn probability is the model's
+        values[1] = math.exp(values[1])
     return next_id, values
 
 
