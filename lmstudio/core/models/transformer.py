@@ -124,7 +124,8 @@ class CausalSelfAttention(nn.Module):
             att = att.softmax(dim=-1)
             weights.append(att)
             y = att @ v
-        y = self.c_proj(y.transpose(1, 2).contiguous().view(B, T, C))
+        # (B, H, T, hs) -> (B, T, C); one token's heads are already in that order in memory
+        y = self.c_proj(y.view(B, T, C) if T == 1 else y.transpose(1, 2).contiguous().view(B, T, C))
         # dropout called only when active: module calls are a real share of a one-token step
         return self.resid_drop(y) if self.training and self.dropout else y
 
@@ -221,7 +222,7 @@ class TransformerLM(LanguageModel):
         rope = self._rope(start, T, ids.device)
         for layer, block in enumerate(self.blocks):
             x = block(x, rope, cache, layer, start, weights)
-        if last_only:
+        if last_only and T > 1:
             x = x[:, -1:]  # (B, 1, C): generation needs only the next token's logits (nanoGPT's inference path)
         return self.lm_head(self.ln_f(x))  # (B, T, V), or (B, 1, V)
 
