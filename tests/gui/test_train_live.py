@@ -129,10 +129,10 @@ def test_redraw_timer_normal_interval_fits_0_3_s_and_still_backs_off():
     from lmstudio.gui.widgets.train_charts import MAX_REDRAW_MS, REDRAW_MS, next_interval
 
     assert REDRAW_MS <= 300
-    assert next_interval(REDRAW_MS, busy=0.02) == REDRAW_MS  # a cheap redraw keeps the normal pace
-    assert next_interval(1000, busy=0.0) == max(REDRAW_MS, 500)  # and the pace comes back after a busy spell
-    assert next_interval(REDRAW_MS, busy=0.5) > 300  # a GUI busier than its budget slows the redraws
-    assert next_interval(MAX_REDRAW_MS, busy=1.0) == MAX_REDRAW_MS
+    assert next_interval(busy=0.02) == REDRAW_MS  # a cheap redraw keeps the normal pace
+    assert next_interval(busy=0.0) == REDRAW_MS
+    assert next_interval(busy=0.5) > 300  # a GUI busier than its budget slows the redraws
+    assert next_interval(busy=1.0) == MAX_REDRAW_MS
 
 
 def test_new_charts_redraw_at_the_normal_interval(charts):
@@ -273,3 +273,6 @@ def test_one_costly_redraw_does_not_slow_the_redraws_but_a_busy_gui_does(charts,
     assert [tick(10) for _ in range(5)] == [module.REDRAW_MS] * 5  # 10 ms per 0.25 s: 4 %
     assert tick(60) <= 300  # one redraw of 60 ms (an axis laid out again): the pace holds
     assert max(tick(100) for _ in range(6)) > 300  # a GUI busy 40 % of the time: the redraws slow down
+    assert [tick(10) for _ in range(8)][-1] == module.REDRAW_MS  # and come back to the pace when it is not
+    tick(2000)  # the GUI stalled for 2 s: one slower redraw at most, no winding up
+    assert tick(10) <= 500 and [tick(10) for _ in range(4)][-1] <= 300

@@ -68,12 +68,11 @@ GUI_BUSY_BUDGET = 0.10
 BUSY_SMOOTHING = 0.3  # weight of the latest tick in the busy share the interval follows
 
 
-def next_interval(interval_ms: int, busy: float) -> int:
-    """The redraw interval after one that kept the GUI thread ``busy`` (a share of wall time): it grows or
-    shrinks in proportion to the busy share against the budget (at most 4x, at least halved per tick),
-    between REDRAW_MS and MAX_REDRAW_MS."""
-    scaled = interval_ms * min(4.0, max(0.5, busy / GUI_BUSY_BUDGET))
-    return int(min(MAX_REDRAW_MS, max(REDRAW_MS, scaled)))
+def next_interval(busy: float) -> int:
+    """The redraw interval for a GUI thread ``busy`` (its smoothed share of wall time): the normal one while
+    the GUI stays within its budget, longer in proportion beyond it, up to MAX_REDRAW_MS. A function of the
+    busy share alone, not of the last interval, so one stall cannot wind it up for seconds."""
+    return int(min(MAX_REDRAW_MS, max(REDRAW_MS, REDRAW_MS * busy / GUI_BUSY_BUDGET)))
 
 
 CURVE_PLOT = {  # curve key -> the plot it is drawn in
@@ -343,10 +342,8 @@ class TrainCharts(QWidget):
         self._restyle()
         for note in self.empty_notes.values():
             note.set_empty(True)
-        self._last_tick = (time.perf_counter(), time.thread_time())
-        self._busy = 0.0  # the GUI thread's busy share, smoothed (see _on_timer)
         self.timer = QTimer(self)
-        self.timer.setInterval(REDRAW_MS)
+        self._restart_pace()  # the GUI thread's busy share, smoothed (see _on_timer), and the interval
         self.timer.timeout.connect(self._on_timer)
         self.timer.start()
 
@@ -363,7 +360,15 @@ class TrainCharts(QWidget):
         self.lr_lines.clear()
         self._overlays_dirty = True
         self._refollow()
+        self._restart_pace()
         self.mark_dirty()
+
+    def _restart_pace(self) -> None:
+        """A new run starts at the normal pace: what kept the GUI busy before it (the Start click, the form,
+        preparing) says nothing about the redraws to come, and grown intervals take seconds to shrink."""
+        self._last_tick = (time.perf_counter(), time.thread_time())
+        self._busy = 0.0
+        self.timer.setInterval(REDRAW_MS)
 
     def set_overlays(self, runs: list[RunMetrics]) -> None:
         self.overlays = list(runs)
@@ -386,10 +391,11 @@ class TrainCharts(QWidget):
         wall, cpu = time.perf_counter(), time.thread_time()
         busy = (cpu - self._last_tick[1]) / max(1e-6, wall - self._last_tick[0])
         self._last_tick = (wall, cpu)
-        # smoothed over about three ticks: a sustained busy GUI slows the redraws, not one costly redraw
-        # (an axis laid out again, an evaluation arriving)
-        self._busy = BUSY_SMOOTHING * busy + (1 - BUSY_SMOOTHING) * self._busy
-        self.timer.setInterval(next_interval(self.timer.interval(), self._busy))
+        # smoothed over about three ticks, one stall (the GUI blocked for a moment) counted as at most 4x the
+        # budget: a sustained busy GUI slows the redraws, not one costly redraw (an axis laid out again)
+        sample = min(busy, 4 * GUI_BUSY_BUDGET)
+        self._busy = BUSY_SMOOTHING * sample + (1 - BUSY_SMOOTHING) * self._busy
+        self.timer.setInterval(next_interval(self._busy))
         if self.dirty and self.isVisible():
             self.refresh()
 
