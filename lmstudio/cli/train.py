@@ -24,7 +24,7 @@ from .settings import add_setting_flags, given, given_flags
 EXIT_INTERRUPTED = 130
 EXIT_FAILED = 1
 
-MODEL_SETTINGS = ("n_layer", "d_model", "n_head", "block_size", "dropout", "positions")
+MODEL_SETTINGS = ("n_layer", "d_model", "n_head", "block_size", "dropout", "positions", "mlp_activation", "qk_norm")
 TRAIN_SETTINGS = (
     "batch_size",
     "steps",

@@ -22,12 +22,13 @@ from typing import Any
 
 from .errors import ConfigError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: model.mlp_activation and model.qk_norm (files of version 1 were written without them)
 
 TOKENIZER_KINDS = ("char", "word", "bpe", "unigram")
 ARCHITECTURES = ("rnn", "gru", "lstm", "transformer")
 SCHEDULES = ("cosine", "linear", "constant", "wsd")
 OPTIMIZERS = ("adamw", "muon")
+ACTIVATIONS = ("gelu", "relu2")
 COMPILE_CHOICES = ("auto", "on", "off")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -550,6 +551,15 @@ class ModelConfig:
         high=MAX_MLP_RATIO,
         step=1,
     )
+    mlp_activation: str = setting(
+        "gelu",
+        "Transformer: the MLP's nonlinearity: gelu (GPT-2, exports to Hugging Face as is) or relu2 (ReLU "
+        "squared, modded-nanoGPT's; cheaper on a CPU)",
+        choices=ACTIVATIONS,
+    )
+    qk_norm: bool = setting(
+        False, "Transformer: RMS-normalise queries and keys per head before attention (steadier at high learning rates)"
+    )
 
     def __post_init__(self) -> None:
         _validate(self, "model")
@@ -850,6 +860,10 @@ class WorkspaceConfig:
         unknown = sorted(set(values) - set(_SECTIONS) - {"format_version", "run"})
         if unknown:
             raise ConfigError(f"{source}: unknown section(s) {', '.join(unknown)}; known are {', '.join(_SECTIONS)}")
+        model = values.get("model")
+        if version < 2 and isinstance(model, dict):
+            # written before these settings existed: the models it describes were built this way
+            values = {**values, "model": {"mlp_activation": "gelu", "qk_norm": False, **model}}
         train = values.get("train")
         if isinstance(train, dict) and isinstance(train.get("compile"), bool):
             # files written before compile had "auto": true was "on", false the old default, now "auto"

@@ -2,7 +2,8 @@
 
     ids (B, T) -> token embedding (+ learned positions) -> dropout -> n_layer blocks -> LayerNorm
     -> linear head (B, T, V), tied to the token embedding by default.
-    block: x + attn(LN(x)), then x + MLP(LN(x))   (pre-LayerNorm; MLP = Linear, GELU, Linear)
+    block: x + attn(LN(x)), then x + MLP(LN(x))   (pre-LayerNorm; MLP = Linear, GELU or ReLU², Linear;
+    queries and keys optionally RMS-normalised per head: QK-norm)
 
 Attention runs through ``F.scaled_dot_product_attention`` (fused kernels, no T x T matrix kept).
 Only ``inspect`` computes softmax(QK^T / sqrt(d)) explicitly, to return the weights.
@@ -93,11 +94,16 @@ class CausalSelfAttention(nn.Module):
         self.c_proj = nn.Linear(config.d_model, config.d_model, bias=config.bias)
         self.resid_drop = nn.Dropout(config.dropout)
         self.dropout = config.dropout
+        # QK-norm: each head's queries and keys RMS-normalised (with a learned gain) before the dot product
+        self.q_norm = nn.RMSNorm(self.head_size) if config.qk_norm else None
+        self.k_norm = nn.RMSNorm(self.head_size) if config.qk_norm else None
 
     def forward(self, x, rope, cache: KVCache | None, layer: int, start: int, weights: list | None):
         B, T, C = x.shape
         # (B, T, 3C) -> q, k, v (B, H, T, hs) each: the strides of split/view/transpose, in 3 operations, not 7
         q, k, v = self.c_attn(x).view(B, T, 3, self.n_head, self.head_size).permute(2, 0, 3, 1, 4).unbind(0)
+        if self.q_norm is not None:
+            q, k = self.q_norm(q), self.k_norm(k)
         if rope is not None:
             q, k = _apply_rope(q, *rope), _apply_rope(k, *rope)
         if cache is not None:
@@ -138,9 +144,11 @@ class MLP(nn.Module):
         self.c_proj = nn.Linear(hidden, config.d_model, bias=config.bias)
         self.drop = nn.Dropout(config.dropout)
         self.dropout = config.dropout
+        self.relu2 = config.mlp_activation == "relu2"
 
     def forward(self, x):
-        y = self.c_proj(F.gelu(self.c_fc(x)))
+        h = self.c_fc(x)
+        y = self.c_proj(F.relu(h).square() if self.relu2 else F.gelu(h))
         return self.drop(y) if self.training and self.dropout else y
 
 
