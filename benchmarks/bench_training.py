@@ -41,7 +41,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import nanogpt_ref  # noqa: E402
-from benchmarks.common import OUT, SHAKESPEARE, write_result  # noqa: E402
+from benchmarks.common import SHAKESPEARE, write_result  # noqa: E402
 from lmstudio.core.config import (  # noqa: E402
     DataConfig,
     ModelConfig,
@@ -113,6 +113,11 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     "muon4-b24": ({}, {"optimizer": "muon", "lr": 4e-3, "min_lr": 4e-4, "schedule": "wsd", "batch_size": 24}),
     "muon8-b24": ({}, {"optimizer": "muon", "lr": 8e-3, "min_lr": 8e-4, "schedule": "wsd", "batch_size": 24}),
     "muon8-b48": ({}, {"optimizer": "muon", "lr": 8e-3, "min_lr": 8e-4, "schedule": "wsd", "batch_size": 48}),
+    "muon4-relu2": ({"mlp_activation": "relu2"}, {"optimizer": "muon", "lr": 4e-3, "min_lr": 4e-4, "schedule": "wsd"}),
+    "muon4-relu2-qk": (
+        {"mlp_activation": "relu2", "qk_norm": True},
+        {"optimizer": "muon", "lr": 4e-3, "min_lr": 4e-4, "schedule": "wsd"},
+    ),
     "lstm-adamw": (LSTM_SMALL, {"optimizer": "adamw", "lr": 2e-3, "min_lr": 2e-4, "schedule": "cosine"}),
     "lstm-muon4": (LSTM_SMALL, {"optimizer": "muon", "lr": 4e-3, "min_lr": 4e-4, "schedule": "wsd"}),
 }
@@ -327,8 +332,6 @@ def tune(args) -> None:
             result.pop("run_dir")
             results[name] = result
             print(f"  -> own val {result['own_val_final']} in {result['train_seconds']} s", flush=True)
-            (OUT / "tune_partial.json").parent.mkdir(parents=True, exist_ok=True)
-            (OUT / "tune_partial.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     write_result(
         "training_tune",
         {
