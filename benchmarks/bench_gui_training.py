@@ -7,8 +7,8 @@
    process; tokens/s over the steps (both instrumented alike: a wall-clock stamp per StepEvent);
    the median ratio is reported.
 2. Responsiveness: a 10 ms QTimer on the GUI thread during one more in-app run; its lateness percentiles.
-3. Redraw: the Train tab's charts holding 100k steps (and 400 evaluations): time of ``refresh()`` setting every curve, plus
-   a synchronous repaint, and of an incremental update (100 new points).
+3. Redraw: the Train tab's charts holding 100k steps (and 400 evaluations): time of ``refresh()`` setting every
+   curve, plus a synchronous repaint, and of an incremental update (100 new points).
 4. Redraw intervals: the seconds between the charts' redraws while the in-app runs trained (from the
    first StepEvent to the last), median and 90th percentile (target: at least every 0.3 s), and the GUI
    thread's CPU time per redraw (refresh plus the paint that follows, 3 new points each, 100 to 400 points).

@@ -113,6 +113,11 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
     "muon4-b24": ({}, {"optimizer": "muon", "lr": 4e-3, "min_lr": 4e-4, "schedule": "wsd", "batch_size": 24}),
     "muon8-b24": ({}, {"optimizer": "muon", "lr": 8e-3, "min_lr": 8e-4, "schedule": "wsd", "batch_size": 24}),
     "muon8-b48": ({}, {"optimizer": "muon", "lr": 8e-3, "min_lr": 8e-4, "schedule": "wsd", "batch_size": 48}),
+    "muon4-b48": ({}, {"optimizer": "muon", "lr": 4e-3, "min_lr": 4e-4, "schedule": "wsd", "batch_size": 48}),
+    "muon4-b24-qk": (
+        {"qk_norm": True},
+        {"optimizer": "muon", "lr": 4e-3, "min_lr": 4e-4, "schedule": "wsd", "batch_size": 24},
+    ),
     "muon4-relu2": ({"mlp_activation": "relu2"}, {"optimizer": "muon", "lr": 4e-3, "min_lr": 4e-4, "schedule": "wsd"}),
     "muon4-relu2-qk": (
         {"mlp_activation": "relu2", "qk_norm": True},

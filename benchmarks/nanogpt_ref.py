@@ -366,11 +366,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--iters", type=int, default=2000)
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
+    parser.add_argument("--json", help="also write the result as benchmarks/out/<JSON>.json")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     result = train(TrainSettings(max_iters=args.iters, lr_decay_iters=args.iters))
     result.pop("model")
     print({k: v for k, v in result.items() if k != "evals"})
+    if args.json:
+        import sys
+
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        from benchmarks.common import write_result
+
+        write_result(args.json, {"iters": args.iters, "threads": args.threads, **result})
 
 
 if __name__ == "__main__":

@@ -27,7 +27,9 @@ def main() -> int:
     quick = args.quick
     jobs = {
         "prepare": ["bench_prepare.py", "--mode", "all"] + (["--size-mb", "50"] if quick else ["--size-mb", "1024"]),
-        "generation": ["bench_generation.py"],
+        # one thread, as the Playground generates (devices.default_threads on 2 cores): a one-token step is
+        # mostly per-operation overhead, which a second thread only adds to
+        "generation": ["bench_generation.py", "--threads", "1"] + (["--quick"] if quick else []),
         "training": ["bench_training.py", "throughput"] + (["--steps", "40", "--reps", "1"] if quick else []),
         "nanogpt": ["bench_training.py", "nanogpt"]
         + (["--ref-iters", "100", "--eval-interval", "50"] if quick else []),
@@ -35,7 +37,8 @@ def main() -> int:
         "lstm": ["bench_training.py", "lstm"] + (["--seconds", "20"] if quick else []),
         "gui": ["bench_gui_training.py"],
         "startup": ["bench_startup.py"],
-        "playground": ["bench_playground.py"] + (["--repeats", "2"] if quick else []),
+        # one thread, the Playground's own (devices.default_threads on 2 cores), for both sides
+        "playground": ["bench_playground.py", "--threads", "1"] + (["--repeats", "2"] if quick else []),
     }
     chosen = args.only.split(",") if args.only else list(jobs)
     failed = []

@@ -58,6 +58,7 @@ TINY_TRAIN = dict(
     lr=3e-3,
     min_lr=3e-4,
     warmup_steps=2,
+    schedule="cosine",  # the resume-plan tests need a learning rate that moves from step to step
     eval_interval=10,
     eval_iters=2,
     checkpoint_interval=0,

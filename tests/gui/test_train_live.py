@@ -12,6 +12,7 @@ import pytest
 
 from lmstudio.core.config import TrainConfig
 from lmstudio.core.training.events import EvalEvent, StepEvent
+from lmstudio.gui.forms import value_of
 
 
 def _step(step: int, elapsed: float = 0.0, mfu: float = math.nan, loss: float = 2.0) -> StepEvent:
@@ -103,11 +104,17 @@ def test_time_budget_and_wsd_editors(qtbot):
     assert parse_duration("90") == 90 and parse_duration("2 h 5 min") == 7500 and parse_duration("soon") is None
     schedule, warmdown = form.editors["schedule"], form.editors["warmdown"]
     assert schedule.findData("wsd") >= 0 and warmdown.toolTip()
-    assert not warmdown.isEnabled()  # cosine by default: the warm-down share means nothing
+    assert warmdown.isEnabled()  # wsd by default
+    schedule.setCurrentIndex(schedule.findData("cosine"))
+    assert not warmdown.isEnabled()  # the warm-down share means nothing to cosine
     schedule.setCurrentIndex(schedule.findData("wsd"))
     assert warmdown.isEnabled()
     warmdown.setValue(0.2)
     assert form.values()[0]["schedule"] == "wsd" and form.values()[0]["warmdown"] == pytest.approx(0.2)
+    optimizer, momentum = form.editors["optimizer"], form.editors["muon_momentum"]
+    assert value_of(optimizer) == "muon" and momentum.isEnabled() and optimizer.toolTip()
+    optimizer.setCurrentIndex(optimizer.findData("adamw"))
+    assert not momentum.isEnabled()  # Muon's momentum means nothing to AdamW alone
 
 
 # the charts -------------------------------------------------------------------------------------------------

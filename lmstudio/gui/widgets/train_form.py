@@ -90,9 +90,11 @@ class TrainSettingsForm(QWidget):
         self.sig_changed.emit()
 
     def _update_enabled(self) -> None:
-        """The warm-down share only means something to the wsd schedule."""
+        """The warm-down share only means something to the wsd schedule, Muon's momentum only to Muon."""
         if "warmdown" in self.editors and "schedule" in self.editors:
             self.editors["warmdown"].setEnabled(value_of(self.editors["schedule"]) == "wsd")
+        if "muon_momentum" in self.editors and "optimizer" in self.editors:
+            self.editors["muon_momentum"].setEnabled(value_of(self.editors["optimizer"]) == "muon")
 
     def set_train_tokens(self, tokens: int) -> None:
         self.train_tokens = tokens
