@@ -123,6 +123,22 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
         {"mlp_activation": "relu2", "qk_norm": True},
         {"optimizer": "muon", "lr": 4e-3, "min_lr": 4e-4, "schedule": "wsd"},
     ),
+    "muon4-b24-wd5": (
+        {},
+        {"optimizer": "muon", "lr": 4e-3, "min_lr": 4e-4, "schedule": "wsd", "batch_size": 24, "warmdown": 0.5},
+    ),
+    "muon4-b24-wd5-wu20": (
+        {},
+        {
+            "optimizer": "muon",
+            "lr": 4e-3,
+            "min_lr": 4e-4,
+            "schedule": "wsd",
+            "batch_size": 24,
+            "warmdown": 0.5,
+            "warmup_steps": 20,
+        },
+    ),
     "lstm-adamw": (LSTM_SMALL, {"optimizer": "adamw", "lr": 2e-3, "min_lr": 2e-4, "schedule": "cosine"}),
     "lstm-muon4": (LSTM_SMALL, {"optimizer": "muon", "lr": 4e-3, "min_lr": 4e-4, "schedule": "wsd"}),
 }
