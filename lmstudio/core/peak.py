@@ -80,26 +80,43 @@ def _sync(device: torch.device) -> None:
         torch.mps.synchronize()
 
 
+def _read_table() -> dict:
+    """The cache file's table of peaks; empty when it is missing or damaged (never trusted half-read)."""
+    try:
+        table = json.loads((cache_root() / CACHE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return table if isinstance(table, dict) else {}
+
+
+def cached_peak(device: torch.device, dtype: torch.dtype) -> float | None:
+    """The peak already known for this device, dtype and thread count (this process or the cache file), or
+    None when :func:`matmul_peak` would have to measure it."""
+    key = peak_key(device, dtype)
+    if key not in _memo:
+        try:
+            value = float(_read_table()[key]["flops_per_sec"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        if not (math.isfinite(value) and value > 0):
+            return None
+        _memo[key] = value
+    return _memo[key]
+
+
 def matmul_peak(device: torch.device, dtype: torch.dtype) -> float:
     """The cached measured peak for this device, dtype and the current thread count (measured now, about
     1 s on a CPU, the first time). Never raises for an unreadable or unwritable cache: it measures again."""
-    key = peak_key(device, dtype)
-    if key in _memo:
-        return _memo[key]
-    path = cache_root() / CACHE_FILE
-    table: dict = {}
-    try:
-        table = json.loads(path.read_text(encoding="utf-8"))
-        value = float(table[key]["flops_per_sec"])
-        if math.isfinite(value) and value > 0:
-            _memo[key] = value
-            return value
-    except (OSError, ValueError, KeyError, TypeError):
-        table = table if isinstance(table, dict) else {}
+    known = cached_peak(device, dtype)
+    if known is not None:
+        return known
     value = measure_matmul_peak(device, dtype)
+    key = peak_key(device, dtype)
     _memo[key] = value
+    table = _read_table()
     table[key] = {"flops_per_sec": value, "measured": time.strftime("%Y-%m-%d %H:%M")}
     try:
+        path = cache_root() / CACHE_FILE
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(path, json.dumps(table, indent=2) + "\n")
     except OSError:

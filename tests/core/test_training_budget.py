@@ -181,3 +181,19 @@ def test_measuring_the_peak_leaves_the_global_random_state_alone():
     torch.manual_seed(7)
     peak.measure_matmul_peak(torch.device("cpu"), torch.float32, seconds=0.001)
     assert torch.equal(torch.rand(3), expected)
+
+
+def test_the_log_says_when_the_peak_is_measured_and_only_then(tiny_corpus, tmp_path, monkeypatch, one_thread):
+    from lmstudio.core.training.events import LogEvent
+
+    monkeypatch.setenv("LMSTUDIO_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(peak, "_memo", {})
+    monkeypatch.setattr(peak, "measure_matmul_peak", lambda device, dtype: 5e10)
+
+    def logs(name):
+        events = new_trainer(tiny_workspace(tiny_corpus, steps=2), tmp_path / name).run()
+        return [e.message for e in events if isinstance(e, LogEvent)]
+
+    assert any("measuring this device's matmul peak" in m for m in logs("first"))
+    monkeypatch.setattr(peak, "_memo", {})  # a new process: the peak comes from the cache file
+    assert not any("matmul peak" in m for m in logs("second"))

@@ -44,7 +44,7 @@ from ..devices import (
 from ..errors import ConfigError, DataError, LMStudioError, TrainingError
 from ..inference.metrics import bits_per_char, count_unknown, perplexity, unknown_token_note
 from ..models.stats import flops_per_token
-from ..peak import matmul_peak, mfu
+from ..peak import cached_peak, matmul_peak, mfu, peak_key
 from ..runs import checkpoint as ckpt
 from .control import TrainingControl
 from .events import (
@@ -257,25 +257,14 @@ class Trainer:
         )
 
     def _measure_peak(self) -> Iterator[Any]:
-        """The device's matmul peak for MFU: read from the cache, or measured once (about a second)."""
-        from ..peak import CACHE_FILE, peak_key
-
+        """The device's matmul peak for MFU: known already, or measured once per machine (about a second)."""
         if self.matmul_peak is not None:
             return
-        cached = peak_key(self.device, self.dtype)
-        try:
-            import json
-
-            from ..paths import cache_root
-
-            known = cached in json.loads((cache_root() / CACHE_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError, TypeError):
-            known = False
-        if not known:
+        self.matmul_peak = cached_peak(self.device, self.dtype)
+        if self.matmul_peak is None:
             yield LogEvent("measuring this device's matmul peak for MFU (once per machine, about a second)")
-        self.matmul_peak = matmul_peak(self.device, self.dtype)
-        if not known:
-            yield LogEvent(f"matmul peak: {self.matmul_peak / 1e9:,.1f} GFLOP/s ({cached})")
+            self.matmul_peak = matmul_peak(self.device, self.dtype)
+            yield LogEvent(f"matmul peak: {self.matmul_peak / 1e9:,.1f} GFLOP/s ({peak_key(self.device, self.dtype)})")
 
     def run(self) -> Iterator[Any]:
         cfg = self.cfg
