@@ -2,10 +2,13 @@
 
     QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui_training.py [--steps 200] [--reps 3]
 
-1. Throughput: the Train tab's worker (window up, Train tab visible, charts redrawing) against the
-   headless ``Trainer.run()`` on the same config and the same thread count, alternating in one
-   process; tokens/s over the steps (both instrumented alike: a wall-clock stamp per StepEvent);
-   the median ratio is reported.
+1. Throughput: the Train tab (window up, Train tab visible, charts redrawing) against the headless
+   ``Trainer.run()`` on the same config and the same thread count, alternating in one process. The tab
+   trains both ways it can: in its child process (the default) and on its worker thread
+   (``LMSTUDIO_TRAIN_IN_THREAD=1``). Tokens/s from the first step to the last: for the headless run and
+   the thread a wall-clock stamp per StepEvent in this process; for the child the GUI thread's stamp as
+   each batch of events arrives (batches of ~0.1 s, so the span is exact to about 0.1 s in ~50). The
+   median ratio of each to the headless run is reported.
 2. Responsiveness: a 10 ms QTimer on the GUI thread during one more in-app run; its lateness percentiles.
 3. Redraw: the Train tab's charts holding 100k steps (and 400 evaluations): time of ``refresh()`` setting every
    curve, plus a synchronous repaint, and of an incremental update (100 new points).
@@ -36,6 +39,7 @@ from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from benchmarks.common import SHAKESPEARE, write_result  # noqa: E402
+from lmstudio.app.train_process import IN_THREAD_ENV  # noqa: E402
 from lmstudio.core.config import (  # noqa: E402
     DataConfig,
     ModelConfig,
@@ -64,7 +68,14 @@ trainer.Trainer.run = _stamped_run
 
 def config(steps: int, threads: int) -> WorkspaceConfig:
     model = ModelConfig(
-        arch="transformer", n_layer=4, n_head=4, d_model=128, block_size=64, positions="learned", bias=False
+        arch="transformer",
+        n_layer=4,
+        n_head=4,
+        d_model=128,
+        block_size=64,
+        positions="learned",
+        bias=False,
+        mlp_ratio=3,
     )
     train = TrainConfig(
         batch_size=12,
@@ -99,9 +110,15 @@ def headless(cfg: WorkspaceConfig) -> float:
     return throughput()
 
 
-def in_app(app: QApplication, tab, cfg: WorkspaceConfig, lateness: list[float] | None = None) -> float:
-    """One run through the Train tab; with ``lateness`` a 10 ms probe timer runs on the GUI thread
-    (measurement apparatus, so the throughput reps run without it)."""
+def in_app(
+    app: QApplication, tab, cfg: WorkspaceConfig, lateness: list[float] | None = None, child: bool = True
+) -> float:
+    """One run through the Train tab, in its child process or on its worker thread; with ``lateness`` a 10 ms
+    probe timer runs on the GUI thread (measurement apparatus, so the throughput reps run without it)."""
+    if child:
+        os.environ.pop(IN_THREAD_ENV, None)
+    else:
+        os.environ[IN_THREAD_ENV] = "1"
     tab.session.set_model_config(cfg.model)
     tab.session.set_train_config(cfg.train)
     STAMPS.clear()
@@ -118,6 +135,15 @@ def in_app(app: QApplication, tab, cfg: WorkspaceConfig, lateness: list[float] |
     loop = QEventLoop()  # as app.exec(): the GUI thread sleeps in Qt, without the GIL, between events
     cpu0, wall0 = time.thread_time(), time.perf_counter()
     tab.start()
+    assert tab.job.in_child == child
+    if child:  # the trainer's stamps are in the other process: stamp each batch as it arrives here
+
+        def arrived(batch: list) -> None:
+            steps = [e for e in batch if isinstance(e, events.StepEvent)]
+            if steps:
+                STAMPS.append((time.perf_counter(), steps[-1].tokens))
+
+        tab.job.sig_events.connect(arrived)
     tab.job.sig_finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
     if lateness is not None:
         timer.start()
@@ -127,7 +153,7 @@ def in_app(app: QApplication, tab, cfg: WorkspaceConfig, lateness: list[float] |
     while tab.state != "idle":  # the tab's own sig_finished slot has run before ours; this is a safeguard
         app.processEvents()
     assert tab.last_finished is not None and tab.last_finished.status == "finished", tab.log.toPlainText()
-    if lateness is None:
+    if lateness is None and child:
         start, end = STAMPS[0][0], STAMPS[-1][0]
         times = [t for t in tab.charts.redraw_times if start <= t <= end]
         INTERVALS.extend(np.diff(times).tolist())
@@ -215,13 +241,21 @@ def main() -> None:
     cfg = config(args.steps, threads)
     headless(config(20, threads))  # prepares and caches the data, warms up torch
     ratios, gui_tps, head_tps, lateness = [], [], [], []
+    thread_tps, thread_ratios = [], []
     for rep in range(args.reps):
         h = headless(cfg)
         g = in_app(app, tab, cfg)
+        t = in_app(app, tab, cfg, child=False)
         head_tps.append(h)
         gui_tps.append(g)
+        thread_tps.append(t)
         ratios.append(g / h)
-        print(f"rep {rep + 1}: headless {h:,.0f} tok/s, in app {g:,.0f} tok/s, ratio {g / h:.3f}", flush=True)
+        thread_ratios.append(t / h)
+        print(
+            f"rep {rep + 1}: headless {h:,.0f} tok/s, in app (child process) {g:,.0f} tok/s, ratio {g / h:.3f}; "
+            f"on the worker thread {t:,.0f} tok/s, ratio {t / h:.3f}",
+            flush=True,
+        )
     probe_tps = in_app(app, tab, cfg, lateness)
     redraws = tab.charts.redraws
     if INTERVALS:
@@ -234,7 +268,10 @@ def main() -> None:
     window.close()
     late = np.array(lateness)
     result = {
-        "config": "baby GPT (4 layers, 4 heads, width 128, block 64, batch 12), char Tiny Shakespeare, CPU",
+        "config": "4 layers, 4 heads, width 128, MLP 3x, block 64, learned positions, batch 12, char Tiny "
+        "Shakespeare, CPU",
+        "in_app": "ratio*: the Train tab's default, training in a child process; in_thread*: on its worker thread "
+        "(LMSTUDIO_TRAIN_IN_THREAD=1); both against the headless Trainer.run() in this process",
         "steps": args.steps,
         "reps": args.reps,
         "threads_both": threads,
@@ -244,6 +281,9 @@ def main() -> None:
         "in_app_tokens_per_sec": [round(x) for x in gui_tps],
         "ratio_median": round(statistics.median(ratios), 3),
         "ratios": [round(r, 3) for r in ratios],
+        "in_thread_tokens_per_sec": [round(x) for x in thread_tps],
+        "in_thread_ratio_median": round(statistics.median(thread_ratios), 3),
+        "in_thread_ratios": [round(r, 3) for r in thread_ratios],
         "target_ratio": 0.97,
         "gui_timer_probe_10ms": {
             "samples": int(late.size),

@@ -26,6 +26,9 @@ def pytest_collection_modifyitems(config, items):
 def _private_cache(tmp_path_factory, monkeypatch):
     """Tests never read or write the user's cache of prepared data."""
     monkeypatch.setenv("LMSTUDIO_CACHE", str(tmp_path_factory.getbasetemp() / "lmstudio-cache"))
+    # The window trains in a child process; most tests train on its worker thread instead (a child starts
+    # torch again: ~2 s a run). tests/gui/test_train_process.py runs the child process itself.
+    monkeypatch.setenv("LMSTUDIO_TRAIN_IN_THREAD", "1")
 
 
 @pytest.fixture(scope="session")

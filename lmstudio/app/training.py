@@ -1,0 +1,99 @@
+"""One training run for the window: prepare, build, train, and hand the events over in batches of ~100 ms.
+
+The window runs :func:`run_training` in a child process (:mod:`lmstudio.app.train_process`), or on a thread of
+its own process when ``LMSTUDIO_TRAIN_IN_THREAD=1``; either way only plain data crosses: lists of the core's
+event dataclasses and a :class:`RunInfo`. Torch loads when training starts, not with this module.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..core.config import WorkspaceConfig
+from ..core.progress import ProgressCallback
+
+BATCH_INTERVAL_S = 0.1
+
+
+@dataclass
+class RunInfo:
+    """Sent once, when data is prepared and the model built, before the first event."""
+
+    run_dir: str
+    config: WorkspaceConfig
+    vocab_size: int
+    train_tokens: int
+    tokens_per_step: int
+    start_step: int
+    unigram_entropy: float
+    threads: int
+    device: str
+    parameters: int
+
+
+def run_training(
+    config: WorkspaceConfig | None,
+    run_dir: Path,
+    *,
+    resume: bool,
+    control: Any,
+    emit: Callable[[list], None],
+    tokenizer: Any = None,
+    steps: int | None = None,
+    progress: ProgressCallback | None = None,
+) -> Any:
+    """Prepare, build and run the trainer, calling ``emit`` with batches of events. Touches no widget.
+    Returns the trainer's FinishedEvent."""
+    import torch
+
+    from ..core.dataset.prepare import prepare_cached
+    from ..core.training import launch as runs
+    from ..core.training.events import FinishedEvent
+    from .train_metrics import unigram_entropy
+
+    if resume:
+        trainer = runs.resume_trainer(run_dir, steps=steps, control=control, progress=progress)
+    else:
+        config = copy.deepcopy(config)
+        prepared = prepare_cached(config, tokenizer=tokenizer, progress=progress)
+        trainer = runs.new_trainer(config, run_dir, prepared=prepared, control=control, progress=progress)
+    cfg = trainer.config
+    emit(
+        [
+            RunInfo(
+                run_dir=str(run_dir),
+                config=copy.deepcopy(cfg),
+                vocab_size=cfg.model.vocab_size,
+                train_tokens=int(len(trainer.train_data)),
+                tokens_per_step=cfg.train.batch_size * cfg.model.block_size * cfg.train.grad_accum,
+                start_step=trainer.step,
+                unigram_entropy=unigram_entropy(trainer.train_data, cfg.model.vocab_size),
+                threads=torch.get_num_threads(),
+                device=str(trainer.device),
+                parameters=sum(p.numel() for p in trainer.model.parameters()),
+            )
+        ]
+    )
+    batch: list = []
+    last = time.monotonic()
+    final = None
+    for event in trainer.run():
+        batch.append(event)
+        if isinstance(event, FinishedEvent):
+            final = event
+        now = time.monotonic()
+        # paused: the trainer blocks before its next event, so what we hold must go now
+        if now - last >= BATCH_INTERVAL_S or control.paused:
+            emit(batch)
+            batch, last = [], now
+            # also the Cancel check of the window's worker (window closing): stop cooperatively
+            if progress is not None and progress(trainer.step, cfg.train.steps, "training") is False:
+                control.stop()
+    if batch:
+        emit(batch)
+    return final
