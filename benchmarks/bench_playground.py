@@ -66,7 +66,7 @@ def main() -> int:
     apply_theme(app, "light", False)
     torch.manual_seed(0)
     model = build_model(
-        ModelConfig(arch="transformer", vocab_size=VOCAB, block_size=256, n_layer=4, n_head=4, d_model=128)
+        ModelConfig(arch="transformer", vocab_size=VOCAB, block_size=256, n_layer=4, n_head=4, d_model=128, mlp_ratio=4)
     ).eval()
     tok = _BenchTok()
     session = Session()

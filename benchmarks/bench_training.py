@@ -60,7 +60,15 @@ WARMUP_STEPS_EXCLUDED = 10  # both loops leave out their first 10 steps from thr
 
 # nanoGPT's baby GPT exactly: learned positions, no biases, tied head, lr 1e-3 -> 1e-4, warm-up 100
 BABY = ModelConfig(
-    arch="transformer", n_layer=4, n_head=4, d_model=128, block_size=64, dropout=0.0, positions="learned", bias=False
+    arch="transformer",
+    n_layer=4,
+    n_head=4,
+    d_model=128,
+    block_size=64,
+    dropout=0.0,
+    positions="learned",
+    bias=False,
+    mlp_ratio=4,
 )
 BABY_TRAIN = dict(lr=1e-3, min_lr=1e-4, warmup_steps=100, schedule="cosine", optimizer="adamw")
 
@@ -99,6 +107,11 @@ def default_train() -> dict:
 
 
 LSTM_SMALL = {"arch": "lstm", "n_layer": 2, "d_model": 256, "block_size": 64, "dropout": 0.0}
+
+# the schedule the equal-time tuning favoured (muon4-b24-wd5-wu20), as a base for shape variants
+BEST_SCHEDULE = dict(
+    optimizer="muon", lr=4e-3, min_lr=4e-4, schedule="wsd", batch_size=24, warmdown=0.5, warmup_steps=20
+)
 
 # -- variants: name -> (model overrides, train overrides) on top of lmstudio's defaults -----------------------
 VARIANTS: dict[str, tuple[dict, dict]] = {
@@ -139,15 +152,36 @@ VARIANTS: dict[str, tuple[dict, dict]] = {
             "warmup_steps": 20,
         },
     ),
+    "muon8-b24-qk-wd5-wu20": ({"qk_norm": True}, {**BEST_SCHEDULE, "lr": 8e-3, "min_lr": 8e-4}),
+    "l3-b24-wd5-wu20": ({"n_layer": 3}, BEST_SCHEDULE),
+    "mlp3-b24-wd5-wu20": ({"mlp_ratio": 3}, BEST_SCHEDULE),
+    "l3-muon8-b24-qk-wd5-wu20": ({"n_layer": 3, "qk_norm": True}, {**BEST_SCHEDULE, "lr": 8e-3, "min_lr": 8e-4}),
+    "l6d96-b24-wd5-wu20": ({"n_layer": 6, "d_model": 96}, BEST_SCHEDULE),
+    "l3-mlp3-muon8-b24-qk-wd5-wu20": (
+        {"n_layer": 3, "mlp_ratio": 3, "qk_norm": True},
+        {**BEST_SCHEDULE, "lr": 8e-3, "min_lr": 8e-4},
+    ),
+    "mlp3-muon8-b24-qk-wd5-wu20": ({"mlp_ratio": 3, "qk_norm": True}, {**BEST_SCHEDULE, "lr": 8e-3, "min_lr": 8e-4}),
+    "l2-muon8-b24-qk-wd5-wu20": ({"n_layer": 2, "qk_norm": True}, {**BEST_SCHEDULE, "lr": 8e-3, "min_lr": 8e-4}),
+    "l3-mlp3-b24-wd5-wu20": ({"n_layer": 3, "mlp_ratio": 3}, BEST_SCHEDULE),
     "lstm-adamw": (LSTM_SMALL, {"optimizer": "adamw", "lr": 2e-3, "min_lr": 2e-4, "schedule": "cosine"}),
     "lstm-muon4": (LSTM_SMALL, {"optimizer": "muon", "lr": 4e-3, "min_lr": 4e-4, "schedule": "wsd"}),
 }
 
 
+# the shape every named variant starts from: the small preset as it was when tuning began (the baby GPT's
+# 4 layers and MLP 4x, with rotary positions), so a variant's name means the same model after the defaults moved
+TUNE_BASE = {"n_layer": 4, "mlp_ratio": 4}
+TUNE_TRAIN_BASE = {"warmup_steps": 50, "warmdown": 0.3}  # likewise, the schedule's defaults then
+
+
 def variant_workspace(name: str, corpus: Path, **train) -> WorkspaceConfig:
+    """``preset``: lmstudio's defaults as they are; any other name: TUNE_BASE and its overrides."""
     model_over, train_over = VARIANTS[name]
-    model = replace(default_model(), **model_over)
-    return workspace(model, corpus, **{**default_train(), **train_over, **train})
+    if name == "preset":
+        return workspace(default_model(), corpus, **{**default_train(), **train})
+    model = replace(default_model(), **{**TUNE_BASE, **model_over})
+    return workspace(model, corpus, **{**default_train(), **TUNE_TRAIN_BASE, **train_over, **train})
 
 
 def split_files(folder: Path) -> tuple[Path, Path]:

@@ -504,7 +504,7 @@ class ModelConfig:
         step=16,
     )
     n_layer: int = setting(
-        4,
+        3,
         "stacked layers (Transformer blocks or recurrent layers); more layers learn more abstract features; usual 2-12",
         low=1,
         high=MAX_LAYERS,
@@ -545,8 +545,9 @@ class ModelConfig:
     )
     bias: bool = setting(False, "bias terms in linear layers and LayerNorm; off saves a little and rarely hurts")
     mlp_ratio: int = setting(
-        4,
-        "Transformer: hidden width of each block's MLP as a multiple of d_model; usual 4",
+        3,
+        "Transformer: hidden width of each block's MLP as a multiple of d_model; usual 4 (3 in the small "
+        "preset: a faster step, measured better at equal time on a CPU)",
         low=1,
         high=MAX_MLP_RATIO,
         step=1,
@@ -622,7 +623,7 @@ class TrainConfig:
     lr: float = setting(
         4e-3,
         "peak learning rate (Muon's is matched to AdamW's scale, so one rate serves both); usual 1e-4 to 1e-2 "
-        "(small models tolerate more; 4e-3 with Muon is the measured default on Tiny Shakespeare)",
+        "(small models tolerate more; 4e-3 with Muon is the default measured best at equal time on Tiny Shakespeare)",
         low=0,
         low_open=True,
         step=1e-4,
@@ -644,7 +645,7 @@ class TrainConfig:
         choices=SCHEDULES,
     )
     warmdown: float = setting(
-        0.3,
+        0.5,
         "wsd schedule: the final share of the run (of its steps, or of its time budget) over which the "
         "learning rate decays linearly to min_lr",
         low=0,
@@ -653,7 +654,7 @@ class TrainConfig:
         decimals=2,
     )
     warmup_steps: int = setting(
-        50, "steps of linear warmup from 0 to lr; usual 1-10 percent of the steps", low=0, high=MAX_STEPS, step=10
+        20, "steps of linear warmup from 0 to lr; usual 1-10 percent of the steps", low=0, high=MAX_STEPS, step=10
     )
     optimizer: str = setting(
         "muon",

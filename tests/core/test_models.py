@@ -181,7 +181,8 @@ def test_parameter_count_exact(arch, name):
 
 
 def test_flops_formula_baby_gpt():
-    cfg = replace(apply_preset(ModelConfig(arch="transformer", vocab_size=65), "small"), positions="learned")
+    small = apply_preset(ModelConfig(arch="transformer", vocab_size=65), "small")
+    cfg = replace(small, positions="learned", n_layer=4, mlp_ratio=4)  # nanoGPT's baby GPT
     n = parameter_count(cfg) - cfg.block_size * cfg.d_model  # learned positions cost no FLOPs
     assert flops_per_token(cfg) == 6 * n + 12 * 4 * 128 * 64
     untied = ModelConfig(arch="lstm", vocab_size=65, n_layer=1, d_model=8, tie_weights=False)
@@ -190,7 +191,8 @@ def test_flops_formula_baby_gpt():
 
 def test_presets():
     small = apply_preset(ModelConfig(arch="transformer", vocab_size=65), "small")
-    assert (small.n_layer, small.n_head, small.d_model, small.block_size, small.dropout) == (4, 4, 128, 64, 0.0)
+    assert (small.n_layer, small.n_head, small.d_model, small.block_size, small.dropout) == (3, 4, 128, 64, 0.0)
+    assert small.mlp_ratio == 3 and ModelConfig() == replace(small, vocab_size=ModelConfig().vocab_size)
     assert small.vocab_size == 65 and small.arch == "transformer"
     for arch in PRESETS:
         cfgs = [apply_preset(ModelConfig(arch=arch, vocab_size=65), n) for n in PRESET_NAMES]

@@ -230,7 +230,7 @@ def test_sample_flags_default_to_the_declared_defaults():
 
 
 def test_describe_gives_help_default_and_range():
-    assert describe("model.n_layer").endswith("(default 4; 1 to 1,024)")
+    assert describe("model.n_layer").endswith("(default 3; 1 to 1,024)")
     assert describe("train.threads").endswith("(default 0 = automatic; 0 to 1,024)")
     assert describe("train.compile").endswith("on or off decide (default auto)")
     assert describe("train.tensorboard").startswith("write TensorBoard event files to RUN/tensorboard")
