@@ -171,7 +171,9 @@ def main() -> None:
     )
     for block in (64,) if args.quick else (64, 256):
         torch.manual_seed(0)
-        cfg = ModelConfig(arch="transformer", vocab_size=VOCAB, block_size=block, n_layer=4, n_head=4, d_model=128)
+        cfg = ModelConfig(
+            arch="transformer", vocab_size=VOCAB, block_size=block, n_layer=4, n_head=4, d_model=128, mlp_ratio=4
+        )
         model = build_model(cfg).to(device).eval()
         prompt_block = [int(i) for i in torch.randint(0, VOCAB, (block,), generator=torch.Generator().manual_seed(1))]
         for scenario, prompt, n in (("fill", prompt_block[:1], block - 1), ("slide", prompt_block, block)):
