@@ -519,6 +519,10 @@ class MainWindow(QMainWindow):
             # training run would otherwise make the Playground load it after the window closed)
             QApplication.sendPostedEvents()
             workers.end_shutdown()
+            for widget in self.tab_widgets:  # charts emptied while alive, not left to Qt's teardown order
+                dispose = getattr(widget, "dispose_views", None)
+                if dispose is not None:
+                    dispose()
             self.session.close()
             QTimer.singleShot(0, self.sig_closed.emit)
         super().closeEvent(event)

@@ -336,14 +336,13 @@ def test_reliability_unwritable_preferences_are_reported_once(qtbot, session, tm
     (folder / "lmstudio.ini").mkdir(parents=True)  # cannot be written, even by root
     monkeypatch.setenv("LMSTUDIO_SETTINGS_DIR", str(folder))
     window = make_window(qtbot, session)
-    for _ in range(2):  # two failed saves of the preferences, one message
-        window.act_dark.trigger()
+    for _ in range(2):  # two failed saves of the preferences, one message (what a theme switch does after
+        window.prefs.presenter = window.prefs.presenter  # applying the theme, without repainting every widget)
+        window.check_preferences_saved()
     assert window._save_to(tmp_path / "ws.json") and window._save_to(tmp_path / "ws.json")
     boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible() and "preferences" in b.text()]
     assert len(boxes) == 1 and "lmstudio.ini" in boxes[0].text()
     assert window.prefs_label.isVisibleTo(window) and window.prefs_label.toolTip()
-    window.act_dark.setChecked(False)
-    window._on_theme_toggled()
     close_dialogs(window)
     window.close()
 

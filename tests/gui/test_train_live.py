@@ -283,3 +283,23 @@ def test_one_costly_redraw_does_not_slow_the_redraws_but_a_busy_gui_does(charts,
     assert [tick(10) for _ in range(8)][-1] == module.REDRAW_MS  # and come back to the pace when it is not
     tick(2000)  # the GUI stalled for 2 s: one slower redraw at most, no winding up
     assert tick(10) <= 500 and [tick(10) for _ in range(4)][-1] <= 300
+
+
+def test_closing_the_window_empties_the_charts_scene_while_it_is_alive(qtbot, window):
+    """Left to Qt's teardown, the charts' InfiniteLines were destroyed in an order where pyqtgraph's Python
+    override of boundingRect ran on an invalidated wrapper: "Internal C++ object (InfiniteLine) already
+    deleted", then a segmentation fault, in a full test run. Closing the window now clears the scene first."""
+    tab = window.tab_widgets[3]
+    charts = tab.charts
+    charts.run.add_step(StepEvent(1, 64, 0.1, 4.0, 1e-3, 0.5, 640.0))
+    charts.refresh()
+    scene = charts.graphics.scene()
+    assert any(type(item).__name__ == "InfiniteLine" for item in scene.items())
+    window.close()
+    assert window.is_closing() and not scene.items(), "the scene is empty before Qt tears the window down"
+    assert not charts.timer.isActive()
+    redraws = charts.redraws
+    charts.mark_dirty()
+    charts.refresh()  # a late call (a queued event) draws nothing and raises nothing
+    charts.refresh_theme()
+    assert charts.redraws == redraws

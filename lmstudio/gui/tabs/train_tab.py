@@ -507,6 +507,15 @@ class TrainTab(QWidget):
             return True
         return ask_stop_training(self)
 
+    def dispose_views(self) -> None:
+        """The window has closed for good: empty the charts' scene while everything in it is alive."""
+        self.charts.dispose()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name): a Train tab shown as a window of its own
+        if self.isWindow():
+            self.dispose_views()
+        super().closeEvent(event)
+
     def shutdown(self) -> None:
         """The window is closing: stop the trainer cooperatively (it saves a checkpoint); the window joins it."""
         self._closing = True

@@ -342,10 +342,26 @@ class TrainCharts(QWidget):
         self._restyle()
         for note in self.empty_notes.values():
             note.set_empty(True)
+        self._disposed = False
         self.timer = QTimer(self)
         self._restart_pace()  # the GUI thread's busy share, smoothed (see _on_timer), and the interval
         self.timer.timeout.connect(self._on_timer)
         self.timer.start()
+
+    def dispose(self) -> None:
+        """Empty the charts' scene while every item in it is alive (the window is closing for good).
+
+        Left to Qt's teardown, the scene's items are destroyed in an order where a pyqtgraph item's Python
+        override (an InfiniteLine's ``boundingRect``) can be called after its wrapper was invalidated, which
+        aborts the process ("Internal C++ object already deleted", then a segmentation fault): a test run hit
+        it. pyqtgraph's own ``GraphicsView.close`` clears the scene first; after it the charts draw nothing.
+        """
+        if self._disposed:
+            return
+        self._disposed = True
+        self.timer.stop()
+        self.lr_lines.clear()
+        self.graphics.close()
 
     # data --------------------------------------------------------------------------------------------
     def reset(
@@ -412,6 +428,8 @@ class TrainCharts(QWidget):
         """Push new points into the curves that have them and let the ranges follow (called by the timer
         when new points arrived). Curves without new points are left alone: ``setData`` re-lays out a curve
         (and a scatter's symbols) even for the same data."""
+        if self._disposed:
+            return
         self.dirty = False
         self.redraws += 1
         self.redraw_times.append(time.perf_counter())
@@ -677,6 +695,8 @@ class TrainCharts(QWidget):
         self._restyle()
 
     def _restyle(self) -> None:
+        if getattr(self, "_disposed", False):
+            return
         style = chart_style()  # the one chart theme (charts.py): palette colours, presenter mode's large type
         self.graphics.setBackground(style.background)
         metrics = QFontMetrics(style.small)
