@@ -36,6 +36,7 @@ FORMATS = ("auto", "text", "folder", "jsonl", "csv", "tsv", "parallel")
 SPLIT_MODES = ("lines", "blocks")
 POSITIONS = ("learned", "rotary")
 STOPWORD_LISTS = ("en", "es")
+ATTENTIONS = ("bahdanau", "luong", "none")  # recurrent encoder-decoders: additive, multiplicative, or none
 
 # Limits on numbers: far beyond any run this workbench can do, low enough that nothing crashes or
 # allocates for hours before saying no (torch.manual_seed takes 64 bits; sentencepiece's vocab_size
@@ -560,6 +561,25 @@ class ModelConfig:
     )
     qk_norm: bool = setting(
         False, "Transformer: RMS-normalise queries and keys per head before attention (steadier at high learning rates)"
+    )
+    source_vocab_size: int = setting(
+        0,
+        "encoder-decoder: tokens of the source side, set from its tokenizer; 0: one joint vocabulary (vocab_size)",
+        low=0,
+        high=MAX_VOCAB,
+    )
+    attention: str = setting(
+        "bahdanau",
+        "recurrent encoder-decoder: how the decoder looks at the source: bahdanau (additive), luong "
+        "(multiplicative), or none (the plain encoder-decoder: the source reaches the decoder only through the "
+        "encoder's final state)",
+        choices=ATTENTIONS,
+    )
+    bidirectional: bool = setting(
+        True, "recurrent encoder-decoder: the encoder reads the source both ways (its two directions concatenated)"
+    )
+    shared_embeddings: bool = setting(
+        True, "encoder-decoder with one joint vocabulary: the encoder and decoder share one embedding table"
     )
 
     def __post_init__(self) -> None:

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 from lmstudio.core.config import ModelConfig
 from lmstudio.core.inference.metrics import bits_per_char, perplexity
-from lmstudio.core.inference.scoring import bleu, evaluate_tokens, score_text
+from lmstudio.core.inference.scoring import evaluate_tokens, score_text
 from lmstudio.core.models import build_model
 from tests.helpers import TEXT, CharTok
 
@@ -112,28 +112,3 @@ def test_score_text_empty():
 def test_bits_per_char_and_perplexity():
     assert math.isclose(bits_per_char(100 * math.log(2), 100), 1.0)
     assert perplexity(0.0) == 1.0 and perplexity(1e6) == math.inf
-
-
-def test_bleu_known_example():
-    # NLTK's corpus_bleu documentation example: 0.5920778868801042
-    hyp1 = "It is a guide to action which ensures that the military always obeys the commands of the party"
-    ref1a = "It is a guide to action that ensures that the military will forever heed Party commands"
-    ref1b = (
-        "It is the guiding principle which guarantees the military forces always being under the command of the Party"
-    )
-    ref1c = "It is the practical guide for the army always to heed the directions of the party"
-    hyp2 = "he read the book because he was interested in world history"
-    ref2a = "he was interested in world history because he read the book"
-    score = bleu([hyp1, hyp2], [[ref1a, ref1b, ref1c], ref2a])
-    assert math.isclose(score, 0.5920778868801042, rel_tol=1e-12)
-    assert bleu([hyp1.split()], [[ref1a.split()]]) == bleu([hyp1], [ref1a])
-
-
-def test_bleu_edges():
-    assert bleu(["the cat sat on the mat"], ["the cat sat on the mat"]) == 1.0
-    assert bleu(["a b c d"], ["e f g h"]) == 0.0
-    # brevity penalty: a correct prefix half as long as the reference
-    short = bleu(["one two three four five"], ["one two three four five six seven eight nine ten"])
-    assert math.isclose(short, math.exp(1 - 10 / 5))
-    with pytest.raises(ValueError):
-        bleu(["a"], [])

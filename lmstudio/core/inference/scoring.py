@@ -1,4 +1,6 @@
-"""How well a model predicts text: loss, perplexity, bits per character, per-token scores, BLEU.
+"""How well a model predicts text: loss, perplexity, bits per character, per-token scores.
+
+Translation scores (BLEU, chrF) are in :mod:`.translation_metrics`.
 
 Loss is the mean negative log-likelihood in nats per token, perplexity = exp(loss), bits per
 character = total NLL / characters / ln 2 (the figure that compares models across tokenizers).
@@ -35,8 +37,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -360,48 +361,3 @@ def score_text(model: LanguageModel, tokenizer: Any, text: str, device: torch.de
         "unknown_tokens": n_unk,
         "per_token": per_token,
     }
-
-
-# -- BLEU ---------------------------------------------------------------------------------------------
-def _tokens(text: str | Sequence[str]) -> list[str]:
-    return text.split() if isinstance(text, str) else list(text)
-
-
-def _ngrams(tokens: list[str], n: int) -> Counter:
-    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-
-
-def bleu(hypotheses: Sequence[str | Sequence[str]], references: Sequence[Any], max_n: int = 4) -> float:
-    """Corpus BLEU (Papineni et al. 2002), in [0, 1]; multiply by 100 for the usual display.
-
-    hypotheses: one text per segment (a string, split on whitespace, or a token list).
-    references: per segment, one reference string, or a list of references, each a string or a
-        token list (a single tokenized reference is therefore wrapped: [["the", "cat"]]), as NLTK.
-    Clipped n-gram precisions for n = 1..max_n summed over the corpus, geometric mean with equal
-    weights, brevity penalty against the closest reference length (ties: the shorter). No smoothing:
-    a corpus without any matching 4-gram scores 0, as in NLTK's corpus_bleu and sacreBLEU.
-    """
-    if len(hypotheses) != len(references):
-        raise ValueError(f"bleu: {len(hypotheses)} hypotheses but {len(references)} references")
-    matches = [0] * max_n
-    totals = [0] * max_n
-    hyp_len = ref_len = 0
-    for hyp, refs in zip(hypotheses, references):
-        if isinstance(refs, str):
-            refs = [refs]
-        hyp_t = _tokens(hyp)
-        refs_t = [_tokens(r) for r in refs]
-        hyp_len += len(hyp_t)
-        ref_len += min((abs(len(r) - len(hyp_t)), len(r)) for r in refs_t)[1]
-        for n in range(1, max_n + 1):
-            counts = _ngrams(hyp_t, n)
-            max_ref: Counter = Counter()
-            for r in refs_t:
-                max_ref |= _ngrams(r, n)
-            matches[n - 1] += sum(min(c, max_ref[g]) for g, c in counts.items())
-            totals[n - 1] += max(0, len(hyp_t) - n + 1)
-    if hyp_len == 0 or min(matches) == 0:
-        return 0.0
-    log_precision = sum(math.log(m / t) for m, t in zip(matches, totals)) / max_n
-    brevity = 1.0 if hyp_len > ref_len else math.exp(1 - ref_len / hyp_len)
-    return brevity * math.exp(log_precision)
