@@ -65,7 +65,10 @@ def test_the_issues_examples_are_refused_in_one_line(tmp_path, capsys, values, e
 @pytest.mark.parametrize(
     "values, expected",
     [
-        ({"model": {"n_layers": 4}}, "model: unknown setting(s) n_layers; known are arch, attention, bias, bidirectional, block_size"),
+        (
+            {"model": {"n_layers": 4}},
+            "model: unknown setting(s) n_layers; known are arch, attention, bias, bidirectional, block_size",
+        ),
         (
             {"data": {"cleaning": {"lower": True}}},
             "data.cleaning: unknown setting(s) lower; known are collapse_whitespace, dedupe",
