@@ -222,46 +222,5 @@ def test_teacher_forcing_below_one_runs_and_differs():
         model(src, src_mask, tgt_in, teacher_forcing=1.5)
 
 
-# -- learning: reverse strings of 3-6 letters over an 8-letter alphabet ----------------------------------
-LETTERS = 8  # ids 3 .. 10
-RV = 3 + LETTERS
-
-
-def reverse_batch(n: int, g: torch.Generator):
-    """Sources ``letters EOS`` and targets the letters reversed, padded; a tiny local generator."""
-    lengths = torch.randint(3, 7, (n,), generator=g)
-    letters = torch.randint(3, RV, (n, 6), generator=g)
-    src = torch.full((n, 7), PAD)
-    tgt_in = torch.full((n, 7), PAD)
-    targets = torch.full((n, 7), -1)
-    for i, k in enumerate(lengths.tolist()):
-        word = letters[i, :k]
-        src[i, :k], src[i, k] = word, EOS
-        rev = word.flip(0)
-        tgt_in[i, 0], tgt_in[i, 1 : k + 1] = BOS, rev
-        targets[i, :k], targets[i, k] = rev, EOS
-    return src, src != PAD, tgt_in, targets
-
-
-def test_learns_to_reverse():
-    torch.manual_seed(0)
-    model = RNNSeq2Seq(
-        ModelConfig(
-            arch="gru", vocab_size=RV, d_model=64, n_layer=1, attention="bahdanau", bidirectional=True, bias=True
-        )
-    )
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
-    g = torch.Generator().manual_seed(0)
-    model.train()
-    for _ in range(120):  # about 3 s on one core; measured 0.987-0.999 held-out accuracy over 3 seeds
-        _, loss = model(*reverse_batch(32, g))
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-    src, src_mask, tgt_in, targets = reverse_batch(256, torch.Generator().manual_seed(123))
-    model.eval()
-    with torch.no_grad():
-        logits, _ = model(src, src_mask, tgt_in)
-    real = targets != -1
-    accuracy = (logits.argmax(-1)[real] == targets[real]).float().mean().item()
-    assert accuracy > 0.9, accuracy
+# Learning (a GRU with attention reversing strings) is tested end to end in tests/core/test_translate.py,
+# through the real tokenizer, pair store, batches and greedy decoding.

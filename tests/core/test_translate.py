@@ -17,7 +17,7 @@ from lmstudio.core.tokenizers import train_tokenizer
 
 @pytest.fixture(scope="module")
 def reverse_model(tmp_path_factory):
-    """A GRU with attention trained (300 steps, a few seconds) on reversing strings of 3-6 letters; its
+    """A GRU with attention trained (200 steps) on reversing strings of 3-6 letters; its
     tokenizer; held-out pairs."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
@@ -28,12 +28,14 @@ def reverse_model(tmp_path_factory):
     store, dropped = encode_pairs(pairs, tok, tok, 16, 16)
     assert dropped == 0
     torch.manual_seed(0)
-    cfg = ModelConfig(arch="gru", vocab_size=tok.vocab_size, d_model=64, n_layer=1, bias=True, block_size=32)
+    cfg = ModelConfig(
+        arch="gru", vocab_size=tok.vocab_size, d_model=32, n_layer=1, bias=True, block_size=32, bidirectional=False
+    )
     model = build_seq2seq(cfg)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
-    batches = PairBatcher(store, batch_size=32, seed=0)
+    optimizer = torch.optim.Adam(model.parameters(), lr=2e-2)
+    batches = PairBatcher(store, batch_size=64, seed=0)
     model.train()
-    for _ in range(300):
+    for _ in range(200):  # about 2.5 s on one core; 0.965 and 0.97 held-out sequence accuracy with seeds 0 and 1
         _, loss = model(*batches.next_batch())
         optimizer.zero_grad()
         loss.backward()

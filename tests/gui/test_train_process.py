@@ -52,7 +52,7 @@ def test_train_tab_trains_in_a_child_process_and_controls_it(qtbot, window, tmp_
     monkeypatch.setattr(module, "ask_stop_training", lambda parent: True)
     s = window.session
     s.set_model_config(ModelConfig(arch="transformer", block_size=16, n_layer=1, n_head=2, d_model=32))
-    s.set_train_config(TrainConfig(**{**TINY_TRAIN, "steps": 100_000, "checkpoint_interval": 0}))
+    s.set_train_config(TrainConfig(**{**TINY_TRAIN, "steps": 100_000, "eval_interval": 10_000, "sample_tokens": 0}))
     tab = window.tab_widgets[3]
     window.tabs.setCurrentWidget(tab)
     tab.start()
