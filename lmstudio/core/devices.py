@@ -88,8 +88,8 @@ def is_out_of_memory(exc: BaseException) -> bool:
     )
 
 
-def resolve_precision(precision: str, device: torch.device) -> torch.dtype:
-    """The autocast dtype for a precision setting: fp32 means no autocast.
+def resolve_precision(precision: str, device: torch.device, arch: str = "") -> torch.dtype:
+    """The autocast dtype for a precision setting: fp32 means no autocast. ``arch``: the model's, when known.
 
     ``auto`` picks per device: on a CUDA GPU bf16 where the hardware has it (Ampere and newer: the range of
     fp32, so no loss scaling), else fp16 (the trainer then scales the loss with a ``GradScaler``); older GPUs
@@ -106,6 +106,13 @@ def resolve_precision(precision: str, device: torch.device) -> torch.dtype:
         if device.type == "cpu":
             raise TrainingError("precision fp16 needs a GPU; on the CPU use fp32 or bf16")
         return torch.float16
+    if precision == "bf16" and device.type == "cpu" and arch == "lstm":
+        # torch's CPU LSTM under bf16 autocast fails in oneDNN at the first step ("could not create a primitive
+        # descriptor for the LSTM forward propagation primitive"), measured with torch 2.13; GRU and RNN train
+        raise TrainingError(
+            "precision bf16 with an LSTM fails on the CPU (torch has no bf16 LSTM kernel there); "
+            "use precision fp32 (or auto), or a GRU"
+        )
     return {"fp32": torch.float32, "bf16": torch.bfloat16}[precision]
 
 

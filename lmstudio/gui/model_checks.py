@@ -207,7 +207,7 @@ def measure_step_time(
     from ..core.devices import autocast, describe_device, make_adamw, resolve_device, resolve_precision
 
     device = resolve_device(train_cfg.device)
-    dtype = resolve_precision(train_cfg.precision, device)
+    dtype = resolve_precision(train_cfg.precision, device, model_cfg.arch)
     without_dropout = model_cfg.dropout > 0
     model = build_private_model(replace(model_cfg, dropout=0.0), device).train()
     opt = make_adamw(model.parameters(), 1e-4, (0.9, 0.99), device)

@@ -219,3 +219,28 @@ def test_step_waits_only_for_its_own_batch_copy(monkeypatch):
     calls.clear()
     sampler.next()
     assert calls == ["step waits for the copies queued so far", "batch marked", "batch marked", "copy queued"]
+
+
+def test_bf16_lstm_on_the_cpu_is_refused_before_anything_is_written(tmp_path, tiny_corpus):
+    """torch's CPU LSTM under bf16 autocast failed at the first step with oneDNN's "could not create a primitive
+    descriptor" (a traceback after the run folder was written); now the Trainer refuses it when it is built."""
+    import dataclasses
+
+    from lmstudio.core.config import ModelConfig
+    from lmstudio.core.devices import resolve_precision
+    from lmstudio.core.training.launch import new_trainer
+    from tests.helpers import tiny_workspace
+
+    cpu = torch.device("cpu")
+    with pytest.raises(TrainingError, match="bf16 with an LSTM fails on the CPU.*fp32"):
+        resolve_precision("bf16", cpu, "lstm")
+    assert resolve_precision("bf16", cpu, "gru") == torch.bfloat16
+    config = tiny_workspace(tiny_corpus, precision="bf16")
+    config.model = ModelConfig(arch="lstm", d_model=16, n_layer=1, block_size=16)
+    with pytest.raises(TrainingError, match="LSTM"):
+        new_trainer(config, tmp_path / "run")
+    assert not (tmp_path / "run").exists()
+    config.model = dataclasses.replace(config.model, arch="gru")
+    trainer = new_trainer(config, tmp_path / "gru")
+    assert trainer.dtype == torch.bfloat16
+    trainer.run_lock.release()

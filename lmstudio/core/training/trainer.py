@@ -97,7 +97,7 @@ class Trainer:
         self.chars_per_token = chars_per_token
         self.control = control or TrainingControl()
         self.device = resolve_device(self.cfg.device)
-        self.dtype = resolve_precision(self.cfg.precision, self.device)
+        self.dtype = resolve_precision(self.cfg.precision, self.device, config.model.arch)
         if self.cfg.threads > max_threads():
             raise ConfigError(
                 f"train.threads: {self.cfg.threads} threads is more than this computer can run "
