@@ -49,18 +49,20 @@ def run_training(
 ) -> Any:
     """Prepare, build and run the trainer, calling ``emit`` with batches of events. Touches no widget.
     Returns the trainer's FinishedEvent."""
-    import torch
-
-    from ..core.dataset.prepare import prepare_cached
-    from ..core.training import launch as runs
+    from ..core.dataset.prepare import prepare_cached  # torch-free: a bad corpus or Cancel needs no torch
     from ..core.training.events import FinishedEvent
     from .train_metrics import unigram_entropy
+
+    if not resume:
+        config = copy.deepcopy(config)
+        prepared = prepare_cached(config, tokenizer=tokenizer, progress=progress)
+    import torch
+
+    from ..core.training import launch as runs
 
     if resume:
         trainer = runs.resume_trainer(run_dir, steps=steps, control=control, progress=progress)
     else:
-        config = copy.deepcopy(config)
-        prepared = prepare_cached(config, tokenizer=tokenizer, progress=progress)
         trainer = runs.new_trainer(config, run_dir, prepared=prepared, control=control, progress=progress)
     cfg = trainer.config
     emit(

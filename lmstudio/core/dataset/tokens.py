@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
 
 from ..errors import DataError
 from ..fileio import atomic_path, atomic_write_text
 from ..keys import digest
 from ..progress import ProgressCallback, report
 from ..tokenizers.base import CHUNK_BYTES, Tokenizer, iter_text_chunks
+
+if TYPE_CHECKING:
+    import torch
 
 META_FILE = "meta.json"
 FORMAT_VERSION = 1
@@ -267,6 +269,8 @@ class BatchSampler:
         name: str = "",
         prefetch: bool | None = None,
     ) -> None:
+        import torch  # loaded when batches are drawn: preparing data needs no torch
+
         if block_size < 1 or batch_size < 1:
             raise DataError(f"block size and batch size must be at least 1 (got {block_size} and {batch_size})")
         n = len(data)
@@ -301,6 +305,8 @@ class BatchSampler:
 
     def _draw(self) -> tuple[torch.Tensor, torch.Tensor]:
         """Draw the next batch from the generator and start its copy to the device."""
+        import torch  # loaded when batches are drawn: preparing data needs no torch
+
         n_starts = len(self.data) - self.block_size  # windows of T+1 ids fit at starts 0..n-T-1
         starts = torch.randint(n_starts, (self.batch_size,), generator=self._generator).numpy()
         windows = self.data[starts[:, None] + self._offsets]  # (B, T+1) fancy index: one gather from the memmap
@@ -317,6 +323,8 @@ class BatchSampler:
 
     def _ready(self, batch: tuple[torch.Tensor, torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
         """Make the consumer's stream wait for ``batch``'s copy, and keep its memory from being reused early."""
+        import torch  # loaded when batches are drawn: preparing data needs no torch
+
         if self._stream is not None:
             current = torch.cuda.current_stream(self.device)
             current.wait_stream(self._stream)
@@ -325,6 +333,8 @@ class BatchSampler:
         return batch
 
     def next(self) -> tuple[torch.Tensor, torch.Tensor]:
+        import torch  # loaded when batches are drawn: preparing data needs no torch
+
         if self._pending is not None:
             batch, self._pending, self._state_before_pending = self._pending, None, None
         else:
@@ -357,6 +367,8 @@ class BatchSampler:
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
+        import torch  # loaded when batches are drawn: preparing data needs no torch
+
         try:
             gen = state["generator"]
             if not isinstance(gen, torch.Tensor) or gen.dtype != torch.uint8:
