@@ -77,8 +77,6 @@ class ChildControl:
         self._lock = threading.Lock()
         self._pipe: IO[bytes] | None = None
         self._pending: list[dict] = []
-        self._paused = False
-        self._stop = False
 
     def attach(self, pipe: IO[bytes]) -> None:
         with self._lock:
@@ -103,15 +101,12 @@ class ChildControl:
                 pass
 
     def pause(self) -> None:
-        self._paused = True
         self._send({"cmd": "pause"})
 
     def resume(self) -> None:
-        self._paused = False
         self._send({"cmd": "resume"})
 
     def stop(self) -> None:
-        self._stop = True
         self._send({"cmd": "stop"})
 
     def step_once(self) -> None:
@@ -126,14 +121,6 @@ class ChildControl:
 
     def cancel(self) -> None:
         self._send({"cmd": "cancel"})
-
-    @property
-    def paused(self) -> bool:
-        return self._paused
-
-    @property
-    def stop_requested(self) -> bool:
-        return self._stop
 
 
 def child_command() -> list[str]:

@@ -62,6 +62,28 @@ def wait_for_workers(timeout_s: float = 15.0) -> None:
         time.sleep(0.01)
 
 
+def pause_step_and_set_lr(qtbot, tab, lr: float = 5e-4) -> int:
+    """Drive a running Train tab as a user would: Pause (no steps arrive), Step (exactly one), Set LR, Resume
+    (steps again, the change recorded). Returns the step count at the pause. Shared by the thread and child
+    process tests, which must behave the same."""
+    import pytest
+
+    tab.pause()
+    assert tab.resume_button.isEnabled() and tab.step_button.isEnabled() and not tab.pause_button.isEnabled()
+    qtbot.wait(500)  # let steps already under way arrive
+    n = len(tab.charts.run.steps)
+    qtbot.wait(300)
+    assert len(tab.charts.run.steps) == n, "no steps while paused"
+    tab.step_once()
+    qtbot.waitUntil(lambda: len(tab.charts.run.steps) == n + 1, timeout=10_000)
+    tab.lr_edit.setValue(lr)
+    tab.apply_lr()
+    tab.resume()
+    qtbot.waitUntil(lambda: bool(tab.charts.run.lr_changes) and len(tab.charts.run.steps) > n + 3, timeout=20_000)
+    assert tab.charts.run.lr_changes[0][3] == pytest.approx(lr)
+    return n
+
+
 def wait_for_stats(qtbot, session, timeout=15_000):
     qtbot.waitUntil(lambda: session.stats is not None, timeout=timeout)
 

@@ -18,7 +18,7 @@ from lmstudio.core.errors import Cancelled, TrainingError
 from lmstudio.core.training import events as ev
 from tests.helpers import TINY_TRAIN, tiny_workspace
 
-from .conftest import wait_for_workers
+from .conftest import pause_step_and_set_lr, wait_for_workers
 
 
 @pytest.fixture
@@ -59,18 +59,7 @@ def test_train_tab_trains_in_a_child_process_and_controls_it(qtbot, window, tmp_
     assert tab.job.in_child
     qtbot.waitUntil(lambda: tab.state == "running" and len(tab.charts.run.steps) >= 3, timeout=60_000)
     assert tab.info is not None and tab.info.device == "cpu"
-    tab.pause()
-    qtbot.wait(500)  # steps already under way arrive
-    n = len(tab.charts.run.steps)
-    qtbot.wait(300)
-    assert len(tab.charts.run.steps) == n, "no steps while paused"
-    tab.step_once()
-    qtbot.waitUntil(lambda: len(tab.charts.run.steps) == n + 1, timeout=10_000)
-    tab.lr_edit.setValue(5e-4)
-    tab.apply_lr()
-    tab.resume()
-    qtbot.waitUntil(lambda: bool(tab.charts.run.lr_changes) and len(tab.charts.run.steps) > n + 3, timeout=20_000)
-    assert tab.charts.run.lr_changes[0][3] == pytest.approx(5e-4)
+    pause_step_and_set_lr(qtbot, tab)  # over the pipe: the same behaviour as on the thread
     tab.stop()
     qtbot.waitUntil(lambda: tab.state == "idle", timeout=30_000)
     assert tab.last_finished.status == "stopped"

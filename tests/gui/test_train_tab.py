@@ -8,7 +8,7 @@ import pytest
 from lmstudio.core.config import ModelConfig, TrainConfig
 from tests.helpers import TINY_TRAIN
 
-from .conftest import wait_for_workers
+from .conftest import pause_step_and_set_lr, wait_for_workers
 
 
 @pytest.fixture(autouse=True)
@@ -65,19 +65,7 @@ def test_pause_step_resume_stop_and_lr_change(qtbot, train_tab):
     _set_steps(tab, 100_000)
     tab.start()
     qtbot.waitUntil(lambda: tab.state == "running" and len(tab.charts.run.steps) >= 3, timeout=60_000)
-    tab.pause()
-    assert tab.resume_button.isEnabled() and tab.step_button.isEnabled() and not tab.pause_button.isEnabled()
-    qtbot.wait(400)  # let steps already under way arrive
-    n = len(tab.charts.run.steps)
-    qtbot.wait(300)
-    assert len(tab.charts.run.steps) == n, "no steps while paused"
-    tab.step_once()
-    qtbot.waitUntil(lambda: len(tab.charts.run.steps) == n + 1, timeout=10_000)
-    tab.lr_edit.setValue(5e-4)
-    tab.apply_lr()
-    tab.resume()
-    qtbot.waitUntil(lambda: bool(tab.charts.run.lr_changes) and len(tab.charts.run.steps) > n + 3, timeout=20_000)
-    assert tab.charts.run.lr_changes[0][3] == pytest.approx(5e-4)
+    pause_step_and_set_lr(qtbot, tab)
     assert tab.charts.run.steps.column("lr")[-1] <= 5e-4 + 1e-12
     tab.charts.refresh()
     assert len(tab.charts.lr_lines) == 2, "the LR change is marked on the loss and LR charts"

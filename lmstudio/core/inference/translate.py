@@ -42,9 +42,6 @@ class Translation:
     finished: bool
     token_logprobs: list[float] = field(default_factory=list)
 
-    def score(self, alpha: float) -> float:
-        return self.logprob / length_penalty(len(self.ids) + int(self.finished), alpha)
-
 
 def length_penalty(length: int, alpha: float) -> float:
     """GNMT's length penalty ((5 + length) / 6) ** alpha (Wu et al., 2016)."""

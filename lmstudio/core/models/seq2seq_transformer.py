@@ -79,19 +79,10 @@ def _key_mask(src_mask: torch.Tensor) -> torch.Tensor:
     return mask[:, None, None, :]
 
 
-class EncoderSelfAttention(nn.Module):
-    """Bidirectional self-attention over the source: every query sees every real (unpadded) key."""
-
-    def __init__(self, config: ModelConfig) -> None:
-        super().__init__()
-        self.n_head = config.n_head
-        self.head_size = config.d_model // config.n_head
-        self.c_attn = nn.Linear(config.d_model, 3 * config.d_model, bias=config.bias)
-        self.c_proj = nn.Linear(config.d_model, config.d_model, bias=config.bias)
-        self.resid_drop = nn.Dropout(config.dropout)
-        self.dropout = config.dropout
-        self.q_norm = nn.RMSNorm(self.head_size) if config.qk_norm else None
-        self.k_norm = nn.RMSNorm(self.head_size) if config.qk_norm else None
+class EncoderSelfAttention(CausalSelfAttention):
+    """Bidirectional self-attention over the source: every query sees every real (unpadded) key. The same
+    projections (and QK-norm) as the decoder's self-attention, built by the same constructor; only the mask
+    differs, and there is no cache."""
 
     def forward(self, x: torch.Tensor, rope, key_mask: torch.Tensor) -> torch.Tensor:
         B, S, C = x.shape
