@@ -49,4 +49,50 @@ def one_thread():
     torch.set_num_threads(before)
 
 
+TRANSLATION_RUN_SETTINGS = dict(
+    data=dict(task="translate", toy_task="reverse", toy_pairs=2000),
+    tokenizer=dict(kind="char"),
+    model=dict(arch="gru", d_model=64, n_layer=1, block_size=16),
+    train=dict(
+        steps=150,
+        batch_size=64,
+        lr=3e-3,
+        min_lr=3e-3,
+        optimizer="adamw",
+        warmup_steps=0,
+        schedule="constant",
+        eval_interval=75,
+        eval_iters=4,
+        bleu_pairs=50,
+        checkpoint_interval=0,
+    ),
+)
+
+
+@pytest.fixture(scope="session")
+def translation_run(tmp_path_factory) -> Path:
+    """A tiny GRU encoder-decoder with Bahdanau attention trained on the reverse toy task (150 steps, ~5 s):
+    a real translation run folder (both tokenizers, checkpoints, metrics with BLEU/chrF) that has learned
+    most of the task. Read-only for the tests that use it: copy it before changing it."""
+    import os
+
+    from lmstudio.core.config import WorkspaceConfig
+    from lmstudio.core.training.launch import new_trainer
+
+    before = os.environ.get("LMSTUDIO_CACHE")
+    os.environ["LMSTUDIO_CACHE"] = str(tmp_path_factory.getbasetemp() / "lmstudio-cache")  # as _private_cache
+    try:
+        config = WorkspaceConfig.from_dict(TRANSLATION_RUN_SETTINGS)
+        out = tmp_path_factory.mktemp("runs") / "reverse-gru"
+        trainer = new_trainer(config, out)
+        final = [e for e in trainer.run()][-1]
+        assert final.status == "finished", final.message
+    finally:
+        if before is None:
+            os.environ.pop("LMSTUDIO_CACHE", None)
+        else:
+            os.environ["LMSTUDIO_CACHE"] = before
+    return out
+
+
 from tests.helpers import tiny_workspace  # noqa: E402,F401  (re-exported for older imports)

@@ -55,7 +55,12 @@ def run_training(
 
     if not resume:
         config = copy.deepcopy(config)
-        prepared = prepare_cached(config, tokenizer=tokenizer, progress=progress)
+        if config.data.task == "translate":  # its tokenizers are trained on the pairs: one joint, or one per side
+            from ..core.dataset.pair_prepare import prepare_pairs_cached
+
+            prepared = prepare_pairs_cached(config, progress=progress)
+        else:
+            prepared = prepare_cached(config, tokenizer=tokenizer, progress=progress)
     import torch
 
     from ..core.training import launch as runs
@@ -72,7 +77,7 @@ def run_training(
                 config=copy.deepcopy(cfg),
                 vocab_size=cfg.model.vocab_size,
                 train_tokens=int(len(trainer.train_data)),
-                tokens_per_step=cfg.train.batch_size * cfg.model.block_size * cfg.train.grad_accum,
+                tokens_per_step=trainer.tokens_per_step(),
                 start_step=trainer.step,
                 unigram_entropy=unigram_entropy(trainer.train_data, cfg.model.vocab_size),
                 threads=torch.get_num_threads(),

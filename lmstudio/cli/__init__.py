@@ -3,7 +3,7 @@
     lmstudio                         open the window (on the bundled Tiny Shakespeare)
     lmstudio FILE|FOLDER|WS.json     open the window on that corpus or workspace
     lmstudio gui [FILE|WS.json]      the same, spelled out
-    lmstudio prepare|train|sample|eval ...   headless
+    lmstudio prepare|train|sample|translate|eval ...   headless
 
 Errors caused by input print one line on stderr (``lmstudio: error: ...``) and exit with code 2,
 never a traceback: LMStudioError, OSError (with its path), MemoryError. Ctrl-C exits with 130 (an
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .. import __version__
 
-COMMANDS = ("prepare", "train", "sample", "eval", "gui")
+COMMANDS = ("prepare", "train", "sample", "translate", "eval", "gui")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     prepare.add_parser(sub)
     train.add_parser(sub)
     inference.add_sample_parser(sub)
+    inference.add_translate_parser(sub)
     inference.add_eval_parser(sub)
     gui = sub.add_parser(
         "gui",

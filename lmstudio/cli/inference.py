@@ -1,4 +1,4 @@
-"""``lmstudio sample`` and ``lmstudio eval``: use a trained run.
+"""``lmstudio sample``, ``lmstudio translate`` and ``lmstudio eval``: use a trained run.
 
 ``eval --text FILE`` streams the file (read with the same encoding detection as corpora, refused
 before opening when it is not a regular file) through ``evaluation.evaluate_text``: bounded memory,
@@ -8,6 +8,7 @@ the text holds no ``<unk>`` token; otherwise "n/a" and the reason.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -59,11 +60,17 @@ def run_sample(args) -> int:
 def _run_sample(args) -> int:
     from ..core.config import SampleConfig
     from ..core.data.cleaning import clean_text
+    from ..core.errors import ConfigError
     from ..core.inference.generation import generate
     from ..core.runs.folders import load_run
 
     cfg = SampleConfig(**given(args, "sample"), alternatives=0)
     loaded = load_run(Path(args.run_dir), args.checkpoint, getattr(args, "train.device"))
+    if loaded.is_translation:
+        raise ConfigError(
+            f"{args.run_dir}: is a translation run (an encoder-decoder); translate with "
+            f'`lmstudio translate {args.run_dir} --text "..."`'
+        )
     prompt = clean_text(
         args.prompt, loaded.config.data.cleaning
     )  # cleaned as the run's corpus was, as in the Playground
@@ -72,6 +79,89 @@ def _run_sample(args) -> int:
         sys.stdout.write(event.text)
         sys.stdout.flush()
     sys.stdout.write("\n")
+    return 0
+
+
+def add_translate_parser(sub) -> None:
+    p = sub.add_parser(
+        "translate",
+        help="translate text with a translation run",
+        description="Translate with a translation run (trained with --task translate): --text, or a file of "
+        "sentences (one a line, '-' for standard input); one translation a line on standard output.",
+    )
+    p.add_argument("run_dir", metavar="RUN_DIR", help="a translation run folder written by `lmstudio train`")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--text", help="the source text to translate")
+    src.add_argument("--file", metavar="FILE", help="source sentences, one a line ('-': standard input)")
+    p.add_argument("--beam", type=int, default=1, metavar="N", help="beam width; 1 = greedy (default 1)")
+    p.add_argument(
+        "--alpha",
+        type=float,
+        default=0.6,
+        metavar="A",
+        help="beam search length penalty ((5 + length) / 6) ** A; 0 favours short outputs (default 0.6)",
+    )
+    p.add_argument("--scores", action="store_true", help="print the log probability before each translation")
+    p.add_argument("--checkpoint", default="best", help="best, last or step-N (default best)")
+    add_setting_flags(p, "train", ("device",), defaults=True)
+    p.set_defaults(func=run_translate)
+
+
+def run_translate(args) -> int:
+    try:
+        return _run_translate(args)
+    except (MemoryError, RuntimeError) as exc:
+        from ..core.devices import is_out_of_memory
+
+        if not is_out_of_memory(exc):
+            raise
+        raise _memory_advice("translating with", args, exc) from None
+
+
+def _run_translate(args) -> int:
+    from ..core.data.cleaning import clean_text
+    from ..core.errors import ConfigError
+    from ..core.inference.translate import translate
+    from ..core.runs.folders import load_run
+
+    if args.beam < 1:
+        raise ConfigError(f"--beam: {args.beam}; give a width of 1 (greedy) or more")
+    if not args.alpha >= 0:
+        raise ConfigError(f"--alpha: {args.alpha}; give 0 or more (0.6 to 1.0 is usual)")
+    if args.text is not None:
+        lines = [args.text]
+    elif args.file == "-":
+        lines = sys.stdin.read().splitlines()
+    else:
+        corpus = _open_text(argparse.Namespace(text=args.file, encoding="auto"))
+        lines = list(corpus.iter_lines())
+    loaded = load_run(Path(args.run_dir), args.checkpoint, getattr(args, "train.device"))
+    if not loaded.is_translation:
+        raise ConfigError(
+            f"{args.run_dir}: is a language model, not a translation run; generate with `lmstudio sample`, "
+            "or train an encoder-decoder with --task translate"
+        )
+    device = next(loaded.model.parameters()).device
+    cleaning = loaded.config.data.cleaning
+    for number, line in enumerate(lines, 1):
+        text = clean_text(line, cleaning)
+        if not text.strip():
+            print()
+            continue
+        try:
+            (result,) = translate(
+                loaded.model,
+                loaded.source_tokenizer,
+                loaded.tokenizer,
+                [text],
+                beam=args.beam,
+                alpha=args.alpha,
+                device=device,
+            )
+        except ConfigError as exc:
+            where = "--text" if args.text is not None else f"{args.file}: line {number}"
+            raise ConfigError(f"{where}: {exc}") from None
+        print(f"{result.logprob:.4f}\t{result.text}" if args.scores else result.text, flush=True)
     return 0
 
 
@@ -102,6 +192,14 @@ def add_eval_parser(sub) -> None:
         help="evaluate at most N tokens per split or of --text (default 200000; 0 = all)",
     )
     add_setting_flags(p, "train", ("device",), defaults=True)
+    p.add_argument(
+        "--max-pairs",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="translation runs: translate at most N pairs per split for BLEU and chrF (default 1000; 0 = all)",
+    )
+    p.add_argument("--beam", type=int, default=1, metavar="N", help="translation runs: beam width (default 1, greedy)")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=run_eval)
 
@@ -132,6 +230,13 @@ def _run_eval(args) -> int:
     text_source = _open_text(args) if args.text else None  # checked before the model is loaded
     loaded = load_run(Path(args.run_dir), args.checkpoint, getattr(args, "train.device"))
     device = next(loaded.model.parameters()).device
+    if loaded.is_translation:
+        if text_source is not None:
+            raise ConfigError(
+                f"--text: {args.run_dir} is a translation run; it is evaluated on its own validation and test "
+                "pairs (leave out --text), or translate a file with `lmstudio translate --file`"
+            )
+        return _eval_translation(args, loaded, device)
     results: dict[str, dict] = {}
     if text_source is not None:
         results[str(args.text)] = _eval_text(loaded, text_source, device, limit)
@@ -166,6 +271,82 @@ def _run_eval(args) -> int:
             )
             if r.get("bits_per_char_note"):
                 print(f"         bits/char {r['bits_per_char_note']}")
+    return 0
+
+
+def _eval_translation(args, loaded, device) -> int:
+    """Loss and perplexity over every validation and test pair, and BLEU, chrF and exact match of the
+    translations of up to --max-pairs of them (greedy, or --beam N)."""
+    import math
+
+    from ..core.dataset.pair_prepare import prepare_pairs_cached
+    from ..core.errors import ConfigError
+    from ..core.inference.translate import pair_store_loss, translate_store
+    from ..core.inference.translation_metrics import corpus_bleu, corpus_chrf
+    from .progressbar import ProgressBar
+
+    if args.beam < 1:
+        raise ConfigError(f"--beam: {args.beam}; give a width of 1 (greedy) or more")
+    prepared = prepare_pairs_cached(loaded.config, tokenizers=(loaded.source_tokenizer, loaded.tokenizer))
+    results: dict[str, dict] = {}
+    signature = ""
+    for split in ("val", "test"):
+        store = prepared.stores[split]
+        if len(store) == 0:
+            continue
+        r = pair_store_loss(loaded.model, store, device=device)
+        n = len(store) if args.max_pairs == 0 else min(args.max_pairs, len(store))
+        bar = ProgressBar(f"translating {split}")
+        try:
+            outputs = translate_store(
+                loaded.model,
+                store,
+                loaded.tokenizer,
+                pad_id=loaded.source_tokenizer.pad_id,
+                n=n,
+                beam=args.beam,
+                device=device,
+                progress=lambda done, total, bar=bar, split=split: bar.update(
+                    done, total, f"translating {split}: {done:,}/{total:,}", force=done >= total
+                ),
+            )
+        finally:
+            bar.close()
+        references = [t for _, t in prepared.texts(split)[:n]]
+        bleu, chrf = corpus_bleu(outputs, references), corpus_chrf(outputs, references)
+        signature = bleu.signature
+        r.update(
+            bleu=bleu.score,
+            chrf=chrf.score,
+            exact_match=sum(o == ref for o, ref in zip(outputs, references)) / n,
+            translated=n,
+            bits_per_char=r["loss"] / math.log(2) / prepared.chars_per_token(split),
+        )
+        results[split] = r
+    decoding = "greedy" if args.beam == 1 else f"beam {args.beam}"
+    if args.json:
+        doc = {
+            "run": str(args.run_dir),
+            "checkpoint": loaded.checkpoint.name,
+            "task": "translate",
+            "decoding": decoding,
+            "bleu_signature": signature,
+            "results": results,
+        }
+        print(json.dumps(doc, indent=2))
+        return 0
+    print(f"{args.run_dir} ({loaded.checkpoint.name}, step {loaded.checkpoint.step}; translation, {decoding})")
+    for name, r in results.items():
+        part = (
+            ""
+            if r["translated"] == r["pairs"]
+            else f" (BLEU over the first {r['translated']:,}; --max-pairs 0 for all)"
+        )
+        print(
+            f"{name:<8} loss {r['loss']:.4f}  perplexity {r['perplexity']:.3f}  BLEU {r['bleu']:.2f}  "
+            f"chrF {r['chrf']:.2f}  exact {r['exact_match']:.1%}  pairs {r['pairs']:,}{part}"
+        )
+    print(f"BLEU signature: {signature}")
     return 0
 
 

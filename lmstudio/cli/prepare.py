@@ -12,6 +12,7 @@ from .progressbar import ProgressBar
 from .settings import add_setting_flags, given
 
 CORPUS_SETTINGS = ("corpus", "format", "text_field", "column", "include", "target", "encoding")
+PAIR_SETTINGS = ("task", "source_column", "target_column", "reverse", "toy_task", "toy_pairs")
 CLEANING_SETTINGS = (
     "nfkc",
     "lowercase",
@@ -22,12 +23,13 @@ CLEANING_SETTINGS = (
     "min_line_chars",
     "max_line_chars",
 )
-TOKENIZER_SETTINGS = ("kind", "vocab_size", "min_frequency", "character_coverage", "byte_fallback")
+TOKENIZER_SETTINGS = ("kind", "vocab_size", "min_frequency", "character_coverage", "byte_fallback", "shared")
 DATA_SECTIONS = ("data", "data.cleaning", "tokenizer")  # what a prepared folder already fixes
 
 
 def add_corpus_arguments(p: argparse.ArgumentParser) -> None:
     add_setting_flags(p.add_argument_group("corpus"), "data", CORPUS_SETTINGS)
+    add_setting_flags(p.add_argument_group("translation (source → target pairs)"), "data", PAIR_SETTINGS)
     add_setting_flags(p.add_argument_group("cleaning"), "data.cleaning", CLEANING_SETTINGS)
     add_setting_flags(p.add_argument_group("splits"), "data", ("split_fractions", "split_mode"))
     add_setting_flags(p.add_argument_group("tokenizer"), "tokenizer", TOKENIZER_SETTINGS)
@@ -74,9 +76,15 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from ..core.dataset.prepare import prepare
+    from ..core.errors import ConfigError
 
     config = load_config(args)
     apply_corpus_arguments(config, args)
+    if config.data.task == "translate":
+        raise ConfigError(
+            "prepare --task translate: translation pairs are prepared (and cached) by `lmstudio train --task "
+            "translate`, which takes the same corpus, cleaning, split and tokenizer flags"
+        )
     bar = ProgressBar("preparing")
     try:
         with interrupt_on_sigterm():  # a killed prepare removes its unfinished folder like Ctrl+C does

@@ -19,6 +19,9 @@ FLAG_NAMES = {
     "tokenizer.byte_fallback": "--no-byte-fallback",
     "data.text_field": "--field",
     "data.split_fractions": "--split",
+    "tokenizer.shared": "--no-shared-vocab",
+    "model.bidirectional": "--no-bidirectional",
+    "model.shared_embeddings": "--no-shared-embeddings",
 }
 METAVARS = {
     "data.corpus": "PATH",
@@ -28,6 +31,8 @@ METAVARS = {
     "data.include": "GLOB",
     "data.encoding": "NAME",
     "data.split_fractions": "TRAIN,VAL,TEST",
+    "data.source_column": "NAME|INDEX",
+    "data.target_column": "NAME|INDEX",
     "model.dropout": "P",
     "sample.temperature": "T",
     "sample.top_k": "K",

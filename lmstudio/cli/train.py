@@ -25,6 +25,7 @@ EXIT_INTERRUPTED = 130
 EXIT_FAILED = 1
 
 MODEL_SETTINGS = ("n_layer", "d_model", "n_head", "block_size", "dropout", "positions", "mlp_activation", "qk_norm")
+SEQ2SEQ_SETTINGS = ("attention", "bidirectional", "shared_embeddings")
 TRAIN_SETTINGS = (
     "batch_size",
     "steps",
@@ -47,6 +48,8 @@ TRAIN_SETTINGS = (
     "eval_interval",
     "checkpoint_interval",
     "patience",
+    "teacher_forcing",
+    "bleu_pairs",
 )
 
 
@@ -54,7 +57,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser(
         "train",
         help="train a model (or --resume a run) headless",
-        description="Train a language model on a corpus into a run folder, or continue one with --resume.",
+        description="Train a language model on a corpus into a run folder (with --task translate, an "
+        "encoder-decoder on source → target pairs), or continue one with --resume.",
     )
     add_corpus_arguments(p)
     p.add_argument("--out", metavar="RUN_DIR", help="the new run folder")
@@ -83,6 +87,7 @@ def add_parser(sub) -> None:
         help="start from a named size for the architecture (medium and large want a GPU)",
     )
     add_setting_flags(m, "model", MODEL_SETTINGS)
+    add_setting_flags(m, "model", SEQ2SEQ_SETTINGS)
     t = p.add_argument_group("training")
     add_setting_flags(
         t,
@@ -197,6 +202,7 @@ def _consume(trainer, quiet: bool) -> int:
         LogEvent,
         SampleEvent,
         StepEvent,
+        TranslationEvent,
     )
 
     total = trainer.cfg.steps
@@ -228,6 +234,15 @@ def _consume(trainer, quiet: bool) -> int:
                 f"ppl {event.val_perplexity:.2f}  bpc {_bpc(event.bits_per_char)}  "
                 f"[{format_duration(event.elapsed)}]"
             )
+        elif isinstance(event, TranslationEvent):
+            bar.close()
+            print(
+                f"  BLEU {event.bleu:.2f}  chrF {event.chrf:.2f}  exact {event.exact_match:.1%}  "
+                f"({event.pairs:,} validation pairs, greedy)"
+            )
+            if not quiet:
+                for source, reference, output in event.samples[:3]:
+                    print(f"    {source[:70]}\n      → {output[:70]}\n      = {reference[:70]}")
         elif isinstance(event, SampleEvent) and not quiet:
             bar.close()
             print("  sample: " + event.text.replace("\n", "\n          ")[:600])

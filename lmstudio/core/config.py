@@ -36,6 +36,8 @@ FORMATS = ("auto", "text", "folder", "jsonl", "csv", "tsv", "parallel")
 SPLIT_MODES = ("lines", "blocks")
 POSITIONS = ("learned", "rotary")
 STOPWORD_LISTS = ("en", "es")
+TASKS = ("lm", "translate")  # a language model, or an encoder-decoder from source to target text
+TOY_TASKS = ("reverse", "sort", "copy", "dates")  # core.data.toy_tasks: generated pairs for quick demos
 ATTENTIONS = ("bahdanau", "luong", "none")  # recurrent encoder-decoders: additive, multiplicative, or none
 
 # Limits on numbers: far beyond any run this workbench can do, low enough that nothing crashes or
@@ -415,6 +417,23 @@ class DataConfig:
         "folder: glob patterns of the files to read, recursively, separated by ';'; '!PATTERN' leaves files "
         "or subfolders out",
     )
+    task: str = setting(
+        "lm",
+        "what to learn: lm (a language model: the next token of the text) or translate (an encoder-decoder: "
+        "the target side of each pair from its source side; needs a parallel corpus or a toy task)",
+        choices=TASKS,
+    )
+    reverse: bool = setting(False, "translate: swap the two sides, learning source from target (es→en for en→es)")
+    toy_task: str | None = setting(
+        None,
+        "translate: pairs generated on the fly instead of the corpus: reverse a string, sort its characters, "
+        "copy it, or normalise dates to ISO 8601; trains in under a minute on a CPU",
+        choices=TOY_TASKS,
+        null="read the corpus",
+    )
+    toy_pairs: int = setting(
+        20_000, "translate, toy task: how many pairs to generate", low=10, high=10_000_000, unit="pairs", step=1000
+    )
     target: str = setting("", "parallel corpus from two line-aligned files: the target-language file")
     source_column: str = setting("1", "parallel TSV: the source-language column (name or index)")
     target_column: str = setting("2", "parallel TSV: the target-language column (name or index)")
@@ -449,6 +468,11 @@ class DataConfig:
             f"must add up to 1 (they add up to {sum(self.split_fractions):g})",
         )
         _check(self.split_fractions[0] > 0, "data.split_fractions", "the training fraction must be above 0")
+        _check(
+            self.toy_task is None or self.task == "translate",
+            "data.toy_task",
+            f"{self.toy_task} makes source → target pairs: set data.task to translate, or toy_task to null",
+        )
 
 
 @dataclass
@@ -481,6 +505,11 @@ class TokenizerConfig:
     byte_fallback: bool = setting(
         True, "bpe/unigram: spell unknown characters as UTF-8 bytes, so nothing is ever <unk> (lossless)"
     )
+    shared: bool = setting(
+        True,
+        "translate: one tokenizer trained on both sides (a joint vocabulary; the encoder and decoder may share "
+        "embeddings), or one per side (each language its own vocabulary)",
+    )
 
     def __post_init__(self) -> None:
         _validate(self, "tokenizer")
@@ -498,7 +527,8 @@ class ModelConfig:
     )
     block_size: int = setting(
         64,
-        "context length in tokens seen in training: how far back the model can look; usual 32-1024",
+        "context length in tokens seen in training: how far back the model can look; usual 32-1024 (translate: "
+        "the longest source and target, EOS included; longer pairs are left out)",
         low=1,
         high=MAX_BLOCK,
         unit="tokens",
@@ -773,6 +803,24 @@ class TrainConfig:
         high=1_000_000,
         zero="no samples",
         step=20,
+    )
+    teacher_forcing: float = setting(
+        1.0,
+        "translate, recurrent encoder-decoder: the share of decoder steps fed the true previous token; below "
+        "1 the model's own guess is fed otherwise (scheduled sampling), closer to how it translates",
+        low=0,
+        high=1,
+        step=0.05,
+        decimals=2,
+    )
+    bleu_pairs: int = setting(
+        200,
+        "translate: validation pairs translated (greedy) at each evaluation for BLEU, chrF and the samples table",
+        low=0,
+        high=1_000_000,
+        zero="off",
+        unit="pairs",
+        step=50,
     )
     tensorboard: bool = setting(False, "write TensorBoard event files to RUN/tensorboard; needs the tensorboard extra")
 

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from ..config import DataConfig
@@ -24,7 +24,15 @@ from ..locks import FolderLock, describe_write_error, remove_tree_quietly
 from ..paths import cache_root
 from ..progress import ProgressCallback, report
 from .cleaning import iter_clean
-from .corpus import Corpus, ReadOptions, corpus_fingerprint, default_corpus_path
+from .corpus import (
+    BIBLE_EN_ES,
+    Corpus,
+    ReadOptions,
+    bundled_corpora,
+    bundled_read_options,
+    corpus_fingerprint,
+    default_corpus_path,
+)
 from .splits import SPLIT_NAMES, SplitInfo, write_splits
 
 KEY_LENGTH = 20  # hex digits of a cache key (80 bits)
@@ -33,13 +41,29 @@ SPLITS_FOLDER = "splits"  # under the cache root
 
 
 def corpus_path(data: DataConfig) -> Path:
-    """The corpus of ``data``: its path, or the bundled Tiny Shakespeare for ""."""
-    return Path(data.corpus) if data.corpus else default_corpus_path()
+    """The corpus of ``data``: its path; for "" the bundled Tiny Shakespeare (a language model) or the bundled
+    English–Spanish pairs (translate); for a toy task the generated file in the cache."""
+    if data.task == "translate" and data.toy_task:
+        from .toy_tasks import toy_corpus_path
+
+        return toy_corpus_path(data.toy_task, data.toy_pairs, data.seed)
+    if data.corpus:
+        return Path(data.corpus)
+    return bundled_corpora()[BIBLE_EN_ES] if data.task == "translate" else default_corpus_path()
 
 
 def open_corpus(data: DataConfig) -> Corpus:
-    """Open (and validate) the corpus of ``data`` with its reading options."""
-    return Corpus.open(corpus_path(data), ReadOptions.from_config(data))
+    """Open (and validate) the corpus of ``data`` with its reading options (a toy task's file is written first)."""
+    if data.task == "translate" and data.toy_task:
+        from .toy_tasks import ensure_toy_corpus, toy_read_options
+
+        return Corpus.open(ensure_toy_corpus(data.toy_task, data.toy_pairs, data.seed), toy_read_options())
+    if data.task == "translate" and not data.corpus:
+        return Corpus.open(corpus_path(data), bundled_read_options(BIBLE_EN_ES))
+    options = ReadOptions.from_config(data)
+    if data.task == "translate" and options.format == "auto":  # pairs: a table's two columns, or two files
+        options = replace(options, format="parallel")
+    return Corpus.open(corpus_path(data), options)
 
 
 def data_key(corpus: Corpus, data: DataConfig) -> str:

@@ -28,13 +28,21 @@ import numbers
 import random
 from pathlib import Path
 
-from ..errors import ConfigError
+from ..config import TOY_TASKS
+from ..errors import ConfigError, DataError
 from ..fileio import atomic_write_text
+from ..paths import cache_root
 from .corpus import ReadOptions
 
-__all__ = ["TOY_TASKS", "DATE_FORMATS", "toy_pairs", "toy_read_options", "write_toy_corpus"]
-
-TOY_TASKS = ("reverse", "sort", "copy", "dates")
+__all__ = [
+    "TOY_TASKS",
+    "DATE_FORMATS",
+    "ensure_toy_corpus",
+    "toy_corpus_path",
+    "toy_pairs",
+    "toy_read_options",
+    "write_toy_corpus",
+]
 MAX_PAIRS = 10_000_000  # a toy corpus is for demos; beyond this, a typo (n=1e9) would fill memory
 FIRST_DATE = dt.date(1950, 1, 1)  # the range two-digit years can name without ambiguity (pivot 50)
 LAST_DATE = dt.date(2049, 12, 31)
@@ -145,3 +153,23 @@ def write_toy_corpus(
     path = Path(path)
     atomic_write_text(path, "".join(f"{s}\t{t}\n" for s, t in pairs))
     return path
+
+
+def toy_corpus_path(task: str, n: int, seed: int) -> Path:
+    """Where ``data.toy_task`` keeps its generated corpus: in the cache, named by what makes it."""
+    return cache_root() / "toy" / f"{task}-{n}-{seed}.tsv"
+
+
+def ensure_toy_corpus(task: str, n: int, seed: int) -> Path:
+    """The generated corpus of ``task``: written once into the cache (atomically), then reused."""
+    path = toy_corpus_path(task, n, seed)
+    if path.is_file():
+        return path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return write_toy_corpus(task, path, n, seed)
+    except OSError as exc:
+        raise DataError(
+            f"{path}: the toy task's pairs cannot be written ({exc.strerror or exc}); "
+            "set LMSTUDIO_CACHE to a writable folder"
+        ) from None

@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-import torch
 
 from ..errors import ConfigError, DataError
 from ..fileio import atomic_open, atomic_write_text
@@ -39,7 +38,10 @@ ARRAYS = ("src_ids", "src_offsets", "tgt_ids", "tgt_offsets")
 BATCHES_PER_CHUNK = 100  # BucketIterator's default: sort within ~100 batches' worth of pairs
 SPECIALS = ("src_pad_id", "tgt_pad_id", "bos_id", "eos_id")
 
-PairBatch = tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]  # src, src_mask, tgt_in, targets
+if TYPE_CHECKING:  # torch loads when a batch is made: preparing pairs needs none
+    import torch
+
+PairBatch = tuple["torch.Tensor", "torch.Tensor", "torch.Tensor", "torch.Tensor"]  # src, src_mask, tgt_in, targets
 
 
 class _Tokenizer(Protocol):
@@ -153,11 +155,13 @@ def encode_pairs(
     tgt_tok: _Tokenizer,
     max_source_len: int,
     max_target_len: int,
+    on_kept: Callable[[str, str], None] | None = None,
 ) -> tuple[PairStore, int]:
     """Encode (source, target) pairs, appending EOS to both sides: (the store, how many pairs were dropped).
 
     A pair is dropped when a side encodes to nothing, or when its source or target, EOS included, is longer
     than ``max_source_len`` / ``max_target_len`` (cutting it would teach the model truncated translations).
+    ``on_kept(source, target)`` is called for each pair kept, in order.
     """
     if max_source_len < 2 or max_target_len < 2:
         raise ConfigError(
@@ -178,6 +182,8 @@ def encode_pairs(
         tgt_ids.append(tgt_tok.eos_id)
         src_offsets.append(len(src_ids))
         tgt_offsets.append(len(tgt_ids))
+        if on_kept is not None:
+            on_kept(source, target)
     specials = {
         "src_pad_id": src_tok.pad_id,
         "tgt_pad_id": tgt_tok.pad_id,
@@ -196,6 +202,8 @@ def encode_pairs(
 
 def collate(store: PairStore, indices: Sequence[int] | np.ndarray) -> PairBatch:
     """The padded batch of pairs ``indices``, in that order (the seq2seq contract; int64 / bool tensors)."""
+    import torch
+
     idx = np.asarray(indices, dtype=np.int64)
     if idx.size == 0:
         raise DataError("a batch needs at least one pair")

@@ -18,7 +18,7 @@ best finished one or the length limit is reached.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -220,3 +220,203 @@ def translate(
     return [
         Translation(ids, target_tokenizer.decode(ids), float(sum(lps)), finished, lps) for ids, lps, finished in decoded
     ]
+
+
+def translate_store(
+    model: Seq2SeqModel,
+    store: Any,
+    target_tokenizer: Any,
+    *,
+    pad_id: int,
+    n: int | None = None,
+    beam: int = 1,
+    alpha: float = 0.6,
+    device: torch.device | str = "cpu",
+    batch_size: int = 64,
+    progress: Any = None,
+) -> list[str]:
+    """Translations of the first ``n`` pairs of a :class:`~lmstudio.core.dataset.pairs.PairStore` (all when
+    None), in store order: greedy in batches of sources of similar length (longest first), or beam search one
+    source at a time. ``progress(done, total)`` is called after each batch or source."""
+    n = len(store) if n is None else min(n, len(store))
+    order = sorted(range(n), key=lambda i: -int(store.src_lengths[i]))
+    outputs: list[str] = [""] * n
+    specials = dict(bos_id=target_tokenizer.bos_id, eos_id=target_tokenizer.eos_id, pad_id=pad_id, device=device)
+    step = batch_size if beam == 1 else 1
+    for begin in range(0, n, step):
+        rows = order[begin : begin + step]
+        sources = [store.source(i).tolist() for i in rows]
+        if beam == 1:
+            decoded = greedy_decode(model, sources, **specials)
+        else:
+            decoded = [beam_decode(model, sources[0], beam=beam, alpha=alpha, **specials)[0]]
+        for i, (ids, _, _) in zip(rows, decoded):
+            outputs[i] = target_tokenizer.decode(ids)
+        if progress is not None:
+            progress(min(n, begin + step), n)
+    return outputs
+
+
+@torch.inference_mode()
+def pair_store_loss(
+    model: Seq2SeqModel, store: Any, *, device: torch.device | str = "cpu", batch_size: int = 32
+) -> dict:
+    """The loss of every pair of a store, as a mean over target tokens (EOS included): loss, perplexity, tokens."""
+    from ..dataset.pairs import PairBatcher
+
+    was_training = model.training
+    model.eval()
+    total, count = 0.0, 0
+    try:
+        for src, mask, tgt_in, targets in PairBatcher(store, batch_size, shuffle=False):
+            src, mask, tgt_in, targets = (t.to(device) for t in (src, mask, tgt_in, targets))
+            logits, _ = model(src, mask, tgt_in)
+            n = int((targets != -1).sum())
+            total += float(model.loss_from_logits(logits.float(), targets)) * n
+            count += n
+    finally:
+        model.train(was_training)
+    loss = total / max(1, count)
+    return {"loss": loss, "perplexity": math.exp(min(loss, 700.0)), "tokens": count, "pairs": len(store)}
+
+
+def translate_stream(
+    model: Seq2SeqModel,
+    source_tokenizer: Any,
+    target_tokenizer: Any,
+    source: str,
+    cfg: Any,
+    device: torch.device | str = "cpu",
+    *,
+    prefix_ids: Sequence[int] | None = None,
+    max_ratio: float = MAX_RATIO,
+    max_extra: int = MAX_EXTRA,
+) -> Iterator[Any]:
+    """Translate ``source`` one target token at a time, yielding the language models' :class:`TokenEvent` (id,
+    text, probabilities, alternatives, entropy, rank), so the Playground's chips, alternatives and branching
+    work unchanged. ``cfg`` is a :class:`~lmstudio.core.config.SampleConfig` (temperature 0: greedy).
+
+    ``prefix_ids`` are target tokens taken as given (a branch: the output up to a token, then an alternative);
+    their events are not yielded again, generation continues after them. It ends at EOS (not yielded), at
+    ``cfg.max_new_tokens`` or at the length limit (``max_ratio`` x the source's tokens + ``max_extra``).
+    Each event's ``prefix_ids`` are the target ids before it.
+    """
+    from .generation import TokenEvent, _check_seed, _draw
+    from .text import IncrementalDecoder, display_text
+
+    device = torch.device(device)
+    _check_seed(cfg.seed)
+    src_ids = source_ids(source_tokenizer, source, model)
+    prefix = [int(i) for i in (prefix_ids or [])]
+    limit = min(max_target_length(model, len(src_ids), max_ratio, max_extra), len(prefix) + cfg.max_new_tokens)
+    was_training = model.training
+    model.eval()
+    try:
+        generator = torch.Generator(device=device)
+        if cfg.seed is None:
+            generator.seed()
+        else:
+            generator.manual_seed(cfg.seed)
+        with torch.inference_mode():
+            src, mask = _pad([src_ids], source_tokenizer.pad_id, device)
+            state = model.init_state(model.encode(src, mask))
+            feed = torch.tensor([[target_tokenizer.bos_id, *prefix]], dtype=torch.long, device=device)
+            logits, state = model.step(feed, state, last_only=True)
+        ids = list(prefix)
+        decoder = IncrementalDecoder(target_tokenizer, prefix)
+        texts: dict[int, str] = {}
+        index = 0
+        next_id = torch.empty(1, dtype=torch.long, device=device)
+        while len(ids) < limit:
+            with torch.inference_mode():
+                if index > 0:
+                    logits, state = model.step(next_id.view(1, 1), state, last_only=True)
+                prev = torch.tensor(ids, dtype=torch.long, device=device) if cfg.repetition_penalty != 1.0 else None
+                next_id, values = _draw(logits[0, -1], cfg, prev, generator)
+            token_id = int(values[0])
+            if token_id == target_tokenizer.eos_id:
+                return
+            ids.append(token_id)
+            text = decoder.push(token_id, final=len(ids) >= limit)
+            alternatives = []
+            k = (len(values) - 5) // 2
+            for alt_logp, alt in zip(values[5 : 5 + k], values[5 + k :]):
+                alt_id = int(alt)
+                if alt_id not in texts:
+                    texts[alt_id] = (
+                        "<eos>" if alt_id == target_tokenizer.eos_id else display_text(target_tokenizer, alt_id)
+                    )
+                alternatives.append((alt_id, texts[alt_id], math.exp(alt_logp)))
+            yield TokenEvent(
+                index=index,
+                id=token_id,
+                text=text,
+                prob=values[1],
+                raw_prob=math.exp(values[2]),
+                logprob=values[2],
+                entropy=-values[3],
+                rank=int(values[4]) + 1,
+                alternatives=alternatives,
+                _history=ids,
+                _at=len(ids) - 1,
+            )
+            index += 1
+    finally:
+        model.train(was_training)
+
+
+@torch.inference_mode()
+def alignment_matrix(
+    model: Seq2SeqModel,
+    source_tokenizer: Any,
+    target_tokenizer: Any,
+    source: str,
+    target_ids: Sequence[int],
+    device="cpu",
+) -> tuple[list[int], Any]:
+    """The cross-attention of the decoder over ``source`` while it reads BOS + ``target_ids``: (the source ids,
+    EOS included, and a (len(target_ids) + 1, len(source ids)) numpy array; row i is the attention when
+    predicting target token i, the last row when predicting EOS). ConfigError for a model without attention."""
+    src_ids = source_ids(source_tokenizer, source, model)
+    src, mask = _pad([src_ids], source_tokenizer.pad_id, device)
+    tgt_in = torch.tensor([[target_tokenizer.bos_id, *target_ids]], dtype=torch.long, device=device)
+    was_training = model.training
+    model.eval()
+    try:
+        weights = model.alignment(src, mask, tgt_in)[0]
+    finally:
+        model.train(was_training)
+    return src_ids, weights.float().cpu().numpy()
+
+
+@torch.inference_mode()
+def score_translation(
+    model: Seq2SeqModel, source_tokenizer: Any, target_tokenizer: Any, source: str, target: str, device="cpu"
+) -> dict:
+    """log P(target | source) under the model: the target's ids, each token's log probability (EOS's last) and
+    the total in nats, with the per-token mean and its perplexity."""
+    src_ids = source_ids(source_tokenizer, source, model)
+    tgt_ids = list(target_tokenizer.encode(target))
+    limit = getattr(model, "max_context", None)
+    if limit is not None and len(tgt_ids) + 1 > limit:
+        raise ConfigError(
+            f"the target is {len(tgt_ids) + 1:,} tokens (with EOS) but this model writes at most {limit:,}; shorten it"
+        )
+    src, mask = _pad([src_ids], source_tokenizer.pad_id, device)
+    tgt_in = torch.tensor([[target_tokenizer.bos_id, *tgt_ids]], dtype=torch.long, device=device)
+    gold = torch.tensor([*tgt_ids, target_tokenizer.eos_id], dtype=torch.long, device=device)
+    was_training = model.training
+    model.eval()
+    try:
+        logits, _ = model(src, mask, tgt_in)
+    finally:
+        model.train(was_training)
+    logp = logits[0].float().log_softmax(-1).gather(1, gold[:, None])[:, 0].tolist()
+    total = float(sum(logp))
+    return {
+        "ids": tgt_ids,
+        "token_logprobs": logp,
+        "logprob": total,
+        "mean_logprob": total / len(logp),
+        "perplexity": math.exp(min(-total / len(logp), 700.0)),
+    }

@@ -17,14 +17,26 @@ _ATTN_ACTIVATIONS = 10
 _GATES = {"rnn": 1, "gru": 3, "lstm": 4}
 
 
-def _meta_model(cfg: ModelConfig):
+def _meta_model(cfg: ModelConfig, encoder_decoder: bool = False):
     with torch.device("meta"):
+        if encoder_decoder:
+            from .seq2seq import build_seq2seq
+
+            return build_seq2seq(cfg)
         return build_model(cfg)
 
 
-def parameter_count(cfg: ModelConfig) -> int:
-    """Exact number of distinct trainable parameters (a tied embedding counts once)."""
-    return _meta_model(cfg).num_parameters()
+def parameter_count(cfg: ModelConfig, encoder_decoder: bool = False) -> int:
+    """Exact number of distinct trainable parameters (a tied embedding counts once); ``encoder_decoder``: of
+    the encoder-decoder of ``cfg.arch``'s family (``data.task = "translate"``)."""
+    return _meta_model(cfg, encoder_decoder).num_parameters()
+
+
+def _lookup_parameters(model: torch.nn.Module) -> int:
+    """Weights of embedding tables used only as lookups (not also an output projection)."""
+    projections = {id(m.weight) for m in model.modules() if isinstance(m, torch.nn.Linear)}
+    tables = {id(m.weight): m.weight for m in model.modules() if isinstance(m, torch.nn.Embedding)}
+    return sum(w.numel() for key, w in tables.items() if key not in projections)
 
 
 def _matmul_parameters(cfg: ModelConfig) -> int:
@@ -40,15 +52,23 @@ def _matmul_parameters(cfg: ModelConfig) -> int:
     return n
 
 
-def flops_per_token(cfg: ModelConfig) -> int:
+def flops_per_token(cfg: ModelConfig, encoder_decoder: bool = False) -> int:
     """Training FLOPs per token (forward + backward).
 
     Transformer: 6 N + 12 L d T (Kaplan et al. 2020, PaLM appendix B, nanoGPT's MFU): 2 FLOPs per
     multiply-add, forward once and backward twice over the N matmul parameters, plus the attention
     scores QK^T and the weighted sum AV over the context T = block_size (causal masking not
     discounted). Recurrent networks: 6 N, the same rule over the recurrent and head matrices; their
-    cost does not grow with the context.
+    cost does not grow with the context. Encoder-decoders (``encoder_decoder``): 6 N over all their matmul
+    parameters per target token (the encoder's share counted as if a source were as long as its target), plus
+    the self- and cross-attention terms of a Transformer.
     """
+    if encoder_decoder:
+        model = _meta_model(cfg, True)
+        flops = 6 * (model.num_parameters() - _lookup_parameters(model))
+        if cfg.arch == "transformer":
+            flops += 12 * cfg.n_layer * cfg.d_model * cfg.block_size * 3  # encoder, decoder, cross-attention
+        return flops
     n = _matmul_parameters(cfg)
     flops = 6 * n
     if cfg.arch == "transformer":

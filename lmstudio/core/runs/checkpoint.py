@@ -38,6 +38,7 @@ from ..locks import describe_write_error, remove_temp_files, remove_tree_quietly
 
 CONFIG_FILE = "config.json"
 TOKENIZER_DIR = "tokenizer"
+SOURCE_TOKENIZER_DIR = "source_tokenizer"  # translation runs with one tokenizer per side: the source's
 CHECKPOINTS_DIR = "checkpoints"
 INDEX_FILE = "index.json"
 WEIGHTS_FILE = "model.safetensors"

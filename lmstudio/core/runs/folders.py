@@ -37,12 +37,19 @@ class LoadedRun:
     tokenizer: Tokenizer
     checkpoint: ckpt.CheckpointInfo
     facts: dict[str, Any]
+    source_tokenizer: Tokenizer | None = None  # translation runs: the source side's (the same object when joint)
+
+    @property
+    def is_translation(self) -> bool:
+        """An encoder-decoder run (``data.task = "translate"``)."""
+        return self.config.data.task == "translate"
 
 
 RUN_ENTRIES = frozenset(
     {
         ckpt.CONFIG_FILE,
         ckpt.TOKENIZER_DIR,
+        ckpt.SOURCE_TOKENIZER_DIR,
         ckpt.CHECKPOINTS_DIR,
         "metrics.csv",
         ckpt.SAMPLES_FILE,
@@ -128,6 +135,26 @@ def run_tokenizer(run_dir: Path, facts: dict[str, Any]) -> Tokenizer:
     return tokenizer
 
 
+def run_source_tokenizer(run_dir: Path, facts: dict[str, Any], target: Tokenizer) -> Tokenizer:
+    """A translation run's source tokenizer: ``target`` itself when the run has one joint tokenizer."""
+    if not facts.get("source_tokenizer_fingerprint"):
+        return target
+    path = run_dir / ckpt.SOURCE_TOKENIZER_DIR
+    tokenizer = load_tokenizer(path)
+    if tokenizer.fingerprint() != facts["source_tokenizer_fingerprint"]:
+        raise CheckpointError(f"{path}: tokenizer files differ from the ones this run was trained with")
+    return tokenizer
+
+
+def build_run_model(config: WorkspaceConfig) -> torch.nn.Module:
+    """A freshly initialized model of a run's config: a language model, or the encoder-decoder of a translation."""
+    if config.data.task == "translate":
+        from ..models import build_seq2seq
+
+        return build_seq2seq(config.model)
+    return build_model(config.model)
+
+
 def load_run(run_dir: Path, which: str = "best", device: str | torch.device = "auto") -> LoadedRun:
     """Load a run's model (checkpoint ``best``, ``last`` or ``step-N``) and tokenizer for inference."""
     run_dir = Path(run_dir)
@@ -137,9 +164,10 @@ def load_run(run_dir: Path, which: str = "best", device: str | torch.device = "a
         raise CheckpointError(
             f"{run_dir}: tokenizer has {tokenizer.vocab_size} pieces but the model expects {config.model.vocab_size}"
         )
+    source_tokenizer = run_source_tokenizer(run_dir, facts, tokenizer) if config.data.task == "translate" else None
     info = ckpt.resolve_checkpoint(run_dir, which)
     device = resolve_device(device) if isinstance(device, str) else device
-    model = build_model(config.model)
+    model = build_run_model(config)
     ckpt.load_weights(info.path / ckpt.WEIGHTS_FILE, model)
     model.to(device).eval()
-    return LoadedRun(run_dir, config, model, tokenizer, info, facts)
+    return LoadedRun(run_dir, config, model, tokenizer, info, facts, source_tokenizer)

@@ -34,6 +34,21 @@ class EvalEvent:
 
 
 @dataclass
+class TranslationEvent:
+    """A translation run's evaluation: greedy translations of the first ``pairs`` validation pairs scored with
+    sacreBLEU (corpus BLEU and chrF, 0-100; ``signature`` says how BLEU was computed) and by exact match, and a
+    few of them as [source, reference, output]."""
+
+    step: int
+    bleu: float
+    chrf: float
+    pairs: int
+    signature: str
+    samples: list  # [[source, reference, output], ...]
+    exact_match: float = float("nan")  # share of outputs equal to their reference (0-1): the toy tasks' accuracy
+
+
+@dataclass
 class SampleEvent:
     step: int
     text: str

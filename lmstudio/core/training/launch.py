@@ -14,6 +14,7 @@ from typing import Any
 import torch
 
 from ..config import WorkspaceConfig
+from ..dataset.pair_prepare import PreparedPairs, prepare_pairs_cached
 from ..dataset.prepare import (
     Prepared,
     is_prepared_folder,
@@ -26,7 +27,7 @@ from ..locks import (
     lock_run_folder,
     remove_owned_folder,
 )
-from ..models import build_model
+from ..models import build_model, build_seq2seq
 from ..progress import ProgressCallback
 from ..runs import checkpoint as ckpt
 from ..runs.folders import (
@@ -35,11 +36,13 @@ from ..runs.folders import (
     check_new_run_dir,
     clean_run_folder,
     has_checkpoint,
+    run_source_tokenizer,
     run_tokenizer,
 )
 from ..tokenizers import Tokenizer
 from .control import TrainingControl
 from .schedule import lr_at
+from .seq2seq_trainer import Seq2SeqTrainer
 from .trainer import Trainer
 
 
@@ -47,7 +50,7 @@ def new_trainer(
     config: WorkspaceConfig,
     out_dir: Path,
     *,
-    prepared: Prepared | None = None,
+    prepared: Prepared | PreparedPairs | None = None,
     control: TrainingControl | None = None,
     progress: ProgressCallback | None = None,
     overwrite_empty_run: bool = False,
@@ -83,27 +86,37 @@ def new_trainer(
         check_new_run_dir(
             out_dir, overwrite_empty_run=overwrite_empty_run, _locked_here=True
         )  # again, now that it is ours
-        prepared = prepared or prepare_cached(config, progress=progress)
-        config.model = replace(config.model, vocab_size=prepared.tokenizer.vocab_size)
-        torch.manual_seed(config.train.seed)
-        model = build_model(config.model)
-        # the trainer checks the splits against the block size before anything is written
-        trainer = Trainer(
-            config,
-            model,
-            prepared.store,
-            out_dir,
-            tokenizer=prepared.tokenizer,
-            chars_per_token=prepared.chars_per_token("val"),
-            control=control,
-        )
+        translate = config.data.task == "translate"
+        if translate:
+            pairs = prepared if isinstance(prepared, PreparedPairs) else prepare_pairs_cached(config, progress=progress)
+            trainer = _translation_trainer(config, pairs, out_dir, control)
+            tokenizers = {ckpt.TOKENIZER_DIR: pairs.target_tokenizer}
+            if not pairs.shared:
+                tokenizers[ckpt.SOURCE_TOKENIZER_DIR] = pairs.source_tokenizer
+        else:
+            prepared = prepared or prepare_cached(config, progress=progress)
+            config.model = replace(config.model, vocab_size=prepared.tokenizer.vocab_size)
+            torch.manual_seed(config.train.seed)
+            model = build_model(config.model)
+            # the trainer checks the splits against the block size before anything is written
+            trainer = Trainer(
+                config,
+                model,
+                prepared.store,
+                out_dir,
+                tokenizer=prepared.tokenizer,
+                chars_per_token=prepared.chars_per_token("val"),
+                control=control,
+            )
+            tokenizers = {ckpt.TOKENIZER_DIR: prepared.tokenizer}
         if (out_dir / ckpt.CONFIG_FILE).exists():  # an empty run (checked above), replaced on request
             _remove_empty_run(out_dir)
-        try:
-            prepared.tokenizer.save(out_dir / ckpt.TOKENIZER_DIR)
-        except OSError as exc:
-            raise CheckpointError(describe_write_error(out_dir / ckpt.TOKENIZER_DIR, exc)) from None
-        facts = _facts(prepared, model)
+        for name, tokenizer in tokenizers.items():
+            try:
+                tokenizer.save(out_dir / name)
+            except OSError as exc:
+                raise CheckpointError(describe_write_error(out_dir / name, exc)) from None
+        facts = _pair_facts(pairs, trainer.model) if translate else _facts(prepared, trainer.model)
         if from_prepared_folder:
             facts["prepared"] = str(Path(prepared.directory).resolve())
         ckpt.write_run_config(out_dir, config, facts)
@@ -181,6 +194,39 @@ def use_prepared(config: WorkspaceConfig, directory: Path) -> Prepared:
     return load_prepared(directory)
 
 
+def _translation_trainer(
+    config: WorkspaceConfig,
+    pairs: PreparedPairs,
+    run_dir: Path,
+    control: TrainingControl | None,
+    resume: dict[str, Any] | None = None,
+    weights: Path | None = None,
+) -> Seq2SeqTrainer:
+    """The encoder-decoder of ``config`` (vocabularies set from the tokenizers in ``config.model``) and its trainer."""
+    source_vocab = 0 if pairs.shared else pairs.source_tokenizer.vocab_size
+    config.model = replace(config.model, vocab_size=pairs.target_tokenizer.vocab_size, source_vocab_size=source_vocab)
+    if resume is None:
+        torch.manual_seed(config.train.seed)
+    model = build_seq2seq(config.model)
+    if weights is not None:
+        ckpt.load_weights(weights, model)
+    return Seq2SeqTrainer(config, model, pairs, run_dir, control=control, resume=resume)
+
+
+def _pair_facts(pairs: PreparedPairs, model: torch.nn.Module) -> dict[str, Any]:
+    facts: dict[str, Any] = {
+        "tokenizer_fingerprint": pairs.target_tokenizer.fingerprint(),
+        "vocab_size": pairs.target_tokenizer.vocab_size,
+        "parameters": sum(p.numel() for p in model.parameters()),
+        "chars_per_token": {s: pairs.chars_per_token(s) for s in ("train", "val")},
+        "pairs": {s: info["pairs"] for s, info in pairs.report["splits"].items()},
+    }
+    if not pairs.shared:
+        facts["source_tokenizer_fingerprint"] = pairs.source_tokenizer.fingerprint()
+        facts["source_vocab_size"] = pairs.source_tokenizer.vocab_size
+    return facts
+
+
 def _facts(prepared: Prepared, model: torch.nn.Module) -> dict[str, Any]:
     return {
         "tokenizer_fingerprint": prepared.tokenizer.fingerprint(),
@@ -221,6 +267,7 @@ def resume_trainer(
                 "or delete it to train this run again from step 0"
             )
         start = int(state["step"]) if state is not None else 0
+        weights = last.path / ckpt.WEIGHTS_FILE if state is not None else None
         if steps is not None:
             if steps <= start:
                 raise CheckpointError(f"{run_dir}: already at step {start}; give --steps above that to continue")
@@ -229,6 +276,15 @@ def resume_trainer(
             raise CheckpointError(
                 f"{run_dir}: already finished its {config.train.steps} steps; give --steps N to continue further"
             )
+        if config.data.task == "translate":
+            source = run_source_tokenizer(run_dir, facts, tokenizer)
+            pairs = prepare_pairs_cached(config, tokenizers=(source, tokenizer), progress=progress)
+            trainer: Trainer = _translation_trainer(config, pairs, run_dir, control, resume=state, weights=weights)
+            ckpt.truncate_samples(run_dir, start)
+            if steps is not None:
+                ckpt.write_run_config(run_dir, config, facts)
+            trainer.run_lock = lock
+            return trainer
         prepared = _prepared_for_resume(facts, tokenizer) or prepare_cached(
             config, tokenizer=tokenizer, progress=progress
         )

@@ -29,6 +29,9 @@ COLUMNS = (  # metrics.csv's columns, in order: the one declaration (the GUI's e
     "tokens_per_sec",
     "eval_train_loss",
     "mfu",  # model FLOPs utilisation, 0-1, against the device's measured matmul peak (lmstudio.core.peak)
+    "bleu",  # translation runs: corpus BLEU (sacreBLEU, 0-100) of greedy translations of validation pairs
+    "chrf",  # translation runs: corpus chrF of the same translations
+    "exact_match",  # translation runs: share (0-1) of those translations equal to their reference
 )
 
 

@@ -106,25 +106,13 @@ class Trainer:
         torch.set_num_threads(self.cfg.threads or default_threads())  # this thread's owner: the trainer
         self.model = model.to(self.device)
         self.block_size = config.model.block_size
-        self.train_data = store.split("train")
-        self.val_data = store.split("val")
-        for name, data in (("train", self.train_data), ("val", self.val_data)):
-            if len(data) < self.block_size + 1:
-                raise DataError(self._split_problem(name, len(data)))
-        self.train_sampler = BatchSampler(
-            self.train_data, self.block_size, self.cfg.batch_size, self.cfg.seed, self.device, name="train"
-        )
-        # bits per character means something only when the tokenizer encodes the text losslessly
-        self.bits_per_char_note = (
-            unknown_token_note(count_unknown(self.val_data, tokenizer), len(self.val_data))
-            if tokenizer is not None
-            else ""
-        )
+        self.forward_kwargs: dict[str, Any] = {}  # extra arguments of every training forward
+        self._setup_data(store)
         self.peak_lr = self.cfg.lr
         # AdamW for everything, or AdamW for embeddings/head/norms and Muon for the hidden matrices
         self.optimizers = build_optimizers(self.model, self.cfg, self.device)
         self.optimizer = self.optimizers[0]
-        self.flops_per_token = flops_per_token(config.model)
+        self.flops_per_token = flops_per_token(config.model, encoder_decoder=config.data.task == "translate")
         self.matmul_peak: float | None = None  # measured (or read from the cache) when run() starts
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.dtype == torch.float16)
         configure_backends(self.device)  # TF32 matmuls on CUDA
@@ -147,6 +135,33 @@ class Trainer:
             self._load_state(resume)
 
     # -- setup
+    def _setup_data(self, store: Any) -> None:
+        """The training batches (``train_sampler``) and the token arrays of the splits; checked before
+        anything is written (a split too small for one block is a DataError saying how to fix it)."""
+        self.train_data = store.split("train")
+        self.val_data = store.split("val")
+        for name, data in (("train", self.train_data), ("val", self.val_data)):
+            if len(data) < self.block_size + 1:
+                raise DataError(self._split_problem(name, len(data)))
+        self.train_sampler = BatchSampler(
+            self.train_data, self.block_size, self.cfg.batch_size, self.cfg.seed, self.device, name="train"
+        )
+        # bits per character means something only when the tokenizer encodes the text losslessly
+        self.bits_per_char_note = (
+            unknown_token_note(count_unknown(self.val_data, self.tokenizer), len(self.val_data))
+            if self.tokenizer is not None
+            else ""
+        )
+
+    def _next_batch(self) -> tuple[tuple[Any, ...], int]:
+        """The next training batch as the model's forward arguments, and the tokens it predicts."""
+        x, y = self.train_sampler.next()
+        return (x, y), x.numel()
+
+    def tokens_per_step(self) -> int:
+        """Tokens predicted per optimizer step (for a language model exactly; an estimate where batches vary)."""
+        return self.cfg.batch_size * self.block_size * self.cfg.grad_accum
+
     def _split_problem(self, name: str, n: int) -> str:
         """Why split ``name`` with ``n`` tokens cannot give one window of block_size + 1, and the fix."""
         data = self.config.data
@@ -269,7 +284,6 @@ class Trainer:
     def run(self) -> Iterator[Any]:
         cfg = self.cfg
         metrics: MetricsLog | None = None
-        tokens_per_step = cfg.batch_size * self.block_size * cfg.grad_accum
         # On a CPU every step's loss and gradient norm are read at once (free there, and a fault stops
         # the step before the optimizer runs). On a GPU reading a number waits for the device, so they
         # stay on it and are read together every `sync_every` steps (and before any evaluation, save,
@@ -311,10 +325,12 @@ class Trainer:
                     for group in optimizer.param_groups:
                         group["lr"] = lr
                 losses = []
+                step_tokens = 0
                 for _ in range(cfg.grad_accum):
-                    x, y = self.train_sampler.next()
+                    batch, n_tokens = self._next_batch()
+                    step_tokens += n_tokens
                     with autocast(self.device, self.dtype):
-                        _, loss = self.forward(x, y)
+                        _, loss = self.forward(*batch, **self.forward_kwargs)
                     loss = loss / cfg.grad_accum
                     self.scaler.scale(loss).backward()
                     losses.append(loss.detach())
@@ -348,10 +364,10 @@ class Trainer:
                 for optimizer in self.optimizers:
                     optimizer.zero_grad(set_to_none=True)
                 self.step += 1
-                self.tokens += tokens_per_step
+                self.tokens += step_tokens
                 now = time.perf_counter()
                 self.elapsed += now - t0
-                window_tokens += tokens_per_step
+                window_tokens += step_tokens
                 window_time += now - t0
                 tps = window_tokens / max(window_time, 1e-9)
                 if window_time > 2.0:
@@ -507,11 +523,16 @@ class Trainer:
         self.model.train(was_training)
         return total / self.cfg.eval_iters
 
+    def _eval_losses(self) -> tuple[float, float]:
+        """The training and validation losses of an evaluation; fixed seeds: every evaluation sees the same
+        batches, so curves compare like with like."""
+        return self.estimate_loss(self.train_data, self.cfg.seed + 1), self.estimate_loss(
+            self.val_data, self.cfg.seed + 2
+        )
+
     def _evaluate(self, metrics: MetricsLog) -> Iterator[Any]:
         self._check_weights("before the evaluation")
-        # fixed seeds: every evaluation sees the same batches, so curves compare like with like
-        train_loss = self.estimate_loss(self.train_data, self.cfg.seed + 1)
-        val_loss = self.estimate_loss(self.val_data, self.cfg.seed + 2)
+        train_loss, val_loss = self._eval_losses()
         if not math.isfinite(val_loss):
             raise _Diverged(f"the validation loss became {val_loss} at step {self.step}")
         improved = self.best_val_loss is None or val_loss < self.best_val_loss
@@ -536,6 +557,10 @@ class Trainer:
         yield EvalEvent(
             self.step, self.tokens, self.elapsed, train_loss, val_loss, ppl, bpc, improved, self.bits_per_char_note
         )
+        yield from self._after_eval(metrics)
+
+    def _after_eval(self, metrics: MetricsLog) -> Iterator[Any]:
+        """What an evaluation adds after the losses: the fixed prompt's sample."""
         if self.cfg.sample_tokens and self.tokenizer is not None:
             try:
                 text = self.sample_text()
