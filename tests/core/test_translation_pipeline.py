@@ -205,3 +205,13 @@ def test_cli_names_the_line_of_a_source_too_long_for_the_model(tmp_path, capsys)
     assert main(["translate", str(tmp_path / "run"), "--file", str(sources)]) == 2
     err = capsys.readouterr().err
     assert "line 2" in err and "at most 16" in err and "Traceback" not in err
+
+
+def test_pairs_come_from_the_fields_of_json_lines_records(tmp_path):
+    corpus = tmp_path / "pairs.jsonl"
+    corpus.write_text("".join(json.dumps({"en": s, "es": t}) + "\n" for s, t in PAIRS * 8), encoding="utf-8")
+    data = dict(toy_task=None, corpus=str(corpus), source_column="en", target_column="es")
+    prepared = prepare_pairs_cached(pair_config(data=data, tokenizer=dict(kind="word")))
+    assert set(prepared.texts("train")) == set(PAIRS)
+    with pytest.raises(CorpusError, match="line 1 has no field 'de'"):
+        prepare_pairs_cached(pair_config(data={**data, "target_column": "de"}))

@@ -34,8 +34,10 @@ from .tables import (
     HEADER_SAMPLE_ROWS,
     cell,
     detect_header,
+    iter_jsonl_records,
     iter_jsonl_texts,
     iter_rows,
+    jsonl_field,
     resolve_column,
 )
 from .textfiles import (
@@ -222,6 +224,8 @@ class Corpus:
         self.size_bytes = sum(tf.size for tf in text_files)
         self.is_parallel = fmt == "parallel"
         self.two_files = self.is_parallel and bool(options.target)
+        # pairs from the source and target fields of JSON Lines records
+        self.jsonl_pairs = self.is_parallel and not self.two_files and path.suffix.lower() in (".jsonl", ".ndjson")
         self.delimiter = "," if (fmt == "csv" or (fmt == "parallel" and path.suffix.lower() == ".csv")) else "\t"
         self.header: bool | None = None  # tables: whether the first row was taken as a header
         self.columns: dict[str, int] = {}  # tables: resolved 0-based columns ("text" or "source"/"target")
@@ -278,6 +282,14 @@ class Corpus:
         return corpus
 
     def _prepare_tables(self) -> None:
+        if self.jsonl_pairs:
+            for setting, name in (("source", self.options.source_column), ("target", self.options.target_column)):
+                if not name.strip() or name.strip().isdigit():
+                    raise CorpusError(
+                        f"{self.path}: a JSON Lines corpus names its fields: give the {setting} column as the "
+                        f"field name (for example en and es), not {name!r}"
+                    )
+            return
         if self.format not in ("csv", "tsv") and not (self.is_parallel and not self.two_files):
             return
         tf = self.text_files[0]
@@ -371,6 +383,13 @@ class Corpus:
         if not self.is_parallel:
             raise CorpusError(f"{self.path}: not a parallel corpus; open it with format 'parallel' to read pairs")
         on_bytes = self._byte_reporter(progress)
+        if self.jsonl_pairs:
+            tf, src_field, tgt_field = self.text_files[0], self.options.source_column, self.options.target_column
+            for n, record in iter_jsonl_records(tf, src_field, on_bytes):
+                source = jsonl_field(record, src_field, tf.path, n, "source column")
+                target = jsonl_field(record, tgt_field, tf.path, n, "target column")
+                yield source or "", target or ""
+            return
         if not self.two_files:
             src, tgt = self.columns["source"], self.columns["target"]
             for line_no, row in self._iter_table(on_bytes):

@@ -157,8 +157,9 @@ def _get_field(record: dict[str, Any], name: str) -> Any:
     return value
 
 
-def iter_jsonl_texts(tf: TextFile, field: str, on_bytes: Callable[[int], None] | None = None) -> Iterator[str]:
-    """The ``field`` string of every record of a JSON Lines file; blank lines are skipped, null values too."""
+def iter_jsonl_records(tf: TextFile, example_field: str, on_bytes: Callable[[int], None] | None = None):
+    """(line number, object) of every record of a JSON Lines file; blank lines are skipped. A line that is not a
+    JSON object is a CorpusError naming it (``example_field`` shows the shape expected)."""
     for n, line in enumerate(iter_file_lines(tf, on_bytes=on_bytes), 1):
         if not line.strip():
             continue
@@ -179,19 +180,30 @@ def iter_jsonl_texts(tf: TextFile, field: str, on_bytes: Callable[[int], None] |
         if not isinstance(record, dict):
             raise CorpusError(
                 f"{tf.path}: line {n} is a JSON {type(record).__name__}, not an object; "
-                f'each line must be an object such as {{"{field}": "..."}}'
+                f'each line must be an object such as {{"{example_field}": "..."}}'
             )
-        value = _get_field(record, field)
-        if value is _MISSING:
-            keys = ", ".join(map(str, record)) or "no fields"
-            raise CorpusError(
-                f"{tf.path}: line {n} has no field {field!r} (it has: {keys}); set the text field to the right name"
-            )
-        if value is None:
-            continue
-        if not isinstance(value, str):
-            raise CorpusError(
-                f"{tf.path}: line {n}: field {field!r} holds a {type(value).__name__}, not text; "
-                "choose a field that holds strings"
-            )
-        yield value
+        yield n, record
+
+
+def jsonl_field(record: dict[str, Any], field: str, path: Any, n: int, setting: str) -> str | None:
+    """The text of ``field`` in a record (None for null); CorpusError naming the line when it is missing or not text."""
+    value = _get_field(record, field)
+    if value is _MISSING:
+        keys = ", ".join(map(str, record)) or "no fields"
+        raise CorpusError(
+            f"{path}: line {n} has no field {field!r} (it has: {keys}); set the {setting} to the right name"
+        )
+    if value is not None and not isinstance(value, str):
+        raise CorpusError(
+            f"{path}: line {n}: field {field!r} holds a {type(value).__name__}, not text; "
+            "choose a field that holds strings"
+        )
+    return value
+
+
+def iter_jsonl_texts(tf: TextFile, field: str, on_bytes: Callable[[int], None] | None = None) -> Iterator[str]:
+    """The ``field`` string of every record of a JSON Lines file; blank lines are skipped, null values too."""
+    for n, record in iter_jsonl_records(tf, field, on_bytes):
+        value = jsonl_field(record, field, tf.path, n, "text field")
+        if value is not None:
+            yield value
