@@ -93,7 +93,7 @@ def test_cleaning_applies_per_side_and_dedupe_looks_at_the_pair(tmp_path):
     assert prepared.report["cleaning_dropped"] == {"duplicate": 28, "empty": 10}
 
 
-def test_pairs_longer_than_the_block_are_left_out_and_counted(tmp_path):
+def test_reliability_pairs_longer_than_the_block_are_left_out_and_counted(tmp_path):
     rows = [("ab", "ba")] * 30 + [("a" * 40, "b" * 40)] * 10
     corpus = write_tsv(tmp_path / "p.tsv", [("src", "tgt"), *rows])
     config = pair_config(
@@ -118,7 +118,7 @@ def test_pairs_longer_than_the_block_are_left_out_and_counted(tmp_path):
         ({"a.de": "eins\nzwei\n", "a.en": "one\n"}, dict(target="a.en"), CorpusError, "a.en"),
     ],
 )
-def test_bad_pair_corpora_are_one_clear_error(tmp_path, files, data, error, match):
+def test_reliability_bad_pair_corpora_are_one_clear_error(tmp_path, files, data, error, match):
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     corpus = tmp_path / next(iter(files))
@@ -160,7 +160,7 @@ def test_a_stopped_translation_run_resumes_exactly(tmp_path):
     assert first + rest == pytest.approx(straight, abs=1e-5)  # the same batches in the same order, the same weights
 
 
-def test_teacher_forcing_below_one_is_refused_for_a_transformer(tmp_path):
+def test_reliability_teacher_forcing_below_one_is_refused_for_a_transformer(tmp_path):
     config = pair_config(model=dict(arch="transformer", n_head=2), train=dict(teacher_forcing=0.5))
     with pytest.raises(DataError, match="teacher_forcing"):
         new_trainer(config, tmp_path / "run")
@@ -174,7 +174,7 @@ def test_scheduled_sampling_trains_a_recurrent_decoder(tmp_path):
     assert any(isinstance(e, TranslationEvent) and e.pairs == 4 for e in events)
 
 
-def test_cli_translates_evaluates_and_refuses_what_does_not_fit(translation_run, tmp_path, capsys):
+def test_reliability_cli_translates_evaluates_and_refuses_what_does_not_fit(translation_run, tmp_path, capsys):
     assert main(["translate", str(translation_run), "--text", "abcdef"]) == 0
     out = capsys.readouterr().out.strip()
     assert len(out) > 0 and set(out) <= set("abcdefghij")
@@ -194,7 +194,7 @@ def test_cli_translates_evaluates_and_refuses_what_does_not_fit(translation_run,
     assert not (tmp_path / "p").exists()
 
 
-def test_cli_names_the_line_of_a_source_too_long_for_the_model(tmp_path, capsys):
+def test_reliability_translate_names_the_line_of_a_source_too_long(tmp_path, capsys):
     config = pair_config(
         model=dict(arch="transformer", n_head=2, d_model=32, positions="learned"),
         train=dict(steps=1, eval_interval=1, bleu_pairs=0),
@@ -207,7 +207,7 @@ def test_cli_names_the_line_of_a_source_too_long_for_the_model(tmp_path, capsys)
     assert "line 2" in err and "at most 16" in err and "Traceback" not in err
 
 
-def test_pairs_come_from_the_fields_of_json_lines_records(tmp_path):
+def test_reliability_pairs_come_from_the_fields_of_json_lines_records(tmp_path):
     corpus = tmp_path / "pairs.jsonl"
     corpus.write_text("".join(json.dumps({"en": s, "es": t}) + "\n" for s, t in PAIRS * 8), encoding="utf-8")
     data = dict(toy_task=None, corpus=str(corpus), source_column="en", target_column="es")
