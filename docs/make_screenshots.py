@@ -4,6 +4,7 @@ Run under a display, for example ``xvfb-run -s "-screen 0 2000x1200x24" .venv/bi
 Trains a character and a BPE vocabulary on Tiny Shakespeare so the Vocabulary tab has something to show.
 ``--screens [RUN_DIR]`` shoots every tab at 1280x720 and presenter mode at 1920x1080 with a run loaded
 (``screenshot-1280x720-*.png``, ``screenshot-presenter-1920x1080-*.png``) and fails if the window resized itself.
+``--model-seq2seq`` shoots the Model tab's encoder-decoders on the reverse toy task (``model-seq2seq*.png``).
 """
 
 from __future__ import annotations
@@ -87,6 +88,92 @@ def shoot_playground(window, run_dir: str) -> None:
     tab.pages.setCurrentIndex(0)
 
 
+def shoot_translate(window, run_dir: str, source: str = "abcdefghij") -> None:
+    """Playground's Translate mode with a translation run (the reverse toy task): the streamed translation with a
+    token pinned, a branch from an alternative and the beams (playground-translate.png), then the cross-attention
+    alignment of the best translation (playground-alignment.png: an anti-diagonal for a reversal)."""
+    tab = next(w for w in window.tab_widgets if type(w).__name__ == "PlaygroundTab")
+    window.tabs.setCurrentIndex(window.tab_widgets.index(tab))
+    tab.load_run(run_dir, "best")
+    wait(lambda: tab.loaded is not None and not tab.is_busy())
+    tab.prompt.setPlainText(source)
+    tab.form.set_decoding("greedy")
+    tab.generate()
+    wait(lambda: not tab.is_busy())
+    at = 3
+    tab._on_click(at)
+    tab.branch_from(tab.branches[0].tokens[at]["alternatives"][1][0])  # the runner-up at token 4
+    wait(lambda: not tab.is_busy())
+    tab.form.set_decoding("beam")
+    tab.form.beam_width.setValue(3)
+    tab.generate()
+    wait(lambda: not tab.is_busy())
+    tab.show_branch(0)
+    tab._on_click(at)
+    tab.page.chips.set_selected(at)
+    pump(0.2)
+    window.grab().save(str(DOCS / "playground-translate.png"))
+    print("wrote", DOCS / "playground-translate.png")
+    tab.pages.setCurrentWidget(tab.alignment)
+    pump(0.4)
+    window.grab().save(str(DOCS / "playground-alignment.png"))
+    print("wrote", DOCS / "playground-alignment.png")
+    tab.pages.setCurrentIndex(0)
+
+
+def shoot_train_translate(window, session, steps: int = 300) -> None:
+    """The Train tab after a short run of the reverse toy task (GRU with attention, ~40 s of CPU): BLEU, chrF and
+    exact match under the usual charts, the table of sample translations, the Translation settings in view."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from lmstudio.core.config import ModelConfig, TokenizerConfig
+    from lmstudio.core.data.toy_tasks import ensure_toy_corpus, toy_read_options
+
+    os.environ.setdefault("LMSTUDIO_RUNS_DIR", tempfile.mkdtemp(prefix="lmstudio-shots-runs-"))
+    read = toy_read_options()
+    path = ensure_toy_corpus("reverse", 2000, session.data_config.seed)
+    session.open_corpus(
+        path,
+        task="translate",
+        toy_task="reverse",
+        toy_pairs=2000,
+        format=read.format,
+        source_column=read.source_column,
+        target_column=read.target_column,
+    )
+    wait(lambda: not session.is_opening())
+    session.set_tokenizer_config(TokenizerConfig(kind="char"))
+    session.set_model_config(ModelConfig(arch="gru", d_model=64, n_layer=1, block_size=16))
+    names = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    tab = window.tab_widgets[names.index("Train")]
+    window.tabs.setCurrentWidget(tab)
+    form = tab.form.editors
+    for key, value in (
+        ("steps", steps),
+        ("batch_size", 64),
+        ("eval_interval", 50),
+        ("eval_iters", 4),
+        ("checkpoint_interval", 0),
+        ("warmup_steps", 0),
+        ("lr", 3e-3),
+        ("min_lr", 3e-3),
+        ("bleu_pairs", 100),
+    ):
+        form[key].setValue(value)
+    for key, value in (("schedule", "constant"), ("optimizer", "adamw")):
+        form[key].setCurrentIndex(form[key].findData(value))
+    tab.start()
+    wait(lambda: tab.state == "idle", 600)
+    tab.charts.refresh()
+    scroll = tab.form
+    while scroll is not None and not isinstance(scroll, QScrollArea):
+        scroll = scroll.parentWidget()
+    scroll.ensureWidgetVisible(tab.form.boxes["Translation"])
+    pump(0.4)
+    window.grab().save(str(DOCS / "train-translate.png"))
+    print("wrote", DOCS / "train-translate.png")
+
+
 def shoot_model_and_train(window, seconds: float = 30.0) -> None:
     """Model tab (small Transformer, measured step) and the Train tab about ``seconds`` into training,
     with a learning-rate change marked on the charts."""
@@ -122,6 +209,26 @@ def shoot_model_and_train(window, seconds: float = 30.0) -> None:
     shoot(window, "train")
     train_tab.stop()
     wait(lambda: train_tab.state == "idle")
+
+
+def shoot_model_seq2seq(window) -> None:
+    """Model tab in translate mode (the reverse toy task): the GRU encoder-decoder with Bahdanau attention
+    (model-seq2seq.png) and the Transformer encoder-decoder (model-seq2seq-transformer.png)."""
+    session = window.session
+    names = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    data_tab, tab = window.tab_widgets[0], window.tab_widgets[names.index("Model")]
+    data_tab.apply_data(task="translate", toy_task="reverse")
+    wait(lambda: session.data_config.task == "translate" and session.stats is not None)
+    window.tabs.setCurrentWidget(tab)
+    for arch, name in (("gru", "model-seq2seq"), ("transformer", "model-seq2seq-transformer")):
+        tab.arch.setCurrentIndex(tab.arch.findData(arch))
+        tab.apply_preset("small")
+        if arch == "gru":
+            tab.editors["attention"].setCurrentIndex(tab.editors["attention"].findData("bahdanau"))
+        wait(lambda a=arch: session.model_config.arch == a and tab.diagram.seq2seq is not None)
+        pump(0.4)
+        window.grab().save(str(DOCS / f"{name}.png"))
+        print("wrote", DOCS / f"{name}.png")
 
 
 def open_window():
@@ -249,6 +356,21 @@ def main() -> int:
         return model_train_only()
     if "--playground-run" in sys.argv:  # only the Playground shots, from an already trained run
         return playground_only(sys.argv[sys.argv.index("--playground-run") + 1])
+    if "--model-seq2seq" in sys.argv:  # the Model tab's encoder-decoders (see shoot_model_seq2seq)
+        app, session, window = open_window()
+        shoot_model_seq2seq(window)
+        _close(window)
+        return 0
+    if "--train-translate" in sys.argv:  # the Train tab after a short toy translation run (see shoot_train_translate)
+        app, session, window = open_window()
+        shoot_train_translate(window, session)
+        _close(window)
+        return 0
+    if "--translate-run" in sys.argv:  # the Translate mode, from a trained translation run (see shoot_translate)
+        app, session, window = open_window()
+        shoot_translate(window, sys.argv[sys.argv.index("--translate-run") + 1])
+        _close(window)
+        return 0
     app, session, window = open_window()
     data_tab, vocab_tab = window.tab_widgets[:2]
     data_tab.preview.verticalScrollBar().setValue(0)

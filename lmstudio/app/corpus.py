@@ -60,6 +60,11 @@ def load_corpus(
     (a bad record, a bad byte in the previewed part) fails the whole open, so the previous corpus stays.
     Returns {"data": the DataConfig used, "corpus": Corpus, "preview": CorpusPreview}.
     """
+    toy = data.task == "translate" and data.toy_task
+    if toy:  # generated once into the cache: a saved workspace with a toy task reopens
+        from ..core.data.toy_tasks import ensure_toy_corpus
+
+        ensure_toy_corpus(data.toy_task, data.toy_pairs, data.seed)
     path = corpus_path(data)
     data = dataclasses.replace(data, corpus=str(path))
     report(progress, 0, None, f"Opening {path.name}")
@@ -67,7 +72,12 @@ def load_corpus(
     kind = formats.kind_of(path) if path.is_file() else ""
     if kind == "jsonl" and sniff_field:
         data = dataclasses.replace(data, text_field=formats.default_jsonl_field(formats.jsonl_fields(path)))
-    corpus = Corpus.open(path, ReadOptions.from_config(data))
+    if toy:
+        from ..core.data.toy_tasks import toy_read_options
+
+        corpus = Corpus.open(path, toy_read_options())
+    else:
+        corpus = Corpus.open(path, ReadOptions.from_config(data))
     report(progress, 1, 3, f"Reading the start of {path.name}")
     head = corpus.head_text(PREVIEW_CHARS)
     report(progress, 2, 3, f"Sampling lines of {path.name}")

@@ -41,6 +41,7 @@ class Branch:
     tokens: list[dict] = field(default_factory=list)
     parent: int | None = None  # index of the branch it departs from
     fork_at: int = 0  # the first token index that differs from the parent
+    source: str | None = None  # a translation's source text (the tokens are its target side); None: a language model
 
     def ids(self, upto: int | None = None) -> list[int]:
         toks = self.tokens if upto is None else self.tokens[:upto]
@@ -346,3 +347,296 @@ def compare(
         if progress is not None and progress(len(out), len(names), f"generated with {name}") is False:
             break
     return out
+
+
+# -- translation (an encoder-decoder run: LoadedRun.is_translation) -----------------------------------------
+# A translation branch has no context ids: its tokens are the target side, decoded after BOS given ``source``.
+EOS_TEXT = "<eos>"
+NO_ATTENTION_NOTE = (
+    "This model was trained with attention “none”: the decoder reads the source only through the encoder's "
+    "final state, so there is no alignment to show. Train with attention bahdanau or luong to see one."
+)
+EXAMPLE_SOURCES = {
+    "reverse": "abcdefghij",
+    "sort": "hgfedcbaj",
+    "copy": "abcdefghij",
+    "dates": "3 March 1998",
+}
+
+
+def example_source(data_config: Any) -> str:
+    """A source text that suits the run's data: a toy task's kind of string, or a sentence of the bundled
+    English–Spanish pairs in the run's direction."""
+    if data_config.toy_task:
+        return EXAMPLE_SOURCES.get(data_config.toy_task, "abcdef")
+    if data_config.reverse:
+        return "En el principio creó Dios los cielos y la tierra."
+    return "In the beginning God created the heavens and the earth."
+
+
+def translation_source_ids(source_tokenizer: Any, source: str, model) -> list[int]:
+    """The source's ids as the model reads them (EOS last); ConfigError when it is longer than the model takes."""
+    from ..core.inference.translate import source_ids
+
+    return source_ids(source_tokenizer, source, model)
+
+
+def _token_label(tokenizer: Any, token_id: int) -> str:
+    return EOS_TEXT if token_id == tokenizer.eos_id else display_text(tokenizer, token_id)
+
+
+def target_logits(model, source_tokenizer, target_tokenizer, source: str, target_ids: Sequence[int]) -> torch.Tensor:
+    """(len(target_ids) + 1, V) float32 CPU logits of the teacher-forced decoder reading BOS + ``target_ids``
+    given ``source``: row i is what target token i was drawn from, the last row the token after them."""
+    from ..core.inference.translate import _pad, source_ids
+
+    device = model_device(model)
+    src_ids = source_ids(source_tokenizer, source, model)
+    with torch.inference_mode():
+        src, mask = _pad([src_ids], source_tokenizer.pad_id, device)
+        tgt_in = torch.tensor([[target_tokenizer.bos_id, *target_ids]], dtype=torch.long, device=device)
+        was_training = model.training
+        model.eval()
+        try:
+            logits, _ = model(src, mask, tgt_in)
+        finally:
+            model.train(was_training)
+    return logits[0].float().cpu()
+
+
+def translation_token_logits(model, source_tokenizer, target_tokenizer, branch: Branch, index: int) -> torch.Tensor:
+    """The logits that target token ``index`` of a translation branch was drawn from (index == len: the next)."""
+    return target_logits(model, source_tokenizer, target_tokenizer, branch.source or "", branch.ids(index))[-1]
+
+
+def _translation_records(
+    logits: torch.Tensor, target_tokenizer, prefix: Sequence[int], new_ids: Sequence[int], alternatives: int
+) -> list[dict]:
+    """Token dicts for ``new_ids`` after ``prefix``; ``logits`` row len(prefix) + j is token j's."""
+    decoder = IncrementalDecoder(target_tokenizer, list(prefix))
+    out = []
+    for j, token_id in enumerate(new_ids):
+        row = logits[len(prefix) + j]
+        text = decoder.push(int(token_id), final=j == len(new_ids) - 1)
+        rec = record_from_logits(
+            row, int(token_id), float(row.softmax(-1)[int(token_id)]), text, alternatives, target_tokenizer, None
+        )
+        rec["alternatives"] = [(i, _token_label(target_tokenizer, i), p) for i, _t, p in rec["alternatives"]]
+        rec["index"] = len(prefix) + j
+        out.append(rec)
+    return out
+
+
+def forced_translation_tokens(
+    model,
+    source_tokenizer,
+    target_tokenizer,
+    source: str,
+    prefix: Sequence[int],
+    new_ids: Sequence[int],
+    alternatives: int = 10,
+) -> list[dict]:
+    """Token dicts for target ids ``new_ids`` written after ``prefix`` by choice (a branch's first token, a beam),
+    with the model's probability, rank and alternatives: one teacher-forced pass."""
+    logits = target_logits(model, source_tokenizer, target_tokenizer, source, [*prefix, *new_ids])
+    return _translation_records(logits, target_tokenizer, prefix, new_ids, alternatives)
+
+
+def stream_translation(
+    model,
+    source_tokenizer,
+    target_tokenizer,
+    source: str,
+    cfg: SampleConfig,
+    emit: Callable[[list[dict]], None],
+    prefix_ids: Sequence[int] | None = None,
+    interval: float = STREAM_INTERVAL_S,
+    progress=None,
+) -> dict[str, Any]:
+    """Translate ``source`` token by token (``translate_stream``), handing token dicts to ``emit`` in batches
+    like :func:`stream_generation`; ``prefix_ids`` are target tokens taken as given (a branch)."""
+    from ..core.inference.translate import translate_stream
+
+    prefix = list(prefix_ids or [])
+    batch: list[dict] = []
+    t0 = last = time.perf_counter()
+    n, stopped = 0, False
+    events = translate_stream(
+        model, source_tokenizer, target_tokenizer, source, cfg, model_device(model), prefix_ids=prefix
+    )
+    for event in events:
+        rec = {name: getattr(event, name) for name in RECORD_FIELDS}
+        rec["index"] = len(prefix) + event.index
+        batch.append(rec)
+        n += 1
+        if progress is not None and progress(n, cfg.max_new_tokens) is False:
+            stopped = True
+            break
+        now = time.perf_counter()
+        if now - last >= interval:
+            emit(batch)
+            batch, last = [], now
+    if batch:
+        emit(batch)
+    return {"tokens": n, "seconds": time.perf_counter() - t0, "stopped": stopped}
+
+
+def continue_translation(
+    model,
+    source_tokenizer,
+    target_tokenizer,
+    source: str,
+    prefix_ids: Sequence[int],
+    token_id: int,
+    cfg: SampleConfig,
+    emit: Callable[[list[dict]], None],
+    progress=None,
+) -> dict[str, Any]:
+    """A translation branch: the target ``prefix_ids``, ``token_id`` chosen after them, then the rest streamed
+    (``translate_stream`` with ``prefix_ids`` = prefix + the choice). Choosing EOS ends the branch there."""
+    prefix = list(prefix_ids)
+    if token_id == target_tokenizer.eos_id:
+        return {"tokens": 0, "seconds": 0.0, "stopped": False}
+    emit(
+        forced_translation_tokens(
+            model, source_tokenizer, target_tokenizer, source, prefix, [token_id], cfg.alternatives
+        )
+    )
+    rest = replace(cfg, max_new_tokens=max(0, cfg.max_new_tokens - 1))
+    result = stream_translation(
+        model, source_tokenizer, target_tokenizer, source, rest, emit, prefix + [token_id], progress=progress
+    )
+    result["tokens"] += 1
+    return result
+
+
+def step_translation(
+    model,
+    source_tokenizer,
+    target_tokenizer,
+    branch: Branch,
+    cfg: SampleConfig,
+    generator: torch.Generator,
+    logits: torch.Tensor | None = None,
+) -> dict | None:
+    """Draw one target token after a translation branch (step mode's Next); None when the model ends it (EOS)."""
+    ids = branch.ids()
+    if logits is None:
+        logits = translation_token_logits(model, source_tokenizer, target_tokenizer, branch, len(branch.tokens))
+    prev = ids if cfg.repetition_penalty != 1.0 else None
+    next_id, probs = sample(logits, cfg.temperature, cfg.top_k, cfg.top_p, cfg.repetition_penalty, prev, generator)
+    token_id = int(next_id)
+    if token_id == target_tokenizer.eos_id:
+        return None
+    text = IncrementalDecoder(target_tokenizer, ids).push(token_id, final=True)
+    rec = record_from_logits(logits, token_id, float(probs[token_id]), text, cfg.alternatives, target_tokenizer, None)
+    rec["alternatives"] = [(i, _token_label(target_tokenizer, i), p) for i, _t, p in rec["alternatives"]]
+    rec["index"] = len(branch.tokens)
+    return rec
+
+
+def translation_alternatives(logits: torch.Tensor, target_tokenizer: Any, n: int = 10) -> list[tuple[int, str, float]]:
+    """The ``n`` most likely next target tokens as (id, text, probability); EOS reads ``<eos>``."""
+    return [(i, _token_label(target_tokenizer, i), p) for i, _t, p in next_alternatives(logits, target_tokenizer, n)]
+
+
+def translation_beams(
+    model,
+    source_tokenizer,
+    target_tokenizer,
+    source: str,
+    width: int,
+    alpha: float = 0.6,
+    alternatives: int = 10,
+    progress=None,
+) -> list[dict]:
+    """Beam search (``beam_decode``), best first: [{"text", "ids", "score" (log P divided by the length
+    penalty, what ranks them), "logprob" (raw, EOS included when finished), "finished", "tokens"}]."""
+    from ..core.inference.translate import beam_decode, length_penalty, source_ids
+
+    src_ids = source_ids(source_tokenizer, source, model)
+    found = beam_decode(
+        model,
+        src_ids,
+        bos_id=target_tokenizer.bos_id,
+        eos_id=target_tokenizer.eos_id,
+        pad_id=source_tokenizer.pad_id,
+        beam=width,
+        alpha=alpha,
+        device=model_device(model),
+    )
+    out = []
+    for ids, lps, finished in found:
+        total = float(sum(lps))
+        out.append(
+            {
+                "text": target_tokenizer.decode(ids),
+                "ids": list(ids),
+                "logprob": total,
+                "score": total / length_penalty(len(ids) + (1 if finished else 0), alpha),
+                "finished": finished,
+                "tokens": forced_translation_tokens(
+                    model, source_tokenizer, target_tokenizer, source, [], ids, alternatives
+                ),
+            }
+        )
+    return out
+
+
+def alignment(model, source_tokenizer, target_tokenizer, source: str, target_ids: Sequence[int], progress=None) -> dict:
+    """The cross-attention of the decoder over the source while it wrote ``target_ids``: {"matrix" (T+1, S) numpy,
+    rows the output tokens and EOS, columns the source tokens and EOS; "rows", "cols": their texts; "note"}.
+    A model without attention: matrix None and a note saying why."""
+    from ..core.errors import ConfigError
+    from ..core.inference.translate import alignment_matrix
+
+    if getattr(model.config, "attention", None) == "none":
+        return {"matrix": None, "rows": [], "cols": [], "note": NO_ATTENTION_NOTE}
+    try:
+        src_ids, matrix = alignment_matrix(
+            model, source_tokenizer, target_tokenizer, source, list(target_ids), device=model_device(model)
+        )
+    except ConfigError as exc:  # a model kind that has no alignment says so
+        return {"matrix": None, "rows": [], "cols": [], "note": f"No alignment: {exc}."}
+    rows = _piece_labels(target_tokenizer, list(target_ids)) + [EOS_TEXT]
+    cols = _piece_labels(source_tokenizer, src_ids[:-1]) + [EOS_TEXT]
+    return {"matrix": matrix, "rows": rows, "cols": cols, "note": ""}
+
+
+def _piece_labels(tokenizer: Any, ids: Sequence[int]) -> list[str]:
+    decoder = IncrementalDecoder(tokenizer, [])
+    return [decoder.push(int(i), final=j == len(ids) - 1) or display_text(tokenizer, int(i)) for j, i in enumerate(ids)]
+
+
+def score_pair(model, source_tokenizer, target_tokenizer, source: str, target: str, progress=None) -> dict:
+    """log P(target | source) (``score_translation``) in the Score view's shape: {"total_logprob", "tokens",
+    "chars", "perplexity", "bits_per_char", "per_token": [{"id", "text", "logprob", "rank", "prob"}]}; the
+    last token is EOS (the model must also say the translation ends there)."""
+    from ..core.inference.metrics import bits_per_char
+    from ..core.inference.translate import score_translation
+
+    found = score_translation(model, source_tokenizer, target_tokenizer, source, target, model_device(model))
+    ids = [*found["ids"], target_tokenizer.eos_id]
+    logits = target_logits(model, source_tokenizer, target_tokenizer, source, found["ids"]).log_softmax(-1)
+    labels = _piece_labels(target_tokenizer, found["ids"]) + [EOS_TEXT]
+    per_token = [
+        {
+            "id": int(token_id),
+            "text": label,
+            "logprob": float(lp),
+            "rank": int((logits[i] > logits[i, token_id]).sum()) + 1,
+            "prob": math.exp(float(lp)),
+        }
+        for i, (token_id, lp, label) in enumerate(zip(ids, found["token_logprobs"], labels))
+    ]
+    total = float(found["logprob"])
+    return {
+        "source": source,
+        "total_logprob": total,
+        "tokens": len(ids),
+        "chars": len(target),
+        "perplexity": found["perplexity"],
+        "bits_per_char": bits_per_char(-total, len(target)) if target else math.nan,
+        "bits_per_char_note": "" if target else "no target text",
+        "per_token": per_token,
+    }

@@ -16,6 +16,7 @@ from ..core.training.metrics_log import COLUMNS
 
 STEP_FIELDS = ("step", "tokens", "elapsed", "loss", "lr", "grad_norm", "tokens_per_sec", "mfu")
 EVAL_FIELDS = ("step", "tokens", "elapsed", "train_loss", "val_loss", "val_perplexity", "bits_per_char")
+TRANSLATION_FIELDS = ("step", "tokens", "elapsed", "bleu", "chrf", "exact_match")  # a translation run's evaluations
 
 
 BPC_NA_REASON = "the tokenizer produced <unk>, which hides how many characters it stands for"
@@ -139,21 +140,71 @@ def unigram_entropy(tokens: np.ndarray, vocab_size: int) -> float:
     return float(-(p * np.log(p)).sum())
 
 
+def parse_translation_samples(text: str) -> list[list[str]]:
+    """The [source, reference, output] rows of a translation run's ``samples.jsonl`` text (each pair written
+    as ``source``, ``  → output``, ``  = reference`` lines by the trainer); [] when the text is not that."""
+    rows: list[list[str]] = []
+    lines = text.split("\n")
+    while lines and not lines[-1]:
+        lines.pop()
+    if len(lines) % 3:
+        return []
+    for i in range(0, len(lines), 3):
+        source, output, reference = lines[i : i + 3]
+        if not (output.startswith("  → ") and reference.startswith("  = ")):
+            return []
+        rows.append([source, reference[4:], output[4:]])
+    return rows
+
+
 class RunMetrics:
-    """Step and evaluation series of one run, plus its LR changes and samples (the time-lapse)."""
+    """Step and evaluation series of one run, plus its LR changes and samples (the time-lapse); a translation
+    run also has BLEU, chrF and exact match at each evaluation and the sample translations of each."""
 
     def __init__(self, name: str = "") -> None:
         self.name = name
         self.steps = Series(STEP_FIELDS)
         self.evals = Series(EVAL_FIELDS)
+        self.translations = Series(TRANSLATION_FIELDS, capacity=64)
+        self.signature = ""  # sacreBLEU's signature of the BLEU scores ("" until one arrives)
         self.lr_changes: list[tuple[int, float, float, float]] = []  # step, tokens, elapsed, lr
         self.samples: list[tuple[int, str]] = []
+        self.translation_samples: list[tuple[int, list[list[str]]]] = []  # step, [[source, reference, output]]
 
     def add_step(self, event) -> None:
         self.steps.append({k: getattr(event, k, None) for k in STEP_FIELDS})  # None (no MFU): NaN
 
     def add_eval(self, event) -> None:
         self.evals.append({k: getattr(event, k) for k in EVAL_FIELDS})
+
+    def add_translation(self, event) -> None:
+        """A TranslationEvent: its scores (at the tokens and time of its step's evaluation) and samples."""
+        tokens = elapsed = math.nan
+        if len(self.evals) and self.evals.column("step")[-1] == event.step:
+            tokens, elapsed = self.evals.column("tokens")[-1], self.evals.column("elapsed")[-1]
+        elif len(self.steps):
+            tokens, elapsed = self.steps.column("tokens")[-1], self.steps.column("elapsed")[-1]
+        self.translations.append(
+            dict(
+                step=event.step,
+                tokens=tokens,
+                elapsed=elapsed,
+                bleu=event.bleu,
+                chrf=event.chrf,
+                exact_match=event.exact_match,
+            )
+        )
+        self.signature = event.signature or self.signature
+        if event.samples:
+            self.add_translation_samples(event.step, event.samples)
+
+    def add_translation_samples(self, step: int, rows: list) -> None:
+        self.translation_samples.append((step, [[str(c) for c in row[:3]] for row in rows]))
+
+    def translation_samples_near(self, step: float) -> tuple[int, list[list[str]]] | None:
+        if not self.translation_samples:
+            return None
+        return min(self.translation_samples, key=lambda s: abs(s[0] - step))
 
     def add_lr_change(self, step: int, lr: float) -> None:
         tokens = elapsed = math.nan
@@ -190,6 +241,15 @@ class RunMetrics:
                         "val_loss": num(row, "val_loss"),
                         "val_perplexity": num(row, "val_perplexity"),
                         "bits_per_char": num(row, "bits_per_char"),
+                    }
+                )
+            elif row.get("bleu"):  # a translation run's scores: a row of their own after the evaluation's
+                run.translations.append(
+                    {
+                        **base,
+                        "bleu": num(row, "bleu"),
+                        "chrf": num(row, "chrf"),
+                        "exact_match": num(row, "exact_match"),
                     }
                 )
             elif row.get("train_loss"):
@@ -243,6 +303,9 @@ class RunMetrics:
                     },
                 )
             )
+        for i in range(len(self.translations)):
+            t = {k: self.translations.column(k)[i] for k in TRANSLATION_FIELDS}
+            rows.append((t["step"], 2, t))
         rows.sort(key=lambda r: (r[0], r[1]))
         with open(path, "w", encoding="utf-8", newline="") as fh:
             writer = csv.DictWriter(fh, fieldnames=COLUMNS)

@@ -203,4 +203,6 @@ TRAIN_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("Evaluation", "sample_tokens", "Sample tokens"),
     ("Evaluation", "seed", "Seed"),
     ("Evaluation", "tensorboard", "TensorBoard files"),
+    ("Translation", "teacher_forcing", "Teacher forcing"),
+    ("Translation", "bleu_pairs", "BLEU pairs"),
 )

@@ -139,18 +139,21 @@ def memory_verdict(total: int, target: TrainingTarget) -> tuple[bool | None, str
     )
 
 
-def model_costs(cfg: ModelConfig, batch_size: int, target: TrainingTarget | None = None) -> dict[str, Any]:
+def model_costs(
+    cfg: ModelConfig, batch_size: int, target: TrainingTarget | None = None, encoder_decoder: bool = False
+) -> dict[str, Any]:
     """Parameters, memory (weights, gradients, optimizer, half-precision copies, activations) at the target's
     precision, training FLOPs per token, and whether the memory fits the target device (``fits``: True, False
-    or None when its memory is unknown; ``fit_text``: the sentence to show)."""
+    or None when its memory is unknown; ``fit_text``: the sentence to show). ``encoder_decoder``: of the
+    encoder-decoder of ``cfg.arch``'s family (``data.task = "translate"``)."""
     from ..core.models.stats import flops_per_token, memory_estimate, parameter_count
 
     target = target or TrainingTarget("fp32", None, "")
-    memory = memory_estimate(cfg, batch_size=batch_size, precision=target.precision)
+    memory = memory_estimate(cfg, batch_size=batch_size, precision=target.precision, encoder_decoder=encoder_decoder)
     fits, fit_text = memory_verdict(memory["total"], target)
     return {
-        "parameters": parameter_count(cfg),
-        "flops_per_token": flops_per_token(cfg),
+        "parameters": parameter_count(cfg, encoder_decoder),
+        "flops_per_token": flops_per_token(cfg, encoder_decoder),
         **{f"memory_{k}": v for k, v in memory.items()},
         "precision": target.precision,
         "device_memory": target.memory,
@@ -159,7 +162,7 @@ def model_costs(cfg: ModelConfig, batch_size: int, target: TrainingTarget | None
     }
 
 
-def build_private_model(model_cfg: ModelConfig, device: Any = "cpu", seed: int = 0):
+def build_private_model(model_cfg: ModelConfig, device: Any = "cpu", seed: int = 0, encoder_decoder: bool = False):
     """The model of ``model_cfg`` with weights drawn from its own generator, never from the global torch RNG
     (a training thread may be drawing from it: its dropout and batches must not shift). Built on the meta
     device (no random numbers drawn), then materialized on the CPU, tied weights tied again, every
@@ -167,10 +170,10 @@ def build_private_model(model_cfg: ModelConfig, device: Any = "cpu", seed: int =
     not the trainer's initialization: this model is for timing, not training."""
     import torch
 
-    from ..core.models import build_model
+    from ..core.models import build_model, build_seq2seq
 
     with torch.device("meta"):
-        model = build_model(model_cfg)
+        model = build_seq2seq(model_cfg) if encoder_decoder else build_model(model_cfg)
     shared: dict[int, list[tuple[Any, str]]] = {}
     for module in model.modules():
         for name, p in module._parameters.items():
@@ -192,9 +195,16 @@ def build_private_model(model_cfg: ModelConfig, device: Any = "cpu", seed: int =
 
 
 def measure_step_time(
-    model_cfg: ModelConfig, train_cfg: TrainConfig, steps: int = 5, progress: ProgressCallback | None = None
+    model_cfg: ModelConfig,
+    train_cfg: TrainConfig,
+    steps: int = 5,
+    progress: ProgressCallback | None = None,
+    encoder_decoder: bool = False,
 ) -> dict[str, Any]:
     """Time full training steps (forward, backward, AdamW) on random tokens on the configured device.
+
+    ``encoder_decoder``: the encoder-decoder of the family, on sources and targets of ``block_size`` tokens each
+    (the longest pairs a run keeps); tokens per second then count target tokens.
 
     Only private generators draw random numbers here, so the global torch RNG stays as a running training
     left it; the model is therefore timed without dropout, whose masks can only come from the global RNG
@@ -209,16 +219,22 @@ def measure_step_time(
     device = resolve_device(train_cfg.device)
     dtype = resolve_precision(train_cfg.precision, device, model_cfg.arch)
     without_dropout = model_cfg.dropout > 0
-    model = build_private_model(replace(model_cfg, dropout=0.0), device).train()
+    model = build_private_model(replace(model_cfg, dropout=0.0), device, encoder_decoder=encoder_decoder).train()
     opt = make_adamw(model.parameters(), 1e-4, (0.9, 0.99), device)
     gen = torch.Generator().manual_seed(0)
     shape = (train_cfg.batch_size, model_cfg.block_size)
     x = torch.randint(0, model_cfg.vocab_size, shape, generator=gen).to(device)
     y = torch.randint(0, model_cfg.vocab_size, shape, generator=gen).to(device)
+    if encoder_decoder:
+        source_vocab = model_cfg.source_vocab_size or model_cfg.vocab_size
+        src = torch.randint(0, source_vocab, shape, generator=gen).to(device)
+        inputs: tuple = (src, torch.ones(shape, dtype=torch.bool, device=device), x, y)
+    else:
+        inputs = (x, y)
 
     def one_step() -> None:
         with autocast(device, dtype):
-            _, loss = model(x, y)
+            _, loss = model(*inputs)
         loss.backward()
         opt.step()
         opt.zero_grad(set_to_none=True)

@@ -253,6 +253,15 @@ class Session(QObject):
         ident.update(format=d.format, text_field=d.text_field, column=d.column, include=d.include, target=d.target)
         if d.format == "parallel":  # which column is the text (source side); kept out otherwise so old keys stay
             ident.update(source_column=d.source_column, target_column=d.target_column)
+        if d.task == "translate":  # the sides, their direction and a toy task's pairs decide what is tokenized
+            ident.update(
+                task=d.task,
+                reverse=d.reverse,
+                toy_task=d.toy_task,
+                toy_pairs=d.toy_pairs,
+                source_column=d.source_column,
+                target_column=d.target_column,
+            )
         return ident
 
     def stats_key_now(self) -> str:

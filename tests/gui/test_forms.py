@@ -40,11 +40,11 @@ def _check_editor(widget, key: str, *, own_tooltip: bool = False) -> None:
 
 
 def test_model_tab_editors_follow_the_declarations(qtbot, session):
-    from lmstudio.gui.tabs.model_tab import FIELDS, ModelTab
+    from lmstudio.gui.tabs.model_tab import FIELDS, SEQ2SEQ_FIELDS, ModelTab
 
     tab = ModelTab(session)
     qtbot.addWidget(tab)
-    assert set(tab.editors) == {key for key, *_ in FIELDS}
+    assert set(tab.editors) == {key for key, *_ in FIELDS + SEQ2SEQ_FIELDS}
     for key, editor in tab.editors.items():
         _check_editor(editor, f"model.{key}")
     _check_editor(tab.arch, "model.arch")

@@ -1,9 +1,13 @@
 """The Data tab's panels: statistics (with the line-length histogram), cleaning (with a live before/after
-preview on sample lines) and splits (with the resulting sizes). Each is a view over the session."""
+preview on sample lines) and splits (with the resulting sizes). Each is a view over the session. For
+translation: the task bar (task, toy task, columns or target file, direction), the side-by-side pair preview
+and the pair statistics (lengths per side, the length-ratio histogram, what cleaning dropped)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -15,19 +19,24 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
+    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ...app.units import human_bytes, human_count  # noqa: F401  (the Vocabulary tab imports human_count here)
-from ...core.config import CleaningConfig
+from ...core.config import CleaningConfig, DataConfig
 from ...core.data.cleaning import Cleaner
+from ...core.data.corpus import BIBLE_EN_ES
 from ...core.data.splits import SPLIT_NAMES
 from ...core.errors import ConfigError
-from ..forms import configure
+from ..forms import configure, set_value
+from ..jobs import PAIR_PREVIEW_ROWS
 from ..messages import user_message
 from ..session import Session
 from ..widgets.charts import HistogramChart
@@ -345,7 +354,13 @@ class SplitPanel(QGroupBox):
         stats = self.session.stats
         fractions = self.session.data_config.split_fractions
         if stats is None:
-            self.sizes.setText("Sizes: waiting for the statistics…")
+            corpus = self.session.corpus
+            no_pairs = self.session.data_config.task == "translate" and corpus is not None and not corpus.is_parallel
+            self.sizes.setText(
+                "Sizes: once there are pairs (a target file, source and target columns, or a toy task)"
+                if no_pairs
+                else "Sizes: waiting for the statistics…"
+            )
             return
         parts = []
         for name, frac in zip(SPLIT_NAMES, fractions):
@@ -353,3 +368,319 @@ class SplitPanel(QGroupBox):
                 f"<b>{name}</b> ≈ {human_count(stats.lines * frac)} lines, {human_count(stats.chars * frac)} chars"
             )
         self.sizes.setText(" · ".join(parts))
+
+
+# -- translation ------------------------------------------------------------------------------------------
+TASK_LABELS = {"lm": "Language model", "translate": "Source → target (translation)"}
+TOY_LABELS = {
+    None: "No toy task",
+    "reverse": "Reverse a string",
+    "sort": "Sort its characters",
+    "copy": "Copy it",
+    "dates": "Normalise dates",
+}
+TOY_SIDES = {
+    "reverse": ("string", "reversed"),
+    "sort": ("string", "sorted"),
+    "copy": ("string", "copy"),
+    "dates": ("date", "ISO 8601 date"),
+}
+BUNDLED_SIDES = {BIBLE_EN_ES: (("1", "2"), ("English", "Spanish"))}  # the columns the names hold for
+
+
+def side_names(data: DataConfig, corpus, corpus_name: str, choices: list[tuple[str, str]]) -> tuple[str, str]:
+    """What the two sides of the pairs are, in the chosen direction: "English", "Spanish" for the bundled pairs,
+    the column (its header name, or "column 1") of a table, the file names of two files, the toy task's."""
+    if data.toy_task:
+        names = TOY_SIDES.get(data.toy_task, ("source", "target"))
+    elif corpus_name in BUNDLED_SIDES and (data.source_column, data.target_column) == BUNDLED_SIDES[corpus_name][0]:
+        names = BUNDLED_SIDES[corpus_name][1]
+    elif corpus is not None and corpus.two_files:
+        names = (Path(corpus.path).name, Path(data.target).name)
+    elif corpus is not None and corpus.is_parallel:
+        labels = {value: label.split(":", 1)[0] for value, label in choices if value}
+
+        def name(column: str) -> str:
+            return labels.get(column, column if not column.isdigit() else f"column {column}")
+
+        names = (name(data.source_column), name(data.target_column))
+    else:
+        names = ("source", "target")
+    return (names[1], names[0]) if data.reverse else names
+
+
+class TaskBar(QWidget):
+    """The task (language model or source → target) and, for translation, where the pairs come from: a toy
+    task, the source and target columns of a table or the target file of two line-aligned files, and the
+    direction. It shows the session's settings; the tab applies a change by re-opening the corpus."""
+
+    sig_task = Signal(str)
+    sig_toy = Signal(object)  # a toy task, or None
+    sig_toy_pairs = Signal(int)
+    sig_columns = Signal(str, str)  # source, target
+    sig_choose_target = Signal()
+    sig_clear_target = Signal()
+    sig_reverse = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.task = configure(QComboBox(), "data.task", labels=TASK_LABELS)
+        self.task.activated.connect(lambda _i: self.sig_task.emit(self.task.currentData()))
+        task_label = QLabel("Task:")
+        task_label.setToolTip(self.task.toolTip())
+        self.offer = QLabel()
+        self.offer.setObjectName("hint")
+        self.offer.setToolTip("This corpus holds pairs: choose Source → target to train a translator on them")
+
+        self.toy = configure(QComboBox(), "data.toy_task", labels=TOY_LABELS)
+        self.toy.activated.connect(lambda _i: self.sig_toy.emit(self.toy.currentData()))
+        self.toy_pairs = configure(QSpinBox(), "data.toy_pairs")
+        self.toy_pairs.setGroupSeparatorShown(True)
+        self.toy_pairs.setSuffix(" pairs")
+        self.toy_pairs.setKeyboardTracking(False)  # one new corpus when the number is typed, not per digit
+        self.toy_pairs.valueChanged.connect(self.sig_toy_pairs.emit)
+
+        self.source_column = configure(QComboBox(), "data.source_column", default=False)
+        self.target_column = configure(QComboBox(), "data.target_column", default=False)
+        for combo in (self.source_column, self.target_column):
+            combo.activated.connect(self._columns_chosen)
+        for combo in (self.toy, self.source_column, self.target_column):  # long column samples: no wider than this
+            combo.setMinimumContentsLength(11)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.source_label = QLabel("Source:")
+        self.source_label.setToolTip(self.source_column.toolTip())
+        self.target_label = QLabel("Target:")
+        self.target_label.setToolTip(self.target_column.toolTip())
+
+        self.target_file = QLineEdit()
+        self.target_file.setReadOnly(True)
+        self.target_file.setPlaceholderText("no target file")
+        self.target_file.setMinimumWidth(120)
+        self.target_file.setToolTip(
+            "Two-file parallel corpus: the target-language file, line-aligned with the corpus (the source); "
+            "line n of one translates line n of the other"
+        )
+        self.target_button = QPushButton("Target file…")
+        self.target_button.setToolTip(self.target_file.toolTip())
+        self.target_button.clicked.connect(self.sig_choose_target.emit)
+        self.clear_target = QToolButton()
+        self.clear_target.setText("✕")
+        self.clear_target.setToolTip("Forget the target file: read the corpus as plain text again")
+        self.clear_target.clicked.connect(self.sig_clear_target.emit)
+
+        self.reverse = configure(QCheckBox("Swap sides"), "data.reverse")
+        self.reverse.toggled.connect(self.sig_reverse.emit)
+        self.direction = QLabel()
+        self.direction.setObjectName("direction")
+        self.direction.setToolTip("The direction the model learns: from the left side to the right side")
+
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(task_label)
+        row.addWidget(self.task)
+        row.addWidget(self.offer)
+        self.translate_box = QWidget()
+        tr = QHBoxLayout(self.translate_box)
+        tr.setContentsMargins(12, 0, 0, 0)
+        self._table_widgets = (self.source_label, self.source_column, self.target_label, self.target_column)
+        self._file_widgets = (self.target_button, self.target_file, self.clear_target)
+        for w in (self.toy, self.toy_pairs, *self._table_widgets, *self._file_widgets):  # the toy choices say it
+            tr.addWidget(w)
+        tr.addSpacing(12)
+        tr.addWidget(self.reverse)
+        tr.addWidget(self.direction)
+        row.addWidget(self.translate_box)
+        row.addStretch(1)
+
+    def show_state(self, data: DataConfig, corpus, preview, corpus_name: str) -> None:
+        """Show the session's data settings (no signal is emitted)."""
+        translate = data.task == "translate"
+        set_value(self.task, data.task)
+        set_value(self.toy, data.toy_task)
+        set_value(self.toy_pairs, data.toy_pairs)
+        self.toy_pairs.setVisible(bool(data.toy_task))  # a count of the corpus's pairs it is not
+        set_value(self.reverse, data.reverse)
+        parallel = corpus is not None and corpus.is_parallel
+        self.offer.setText(
+            "This corpus holds pairs: choose Source → target to train a translator"
+            if parallel and not translate
+            else ""
+        )
+        self.offer.setVisible(bool(self.offer.text()))
+        choices = preview.choices if preview is not None else []
+        table = not data.toy_task and preview is not None and preview.kind in ("csv", "tsv")
+        two_files = not data.toy_task and corpus is not None and not table and corpus.format in ("text", "parallel")
+        for combo, current in ((self.source_column, data.source_column), (self.target_column, data.target_column)):
+            combo.blockSignals(True)
+            combo.clear()
+            for value, label in choices:
+                if value:
+                    combo.addItem(label, value)
+            if combo.findData(current) < 0:
+                combo.addItem(current, current)
+            combo.setCurrentIndex(combo.findData(current))
+            combo.blockSignals(False)
+        for w in self._table_widgets:
+            w.setVisible(table)
+        for w in self._file_widgets:
+            w.setVisible(two_files)
+        self.target_file.setText(Path(data.target).name if data.target else "")
+        self.target_file.setToolTip(data.target or self.target_button.toolTip())
+        self.clear_target.setEnabled(bool(data.target))
+        self.translate_box.setVisible(translate)  # last: shown with its children as they will be (no wider)
+        source, target = side_names(data, corpus, corpus_name, choices)
+        self.direction.setText(f"<b>{_escape(_short(source))} → {_escape(_short(target))}</b>")
+        self.direction.setToolTip(f"The direction the model learns: from {source} (read) to {target} (written)")
+
+    def _columns_chosen(self, *_args) -> None:
+        self.sig_columns.emit(self.source_column.currentData(), self.target_column.currentData())
+
+
+def _short(name: str, limit: int = 24) -> str:
+    """A side's name short enough for the task bar (a long file name would widen the window)."""
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+class PairPreview(QWidget):
+    """The first pairs after cleaning, source and target side by side, in the chosen direction."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels(["Source", "Target"])
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setToolTip(
+            f"The first {PAIR_PREVIEW_ROWS} pairs as the model will see them: after cleaning, in the chosen "
+            "direction (the left side is read, the right side is written)"
+        )
+        self.note = QLabel()
+        self.note.setObjectName("hint")
+        self.note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.note)
+
+    def show_pairs(self, rows: list[tuple[str, str]], names: tuple[str, str], kept: int) -> None:
+        self.table.setHorizontalHeaderLabels(list(names))
+        self.table.setRowCount(len(rows))
+        for r, pair in enumerate(rows):
+            for c, text in enumerate(pair):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(r, c, item)
+        self.note.setText(f"Showing the first {len(rows):,} of {kept:,} pairs after cleaning.")
+
+    def show_note(self, text: str, names: tuple[str, str] = ("Source", "Target")) -> None:
+        """No pairs to show (yet): say why."""
+        self.table.setHorizontalHeaderLabels(list(names))
+        self.table.setRowCount(0)
+        self.note.setText(text)
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [(self.table.item(r, 0).text(), self.table.item(r, 1).text()) for r in range(self.table.rowCount())]
+
+    def header(self) -> tuple[str, str]:
+        return tuple(self.table.horizontalHeaderItem(c).text() for c in range(2))
+
+
+DROP_REASONS = {
+    "cleaning": "outside the line length limits",
+    "empty": "a side empty",
+    "duplicate": "duplicates",
+}
+
+
+class PairStatsPanel(QGroupBox):
+    """Pair-aware statistics (translation): lengths per side, the target/source length ratio, what cleaning dropped."""
+
+    TIP = "Counted over the pairs after cleaning, in the chosen direction, on a background thread"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Pair statistics", parent)
+        self.setToolTip(self.TIP)
+        grid = QGridLayout()
+        self.values: dict[str, QLabel] = {}
+        fields = (
+            ("pairs", "Pairs", "Pairs kept after cleaning: what training splits into train, validation and test"),
+            ("dropped", "Dropped", "Pairs the cleaning left out (either side dropped or empty, or a duplicate pair)"),
+            ("source_mean", "Source mean length", "Average characters per source sentence"),
+            ("source_max", "Longest source", "Characters in the longest source sentence"),
+            ("target_mean", "Target mean length", "Average characters per target sentence"),
+            ("target_max", "Longest target", "Characters in the longest target sentence"),
+            ("words", "Words per pair", "Average whitespace-separated words: source → target"),
+            ("ratio", "Median length ratio", "Median of target characters / source characters"),
+        )
+        for i, (key, name, tip) in enumerate(fields):
+            label, value = QLabel(name), (BigNumber("…") if i < 2 else QLabel("…"))
+            for w in (label, value):
+                w.setToolTip(tip)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(label, i // 2, (i % 2) * 2)
+            grid.addWidget(value, i // 2, (i % 2) * 2 + 1)
+            self.values[key] = value
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        self.dropped_detail = QLabel()
+        self.dropped_detail.setWordWrap(True)
+        self.dropped_detail.setToolTip("Why pairs were dropped by the cleaning options (below), by reason")
+        self.histogram = HistogramChart(
+            "Length ratio (target / source)",
+            "target characters ÷ source characters",
+            "pairs",
+            "How many pairs have each ratio of target to source length: pairs far from the bulk are often "
+            "misaligned or not translations",
+        )
+        self.histogram.setMinimumHeight(100)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(self.dropped_detail)
+        layout.addWidget(self.histogram, 1)
+        self.clear()
+
+    def clear(self, text: str = "…") -> None:
+        self._ratio_counts: list[int] = []
+        for value in self.values.values():
+            value.setText(text)
+        self.dropped_detail.setText("")
+        self.histogram.clear_data()
+
+    def show_result(self, result: dict) -> None:
+        stats, dropped = result["stats"], result["dropped"]
+        self.values["pairs"].setText(human_count(result["kept"]))
+        self.values["pairs"].setToolTip(f"{result['kept']:,} pairs kept after cleaning")
+        total_dropped = sum(dropped.values())
+        self.values["dropped"].setText(human_count(total_dropped))
+        detail = ", ".join(f"{n:,} {DROP_REASONS.get(reason, reason)}" for reason, n in sorted(dropped.items()))
+        self.dropped_detail.setText(
+            f"<b>Dropped by cleaning:</b> {detail}" if detail else "No pair dropped by cleaning."
+        )
+        if not stats.get("pairs"):
+            for key in ("source_mean", "source_max", "target_mean", "target_max", "words", "ratio"):
+                self.values[key].setText("–")
+            self.histogram.clear_data()
+            return
+        src, tgt = stats["source_chars"], stats["target_chars"]
+        self.values["source_mean"].setText(f"{src['mean']:,.1f}")
+        self.values["source_max"].setText(f"{src['max']:,}")
+        self.values["target_mean"].setText(f"{tgt['mean']:,.1f}")
+        self.values["target_max"].setText(f"{tgt['max']:,}")
+        self.values["words"].setText(f"{stats['source_words']:.1f} → {stats['target_words']:.1f}")
+        self.values["ratio"].setText(f"{stats['ratio_median']:.2f}")
+        sampled = f"; lengths of the first {result['measured']:,} pairs" if result["measured"] < result["kept"] else ""
+        self.setToolTip(f"{self.TIP}{sampled}")
+        counts = stats["ratio_counts"]
+        self._ratio_counts = list(counts)
+        self.histogram.set_histogram(counts, list(range(len(counts) + 1)))  # one bar per bin, equal widths
+        self.histogram.getPlotItem().getAxis("bottom").setTicks([_ratio_ticks(stats["ratio_bins"])])
+
+    def ratio_counts(self) -> list[int]:
+        return list(self._ratio_counts)
+
+
+def _ratio_ticks(bins: list[float]) -> list[tuple[float, str]]:
+    """The irregular ratio bins' edges under equal-width bars: 0, 0.5, 0.67, ..., 2, ∞."""
+    return [(float(i), "∞" if edge == float("inf") else f"{edge:g}") for i, edge in enumerate(bins)]

@@ -1,6 +1,12 @@
 """The Data tab: open a corpus (file, folder, .jsonl field, .csv/.tsv column, bundled, drag and drop),
 see its encoding, a preview of its start, statistics, cleaning and splits.
 
+The task bar switches between a language model and source → target (translation). For translation the pairs
+come from a toy task, the source and target columns of a table or a second, line-aligned target file; the
+direction can be swapped; the tab shows the first pairs side by side after cleaning and pair statistics. A
+change of these settings re-opens the corpus with them (on a worker), so a bad choice (one column, a column
+that does not exist, files of different line counts) leaves the previous state and says why.
+
 A file that cannot be read leaves the previous corpus loaded and says why in a banner and a dialog.
 Opening (validation, encoding, preview, field choices) and statistics run on workers with progress and
 Cancel, so a large file never blocks the window; statistics re-run when the corpus or the cleaning changes.
@@ -8,6 +14,8 @@ Cancel, so a large file never blocks the window; statistics re-run when the corp
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -21,6 +29,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -29,13 +38,16 @@ from ...app.units import human_bytes
 from ...core.config import DataConfig
 from ...core.data import corpus as core_corpus
 from ...core.data import formats
+from ...core.data.toy_tasks import toy_read_options
+from ...core.errors import ConfigError
 from .. import drops, jobs
 from ..dialogs import show_error
+from ..messages import user_message
 from ..session import Session
 from ..settings import Preferences
 from ..widgets.common import Banner, ProgressRow, SidePanelScroll
 from ..workers import WorkerHandle, start_worker
-from .data_panels import CleaningPanel, SplitPanel, StatsPanel
+from .data_panels import CleaningPanel, PairPreview, PairStatsPanel, SplitPanel, StatsPanel, TaskBar, side_names
 
 PREVIEW_CHARS = jobs.PREVIEW_CHARS
 ENCODINGS = (
@@ -54,6 +66,8 @@ ENCODINGS = (
     "koi8-r",
 )
 FILE_FILTER = "Text corpora (*.txt *.text *.md *.jsonl *.ndjson *.csv *.tsv *.tab);;All files (*)"
+TARGET_FILTER = "Text files (*.txt *.text *.de *.en *.es *.fr *.it *.pt *.cs);;All files (*)"
+READING_KEYS = ("corpus", "format", "text_field", "column", "include", "target", "source_column", "target_column")
 
 
 class DataTab(QWidget):
@@ -64,6 +78,9 @@ class DataTab(QWidget):
         self.setAcceptDrops(True)
         self._stats_job: WorkerHandle | None = None
         self._open_job: WorkerHandle | None = None
+        self._pairs_job: WorkerHandle | None = None
+        self._toy_job: WorkerHandle | None = None
+        self._before_toy: DataConfig | None = None  # the reading settings a toy task replaced (to go back to)
         self._closed = False
 
         self.open_file_button = QPushButton("Open file…")
@@ -111,6 +128,16 @@ class DataTab(QWidget):
         self.progress.sig_cancel.connect(self.cancel_stats)
         self.open_progress = ProgressRow("opening the corpus")
         self.open_progress.sig_cancel.connect(self.cancel_open)
+        self.pairs_progress = ProgressRow("reading the pairs")
+        self.pairs_progress.sig_cancel.connect(self.cancel_pairs)
+        self.task_bar = TaskBar()
+        self.task_bar.sig_task.connect(self._on_task_chosen)
+        self.task_bar.sig_toy.connect(self._on_toy_chosen)
+        self.task_bar.sig_toy_pairs.connect(self._on_toy_pairs)
+        self.task_bar.sig_columns.connect(self._on_columns_chosen)
+        self.task_bar.sig_choose_target.connect(self.choose_target_file)
+        self.task_bar.sig_clear_target.connect(lambda: self.apply_data(format="auto", target=""))
+        self.task_bar.sig_reverse.connect(lambda checked: self.apply_data(reverse=checked))
 
         self.preview = QPlainTextEdit()
         self.preview.setReadOnly(True)
@@ -128,12 +155,25 @@ class DataTab(QWidget):
         pv.addWidget(self.preview, 1)
         pv.addWidget(self.preview_note)
         self.stats_panel = StatsPanel(session)
+        self.pair_preview = PairPreview()
+        self.pair_stats = PairStatsPanel()
         self.cleaning_panel = CleaningPanel(session)
         self.split_panel = SplitPanel(session)
+        self.preview_tabs = QTabWidget()  # translation: the pairs first, the text as read beside them
+        self.preview_tabs.addTab(self.pair_preview, "Pairs")
+        self.preview_tabs.addTab(preview_box, "Text")
+        self.preview_tabs.setTabToolTip(0, self.pair_preview.table.toolTip())
+        self.preview_tabs.setTabToolTip(1, self.preview.toolTip())
+        self.preview_tabs.setToolTip("The pairs after cleaning, or the corpus's text as read")
+        side = QWidget()
+        sv = QVBoxLayout(side)
+        sv.setContentsMargins(0, 0, 0, 0)
+        sv.addWidget(self.pair_stats, 1)
+        sv.addWidget(self.stats_panel, 1)
 
         upper = QSplitter(Qt.Orientation.Horizontal)
-        upper.addWidget(preview_box)
-        upper.addWidget(SidePanelScroll(self.stats_panel))  # scrolls rather than make the window taller
+        upper.addWidget(self.preview_tabs)
+        upper.addWidget(SidePanelScroll(side))  # scrolls rather than make the window taller
         upper.setStretchFactor(0, 3)
         upper.setStretchFactor(1, 2)
         lower = QWidget()
@@ -148,14 +188,17 @@ class DataTab(QWidget):
         vertical.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.task_bar)
         layout.addWidget(self.info)
         layout.addWidget(self.banner)
         layout.addWidget(self.open_progress)
         layout.addWidget(self.progress)
+        layout.addWidget(self.pairs_progress)
         layout.addWidget(vertical, 1)
 
         self._stats_timer = QTimer(self, singleShot=True, interval=300)  # debounce: typing in a spin box
         self._stats_timer.timeout.connect(self.start_stats)
+        self._stats_timer.timeout.connect(self.start_pairs)
         QShortcut(QKeySequence("Ctrl+Shift+O"), self, self.open_file_dialog)
         session.sig_corpus_changed.connect(self._on_corpus_changed)
         session.sig_corpus_error.connect(self._on_corpus_error)
@@ -163,6 +206,7 @@ class DataTab(QWidget):
         session.sig_cleaning_changed.connect(self._stats_timer.start)
         self._set_field_chooser(None)
         self._build_encoding_chooser(top)
+        self._show_task()
         if session.corpus is not None:
             self._on_corpus_changed()
 
@@ -180,13 +224,17 @@ class DataTab(QWidget):
         if path:
             self.open_path(path)
 
-    def open_path(self, path: str | Path, field: str | None = None) -> WorkerHandle | None:
+    def open_path(self, path: str | Path, field: str | None = None, task: str | None = None) -> WorkerHandle | None:
         """Open a file or folder with fresh reading options, on a worker: the window stays responsive, the
         previous corpus stays until the new one has opened, and a failure shows what is wrong. Returns the
-        job (its ``sig_finished`` ends the open) or None when nothing was started."""
+        job (its ``sig_finished`` ends the open) or None when nothing was started.
+
+        A file replaces a toy task; ``task`` sets the task too (the bundled pairs open for translation). For
+        translation a table is read as pairs (columns 0 → 1 until others are chosen)."""
         if self._closed:
             return None
         path = Path(path)
+        task = task or self.session.data_config.task
         include = self.include_edit.text().strip() or DataConfig().include
         # a new file is detected afresh: an encoding forced for the previous one (cp1252 decodes almost any
         # bytes) would silently garble a UTF-8 file; the chooser then re-reads this one if needed
@@ -197,9 +245,13 @@ class DataTab(QWidget):
             "include": include,
             "target": "",
             "encoding": "auto",
+            "task": task,
+            "toy_task": None,
         }
         if formats.kind_of(path) in ("csv", "tsv"):
             options["column"] = field or ""
+            if task == "translate":
+                options.update(format="parallel", source_column="0", target_column="1")
         for name, bundled_path in core_corpus.bundled_corpora().items():
             if Path(bundled_path).resolve() == path.resolve():  # e.g. the Bible TSV is read as a parallel corpus
                 bundled = core_corpus.bundled_read_options(name)
@@ -208,6 +260,7 @@ class DataTab(QWidget):
                 )
 
         def opened(result: dict) -> None:
+            self._before_toy = None
             self.session.apply_opened(result)
             self.prefs.remember_folder("corpus", path)
             self.prefs.add_recent("corpus", path)
@@ -243,13 +296,17 @@ class DataTab(QWidget):
         )
 
     def is_opening(self) -> bool:
-        return self._open_job is not None
+        return self._open_job is not None or self._toy_job is not None
 
     def cancel_open(self) -> None:
         """Cancel: the corpus loaded before stays; the worker's late result is dropped."""
+        if self._toy_job is not None:
+            self._toy_job.cancel()
+            self._toy_job = None
         self.session.cancel_open()
         self._open_job = None
         self.open_progress.finish()
+        self._show_task()  # the task bar shows the settings still in force
 
     def _on_include_changed(self) -> None:
         corpus = self.session.corpus
@@ -258,9 +315,10 @@ class DataTab(QWidget):
 
     def _on_bundled(self, index: int) -> None:
         path = self.bundled.itemData(index)
+        name = self.bundled.itemText(index)
         self.bundled.setCurrentIndex(0)
-        if path:
-            self.open_path(path)
+        if path:  # the English–Spanish pairs are there to train a translator: they open for that task
+            self.open_path(path, task="translate" if name == core_corpus.BIBLE_EN_ES else None)
 
     def _on_field_chosen(self, index: int) -> None:
         corpus = self.session.corpus
@@ -289,6 +347,8 @@ class DataTab(QWidget):
             self.field_label.setText("Column:")
             current = self.session.data_config.source_column if parallel else self.session.data_config.column
             self.field_combo.setCurrentIndex(max(0, self.field_combo.findData(current)))
+            if self.session.data_config.task == "translate":
+                kind = ""  # the task bar's source and target columns choose instead
         visible = bool(kind)
         self.field_label.setVisible(visible)
         self.field_combo.setVisible(visible)
@@ -379,6 +439,7 @@ class DataTab(QWidget):
         )
         self._set_field_chooser(preview)
         self._show_encoding()
+        self._show_task()
         if not self._closed:
             self._stats_timer.start()
 
@@ -386,6 +447,8 @@ class DataTab(QWidget):
     def start_stats(self) -> None:
         if self.session.corpus is None or self._closed:
             return
+        if self.session.data_config.task == "translate" and not self.session.corpus.is_parallel:
+            return  # no pairs yet (a target file is missing): the pair preview says so; the core would refuse
         self.cancel_stats()
         key = self.session.stats_key_now()
         job = start_worker("stats", jobs.corpus_stats, self.session.data_snapshot(), key)
@@ -428,12 +491,237 @@ class DataTab(QWidget):
     def stats_running(self) -> bool:
         return self._stats_job is not None
 
+    # translation: task, pairs, direction --------------------------------------------------------------
+    def _show_task(self) -> None:
+        d, corpus = self.session.data_config, self.session.corpus
+        self.task_bar.show_state(d, corpus, self.session.preview, self.session.corpus_name())
+        translate = d.task == "translate"
+        self.preview_tabs.setTabVisible(0, translate)
+        self.preview_tabs.tabBar().setVisible(translate)  # a language model: the text preview alone, as before
+        self.preview_tabs.setCurrentIndex(0 if translate else 1)
+        self.pair_stats.setVisible(translate)
+        self.stats_panel.setVisible(not translate)
+        if not translate:
+            self.cancel_pairs()
+
+    def apply_data(self, **changes) -> WorkerHandle | None:
+        """Re-open the corpus with changed data settings (task, direction, columns, target file, toy task): the
+        settings take effect once it has opened; a failure keeps the previous state and shows why."""
+        if self._closed:
+            return None
+        try:
+            data = dataclasses.replace(self.session.data_config, **changes)
+        except (ConfigError, TypeError) as exc:
+            self._refuse(user_message(str(exc)))
+            return None
+        if data.task == "translate" and data.toy_task:
+            return self._open_toy(data)
+        return self.session.open_corpus_in_background(data=data, on_opened=self._opened, on_error=self._open_failed)
+
+    def _opened(self, result: dict) -> None:
+        if not result["data"].toy_task:
+            self._before_toy = None
+        self.session.apply_opened(result)
+
+    def _open_failed(self, message: str) -> None:
+        self._on_corpus_error(message)
+        self._show_task()
+
+    def _refuse(self, message: str) -> None:
+        self.banner.show_message(message)
+        self._show_task()
+
+    def _on_task_chosen(self, task: str) -> None:
+        d = self.session.data_config
+        if task == d.task:
+            return
+        if task == "lm":
+            if d.toy_task:
+                self._leave_toy(task="lm")
+            else:
+                self.apply_data(task="lm")
+            return
+        changes: dict = {"task": "translate"}
+        corpus, preview = self.session.corpus, self.session.preview
+        if corpus is not None and not corpus.is_parallel and preview is not None and preview.kind in ("csv", "tsv"):
+            columns = [value for value, _ in preview.choices if value]  # read as pairs: the text column → the next
+            source = d.column if d.column in columns else (columns[0] if columns else "0")
+            target = next((c for c in columns if c != source), "1")
+            changes.update(format="parallel", source_column=source, target_column=target)
+        self.apply_data(**changes)
+
+    def _on_toy_chosen(self, toy: str | None) -> None:
+        d = self.session.data_config
+        if toy == d.toy_task:
+            return
+        if toy is None:
+            self._leave_toy()
+        else:
+            self.apply_data(task="translate", toy_task=toy, toy_pairs=self.task_bar.toy_pairs.value())
+
+    def _on_toy_pairs(self, n: int) -> None:
+        d = self.session.data_config
+        if d.toy_task and n != d.toy_pairs:
+            self.apply_data(toy_pairs=n)
+
+    def _leave_toy(self, **changes) -> WorkerHandle | None:
+        """Back from a toy task to the corpus it replaced (the bundled English–Spanish pairs if none is known)."""
+        before = self._before_toy
+        if before is not None:
+            reading = {key: getattr(before, key) for key in READING_KEYS}
+            reading["encoding"] = before.encoding
+        else:
+            bundled = core_corpus.bundled_read_options(core_corpus.BIBLE_EN_ES)
+            reading = dict(
+                corpus=str(core_corpus.bundled_corpora()[core_corpus.BIBLE_EN_ES]),
+                format=bundled.format,
+                source_column=bundled.source_column,
+                target_column=bundled.target_column,
+                target="",
+                column="",
+                encoding="auto",
+            )
+        return self.apply_data(toy_task=None, **reading, **changes)
+
+    def _open_toy(self, data: DataConfig) -> WorkerHandle | None:
+        """Generate the toy task's pairs on a worker (once: they are cached), then open them as the corpus."""
+        if not self.session.data_config.toy_task and self._before_toy is None:
+            self._before_toy = copy.deepcopy(self.session.data_config)
+        self.cancel_open()
+        job = start_worker("toy-corpus", jobs.toy_corpus, data.toy_task, data.toy_pairs, data.seed)
+        self._toy_job = job
+        self.open_progress.start(f"Generating the {data.toy_task} pairs…")
+        self.open_progress.update_progress(0, -1, f"Generating {data.toy_pairs:,} {data.toy_task} pairs…")
+        job.sig_progress.connect(self.open_progress.update_progress)
+        job.sig_result.connect(lambda path: self._toy_ready(job, data, path))
+        job.sig_error.connect(lambda message: self._toy_failed(job, message))
+        job.sig_finished.connect(lambda: self._toy_finished(job))
+        self._show_task()
+        return job
+
+    def _toy_ready(self, job: WorkerHandle, data: DataConfig, path: str) -> None:
+        if job is not self._toy_job or self._closed:
+            return
+        toy = toy_read_options()
+        data = dataclasses.replace(
+            data,
+            corpus=path,
+            format=toy.format,
+            source_column=toy.source_column,
+            target_column=toy.target_column,
+            target="",
+            column="",
+            encoding="auto",
+        )
+        self.session.open_corpus_in_background(data=data, on_opened=self._opened, on_error=self._open_failed)
+
+    def _toy_failed(self, job: WorkerHandle, message: str) -> None:
+        if job is self._toy_job:
+            self._open_failed(message)
+
+    def _toy_finished(self, job: WorkerHandle) -> None:
+        if job is self._toy_job:
+            self._toy_job = None
+            if self._open_job is None:
+                self.open_progress.finish()
+
+    def _on_columns_chosen(self, source: str, target: str) -> None:
+        d = self.session.data_config
+        if (source, target) == (d.source_column, d.target_column):
+            return
+        if source == target:
+            self._refuse(
+                f"The source and target columns are both {source!r}: choose two different columns "
+                "(or a target file for a two-file corpus)"
+            )
+            return
+        self.apply_data(format="parallel", source_column=source, target_column=target, column="")
+
+    def choose_target_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Target file (line-aligned with the corpus)", self.prefs.last_folder("corpus"), TARGET_FILTER
+        )
+        if path:
+            self.set_target_file(path)
+
+    def set_target_file(self, path: str | Path) -> WorkerHandle | None:
+        """Two line-aligned files: the corpus is the source side, ``path`` the target side."""
+        return self.apply_data(format="parallel", target=str(path), toy_task=None)
+
+    def start_pairs(self) -> None:
+        """Read the cleaned pairs on a worker: the side-by-side preview and the pair statistics."""
+        if self.session.corpus is None or self._closed or self.session.data_config.task != "translate":
+            return
+        self.cancel_pairs()
+        self.pair_stats.clear()
+        names = self._side_names()
+        self.pair_preview.show_note("Reading the pairs…", names)
+        key = self._pairs_key()
+        job = start_worker("pairs", jobs.pair_preview, self.session.data_snapshot(), key)
+        self._pairs_job = job
+        self.pairs_progress.start("Reading the pairs…")
+        job.sig_progress.connect(self.pairs_progress.update_progress)
+        job.sig_result.connect(self._on_pairs)
+        job.sig_error.connect(lambda message: self._on_pairs_error(job, message, job.error_class))
+        job.sig_finished.connect(lambda: self._pairs_finished(job))
+
+    def _side_names(self) -> tuple[str, str]:
+        preview = self.session.preview
+        choices = preview.choices if preview is not None else []
+        return side_names(self.session.data_config, self.session.corpus, self.session.corpus_name(), choices)
+
+    def _pairs_key(self) -> str:
+        d = self.session.data_config
+        return f"{self.session.stats_key_now()}|{d.task}|{d.reverse}|{d.toy_task}|{d.toy_pairs}|{d.seed}"
+
+    def cancel_pairs(self) -> None:
+        if self._pairs_job is not None:
+            self._pairs_job.cancel()
+
+    def pairs_running(self) -> bool:
+        return self._pairs_job is not None
+
+    def _pairs_finished(self, job: WorkerHandle) -> None:
+        if job is self._pairs_job:
+            self._pairs_job = None
+            self.pairs_progress.finish()
+
+    def _on_pairs(self, result: dict) -> None:
+        if result["key"] != self._pairs_key():  # the settings changed meanwhile: a newer read follows
+            return
+        if self.banner.text().startswith("Pairs could not be read"):
+            self.banner.clear()
+        names = self._side_names()
+        self.pair_preview.show_pairs(result["rows"], names, result["kept"])
+        self.pair_stats.show_result(result)
+
+    def _on_pairs_error(self, job: WorkerHandle, message: str, error_class: str = "") -> None:
+        if job is not self._pairs_job:
+            return
+        message = user_message(message)
+        names = self._side_names()
+        self.pair_preview.show_note(message, names)
+        self.pair_stats.clear("–")
+        if error_class == "ConfigError":  # not a parallel corpus (yet): what to choose, not a failure
+            return
+        if error_class == "CorpusError":  # a ragged row past the part checked when it opened
+            failed = self.session.corpus_name()
+            if self.session.restore_previous_corpus():
+                message = (
+                    f"{message}\n\n{failed} was not kept; the corpus loaded before "
+                    f"({self.session.corpus_name()}) is loaded again."
+                )
+        self.banner.show_message(f"Pairs could not be read: {message}")
+
     # closing ------------------------------------------------------------------------------------------
     def shutdown(self) -> None:
         """The window is closing: no more timers or jobs; cancel what runs (the window joins it)."""
         self._closed = True
         self._stats_timer.stop()
         self.cancel_stats()
+        self.cancel_pairs()
+        if self._toy_job is not None:
+            self._toy_job.cancel()
         self.session.cancel_open()
 
 

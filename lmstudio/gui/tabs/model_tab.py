@@ -2,6 +2,10 @@
 costs (parameters, training memory, FLOPs per token), how it is built (a block diagram), and on request
 how long one training step takes on the chosen device. Invalid settings are marked and block training
 (``Session.model_issues``).
+
+With the Data tab's task set to translate (``data.task``), the same architectures are the encoder-decoders of
+their family (core.models.seq2seq_*): the tab shows their own settings (attention, bidirectional encoder,
+shared embeddings; teacher forcing is a training setting, on the Train tab), their costs, and their diagram.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ..dialogs import show_error
 from ..forms import MODEL_FIELDS, configure, make_editor, set_value, value_of
+from ..forms import tooltip as form_tooltip
 from ..model_checks import (
     ModelCheck,
     check_model,
@@ -51,8 +56,24 @@ ARCHS = (
     ("gru", "GRU", "Gated recurrent unit: a lighter LSTM with two gates instead of three"),
     ("rnn", "RNN", "Plain (Elman, tanh) recurrent network: the simplest baseline; forgets quickly"),
 )
+SEQ2SEQ_ARCH_TIPS = {
+    "transformer": "Encoder-decoder Transformer (Vaswani et al. 2017): the encoder's self-attention over the whole "
+    "source; each decoder block's masked self-attention, then cross-attention to the encoder's memory",
+    "lstm": "LSTM encoder and LSTM decoder: the encoder's final states start the decoder; attention (below) lets "
+    "the decoder look back at every source token",
+    "gru": "GRU encoder and GRU decoder: a lighter LSTM; the encoder's final states start the decoder, attention "
+    "(below) lets it look back at every source token",
+    "rnn": "Plain (tanh) recurrent encoder and decoder: the simplest baseline; forgets long sources quickly",
+}
 # key, label, Transformer only: range, choices, tooltip and default come from the declarations (core.config)
 FIELDS = MODEL_FIELDS
+# the encoder-decoder's own settings (data.task translate), and when each applies: "recurrent" (rnn, gru,
+# lstm), "joint" (one tokenizer for both sides: tokenizer.shared); tooltips from the declarations
+SEQ2SEQ_FIELDS = (
+    ("attention", "Attention", "recurrent"),
+    ("bidirectional", "Bidirectional encoder", "recurrent"),
+    ("shared_embeddings", "Share source and target embeddings", "joint"),
+)
 STATS = (
     (
         "vocab",
@@ -92,6 +113,24 @@ STATS = (
         "Time of one full training step (forward, backward, AdamW) on the device, at the Train tab's batch size",
     ),
 )
+MEASURE_TIP = (
+    "Build the model and time a few real training steps on the Train tab's device and batch size, with the "
+    "CPU threads this window runs with (dropout left out: its random masks would disturb a running training)"
+)
+# the tooltips that say something else for an encoder-decoder
+SEQ2SEQ_STAT_TIPS = {
+    "vocab": "Tokens the decoder predicts over, and (one joint tokenizer) the encoder reads; an estimate here: "
+    "the vocabularies are built when the pairs are prepared for training",
+    "parameters": "Trainable weights of the encoder and the decoder (a shared or tied embedding counts once)",
+    "memory_activations_approx": "Values kept for the backward pass at the Train tab's batch size, with source "
+    "and target each block size tokens long (an upper bound: batches are padded to their longest pair): 2 bytes "
+    "each under bf16/fp16 autocast, else 4 (the logits stay fp32)",
+    "flops_per_token": "Training FLOPs (forward + backward) per target token: 6 × parameters (the encoder's "
+    "share counted as if the source were as long as the target), plus attention over a block-size source",
+    "step_time": "Time five training steps (forward, backward, AdamW) of this encoder-decoder on random sources and "
+    "targets of block size tokens each at the Train tab's batch size, on the device it would train on (runs in "
+    "the background); tokens per second count target tokens",
+}
 
 
 class ModelTab(QWidget):
@@ -138,6 +177,18 @@ class ModelTab(QWidget):
             name.setToolTip(editor.toolTip())
             form.addRow(name, editor)
             self.editors[key], self.labels[key] = editor, name
+        self.seq2seq_box = QGroupBox("Encoder-decoder")
+        self.seq2seq_box.setToolTip(
+            "The Data tab's task is translate: the architecture above is an encoder (reads the source) and a "
+            "decoder (writes the target), both of this shape. Teacher forcing is on the Train tab"
+        )
+        seq2seq_form = QFormLayout(self.seq2seq_box)
+        for key, label, _ in SEQ2SEQ_FIELDS:
+            editor = self._editor(key, label)
+            name = QLabel("" if isinstance(editor, QCheckBox) else label)
+            name.setToolTip(editor.toolTip())
+            seq2seq_form.addRow(name, editor)
+            self.editors[key], self.labels[key] = editor, name
         self.issues = QLabel()
         self.issues.setObjectName("banner")
         self.issues.setWordWrap(True)
@@ -149,6 +200,7 @@ class ModelTab(QWidget):
         stats_box.setToolTip("What these settings cost, recomputed as you type")
         grid = QGridLayout(stats_box)
         self.stat_labels: dict[str, QLabel] = {}
+        self.stat_names: dict[str, QLabel] = {}
         for row, (key, name, tip) in enumerate(STATS):
             n, v = QLabel(name), QLabel("–")
             n.setToolTip(tip)
@@ -158,12 +210,9 @@ class ModelTab(QWidget):
                 v.setObjectName("bignumber")
             grid.addWidget(n, row, 0)
             grid.addWidget(v, row, 1)
-            self.stat_labels[key] = v
+            self.stat_labels[key], self.stat_names[key] = v, n
         self.measure_button = QPushButton("Measure step time")
-        self.measure_button.setToolTip(
-            "Build the model and time a few real training steps on the Train tab's device and batch size, with the "
-            "CPU threads this window runs with (dropout left out: its random masks would disturb a running training)"
-        )
+        self.measure_button.setToolTip(MEASURE_TIP)
         self.measure_button.clicked.connect(self.measure)
         grid.addWidget(self.measure_button, len(STATS), 0, 1, 2)
 
@@ -171,6 +220,7 @@ class ModelTab(QWidget):
         left = QVBoxLayout(left_panel)
         left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(form_box)
+        left.addWidget(self.seq2seq_box)
         left.addWidget(stats_box)
         left.addStretch(1)
         self.diagram = ModelDiagram()
@@ -184,6 +234,7 @@ class ModelTab(QWidget):
         self._timer.timeout.connect(self.update_model)
         self.arch.currentIndexChanged.connect(self._on_arch_changed)
         for sig in (
+            session.sig_corpus_changed,  # the task (data.task) is a reading option of the corpus
             session.sig_model_config_changed,
             session.sig_tokenizer_changed,
             session.sig_stats_changed,
@@ -230,11 +281,18 @@ class ModelTab(QWidget):
             out[key] = value_of(editor)
         return out
 
+    def is_translate(self) -> bool:
+        """The session's task is source → target: the tab shows the encoder-decoder of the chosen family."""
+        return self.session.data_config.task == "translate"
+
     def _on_session_changed(self) -> None:
         if self._loading:
             return
+        self._update_visibility()  # the task or the tokenizer's sharing may have changed
         cfg = self.session.model_config
         fields_now = self.values()
+        if self._timer.isActive():  # an edit not yet checked: it wins over what the session holds
+            return
         if any(fields_now[k] != getattr(cfg, k) for k in fields_now) and (self.check is None or self.check.valid):
             self.load_from_session()  # changed elsewhere (workspace opened, Train tab's block size)
         else:
@@ -246,10 +304,26 @@ class ModelTab(QWidget):
 
     def _update_visibility(self) -> None:
         transformer = self.arch.currentData() == "transformer"
+        translate = self.is_translate()
         for key, _, only_transformer in FIELDS:
             if only_transformer:
                 self.editors[key].setVisible(transformer)
                 self.labels[key].setVisible(transformer)
+        applies = {"recurrent": not transformer, "joint": self.session.tokenizer_config.shared}
+        for key, _, when in SEQ2SEQ_FIELDS:
+            self.editors[key].setVisible(applies[when])
+            self.labels[key].setVisible(applies[when])
+        self.seq2seq_box.setVisible(translate and any(applies[when] for _, _, when in SEQ2SEQ_FIELDS))
+        for key, _, tip in ARCHS:
+            self.arch.setItemData(self.arch.findData(key), SEQ2SEQ_ARCH_TIPS[key] if translate else tip, 3)
+        current = self.arch.currentData()
+        extra = f"\n\nTranslation: {SEQ2SEQ_ARCH_TIPS[current]}" if translate and current in SEQ2SEQ_ARCH_TIPS else ""
+        self.arch.setToolTip(form_tooltip("model.arch") + extra)  # the declaration's, as every editor's
+        for key, _, tip in STATS:
+            text = SEQ2SEQ_STAT_TIPS.get(key, tip) if translate else tip
+            self.stat_labels[key].setToolTip(text)
+            self.stat_names[key].setToolTip(text)
+        self.measure_button.setToolTip(SEQ2SEQ_STAT_TIPS["step_time"] if translate else MEASURE_TIP)
 
     def _on_edit(self) -> None:
         if not self._loading:
@@ -267,6 +341,7 @@ class ModelTab(QWidget):
 
     # checks and costs -------------------------------------------------------------------------------
     def update_model(self) -> None:
+        self._timer.stop()  # checked now: no edit is pending any more (see _on_session_changed)
         s = self.session
         tok = s.tokenizer if not s.tokenizer_is_stale() else None
         vocab, source = estimate_vocab(
@@ -279,12 +354,24 @@ class ModelTab(QWidget):
         val_tokens = estimate_split_tokens(
             getattr(s.stats, "chars", None), s.data_config.split_fractions[1], cpt, s.tokenizer_config.kind
         )
-        self.check = check_model(self.values(), vocab, val_tokens)
+        translate = self.is_translate()
+        if translate:
+            val_tokens = None  # the block bounds each pair's sides, not a window cut from the split
+        values = self.values()
+        if translate and not s.tokenizer_config.shared:
+            values["source_vocab_size"] = vocab  # one tokenizer per side: the source's taken as large as the target's
+        self.check = check_model(values, vocab, val_tokens)
         if self._measured_for is not None and self._measured_for != self._measure_key():
             self._measured_for, self.measured = None, None  # measured for another model: it says nothing of this one
             self.stat_labels["step_time"].setText("–")
         self._show_issues()
-        self.diagram.set_config(self.check.config)
+        self.diagram.set_config(self.check.config, encoder_decoder=translate)
+        if translate:
+            sides = "one joint vocabulary" if s.tokenizer_config.shared else "taken for each side's own vocabulary"
+            why = source.removeprefix("estimated").strip(" :()")
+            if source.startswith("from the trained"):  # the pairs get their own tokenizers when prepared
+                why = "the size of the Vocabulary tab's trained vocabulary"
+            source = f"estimate for translation: {why}; {sides}"
         self.stat_labels["vocab"].setText(f"{vocab:,}  ({source})")
         if self.check.config is not None and not self.isVisible():
             self._costs_stale = True
@@ -293,7 +380,9 @@ class ModelTab(QWidget):
 
             self._costs_stale = False
             train = s.config.train
-            costs = model_costs(self.check.config, train.batch_size, training_target(train.device, train.precision))
+            costs = model_costs(
+                self.check.config, train.batch_size, training_target(train.device, train.precision), translate
+            )
             self.stat_labels["parameters"].setText(f"{costs['parameters']:,}  ({human_number(costs['parameters'])})")
             for key in (
                 "memory_weights",
@@ -366,7 +455,13 @@ class ModelTab(QWidget):
         self.measure_button.setEnabled(False)
         self.stat_labels["step_time"].setText("measuring…")
         key = self._measured_for = self._measure_key()
-        self._job = start_worker("measure-step", measure_step_time, self.check.config, self.session.config.train)
+        self._job = start_worker(
+            "measure-step",
+            measure_step_time,
+            self.check.config,
+            self.session.config.train,
+            encoder_decoder=self.is_translate(),
+        )
         self._job.sig_result.connect(lambda result: self._on_measured(result) if key == self._measured_for else None)
         self._job.sig_error.connect(self._on_measure_error)
         self._job.sig_finished.connect(
@@ -375,7 +470,9 @@ class ModelTab(QWidget):
 
     def _measure_key(self) -> tuple | None:
         config = self.check.config if self.check is not None else None
-        return None if config is None else (repr(config), self.session.config.train.batch_size)
+        if config is None:
+            return None
+        return (repr(config), self.session.config.train.batch_size, self.is_translate())
 
     def _on_measured(self, result: dict) -> None:
         dropout = ", without dropout" if result.get("without_dropout") else ""

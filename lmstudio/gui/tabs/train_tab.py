@@ -1,6 +1,8 @@
 """The Train tab: hyperparameters, Start / Pause / Resume / Stop / Step, a learning rate changeable while
 training runs, live charts, progress with ETA, the sample written at each evaluation (click the loss
 chart for the sample of any step), a log, overlays of earlier runs, and resuming a run from its folder.
+A translation run charts BLEU, chrF and exact match too, and shows a table of sample translations (source,
+reference, output) in place of the sample text; a language model's tab builds none of that.
 Training runs on a :class:`~lmstudio.gui.train_worker.TrainingJob`; this tab only shows its events.
 """
 
@@ -13,21 +15,33 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ...app.train_metrics import MFU_TIP, RunMetrics, format_bpc, format_mfu, run_progress
+from ...app.train_metrics import (
+    MFU_TIP,
+    RunMetrics,
+    format_bpc,
+    format_mfu,
+    parse_translation_samples,
+    run_progress,
+)
 from ...app.units import human_duration
 from ...core.config import TrainConfig
 from ...core.devices import default_threads  # torch-free to import
@@ -41,6 +55,7 @@ from ...core.training.events import (  # torch-free: the tab dispatches on the c
     LrChangedEvent,
     SampleEvent,
     StepEvent,
+    TranslationEvent,
 )
 from ...core.training.metrics_log import read_metrics_rows
 from ..dialogs import show_error
@@ -73,6 +88,14 @@ def ask_resume_steps(parent: QWidget, run_dir: Path, plan_for) -> tuple[int | No
 
     dialog = ResumeDialog(run_dir, plan_for, parent)
     return (dialog.chosen_steps(),) if dialog.exec() == ResumeDialog.DialogCode.Accepted else None
+
+
+SAMPLE_TIP = "What the model writes from the fixed prompt; click the loss chart for earlier samples"
+TRANSLATIONS_TIP = (
+    "Greedy translations of the first validation pairs at each evaluation: source, reference and the model's "
+    "output (green: equal to the reference). Click a chart for the translations of an earlier evaluation"
+)
+MATCH, MISS = QColor(43, 147, 72, 60), QColor(232, 89, 12, 45)  # faint: readable on light and dark themes
 
 
 def _button(text: str, tip: str, slot) -> QPushButton:
@@ -170,9 +193,7 @@ class TrainTab(QWidget):
         self.mfu_label.setToolTip(MFU_TIP)
         self.mfu_label.setMinimumWidth(self.mfu_label.fontMetrics().horizontalAdvance("100% MFU") + 8)
         self.sample_title = ElidedLabel("Sample")  # "Sample at step … (clicked on the chart)" never widens the window
-        self.sample_title.setToolTip(
-            "What the model writes from the fixed prompt; click the loss chart for earlier samples"
-        )
+        self.sample_title.setToolTip(SAMPLE_TIP)
         self.sample = QPlainTextEdit()
         self.sample.setReadOnly(True)
         self.sample.setToolTip(self.sample_title.toolTip())
@@ -180,6 +201,8 @@ class TrainTab(QWidget):
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(5000)
         self.log.setToolTip("Evaluations, checkpoints, learning-rate changes and messages of the run")
+        self.translations: QTableWidget | None = None  # built when the first translation run appears
+        self.translation_view = False
         bottom = QSplitter(Qt.Orientation.Horizontal)
         for title, w in ((self.sample_title, self.sample), (QLabel("Log"), self.log)):
             box = QWidget()
@@ -188,6 +211,8 @@ class TrainTab(QWidget):
             bv.addWidget(title)
             bv.addWidget(w)
             bottom.addWidget(box)
+            if w is self.sample:
+                self._sample_box = bv  # the translations table goes here too (see _set_translation_view)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.charts)
         right.addWidget(bottom)
@@ -211,6 +236,8 @@ class TrainTab(QWidget):
         session.sig_train_config_changed.connect(self.load_from_session)
         session.sig_model_config_changed.connect(self.load_from_session)
         session.sig_model_validity_changed.connect(self._update_buttons)
+        session.sig_corpus_changed.connect(self._on_task_changed)  # the Data tab's task switch
+        session.sig_workspace_changed.connect(self._on_task_changed)
         self.load_from_session()
 
     # settings <-> session ----------------------------------------------------------------------------
@@ -218,8 +245,12 @@ class TrainTab(QWidget):
         if self._loading:
             return
         self.form.set_values(self.session.config.train, self.session.model_config)
+        self.form.set_task(self.session.config.data.task)
         self.lr_edit.setValue(self.session.config.train.lr)
         self._on_form_changed(store=False)
+
+    def _on_task_changed(self) -> None:
+        self.form.set_task(self.session.config.data.task)
 
     def _on_form_changed(self, store: bool = True) -> None:
         train, model = self.form.values()
@@ -324,6 +355,8 @@ class TrainTab(QWidget):
         self._last_step = None
         self.mfu_label.setText("")
         self.sample.clear()
+        if self.translations is not None:
+            self.translations.setRowCount(0)
         self.log.clear()
         self._log(message)
         job.sig_events.connect(self.on_events)
@@ -388,6 +421,17 @@ class TrainTab(QWidget):
                     f"{format_bpc(e.bits_per_char)} bits/char{'  (best)' if e.improved else ''}"
                     + (f" ({e.bits_per_char_note})" if e.bits_per_char_note else "")
                 )
+            elif isinstance(e, TranslationEvent):
+                if e.signature and not run.signature:
+                    self._log(f"BLEU by sacreBLEU, signature {e.signature}")
+                run.add_translation(e)
+                if e.samples:
+                    self._show_translations(e.step, e.samples, "latest")
+                exact = f" · exact match {100 * e.exact_match:.0f}%" if e.exact_match == e.exact_match else ""
+                self._log(
+                    f"step {e.step}: BLEU {e.bleu:.2f} · chrF {e.chrf:.2f}{exact} "
+                    f"({e.pairs} validation pair{'s' if e.pairs != 1 else ''})"
+                )
             elif isinstance(e, SampleEvent):
                 run.add_sample(e.step, e.text)
                 self._show_sample(e.step, e.text, "latest")
@@ -410,6 +454,7 @@ class TrainTab(QWidget):
     def _on_run_info(self, info: RunInfo) -> None:
         self._eta, self._eta_left = EtaEstimator(), None
         self.info = info
+        translation = info.config.data.task == "translate"
         run = RunMetrics(Path(info.run_dir).name)
         if info.start_step > 0:  # resumed: show the history up to the checkpoint
             path = Path(info.run_dir) / "metrics.csv"
@@ -421,8 +466,16 @@ class TrainTab(QWidget):
 
             for s in read_samples(Path(info.run_dir)):
                 if s["step"] <= info.start_step:
-                    run.add_sample(int(s["step"]), s["text"])
+                    rows = parse_translation_samples(s["text"]) if translation else []
+                    if rows:
+                        run.add_translation_samples(int(s["step"]), rows)
+                    else:
+                        run.add_sample(int(s["step"]), s["text"])
+        self.charts.set_translation(translation)
         self.charts.reset(run, info.vocab_size, info.unigram_entropy, info.train_tokens)
+        self._set_translation_view(translation)
+        if translation and run.translation_samples:
+            self._show_translations(*run.translation_samples[-1], "before resuming")
         self.form.set_train_tokens(info.train_tokens)
         if self.state == "preparing":
             self.state = "running"
@@ -490,9 +543,57 @@ class TrainTab(QWidget):
         self.sample.setPlainText(text)
 
     def show_sample_at(self, step: float) -> None:
+        if self.translation_view:
+            hit = self.charts.run.translation_samples_near(step)
+            if hit is not None:
+                self._show_translations(hit[0], hit[1], "clicked on the chart")
+            return
         hit = self.charts.run.sample_near(step)
         if hit is not None:
             self._show_sample(hit[0], hit[1], "clicked on the chart")
+
+    def _set_translation_view(self, on: bool) -> None:
+        """The table of sample translations in place of the sample text (a translation run), or back."""
+        if on and self.translations is None:
+            table = QTableWidget(0, 3)
+            table.setHorizontalHeaderLabels(["Source", "Reference", "Output"])
+            table.setToolTip(TRANSLATIONS_TIP)
+            table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+            table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+            table.setWordWrap(False)
+            table.verticalHeader().setVisible(False)
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+            self._sample_box.addWidget(table)
+            self.translations = table
+        if on == self.translation_view:
+            return
+        self.translation_view = on
+        self.sample.setVisible(not on)
+        if self.translations is not None:
+            self.translations.setVisible(on)
+        self.sample_title.setText("Translations" if on else "Sample")
+        self.sample_title.setToolTip(TRANSLATIONS_TIP if on else SAMPLE_TIP)
+
+    def _show_translations(self, step: int, rows: list, how: str) -> None:
+        self._set_translation_view(True)
+        table = self.translations
+        exact = sum(len(r) >= 3 and r[1] == r[2] for r in rows)
+        self.sample_title.setText(f"Translations at step {step:,} ({how}): {exact} of {len(rows)} exact")
+        table.setUpdatesEnabled(False)  # one repaint for the whole table
+        try:
+            table.setRowCount(len(rows))
+            for i, row in enumerate(rows):
+                source, reference, output = (list(row) + ["", "", ""])[:3]
+                same = output == reference
+                for j, text in enumerate((source, reference, output)):
+                    item = QTableWidgetItem(text)
+                    item.setToolTip(text)
+                    if j == 2:
+                        item.setBackground(MATCH if same else MISS)
+                        item.setToolTip(f"{text}\n({'equal to' if same else 'differs from'} the reference)")
+                    table.setItem(i, j, item)
+        finally:
+            table.setUpdatesEnabled(True)
 
     def _log(self, message: str) -> None:
         self.log.appendPlainText(f"[{time.strftime('%H:%M:%S')}] {message}")

@@ -1,11 +1,12 @@
 """A labelled heatmap (pyqtgraph ``ImageItem``) for attention weights and hidden-state activations.
 
 ``set_matrix(values, row_labels, col_labels)`` draws ``values[row, col]`` with row 0 at the top; token
-texts label the axes when there are few enough of them to read. Hovering shows the cell's value.
+texts label the axes (every k-th one when there are too many to read). Hovering shows the cell's value.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 from .charts import _ThemedPlot
 from .token_chips import visible
 
-MAX_LABELS = 48  # more rows or columns than this: numeric ticks instead of token texts
+MAX_LABELS = 48  # more rows or columns than this: every k-th token's text labels its axis
 
 
 class Heatmap(_ThemedPlot):
@@ -74,9 +75,13 @@ class Heatmap(_ThemedPlot):
         self._set_ticks("left", self._rows, values.shape[0])
 
     def _set_ticks(self, axis: str, labels: list[str], n: int) -> None:
+        """Token texts at the cells; past MAX_LABELS, every k-th token's text (still text, never bare indices),
+        the last one always labelled (an attention map's <eos>). Hover gives any cell's pair."""
         ax = self.getPlotItem().getAxis(axis)
-        if labels and n <= MAX_LABELS:
-            ax.setTicks([[(i + 0.5, visible(t)[:6] or "∅") for i, t in enumerate(labels)]])
+        if labels:
+            stride = max(1, math.ceil(n / MAX_LABELS))
+            shown = sorted({*range(0, min(n, len(labels)), stride), min(n, len(labels)) - 1})
+            ax.setTicks([[(i + 0.5, visible(labels[i])[:6] or "∅") for i in shown]])
         else:
             ax.setTicks(None)
 

@@ -1,8 +1,9 @@
 """The Train tab's live charts: loss, perplexity, bits per character, learning rate, gradient norm and
-tokens per second in one pyqtgraph scene, redrawn from a timer with ``setData`` (peak downsampling,
-clip to view). Log scale, x axis by step / tokens / time / epoch, EMA smoothing with the raw curve
-kept faint, reference lines (uniform guess ln V, unigram entropy), the overfitting marker, LR-change
-lines, a crosshair read-out, overlays of earlier runs, and export to PNG and CSV.
+tokens per second (and, for a translation run, BLEU, chrF and exact match) in one pyqtgraph scene, redrawn
+from a timer with ``setData`` (peak downsampling, clip to view). Log scale, x axis by step / tokens / time /
+epoch, EMA smoothing with the raw curve kept faint, reference lines (uniform guess ln V, unigram entropy),
+the overfitting marker, LR-change lines, a crosshair read-out, overlays of earlier runs, and export to PNG
+and CSV.
 
 A redraw costs the GUI thread little, so it can run every 0.25 s while training without slowing the
 trainer (which needs the GIL between its torch ops): only curves with new points get ``setData``, and the
@@ -54,7 +55,14 @@ PLOTS = (  # key, title, y label
     ("grad", "Gradient norm", "‖g‖ before clipping"),
     ("tps", "Throughput", "tokens / s"),
 )
+TRANSLATION_PLOTS = (  # a translation run's row: built when the first one appears, so a language model's pays nothing
+    ("bleu", "BLEU", "score (0-100)"),
+    ("chrf", "chrF", "score (0-100)"),
+    ("exact", "Exact match", "% of pairs"),
+)
+TRANSLATION_KEYS = frozenset(key for key, *_ in TRANSLATION_PLOTS)
 TRAIN, VAL, EXTRA = QColor("#2f6fde"), QColor("#e8590c"), QColor("#2b9348")
+BLEU, CHRF = QColor("#c2255c"), QColor("#1098ad")
 OVERLAY_COLORS = ("#8e44ad", "#16a085", "#c0392b", "#7f8c8d", "#d4a017")
 REDRAW_MS = 250  # the normal redraw interval; slower only when a redraw is expensive (see TrainCharts._on_timer)
 MAX_REDRAW_MS = 1500
@@ -87,6 +95,9 @@ CURVE_PLOT = {  # curve key -> the plot it is drawn in
     "grad_raw": "grad",
     "grad": "grad",
     "tps": "tps",
+    "bleu": "bleu",
+    "chrf": "chrf",
+    "exact": "exact",
 }
 _NICE = (1.0, 2.0, 2.5, 5.0, 10.0)
 
@@ -151,6 +162,27 @@ LOSS_TITLE = (
 )
 
 
+TRANSLATION_TIPS = {
+    "bleu": "Corpus BLEU (sacreBLEU, 0-100) of greedy translations of the first validation pairs (Train settings: "
+    "BLEU pairs), at each evaluation. Word n-grams: a one-word line (the toy tasks) scores 0 until it is exact",
+    "chrf": "Corpus chrF (sacreBLEU, 0-100) of the same translations: character n-grams, partial credit for "
+    "nearly right words",
+    "exact": "Share of those translations equal to their reference, character for character: the toy tasks' accuracy",
+}
+
+
+def signature_note(signature: str) -> str:
+    """The short form of a sacreBLEU signature for a chart title: "sacreBLEU 2.6.0 · tok 13a" (the whole
+    signature is in the tooltip); "" for none."""
+    parts = dict(p.split(":", 1) for p in signature.split("|") if ":" in p)
+    if not parts:
+        return ""
+    bits = [f"sacreBLEU {parts['version']}" if "version" in parts else "sacreBLEU"]
+    if "tok" in parts:
+        bits.append(f"tok {parts['tok']}")
+    return " · ".join(bits)
+
+
 def _faint(color: QColor, alpha: int = 70) -> QColor:
     c = QColor(color)
     c.setAlpha(alpha)
@@ -203,6 +235,10 @@ class TrainCharts(QWidget):
         self._version = 0  # bumped when every curve must be set again (new run, x axis, log scale, smoothing)
         self._drawn_steps: tuple[int, int] | None = None  # (version, points) the step curves last got
         self._drawn_evals: tuple[int, int] | None = None
+        self._drawn_translations: tuple[int, int] | None = None
+        self._translation_plots: dict[str, pg.PlotItem] = {}  # built by set_translation(True) the first time
+        self.translation_shown = False
+        self._signature_shown = ""
         self._smooth = np.zeros(0)  # the smoothed train loss last drawn (the bits/char estimate uses it)
         self._extents: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {}  # curve: x and y extent
         self._overlay_extents: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {}  # plot: extents
@@ -361,6 +397,8 @@ class TrainCharts(QWidget):
         self._disposed = True
         self.timer.stop()
         self.lr_lines.clear()
+        if self._translation_plots and not self.translation_shown:  # out of the scene: clear them with it
+            self.set_translation(True)
         self.graphics.close()
 
     # data --------------------------------------------------------------------------------------------
@@ -385,6 +423,70 @@ class TrainCharts(QWidget):
         self._last_tick = (time.perf_counter(), time.thread_time())
         self._busy = 0.0
         self.timer.setInterval(REDRAW_MS)
+
+    def set_translation(self, shown: bool) -> None:
+        """Show the BLEU/chrF and exact-match row (a translation run) or not (a language model's charts exactly
+        as they were). The row's plots are built the first time; hidden, they leave the scene and the layout."""
+        if shown == self.translation_shown or getattr(self, "_disposed", False):
+            return
+        if shown and not self._translation_plots:
+            self._build_translation_plots()
+        self.translation_shown = shown
+        layout = self.graphics.ci
+        for key, plot in self._translation_plots.items():
+            if shown:
+                # one plot a column, under the others: x-linked views line up only where their widths match
+                layout.addItem(plot, row=2, col=[k for k, *_ in TRANSLATION_PLOTS].index(key))
+                self.plots[key] = plot
+                self._follow_y[key] = True
+            else:
+                layout.removeItem(plot)
+                del self.plots[key]
+                self._ranges.pop(key, None)
+        if not shown:
+            for curve in ("bleu", "chrf", "exact"):
+                self._extents.pop(curve, None)
+            self._overlay_extents = {k: v for k, v in self._overlay_extents.items() if k not in TRANSLATION_KEYS}
+        self._overlays_dirty = True
+        self._drawn_translations = None
+        self._label_bottom_axes()
+        self.mark_dirty()
+
+    def _build_translation_plots(self) -> None:
+        for key, title, ylabel in TRANSLATION_PLOTS:
+            plot = pg.PlotItem(title=title)
+            plot.setLabel("left", ylabel)
+            plot.setClipToView(True)
+            plot.disableAutoRange()
+            plot.vb.sigRangeChangedManually.connect(lambda mask, key=key: self._on_manual_range(key, mask))
+            self.graphics.watch(plot)
+            plot.showGrid(x=True, y=True, alpha=0.15)
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            plot.setLogMode(x=False, y=False)  # scores 0-100, never on the log scale: 0 is a score
+            for item in (plot.getAxis("left"), plot.getAxis("bottom"), plot.titleLabel):
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            plot.setXLink(self.plots["loss"])
+            plot.setToolTip(TRANSLATION_TIPS[key])
+            plot.getAxis("left").enableAutoSIPrefix(False)
+            line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#999999", width=1))
+            line.hide()
+            plot.addItem(line, ignoreBounds=True)
+            self.cross[key] = line
+            self.empty_notes[key] = EmptyNote(plot)
+            self._translation_plots[key] = plot
+        for key, color in (("bleu", BLEU), ("chrf", CHRF), ("exact", EXTRA)):
+            self.curves[key] = self._translation_plots[key].plot(
+                pen=pg.mkPen(color, width=2), symbol="o", symbolSize=5, symbolBrush=color
+            )
+        self._restyle()
+
+    def _label_bottom_axes(self) -> None:
+        """The x axis is named under the bottom row only: the translation row when it is shown."""
+        name = self.x_axis.currentText()
+        bottom = TRANSLATION_KEYS if self.translation_shown else {"lr", "grad", "tps"}
+        for key, plot in {**self.plots, **self._translation_plots}.items():
+            plot.setLabel("bottom", name if key in bottom else "")
 
     def set_overlays(self, runs: list[RunMetrics]) -> None:
         self.overlays = list(runs)
@@ -477,6 +579,10 @@ class TrainCharts(QWidget):
             else:
                 self._set("bpc_train", xs[:0], xs[:0])
             self._draw_reference_lines()
+        if len(run.translations) and not self.translation_shown:
+            self.set_translation(True)
+        if self.translation_shown:
+            self._draw_translations(run)
         self._draw_lr_lines()
         if self._overlays_dirty:
             self._draw_overlays()
@@ -484,13 +590,39 @@ class TrainCharts(QWidget):
         empty = not len(run.steps) and not self.overlays
         for key, note in self.empty_notes.items():
             want = empty and not (key in ("loss", "ppl", "bpc") and len(run.evals))
+            if key in TRANSLATION_KEYS:
+                want = not len(run.translations) and not any(len(r.translations) for r in self.overlays)
             if want != note.empty:
                 note.set_empty(want)
         self.graphics.prepare()  # what pyqtgraph's paintEvent did first (see ChartCanvas)
 
     def _set(self, key: str, x: np.ndarray, y: np.ndarray, x_extent: tuple[float, float] | None = None) -> None:
         self.curves[key].setData(x, y)
-        self._extents[key] = (x_extent or extent(x), extent(y, self.log_scale.isChecked()))
+        log = self.log_scale.isChecked() and CURVE_PLOT[key] not in TRANSLATION_KEYS
+        self._extents[key] = (x_extent or extent(x), extent(y, log))
+
+    def _draw_translations(self, run: RunMetrics) -> None:
+        key = (self._version, len(run.translations))
+        if key == self._drawn_translations:
+            return
+        self._drawn_translations = key
+        tr = run.translations
+        x = self._x(run, tr)
+        self._set("bleu", x, tr.column("bleu"))
+        self._set("chrf", x, tr.column("chrf"))
+        self._set("exact", x, 100 * tr.column("exact_match"))
+        if run.signature != self._signature_shown:
+            self._signature_shown = run.signature
+            plot = self._translation_plots["bleu"]
+            short = signature_note(run.signature)
+            plot.setTitle("BLEU" + (f"  <span style='font-size:8pt'>{short}</span>" if short else ""))
+            plot.setToolTip(
+                TRANSLATION_TIPS["bleu"] + (f".\nsacreBLEU signature: {run.signature}" if run.signature else "")
+            )
+            self._restyle_plot(plot)
+
+    def _restyle_plot(self, plot: pg.PlotItem) -> None:
+        style_plot(plot, chart_style())
 
     def _follow_ranges(self) -> None:
         """Set each plot's view range from its curves' extents, where the user has not panned or zoomed it."""
@@ -511,7 +643,10 @@ class TrainCharts(QWidget):
         for key, plot in self.plots.items():
             if not self._follow_y[key]:
                 continue
-            y_range = follow_range(self._ranges.get(key), *ys[key])
+            lo, hi = ys[key]
+            if key in TRANSLATION_KEYS and math.isfinite(lo):  # scores: from 0, and 0 all along is no tiny range
+                lo, hi = min(lo, 0.0), max(hi, 10.0)
+            y_range = follow_range(self._ranges.get(key), lo, hi)
             if y_range is not None and y_range != self._ranges.get(key):
                 self._ranges[key] = y_range
                 plot.setYRange(*y_range, padding=0)
@@ -582,9 +717,17 @@ class TrainCharts(QWidget):
                 ("bpc", xe, run.evals.column("bits_per_char")),
                 ("lr", xs, run.steps.column("lr")),
             )
+            if self.translation_shown and len(run.translations):
+                xt = self._x(run, run.translations)
+                pairs += (
+                    ("bleu", xt, run.translations.column("bleu")),
+                    ("chrf", xt, run.translations.column("chrf")),
+                    ("exact", xt, 100 * run.translations.column("exact_match")),
+                )
             for key, x, y in pairs:
                 old = self._overlay_extents.get(key, ((math.nan, math.nan), (math.nan, math.nan)))
-                self._overlay_extents[key] = (_union(old[0], extent(x)), _union(old[1], extent(y, log)))
+                y_extent = extent(y, log and key not in TRANSLATION_KEYS)
+                self._overlay_extents[key] = (_union(old[0], extent(x)), _union(old[1], y_extent))
                 item = self.plots[key].plot(x, y, pen=pen)
                 item.setToolTip(run.name)
                 self.overlay_curves.append((self.plots[key], item))
@@ -601,8 +744,8 @@ class TrainCharts(QWidget):
     def _on_view_changed(self) -> None:
         log = self.log_scale.isChecked()
         for key, plot in self.plots.items():
-            plot.setLogMode(x=False, y=log)
-            plot.setLabel("bottom", self.x_axis.currentText() if key in ("lr", "grad", "tps") else "")
+            plot.setLogMode(x=False, y=log and key not in TRANSLATION_KEYS)
+        self._label_bottom_axes()
         self._overlays_dirty = True
         self._refollow()
         self.refresh()
@@ -655,6 +798,11 @@ class TrainCharts(QWidget):
                 f"eval @ {e['step']:.0f}: val loss {e['val_loss']:.4f} · ppl {e['val_perplexity']:.2f} · "
                 f"{format_bpc(e['bits_per_char'])} bits/char"
             )
+        tr = run.translations
+        if len(tr):
+            j = int(np.argmin(np.abs(self._x(run, tr) - x)))
+            t = {k: tr.column(k)[j] for k in ("bleu", "chrf", "exact_match")}
+            parts.append(f"BLEU {t['bleu']:.1f} · chrF {t['chrf']:.1f} · exact {100 * t['exact_match']:.0f}%")
         return "   |   ".join(parts)
 
     def step_at(self, x: float) -> float | None:
@@ -667,7 +815,7 @@ class TrainCharts(QWidget):
 
     def _on_mouse_clicked(self, event) -> None:
         hit = self._plot_at(event.scenePos())
-        if hit is not None and hit[0] in ("loss", "ppl", "bpc"):
+        if hit is not None and hit[0] in ("loss", "ppl", "bpc", *TRANSLATION_KEYS):
             step = self.step_at(hit[1])
             if step is not None:
                 self.sig_step_clicked.emit(step)
@@ -701,7 +849,7 @@ class TrainCharts(QWidget):
         self.graphics.setBackground(style.background)
         metrics = QFontMetrics(style.small)
         left_width = metrics.horizontalAdvance("40000.0") + metrics.height() + 8  # tick labels beside the axis title
-        for plot in self.plots.values():
+        for plot in {**self.plots, **self._translation_plots}.values():
             style_plot(plot, style)
             plot.getAxis("left").setWidth(left_width)
             plot.getAxis("bottom").setHeight(None)

@@ -2,7 +2,8 @@
 settings' declarations (range, choices, tooltip).
 
 It edits ``TrainConfig`` and the two model settings training owns as well (block size, dropout);
-``values()`` returns plain dicts, ``set_values()`` fills the form from a workspace config.
+``values()`` returns plain dicts, ``set_values()`` fills the form from a workspace config. The Translation
+group (teacher forcing, BLEU pairs) shows only while the workspace's task is translation (``set_task``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 from ...core.config import ModelConfig, TrainConfig
 from ..forms import TRAIN_FIELDS, make_editor, set_value, value_of
 
+TRANSLATION_GROUP = "Translation"  # TRAIN_FIELDS' group shown only while the task is translate
 FIELDS = TRAIN_FIELDS
 
 
@@ -41,12 +43,14 @@ class TrainSettingsForm(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         groups: dict[str, QFormLayout] = {}
+        self.boxes: dict[str, QGroupBox] = {}
         for group, key, label in FIELDS:
             if group not in groups:
                 box = QGroupBox(group)
                 box.setToolTip(f"{group} settings of the run; saved with the workspace")
                 groups[group] = QFormLayout(box)
                 layout.addWidget(box)
+                self.boxes[group] = box
             editor = self._editor(key, label)
             tip = editor.toolTip()
             if key == "threads":
@@ -70,6 +74,9 @@ class TrainSettingsForm(QWidget):
             self.editors[key] = editor
         layout.addStretch(1)
         self.train_tokens = 0
+        self.task = "lm"
+        self.arch = ""
+        self.boxes[TRANSLATION_GROUP].setVisible(False)
         self._update_enabled()
 
     def _editor(self, key: str, label: str) -> QWidget:
@@ -95,6 +102,18 @@ class TrainSettingsForm(QWidget):
             self.editors["warmdown"].setEnabled(value_of(self.editors["schedule"]) == "wsd")
         if "muon_momentum" in self.editors and "optimizer" in self.editors:
             self.editors["muon_momentum"].setEnabled(value_of(self.editors["optimizer"]) == "muon")
+        translate = self.task == "translate"
+        # a translation run writes no sample from the prompt (its samples are translations); teacher forcing
+        # is the recurrent decoders' (the Transformer's decoder always reads the true previous tokens)
+        self.editors["sample_tokens"].setEnabled(not translate)
+        self.editors["teacher_forcing"].setEnabled(translate and self.arch != "transformer")
+        self.editors["bleu_pairs"].setEnabled(translate)
+
+    def set_task(self, task: str) -> None:
+        """Show the Translation group for task "translate", hide it for a language model."""
+        self.task = task
+        self.boxes[TRANSLATION_GROUP].setVisible(task == "translate")
+        self._update_enabled()
 
     def set_train_tokens(self, tokens: int) -> None:
         self.train_tokens = tokens
@@ -124,5 +143,6 @@ class TrainSettingsForm(QWidget):
         for key, editor in self.editors.items():
             value = getattr(model, key[6:]) if key.startswith("model.") else getattr(train, key)
             set_value(editor, value)
+        self.arch = model.arch
         self._update_epoch_hint()
         self._update_enabled()

@@ -116,6 +116,15 @@ class DecodingForm(QWidget):
         self.stop.setToolTip("Stop when the generated text contains this (\\n for a newline); empty = no stop text")
         self.beam_width = self._int(1, 32, 4, "Beam search: how many partial texts are kept")
         self.alternatives = self._editor(QSpinBox(), "sample.alternatives")
+        self.alpha = QDoubleSpinBox()
+        self.alpha.setRange(0.0, 2.0)
+        self.alpha.setSingleStep(0.1)
+        self.alpha.setValue(0.6)
+        self.alpha.setToolTip(
+            "Translation beam search: beams are ranked by log P / ((5 + length) / 6)^α (GNMT's length penalty); "
+            "0 ranks by raw log P, which favours short outputs"
+        )
+        self.alpha.valueChanged.connect(self.sig_changed)
         for w in (self.mode, self.stop, self.fixed_seed):
             signal = getattr(w, "currentIndexChanged", None) or getattr(w, "textChanged", None) or w.toggled
             signal.connect(self.sig_changed)
@@ -134,12 +143,30 @@ class DecodingForm(QWidget):
         form.addRow("Seed", seed_row)
         form.addRow("Stop text", self.stop)
         form.addRow("Beam width", self.beam_width)
+        form.addRow("Length penalty α", self.alpha)
         form.addRow("Alternatives", self.alternatives)
+        self.form = form
+        self._stop_tip = self.stop.toolTip()
         for row in range(form.rowCount()):
             label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
             field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
             if label and label.widget() and field and field.widget():
                 label.widget().setToolTip(field.widget().toolTip())
+        self.translation = False
+        form.setRowVisible(self.alpha, False)
+        self._update_enabled()
+
+    def set_translation(self, translation: bool) -> None:
+        """A translation run: the length penalty shows; the stop text does not apply (a translation ends at
+        <eos>). Back to a language model: as before."""
+        self.translation = translation
+        self.form.setRowVisible(self.alpha, translation)
+        self.stop.setToolTip(
+            "Not used for translation: a translation ends when the model writes <eos>"
+            if translation
+            else self._stop_tip
+        )
+        self.form.labelForField(self.stop).setToolTip(self.stop.toolTip())
         self._update_enabled()
 
     def _int(self, lo: int, hi: int, value: int, tip: str) -> QSpinBox:
@@ -160,6 +187,8 @@ class DecodingForm(QWidget):
         for w in (self.temperature, self.top_k, self.top_p, self.repetition):
             w.setEnabled(mode == "sample")
         self.beam_width.setEnabled(mode == "beam")
+        self.alpha.setEnabled(mode == "beam")
+        self.stop.setEnabled(not self.translation)
 
     def decoding(self) -> str:
         return self.mode.currentData()

@@ -75,6 +75,8 @@ class GeneratePage(QWidget):
         upper.addWidget(self.tree)
         upper.setStretchFactor(0, 4)
         upper.setStretchFactor(1, 1)
+        self.upper = upper
+        self._lm_layout: tuple | None = None  # the language model's splitter state and chips tooltip
         vertical = QSplitter(Qt.Orientation.Vertical)
         vertical.addWidget(upper)
         vertical.addWidget(self.prob)
@@ -84,6 +86,23 @@ class GeneratePage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.status)
         layout.addWidget(vertical, 1)
+
+    def set_translation(self, translation: bool) -> None:
+        """A translation is short and its beams have long names (scores): the branch list gets more room, and
+        the chips say what they hold; back to a language model, the layout as it was."""
+        if translation and self._lm_layout is None:
+            self._lm_layout = (self.upper.saveState(), self.chips.toolTip())
+            total = max(2, sum(self.upper.sizes()))
+            self.upper.setSizes([total * 3 // 5, total - total * 3 // 5])
+            self.chips.setToolTip(
+                "The source (grey), then the translation token by token; hover a token for its alternatives, click "
+                "to pin it"
+            )
+        elif not translation and self._lm_layout is not None:
+            state, tip = self._lm_layout
+            self.upper.restoreState(state)
+            self.chips.setToolTip(tip)
+            self._lm_layout = None
 
     def _on_color_mode(self) -> None:
         mode = self.color_mode.currentData()

@@ -27,16 +27,22 @@ from ...widgets.token_chips import ColorLegend, TokenChips, legend_row
 SCORE_SAMPLE = "ROMEO:\nBut soft, what light through yonder window breaks?\nIt is the east, and Juliet is the sun."
 
 
-def formula_html(result: dict, shown: int = 4) -> str:
-    """The chain rule written out with this text's numbers."""
+def formula_html(result: dict, shown: int = 4, conditional: bool = False) -> str:
+    """The chain rule written out with this text's numbers; ``conditional`` (a translation run's score, whose
+    result also carries "source"): log P(target | source)."""
     per = result.get("per_token", [])
     n, chars = result["tokens"], result["chars"]
+    conditional = conditional or "source" in result
+    given = ", source" if conditional else ""
+    whole = "log P(y<sub>1</sub>…y<sub>n</sub> | source)" if conditional else "log P(w<sub>1</sub>…w<sub>n</sub>)"
+    w = "y" if conditional else "w"
+    chain = f"Σ<sub>i</sub> log P({w}<sub>i</sub> | {w}<sub>&lt;i</sub>{given})"
     if not per:
-        return "Score a text to see log P(w<sub>1</sub>…w<sub>n</sub>) = Σ log P(w<sub>i</sub> | w<sub>&lt;i</sub>)."
+        return f"Score a text to see {whole} = {chain}."
     terms = " + ".join(f"({t['logprob']:.2f})" for t in per[:shown]) + (" + …" if n > shown else "")
     total = result["total_logprob"]
     return (
-        f"log P(w<sub>1</sub>…w<sub>n</sub>) = Σ<sub>i</sub> log P(w<sub>i</sub> | w<sub>&lt;i</sub>) = {terms} "
+        f"{whole} = {chain} = {terms} "
         f"= <b>{total:.2f}</b> nats over n = {n:,} tokens<br>"
         f"perplexity = exp(−log P / n) = exp({-total:.2f} / {n:,}) = <b>{result['perplexity']:.3f}</b> · "
         + (
@@ -77,6 +83,9 @@ class ScorePanel(QWidget):
         )
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.result: dict | None = None
+        self.translation = False
+        self._lm_state = (self.text.toolTip(), self.button.text(), self.button.toolTip(), self.chips.toolTip())
+        self._texts = {False: SCORE_SAMPLE, True: ""}
         self.cleaning_note = QLabel()
         self.cleaning_note.setObjectName("hint")
         self.cleaning_note.setToolTip("The text is cleaned like the run's corpus before it is scored")
@@ -90,6 +99,34 @@ class ScorePanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.formula)
         layout.addWidget(scrolled(self.chips), 1)
+
+    def set_translation(self, translation: bool, example_target: str = "") -> None:
+        """Score mode for a translation run: log P(target | source), the source being the Playground's source
+        text; back to a language model: everything as it was, the text typed there included."""
+        if translation != self.translation:
+            self._texts[self.translation] = self.text.toPlainText()
+            self.translation = translation
+            self.text.setPlainText(self._texts[translation] or example_target)
+        if translation:
+            self.text.setToolTip(
+                "A translation of the source text (left): each of its tokens is scored given the source and the "
+                "tokens before it"
+            )
+            self.button.setText("Score translation")
+            self.button.setToolTip("Compute log P(target | source): each target token's probability, then <eos>")
+            self.chips.setToolTip(
+                "Each target token (and the closing <eos>) coloured by its surprisal −log₂ P(token | source, "
+                "tokens before it); hover for the numbers"
+            )
+        else:
+            tip, text, button_tip, chips_tip = self._lm_state
+            self.text.setToolTip(tip)
+            self.button.setText(text)
+            self.button.setToolTip(button_tip)
+            self.chips.setToolTip(chips_tip)
+        self.result = None
+        self.chips.set_tokens([])
+        self.formula.setText(formula_html({"tokens": 0, "chars": 0}, conditional=translation))
 
     def show_result(self, result: dict) -> None:
         self.result = result

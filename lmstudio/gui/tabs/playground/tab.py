@@ -1,6 +1,9 @@
 """The Playground tab: load a trained run, generate with every token's probability on show, branch
 from any alternative, step one token at a time, score any text, look inside the model, and compare
-two checkpoints.
+two checkpoints. With a translation run (an encoder-decoder) loaded it becomes the Translate mode: the
+source text is translated token by token with the same chips, alternatives, branching and step mode, beams
+list with their scores, Score gives log P(target | source), and the Alignment page shows the cross-attention;
+the pages that only make sense for a language model are disabled, saying why, until one is loaded again.
 
 The tab only wires views to jobs: the computing lives in :mod:`lmstudio.app.playground` (plain
 functions, Qt-free, tested headless) and runs on worker threads; recomputing one token's logits to
@@ -38,8 +41,15 @@ from .controls import DecodingForm, SourceBar
 from .generation_view import GeneratePage
 from .inside import InsidePanel, ScorePanel
 from .streaming import GenerationJob
+from .translate_view import AlignmentPanel
 
 DEFAULT_PROMPT = "ROMEO:\n"
+LM_ONLY_REASON = {  # why a page is disabled while a translation run is loaded
+    "inside": "Not for a translation run: this view reads a decoder-only language model's self-attention and "
+    "hidden states; the encoder-decoder's cross-attention is on the Alignment page",
+    "compare": "Not for a translation run yet: Compare generates from a prompt with a language model's "
+    "checkpoints; load a language-model run to compare",
+}
 
 
 def _jobs():
@@ -68,6 +78,9 @@ class PlaygroundTab(QWidget):
         self._logits_cache: dict[tuple[int, int], Any] = {}  # (branch, position) -> logits
         self._step_generators: dict[int, Any] = {}  # branch -> torch.Generator of step mode
         self._closed = False
+        self.translation = False  # a translation run is loaded: the Translate mode
+        self._texts = {False: DEFAULT_PROMPT, True: ""}  # the prompt / source text typed in each mode
+        self._aligned: tuple | None = None  # (branch, tokens) the Alignment page shows
 
         self.banner = Banner()
         self.source = SourceBar()
@@ -111,6 +124,7 @@ class PlaygroundTab(QWidget):
         self.inside.sig_refresh.connect(self.look_inside)
         self.compare_panel = CheckpointComparePanel()
         self.compare_panel.sig_compare.connect(self.compare)
+        self.alignment = AlignmentPanel()
         self.pages = QTabWidget()
         for widget, title, tip in (
             (self.page, "Generate", "Generate, see every token's probability, branch and step"),
@@ -121,13 +135,32 @@ class PlaygroundTab(QWidget):
             ),
             (self.inside, "Inside the model", "Attention maps (Transformer) or hidden states (RNN, GRU, LSTM)"),
             (self.compare_panel, "Compare", "Two checkpoints on the same prompt and seed"),
+            (  # last, so the language model's pages keep their places; shown for a translation run only
+                self.alignment,
+                "Alignment",
+                "Translation runs: which source tokens the decoder read while writing each output token",
+            ),
         ):
             self.pages.setTabToolTip(self.pages.addTab(widget, title), tip)
+        self.pages.setTabVisible(self.pages.indexOf(self.alignment), False)
+        self.pages.currentChanged.connect(lambda _i: self._refresh_alignment())
+        self.prompt_label = QLabel("Prompt", toolTip=self.prompt.toolTip())
+        # what the Translate mode changes, as a language model has it (restored exactly when one is loaded again)
+        self._lm_texts = {
+            "prompt_label": self.prompt_label.text(),
+            "prompt_tip": self.prompt.toolTip(),
+            "generate": self.generate_button.text(),
+            "generate_tip": self.generate_button.toolTip(),
+            "page": self.pages.tabText(0),
+            "page_tip": self.pages.tabToolTip(0),
+            "inside_tip": self.pages.tabToolTip(self.pages.indexOf(self.inside)),
+            "compare_tip": self.pages.tabToolTip(self.pages.indexOf(self.compare_panel)),
+        }
 
         left = QWidget()
         side = QVBoxLayout(left)
         side.setContentsMargins(0, 0, 0, 0)
-        side.addWidget(QLabel("Prompt", toolTip=self.prompt.toolTip()))
+        side.addWidget(self.prompt_label)
         side.addWidget(self.prompt)
         side.addWidget(self.cleaning_note)
         side.addWidget(self.form)
@@ -208,6 +241,27 @@ class PlaygroundTab(QWidget):
                 else f"{'Stopped' if job.outcome == 'stopped' else 'Done'}: {n} tokens{speed}."
             )
         self._update_buttons()
+        self._refresh_alignment()
+
+    def _refresh_alignment(self) -> None:
+        """Translate mode: draw the cross-attention of the shown branch on the Alignment page, when that page is
+        on show and the branch changed since (one teacher-forced pass, like a token's logits: a fast path on
+        the GUI thread; never while the branch is still streaming)."""
+        if not self.translation or self.loaded is None or self.pages.currentWidget() is not self.alignment:
+            return
+        if isinstance(self._job, GenerationJob) or not (0 <= self.current < len(self.branches)):
+            return
+        branch = self.branches[self.current]
+        key = (self.current, len(branch.tokens), branch.source)
+        if key == self._aligned:
+            return
+        self._aligned = key
+        try:
+            data = _jobs().alignment(self.loaded.model, *self._tokenizers(), branch.source, branch.ids())
+        except Exception as exc:  # noqa: BLE001  (a message, not a crash)
+            self.banner.show_message(f"Could not compute the alignment: {exc}")
+            return
+        self.alignment.show_alignment(data)
 
     def _on_error(self, message: str) -> None:
         self.banner.show_message(message)
@@ -262,26 +316,97 @@ class PlaygroundTab(QWidget):
         self.source.set_checkpoints(
             str(loaded.run_dir), result["checkpoints"], result.get("which", loaded.checkpoint.name)
         )
+        if loaded.is_translation:
+            src = loaded.source_tokenizer
+            vocab = (
+                f"joint {loaded.tokenizer.kind} vocabulary of {loaded.tokenizer.vocab_size:,}"
+                if src is loaded.tokenizer
+                else f"{src.kind} vocabularies of {src.vocab_size:,} (source) and "
+                f"{loaded.tokenizer.vocab_size:,} (target)"
+            )
+            shape = f"{cfg.arch} encoder-decoder, attention {cfg.attention}"
+        else:
+            vocab = f"{loaded.tokenizer.kind} vocabulary of {loaded.tokenizer.vocab_size:,}"
+            shape = cfg.arch
         self.source.info.setText(
-            f"{cfg.arch}, {cfg.n_layer} layer(s) × {cfg.d_model}, "
-            f"{loaded.model.num_parameters():,} parameters · {loaded.tokenizer.kind} vocabulary of "
-            f"{loaded.tokenizer.vocab_size:,} · weights of step {loaded.checkpoint.step}"
+            f"{shape}, {cfg.n_layer} layer(s) × {cfg.d_model}, "
+            f"{loaded.model.num_parameters():,} parameters · {vocab} · weights of step {loaded.checkpoint.step}"
         )
+        if loaded.is_translation != self.translation or self.branches:
+            self._forget_branches()  # another model: the old numbers no longer describe it (the load job is
+            # still on, so clear_branches, which waits for no job, would refuse)
+        self._set_mode(loaded.is_translation)
         items = [
             (self.source.checkpoint.itemText(i), self.source.checkpoint.itemData(i))
             for i in range(self.source.checkpoint.count())
         ]
         self.compare_panel.set_checkpoints(items)
-        self.page.status.setText(
-            f"Loaded {loaded.run_dir.name} ({loaded.checkpoint.name}). Type a prompt and press Generate."
-        )
+        what = "a source text and press Translate" if self.translation else "a prompt and press Generate"
+        self.page.status.setText(f"Loaded {loaded.run_dir.name} ({loaded.checkpoint.name}). Type {what}.")
         summary = cleaning_summary(loaded.config.data.cleaning)
         note = f"Cleaned like the corpus: {summary}" if summary else ""
         for label in (self.cleaning_note, self.score_panel.cleaning_note):
             label.setText(note)
             label.setVisible(bool(note))
-        if self.branches:  # another checkpoint: the old numbers no longer describe this model
-            self.clear_branches()
+
+    def _set_mode(self, translation: bool) -> None:
+        """The Translate mode for an encoder-decoder run, or the language model's Playground, exactly as it was
+        (the text typed in each mode is kept for the next time that mode is on)."""
+        if translation != self.translation:
+            self._texts[self.translation] = self.prompt.toPlainText()
+            self.translation = translation
+            text = self._texts[translation] or _jobs().example_source(self.loaded.config.data)
+            self.prompt.setPlainText(text)
+        lm = self._lm_texts
+        pages = self.pages
+        inside, compare = pages.indexOf(self.inside), pages.indexOf(self.compare_panel)
+        if translation:
+            self.prompt_label.setText("Source text")
+            self.prompt.setToolTip("The text to translate (Ctrl+Return translates)")
+            self.generate_button.setText("Translate")
+            self.generate_button.setToolTip(
+                "Translate the source text, streaming each output token with its probability (Ctrl+Return)"
+            )
+            pages.setTabText(0, "Translate")
+            pages.setTabToolTip(
+                0, "The translation token by token: probabilities, alternatives, branches, step mode and beams"
+            )
+            pages.setTabToolTip(inside, LM_ONLY_REASON["inside"])
+            pages.setTabToolTip(compare, LM_ONLY_REASON["compare"])
+        else:
+            self.prompt_label.setText(lm["prompt_label"])
+            self.prompt.setToolTip(lm["prompt_tip"])
+            self.generate_button.setText(lm["generate"])
+            self.generate_button.setToolTip(lm["generate_tip"])
+            pages.setTabText(0, lm["page"])
+            pages.setTabToolTip(0, lm["page_tip"])
+            pages.setTabToolTip(inside, lm["inside_tip"])
+            pages.setTabToolTip(compare, lm["compare_tip"])
+        self.prompt_label.setToolTip(self.prompt.toolTip())
+        pages.setTabEnabled(inside, not translation)
+        pages.setTabEnabled(compare, not translation)
+        pages.setTabVisible(pages.indexOf(self.alignment), translation)
+        if not pages.isTabEnabled(pages.currentIndex()) or not pages.isTabVisible(pages.currentIndex()):
+            pages.setCurrentIndex(0)
+        self.form.set_translation(translation)
+        self.page.set_translation(translation)
+        example = ""
+        if translation and self.loaded is not None and self.loaded.config.data.toy_task == "reverse":
+            example = self.prompt.toPlainText()[::-1]
+        self.score_panel.set_translation(translation, example)
+        self.alignment.clear()
+        self._aligned = None
+
+    def _tokenizers(self) -> tuple:
+        """What the jobs take after the model: the tokenizer, or the source's and the target's."""
+        if self.translation:
+            return (self.loaded.source_tokenizer, self.loaded.tokenizer)
+        return (self.loaded.tokenizer,)
+
+    def _label(self, token_id: int) -> str:
+        if self.translation and token_id == self.loaded.tokenizer.eos_id:
+            return _jobs().EOS_TEXT
+        return _jobs().display_text(self.loaded.tokenizer, token_id)
 
     def cleaned(self, text: str) -> str:
         """``text`` cleaned as the loaded run's corpus was (lower-case, NFKC, stop words…), so that what the
@@ -299,8 +424,9 @@ class PlaygroundTab(QWidget):
         tokens: list[dict] | None = None,
         parent: int | None = None,
         fork_at: int = 0,
+        source: str | None = None,
     ) -> int:
-        self.branches.append(_jobs().Branch(name, context, list(tokens or []), parent, fork_at))
+        self.branches.append(_jobs().Branch(name, context, list(tokens or []), parent, fork_at, source))
         self.page.add_branch(self.branches[-1])
         self.page.update_branch(len(self.branches) - 1, self.branches[-1])  # a beam arrives with its tokens
         self.show_branch(len(self.branches) - 1)
@@ -308,6 +434,9 @@ class PlaygroundTab(QWidget):
 
     def generate(self) -> None:
         if self.loaded is None or self.is_busy():
+            return
+        if self.translation:
+            self.translate()
             return
         prompt = self.prompt_text()
         context = _jobs().prompt_ids(self.loaded.tokenizer, prompt)
@@ -330,9 +459,61 @@ class PlaygroundTab(QWidget):
         self._new_branch(f"{len(self.branches) + 1}: {self.form.mode.currentText().lower()}, {seed}", context)
         self._stream(_jobs().stream_generation, context, cfg)
 
+    def _source_ok(self, source: str) -> bool:
+        """A source the model can read; otherwise a message in the banner (empty, or longer than the model takes)."""
+        if not source.strip():
+            self.banner.show_message("Type a source text to translate.")
+            return False
+        try:
+            _jobs().translation_source_ids(self.loaded.source_tokenizer, source, self.loaded.model)
+        except Exception as exc:  # noqa: BLE001  (ConfigError: too long for the model; a message, not a crash)
+            self.banner.show_message(f"Cannot translate this source: {exc}")
+            return False
+        return True
+
+    def translate(self) -> None:
+        """Translate mode's Generate: stream the translation of the source text, or list the beams."""
+        source = self.prompt_text()
+        if not self._source_ok(source):
+            return
+        cfg = self.form.sample_config()
+        if self.form.decoding() == "beam":
+            self.page.status.setText("Beam search…")
+            handle = start_worker(
+                "playground-beams",
+                _jobs().gui_job(_jobs().translation_beams),
+                self.loaded.model,
+                *self._tokenizers(),
+                source,
+                self.form.beam_width.value(),
+                self.form.alpha.value(),
+                alternatives=cfg.alternatives,
+            )
+            self._start(handle, lambda found: self._on_translation_beams(source, found))
+            return
+        seed = "random seed" if cfg.seed is None else f"seed {cfg.seed}"
+        self._new_branch(f"{len(self.branches) + 1}: {self.form.mode.currentText().lower()}, {seed}", [], source=source)
+        self._stream(_jobs().stream_translation, source, cfg)
+
+    def _on_translation_beams(self, source: str, found: list[dict]) -> None:
+        for rank, beam in enumerate(found, 1):
+            cut = "" if beam["finished"] else " (cut: length limit)"
+            self._new_branch(
+                f"beam {rank}: score {beam['score']:.2f}, log P {beam['logprob']:.2f}{cut}",
+                [],
+                beam["tokens"],
+                source=source,
+            )
+        if found:
+            self.show_branch(len(self.branches) - len(found))
+        self.page.status.setText(
+            f"Beam search: {len(found)} hypotheses, best first. Score = log P / ((5 + length) / 6)^α with "
+            f"α = {self.form.alpha.value():.1f} (it ranks them); log P = the raw total in nats, <eos> included."
+        )
+
     def _stream(self, fn, *args) -> None:
         index = self.current
-        job = GenerationJob("playground-generate", _jobs().gui_job(fn), self.loaded.model, self.loaded.tokenizer, *args)
+        job = GenerationJob("playground-generate", _jobs().gui_job(fn), self.loaded.model, *self._tokenizers(), *args)
         job.sig_tokens.connect(lambda batch: self._on_tokens(index, batch))
         self.page.status.setText("Generating…")
         self._start(job)
@@ -356,6 +537,9 @@ class PlaygroundTab(QWidget):
             return
         parent = self.branches[self.current]
         at = self.shown if self.shown >= 0 else len(parent.tokens)
+        if self.translation:
+            self._branch_translation(parent, at, token_id)
+            return
         if at >= len(parent.tokens):  # the next token: step mode's choice, no new branch
             self._append_tokens(
                 _jobs().forced_tokens(
@@ -375,15 +559,49 @@ class PlaygroundTab(QWidget):
         )
         self._stream(_jobs().continue_branch, context, token_id, cfg)
 
-    def clear_branches(self) -> None:
-        if self.is_busy():
+    def _branch_translation(self, parent, at: int, token_id: int) -> None:
+        """Branching in the Translate mode: ``translate_stream`` again with prefix_ids = the output before
+        token ``at`` and the chosen alternative."""
+        eos = token_id == self.loaded.tokenizer.eos_id
+        if at >= len(parent.tokens):  # the next token: step mode's choice, no new branch
+            if eos:
+                self.page.status.setText("The translation ends here (<eos> chosen).")
+                return
+            self._append_tokens(
+                _jobs().forced_translation_tokens(
+                    self.loaded.model,
+                    *self._tokenizers(),
+                    parent.source,
+                    parent.ids(),
+                    [token_id],
+                    self.form.alternatives.value(),
+                )
+            )
             return
+        label = "<eos>: ends" if eos else f"“{self._label(token_id)}”"
+        self._new_branch(
+            f"{len(self.branches) + 1}: {label} at token {at + 1}",
+            [],
+            parent.tokens[:at],
+            self.current,
+            at,
+            source=parent.source,
+        )
+        self._stream(_jobs().continue_translation, parent.source, parent.ids(at), token_id, self.form.sample_config())
+
+    def clear_branches(self) -> None:
+        if not self.is_busy():
+            self._forget_branches()
+
+    def _forget_branches(self) -> None:
         self.branches, self.current, self.shown, self.pinned = [], -1, -1, -1
         self._logits_cache.clear()
         self._step_generators.clear()
         self.page.clear_branches()
         self.page.chips.set_tokens([])
         self._clear_token_details()
+        self.alignment.clear()
+        self._aligned = None
         self._update_buttons()
 
     def _clear_token_details(self) -> None:
@@ -394,20 +612,29 @@ class PlaygroundTab(QWidget):
     def show_branch(self, index: int) -> None:
         self.current = index
         branch = self.branches[index]
-        prefix = self.loaded.tokenizer.decode(branch.context_ids) if self.loaded else ""
+        if branch.source is not None:
+            prefix = f"{branch.source} → "
+        else:
+            prefix = self.loaded.tokenizer.decode(branch.context_ids) if self.loaded else ""
         self.page.chips.set_tokens(branch.tokens, prefix)
         self.page.select_branch(index)
         self.shown = self.pinned = -1
         self._clear_token_details()
         self._update_buttons()
+        self._refresh_alignment()
 
     # step mode ----------------------------------------------------------------------------------------------
     def step(self) -> None:
         if self.loaded is None or self.is_busy():
             return
         if not (0 <= self.current < len(self.branches)):
-            context = _jobs().prompt_ids(self.loaded.tokenizer, self.prompt_text())
-            self._new_branch(f"{len(self.branches) + 1}: step by step", context)
+            if self.translation:
+                if not self._source_ok(self.prompt_text()):
+                    return
+                self._new_branch(f"{len(self.branches) + 1}: step by step", [], source=self.prompt_text())
+            else:
+                context = _jobs().prompt_ids(self.loaded.tokenizer, self.prompt_text())
+                self._new_branch(f"{len(self.branches) + 1}: step by step", context)
         branch = self.branches[self.current]
         if self.current not in self._step_generators:
             seed = self.form.sample_config().seed
@@ -418,6 +645,17 @@ class PlaygroundTab(QWidget):
             temperature=self.page.prob.temperature_value() if self.form.decoding() == "sample" else None
         )
         logits = self._logits(self.current, len(branch.tokens))
+        if branch.source is not None:
+            token = _jobs().step_translation(
+                self.loaded.model, *self._tokenizers(), branch, cfg, self._step_generators[self.current], logits
+            )
+            if token is None:
+                self.page.status.setText(
+                    f"Step mode: the model ended the translation (<eos>) after {len(branch.tokens)} tokens."
+                )
+            else:
+                self._append_tokens([token])
+            return
         self._append_tokens(
             [
                 _jobs().step_token(
@@ -436,6 +674,7 @@ class PlaygroundTab(QWidget):
             f"Step mode: {len(branch.tokens)} tokens. The view shows the next token's distribution; "
             f"drag the temperature or press Next token."
         )
+        self._refresh_alignment()
 
     # probabilities ----------------------------------------------------------------------------------------
     def _logits(self, branch_index: int, position: int):
@@ -443,7 +682,13 @@ class PlaygroundTab(QWidget):
         if key not in self._logits_cache:
             if len(self._logits_cache) > 512:
                 self._logits_cache.clear()
-            self._logits_cache[key] = _jobs().token_logits(self.loaded.model, self.branches[branch_index], position)
+            branch = self.branches[branch_index]
+            if branch.source is not None:
+                self._logits_cache[key] = _jobs().translation_token_logits(
+                    self.loaded.model, *self._tokenizers(), branch, position
+                )
+            else:
+                self._logits_cache[key] = _jobs().token_logits(self.loaded.model, branch, position)
         return self._logits_cache[key]
 
     def _on_hover(self, index: int) -> None:
@@ -469,11 +714,10 @@ class PlaygroundTab(QWidget):
                 f"rank {token['rank']}"
             )
         else:
+            alternatives = _jobs().translation_alternatives if self.translation else _jobs().next_alternatives
             token = {
                 "id": -1,
-                "alternatives": _jobs().next_alternatives(
-                    logits, self.loaded.tokenizer, self.form.alternatives.value()
-                ),
+                "alternatives": alternatives(logits, self.loaded.tokenizer, self.form.alternatives.value()),
             }
             heading = f"Next token (after {index} generated): choose one to continue, or press Next token"
         self.page.prob.show_token(heading.replace("\n", "↵"), token)
@@ -489,7 +733,7 @@ class PlaygroundTab(QWidget):
             temperature=self.page.prob.temperature_value() if self.form.decoding() == "sample" else None
         )
         dist = _jobs().distributions(self._logits(self.current, self.shown), cfg, branch.ids(self.shown))
-        self.page.prob.show_distributions([_jobs().display_text(self.loaded.tokenizer, i) for i in dist["ids"]], dist)
+        self.page.prob.show_distributions([self._label(i) for i in dist["ids"]], dist)
 
     def _on_slider_temperature(self, value: float) -> None:
         self.form.temperature.blockSignals(True)
@@ -504,6 +748,19 @@ class PlaygroundTab(QWidget):
     # score, inside, compare ---------------------------------------------------------------------------------
     def score(self, text: str) -> None:
         if self.loaded is None or self.is_busy():
+            return
+        if self.translation:  # log P(target | source): the source is the source text on the left
+            self._start(
+                start_worker(
+                    "playground-score",
+                    _jobs().gui_job(_jobs().score_pair),
+                    self.loaded.model,
+                    *self._tokenizers(),
+                    self.prompt_text(),
+                    self.cleaned(text),
+                ),
+                self.score_panel.show_result,
+            )
             return
         self._start(
             start_worker(
@@ -522,7 +779,7 @@ class PlaygroundTab(QWidget):
         return _jobs().prompt_ids(self.loaded.tokenizer, self.prompt_text())
 
     def look_inside(self) -> None:
-        if self.loaded is None or self.is_busy():
+        if self.loaded is None or self.is_busy() or self.translation:  # a language model's page
             return
         self._start(
             start_worker(
@@ -536,7 +793,7 @@ class PlaygroundTab(QWidget):
         )
 
     def compare(self, first: str, second: str) -> None:
-        if self.loaded is None or self.is_busy():
+        if self.loaded is None or self.is_busy() or self.translation:  # a language model's page
             return
         cfg = self.form.sample_config()
         if cfg.seed is None:  # both sides must draw the same random numbers
