@@ -97,3 +97,14 @@ def test_training_error_shows_a_banner_once(qtbot, vocab_tab, session):
     assert "Vocabulary size" in text and "vocab_size" not in text
     assert not [w for w in vocab_tab.window().findChildren(QMessageBox) if w.isVisible()]
     assert session.tokenizer is None
+
+
+def test_one_vocabulary_or_one_per_side_is_a_translation_choice(qtbot, vocab_tab, session):
+    import dataclasses
+
+    assert vocab_tab.shared.isHidden() and vocab_tab.translate_note.isHidden()  # a language model: not offered
+    session.config.data = dataclasses.replace(session.config.data, task="translate")
+    session.sig_corpus_changed.emit()
+    assert not vocab_tab.shared.isHidden() and vocab_tab.shared.isChecked()
+    vocab_tab.shared.setChecked(False)  # applies at once: the run trains its own tokenizers from the pairs
+    assert session.tokenizer_config.shared is False and vocab_tab.config().shared is False

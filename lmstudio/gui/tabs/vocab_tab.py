@@ -7,6 +7,7 @@ while the corpus, cleaning and split settings stay the same) and the tokenizer b
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,15 @@ class VocabularyTab(QWidget):
         self.min_frequency = configure(QSpinBox(), "tokenizer.min_frequency")
         self.coverage = configure(QDoubleSpinBox(), "tokenizer.character_coverage")
         self.byte_fallback = configure(QCheckBox("Byte fallback"), "tokenizer.byte_fallback")
+        self.shared = configure(QCheckBox("One vocabulary for both sides"), "tokenizer.shared")
+        self.shared.toggled.connect(self._on_shared)
+        self.translate_note = QLabel(
+            "Translation: training builds its tokenizer (or one per side) from both sides of the training pairs "
+            "with these settings; this tab trains on the source side, to look at it."
+        )
+        self.translate_note.setObjectName("hint")
+        self.translate_note.setWordWrap(True)
+        self.translate_note.setToolTip("What a translation run's tokenizers are trained on")
         self.train_button = QPushButton("Train vocabulary")
         self.train_button.setDefault(True)
         self.train_button.setToolTip("Split the corpus and train this tokenizer on the train split (Ctrl+Return)")
@@ -98,6 +108,8 @@ class VocabularyTab(QWidget):
         form.addRow("Min. word frequency", self.min_frequency)
         form.addRow("Character coverage", self.coverage)
         form.addRow(self.byte_fallback)
+        form.addRow(self.shared)
+        form.addRow(self.translate_note)
         form.addRow(self.train_button)
         form.addRow(self.progress)
         form.addRow(self.status)
@@ -211,11 +223,14 @@ class VocabularyTab(QWidget):
         session.sig_tokenizer_config_changed.connect(self._load_config)
         for sig in (session.sig_corpus_changed, session.sig_cleaning_changed, session.sig_split_changed):
             sig.connect(self._update_stale)
+        for sig in (session.sig_corpus_changed, session.sig_workspace_changed):
+            sig.connect(self._show_task)
         for sig in (session.sig_cleaning_changed, session.sig_workspace_changed):
             sig.connect(self._apply_cleaning)
         self._apply_cleaning()
         self._load_config()
         self._show_tokenizer()
+        self._show_task()
 
     def shortcuts(self) -> list[tuple[str, str]]:
         return [("Train the vocabulary (Vocabulary tab)", "Ctrl+Return")]
@@ -239,7 +254,20 @@ class VocabularyTab(QWidget):
         self.min_frequency.setValue(cfg.min_frequency)
         self.coverage.setValue(cfg.character_coverage)
         self.byte_fallback.setChecked(cfg.byte_fallback)
+        self.shared.setChecked(cfg.shared)
         self._update_enabled()
+
+    def _show_task(self) -> None:
+        """The translation settings show only while the task is translate."""
+        translate = self.session.config.data.task == "translate"
+        self.shared.setVisible(translate)
+        self.translate_note.setVisible(translate)
+
+    def _on_shared(self, checked: bool) -> None:
+        """Joint or per-side vocabularies are a choice of the translation run itself: it applies at once."""
+        cfg = self.session.tokenizer_config
+        if cfg.shared != checked:
+            self.session.set_tokenizer_config(dataclasses.replace(cfg, shared=checked))
 
     def _update_enabled(self) -> None:
         kind = self.kind.currentData()
@@ -256,6 +284,7 @@ class VocabularyTab(QWidget):
             min_frequency=self.min_frequency.value(),
             character_coverage=round(self.coverage.value(), 4),
             byte_fallback=self.byte_fallback.isChecked(),
+            shared=self.shared.isChecked(),
         )
 
     # training ---------------------------------------------------------------------------------------
