@@ -1,0 +1,1 @@
+"""Compression of a trained run: quantization and pruning, measured before and after."""
