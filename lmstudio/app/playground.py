@@ -79,10 +79,17 @@ def new_generator(seed: int) -> torch.Generator:
 
 
 def load(run_dir: str | Path, which: str = "best", device: str = "auto", progress=None):
-    """Load a run's checkpoint; returns the LoadedRun and the run's checkpoints."""
+    """Load a run's checkpoint, or a local Hugging Face GPT-2 folder (config.json, safetensors, tokenizer files;
+    its one "checkpoint" is named hf); returns the LoadedRun and the run's checkpoints."""
+    from ..core.models.hf_import import is_hf_folder
     from ..core.runs import checkpoint as ckpt
     from ..core.runs.folders import load_run
 
+    if is_hf_folder(Path(run_dir)):
+        from ..core.export.hf_import import CHECKPOINT_NAME, load_hf_folder
+
+        loaded = load_hf_folder(Path(run_dir), device)
+        return {"loaded": loaded, "which": CHECKPOINT_NAME, "checkpoints": [(CHECKPOINT_NAME, 0, None)]}
     loaded = load_run(Path(run_dir), which, device)
     return {
         "loaded": loaded,

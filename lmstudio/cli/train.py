@@ -75,6 +75,13 @@ def add_parser(sub) -> None:
         "(a run that saved no checkpoint yet starts again from step 0 with its own settings)",
     )
     p.add_argument(
+        "--init-from",
+        metavar="HF_DIR|RUN_DIR",
+        help="start from these weights instead of random ones: a local Hugging Face GPT-2 folder (its config fixes "
+        "the model, its tokenizer the vocabulary) or an earlier run (its best checkpoint, on a new corpus); of the "
+        "model settings only --block-size and --dropout may change",
+    )
+    p.add_argument(
         "--overwrite-empty-run",
         action="store_true",
         help="--out may be a run that saved no checkpoint yet (it stopped before its first save): replace it",
@@ -135,12 +142,16 @@ def run(args) -> int:
                     )
                 if args.overwrite_empty_run:
                     raise ConfigError("--overwrite-empty-run goes with --out (a new run), not with --resume")
+                if args.init_from:
+                    raise ConfigError("--init-from starts a new run (--out); --resume continues from the run's own")
                 steps = getattr(args, "train.steps")
                 trainer = resume_trainer(Path(args.resume), steps=steps, control=control, progress=bar.callback)
             else:
                 if not args.out:
                     raise ConfigError("--out: give the folder for the new run (or --resume RUN_DIR)")
                 config, prepared = build_config(args), None
+                if args.init_from:
+                    config = _config_for_init(args, config)
                 if args.prepared:
                     flags = given_flags(args, DATA_SECTIONS)
                     if flags:
@@ -157,6 +168,7 @@ def run(args) -> int:
                     progress=bar.callback,
                     overwrite_empty_run=args.overwrite_empty_run,
                     from_prepared_folder=prepared is not None,
+                    init_from=Path(args.init_from) if args.init_from else None,
                 )
     finally:
         bar.close()
@@ -167,6 +179,28 @@ def run(args) -> int:
         )
     with _stop_on_signals(control):
         return _consume(trainer, quiet=args.quiet)
+
+
+def _config_for_init(args, config):
+    """The config of a run started from ``--init-from`` weights: their model and tokenizer, the user's data and
+    training; flags that would change what the weights fix are refused."""
+    from ..core.errors import ConfigError
+    from ..core.training.launch import config_for_init
+
+    where = args.init_from
+    if args.prepared:
+        raise ConfigError(
+            f"--init-from {where}: the data is encoded with the tokenizer of the weights; leave out --prepared"
+        )
+    if args.preset:
+        raise ConfigError(f"--init-from {where}: the weights fix the model; leave out --preset")
+    flags = given_flags(args, ("tokenizer",))
+    if flags:
+        raise ConfigError(
+            f"--init-from {where}: the tokenizer comes with the weights (it fixes the vocabulary); leave out "
+            f"{', '.join(flags)}"
+        )
+    return config_for_init(config, Path(where), given(args, "model"))
 
 
 class _stop_on_signals:

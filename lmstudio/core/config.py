@@ -28,7 +28,7 @@ TOKENIZER_KINDS = ("char", "word", "bpe", "unigram")
 ARCHITECTURES = ("rnn", "gru", "lstm", "transformer")
 SCHEDULES = ("cosine", "linear", "constant", "wsd")
 OPTIMIZERS = ("adamw", "muon")
-ACTIVATIONS = ("gelu", "relu2")
+ACTIVATIONS = ("gelu", "relu2", "gelu_tanh")  # gelu_tanh: GPT-2's gelu_new (imported models)
 COMPILE_CHOICES = ("auto", "on", "off")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -585,8 +585,9 @@ class ModelConfig:
     )
     mlp_activation: str = setting(
         "gelu",
-        "Transformer: the MLP's nonlinearity: gelu (GPT-2, exports to Hugging Face as is) or relu2 (ReLU "
-        "squared, modded-nanoGPT's; cheaper on a CPU)",
+        "Transformer: the MLP's nonlinearity: gelu (exact, erf; exports to Hugging Face as is), relu2 (ReLU "
+        "squared, modded-nanoGPT's; cheaper on a CPU) or gelu_tanh (GELU's tanh approximation, GPT-2's gelu_new: "
+        "what models imported from Hugging Face use)",
         choices=ACTIVATIONS,
     )
     qk_norm: bool = setting(

@@ -145,10 +145,12 @@ class MLP(nn.Module):
         self.drop = nn.Dropout(config.dropout)
         self.dropout = config.dropout
         self.relu2 = config.mlp_activation == "relu2"
+        # GPT-2's gelu_new is GELU's tanh approximation: imported GPT-2 weights need it to give GPT-2's logits
+        self.approximate = "tanh" if config.mlp_activation == "gelu_tanh" else "none"
 
     def forward(self, x):
         h = self.c_fc(x)
-        y = self.c_proj(F.relu(h).square() if self.relu2 else F.gelu(h))
+        y = self.c_proj(F.relu(h).square() if self.relu2 else F.gelu(h, approximate=self.approximate))
         return self.drop(y) if self.training and self.dropout else y
 
 

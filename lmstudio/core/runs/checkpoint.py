@@ -118,6 +118,7 @@ class CheckpointInfo:
 
 _CHECKPOINT_NAME = re.compile(r"^(step-\d+|best)$")
 _CHECKPOINT_FILES = {WEIGHTS_FILE, STATE_FILE, META_FILE}
+_COMPRESSED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")  # checkpoints/<name>/ of `lmstudio compress`
 
 
 def checkpoints_dir(run_dir: Path) -> Path:
@@ -246,6 +247,10 @@ def resolve_checkpoint(run_dir: Path, which: str = "best") -> CheckpointInfo:
             name = index.get("last", name)
     elif which.isdigit():
         name = f"step-{int(which)}"
+    if name not in available and _COMPRESSED_NAME.match(which) and not _CHECKPOINT_NAME.match(which):
+        info, _ = _read_meta(checkpoints_dir(run_dir) / which)  # a compressed checkpoint (lmstudio compress)
+        if info is not None:
+            return info
     if name not in available:
         broken = incomplete_checkpoints(run_dir)
         pointed = f" ({which!r} points at {name})" if name != which else ""

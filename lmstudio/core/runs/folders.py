@@ -25,6 +25,7 @@ from ..locks import (
 from ..models import build_model
 from ..tokenizers import Tokenizer, load_tokenizer
 from . import checkpoint as ckpt
+from . import compressed
 
 
 @dataclass
@@ -167,7 +168,9 @@ def load_run(run_dir: Path, which: str = "best", device: str | torch.device = "a
     source_tokenizer = run_source_tokenizer(run_dir, facts, tokenizer) if config.data.task == "translate" else None
     info = ckpt.resolve_checkpoint(run_dir, which)
     device = resolve_device(device) if isinstance(device, str) else device
-    model = build_run_model(config)
-    ckpt.load_weights(info.path / ckpt.WEIGHTS_FILE, model)
+    recipe = compressed.read_recipe(info.path)
+    if recipe is not None and recipe["kind"] == "quantize":
+        device = torch.device("cpu")  # torch's dynamic int8 kernels run on the CPU only
+    model = compressed.apply_recipe(info.path, build_run_model(config))  # a trained checkpoint: load_weights
     model.to(device).eval()
     return LoadedRun(run_dir, config, model, tokenizer, info, facts, source_tokenizer)

@@ -1,4 +1,5 @@
-"""One Tokenizer interface over four backends: character, word, SentencePiece BPE and unigram.
+"""One Tokenizer interface over four backends: character, word, SentencePiece BPE and unigram (and the
+Hugging Face tokenizers imported with a model, kind "hf", which are never trained here).
 
 ``train_tokenizer(cfg, train_path)`` trains any kind from the train split, ``load_tokenizer(folder)``
 reads back what ``Tokenizer.save(folder)`` wrote, ``vocabulary_report`` computes what the Vocabulary
@@ -7,6 +8,7 @@ tab shows. Character and SentencePiece (with byte fallback) tokenizers are lossl
     base.py           the interface, special tokens, the saved-folder format
     table.py          character and word tokenizers (an explicit table of pieces)
     sentencepiece.py  BPE and unigram through SentencePiece (loaded only when used)
+    hf.py             a Hugging Face tokenizer.json (an imported model's), through `tokenizers`
     vocabulary.py     the Vocabulary tab's figures
 """
 
@@ -18,6 +20,7 @@ from ..config import TokenizerConfig
 from ..errors import TokenizerError
 from ..progress import ProgressCallback, report
 from .base import META_FILE, SPECIALS, Tokenizer, read_meta
+from .hf import HF_KIND, HFTokenizer
 from .sentencepiece import MODEL_FILE, SentencePieceTokenizer, train_sentencepiece
 from .table import (
     WORD_PATTERN,
@@ -50,12 +53,14 @@ def load_tokenizer(directory: Path) -> Tokenizer:
     cfg: TokenizerConfig = doc["config"]
     kind = doc["kind"]
     path = directory / META_FILE
-    if kind != cfg.kind:
+    if kind != cfg.kind and kind != HF_KIND:  # a Hugging Face model's tokenizer has settings of kind bpe
         raise TokenizerError(
             f"{path}: kind {kind!r} disagrees with its settings ({cfg.kind!r}); train the tokenizer again"
         )
-    if kind in ("bpe", "unigram"):
-        tok: Tokenizer = SentencePieceTokenizer.load(directory, cfg)
+    if kind == HF_KIND:  # imported with a Hugging Face model (core.models.hf_import); never trained here
+        tok: Tokenizer = HFTokenizer.load(directory, cfg, doc)
+    elif kind in ("bpe", "unigram"):
+        tok = SentencePieceTokenizer.load(directory, cfg)
     elif kind == "char":
         tok = CharTokenizer(cfg, check_pieces(doc.get("vocab"), path, single_chars=True))
     elif kind == "word":
@@ -75,6 +80,7 @@ __all__ = [
     "CharTokenizer",
     "WordTokenizer",
     "SentencePieceTokenizer",
+    "HFTokenizer",
     "WORD_PATTERN",
     "SPECIALS",
     "MODEL_FILE",

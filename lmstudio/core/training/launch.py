@@ -7,13 +7,13 @@ same config.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from ..config import WorkspaceConfig
+from ..config import ModelConfig, WorkspaceConfig
 from ..dataset.pair_prepare import PreparedPairs, prepare_pairs_cached
 from ..dataset.prepare import (
     Prepared,
@@ -21,13 +21,14 @@ from ..dataset.prepare import (
     load_prepared,
     prepare_cached,
 )
-from ..errors import CheckpointError, LMStudioError
+from ..errors import CheckpointError, ConfigError, LMStudioError
 from ..locks import (
     describe_write_error,
     lock_run_folder,
     remove_owned_folder,
 )
 from ..models import build_model, build_seq2seq
+from ..models.hf_import import is_hf_folder, load_weights_into, read_hf_config, read_hf_folder
 from ..progress import ProgressCallback
 from ..runs import checkpoint as ckpt
 from ..runs.folders import (
@@ -40,6 +41,7 @@ from ..runs.folders import (
     run_tokenizer,
 )
 from ..tokenizers import Tokenizer
+from ..tokenizers.hf import HFTokenizer
 from .control import TrainingControl
 from .schedule import lr_at
 from .seq2seq_trainer import Seq2SeqTrainer
@@ -55,8 +57,13 @@ def new_trainer(
     progress: ProgressCallback | None = None,
     overwrite_empty_run: bool = False,
     from_prepared_folder: bool = False,
+    init_from: Path | None = None,
 ) -> Trainer:
     """Prepare the data (cached), build the model from the seed, write the run folder, return a trainer.
+
+    ``init_from``: start from the weights of a Hugging Face GPT-2 folder or of an earlier run (its best
+    checkpoint) instead of the seed's; ``config`` must then have their architecture (:func:`config_for_init`
+    makes one) and the data is encoded with their tokenizer. The run's config.json records the source.
 
     The trainer owns the folder (an OS lock, ``trainer.run_lock``) until its ``run()`` ends or the
     process exits; another process gets a clear refusal. ``overwrite_empty_run`` replaces a run that
@@ -87,6 +94,11 @@ def new_trainer(
             out_dir, overwrite_empty_run=overwrite_empty_run, _locked_here=True
         )  # again, now that it is ours
         translate = config.data.task == "translate"
+        if translate and init_from is not None:
+            raise ConfigError(
+                f"--init-from {init_from}: starts a language model; set data.task to lm (translation runs start "
+                "from their seed)"
+            )
         if translate:
             pairs = prepared if isinstance(prepared, PreparedPairs) else prepare_pairs_cached(config, progress=progress)
             trainer = _translation_trainer(config, pairs, out_dir, control)
@@ -94,10 +106,22 @@ def new_trainer(
             if not pairs.shared:
                 tokenizers[ckpt.SOURCE_TOKENIZER_DIR] = pairs.source_tokenizer
         else:
+            source = read_init_source(init_from) if init_from is not None else None
+            if source is not None:
+                check_init_config(config, source)
+                config.tokenizer = source.tokenizer.config
+                prepared = prepared or prepare_cached(config, tokenizer=source.tokenizer, progress=progress)
+                if prepared.tokenizer.fingerprint() != source.tokenizer.fingerprint():
+                    raise ConfigError(
+                        f"--init-from {source.path}: the prepared data was encoded with another tokenizer; "
+                        "leave out --prepared (the data is encoded with the tokenizer of the weights)"
+                    )
             prepared = prepared or prepare_cached(config, progress=progress)
             config.model = replace(config.model, vocab_size=prepared.tokenizer.vocab_size)
             torch.manual_seed(config.train.seed)
             model = build_model(config.model)
+            if source is not None:
+                load_weights_into(model, source.weights(config.model), str(source.path))
             # the trainer checks the splits against the block size before anything is written
             trainer = Trainer(
                 config,
@@ -117,6 +141,8 @@ def new_trainer(
             except OSError as exc:
                 raise CheckpointError(describe_write_error(out_dir / name, exc)) from None
         facts = _pair_facts(pairs, trainer.model) if translate else _facts(prepared, trainer.model)
+        if not translate and source is not None:
+            facts["init_from"] = source.facts
         if from_prepared_folder:
             facts["prepared"] = str(Path(prepared.directory).resolve())
         ckpt.write_run_config(out_dir, config, facts)
@@ -293,6 +319,8 @@ def resume_trainer(
         model = build_model(config.model)
         if state is not None:
             ckpt.load_weights(last.path / ckpt.WEIGHTS_FILE, model)
+        elif isinstance(facts.get("init_from"), dict):  # it started from given weights: from them again
+            load_weights_into(model, _init_weights_again(run_dir, facts, tokenizer, config.model), str(run_dir))
         trainer = Trainer(
             config,
             model,
@@ -323,3 +351,145 @@ def _prepared_for_resume(facts: dict[str, Any], tokenizer: Tokenizer) -> Prepare
     except LMStudioError:
         return None
     return prepared if prepared.tokenizer.fingerprint() == tokenizer.fingerprint() else None
+
+
+# ---- starting a run from given weights (--init-from) --------------------------------------------------
+
+# what a run started from given weights may change: the rest is fixed by the weights (seq2seq-only
+# settings play no part in a language model)
+INIT_FREE = frozenset({"block_size", "dropout", "source_vocab_size", "attention", "bidirectional", "shared_embeddings"})
+
+
+@dataclass
+class InitSource:
+    """Weights a new run starts from: a Hugging Face GPT-2 folder (kind "hf") or an earlier run ("run")."""
+
+    kind: str
+    path: Path
+    model: ModelConfig  # the architecture of the weights (block_size: the positions they hold)
+    tokenizer: Tokenizer  # which then fixes the vocabulary
+    facts: dict[str, Any]  # recorded in the new run's config.json as run.init_from
+
+    def weights(self, model: ModelConfig) -> dict[str, torch.Tensor]:
+        """The state dict for a model of ``model``'s settings (its block size may be shorter)."""
+        if self.kind == "hf":
+            return read_hf_folder(self.path, block_size=model.block_size).weights
+        config, _ = ckpt.read_run_config(self.path)
+        earlier = build_model(config.model)
+        ckpt.load_weights(
+            ckpt.resolve_checkpoint(self.path, self.facts["checkpoint"]).path / ckpt.WEIGHTS_FILE, earlier
+        )
+        weights = earlier.state_dict()
+        if "wpe.weight" in weights:  # learned positions: the first block_size of them
+            weights["wpe.weight"] = weights["wpe.weight"][: model.block_size]
+        return weights
+
+
+def read_init_source(path: Path) -> InitSource:
+    """What ``--init-from PATH`` names: a Hugging Face GPT-2 folder or an lmstudio language-model run with a
+    checkpoint (its best). Settings and tokenizer only; the weights are read when the run is built."""
+    path = Path(path)
+    if not path.is_dir():
+        what = "is a file, not a folder" if path.exists() else "no such folder"
+        raise ConfigError(
+            f"--init-from {path}: {what}; give a Hugging Face GPT-2 folder or an lmstudio run folder (RUN_DIR)"
+        )
+    if not (path / ckpt.CONFIG_FILE).is_file():
+        raise ConfigError(
+            f"--init-from {path}: no config.json, so neither a Hugging Face model folder nor an lmstudio run; give "
+            "a GPT-2 folder saved with save_pretrained (config.json, model.safetensors, tokenizer files) or a run"
+        )
+    if is_hf_folder(path):
+        model, raw = read_hf_config(path)  # names what is missing when it is neither kind
+        tokenizer = HFTokenizer.from_folder(path, model_vocab_size=model.vocab_size)
+        if tokenizer.vocab_size != model.vocab_size:
+            raise CheckpointError(
+                f"{path}: the tokenizer has {tokenizer.vocab_size:,} tokens but the model only {model.vocab_size:,} "
+                "embeddings; the folder mixes files of different models"
+            )
+        facts = {"kind": "hf", "path": str(path.resolve()), "model_type": raw.get("model_type")}
+        facts["n_positions"] = model.block_size
+        return InitSource("hf", path, model, tokenizer, facts)
+    config, run_facts = ckpt.read_run_config(path)
+    if config.data.task == "translate":
+        raise ConfigError(
+            f"--init-from {path}: is a translation run (an encoder-decoder); a new run starts from the weights of "
+            "a language model only"
+        )
+    if not has_checkpoint(path):
+        raise CheckpointError(f"--init-from {path}: the run saved no checkpoint yet; train it first or give another")
+    tokenizer = run_tokenizer(path, run_facts)
+    info = ckpt.resolve_checkpoint(path, "best")
+    facts = {"kind": "run", "path": str(path.resolve()), "checkpoint": info.name, "step": info.step}
+    return InitSource("run", path, config.model, tokenizer, facts)
+
+
+def config_for_init(config: WorkspaceConfig, source: InitSource | Path, given: dict[str, Any] | None = None):
+    """``config`` with the model settings of ``source``'s weights and its tokenizer's settings.
+
+    ``given``: model settings the user chose explicitly (the CLI's flags): ``block_size`` and ``dropout``
+    are taken (a learned-positions model has at most its table's positions); any other that differs
+    from the weights is a ConfigError saying so, since the weights fix the architecture.
+    """
+    if not isinstance(source, InitSource):
+        source = read_init_source(Path(source))
+    given = dict(given or {})
+    for key, value in sorted(given.items()):
+        if key not in INIT_FREE and getattr(source.model, key) != value:
+            raise ConfigError(
+                f"--init-from {source.path}: model.{key} {value!r} differs from the weights' "
+                f"{getattr(source.model, key)!r}; leave it out (the weights fix the architecture: only block_size "
+                "and dropout may change)"
+            )
+    config = copy.deepcopy(config)
+    free = {k: v for k, v in given.items() if k in ("block_size", "dropout")}
+    config.model = replace(source.model, **free)
+    config.tokenizer = source.tokenizer.config
+    check_init_config(config, source)
+    return config
+
+
+def check_init_config(config: WorkspaceConfig, source: InitSource) -> None:
+    """ConfigError when ``config``'s model cannot hold ``source``'s weights (another architecture or size)."""
+    if config.data.task == "translate":
+        raise ConfigError(
+            f"--init-from {source.path}: starts a language model; set data.task to lm (translation runs start "
+            "from their seed)"
+        )
+    for f in fields(ModelConfig):
+        if f.name in INIT_FREE or f.name == "vocab_size":
+            continue
+        ours, theirs = getattr(config.model, f.name), getattr(source.model, f.name)
+        if ours != theirs:
+            raise ConfigError(
+                f"--init-from {source.path}: model.{f.name} is {ours!r} but the weights have {theirs!r}; a run "
+                "started from them keeps their architecture (only block_size and dropout may change)"
+            )
+    if source.model.positions == "learned" and config.model.block_size > source.model.block_size:
+        raise ConfigError(
+            f"model.block_size: {config.model.block_size} is beyond the {source.model.block_size} positions the "
+            f"weights in {source.path} learned; use {source.model.block_size} or less"
+        )
+
+
+def _init_weights_again(
+    run_dir: Path, facts: dict[str, Any], tokenizer: Tokenizer, model: ModelConfig
+) -> dict[str, torch.Tensor]:
+    """The weights a run started from, for a resume before its first checkpoint; they must still be there."""
+    where = facts["init_from"]
+    path = Path(str(where.get("path", "")))
+    try:
+        source = read_init_source(path)
+    except LMStudioError as exc:
+        raise CheckpointError(
+            f"{run_dir}: started from the weights in {path}, which cannot be read now ({exc}), and saved no "
+            "checkpoint yet; restore them, or start a new run"
+        ) from None
+    if source.tokenizer.fingerprint() != tokenizer.fingerprint():
+        raise CheckpointError(
+            f"{run_dir}: started from {path}, whose tokenizer has changed since, and saved no checkpoint yet; "
+            "start a new run"
+        )
+    if source.kind == "run":
+        source.facts["checkpoint"] = where.get("checkpoint", source.facts["checkpoint"])
+    return source.weights(model)
