@@ -4,6 +4,7 @@ Run under a display, for example ``xvfb-run -s "-screen 0 2000x1200x24" .venv/bi
 Trains a character and a BPE vocabulary on Tiny Shakespeare so the Vocabulary tab has something to show.
 ``--screens [RUN_DIR]`` shoots every tab at 1280x720 and presenter mode at 1920x1080 with a run loaded
 (``screenshot-1280x720-*.png``, ``screenshot-presenter-1920x1080-*.png``) and fails if the window resized itself.
+``--compress [RUN_DIR]`` compresses a run to int8 in the Compress tab and shoots it (``compress-tab.png``).
 ``--model-seq2seq`` shoots the Model tab's encoder-decoders on the reverse toy task (``model-seq2seq*.png``).
 """
 
@@ -339,6 +340,34 @@ def screens(run_dir: str | None) -> int:
     return 0
 
 
+def shoot_compress(run_dir: str | None) -> int:
+    """``make_screenshots.py --compress [RUN_DIR]``: the Compress tab after dynamic int8 of a run (trained here,
+    ~1 min of CPU, when no RUN_DIR is given): the before/after table, the size and perplexity chart, both
+    generations side by side."""
+    run = (
+        Path(run_dir)
+        if run_dir
+        else _tiny_run(Path(tempfile.mkdtemp(prefix="lmstudio-shots-run-")) / "shakespeare-transformer")
+    )
+    app, session, window = open_window()
+    tab = next(w for w in window.tab_widgets if type(w).__name__ == "CompressTab")
+    window.tabs.setCurrentWidget(tab)
+    session.set_run(run)  # as when the Train tab has just finished it
+    wait(lambda: tab.run_dir and not tab.is_busy())
+    tab.method.setCurrentIndex(tab.method.findData("int8"))
+    tab.name.setText(f"int8-{time.strftime('%H%M%S')}")  # a run compressed before keeps its int8
+    tab.prompt.setText("ROMEO:\\n")
+    tab.tokens.setValue(120)
+    tab.compress()
+    wait(lambda: not tab.is_busy() and tab.result is not None, 600)
+    wait(lambda: not tab.is_busy())
+    pump(0.4)
+    window.grab().save(str(DOCS / "compress-tab.png"))
+    print("wrote", DOCS / "compress-tab.png")
+    _close(window)
+    return 0
+
+
 def _close(window) -> None:
     import lmstudio.gui.main_window as main_window
 
@@ -352,6 +381,9 @@ def main() -> int:
     if "--screens" in sys.argv:
         at = sys.argv.index("--screens") + 1
         return screens(sys.argv[at] if at < len(sys.argv) else None)
+    if "--compress" in sys.argv:
+        at = sys.argv.index("--compress") + 1
+        return shoot_compress(sys.argv[at] if at < len(sys.argv) else None)
     if "--train" in sys.argv:
         return model_train_only()
     if "--playground-run" in sys.argv:  # only the Playground shots, from an already trained run

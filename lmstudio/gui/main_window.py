@@ -1,7 +1,7 @@
 """The main window: tabs in pipeline order, menus, status bar with the compute device, shortcuts.
 
-Tabs are built from a list of (title, factory) pairs so later issues add Model, Train and Playground by
-appending to :data:`TABS`; Ctrl+1..9 switch to the tab at that index.
+Tabs are built from a list of (title, factory) pairs, :data:`TABS`, in pipeline order (Data, Vocabulary,
+Model, Train, Compress, Playground); Ctrl+1..9 switch to the tab at that index.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from . import drops, jobs, workers
 from .dialogs import ShortcutsDialog, show_about, show_error
 from .session import Session
 from .settings import Preferences
+from .tabs.compress_tab import CompressTab
 from .tabs.data_tab import DataTab
 from .tabs.model_tab import ModelTab
 from .tabs.playground import PlaygroundTab
@@ -48,6 +49,7 @@ TABS: list[tuple[str, TabFactory, str]] = [
     ("Vocabulary", VocabularyTab, "Build a tokenizer and look at its vocabulary"),
     ("Model", ModelTab, "Choose an architecture and see what it costs"),
     ("Train", TrainTab, "Train the model and watch it learn live"),
+    ("Compress", CompressTab, "Quantize or prune a trained run and compare it before and after, measured"),
     ("Playground", PlaygroundTab, "Generate text and see every token's probability, branch, score text, look inside"),
 ]
 WORKSPACE_FILTER = "lmstudio workspace (*.json);;All files (*)"

@@ -263,7 +263,7 @@ def test_a_corpus_dropped_on_another_tab_opens_in_the_data_tab(qtbot, window, se
 
 
 def test_a_run_folder_dropped_on_the_window_opens_in_the_playground(qtbot, window, session, transformer_run):
-    playground = window.tab_widgets[4]
+    playground = window.tab_widgets[[window.tabs.tabText(i) for i in range(window.tabs.count())].index("Playground")]
     assert _drop_on(window.tab_widgets[1], transformer_run)
     assert window.tabs.currentWidget() is playground
     qtbot.waitUntil(lambda: playground.loaded is not None and not playground.is_busy(), timeout=20_000)
@@ -273,7 +273,7 @@ def test_a_run_folder_dropped_on_the_window_opens_in_the_playground(qtbot, windo
 def test_a_run_folder_dropped_on_the_data_tab_is_not_read_as_a_corpus(
     qtbot, window, session, transformer_run, tiny_corpus
 ):
-    playground = window.tab_widgets[4]
+    playground = window.tab_widgets[[window.tabs.tabText(i) for i in range(window.tabs.count())].index("Playground")]
     assert _drop_on(window.tab_widgets[0], transformer_run)
     qtbot.waitUntil(lambda: playground.loaded is not None and not playground.is_busy(), timeout=20_000)
     assert session.corpus.path == tiny_corpus

@@ -75,6 +75,10 @@ class SourceBar(QWidget):
                 continue
             loss = f", val loss {val_loss:.3f}" if val_loss is not None else ""
             self.checkpoint.addItem(f"step {step}{loss}", name)
+        from ....core.compress.pipeline import list_compressed  # torch is loaded: a run was just loaded
+
+        for name, recipe in list_compressed(run_dir).items():  # `lmstudio compress` / the Compress tab's
+            self.checkpoint.addItem(f"{name} (compressed: {recipe['kind']})", name)
         index = self.checkpoint.findData(current)
         self.checkpoint.setCurrentIndex(max(0, index))
         self.checkpoint.blockSignals(False)
