@@ -148,6 +148,7 @@ def run_training_in_child(
     tokenizer: Any = None,
     steps: int | None = None,
     progress: ProgressCallback | None = None,
+    init_from: str | Path | None = None,
 ) -> Any:
     """:func:`lmstudio.app.training.run_training` in a child process, with the same arguments and results:
     ``emit`` gets the same batches of events, the FinishedEvent is returned, Cancelled and the run's errors
@@ -164,6 +165,7 @@ def run_training_in_child(
             "resume": bool(resume),
             "steps": steps,
             "tokenizer_dir": None if tokenizer_dir is None else str(tokenizer_dir),
+            "init_from": None if init_from is None else str(Path(init_from).resolve()),
         }
         flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
         try:
@@ -303,6 +305,7 @@ def _child_main() -> int:
             tokenizer=tokenizer,
             steps=request["steps"],
             progress=progress,
+            init_from=request.get("init_from"),
         )
     except Cancelled:
         send({"type": "cancelled"})

@@ -46,14 +46,28 @@ def run_training(
     tokenizer: Any = None,
     steps: int | None = None,
     progress: ProgressCallback | None = None,
+    init_from: str | Path | None = None,
 ) -> Any:
     """Prepare, build and run the trainer, calling ``emit`` with batches of events. Touches no widget.
-    Returns the trainer's FinishedEvent."""
+    Returns the trainer's FinishedEvent.
+
+    ``init_from``: a new run starts from the weights in that folder (a Hugging Face GPT-2 folder or an earlier
+    run): ``config`` keeps its data and training settings, its block size and dropout; the model and tokenizer
+    settings come from the weights (:func:`lmstudio.core.training.launch.config_for_init`, which refuses what
+    they cannot hold), ``tokenizer`` is not used and the data is encoded with the weights' tokenizer."""
     from ..core.dataset.prepare import prepare_cached  # torch-free: a bad corpus or Cancel needs no torch
     from ..core.training.events import FinishedEvent
     from .train_metrics import unigram_entropy
 
-    if not resume:
+    init_path = Path(init_from) if init_from is not None and not resume else None
+    if init_path is not None:
+        from ..core.training.launch import config_for_init, read_init_source
+
+        source = read_init_source(init_path)
+        given = {"block_size": config.model.block_size, "dropout": config.model.dropout}
+        config = config_for_init(config, source, given)
+        prepared = prepare_cached(config, tokenizer=source.tokenizer, progress=progress)
+    elif not resume:
         config = copy.deepcopy(config)
         if config.data.task == "translate":  # its tokenizers are trained on the pairs: one joint, or one per side
             from ..core.dataset.pair_prepare import prepare_pairs_cached
@@ -68,7 +82,9 @@ def run_training(
     if resume:
         trainer = runs.resume_trainer(run_dir, steps=steps, control=control, progress=progress)
     else:
-        trainer = runs.new_trainer(config, run_dir, prepared=prepared, control=control, progress=progress)
+        trainer = runs.new_trainer(
+            config, run_dir, prepared=prepared, control=control, progress=progress, init_from=init_path
+        )
     cfg = trainer.config
     emit(
         [

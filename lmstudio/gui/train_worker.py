@@ -46,8 +46,10 @@ class TrainingJob(WorkerHandle):
         tokenizer: Any = None,
         steps: int | None = None,
         in_child: bool | None = None,
+        init_from: Path | None = None,
     ) -> None:
-        """``in_child``: train in a child process (None: unless ``LMSTUDIO_TRAIN_IN_THREAD=1``)."""
+        """``in_child``: train in a child process (None: unless ``LMSTUDIO_TRAIN_IN_THREAD=1``); ``init_from``:
+        a new run starts from the weights in that folder (see :func:`lmstudio.app.training.run_training`)."""
         self.in_child = in_child_process() if in_child is None else in_child
         if self.in_child:
             self.control: Any = ChildControl()
@@ -63,7 +65,12 @@ class TrainingJob(WorkerHandle):
             fn,
             (config, Path(run_dir)),
             dict(
-                resume=resume, control=self.control, emit=self._sink.sig_events.emit, tokenizer=tokenizer, steps=steps
+                resume=resume,
+                control=self.control,
+                emit=self._sink.sig_events.emit,
+                tokenizer=tokenizer,
+                steps=steps,
+                init_from=init_from,
             ),
         )
         self._sink.sig_events.connect(self.sig_events)

@@ -4,6 +4,11 @@ chart for the sample of any step), a log, overlays of earlier runs, and resuming
 A translation run charts BLEU, chrF and exact match too, and shows a table of sample translations (source,
 reference, output) in place of the sample text; a language model's tab builds none of that.
 Training runs on a :class:`~lmstudio.gui.train_worker.TrainingJob`; this tab only shows its events.
+
+Start from (in the form) starts a new run from trained weights, a Hugging Face GPT-2 folder or an earlier run:
+their model and tokenizer are used, so the Model tab's settings (but block size and dropout) and the
+Vocabulary tab's tokenizer are not. Export… writes the current run's checkpoint as a Hugging Face folder or
+as ONNX (:mod:`lmstudio.gui.export_dialog`).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import json
 import os  # noqa: F401  (tests/gui/test_threads_status.py patches train_tab.os.cpu_count)
 import time
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -59,6 +65,7 @@ from ...core.training.events import (  # torch-free: the tab dispatches on the c
 )
 from ...core.training.metrics_log import read_metrics_rows
 from ..dialogs import show_error
+from ..export_dialog import open_export_dialog
 from ..messages import user_message
 from ..run_folders import new_run_dir, runs_folder
 from ..session import Session
@@ -66,7 +73,8 @@ from ..train_worker import RunInfo, TrainingJob
 from ..widgets.common import ElidedLabel, SidePanelScroll
 from ..widgets.run_tools import RunTools
 from ..widgets.train_charts import TrainCharts
-from ..widgets.train_form import TrainSettingsForm
+from ..widgets.train_form import TrainSettingsForm, start_from_of
+from ..workers import WorkerHandle, start_worker
 
 
 def ask_stop_training(parent: QWidget) -> bool:
@@ -90,6 +98,26 @@ def ask_resume_steps(parent: QWidget, run_dir: Path, plan_for) -> tuple[int | No
     return (dialog.chosen_steps(),) if dialog.exec() == ResumeDialog.DialogCode.Accepted else None
 
 
+def choose_start_folder(parent: QWidget, start: str) -> str:
+    """Qt's folder chooser for Start from ("" when cancelled; tests replace this function)."""
+    return QFileDialog.getExistingDirectory(
+        parent, "Start from a Hugging Face GPT-2 folder or an earlier run folder", start
+    )
+
+
+def _read_start_source(path: str, progress=None):
+    """On a worker thread: what the folder holds (model settings, tokenizer); imports torch."""
+    from ...core.training.launch import read_init_source
+
+    return read_init_source(Path(path))
+
+
+def start_message(message: str) -> str:
+    """A core message about --init-from, worded for the Train tab."""
+    return user_message(message.replace("--init-from ", "Start from ").replace("; leave out --prepared", ""))
+
+
+EXPORT_TIP = "Export the current run's checkpoint as a Hugging Face folder (transformers) or as ONNX"
 SAMPLE_TIP = "What the model writes from the fixed prompt; click the loss chart for earlier samples"
 TRANSLATIONS_TIP = (
     "Greedy translations of the first validation pairs at each evaluation: source, reference and the model's "
@@ -146,6 +174,8 @@ class TrainTab(QWidget):
             "schedule, or extend it to more steps",
             self.resume_run_dialog,
         )
+        self.export_button = _button("Export…", EXPORT_TIP, self.export_dialog)
+        self.export: Any = None  # the open ExportDialog
         self.charts = TrainCharts()
         self.tools = RunTools(self.charts, lambda: self.job.run_dir if self.job else None, self._log)
         self.folder_button = self.tools.folder_button
@@ -160,12 +190,18 @@ class TrainTab(QWidget):
             self.lr_edit,
             self.lr_button,
             self.resume_run_button,
+            self.export_button,
         ):
             bar.addWidget(w)
         bar.addStretch(1)
 
         self.form = TrainSettingsForm(default_threads())
         self.form.sig_changed.connect(self._on_form_changed)
+        self.start_from = start_from_of(session)
+        self.start_from.sig_changed.connect(self._on_start_from_changed)
+        self.form.sig_choose_start.connect(self.choose_start_from)
+        self.form.sig_clear_start.connect(self.start_from.clear)
+        self._start_job: WorkerHandle | None = None
         self.form_hint = QLabel()
         self.form_hint.setObjectName("banner")
         self.form_hint.setWordWrap(True)
@@ -236,6 +272,7 @@ class TrainTab(QWidget):
         session.sig_train_config_changed.connect(self.load_from_session)
         session.sig_model_config_changed.connect(self.load_from_session)
         session.sig_model_validity_changed.connect(self._update_buttons)
+        session.sig_run_changed.connect(self._update_buttons)  # Export… follows the current run
         session.sig_corpus_changed.connect(self._on_task_changed)  # the Data tab's task switch
         session.sig_workspace_changed.connect(self._on_task_changed)
         self.load_from_session()
@@ -271,9 +308,68 @@ class TrainTab(QWidget):
         self._update_buttons()
 
     def blocking_reasons(self) -> list[str]:
-        return ([self.config_error] if self.config_error else []) + [
-            f"Model tab: {m}" for m in self.session.model_issues
-        ]
+        reasons = [self.config_error] if self.config_error else []
+        if self.start_from.source is None:
+            return reasons + [f"Model tab: {m}" for m in self.session.model_issues]
+        # the weights fix the model: the Model tab's settings are not used, but the block size must fit them
+        error = self.start_config_error()
+        return reasons + ([error] if error else [])
+
+    # start from ------------------------------------------------------------------------------------------------
+    def start_config(self):
+        """The workspace config of a run started from the chosen weights (their model and tokenizer)."""
+        from ...core.training.launch import config_for_init  # torch is in: the source was read
+
+        config = self.session.workspace_config()
+        given = {"block_size": config.model.block_size, "dropout": config.model.dropout}
+        return config_for_init(config, self.start_from.source, given)
+
+    def start_config_error(self) -> str:
+        try:
+            self.start_config()
+        except LMStudioError as exc:
+            return start_message(str(exc))
+        return ""
+
+    def choose_start_from(self) -> None:
+        start = str(self.start_from.path.parent) if self.start_from.path is not None else str(runs_folder())
+        folder = choose_start_folder(self, start)
+        if folder:
+            self.set_start_from(Path(folder))
+
+    def set_start_from(self, path: Path) -> None:
+        """Read what ``path`` holds on a worker; set it as Start from, or say why it cannot be."""
+        if self.state != "idle" or self._start_job is not None or self._closing:
+            return
+        self.form.start_note.setText(f"Reading {path.name}…")
+        self.form.start_note.show()
+        job = start_worker("start-from", _read_start_source, str(path))
+        self._start_job = job
+        job.sig_result.connect(lambda source: self.start_from.set(path, source))
+        job.sig_error.connect(self._on_start_error)
+        job.sig_finished.connect(self._on_start_job_finished)
+        self._update_buttons()
+
+    def _on_start_error(self, message: str) -> None:
+        message = start_message(message)
+        self._log(f"start from: {message}")
+        show_error(self, "Cannot start from this folder", message)
+
+    def _on_start_job_finished(self) -> None:
+        self._start_job = None
+        self._on_start_from_changed()
+
+    def _on_start_from_changed(self) -> None:
+        sf = self.start_from
+        note = ""
+        if sf.source is not None:
+            note = (
+                f"Starts from the weights of {sf.describe()}: its model ({sf.model_text()}) and its "
+                f"{sf.tokenizer_text()} are used, not the Model and Vocabulary tabs' settings. Block size and "
+                "dropout are this form's."
+            )
+        self.form.set_start_from(sf.path, note)
+        self._update_buttons()
 
     def _update_buttons(self) -> None:
         s, reasons = self.state, self.blocking_reasons()
@@ -286,8 +382,37 @@ class TrainTab(QWidget):
         self.step_button.setEnabled(s == "paused")
         self.stop_button.setEnabled(s in ("preparing", "running", "paused"))
         self.lr_button.setEnabled(s in ("running", "paused"))
-        self.form.setEnabled(s == "idle")
+        self.form.setEnabled(s == "idle" and self._start_job is None)
         self.folder_button.setEnabled(s == "idle")
+        run = self.export_run()
+        if run is None:
+            tip = "No run to export yet: train one, or open one from the Playground (Export… there)"
+        elif not self._has_checkpoint(run):
+            tip = f"{run.name} saved no checkpoint yet: export it once it has one"
+        else:
+            tip = f"{EXPORT_TIP} ({run.name})" if s == "idle" else "Export once training has stopped"
+        self.export_button.setEnabled(s == "idle" and run is not None and self._has_checkpoint(run))
+        self.export_button.setToolTip(tip)
+
+    # export --------------------------------------------------------------------------------------------------
+    def export_run(self) -> Path | None:
+        """The current run: the one this tab trained last, or the session's."""
+        run = self.job.run_dir if self.job is not None else self.session.run
+        return Path(run) if run is not None else None
+
+    @staticmethod
+    def _has_checkpoint(run_dir: Path) -> bool:
+        folder = run_dir / "checkpoints"
+        try:
+            return any(p.is_dir() and p.name.startswith("step-") for p in folder.iterdir())
+        except OSError:
+            return False
+
+    def export_dialog(self) -> None:
+        run = self.export_run()
+        if run is None or self.state != "idle":
+            return
+        self.export = open_export_dialog(self, run)
 
     # starting -------------------------------------------------------------------------------------------
     def start(self) -> None:
@@ -296,10 +421,19 @@ class TrainTab(QWidget):
         config = self.session.workspace_config()
         s = self.session
         tokenizer = s.tokenizer if s.tokenizer is not None and not s.tokenizer_is_stale() else None
+        init_from = self.start_from.path if self.start_from.source is not None else None
+        if init_from is not None:
+            try:
+                config = self.start_config()  # the weights' model: the run folder is named after its architecture
+            except LMStudioError as exc:
+                show_error(self, "Cannot start from these weights", start_message(str(exc)))
+                return
+            tokenizer = None  # the weights' tokenizer fixes the vocabulary
         run_dir = new_run_dir(runs_folder(), config.model.arch)
         self._launch(
-            TrainingJob(config, run_dir, tokenizer=tokenizer),
-            f"Preparing data and building the model for {run_dir.name}…",
+            TrainingJob(config, run_dir, tokenizer=tokenizer, init_from=init_from),
+            f"Preparing data and building the model for {run_dir.name}"
+            + (f" from the weights of {self.start_from.describe()}…" if init_from is not None else "…"),
         )
 
     def resume_run_dialog(self) -> None:
@@ -620,6 +754,8 @@ class TrainTab(QWidget):
     def shutdown(self) -> None:
         """The window is closing: stop the trainer cooperatively (it saves a checkpoint); the window joins it."""
         self._closing = True
+        if self._start_job is not None:
+            self._start_job.cancel()
         if self.job is not None and self.job.is_running():
             self.job.cancel()
             if self.state in ("preparing", "running", "paused"):

@@ -40,6 +40,7 @@ from ..messages import user_message
 from ..session import Session
 from ..widgets.charts import CurveChart, HistogramChart
 from ..widgets.common import Banner, BigNumber, ProgressRow, SidePanelScroll
+from ..widgets.train_form import start_from_of
 from ..workers import WorkerHandle, start_worker
 from .data_panels import human_count
 from .vocab_views import DEFAULT_TEXT, SegmentationPanel, VocabularyTable, random_sample
@@ -86,6 +87,13 @@ class VocabularyTab(QWidget):
         self.translate_note.setObjectName("hint")
         self.translate_note.setWordWrap(True)
         self.translate_note.setToolTip("What a translation run's tokenizers are trained on")
+        self.start_from_note = QLabel()
+        self.start_from_note.setObjectName("hint")
+        self.start_from_note.setWordWrap(True)
+        self.start_from_note.setToolTip(
+            "The Train tab's Start from is set: a run started from trained weights uses their tokenizer"
+        )
+        self.start_from_note.hide()
         self.train_button = QPushButton("Train vocabulary")
         self.train_button.setDefault(True)
         self.train_button.setToolTip("Split the corpus and train this tokenizer on the train split (Ctrl+Return)")
@@ -110,6 +118,7 @@ class VocabularyTab(QWidget):
         form.addRow(self.byte_fallback)
         form.addRow(self.shared)
         form.addRow(self.translate_note)
+        form.addRow(self.start_from_note)
         form.addRow(self.train_button)
         form.addRow(self.progress)
         form.addRow(self.status)
@@ -231,6 +240,9 @@ class VocabularyTab(QWidget):
         self._load_config()
         self._show_tokenizer()
         self._show_task()
+        self.start_from = start_from_of(session)
+        self.start_from.sig_changed.connect(self._show_start_from)
+        self._show_start_from()
 
     def shortcuts(self) -> list[tuple[str, str]]:
         return [("Train the vocabulary (Vocabulary tab)", "Ctrl+Return")]
@@ -262,6 +274,17 @@ class VocabularyTab(QWidget):
         translate = self.session.config.data.task == "translate"
         self.shared.setVisible(translate)
         self.translate_note.setVisible(translate)
+
+    def _show_start_from(self) -> None:
+        """A run started from trained weights keeps their tokenizer: this tab's vocabulary is not used for it."""
+        sf = self.start_from
+        self.start_from_note.setVisible(sf.source is not None)
+        if sf.source is not None:
+            self.start_from_note.setText(
+                f"Start from is set (Train tab): the {sf.tokenizer_text()} of {sf.describe()} fixes the "
+                "vocabulary of the run, so the settings here are not used for it. Clear Start from to train "
+                "with this tab's vocabulary."
+            )
 
     def _on_shared(self, checked: bool) -> None:
         """Joint or per-side vocabularies are a choice of the translation run itself: it applies at once."""

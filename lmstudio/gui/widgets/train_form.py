@@ -4,19 +4,26 @@ settings' declarations (range, choices, tooltip).
 It edits ``TrainConfig`` and the two model settings training owns as well (block size, dropout);
 ``values()`` returns plain dicts, ``set_values()`` fills the form from a workspace config. The Translation
 group (teacher forcing, BLEU pairs) shows only while the workspace's task is translation (``set_task``).
+
+Its first group, Start from, names the weights a new run starts from (a Hugging Face GPT-2 folder or an
+earlier run), with Choose and Clear; the choice itself is the session's :class:`StartFrom`, which the Train
+tab sets and the Vocabulary tab reads (the source's tokenizer fixes the vocabulary).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -24,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from ...core.config import ModelConfig, TrainConfig
 from ..forms import TRAIN_FIELDS, make_editor, set_value, value_of
+from .common import ElidedLabel
 
 TRANSLATION_GROUP = "Translation"  # TRAIN_FIELDS' group shown only while the task is translate
 FIELDS = TRAIN_FIELDS
@@ -34,8 +42,66 @@ def setting_key(key: str) -> str:
     return key if "." in key else f"train.{key}"
 
 
+START_FROM_TIP = (
+    "Start the run from trained weights instead of random ones: a Hugging Face GPT-2 folder (config.json, "
+    "model.safetensors, tokenizer files) or an earlier lmstudio run (its best checkpoint). Their model and "
+    "tokenizer are used; this form's settings train them on the workspace's corpus"
+)
+SEED_TEXT = "Random weights (the seed)"
+
+
+class StartFrom(QObject):
+    """The weights the next run starts from, shared by the tabs of one session (see :func:`start_from_of`).
+
+    ``path``: the folder; ``source``: what :func:`lmstudio.core.training.launch.read_init_source` read from it
+    (model settings, tokenizer, facts), or ``None`` with no start-from set."""
+
+    sig_changed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lmstudio-start-from")
+        self.path: Path | None = None
+        self.source = None
+
+    def set(self, path: Path | None, source=None) -> None:
+        self.path, self.source = (Path(path), source) if path is not None else (None, None)
+        self.sig_changed.emit()
+
+    def clear(self) -> None:
+        if self.path is not None:
+            self.set(None)
+
+    def describe(self) -> str:
+        """ "a Hugging Face GPT-2 folder" / "run NAME (best, step N)": what the weights are, for notes."""
+        if self.source is None:
+            return ""
+        facts = self.source.facts
+        if self.source.kind == "hf":
+            return f"the Hugging Face {facts.get('model_type') or 'GPT-2'} folder {self.path.name}"
+        return f"run {self.path.name} (its best checkpoint, step {facts.get('step', 0):,})"
+
+    def tokenizer_text(self) -> str:
+        tok = self.source.tokenizer if self.source is not None else None
+        return f"{tok.kind} tokenizer of {tok.vocab_size:,} tokens" if tok is not None else ""
+
+    def model_text(self) -> str:
+        m = self.source.model if self.source is not None else None
+        if m is None:
+            return ""
+        return f"{m.arch}, {m.n_layer} layer(s) × {m.d_model}, {m.n_head} heads, {m.positions} positions"
+
+
+def start_from_of(session: QObject) -> StartFrom:
+    """The session's :class:`StartFrom` (made on first use, a child of the session)."""
+    found = session.findChild(StartFrom, "lmstudio-start-from")
+    return found if found is not None else StartFrom(session)
+
+
 class TrainSettingsForm(QWidget):
     sig_changed = Signal()
+    sig_choose_start = Signal()  # the Choose… button of Start from
+    sig_clear_start = Signal()
 
     def __init__(self, auto_threads: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +110,7 @@ class TrainSettingsForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         groups: dict[str, QFormLayout] = {}
         self.boxes: dict[str, QGroupBox] = {}
+        layout.addWidget(self._start_from_box())
         for group, key, label in FIELDS:
             if group not in groups:
                 box = QGroupBox(group)
@@ -78,6 +145,42 @@ class TrainSettingsForm(QWidget):
         self.arch = ""
         self.boxes[TRANSLATION_GROUP].setVisible(False)
         self._update_enabled()
+
+    def _start_from_box(self) -> QGroupBox:
+        box = QGroupBox("Start from")
+        box.setToolTip(START_FROM_TIP)
+        self.start_label = ElidedLabel(SEED_TEXT, mode=Qt.TextElideMode.ElideMiddle)
+        self.start_label.setToolTip(START_FROM_TIP)
+        self.start_choose = QPushButton("Choose…")
+        self.start_choose.setToolTip(
+            "Choose a Hugging Face GPT-2 folder or an earlier run folder whose weights the run starts from"
+        )
+        self.start_choose.clicked.connect(self.sig_choose_start)
+        self.start_clear = QPushButton("Clear")
+        self.start_clear.setToolTip("Start from random weights again (the Model and Vocabulary tabs' settings)")
+        self.start_clear.clicked.connect(self.sig_clear_start)
+        self.start_clear.setEnabled(False)
+        self.start_note = QLabel("")
+        self.start_note.setObjectName("hint")
+        self.start_note.setWordWrap(True)
+        self.start_note.setToolTip("What the weights fix: the model and the tokenizer of the run")
+        self.start_note.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.start_label, 1)
+        row.addWidget(self.start_choose)
+        row.addWidget(self.start_clear)
+        v = QVBoxLayout(box)
+        v.addLayout(row)
+        v.addWidget(self.start_note)
+        return box
+
+    def set_start_from(self, path: Path | None, note: str = "") -> None:
+        """Show the start-from folder (``None``: random weights) and the note on what it fixes."""
+        self.start_label.setText(str(path) if path is not None else SEED_TEXT)
+        self.start_label.setToolTip(f"{path}\n\n{START_FROM_TIP}" if path is not None else START_FROM_TIP)
+        self.start_clear.setEnabled(path is not None)
+        self.start_note.setText(note)
+        self.start_note.setVisible(bool(note))
 
     def _editor(self, key: str, label: str) -> QWidget:
         w = make_editor(setting_key(key), label)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ....core.data.cleaning import clean_text, cleaning_summary
+from ...export_dialog import NOT_EXPORTABLE_COMPRESSED, NOT_EXPORTABLE_HF, open_export_dialog
 from ...session import Session
 from ...widgets.common import Banner, SidePanelScroll
 from ...workers import WorkerHandle, start_worker
@@ -44,6 +45,7 @@ from .streaming import GenerationJob
 from .translate_view import AlignmentPanel
 
 DEFAULT_PROMPT = "ROMEO:\n"
+EXPORT_TIP = "Export the loaded checkpoint as a Hugging Face folder (transformers) or as ONNX"
 LM_ONLY_REASON = {  # why a page is disabled while a translation run is loaded
     "inside": "Not for a translation run: this view reads a decoder-only language model's self-attention and "
     "hidden states; the encoder-decoder's cross-attention is on the Alignment page",
@@ -111,6 +113,9 @@ class PlaygroundTab(QWidget):
             self.step,
         )
         self.clear_button = self._button("Clear branches", "Forget every generated branch", self.clear_branches)
+        self.export_button = self._button("Export…", EXPORT_TIP, self.export_dialog)
+        self.export: Any = None  # the open ExportDialog
+        self._export_reason = "Load a run first: Export… writes the loaded run's checkpoint"
 
         self.page = GeneratePage()
         self.page.chips.sig_hovered.connect(self._on_hover)
@@ -177,7 +182,11 @@ class PlaygroundTab(QWidget):
         split.setSizes([300, 1000])
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
-        layout.addWidget(self.source)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.source, 1)
+        top.addWidget(self.export_button)
+        layout.addLayout(top)
         layout.addWidget(split, 1)
         for keys, slot in (("Ctrl+Return", self.generate), ("Esc", self.stop), ("Ctrl+Right", self.step)):
             shortcut = QShortcut(QKeySequence(keys), self, slot)
@@ -218,6 +227,8 @@ class PlaygroundTab(QWidget):
         self.stop_button.setEnabled(isinstance(self._job, GenerationJob))
         self.source.setEnabled(not self.is_busy())
         self.source.current_button.setEnabled(not self.is_busy() and self.session.run is not None)
+        self.export_button.setEnabled(ready and not self._export_reason)
+        self.export_button.setToolTip(f"Not available: {self._export_reason}" if self._export_reason else EXPORT_TIP)
 
     def _start(self, job: GenerationJob | WorkerHandle, on_result=None) -> None:
         self._job = job
@@ -311,6 +322,7 @@ class PlaygroundTab(QWidget):
 
     def _on_loaded(self, result: dict) -> None:
         self.loaded = loaded = result["loaded"]
+        self._export_reason = self._why_not_exportable(loaded)
         self._logits_cache.clear()
         cfg = loaded.config.model
         self.source.set_checkpoints(
@@ -348,6 +360,25 @@ class PlaygroundTab(QWidget):
         for label in (self.cleaning_note, self.score_panel.cleaning_note):
             label.setText(note)
             label.setVisible(bool(note))
+
+    def export_dialog(self) -> None:
+        if self.loaded is None or self._export_reason:
+            return
+        self.export = open_export_dialog(self, Path(self.loaded.run_dir), self.loaded.checkpoint.name)
+
+    @staticmethod
+    def _why_not_exportable(loaded: Any) -> str:
+        """ "" when the loaded checkpoint can be exported, else why not (the button's tooltip says so)."""
+        from ....core.export.hf_import import CHECKPOINT_NAME
+        from ....core.runs.compressed import read_recipe
+
+        if loaded.checkpoint.name == CHECKPOINT_NAME and Path(loaded.checkpoint.path) == Path(loaded.run_dir):
+            return NOT_EXPORTABLE_HF
+        try:
+            recipe = read_recipe(loaded.checkpoint.path)
+        except Exception:  # noqa: BLE001  (an unreadable meta.json: the export itself would say so)
+            recipe = None
+        return NOT_EXPORTABLE_COMPRESSED if recipe is not None else ""
 
     def _set_mode(self, translation: bool) -> None:
         """The Translate mode for an encoder-decoder run, or the language model's Playground, exactly as it was
