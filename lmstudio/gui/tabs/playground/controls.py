@@ -44,7 +44,10 @@ class SourceBar(QWidget):
         self.current_button.setToolTip("Load the run the Train tab trained last")
         self.current_button.clicked.connect(self.sig_use_current)
         self.browse_button = QPushButton("Open run folder…")
-        self.browse_button.setToolTip("Load any run folder written by the Train tab or `lmstudio train --out`")
+        self.browse_button.setToolTip(
+            "Load any run folder written by the Train tab or `lmstudio train --out`, or a local Hugging Face "
+            "GPT-2 folder (config.json, safetensors weights, tokenizer files)"
+        )
         self.browse_button.clicked.connect(self.sig_browse)
         self.checkpoint = QComboBox()
         self.checkpoint.setToolTip("Which weights to use: the best validation loss, the last step, or an earlier step")
