@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +33,7 @@ from ..progress import ProgressCallback, report
 from ..runs.folders import LoadedRun, load_run
 from . import tokenizer_hf
 from .card import CONFIG_COPY, model_card, training_summary
+from .folders import check_out_dir, install, new_work_dir
 
 GPT2, NEOX = "gpt2", "gpt_neox"
 # our MLP activation -> transformers' name for the same function: exact erf GELU, and GELU's tanh
@@ -220,33 +219,6 @@ def write_hf_model(
 # ---------------------------------------------------------------- the --out folder
 
 
-def check_out_dir(out_dir: Path) -> None:
-    """``--out`` must be a new or empty folder: nothing of the user's is ever replaced."""
-    out_dir = Path(out_dir)
-    if out_dir.is_symlink():
-        raise ConfigError(f"--out {out_dir}: is a link; give a new folder for the export")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ConfigError(f"--out {out_dir}: is a file; give a new or empty folder for the export")
-    if out_dir.is_dir():
-        try:
-            names = sorted(p.name for p in out_dir.iterdir())
-        except OSError as exc:
-            raise ConfigError(
-                f"--out {out_dir}: cannot be read ({exc.strerror or exc}); choose another folder"
-            ) from None
-        if names:
-            shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
-            raise ConfigError(
-                f"--out {out_dir}: is not empty ({shown}); nothing was changed. Give --out a new or empty folder"
-            )
-
-
-def _install(work: Path, out_dir: Path) -> None:
-    if out_dir.is_dir():
-        out_dir.rmdir()  # empty (checked at the start); fails, leaving it, if something appeared since
-    os.replace(work, out_dir)
-
-
 # ---------------------------------------------------------------- checks of the written folder
 
 
@@ -312,8 +284,7 @@ def export_hf(
     layout = hf_layout(loaded.config)
     model_cfg = loaded.config.model
     try:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
+        work = new_work_dir(out_dir)
     except OSError as exc:
         raise CheckpointError(describe_write_error(out_dir.parent, exc)) from None
     try:
@@ -370,7 +341,7 @@ def export_hf(
         facts.update(training_summary(run_dir))
         (work / "README.md").write_text(model_card(loaded, facts), encoding="utf-8")
         facts["files"] = sorted(p.name for p in work.iterdir())
-        _install(work, out_dir)
+        install(work, out_dir)
     except OSError as exc:
         remove_tree_quietly(work)
         raise CheckpointError(describe_write_error(Path(exc.filename) if exc.filename else out_dir, exc)) from None

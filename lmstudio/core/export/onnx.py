@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import secrets
 import shutil
 import time
 import warnings
@@ -44,6 +42,7 @@ from ..locks import remove_tree_quietly
 from ..progress import ProgressCallback, report
 from ..runs import checkpoint as ckpt
 from ..runs.folders import load_run
+from .folders import check_out_dir, install, new_work_dir
 
 ONNX_OPSET = 18  # the opset torch's ONNX function library (onnxscript's torch_lib) is written in: no conversion pass
 TOLERANCE = 1e-4  # largest |logit difference| accepted between onnxruntime and PyTorch, fp32
@@ -163,26 +162,6 @@ def _architecture(model: nn.Module, arch: str) -> str:
     return arch
 
 
-def check_out_dir(out_dir: Path) -> None:
-    """Refuse an ``--out`` that is not a new or empty folder; nothing is touched."""
-    out_dir = Path(out_dir)
-    if out_dir.is_symlink():
-        raise ConfigError(f"--out {out_dir}: is a link; give a new folder for the ONNX export")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ConfigError(f"--out {out_dir}: is a file, not a folder; give a new or empty folder for the ONNX export")
-    if not out_dir.is_dir():
-        return
-    try:
-        names = sorted(p.name for p in out_dir.iterdir())
-    except OSError as exc:
-        raise ConfigError(f"--out {out_dir}: cannot be read ({exc.strerror or exc}); choose another folder") from None
-    if names:
-        shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
-        raise ConfigError(
-            f"--out {out_dir}: is not empty ({shown}); nothing was changed. Give a new or empty folder for the export"
-        )
-
-
 def _lengths(model: nn.Module, block_size: int, arch: str) -> tuple[int, int, int | None]:
     """(traced length, checked length, longest length the graph takes or None)."""
     learned = arch == "transformer" and not getattr(model, "rotary", False)
@@ -239,13 +218,6 @@ def _onnxruntime_logits(model_path: Path, ids: torch.Tensor):
     options.intra_op_num_threads = max(1, torch.get_num_threads())
     session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
     return session.run(["logits"], {"ids": ids.numpy()})[0]
-
-
-def _new_work_dir(out_dir: Path) -> Path:
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    work = out_dir.with_name(f".{out_dir.name}.{secrets.token_hex(4)}.tmp")
-    work.mkdir()
-    return work
 
 
 def export_onnx(
@@ -311,7 +283,7 @@ def export_onnx(
         else f"weights of {n_bytes / 1024**2:.1f} MB fit the 2 GB protobuf limit: one self-contained .onnx file"
     )
 
-    work = _new_work_dir(out_dir)
+    work = new_work_dir(out_dir)
     try:
         report(progress, 2, 4, "writing the graph and the tokenizer")
         model_path = work / MODEL_FILE
@@ -377,20 +349,9 @@ def export_onnx(
         with open(work / INFO_FILE, "w", encoding="utf-8") as fh:
             fh.write(json.dumps({k: v for k, v in facts.items() if k not in ("path", "out_dir")}, indent=1) + "\n")
         report(progress, 4, 4, "done")
-        _install(work, out_dir)
+        install(work, out_dir)
     except BaseException:
         remove_tree_quietly(work)
         raise
     facts["files"] = sorted(p.name for p in out_dir.iterdir())
     return facts
-
-
-def _install(work: Path, out_dir: Path) -> None:
-    """Rename the finished folder into place; an empty ``out_dir`` (checked at the start) is replaced."""
-    if out_dir.is_dir():
-        if any(out_dir.iterdir()):  # filled while we worked: leave the user's files alone
-            raise ConfigError(
-                f"--out {out_dir}: received files while the export ran; nothing was changed. Give a new folder"
-            )
-        os.rmdir(out_dir)
-    os.replace(work, out_dir)
