@@ -21,6 +21,13 @@ def report(progress: ProgressCallback | None, done: float, total: float | None, 
         raise Cancelled(f"{message or 'operation'} cancelled")
 
 
+def stage(progress: ProgressCallback | None, name: str) -> ProgressCallback | None:
+    """``progress`` for one stage of a longer operation: its messages prefixed with ``name``."""
+    if progress is None:
+        return None
+    return lambda done, total, message="": progress(done, total, f"{name}: {message}" if message else name)
+
+
 ETA_MIN_SECONDS = 5.0  # no ETA before this long since the first update...
 ETA_MIN_FRACTION = 0.03  # ...unless this much of the work is done already
 ETA_SMOOTHING = 0.3  # weight of the newest rate in the moving average

@@ -43,7 +43,7 @@ from ..fileio import atomic_open, atomic_write_text
 from ..keys import digest, line_hash
 from ..locks import FolderLock, describe_write_error, remove_tree_quietly
 from ..paths import cache_root
-from ..progress import ProgressCallback, report
+from ..progress import ProgressCallback, report, stage
 from ..tokenizers import Tokenizer, load_tokenizer, train_tokenizer
 from .pairs import PairStore, encode_pairs
 
@@ -180,7 +180,7 @@ def _build(
     progress: ProgressCallback | None,
 ) -> None:
     data = config.data
-    counts = _write_text_splits(corpus, config, work / "split", _stage(progress, "splitting pairs"))
+    counts = _write_text_splits(corpus, config, work / "split", stage(progress, "splitting pairs"))
     if counts["train"]["pairs"] == 0:
         raise DataError(
             f"{corpus.path}: no pair is left for training after cleaning (every pair had an empty side or was "
@@ -200,15 +200,15 @@ def _build(
                     for line in fh:
                         out.write(line)
         target_tok = source_tok = train_tokenizer(
-            config.tokenizer, joint, progress=_stage(progress, "training the joint tokenizer")
+            config.tokenizer, joint, progress=stage(progress, "training the joint tokenizer")
         )
         joint.unlink()
     else:
         source_tok = train_tokenizer(
-            config.tokenizer, work / "split" / "train.src", progress=_stage(progress, "training the source tokenizer")
+            config.tokenizer, work / "split" / "train.src", progress=stage(progress, "training the source tokenizer")
         )
         target_tok = train_tokenizer(
-            config.tokenizer, work / "split" / "train.tgt", progress=_stage(progress, "training the target tokenizer")
+            config.tokenizer, work / "split" / "train.tgt", progress=stage(progress, "training the target tokenizer")
         )
     target_tok.save(work / TOKENIZER_DIR)
     if not shared:
@@ -358,12 +358,6 @@ def pair_statistics(pairs: list[tuple[str, str]]) -> dict[str, Any]:
         "ratio_counts": counts.tolist(),
         "ratio_median": float(np.median(ratio)),
     }
-
-
-def _stage(progress: ProgressCallback | None, name: str) -> ProgressCallback | None:
-    if progress is None:
-        return None
-    return lambda done, total, message="": progress(done, total, f"{name}: {message}" if message else name)
 
 
 __all__ = [

@@ -39,7 +39,7 @@ from ..fileio import atomic_write_text
 from ..keys import digest
 from ..locks import FolderLock, describe_write_error, remove_tree_quietly
 from ..paths import cache_root
-from ..progress import ProgressCallback, report
+from ..progress import ProgressCallback, report, stage
 from ..tokenizers import Tokenizer, load_tokenizer, train_tokenizer, vocabulary_report
 from .tokens import TokenStore
 
@@ -225,14 +225,14 @@ def _build(
         raise DataError(describe_write_error(out_dir.parent, exc)) from None
     try:
         if splits is None:
-            splits = write_corpus_splits(corpus, config.data, work / "splits", _stage(progress, "splitting"))
+            splits = write_corpus_splits(corpus, config.data, work / "splits", stage(progress, "splitting"))
         if tokenizer is None:
             tokenizer = train_tokenizer(
-                config.tokenizer, splits["train"].path, progress=_stage(progress, "training tokenizer")
+                config.tokenizer, splits["train"].path, progress=stage(progress, "training tokenizer")
             )
         tokenizer.save(work / "tokenizer")
         store = TokenStore.build(
-            tokenizer, {n: splits[n].path for n in SPLIT_NAMES}, work / "tokens", progress=_stage(progress, "encoding")
+            tokenizer, {n: splits[n].path for n in SPLIT_NAMES}, work / "tokens", progress=stage(progress, "encoding")
         )
         summary: dict[str, Any] = {
             "corpus": str(corpus.path),
@@ -247,14 +247,14 @@ def _build(
         }
         if with_report:
             stats = compute_stats(
-                iter_clean(corpus.iter_lines(), config.data.cleaning), progress=_stage(progress, "statistics")
+                iter_clean(corpus.iter_lines(), config.data.cleaning), progress=stage(progress, "statistics")
             )
             summary["statistics"] = stats.to_dict()
             summary["vocabulary"] = vocabulary_report(  # counts from the token files: no second encoding pass
                 tokenizer,
                 splits["train"].path,
                 splits["val"].path,
-                progress=_stage(progress, "vocabulary report"),
+                progress=stage(progress, "vocabulary report"),
                 train_ids=store.split("train"),
                 val_ids=store.split("val"),
             )
@@ -324,7 +324,7 @@ def prepare_cached(
     corpus = open_corpus(config.data)
     key = cache_key(corpus, config, tokenizer)
     root = Path(root or cache_root())
-    splits = splits_cached(config.data, root, _stage(progress, "splitting"), corpus=corpus)  # shared with the GUI
+    splits = splits_cached(config.data, root, stage(progress, "splitting"), corpus=corpus)  # shared with the GUI
     directory = root / key
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -352,12 +352,6 @@ def prepare_cached(
         return _build(config, directory, progress=progress, tokenizer=tokenizer, with_report=False, splits=splits)
     finally:
         lock.release()
-
-
-def _stage(progress: ProgressCallback | None, name: str) -> ProgressCallback | None:
-    if progress is None:
-        return None
-    return lambda done, total, message="": progress(done, total, f"{name}: {message}" if message else name)
 
 
 __all__ = [
