@@ -116,6 +116,23 @@ def _draw(logits: torch.Tensor, cfg: SampleConfig, prev: torch.Tensor | None, ge
     return next_id, values
 
 
+def alternatives_of(
+    values: list[float], tokenizer: Any, texts: dict[int, str], eos_label: str | None = None
+) -> list[tuple[int, str, float]]:
+    """The (id, text, probability) alternatives packed in ``_draw``'s values; ``texts`` caches token texts
+    across tokens; ``eos_label`` names the end-of-sequence token (an encoder-decoder's target ends with it)."""
+    out = []
+    k = (len(values) - 5) // 2
+    for alt_logp, alt in zip(values[5 : 5 + k], values[5 + k :]):
+        alt_id = int(alt)
+        alt_text = texts.get(alt_id)
+        if alt_text is None:
+            special = eos_label is not None and alt_id == tokenizer.eos_id
+            alt_text = texts[alt_id] = eos_label if special else display_text(tokenizer, alt_id)
+        out.append((alt_id, alt_text, math.exp(alt_logp)))
+    return out
+
+
 def _check_seed(seed: int | None) -> None:
     if seed is not None and not (-(2**63) <= int(seed) < 2**64):
         raise ConfigError(f"sample.seed: {seed} does not fit in 64 bits; use a whole number from 0 to {2**64 - 1}")
@@ -182,14 +199,7 @@ def generate(
             token_id = int(values[0])
             ids.append(token_id)
             text = decoder.push(token_id, final=index == cfg.max_new_tokens - 1)
-            alternatives = []
-            k = (len(values) - 5) // 2
-            for alt_logp, alt in zip(values[5 : 5 + k], values[5 + k :]):
-                alt_id = int(alt)
-                alt_text = texts.get(alt_id)
-                if alt_text is None:
-                    alt_text = texts[alt_id] = display_text(tokenizer, alt_id)
-                alternatives.append((alt_id, alt_text, math.exp(alt_logp)))
+            alternatives = alternatives_of(values, tokenizer, texts)
             event = TokenEvent(
                 index=index,
                 id=token_id,

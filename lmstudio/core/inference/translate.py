@@ -301,8 +301,8 @@ def translate_stream(
     ``cfg.max_new_tokens`` or at the length limit (``max_ratio`` x the source's tokens + ``max_extra``).
     Each event's ``prefix_ids`` are the target ids before it.
     """
-    from .generation import TokenEvent, _check_seed, _draw
-    from .text import IncrementalDecoder, display_text
+    from .generation import TokenEvent, _check_seed, _draw, alternatives_of
+    from .text import IncrementalDecoder
 
     device = torch.device(device)
     _check_seed(cfg.seed)
@@ -338,15 +338,7 @@ def translate_stream(
                 return
             ids.append(token_id)
             text = decoder.push(token_id, final=len(ids) >= limit)
-            alternatives = []
-            k = (len(values) - 5) // 2
-            for alt_logp, alt in zip(values[5 : 5 + k], values[5 + k :]):
-                alt_id = int(alt)
-                if alt_id not in texts:
-                    texts[alt_id] = (
-                        "<eos>" if alt_id == target_tokenizer.eos_id else display_text(target_tokenizer, alt_id)
-                    )
-                alternatives.append((alt_id, texts[alt_id], math.exp(alt_logp)))
+            alternatives = alternatives_of(values, target_tokenizer, texts, eos_label="<eos>")
             yield TokenEvent(
                 index=index,
                 id=token_id,
