@@ -59,8 +59,7 @@ def method_reasons(arch: str | None) -> dict[str, str | None]:
 
 def method_descriptions() -> dict[str, str]:
     """The core's one-line description of each method (the method list's tooltips)."""
-    from ..core.compress.prune import PRUNE_METHODS
-    from ..core.compress.quantize import QUANTIZATIONS
+    from ..core.compress.methods import PRUNE_METHODS, QUANTIZATIONS
 
     return {**QUANTIZATIONS, **PRUNE_METHODS}
 

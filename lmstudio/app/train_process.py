@@ -14,6 +14,11 @@ anything else printed to standard error, which it shares with the window's termi
   dataclasses and a RunInfo, by class name), then one ``{"type": "result", "event": ...}``,
   ``{"type": "cancelled"}`` or ``{"type": "error", "message", "error_class"}``.
 
+With ``processes`` above 1 the window starts :mod:`lmstudio.app.torchrun` instead, which runs this module in
+that many processes under torchrun, with the request in a file (``--request``) every rank reads. The
+processes inherit the launcher's standard input and output: rank 0 alone reads the commands and writes the
+protocol, so the window sees one run (a stop, pause or new learning rate reaches every rank through rank 0).
+
 Neither side imports Qt; the window side imports no torch.
 """
 
@@ -149,10 +154,13 @@ def run_training_in_child(
     steps: int | None = None,
     progress: ProgressCallback | None = None,
     init_from: str | Path | None = None,
+    processes: int = 1,
 ) -> Any:
     """:func:`lmstudio.app.training.run_training` in a child process, with the same arguments and results:
     ``emit`` gets the same batches of events, the FinishedEvent is returned, Cancelled and the run's errors
-    are raised here with the child's message. Runs on the window's worker thread."""
+    are raised here with the child's message. Runs on the window's worker thread.
+
+    ``processes`` above 1: the child is torchrun's launcher and ``processes`` ranks train together."""
     scratch = Path(tempfile.mkdtemp(prefix="lmstudio-train-"))  # ours: removed below, whatever happens
     try:
         tokenizer_dir = None
@@ -168,12 +176,21 @@ def run_training_in_child(
             "init_from": None if init_from is None else str(Path(init_from).resolve()),
         }
         flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
+        command, env = child_command(), _child_env()
+        if processes > 1:
+            from .torchrun import launcher_command, launcher_env
+
+            request_file = scratch / "request.json"
+            request_file.write_text(json.dumps(request), encoding="utf-8")
+            command = launcher_command(processes, "lmstudio.app.train_process", ["--request", str(request_file)])
+            env = launcher_env(processes, env)
+            request = None  # every rank reads the file; nothing goes to standard input first
         try:
             child = subprocess.Popen(
-                child_command(),
+                command,
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
-                env=_child_env(),
+                env=env,
                 creationflags=flags,
             )
         except OSError as exc:
@@ -199,12 +216,13 @@ def run_training_in_child(
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _follow(child: subprocess.Popen, request: dict, control: ChildControl, emit, progress) -> Any:
-    try:
-        child.stdin.write(_line(request))
-        child.stdin.flush()
-    except OSError:
-        pass  # it ended at once: its exit status says why, below
+def _follow(child: subprocess.Popen, request: dict | None, control: ChildControl, emit, progress) -> Any:
+    if request is not None:
+        try:
+            child.stdin.write(_line(request))
+            child.stdin.flush()
+        except OSError:
+            pass  # it ended at once: its exit status says why, below
     control.attach(child.stdin)
     cancelled = False
     for raw in child.stdout:
@@ -238,13 +256,19 @@ class ChildFailed(LMStudioError):
 
 
 # -- the child's side -----------------------------------------------------------------------------------------
-def _child_main() -> int:
-    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")  # the protocol's channel
+def _child_main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from ..core.training.distributed import OtherRankFailed, in_torchrun, world_from_env
+
+    rank = world_from_env()[0] if in_torchrun() else 0
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "wb") if rank == 0 else None  # the protocol's channel
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a print() anywhere must not corrupt it
     sys.stdout = sys.stderr
     lock = threading.Lock()
 
     def send(doc: dict) -> None:
+        if out is None:  # ranks other than 0 of several processes: rank 0 speaks for the run
+            return
         with lock:
             out.write(_line(doc))
             out.flush()
@@ -253,7 +277,10 @@ def _child_main() -> int:
     from .errors import describe_exception
     from .training import run_training
 
-    request = json.loads(sys.stdin.buffer.readline().decode("utf-8") or "null")
+    if argv[:1] == ["--request"] and len(argv) == 2:
+        request = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+    else:
+        request = json.loads(sys.stdin.buffer.readline().decode("utf-8") or "null")
     if request is None:
         return 2  # the window went away before asking for anything
     control = TrainingControl()
@@ -279,7 +306,8 @@ def _child_main() -> int:
         cancel.set()  # the window is gone: save a checkpoint and end
         control.stop()
 
-    threading.Thread(target=commands, name="lmstudio-train-commands", daemon=True).start()
+    if rank == 0:  # the others share the same standard input: rank 0 alone reads it
+        threading.Thread(target=commands, name="lmstudio-train-commands", daemon=True).start()
 
     def progress(done: float, total: float | None = None, message: str = "") -> bool:
         total = None if total is None else float(total)
@@ -289,6 +317,7 @@ def _child_main() -> int:
     def emit(batch: list) -> None:
         send({"type": "events", "events": [encode_event(e) for e in batch]})
 
+    dist = None
     try:
         tokenizer = None
         if request["tokenizer_dir"]:
@@ -296,6 +325,7 @@ def _child_main() -> int:
 
             tokenizer = load_tokenizer(Path(request["tokenizer_dir"]))
         config = None if request["config"] is None else WorkspaceConfig.from_dict(request["config"], source="window")
+        dist = _join(config, Path(request["run_dir"])) if in_torchrun() else None
         final = run_training(
             config,
             Path(request["run_dir"]),
@@ -306,7 +336,10 @@ def _child_main() -> int:
             steps=request["steps"],
             progress=progress,
             init_from=request.get("init_from"),
+            dist=dist,
         )
+    except OtherRankFailed:
+        return 1  # the rank that failed says why
     except Cancelled:
         send({"type": "cancelled"})
         return 0
@@ -319,11 +352,24 @@ def _child_main() -> int:
         traceback.print_exc()
         send({"type": "error", "message": describe_exception(exc), "error_class": type(exc).__name__})
         return 1
+    finally:
+        if dist is not None:
+            dist.close()
     if cancel.is_set() and final is None:
         send({"type": "cancelled"})
         return 0
     send({"type": "result", "event": None if final is None else encode_event(final)})
     return 0
+
+
+def _join(config: WorkspaceConfig | None, run_dir: Path) -> Any:
+    """This process's rank among the ones torchrun started, on the device of the run's settings."""
+    from ..core.runs import checkpoint as ckpt
+    from ..core.training.distributed import init_distributed
+
+    if config is None:  # a resume: the run's own settings
+        config, _ = ckpt.read_run_config(run_dir)
+    return init_distributed(config.train.device)
 
 
 if __name__ == "__main__":

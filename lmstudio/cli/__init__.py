@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(_route(argv))  # a bad command line: argparse's usage line and exit 2
+    args.argv = argv  # the command as given (train --processes N runs it again under torchrun)
     try:
         if args.command is None:
             return _gui()

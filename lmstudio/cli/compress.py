@@ -11,8 +11,7 @@ from .settings import add_setting_flags
 
 
 def add_parser(sub) -> None:
-    from ..core.compress.prune import PRUNE_METHODS
-    from ..core.compress.quantize import QUANTIZATIONS
+    from ..core.compress.methods import PRUNE_METHODS, QUANTIZATIONS
 
     p = sub.add_parser(
         "compress",

@@ -6,6 +6,7 @@ Ctrl+C or SIGTERM stops at the next step boundary, saves a checkpoint and exits 
 from __future__ import annotations
 
 import math
+import os
 import signal
 import sys
 from dataclasses import replace
@@ -42,6 +43,7 @@ TRAIN_SETTINGS = (
     "device",
     "precision",
     "threads",
+    "processes",
     "compile",
     "tensorboard",
     "seed",
@@ -125,12 +127,77 @@ def build_config(args):
 
 
 def run(args) -> int:
-    from ..core.errors import ConfigError
     from ..core.training.control import TrainingControl
+    from ..core.training.distributed import OtherRankFailed, in_torchrun, init_distributed
+
+    if not in_torchrun():
+        processes = _processes(args)
+        if processes > 1:  # N processes on this computer: torchrun runs this same command N times
+            from ..app.torchrun import run_launcher
+
+            return run_launcher(processes, "lmstudio", list(getattr(args, "argv", None) or sys.argv[1:]))
+    dist = init_distributed(_device(args))
+    control = TrainingControl()
+    try:
+        if dist is None:
+            trainer = _make_trainer(args, control, None)
+        else:
+            from ..core.training.distributed import setup_together
+
+            def build():
+                return _make_trainer(args, control, dist)
+
+            trainer = setup_together(dist, build, build)  # rank 0 first (it prepares the data), then the rest
+        if args.resume and trainer.step == 0 and trainer.is_main:
+            print(
+                f"{args.resume}: no checkpoint saved yet; training again from step 0 with its saved settings",
+                file=sys.stderr,
+            )
+        with _stop_on_signals(control):
+            return _consume(trainer, quiet=args.quiet, silent=not trainer.is_main)
+    except OtherRankFailed:
+        return EXIT_FAILED  # the rank that failed says why; this one ends quietly
+    finally:
+        if dist is not None:
+            dist.close()
+
+
+def _processes(args) -> int:
+    """The processes asked for: ``--processes``, else the config's (a new run's, or the resumed run's own)."""
+    flag = getattr(args, "train.processes", None)
+    if flag is not None:
+        return int(flag)
+    if args.resume:  # read without torch: this process only launches the others when there are several
+        import json
+
+        try:
+            doc = json.loads((Path(args.resume) / "config.json").read_text(encoding="utf-8"))
+            return max(1, int(doc["train"].get("processes", 1)))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return 1  # resume_trainer reports a missing or damaged folder in its own words
+    return build_config(args).train.processes
+
+
+def _device(args) -> str:
+    """The device setting the processes train on (to choose NCCL or gloo before anything else runs)."""
+    flag = getattr(args, "train.device", None)
+    if flag is not None:
+        return flag
+    if args.resume:
+        from ..core.runs import checkpoint as ckpt
+
+        return ckpt.read_run_config(Path(args.resume))[0].train.device
+    return build_config(args).train.device
+
+
+def _make_trainer(args, control, dist):
+    """The trainer of a new run (``--out``) or of a resumed one; ``dist``: this process's rank among several."""
+    from ..core.errors import ConfigError
     from ..core.training.launch import new_trainer, resume_trainer, use_prepared
 
-    control = TrainingControl()
-    bar = ProgressBar("preparing data")
+    main = dist is None or dist.is_main
+    bar = ProgressBar("preparing data") if main else None
+    callback = bar.callback if bar is not None else None
     try:
         with interrupt_on_sigterm():  # while preparing: cleanup runs as for Ctrl+C
             if args.resume:
@@ -145,40 +212,36 @@ def run(args) -> int:
                 if args.init_from:
                     raise ConfigError("--init-from starts a new run (--out); --resume continues from the run's own")
                 steps = getattr(args, "train.steps")
-                trainer = resume_trainer(Path(args.resume), steps=steps, control=control, progress=bar.callback)
-            else:
-                if not args.out:
-                    raise ConfigError("--out: give the folder for the new run (or --resume RUN_DIR)")
-                config, prepared = build_config(args), None
-                if args.init_from:
-                    config = _config_for_init(args, config)
-                if args.prepared:
-                    flags = given_flags(args, DATA_SECTIONS)
-                    if flags:
-                        raise ConfigError(
-                            f"--prepared {args.prepared}: the folder already holds the corpus, splits and "
-                            f"tokenizer it was prepared with; leave out {', '.join(flags)}"
-                        )
-                    prepared = use_prepared(config, Path(args.prepared))
-                trainer = new_trainer(
-                    config,
-                    Path(args.out),
-                    prepared=prepared,
-                    control=control,
-                    progress=bar.callback,
-                    overwrite_empty_run=args.overwrite_empty_run,
-                    from_prepared_folder=prepared is not None,
-                    init_from=Path(args.init_from) if args.init_from else None,
-                )
+                return resume_trainer(Path(args.resume), steps=steps, control=control, progress=callback, dist=dist)
+            if not args.out:
+                raise ConfigError("--out: give the folder for the new run (or --resume RUN_DIR)")
+            config, prepared = build_config(args), None
+            if dist is not None:  # the run records how many processes trained it (resume starts as many)
+                config.train = replace(config.train, processes=dist.world_size)
+            if args.init_from:
+                config = _config_for_init(args, config)
+            if args.prepared:
+                flags = given_flags(args, DATA_SECTIONS)
+                if flags:
+                    raise ConfigError(
+                        f"--prepared {args.prepared}: the folder already holds the corpus, splits and "
+                        f"tokenizer it was prepared with; leave out {', '.join(flags)}"
+                    )
+                prepared = use_prepared(config, Path(args.prepared))
+            return new_trainer(
+                config,
+                Path(args.out),
+                prepared=prepared,
+                control=control,
+                progress=callback,
+                overwrite_empty_run=args.overwrite_empty_run,
+                from_prepared_folder=prepared is not None,
+                init_from=Path(args.init_from) if args.init_from else None,
+                dist=dist,
+            )
     finally:
-        bar.close()
-    if args.resume and trainer.step == 0:
-        print(
-            f"{args.resume}: no checkpoint saved yet; training again from step 0 with its saved settings",
-            file=sys.stderr,
-        )
-    with _stop_on_signals(control):
-        return _consume(trainer, quiet=args.quiet)
+        if bar is not None:
+            bar.close()
 
 
 def _config_for_init(args, config):
@@ -213,7 +276,9 @@ class _stop_on_signals:
     def _handle(self, signum, frame) -> None:
         if self.control.stop_requested:
             raise KeyboardInterrupt
-        print("\nstopping at the next step; saving a checkpoint (Ctrl+C again to abort)", file=sys.stderr)
+        rank = os.environ.get("RANK", "") if os.environ.get("WORLD_SIZE", "1") != "1" else ""
+        who = f"rank {rank}: " if rank else ""
+        print(f"\n{who}stopping at the next step; saving a checkpoint (Ctrl+C again to abort)", file=sys.stderr)
         self.control.stop()
 
     def __enter__(self):
@@ -227,7 +292,9 @@ class _stop_on_signals:
             signal.signal(sig, handler)
 
 
-def _consume(trainer, quiet: bool) -> int:
+def _consume(trainer, quiet: bool, silent: bool = False) -> int:
+    """Print the run's events (``silent``: none; ranks other than 0 of several processes) and return the exit
+    status: 0 finished, 130 stopped (a checkpoint saved), 1 failed."""
     from ..core.devices import describe_device
     from ..core.training.events import (
         CheckpointEvent,
@@ -239,10 +306,18 @@ def _consume(trainer, quiet: bool) -> int:
         TranslationEvent,
     )
 
+    if silent:
+        code = 0
+        for event in trainer.run():
+            if isinstance(event, FinishedEvent):
+                code = {"finished": 0, "early_stopped": 0, "stopped": EXIT_INTERRUPTED}.get(event.status, EXIT_FAILED)
+                if event.status == "failed" and ("lost contact" in event.message or "out of memory" in event.message):
+                    print(f"lmstudio: error: {event.message}", file=sys.stderr)
+        return code
     total = trainer.cfg.steps
     n_params = sum(p.numel() for p in trainer.model.parameters())
     print(
-        f"training {trainer.config.model.arch}, {n_params:,} parameters, on {describe_device(trainer.device)}, "
+        f"training {trainer.config.model.arch}, {n_params:,} parameters, on {_where(trainer, describe_device)}, "
         f"into {trainer.run_dir}",
         file=sys.stderr,
     )
@@ -298,6 +373,14 @@ def _consume(trainer, quiet: bool) -> int:
             print(f"{prefix}{event.message}{best}", file=stream)
             code = {"finished": 0, "early_stopped": 0, "stopped": EXIT_INTERRUPTED}.get(event.status, EXIT_FAILED)
     return code
+
+
+def _where(trainer, describe_device) -> str:
+    dist = trainer.dist
+    if dist is None:
+        return describe_device(trainer.device)
+    kind = "CUDA GPUs" if trainer.device.type == "cuda" else "CPU processes"
+    return f"{dist.world_size} {kind} (DistributedDataParallel, {dist.backend})"
 
 
 def _bpc(value: float) -> str:

@@ -52,6 +52,7 @@ MAX_HEADS = 1024
 MAX_MLP_RATIO = 64
 MAX_PARAMETERS = 50_000_000_000  # 200 GB of fp32 weights
 MAX_THREADS = 1024  # the trainer also checks against this computer's cores
+MAX_PROCESSES = 64  # processes of one torchrun launch on this computer (train.processes)
 MAX_BATCH = 2**20
 MAX_STEPS = 10**12
 MAX_SECONDS = 366 * 24 * 3600  # a time budget of at most a year
@@ -761,6 +762,15 @@ class TrainConfig:
         low=0,
         high=MAX_THREADS,
         zero="automatic",
+        step=1,
+    )
+    processes: int = setting(
+        1,
+        "processes training together with DistributedDataParallel: 1 trains in one process; N launches torchrun "
+        "with N processes on this computer (one per GPU; on the CPU each gets a share of the cores). batch_size "
+        "stays the global batch, split evenly between them, so it must divide by N",
+        low=1,
+        high=MAX_PROCESSES,
         step=1,
     )
     compile: str = setting(

@@ -195,6 +195,7 @@ TRAIN_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("Hardware", "precision", "Precision"),
     ("Hardware", "device", "Device"),
     ("Hardware", "threads", "CPU threads"),
+    ("Hardware", "processes", "Processes"),
     ("Hardware", "compile", "Compile"),
     ("Evaluation", "eval_interval", "Eval interval"),
     ("Evaluation", "eval_iters", "Eval batches"),

@@ -47,10 +47,17 @@ class TrainingJob(WorkerHandle):
         steps: int | None = None,
         in_child: bool | None = None,
         init_from: Path | None = None,
+        processes: int | None = None,
     ) -> None:
         """``in_child``: train in a child process (None: unless ``LMSTUDIO_TRAIN_IN_THREAD=1``); ``init_from``:
-        a new run starts from the weights in that folder (see :func:`lmstudio.app.training.run_training`)."""
-        self.in_child = in_child_process() if in_child is None else in_child
+        a new run starts from the weights in that folder (see :func:`lmstudio.app.training.run_training`);
+        ``processes``: how many train together under torchrun (None: ``config.train.processes``; always in
+        child processes when above 1)."""
+        if processes is None:
+            processes = config.train.processes if config is not None else 1
+        self.processes = max(1, int(processes))
+        self.in_child = self.processes > 1 or (in_child_process() if in_child is None else in_child)
+        extra: dict[str, Any] = {"processes": self.processes} if self.in_child else {}
         if self.in_child:
             self.control: Any = ChildControl()
             fn = run_training_in_child
@@ -71,6 +78,7 @@ class TrainingJob(WorkerHandle):
                 tokenizer=tokenizer,
                 steps=steps,
                 init_from=init_from,
+                **extra,
             ),
         )
         self._sink.sig_events.connect(self.sig_events)

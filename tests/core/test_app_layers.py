@@ -27,6 +27,16 @@ def test_training_events_import_no_torch():
     assert "torch" not in loaded
 
 
+def test_the_command_line_parses_without_loading_torch():
+    """``lmstudio --help`` and ``train --processes N`` (which only launches the processes) load no torch: the
+    compress command's choices used to import it, two seconds on every command."""
+    loaded = _imports(
+        "from lmstudio.cli import build_parser; build_parser().parse_args(['train', '--resume', 'r'])"
+        "; import lmstudio.core.training.distributed, lmstudio.app.torchrun"
+    )
+    assert "torch" not in loaded
+
+
 def test_the_app_layer_imports_no_qt_and_no_torch():
     loaded = _imports("import lmstudio.app.corpus, lmstudio.app.units, lmstudio.app.device, lmstudio.app.train_metrics")
     assert not {"PySide6", "pyqtgraph", "torch"} & loaded

@@ -68,6 +68,39 @@ def test_train_tab_trains_in_a_child_process_and_controls_it(qtbot, window, tmp_
     wait_for_workers()
 
 
+def test_train_tab_trains_in_two_processes_under_torchrun_and_controls_them(qtbot, window, tmp_path, monkeypatch):
+    """Processes 2: the tab launches torchrun (even with LMSTUDIO_TRAIN_IN_THREAD=1), shows one run with each
+    rank's device, and Pause, Step, Set LR and Stop reach both processes through rank 0."""
+    from lmstudio.gui.tabs import train_tab as module
+
+    monkeypatch.setenv("LMSTUDIO_RUNS_DIR", str(tmp_path / "runs"))
+    monkeypatch.setattr(module, "ask_stop_training", lambda parent: True)
+    s = window.session
+    s.set_model_config(ModelConfig(arch="transformer", block_size=16, n_layer=1, n_head=2, d_model=32))
+    settings = {**TINY_TRAIN, "steps": 100_000, "eval_interval": 10_000, "sample_tokens": 0, "batch_size": 4}
+    s.set_train_config(TrainConfig(**settings))
+    tab = window.tab_widgets[3]
+    window.tabs.setCurrentWidget(tab)
+    editor = tab.form.editors["processes"]
+    assert editor.toolTip() and "torchrun" in editor.toolTip()
+    editor.setValue(3)  # 4 sequences do not split between 3 processes: the tab says so and will not start
+    assert any("does not split evenly between 3 processes" in r for r in tab.blocking_reasons())
+    editor.setValue(2)
+    assert s.config.train.processes == 2 and not tab.blocking_reasons()
+    tab.start()
+    assert tab.job.in_child and tab.job.processes == 2
+    qtbot.waitUntil(lambda: tab.state == "running" and len(tab.charts.run.steps) >= 3, timeout=120_000)
+    assert tab.info.processes == 2 and len(tab.info.devices) == 2
+    assert "2 processes (rank 0: cpu on" in tab.log.toPlainText()
+    pause_step_and_set_lr(qtbot, tab)
+    tab.stop()
+    qtbot.waitUntil(lambda: tab.state == "idle", timeout=60_000)
+    assert tab.last_finished.status == "stopped"
+    step = tab.last_finished.step
+    assert (Path(tab.info.run_dir) / "checkpoints" / f"step-{step}").is_dir()
+    wait_for_workers()
+
+
 def test_an_error_in_the_child_keeps_its_message_and_class(tmp_path, in_child):
     config = tiny_workspace(tmp_path / "gone.txt")
     with pytest.raises(tp.ChildFailed) as caught:

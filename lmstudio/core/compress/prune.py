@@ -30,12 +30,7 @@ from torch import nn
 
 from ..errors import Cancelled, ConfigError, TrainingError
 from ..models.transformer import TransformerLM
-
-PRUNE_METHODS = {
-    "l1": "magnitude (L1), unstructured: the smallest weights of each matrix, or of all together with --global",
-    "heads": "attention heads (Transformer), by the L1 norm of their weights",
-    "channels": "MLP hidden channels (Transformer), by the L1 norm of their weights",
-}
+from .methods import PRUNE_METHODS
 
 
 @dataclass

@@ -22,12 +22,7 @@ from torch import nn
 
 from ..errors import ConfigError
 from ..runs.compressed import quantize_modules, quiet_quantization
-
-QUANTIZATIONS = {
-    "int8": "dynamic int8: Linear (and LSTM/GRU) weights int8, activations quantized on the fly (CPU)",
-    "int8-weight": "weight-only int8 (torchao)",
-    "int4-weight": "weight-only int4 (torchao)",
-}
+from .methods import QUANTIZATIONS
 
 
 def _int8_unavailable() -> str | None:

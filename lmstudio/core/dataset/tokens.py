@@ -247,6 +247,10 @@ def _check_meta(meta: Any, path: Path) -> dict[str, Any]:
 class BatchSampler:
     """Random windows of ``block_size + 1`` ids from one split, as (x, y) int64 tensors of shape (B, T).
 
+    ``shard=(rank, world)``: one of ``world`` processes training together; every one draws the same global
+    batch of ``batch_size`` windows and gets its ``batch_size / world`` rows (so N processes see the batches of
+    one, split between them).
+
     It owns a seeded ``torch.Generator``: the same seed gives the same batches, and ``state_dict`` /
     ``load_state_dict`` resume the exact sequence (the state holds only tensors and ints, so it loads
     with ``torch.load(weights_only=True)``).
@@ -268,6 +272,7 @@ class BatchSampler:
         device: str | torch.device = "cpu",
         name: str = "",
         prefetch: bool | None = None,
+        shard: tuple[int, int] | None = None,
     ) -> None:
         import torch  # loaded when batches are drawn: preparing data needs no torch
 
@@ -295,6 +300,17 @@ class BatchSampler:
         self.steps = 0  # batches handed out so far
         self._generator = torch.Generator().manual_seed(seed)
         self._offsets = np.arange(block_size + 1, dtype=np.int64)
+        # several processes (DistributedDataParallel): all draw the same global batch, each keeps its rows
+        self._rows: slice | None = None
+        if shard is not None:
+            rank, world = shard
+            if batch_size % world:
+                raise DataError(
+                    f"batch size {batch_size} does not split evenly between {world} processes; use a multiple of "
+                    f"{world} (train.batch_size is the global batch)"
+                )
+            per = batch_size // world
+            self._rows = slice(rank * per, (rank + 1) * per)
         cuda = self.device.type == "cuda" and torch.cuda.is_available()
         self._pin = cuda
         # copies on their own stream overlap the compute of the default stream; the consumer waits for them
@@ -309,6 +325,8 @@ class BatchSampler:
 
         n_starts = len(self.data) - self.block_size  # windows of T+1 ids fit at starts 0..n-T-1
         starts = torch.randint(n_starts, (self.batch_size,), generator=self._generator).numpy()
+        if self._rows is not None:
+            starts = starts[self._rows]
         windows = self.data[starts[:, None] + self._offsets]  # (B, T+1) fancy index: one gather from the memmap
         w = torch.from_numpy(windows.astype(np.int64))
         if self.device.type == "cpu":

@@ -60,6 +60,14 @@ class TrainingControl:
                 self._single_steps -= 1
             return not self._stop
 
+    def take_step_grant(self) -> bool:
+        """Consume one single step granted while paused, if any (several processes: rank 0 passes it on)."""
+        with self._cond:
+            if self._single_steps:
+                self._single_steps -= 1
+                return True
+            return False
+
     def take_lr(self) -> float | None:
         with self._cond:
             lr, self._new_lr = self._new_lr, None

@@ -43,6 +43,7 @@ from ..runs.folders import (
 from ..tokenizers import Tokenizer
 from ..tokenizers.hf import HFTokenizer
 from .control import TrainingControl
+from .distributed import Distributed
 from .schedule import lr_at
 from .seq2seq_trainer import Seq2SeqTrainer
 from .trainer import Trainer
@@ -58,6 +59,7 @@ def new_trainer(
     overwrite_empty_run: bool = False,
     from_prepared_folder: bool = False,
     init_from: Path | None = None,
+    dist: Distributed | None = None,
 ) -> Trainer:
     """Prepare the data (cached), build the model from the seed, write the run folder, return a trainer.
 
@@ -70,9 +72,15 @@ def new_trainer(
     saved no checkpoint yet (and nothing else). ``from_prepared_folder``: ``prepared`` is a folder the user
     made with ``lmstudio prepare`` (see :func:`use_prepared`); the run records it and resume reads it again.
     ``config`` is not changed: the trainer gets a copy (with the tokenizer's vocabulary size).
+
+    ``dist``: one of several processes (torchrun). Rank 0 makes the run folder as above; the other ranks call
+    this after it, build the same trainer from the same (cached) data and write nothing.
     """
     config = copy.deepcopy(config)
     out_dir = Path(out_dir)
+    if dist is not None and not dist.is_main:
+        trainer, _, _ = _build_new(config, out_dir, prepared, control, progress, init_from, from_prepared_folder, dist)
+        return trainer
     check_new_run_dir(out_dir, overwrite_empty_run=overwrite_empty_run)
     created = not out_dir.exists()
     try:
@@ -93,46 +101,10 @@ def new_trainer(
         check_new_run_dir(
             out_dir, overwrite_empty_run=overwrite_empty_run, _locked_here=True
         )  # again, now that it is ours
-        translate = config.data.task == "translate"
-        if translate and init_from is not None:
-            raise ConfigError(
-                f"--init-from {init_from}: starts a language model; set data.task to lm (translation runs start "
-                "from their seed)"
-            )
-        if translate:
-            pairs = prepared if isinstance(prepared, PreparedPairs) else prepare_pairs_cached(config, progress=progress)
-            trainer = _translation_trainer(config, pairs, out_dir, control)
-            tokenizers = {ckpt.TOKENIZER_DIR: pairs.target_tokenizer}
-            if not pairs.shared:
-                tokenizers[ckpt.SOURCE_TOKENIZER_DIR] = pairs.source_tokenizer
-        else:
-            source = read_init_source(init_from) if init_from is not None else None
-            if source is not None:
-                check_init_config(config, source)
-                config.tokenizer = source.tokenizer.config
-                prepared = prepared or prepare_cached(config, tokenizer=source.tokenizer, progress=progress)
-                if prepared.tokenizer.fingerprint() != source.tokenizer.fingerprint():
-                    raise ConfigError(
-                        f"--init-from {source.path}: the prepared data was encoded with another tokenizer; "
-                        "leave out --prepared (the data is encoded with the tokenizer of the weights)"
-                    )
-            prepared = prepared or prepare_cached(config, progress=progress)
-            config.model = replace(config.model, vocab_size=prepared.tokenizer.vocab_size)
-            torch.manual_seed(config.train.seed)
-            model = build_model(config.model)
-            if source is not None:
-                load_weights_into(model, source.weights(config.model), str(source.path))
-            # the trainer checks the splits against the block size before anything is written
-            trainer = Trainer(
-                config,
-                model,
-                prepared.store,
-                out_dir,
-                tokenizer=prepared.tokenizer,
-                chars_per_token=prepared.chars_per_token("val"),
-                control=control,
-            )
-            tokenizers = {ckpt.TOKENIZER_DIR: prepared.tokenizer}
+        trainer, tokenizers, facts = _build_new(
+            config, out_dir, prepared, control, progress, init_from, from_prepared_folder, dist
+        )
+        config = trainer.config
         if (out_dir / ckpt.CONFIG_FILE).exists():  # an empty run (checked above), replaced on request
             _remove_empty_run(out_dir)
         for name, tokenizer in tokenizers.items():
@@ -140,11 +112,6 @@ def new_trainer(
                 tokenizer.save(out_dir / name)
             except OSError as exc:
                 raise CheckpointError(describe_write_error(out_dir / name, exc)) from None
-        facts = _pair_facts(pairs, trainer.model) if translate else _facts(prepared, trainer.model)
-        if not translate and source is not None:
-            facts["init_from"] = source.facts
-        if from_prepared_folder:
-            facts["prepared"] = str(Path(prepared.directory).resolve())
         ckpt.write_run_config(out_dir, config, facts)
     except BaseException:
         if created:  # a folder this call made, holding nothing the user wrote
@@ -153,6 +120,67 @@ def new_trainer(
         raise
     trainer.run_lock = lock
     return trainer
+
+
+def _build_new(
+    config: WorkspaceConfig,
+    out_dir: Path,
+    prepared: Prepared | PreparedPairs | None,
+    control: TrainingControl | None,
+    progress: ProgressCallback | None,
+    init_from: Path | None,
+    from_prepared_folder: bool,
+    dist: Distributed | None,
+) -> tuple[Trainer, dict[str, Tokenizer], dict[str, Any]]:
+    """The data (cached), the model from the seed (or ``init_from``'s weights) and its trainer, with the
+    tokenizers and facts the run folder records; writes nothing. ``config`` is this call's own copy."""
+    translate = config.data.task == "translate"
+    if translate and init_from is not None:
+        raise ConfigError(
+            f"--init-from {init_from}: starts a language model; set data.task to lm (translation runs start "
+            "from their seed)"
+        )
+    if translate:
+        pairs = prepared if isinstance(prepared, PreparedPairs) else prepare_pairs_cached(config, progress=progress)
+        trainer = _translation_trainer(config, pairs, out_dir, control, dist=dist)
+        tokenizers = {ckpt.TOKENIZER_DIR: pairs.target_tokenizer}
+        if not pairs.shared:
+            tokenizers[ckpt.SOURCE_TOKENIZER_DIR] = pairs.source_tokenizer
+    else:
+        source = read_init_source(init_from) if init_from is not None else None
+        if source is not None:
+            check_init_config(config, source)
+            config.tokenizer = source.tokenizer.config
+            prepared = prepared or prepare_cached(config, tokenizer=source.tokenizer, progress=progress)
+            if prepared.tokenizer.fingerprint() != source.tokenizer.fingerprint():
+                raise ConfigError(
+                    f"--init-from {source.path}: the prepared data was encoded with another tokenizer; "
+                    "leave out --prepared (the data is encoded with the tokenizer of the weights)"
+                )
+        prepared = prepared or prepare_cached(config, progress=progress)
+        config.model = replace(config.model, vocab_size=prepared.tokenizer.vocab_size)
+        torch.manual_seed(config.train.seed)
+        model = build_model(config.model)
+        if source is not None:
+            load_weights_into(model, source.weights(config.model), str(source.path))
+        # the trainer checks the splits against the block size before anything is written
+        trainer = Trainer(
+            config,
+            model,
+            prepared.store,
+            out_dir,
+            tokenizer=prepared.tokenizer,
+            chars_per_token=prepared.chars_per_token("val"),
+            control=control,
+            dist=dist,
+        )
+        tokenizers = {ckpt.TOKENIZER_DIR: prepared.tokenizer}
+    facts = _pair_facts(pairs, trainer.model) if translate else _facts(prepared, trainer.model)
+    if not translate and source is not None:
+        facts["init_from"] = source.facts
+    if from_prepared_folder:
+        facts["prepared"] = str(Path(prepared.directory).resolve())
+    return trainer, tokenizers, facts
 
 
 @dataclass
@@ -227,6 +255,7 @@ def _translation_trainer(
     control: TrainingControl | None,
     resume: dict[str, Any] | None = None,
     weights: Path | None = None,
+    dist: Distributed | None = None,
 ) -> Seq2SeqTrainer:
     """The encoder-decoder of ``config`` (vocabularies set from the tokenizers in ``config.model``) and its trainer."""
     source_vocab = 0 if pairs.shared else pairs.source_tokenizer.vocab_size
@@ -236,7 +265,7 @@ def _translation_trainer(
     model = build_seq2seq(config.model)
     if weights is not None:
         ckpt.load_weights(weights, model)
-    return Seq2SeqTrainer(config, model, pairs, run_dir, control=control, resume=resume)
+    return Seq2SeqTrainer(config, model, pairs, run_dir, control=control, resume=resume, dist=dist)
 
 
 def _pair_facts(pairs: PreparedPairs, model: torch.nn.Module) -> dict[str, Any]:
@@ -268,18 +297,25 @@ def resume_trainer(
     steps: int | None = None,
     control: TrainingControl | None = None,
     progress: ProgressCallback | None = None,
+    dist: Distributed | None = None,
 ) -> Trainer:
     """Continue a run from its last checkpoint, to its configured number of steps or to ``steps``.
 
     A run that saved no checkpoint yet starts again from step 0 with its saved config. Nothing in the
     folder changes unless everything loads: ``config.json`` is rewritten (for a new ``steps``) and
     ``samples.jsonl`` cut back to the resumed step only then.
+
+    ``dist``: one of several processes (torchrun). Rank 0 resumes as above; the other ranks call this after
+    it and read the same checkpoint (the run folder must be on a file system every machine sees), writing
+    nothing.
     """
     run_dir = Path(run_dir)
     ckpt.read_run_config(run_dir)  # a clear message for a missing or foreign folder before taking its lock
-    lock = lock_run_folder(run_dir, _busy(run_dir, new=False))
+    writes = dist is None or dist.is_main
+    lock = lock_run_folder(run_dir, _busy(run_dir, new=False)) if writes else _NoLock()
     try:
-        clean_run_folder(run_dir)
+        if writes:
+            clean_run_folder(run_dir)
         config, facts = ckpt.read_run_config(run_dir)
         tokenizer = run_tokenizer(run_dir, facts)
         state = None
@@ -305,11 +341,14 @@ def resume_trainer(
         if config.data.task == "translate":
             source = run_source_tokenizer(run_dir, facts, tokenizer)
             pairs = prepare_pairs_cached(config, tokenizers=(source, tokenizer), progress=progress)
-            trainer: Trainer = _translation_trainer(config, pairs, run_dir, control, resume=state, weights=weights)
-            ckpt.truncate_samples(run_dir, start)
-            if steps is not None:
-                ckpt.write_run_config(run_dir, config, facts)
-            trainer.run_lock = lock
+            trainer: Trainer = _translation_trainer(
+                config, pairs, run_dir, control, resume=state, weights=weights, dist=dist
+            )
+            if writes:
+                ckpt.truncate_samples(run_dir, start)
+                if steps is not None:
+                    ckpt.write_run_config(run_dir, config, facts)
+                trainer.run_lock = lock
             return trainer
         prepared = _prepared_for_resume(facts, tokenizer) or prepare_cached(
             config, tokenizer=tokenizer, progress=progress
@@ -330,15 +369,25 @@ def resume_trainer(
             chars_per_token=prepared.chars_per_token("val"),
             control=control,
             resume=state,
+            dist=dist,
         )
-        ckpt.truncate_samples(run_dir, start)
-        if steps is not None:
-            ckpt.write_run_config(run_dir, config, facts)
+        if writes:
+            ckpt.truncate_samples(run_dir, start)
+            if steps is not None:
+                ckpt.write_run_config(run_dir, config, facts)
     except BaseException:
         lock.release()
         raise
-    trainer.run_lock = lock
+    if writes:
+        trainer.run_lock = lock
     return trainer
+
+
+class _NoLock:
+    """The run-folder lock of a rank other than 0: rank 0 holds the real one."""
+
+    def release(self) -> None:
+        pass
 
 
 def _prepared_for_resume(facts: dict[str, Any], tokenizer: Tokenizer) -> Prepared | None:

@@ -37,6 +37,7 @@ from ..inference.translate import translate_store
 from ..inference.translation_metrics import corpus_bleu, corpus_chrf
 from ..runs import checkpoint as ckpt
 from .control import TrainingControl
+from .distributed import Distributed
 from .events import TranslationEvent
 from .metrics_log import MetricsLog
 from .trainer import Trainer
@@ -57,6 +58,7 @@ class Seq2SeqTrainer(Trainer):
         *,
         control: TrainingControl | None = None,
         resume: dict[str, Any] | None = None,
+        dist: Distributed | None = None,
     ) -> None:
         self.prepared = prepared
         super().__init__(
@@ -68,6 +70,7 @@ class Seq2SeqTrainer(Trainer):
             chars_per_token=prepared.chars_per_token("val"),
             control=control,
             resume=resume,
+            dist=dist,
         )
 
     # -- setup
@@ -99,9 +102,23 @@ class Seq2SeqTrainer(Trainer):
         blocking = self.device.type != "cuda"
         return tuple(t.to(self.device, non_blocking=not blocking) for t in batch)
 
-    def _next_batch(self) -> tuple[tuple[Any, ...], int]:
-        batch = self.train_sampler.next_batch()
-        return self._to_device(batch), int((batch[3] != -1).sum())
+    def _share(self, batch: tuple[torch.Tensor, ...]) -> tuple[tuple[torch.Tensor, ...], int, float]:
+        """This process's rows of a padded batch, the target tokens of the whole batch, and the weight that
+        makes the processes' mean losses average to the whole batch's mean (their shares differ in tokens).
+        A process left without a row (a batch smaller than the processes) trains on one with weight 0."""
+        total = int((batch[3] != -1).sum())
+        if self.dist is None:
+            return batch, total, 1.0
+        rows, world = batch[0].shape[0], self.dist.world_size
+        lo, hi = rows * self.dist.rank // world, rows * (self.dist.rank + 1) // world
+        if hi == lo:
+            return tuple(t[:1] for t in batch), total, 0.0
+        part = tuple(t[lo:hi] for t in batch)
+        return part, total, int((part[3] != -1).sum()) * world / max(1, total)
+
+    def _next_batch(self) -> tuple[tuple[Any, ...], int, float]:
+        part, total, weight = self._share(self.train_sampler.next_batch())
+        return self._to_device(part), total, weight
 
     def tokens_per_step(self) -> int:
         mean_target = float(self.train_store.tgt_lengths.mean()) if len(self.train_store) else 0.0
@@ -116,7 +133,10 @@ class Seq2SeqTrainer(Trainer):
         total, count = 0.0, 0
         try:
             for _ in range(batches):
-                src, mask, tgt_in, targets = self._to_device(batcher.next_batch())
+                part, _, weight = self._share(batcher.next_batch())
+                if weight == 0.0:  # no row for this process in this batch
+                    continue
+                src, mask, tgt_in, targets = self._to_device(part)
                 with autocast(self.device, self.dtype):
                     logits, _ = self.model(src, mask, tgt_in)
                 n = int((targets != -1).sum())
@@ -124,6 +144,8 @@ class Seq2SeqTrainer(Trainer):
                 count += n
         finally:
             self.model.train(was_training)
+        if self.dist is not None:  # every process's share of the same batches, summed
+            total, count = self.dist.sum_floats(total, count)
         return total / max(1, count)
 
     def _eval_losses(self) -> tuple[float, float]:

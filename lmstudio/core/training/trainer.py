@@ -21,6 +21,7 @@ memory on the GPU or the CPU, a failed write (disk full) and any other user-faci
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import time
@@ -47,6 +48,7 @@ from ..models.stats import flops_per_token
 from ..peak import cached_peak, matmul_peak, mfu, peak_key
 from ..runs import checkpoint as ckpt
 from .control import TrainingControl
+from .distributed import Distributed, OtherRankFailed, is_collective_failure, lost_contact
 from .events import (
     CheckpointEvent,
     EvalEvent,
@@ -59,6 +61,21 @@ from .events import (
 from .metrics_log import MetricsLog
 from .optim import build_optimizers
 from .schedule import lr_at
+
+
+class NullMetrics:
+    """The metrics log of a rank other than 0: rank 0 alone writes the run's files."""
+
+    notice = ""
+
+    def write(self, **values: Any) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
 
 
 class _Diverged(Exception):
@@ -89,21 +106,26 @@ class Trainer:
         chars_per_token: float = 1.0,
         control: TrainingControl | None = None,
         resume: dict[str, Any] | None = None,
+        dist: Distributed | None = None,
     ) -> None:
         self.config = config
+        self.dist = dist  # one of several processes (torchrun), or None
+        self.is_main = dist is None or dist.is_main
         self.cfg = config.train
         self.run_dir = Path(run_dir)
         self.tokenizer = tokenizer
         self.chars_per_token = chars_per_token
         self.control = control or TrainingControl()
-        self.device = resolve_device(self.cfg.device)
+        self.device = dist.device if dist is not None else resolve_device(self.cfg.device)
         self.dtype = resolve_precision(self.cfg.precision, self.device, config.model.arch)
         if self.cfg.threads > max_threads():
             raise ConfigError(
                 f"train.threads: {self.cfg.threads} threads is more than this computer can run "
                 f"({os.cpu_count() or 1} CPU cores); use 0 (automatic) or at most {max_threads()}"
             )
-        torch.set_num_threads(self.cfg.threads or default_threads())  # this thread's owner: the trainer
+        # this thread's owner: the trainer; processes sharing this computer's CPU share its cores
+        share = dist.local_world_size if dist is not None and self.device.type == "cpu" else 1
+        torch.set_num_threads(self.cfg.threads or max(1, default_threads() // share))
         self.model = model.to(self.device)
         self.block_size = config.model.block_size
         self.forward_kwargs: dict[str, Any] = {}  # extra arguments of every training forward
@@ -116,8 +138,11 @@ class Trainer:
         self.matmul_peak: float | None = None  # measured (or read from the cache) when run() starts
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.dtype == torch.float16)
         configure_backends(self.device)  # TF32 matmuls on CUDA
-        compiled = self.cfg.compile == "on" or (self.cfg.compile == "auto" and compile_wins(self.device))
-        self.forward = torch.compile(self.model) if compiled else self.model
+        self.compiled = self.cfg.compile == "on" or (self.cfg.compile == "auto" and compile_wins(self.device))
+        # the training forward: the model, wrapped in DistributedDataParallel when run() starts (a collective:
+        # every rank must have built its trainer), compiled where that wins
+        self.ddp: Any = None
+        self.forward = torch.compile(self.model) if self.compiled else self.model
         self.step = 0
         self.tokens = 0
         self.elapsed = 0.0
@@ -131,6 +156,9 @@ class Trainer:
         # steps between reads of the loss from the device: every step on a CPU (free there), every 10 on a GPU
         self.sync_every = 1 if self.device.type == "cpu" else 10
         self.run_lock = None  # set by runs.py: the run folder's lock, released when run() ends
+        self.resume_note = ""  # something a resume could not restore exactly, for the log
+        if dist is not None and not dist.is_main:  # dropout differs between ranks (rank 0 keeps a lone run's)
+            torch.manual_seed(self.cfg.seed + 7919 * dist.rank)
         if resume is not None:
             self._load_state(resume)
 
@@ -144,7 +172,13 @@ class Trainer:
             if len(data) < self.block_size + 1:
                 raise DataError(self._split_problem(name, len(data)))
         self.train_sampler = BatchSampler(
-            self.train_data, self.block_size, self.cfg.batch_size, self.cfg.seed, self.device, name="train"
+            self.train_data,
+            self.block_size,
+            self.cfg.batch_size,
+            self.cfg.seed,
+            self.device,
+            name="train",
+            shard=self._shard(),
         )
         # bits per character means something only when the tokenizer encodes the text losslessly
         self.bits_per_char_note = (
@@ -153,10 +187,15 @@ class Trainer:
             else ""
         )
 
-    def _next_batch(self) -> tuple[tuple[Any, ...], int]:
-        """The next training batch as the model's forward arguments, and the tokens it predicts."""
+    def _shard(self) -> tuple[int, int] | None:
+        """``(rank, world size)`` for samplers when several processes split each batch, else None."""
+        return None if self.dist is None else (self.dist.rank, self.dist.world_size)
+
+    def _next_batch(self) -> tuple[tuple[Any, ...], int, float]:
+        """The next training batch as the model's forward arguments, the tokens the whole batch predicts (all
+        processes together) and the weight of this process's loss (1.0: its share is an equal one)."""
         x, y = self.train_sampler.next()
-        return (x, y), x.numel()
+        return (x, y), self.cfg.batch_size * self.block_size, 1.0
 
     def tokens_per_step(self) -> int:
         """Tokens predicted per optimizer step (for a language model exactly; an estimate where batches vary)."""
@@ -210,6 +249,11 @@ class Trainer:
             state["cuda_rng"] = torch.cuda.get_rng_state_all()
         elif self.device.type == "mps":
             state["mps_rng"] = torch.mps.get_rng_state()
+        if self.dist is not None:  # a collective: every rank's random state, for an exact resume of each
+            mine = {"cpu": torch.get_rng_state()}
+            if self.device.type == "cuda":
+                mine["cuda"] = torch.cuda.get_rng_state(self.device)
+            state["rank_rng"] = self.dist.gather(mine)
         return state
 
     def _load_state(self, state: dict[str, Any]) -> None:
@@ -229,6 +273,7 @@ class Trainer:
                 torch.cuda.set_rng_state_all(state["cuda_rng"])
             if self.device.type == "mps" and "mps_rng" in state:
                 torch.mps.set_rng_state(state["mps_rng"])
+            self._load_rank_rng(state.get("rank_rng"))
             step, tokens, elapsed = int(state["step"]), int(state["tokens"]), float(state["elapsed"])
             peak_lr = float(state.get("peak_lr", self.cfg.lr))
             best_val_loss = state.get("best_val_loss")
@@ -248,6 +293,22 @@ class Trainer:
         self.best_val_loss, self.best_step, self.bad_evals = best_val_loss, best_step, bad_evals
         self.best_on_disk = self.best_step is not None
         self.last_saved_step = self.step
+
+    def _load_rank_rng(self, ranks: list[dict[str, Any]] | None) -> None:
+        """This rank's random state from a checkpoint of a run with several processes, when it had as many."""
+        if self.dist is None:
+            return
+        if ranks is not None and len(ranks) == self.dist.world_size:
+            mine = ranks[self.dist.rank]
+            torch.set_rng_state(mine["cpu"])
+            if self.device.type == "cuda" and "cuda" in mine:
+                torch.cuda.set_rng_state(mine["cuda"], self.device)
+            return
+        saved = "one process" if ranks is None else f"{len(ranks)} processes"
+        self.resume_note = (
+            f"the checkpoint was saved by {saved}, this run has {self.dist.world_size}: the batches continue exactly, "
+            "the dropout masks of ranks other than 0 start afresh"
+        )
 
     # -- the loop
     def out_of_time(self) -> bool:
@@ -292,9 +353,14 @@ class Trainer:
         pending: list[list[Any]] = []
         self.model.train()
         try:
-            metrics = MetricsLog(self.run_dir, truncate_after=self.step, tensorboard=cfg.tensorboard)
+            if self.is_main:
+                metrics = MetricsLog(self.run_dir, truncate_after=self.step, tensorboard=cfg.tensorboard)
+            else:  # rank 0 alone writes the run's files
+                metrics = NullMetrics()
             if metrics.notice:
                 yield LogEvent(metrics.notice)
+            if self.dist is not None:
+                yield from self._connect()
             yield from self._measure_peak()
             if cfg.max_time:
                 yield LogEvent(
@@ -307,14 +373,14 @@ class Trainer:
             # steps, and counting them would dip the curve at every evaluation
             window_time, window_tokens = 0.0, 0
             while not self.done():
-                if not self.control.wait_turn():
+                go, new_lr = self._turn(pending)
+                if not go:
                     yield from self._flush(metrics, pending)
                     yield from self._save(metrics, reason="stop")
                     yield FinishedEvent(
                         "stopped", self.step, f"stopped at step {self.step}; checkpoint saved", self.best_val_loss
                     )
                     return
-                new_lr = self.control.take_lr()
                 if new_lr is not None:
                     self.peak_lr = new_lr
                     yield LrChangedEvent(self.step, new_lr)
@@ -326,15 +392,20 @@ class Trainer:
                         group["lr"] = lr
                 losses = []
                 step_tokens = 0
-                for _ in range(cfg.grad_accum):
-                    batch, n_tokens = self._next_batch()
+                for micro in range(cfg.grad_accum):
+                    batch, n_tokens, weight = self._next_batch()
                     step_tokens += n_tokens
-                    with autocast(self.device, self.dtype):
-                        _, loss = self.forward(*batch, **self.forward_kwargs)
-                    loss = loss / cfg.grad_accum
-                    self.scaler.scale(loss).backward()
+                    # several processes: gradients are averaged across them only after the last micro-step
+                    with self._no_sync(micro < cfg.grad_accum - 1):
+                        with autocast(self.device, self.dtype):
+                            _, loss = self.forward(*batch, **self.forward_kwargs)
+                        loss = (loss * weight if weight != 1.0 else loss) / cfg.grad_accum
+                        self.scaler.scale(loss).backward()
                     losses.append(loss.detach())
                 loss_sum: Any
+                if self.dist is not None:  # the loss of the whole batch: the mean of the processes' shares
+                    total = torch.stack(losses).sum() if len(losses) > 1 else losses[0].clone()
+                    losses = [self.dist.sum_(total.float()) / self.dist.world_size]
                 if sync_every == 1:
                     loss_sum = sum(part.item() for part in losses)
                     if not math.isfinite(loss_sum):
@@ -375,7 +446,9 @@ class Trainer:
                 pending.append([self.step, self.tokens, self.elapsed, loss_sum, lr, grad_norm, tps])
                 evaluate = self.step % cfg.eval_interval == 0 or self.done()
                 save = not self.done() and cfg.checkpoint_interval and self.step % cfg.checkpoint_interval == 0
-                if len(pending) >= sync_every or evaluate or save or self.control.paused or self.control.stop_requested:
+                # several processes flush at the same steps (they agree on the controls right after a flush)
+                local = self.dist is None and (self.control.paused or self.control.stop_requested)
+                if len(pending) >= sync_every or evaluate or save or local:
                     yield from self._flush(metrics, pending)
                 if evaluate:
                     yield from self._evaluate(metrics)
@@ -407,11 +480,16 @@ class Trainer:
             yield FinishedEvent("finished", self.step, message, self.best_val_loss)
         except _Diverged as exc:
             yield self._diverged(str(exc), self.step)
+        except OtherRankFailed as exc:
+            yield FinishedEvent("failed", self.step, str(exc), self.best_val_loss)
         except torch.OutOfMemoryError:
             yield self._out_of_memory(str(self.device))
         except MemoryError:
             yield self._out_of_memory("the CPU (the computer's RAM)")
         except RuntimeError as exc:
+            if self.dist is not None and is_collective_failure(exc):
+                yield FinishedEvent("failed", self.step, lost_contact(self.dist, self.step, exc), self.best_val_loss)
+                return
             if not is_out_of_memory(exc):
                 raise
             yield self._out_of_memory("the CPU (the computer's RAM)")
@@ -434,6 +512,59 @@ class Trainer:
             if self.run_lock is not None:
                 self.run_lock.release()
 
+    # -- several processes
+    def _connect(self) -> Iterator[Any]:
+        """Wrap the model in DistributedDataParallel (every rank at once: rank 0's weights go to all) and say
+        what the processes share."""
+        from torch.nn.parallel import DistributedDataParallel
+
+        dist = self.dist
+        if self.ddp is None:
+            ids = [self.device.index] if self.device.type == "cuda" else None
+            self.ddp = DistributedDataParallel(self.model, device_ids=ids, gradient_as_bucket_view=True)
+            self.forward = torch.compile(self.ddp) if self.compiled else self.ddp
+        devices = dist.gather(f"{self.device} on {dist.host}")
+        if self.resume_note:
+            yield LogEvent(self.resume_note)
+        cfg = self.cfg
+        per = cfg.batch_size // dist.world_size
+        accum = f" x {cfg.grad_accum} accumulation steps" if cfg.grad_accum > 1 else ""
+        yield LogEvent(
+            f"{dist.world_size} processes ({dist.backend}): "
+            + ", ".join(f"rank {r}: {d}" for r, d in enumerate(devices))
+            + f"; global batch {cfg.batch_size} sequences ({per} per process){accum}, "
+            f"{self.tokens_per_step():,} tokens per step; learning rate {self.peak_lr:g}"
+        )
+
+    def _no_sync(self, skip: bool) -> Any:
+        """Micro-steps of gradient accumulation before the last: no gradient exchange between processes."""
+        return self.ddp.no_sync() if skip and self.ddp is not None else contextlib.nullcontext()
+
+    def _turn(self, pending: list) -> tuple[bool, float | None]:
+        """Whether to train another step (False: stop), and a new peak learning rate if one was set. Blocks
+        while paused. Several processes agree, right after each flush, so all of them act at the same step."""
+        control = self.control
+        if self.dist is None:
+            go = control.wait_turn()
+            return go, control.take_lr()
+        if pending:  # between flushes nobody decides anything (a GPU keeps working without waiting for the host)
+            return True, None
+        new_lr: float | None = None
+        while True:
+            main = self.dist.is_main
+            stop, paused, single, lr = self.dist.agree(
+                control.stop_requested,
+                main and control.paused,
+                main and control.paused and control.take_step_grant(),
+                control.take_lr() if main else None,
+            )
+            new_lr = lr if lr > 0 else new_lr
+            if stop:
+                return False, new_lr
+            if not paused or single:
+                return True, new_lr
+            time.sleep(0.2)
+
     def _flush(self, metrics: MetricsLog, pending: list[list[Any]]) -> Iterator[Any]:
         """Write and report the steps in ``pending`` (emptied): one device read for all their numbers.
 
@@ -455,7 +586,9 @@ class Trainer:
                 raise _Diverged(f"the loss became {loss} at step {step}")
             if not math.isfinite(grad_norm) and self.cfg.grad_clip > 0 and not self.scaler.is_enabled():
                 raise _Diverged(f"the gradient norm became {grad_norm} at step {step} (the loss was still {loss:.4g})")
-            utilisation = mfu(self.flops_per_token, tps, self.matmul_peak or math.nan)
+            # per device: the processes' tokens/s shared between their devices
+            world = self.dist.world_size if self.dist is not None else 1
+            utilisation = mfu(self.flops_per_token, tps / world, self.matmul_peak or math.nan)
             metrics.write(
                 step=step,
                 tokens=tokens,
@@ -511,7 +644,9 @@ class Trainer:
     # -- evaluation
     @torch.inference_mode()
     def estimate_loss(self, data, seed: int) -> float:
-        sampler = BatchSampler(data, self.block_size, self.cfg.batch_size, seed, self.device)
+        """The mean loss over ``eval_iters`` batches drawn with ``seed``; several processes each take their
+        rows of every batch and sum their losses, so the figure is the one a single process reports."""
+        sampler = BatchSampler(data, self.block_size, self.cfg.batch_size, seed, self.device, shard=self._shard())
         was_training = self.model.training
         self.model.eval()
         total = 0.0
@@ -521,6 +656,8 @@ class Trainer:
                 _, loss = self.model(x, y)
             total += loss.item()
         self.model.train(was_training)
+        if self.dist is not None:
+            (total,) = self.dist.sum_floats(total / self.dist.world_size)
         return total / self.cfg.eval_iters
 
     def _eval_losses(self) -> tuple[float, float]:
@@ -538,7 +675,8 @@ class Trainer:
         improved = self.best_val_loss is None or val_loss < self.best_val_loss
         if improved:
             self.best_val_loss, self.best_step, self.bad_evals = val_loss, self.step, 0
-            self.best_weights = {k: v.detach().to("cpu", copy=True) for k, v in self.model.state_dict().items()}
+            if self.is_main:  # the copy rank 0 saves as 'best'
+                self.best_weights = {k: v.detach().to("cpu", copy=True) for k, v in self.model.state_dict().items()}
             self.best_on_disk = False
         else:
             self.bad_evals += 1
@@ -557,7 +695,8 @@ class Trainer:
         yield EvalEvent(
             self.step, self.tokens, self.elapsed, train_loss, val_loss, ppl, bpc, improved, self.bits_per_char_note
         )
-        yield from self._after_eval(metrics)
+        if self.is_main:  # samples and translations: rank 0's, while the others go on to the next step
+            yield from self._after_eval(metrics)
 
     def _after_eval(self, metrics: MetricsLog) -> Iterator[Any]:
         """What an evaluation adds after the losses: the fixed prompt's sample."""
@@ -606,10 +745,36 @@ class Trainer:
     # -- checkpoints
     def _save(self, metrics: MetricsLog, reason: str) -> Iterator[Any]:
         self._check_weights(f"before saving step {self.step}")  # never write a NaN checkpoint
+        if self.dist is not None:
+            yield from self._save_together(metrics, reason)
+            return
+        yield from self._write_checkpoint(metrics)
+
+    def _save_together(self, metrics: MetricsLog, reason: str) -> Iterator[Any]:
+        """Several processes: rank 0 writes the checkpoint (with every rank's random state), then tells the
+        others it is complete, or why not (they end with that message, so none trains on past a lost save)."""
+        state = self.training_state()  # a collective: every rank takes part
+        if self.is_main:
+            failure = None
+            try:
+                events = list(self._write_checkpoint(metrics, state))
+            except BaseException as exc:
+                failure = f"{type(exc).__name__}: {exc}"
+                self.dist.broadcast(failure)
+                raise
+            self.dist.broadcast(None)
+            yield from events
+            return
+        failure = self.dist.broadcast()
+        if failure is not None:
+            raise OtherRankFailed(f"rank 0 could not save step {self.step} ({failure})")
+        self.last_saved_step = self.step
+
+    def _write_checkpoint(self, metrics: MetricsLog, state: dict[str, Any] | None = None) -> Iterator[Any]:
         weights = self.model.state_dict()
         is_best = self.best_step == self.step and self.best_weights is not None
         info = ckpt.save_checkpoint(
-            self.run_dir, self.step, weights, self.training_state(), self.last_val_loss, best=is_best
+            self.run_dir, self.step, weights, state or self.training_state(), self.last_val_loss, best=is_best
         )
         if is_best:
             self.best_on_disk = True

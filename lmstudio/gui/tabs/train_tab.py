@@ -307,8 +307,18 @@ class TrainTab(QWidget):
                 self._loading = False
         self._update_buttons()
 
+    def _processes(self) -> int:
+        """Processes training together (the form's Processes: 1 in the window's own child process)."""
+        return self.session.config.train.processes
+
     def blocking_reasons(self) -> list[str]:
         reasons = [self.config_error] if self.config_error else []
+        train = self.session.config.train
+        if train.batch_size % train.processes:
+            reasons.append(
+                f"Batch size {train.batch_size} does not split evenly between {train.processes} processes: use a "
+                f"multiple of {train.processes} (the batch size is the global batch)"
+            )
         if self.start_from.source is None:
             return reasons + [f"Model tab: {m}" for m in self.session.model_issues]
         # the weights fix the model: the Model tab's settings are not used, but the block size must fit them
@@ -477,7 +487,7 @@ class TrainTab(QWidget):
             return
         extend = steps is not None and steps != run_steps
         self._launch(
-            TrainingJob(None, run_dir, resume=True, steps=steps if extend else None),
+            TrainingJob(None, run_dir, resume=True, steps=steps if extend else None, processes=self._processes()),
             f"Resuming {run_dir.name}"
             + (f", extended to {steps:,} steps…" if extend else f" on its own {run_steps:,}-step schedule…"),
         )
@@ -615,11 +625,12 @@ class TrainTab(QWidget):
             self.state = "running"
         self.progress.setRange(0, 1000)
         self._update_buttons()
+        where = f"device {info.device}, {info.threads} thread{'s' if info.threads != 1 else ''}"
+        if info.processes > 1:  # DistributedDataParallel under torchrun: every rank's device
+            where = f"{info.processes} processes ({'; '.join(f'rank {r}: {d}' for r, d in enumerate(info.devices))})"
         self._log(
             f"run folder {info.run_dir}: {info.parameters:,} parameters, vocabulary {info.vocab_size}, "
-            f"{info.train_tokens:,} train tokens, device {info.device}, "
-            f"{info.threads} thread{'s' if info.threads != 1 else ''}; "
-            f"unigram entropy {info.unigram_entropy:.3f} nats"
+            f"{info.train_tokens:,} train tokens, {where}; unigram entropy {info.unigram_entropy:.3f} nats"
         )
 
     def _update_progress(self) -> None:
