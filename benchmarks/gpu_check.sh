@@ -7,6 +7,8 @@
 #      on the GPU, tokens/s and MFU
 #   4. quality at a GPU-sized preset: lmstudio train --preset medium --max-time 120 --device cuda on the bundled
 #      Tiny Shakespeare, then lmstudio eval of the run
+#   5. with 2 or more GPUs: benchmarks/bench_ddp.py --device cuda, one GPU against all of them (NCCL), the scaling
+#      efficiency in benchmarks/out/ddp_scaling_cuda.json
 #
 # Logs and figures go to benchmarks/out/gpu_<UTC time>_*.{log,json}; the committed CPU results there are left
 # as they were. Exit status 0 when every step passed, 1 when any failed (each failure is listed at the end).
@@ -125,6 +127,12 @@ eval_run() {
 export -f eval_run
 export PRESET
 step "eval_$PRESET" 60 eval_run
+
+# 5. several GPUs: DistributedDataParallel over NCCL, one GPU against all of them (skipped with fewer than 2) ------
+GPUS="$("$PY" -c 'import torch; print(torch.cuda.device_count() if torch.cuda.is_available() else 0)')"
+if [[ "$DEVICE" == cuda && "$GPUS" -ge 2 ]]; then
+    step ddp 240 "$PY" benchmarks/bench_ddp.py --device cuda --processes "$GPUS" --preset "$PRESET" --steps 200 --reps 1
+fi
 
 # summary --------------------------------------------------------------------------------------------------------
 "$PY" - "$SUMMARY" "${PREFIX}_summary.json" "$DEVICE" "$TRAIN_SECONDS" "$PRESET" <<'EOF'

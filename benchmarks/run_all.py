@@ -24,7 +24,7 @@ def main() -> int:
     parser.add_argument(
         "--only",
         help="comma-separated names: prepare, generation, training, nanogpt, tune, lstm, gui, startup, playground, "
-        "seq2seq-reverse, seq2seq-decode, seq2seq-en-es, seq2seq-throughput, compress",
+        "seq2seq-reverse, seq2seq-decode, seq2seq-en-es, seq2seq-throughput, compress, ddp",
     )
     args = parser.parse_args()
     quick = args.quick
@@ -48,6 +48,8 @@ def main() -> int:
         "seq2seq-en-es": ["bench_seq2seq.py", "en-es"] + (["--seconds", "20"] if quick else []),
         "seq2seq-throughput": ["bench_seq2seq.py", "throughput"] + (["--steps", "30", "--reps", "1"] if quick else []),
         "compress": ["bench_compress.py"] + (["--seconds", "10", "--finetune-steps", "5"] if quick else []),
+        # 1 vs 2 processes on the CPU, same global batch (on a GPU machine: bench_ddp.py --device cuda)
+        "ddp": ["bench_ddp.py"] + (["--steps", "60", "--reps", "1"] if quick else []),
     }
     chosen = args.only.split(",") if args.only else list(jobs)
     failed = []

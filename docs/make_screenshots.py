@@ -175,6 +175,41 @@ def shoot_train_translate(window, session, steps: int = 300) -> None:
     print("wrote", DOCS / "train-translate.png")
 
 
+def shoot_train_processes(window, seconds: float = 40.0) -> None:
+    """The Train tab about ``seconds`` into a run in 2 processes (DistributedDataParallel under torchrun, gloo on
+    this CPU), the Hardware group with Processes in view, the log naming each rank's device."""
+    from PySide6.QtWidgets import QScrollArea
+
+    os.environ.setdefault("LMSTUDIO_RUNS_DIR", tempfile.mkdtemp(prefix="lmstudio-shots-runs-"))
+    names = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    tab = window.tab_widgets[names.index("Train")]
+    window.tabs.setCurrentWidget(tab)
+    form = tab.form.editors
+    for key, value in (
+        ("steps", 3000),
+        ("eval_interval", 100),
+        ("eval_iters", 10),
+        ("sample_tokens", 160),
+        ("checkpoint_interval", 0),
+        ("processes", 2),
+    ):
+        form[key].setValue(value)
+    tab.start()
+    wait(lambda: tab.state == "running" and len(tab.charts.run.steps) > 0, 120)
+    start = time.monotonic()
+    wait(lambda: time.monotonic() - start > seconds, seconds + 30)
+    tab.charts.refresh()
+    scroll = tab.form
+    while scroll is not None and not isinstance(scroll, QScrollArea):
+        scroll = scroll.parentWidget()
+    scroll.ensureWidgetVisible(tab.form.boxes["Hardware"])
+    pump(0.4)
+    window.grab().save(str(DOCS / "train-processes.png"))
+    print("wrote", DOCS / "train-processes.png")
+    tab.stop()
+    wait(lambda: tab.state == "idle", 120)
+
+
 def shoot_model_and_train(window, seconds: float = 30.0) -> None:
     """Model tab (small Transformer, measured step) and the Train tab about ``seconds`` into training,
     with a learning-rate change marked on the charts."""
@@ -391,6 +426,11 @@ def main() -> int:
     if "--model-seq2seq" in sys.argv:  # the Model tab's encoder-decoders (see shoot_model_seq2seq)
         app, session, window = open_window()
         shoot_model_seq2seq(window)
+        _close(window)
+        return 0
+    if "--train-processes" in sys.argv:  # the Train tab during a run in 2 processes (see shoot_train_processes)
+        app, session, window = open_window()
+        shoot_train_processes(window)
         _close(window)
         return 0
     if "--train-translate" in sys.argv:  # the Train tab after a short toy translation run (see shoot_train_translate)

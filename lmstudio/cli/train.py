@@ -130,13 +130,14 @@ def run(args) -> int:
     from ..core.training.control import TrainingControl
     from ..core.training.distributed import OtherRankFailed, in_torchrun, init_distributed
 
+    _check_flags(args)
     if not in_torchrun():
         processes = _processes(args)
         if processes > 1:  # N processes on this computer: torchrun runs this same command N times
             from ..app.torchrun import run_launcher
 
             return run_launcher(processes, "lmstudio", list(getattr(args, "argv", None) or sys.argv[1:]))
-    dist = init_distributed(_device(args))
+    dist = init_distributed(_device(args)) if in_torchrun() else None
     control = TrainingControl()
     try:
         if dist is None:
@@ -160,6 +161,23 @@ def run(args) -> int:
     finally:
         if dist is not None:
             dist.close()
+
+
+def _check_flags(args) -> None:
+    """Refuse flags that do not go together, before anything is read or started."""
+    from ..core.errors import ConfigError
+
+    if args.resume:
+        if args.out:
+            raise ConfigError("--resume continues a run in its own folder; leave out --out")
+        if args.prepared:
+            raise ConfigError("--prepared goes with a new run (--out); --resume reads the data the run was trained on")
+        if args.overwrite_empty_run:
+            raise ConfigError("--overwrite-empty-run goes with --out (a new run), not with --resume")
+        if args.init_from:
+            raise ConfigError("--init-from starts a new run (--out); --resume continues from the run's own")
+    elif not args.out:
+        raise ConfigError("--out: give the folder for the new run (or --resume RUN_DIR)")
 
 
 def _processes(args) -> int:
@@ -201,20 +219,8 @@ def _make_trainer(args, control, dist):
     try:
         with interrupt_on_sigterm():  # while preparing: cleanup runs as for Ctrl+C
             if args.resume:
-                if args.out:
-                    raise ConfigError("--resume continues a run in its own folder; leave out --out")
-                if args.prepared:
-                    raise ConfigError(
-                        "--prepared goes with a new run (--out); --resume reads the data the run was trained on"
-                    )
-                if args.overwrite_empty_run:
-                    raise ConfigError("--overwrite-empty-run goes with --out (a new run), not with --resume")
-                if args.init_from:
-                    raise ConfigError("--init-from starts a new run (--out); --resume continues from the run's own")
                 steps = getattr(args, "train.steps")
                 return resume_trainer(Path(args.resume), steps=steps, control=control, progress=callback, dist=dist)
-            if not args.out:
-                raise ConfigError("--out: give the folder for the new run (or --resume RUN_DIR)")
             config, prepared = build_config(args), None
             if dist is not None:  # the run records how many processes trained it (resume starts as many)
                 config.train = replace(config.train, processes=dist.world_size)

@@ -1,7 +1,6 @@
 """Training in several processes (DistributedDataParallel under torchrun, gloo on the CPU): the same loss
-curve as one process at the same global batch, an exact resume, a stop from a signal to one rank, a
-failure on rank 0 told once, and the pieces underneath (sharded batches, agreed controls, the launcher's
-report)."""
+curve as one process at the same global batch, an exact resume, a stop from a signal to one rank, and
+the pieces underneath (sharded batches, the ranks' setup, agreed controls, the launcher's report)."""
 
 from __future__ import annotations
 
@@ -10,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -21,8 +21,9 @@ import torch
 from lmstudio.app.torchrun import _describe_failure, launcher_command
 from lmstudio.core.config import ConfigError, TrainConfig
 from lmstudio.core.dataset.tokens import BatchSampler
-from lmstudio.core.errors import DataError
+from lmstudio.core.errors import DataError, TrainingError
 from lmstudio.core.training.control import TrainingControl
+from lmstudio.core.training.distributed import OtherRankFailed, check_same_setup, setup_together
 from lmstudio.core.training.launch import new_trainer
 from tests.helpers import tiny_workspace
 
@@ -162,36 +163,6 @@ def test_sigterm_to_one_rank_stops_every_rank_at_one_step_with_a_checkpoint(tmp_
     assert max(_curve(run, "train_loss")) == step  # rank 0 wrote every step up to the one they all stopped at
 
 
-def test_a_failure_on_rank_0_is_told_once_and_nothing_is_written(tmp_path, tiny_corpus):
-    workspace = _workspace(tmp_path, tiny_corpus, steps=5)
-    taken = tmp_path / "taken"
-    taken.mkdir()
-    (taken / "notes.txt").write_text("the user's", encoding="utf-8")
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "lmstudio",
-            "train",
-            "--processes",
-            "2",
-            "--config",
-            str(workspace),
-            "--out",
-            str(taken),
-        ],
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert done.returncode != 0
-    errors = [line for line in done.stderr.splitlines() if line.startswith("lmstudio: error:")]
-    assert len(errors) == 1 and str(taken) in errors[0], done.stderr[-3000:]
-    assert "Traceback" not in done.stderr
-    assert sorted(p.name for p in taken.iterdir()) == ["notes.txt"]
-
-
 # -- the pieces, in this process ------------------------------------------------------------------------------
 def test_each_rank_takes_its_rows_of_the_one_global_batch():
     data = np.arange(5_000, dtype=np.uint16)
@@ -240,3 +211,86 @@ def test_the_launcher_reports_a_killed_rank_and_passes_on_statuses():
     assert _describe_failure({0: _Failure(130), 1: _Failure(-15)}) == (130, "")
     command = launcher_command(4, "lmstudio", ["train", "--out", "x"])
     assert command[1:] == ["-m", "lmstudio.app.torchrun", "--nproc", "4", "--", "-m", "lmstudio", "train", "--out", "x"]
+
+
+class _FakeRanks:
+    """Two ranks as threads of this process, with the collectives setup_together uses."""
+
+    def __init__(self) -> None:
+        self.barrier = threading.Barrier(2, timeout=10)
+        self.box: list = [None, None]
+
+    def rank(self, r: int):
+        ranks = self
+
+        class Dist:
+            rank, world_size, is_main = r, 2, r == 0
+
+            def broadcast(self, obj=None):
+                if r == 0:
+                    ranks.box[0] = obj
+                ranks.barrier.wait()
+                value = ranks.box[0]
+                ranks.barrier.wait()
+                return value
+
+            def gather(self, obj):
+                ranks.box[r] = obj
+                ranks.barrier.wait()
+                values = list(ranks.box)
+                ranks.barrier.wait()
+                return values
+
+        return Dist()
+
+
+def _setup_both(fail_on: int | None) -> list:
+    """setup_together on two thread-ranks; ``fail_on``: the rank whose build raises. Returns what each got."""
+    ranks, out = _FakeRanks(), [None, None]
+
+    def build(r):
+        if r == fail_on:
+            raise ConfigError(f"rank {r}'s --out: not a run folder")
+        return f"trainer {r}"
+
+    def one(r):
+        try:
+            out[r] = setup_together(ranks.rank(r), lambda: build(r), lambda: build(r), facts=lambda t: {"t": t[:7]})
+        except Exception as exc:
+            out[r] = exc
+
+    threads = [threading.Thread(target=one, args=(r,)) for r in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    return out
+
+
+def test_setup_runs_rank_0_first_and_a_failure_ends_every_rank_saying_who():
+    assert _setup_both(None) == ["trainer 0", "trainer 1"]
+    first, second = _setup_both(0)  # rank 0 failed (its --out is taken): it says why, rank 1 ends quietly
+    assert isinstance(first, ConfigError) and "rank 0's --out" in str(first)
+    assert isinstance(second, OtherRankFailed)
+    first, second = _setup_both(1)  # rank 1 could not build the run: rank 0 reports it, naming the rank
+    assert isinstance(first, TrainingError) and "rank 1 could not set up the run" in str(first)
+    assert isinstance(second, ConfigError)
+
+
+def test_ranks_that_built_different_runs_are_stopped_naming_what_differs():
+    ranks, out = _FakeRanks(), [None, None]
+
+    def one(r):
+        try:
+            check_same_setup(ranks.rank(r), {"tokenizer": "abc" if r == 0 else "abd", "step": 0})
+        except Exception as exc:
+            out[r] = exc
+
+    threads = [threading.Thread(target=one, args=(r,)) for r in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    assert isinstance(out[0], ConfigError)
+    assert "rank 1 built a different run than rank 0 (different tokenizer)" in str(out[0])
+    assert isinstance(out[1], OtherRankFailed)

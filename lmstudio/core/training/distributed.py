@@ -239,23 +239,39 @@ def lost_contact(dist: Distributed, step: int, exc: BaseException) -> str:
     )
 
 
+def trainer_facts(trainer: Any) -> dict[str, Any]:
+    """What every rank's trainer must agree on: the tokenizer, the data, the model's size, the step."""
+    tokenizer = getattr(trainer, "tokenizer", None)
+    return {
+        "tokenizer": tokenizer.fingerprint() if tokenizer is not None else None,
+        "training tokens": int(len(trainer.train_data)),
+        "validation tokens": int(len(trainer.val_data)),
+        "parameters": sum(p.numel() for p in trainer.model.parameters()),
+        "step": trainer.step,
+    }
+
+
 def check_same_setup(dist: Distributed, facts: dict[str, Any]) -> None:
-    """ConfigError on every rank when the ranks built different things (another tokenizer, other data)."""
+    """Stop every rank when the ranks built different runs (another tokenizer, other data): rank 0 raises a
+    ConfigError naming the rank and what differs, the others OtherRankFailed."""
     everyone = dist.gather(facts)
     ours = everyone[0]
     for rank, theirs in enumerate(everyone):
         if theirs != ours:
             differs = ", ".join(k for k in ours if ours.get(k) != theirs.get(k)) or "the setup"
-            raise ConfigError(
-                f"rank {rank} built a different run than rank 0 ({differs} differ); every machine needs the same "
+            message = (
+                f"rank {rank} built a different run than rank 0 (different {differs}); every machine needs the same "
                 "corpus files, settings and lmstudio version"
             )
+            raise ConfigError(message) if dist.is_main else OtherRankFailed(message)
 
 
-def setup_together(dist: Distributed, build_main, build_other) -> Any:
+def setup_together(dist: Distributed, build_main, build_other, facts=trainer_facts) -> Any:
     """Rank 0 runs ``build_main()`` (preparing the data, writing the run folder) while the others wait; then
     they run ``build_other()`` (the same run, read-only). A failure on rank 0 ends every rank: rank 0 raises
-    its error, the others :class:`OtherRankFailed`. Returns this rank's result."""
+    its error, the others :class:`OtherRankFailed`; a failure elsewhere is reported by rank 0 naming the rank.
+    Then ``facts(result)`` must be the same on every rank (:func:`check_same_setup`). Returns this rank's
+    result."""
     if dist.is_main:
         try:
             result = build_main()
@@ -285,4 +301,6 @@ def setup_together(dist: Distributed, build_main, build_other) -> Any:
             if dist.is_main:
                 raise TrainingError(f"rank {rank} could not set up the run: {failure}")
             raise OtherRankFailed(f"rank {rank} failed: {failure}")
+    if facts is not None:
+        check_same_setup(dist, facts(result))
     return result

@@ -336,6 +336,9 @@ class Trainer:
         """The device's matmul peak for MFU: known already, or measured once per machine (about a second)."""
         if self.matmul_peak is not None:
             return
+        if not self.is_main:  # rank 0 reports MFU; a second measurement at the same time would halve both
+            self.matmul_peak = math.nan
+            return
         self.matmul_peak = cached_peak(self.device, self.dtype)
         if self.matmul_peak is None:
             yield LogEvent("measuring this device's matmul peak for MFU (once per machine, about a second)")

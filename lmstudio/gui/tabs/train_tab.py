@@ -133,6 +133,12 @@ def _button(text: str, tip: str, slot) -> QPushButton:
     return b
 
 
+PROGRESS_TIP = (
+    "Steps done, speed and estimated time left; with a time budget also the training time spent "
+    "of the budget (the run ends at the steps or at the budget, whichever comes first)"
+)
+
+
 class TrainTab(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -221,10 +227,7 @@ class TrainTab(QWidget):
         self.progress.setFormat("idle")
         self.progress.setValue(0)  # a reset bar (value -1) draws no text at all
         self.progress.setTextVisible(True)
-        self.progress.setToolTip(
-            "Steps done, speed and estimated time left; with a time budget also the training time spent "
-            "of the budget (the run ends at the steps or at the budget, whichever comes first)"
-        )
+        self.progress.setToolTip(PROGRESS_TIP)
         self.mfu_label = QLabel("")
         self.mfu_label.setToolTip(MFU_TIP)
         self.mfu_label.setMinimumWidth(self.mfu_label.fontMetrics().horizontalAdvance("100% MFU") + 8)
@@ -628,6 +631,15 @@ class TrainTab(QWidget):
         where = f"device {info.device}, {info.threads} thread{'s' if info.threads != 1 else ''}"
         if info.processes > 1:  # DistributedDataParallel under torchrun: every rank's device
             where = f"{info.processes} processes ({'; '.join(f'rank {r}: {d}' for r, d in enumerate(info.devices))})"
+        self.progress.setToolTip(
+            PROGRESS_TIP
+            + (
+                f"\n\nTraining in {info.processes} processes (DistributedDataParallel under torchrun), one global "
+                "batch split between them:\n" + "\n".join(f"rank {r}: {d}" for r, d in enumerate(info.devices))
+                if info.processes > 1
+                else ""
+            )
+        )
         self._log(
             f"run folder {info.run_dir}: {info.parameters:,} parameters, vocabulary {info.vocab_size}, "
             f"{info.train_tokens:,} train tokens, {where}; unigram entropy {info.unigram_entropy:.3f} nats"
@@ -650,8 +662,9 @@ class TrainTab(QWidget):
         eta = "estimating…" if eta_left is None else human_duration(eta_left)  # 26:40:00, not 02:40:00
         paused = "  ·  paused" if self.state == "paused" else ""
         spent = f"  ·  {human_duration(elapsed)} of {human_duration(budget)}" if budget > 0 else ""
+        ranks = f" in {info.processes} processes" if info.processes > 1 else ""  # their devices: the tooltip
         self.progress.setFormat(
-            f"step {e.step:,} / {total:,}{spent}  ·  {e.tokens_per_sec:,.0f} tokens/s  ·  ETA {eta}{paused}"
+            f"step {e.step:,} / {total:,}{spent}  ·  {e.tokens_per_sec:,.0f} tokens/s{ranks}  ·  ETA {eta}{paused}"
         )
         mfu = format_mfu(getattr(e, "mfu", None))
         if mfu != self.mfu_label.text():  # a new text re-lays out the row: only when it changed
