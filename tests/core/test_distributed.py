@@ -115,6 +115,38 @@ def test_two_processes_train_the_curve_of_one_and_resume_exactly(tmp_path, tiny_
     assert _curve(run, "val_loss")[30] == pytest.approx(_curve(reference, "val_loss")[30], abs=1e-4)
 
 
+def test_a_time_budget_ends_every_process_at_the_same_step(tmp_path, tiny_corpus):
+    """Each process's clock differs a little: the budget, and the learning rate that follows it, are decided on
+    one agreed clock, so no process stops (or steps at another learning rate) alone."""
+    workspace = _workspace(tmp_path, tiny_corpus, steps=100_000, eval_interval=100_000, schedule="wsd")
+    run = tmp_path / "run"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "lmstudio",
+            "train",
+            "--processes",
+            "2",
+            "--config",
+            str(workspace),
+            "--max-time",
+            "3",
+            "--out",
+            str(run),
+        ],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    step = int(done.stdout.split("time budget of 3 s spent after ")[1].split(" steps")[0])
+    assert (run / "checkpoints" / f"step-{step}").is_dir()
+    lrs = [float(r["lr"]) for r in _rows(run) if r["lr"]]
+    assert lrs[-1] < lrs[len(lrs) // 3]  # the warm-down followed the clock
+
+
 def _rank_pid(tag: str, rank: int) -> int | None:
     """The process of ``rank`` among those started with LMSTUDIO_TEST_TAG=tag (Linux: /proc)."""
     for entry in Path("/proc").iterdir():

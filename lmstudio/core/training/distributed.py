@@ -103,20 +103,29 @@ class Distributed:
         return slice(self.rank * per, (self.rank + 1) * per)
 
     # -- collectives
-    def agree(self, stop: bool, paused: bool, single_step: bool, lr: float | None) -> tuple[bool, bool, bool, float]:
+    def agree(
+        self, stop: bool, paused: bool, single_step: bool, lr: float | None, elapsed: float
+    ) -> tuple[bool, bool, bool, float, float]:
         """Every rank's view of the controls, made one: a stop from any rank; pause, single step and a new
-        learning rate as rank 0 has them (the others pass False/None)."""
+        learning rate as rank 0 has them (the others pass False/None); and one training clock, the slowest
+        rank's, so that a time budget ends every rank at the same step with the same learning rates."""
         import torch
         import torch.distributed as dist
 
         main = self.is_main
         flags = torch.tensor(
-            [float(stop), float(paused and main), float(single_step and main), float(lr or 0.0) if main else 0.0],
+            [
+                float(stop),
+                float(paused and main),
+                float(single_step and main),
+                float(lr or 0.0) if main else 0.0,
+                float(elapsed),
+            ],
             dtype=torch.float64,
         )
         dist.all_reduce(flags, op=dist.ReduceOp.MAX, group=self._control)
-        stop_any, pause, step, new_lr = flags.tolist()
-        return stop_any > 0, pause > 0, step > 0, new_lr
+        stop_any, pause, step, new_lr, clock = flags.tolist()
+        return stop_any > 0, pause > 0, step > 0, new_lr, clock
 
     def sum_(self, tensor: torch.Tensor) -> torch.Tensor:
         """``tensor`` (on this rank's device) summed over the ranks, in place; returned for chaining."""

@@ -157,6 +157,7 @@ class Trainer:
         self.sync_every = 1 if self.device.type == "cpu" else 10
         self.run_lock = None  # set by runs.py: the run folder's lock, released when run() ends
         self.resume_note = ""  # something a resume could not restore exactly, for the log
+        self.agreed_elapsed = 0.0  # several processes: the training clock they last agreed on (see clock())
         if dist is not None and not dist.is_main:  # dropout differs between ranks (rank 0 keeps a lone run's)
             torch.manual_seed(self.cfg.seed + 7919 * dist.rank)
         if resume is not None:
@@ -290,6 +291,7 @@ class Trainer:
                 f"training state does not match this run ({exc}); start a new run instead of resuming"
             ) from None
         self.step, self.tokens, self.elapsed, self.peak_lr = step, tokens, elapsed, peak_lr
+        self.agreed_elapsed = elapsed
         self.best_val_loss, self.best_step, self.bad_evals = best_val_loss, best_step, bad_evals
         self.best_on_disk = self.best_step is not None
         self.last_saved_step = self.step
@@ -311,9 +313,14 @@ class Trainer:
         )
 
     # -- the loop
+    def clock(self) -> float:
+        """Training time so far, for the time budget and the schedule; with several processes the time they
+        agreed on at the last agreement (each process's own clock differs a little, and they must decide alike)."""
+        return self.elapsed if self.dist is None else self.agreed_elapsed
+
     def out_of_time(self) -> bool:
         """Whether the time budget (``train.max_time``, training time only) is spent."""
-        return bool(self.cfg.max_time) and self.elapsed >= self.cfg.max_time
+        return bool(self.cfg.max_time) and self.clock() >= self.cfg.max_time
 
     def done(self) -> bool:
         """The run has reached its end: its steps, or its time budget."""
@@ -329,7 +336,7 @@ class Trainer:
             total=cfg.steps,
             schedule=cfg.schedule,
             warmdown=cfg.warmdown,
-            time_fraction=self.elapsed / cfg.max_time if cfg.max_time else None,
+            time_fraction=self.clock() / cfg.max_time if cfg.max_time else None,
         )
 
     def _measure_peak(self) -> Iterator[Any]:
@@ -555,12 +562,14 @@ class Trainer:
         new_lr: float | None = None
         while True:
             main = self.dist.is_main
-            stop, paused, single, lr = self.dist.agree(
+            stop, paused, single, lr, clock = self.dist.agree(
                 control.stop_requested,
                 main and control.paused,
                 main and control.paused and control.take_step_grant(),
                 control.take_lr() if main else None,
+                self.elapsed,
             )
+            self.elapsed = self.agreed_elapsed = clock
             new_lr = lr if lr > 0 else new_lr
             if stop:
                 return False, new_lr
