@@ -308,6 +308,12 @@ def _child_main(argv: list[str] | None = None) -> int:
 
     if rank == 0:  # the others share the same standard input: rank 0 alone reads it
         threading.Thread(target=commands, name="lmstudio-train-commands", daemon=True).start()
+    if in_torchrun():  # torchrun passes SIGINT/SIGTERM on to every process: stop together, with a checkpoint
+        import signal
+
+        for sig in (signal.SIGINT, getattr(signal, "SIGTERM", None)):
+            if sig is not None:
+                signal.signal(sig, lambda signum, frame: control.stop())
 
     def progress(done: float, total: float | None = None, message: str = "") -> bool:
         total = None if total is None else float(total)
@@ -359,6 +365,8 @@ def _child_main(argv: list[str] | None = None) -> int:
         send({"type": "cancelled"})
         return 0
     send({"type": "result", "event": None if final is None else encode_event(final)})
+    if in_torchrun() and final is not None and final.status == "failed":
+        return 1  # torchrun then ends the other processes, which may still wait for this one
     return 0
 
 
