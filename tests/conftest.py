@@ -12,8 +12,10 @@ SHAKESPEARE = REPO / "resources" / "corpora" / "tinyshakespeare.txt"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``cuda`` skip where no CUDA GPU is available (they run on a GPU machine:
-    benchmarks/gpu_check.sh)."""
+    """Tests marked ``slow`` run first (with workers, the longest ones then overlap the many short ones instead
+    of leaving one worker idle at the end); tests marked ``cuda`` skip where no CUDA GPU is available (they
+    run on a GPU machine: benchmarks/gpu_check.sh)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: the rest keep their order
     marked = [item for item in items if item.get_closest_marker("cuda") is not None]
     if not marked or torch.cuda.is_available():
         return

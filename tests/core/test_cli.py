@@ -119,6 +119,7 @@ def test_missing_run_folder(tmp_path, capsys):
     assert "no such run folder" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_sigint_saves_a_checkpoint_and_exits_non_zero(tiny_corpus, tmp_path):
     run = tmp_path / "run"

@@ -56,6 +56,7 @@ def _workspace(tmp_path: Path, corpus: Path, **train) -> Path:
 
 
 # -- end to end, in real processes -----------------------------------------------------------------------------
+@pytest.mark.slow
 def test_two_processes_train_the_curve_of_one_and_resume_exactly(tmp_path, tiny_corpus):
     """torchrun --nproc_per_node 2 -m lmstudio train --config workspace.json: every step's training loss and
     every validation loss equal one process's at the same global batch (within float rounding); resumed (by
@@ -115,6 +116,7 @@ def test_two_processes_train_the_curve_of_one_and_resume_exactly(tmp_path, tiny_
     assert _curve(run, "val_loss")[30] == pytest.approx(_curve(reference, "val_loss")[30], abs=1e-4)
 
 
+@pytest.mark.slow
 def test_a_time_budget_ends_every_process_at_the_same_step(tmp_path, tiny_corpus):
     """Each process's clock differs a little: the budget, and the learning rate that follows it, are decided on
     one agreed clock, so no process stops (or steps at another learning rate) alone."""
@@ -141,7 +143,7 @@ def test_a_time_budget_ends_every_process_at_the_same_step(tmp_path, tiny_corpus
         timeout=240,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    step = int(done.stdout.split("time budget of 3 s spent after ")[1].split(" steps")[0])
+    step = int(done.stdout.split("time budget of 1 s spent after ")[1].split(" steps")[0])
     assert (run / "checkpoints" / f"step-{step}").is_dir()
     lrs = [float(r["lr"]) for r in _rows(run) if r["lr"]]
     assert lrs[-1] < lrs[len(lrs) // 3]  # the warm-down followed the clock
@@ -161,6 +163,7 @@ def _rank_pid(tag: str, rank: int) -> int | None:
     return None
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="finds the rank's process through /proc")
 def test_sigterm_to_one_rank_stops_every_rank_at_one_step_with_a_checkpoint(tmp_path, tiny_corpus):
     workspace = _workspace(tmp_path, tiny_corpus, steps=100_000, eval_interval=100_000)

@@ -54,6 +54,7 @@ def _ort_vs_torch(out_dir, run_dir, shapes):
     ],
     ids=["learned", "rotary"],
 )
+@pytest.mark.slow
 def test_transformer_matches_at_untraced_lengths(tiny_corpus, tmp_path, model, one_thread):
     run_dir = _run(tiny_corpus, tmp_path / "run", **model)
     out = tmp_path / "onnx"

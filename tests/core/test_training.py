@@ -161,6 +161,7 @@ def test_block_size_larger_than_validation_split_is_a_clear_error(tiny_corpus, t
     assert not (tmp_path / "run").exists()
 
 
+@pytest.mark.slow
 def test_exact_resume_in_a_new_process(tiny_corpus, tmp_path):
     config = tiny_workspace(tiny_corpus, steps=16, eval_interval=4, sample_tokens=0)
     config.model.dropout = 0.1  # the dropout RNG must be restored too

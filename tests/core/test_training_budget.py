@@ -101,13 +101,18 @@ def test_resuming_with_another_optimizer_is_a_clear_message(tiny_corpus, tmp_pat
 
 
 def test_mfu_is_reported_against_the_cached_measured_peak(tiny_corpus, tmp_path, one_thread):
-    events = list(new_trainer(tiny_workspace(tiny_corpus, steps=5), tmp_path / "run").run())
+    trainer = new_trainer(tiny_workspace(tiny_corpus, steps=5), tmp_path / "run")
+    events = list(trainer.run())
     steps = [e for e in events if isinstance(e, StepEvent)]
-    assert all(0 < e.mfu < 2 for e in steps)
+    table = json.loads((peak.cache_root() / peak.CACHE_FILE).read_text(encoding="utf-8"))
+    measured = table[peak.peak_key(trainer.device, trainer.dtype)]["flops_per_sec"]
+    assert measured > 1e8
+    # MFU is the model's FLOPs at the step's throughput over the cached peak (a busy machine measures a low peak,
+    # which makes MFU high but not wrong: the relation is what is tested, not a range)
+    for e in steps:
+        assert e.mfu > 0 and e.mfu == pytest.approx(trainer.flops_per_token * e.tokens_per_sec / measured, rel=1e-6)
     rows = _rows(tmp_path / "run")
     assert float(rows[-1]["mfu"]) == pytest.approx(steps[-1].mfu, rel=1e-4)
-    table = json.loads((peak.cache_root() / peak.CACHE_FILE).read_text(encoding="utf-8"))
-    assert any(value["flops_per_sec"] > 1e8 for value in table.values())
 
 
 def test_a_damaged_peak_cache_is_measured_again(tmp_path, monkeypatch):

@@ -86,6 +86,7 @@ def check_every_tab(qtbot, window, width: int, height: int) -> None:
                 pages.setCurrentIndex(0)
 
 
+@pytest.mark.slow
 def test_every_tab_fits_1280x720_and_presenter_mode_1920x1080(qtbot, window, tiny_run):
     from lmstudio.app.train_metrics import RunMetrics
     from lmstudio.core.runs.checkpoint import read_samples

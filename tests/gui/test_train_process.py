@@ -45,6 +45,7 @@ def test_events_cross_as_json_unchanged(tiny_corpus):
     assert back[3:] == batch[3:]
 
 
+@pytest.mark.slow
 def test_train_tab_trains_in_a_child_process_and_controls_it(qtbot, window, tmp_path, monkeypatch, in_child):
     from lmstudio.gui.tabs import train_tab as module
 
@@ -68,6 +69,7 @@ def test_train_tab_trains_in_a_child_process_and_controls_it(qtbot, window, tmp_
     wait_for_workers()
 
 
+@pytest.mark.slow
 def test_train_tab_trains_in_two_processes_under_torchrun_and_controls_them(qtbot, window, tmp_path, monkeypatch):
     """Processes 2: the tab launches torchrun (even with LMSTUDIO_TRAIN_IN_THREAD=1), shows one run with each
     rank's device, and Pause, Step, Set LR and Stop reach both processes through rank 0."""
@@ -139,6 +141,7 @@ def test_cancel_while_preparing_ends_the_child_and_leaves_no_run(tmp_path, tiny_
     assert not (tmp_path / "run").exists()
 
 
+@pytest.mark.slow
 def test_the_window_going_away_stops_the_child_with_a_checkpoint(tmp_path, tiny_corpus):
     """End of input (the window crashed or was killed) is a Stop: the run keeps a checkpoint."""
     from lmstudio.core.tokenizers import train_tokenizer
