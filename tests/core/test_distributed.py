@@ -133,7 +133,7 @@ def test_a_time_budget_ends_every_process_at_the_same_step(tmp_path, tiny_corpus
             "--config",
             str(workspace),
             "--max-time",
-            "3",
+            "1",
             "--out",
             str(run),
         ],
