@@ -170,6 +170,7 @@ class RunMetrics:
         self.lr_changes: list[tuple[int, float, float, float]] = []  # step, tokens, elapsed, lr
         self.samples: list[tuple[int, str]] = []
         self.translation_samples: list[tuple[int, list[list[str]]]] = []  # step, [[source, reference, output]]
+        self.probes: list[dict] = []  # a ProbeEvent's fields per evaluation (Watch it learn)
 
     def add_step(self, event) -> None:
         self.steps.append({k: getattr(event, k, None) for k in STEP_FIELDS})  # None (no MFU): NaN
@@ -211,6 +212,11 @@ class RunMetrics:
         if len(self.steps):
             tokens, elapsed = self.steps.column("tokens")[-1], self.steps.column("elapsed")[-1]
         self.lr_changes.append((step, tokens, elapsed, lr))
+
+    def add_probe(self, probe) -> None:
+        """One evaluation's probes: a ProbeEvent or a row of probes.jsonl."""
+        keys = ("step", "tokens", "probs", "prompt", "top_tokens", "top_probs")
+        self.probes.append({k: (probe[k] if isinstance(probe, dict) else getattr(probe, k)) for k in keys})
 
     def add_sample(self, step: int, text: str) -> None:
         self.samples.append((step, text))

@@ -44,7 +44,10 @@ from .training import RunInfo
 IN_THREAD_ENV = "LMSTUDIO_TRAIN_IN_THREAD"  # "1": the window trains on a thread of its own process
 _EVENT_TYPES = {cls.__name__: cls for cls in (ev.StepEvent, ev.EvalEvent, ev.SampleEvent, ev.CheckpointEvent)}
 _EVENT_TYPES.update(
-    {cls.__name__: cls for cls in (ev.LrChangedEvent, ev.LogEvent, ev.FinishedEvent, ev.TranslationEvent, RunInfo)}
+    {
+        cls.__name__: cls
+        for cls in (ev.LrChangedEvent, ev.LogEvent, ev.FinishedEvent, ev.TranslationEvent, ev.ProbeEvent, RunInfo)
+    }
 )
 
 

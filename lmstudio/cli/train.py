@@ -50,6 +50,8 @@ TRAIN_SETTINGS = (
     "eval_interval",
     "checkpoint_interval",
     "patience",
+    "probe_text",
+    "probe_prompt",
     "teacher_forcing",
     "bleu_pairs",
 )

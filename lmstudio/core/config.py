@@ -815,6 +815,17 @@ class TrainConfig:
         zero="no samples",
         step=20,
     )
+    probe_text: str = setting(
+        "",
+        "the passage scored at every evaluation (Watch it learn): each token coloured by the probability the model "
+        "gives it, evaluation after evaluation; empty: the first tokens of the validation split (at most 64, and "
+        "at most the block size)",
+    )
+    probe_prompt: str = setting(
+        "",
+        "the prompt whose next-token probabilities are shown at every evaluation (Watch it learn: the top 10, "
+        "from uniform to confident); empty: the sample prompt",
+    )
     teacher_forcing: float = setting(
         1.0,
         "translate, recurrent encoder-decoder: the share of decoder steps fed the true previous token; below "

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from PySide6.QtGui import QValidator
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox, QWidget
 
 from ..core.config import declaration, default_of, describe
 
@@ -101,6 +101,9 @@ def make_editor(key: str, label: str = "") -> QWidget:
         widget = QSpinBox()
     elif kind.startswith("float"):
         widget = DurationSpinBox() if s.unit == "s" else QDoubleSpinBox()
+    elif kind == "str":
+        widget = QLineEdit()
+        widget.setClearButtonEnabled(True)
     else:
         raise TypeError(f"no form editor for {key} ({kind})")
     return configure(widget, key)
@@ -141,6 +144,8 @@ def set_value(widget: QWidget, value: Any) -> None:
             widget.setCurrentIndex(max(0, index if index >= 0 else widget.findText(str(value))))
         elif isinstance(widget, QCheckBox):
             widget.setChecked(bool(value))
+        elif isinstance(widget, QLineEdit):
+            widget.setText(escape_text(str(value)))
         else:
             widget.setValue(value)
     finally:
@@ -153,7 +158,28 @@ def value_of(widget: QWidget) -> Any:
         return widget.currentData()
     if isinstance(widget, QCheckBox):
         return widget.isChecked()
+    if isinstance(widget, QLineEdit):
+        return unescape_text(widget.text())
     return widget.value()
+
+
+def escape_text(text: str) -> str:
+    """A text setting in a one-line editor: a newline shows as \\n, a backslash as \\\\ (the prompts are often
+    "\\n")."""
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+
+
+def unescape_text(text: str) -> str:
+    """The inverse of :func:`escape_text`: \\n, \\t and \\\\ typed in a one-line editor."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text) and text[i + 1] in "nt\\":
+            out.append({"n": "\n", "t": "\t", "\\": "\\"}[text[i + 1]])
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 # What each form shows, in order, with its label. The labels also name the settings in messages
@@ -202,6 +228,8 @@ TRAIN_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("Evaluation", "patience", "Patience"),
     ("Evaluation", "checkpoint_interval", "Checkpoint every"),
     ("Evaluation", "sample_tokens", "Sample tokens"),
+    ("Evaluation", "probe_text", "Probe passage"),
+    ("Evaluation", "probe_prompt", "Probe prompt"),
     ("Evaluation", "seed", "Seed"),
     ("Evaluation", "tensorboard", "TensorBoard files"),
     ("Translation", "teacher_forcing", "Teacher forcing"),

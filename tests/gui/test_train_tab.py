@@ -58,6 +58,11 @@ def test_full_training_to_completion(qtbot, train_tab, window):
     # clicking the loss chart at step 12 shows the sample of the nearest evaluation (step 10)
     tab.show_sample_at(12)
     assert "step 10" in tab.sample_title.text()
+    # Watch it learn: the probes of every evaluation, the newest shown
+    view = tab.probe_view
+    assert [p["step"] for p in view.probes] == [0, 10, 20, 30] and view.shown_step() == 30
+    assert tab.bottom_tabs.isTabEnabled(1)
+    assert view.chips.token_count() == len(view.probes[-1]["tokens"]) - 1  # the first token has no context
 
 
 def test_pause_step_resume_stop_and_lr_change(qtbot, train_tab):
@@ -86,6 +91,7 @@ def test_resume_run_from_folder(qtbot, train_tab, window):
     qtbot.waitUntil(lambda: tab.state == "idle", timeout=60_000)
     assert tab.last_finished.status == "finished" and tab.last_finished.step == 20
     assert tab.charts.run.steps.column("step")[0] == 1, "history before the checkpoint is shown"
+    assert [p["step"] for p in tab.probe_view.probes] == [0, 10, 20], "the probes before the checkpoint too"
     # overlay the finished run on the charts
     tab.tools.set_overlay_paths([run_dir])
     tab.charts.refresh()

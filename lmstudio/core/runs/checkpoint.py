@@ -477,27 +477,71 @@ def read_samples(run_dir: Path) -> list[dict[str, Any]]:
 
 
 def truncate_samples(run_dir: Path, after_step: int) -> None:
-    """Keep only the samples up to ``after_step`` (a resume from there writes the later ones again).
+    """Keep only the samples and probes up to ``after_step`` (a resume from there writes the later ones again).
 
     ``after_step == 0`` keeps none: training from step 0 writes the step-0 sample again.
     """
-    path = Path(run_dir) / SAMPLES_FILE
-    if not path.is_file():
-        return
-    keep = [] if after_step <= 0 else [row for row in read_samples(run_dir) if row["step"] <= after_step]
+    for name, read in ((SAMPLES_FILE, read_samples), (PROBES_FILE, read_probes)):
+        path = Path(run_dir) / name
+        if not path.is_file():
+            continue
+        keep = [] if after_step <= 0 else [row for row in read(run_dir) if row["step"] <= after_step]
+        try:
+            atomic_write_text(path, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in keep))
+        except OSError as exc:
+            raise CheckpointError(describe_write_error(path, exc)) from None
+
+
+PROBES_FILE = "probes.jsonl"
+PROBE_KEYS = {"tokens": list, "probs": list, "prompt": str, "top_tokens": list, "top_probs": list}
+
+
+def append_probe(run_dir: Path, record: dict[str, Any]) -> None:
+    """Append one evaluation's probes (a :class:`~lmstudio.core.training.events.ProbeEvent` as a dict) to
+    ``probes.jsonl``: what the Train tab's scrubber and a replay of the run show."""
+    path = Path(run_dir) / PROBES_FILE
     try:
-        atomic_write_text(path, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in keep))
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
     except OSError as exc:
         raise CheckpointError(describe_write_error(path, exc)) from None
 
 
+def read_probes(run_dir: Path) -> list[dict[str, Any]]:
+    """The probes of every evaluation of a run, in order; lines cut by a crash or of another shape are skipped."""
+    path = Path(run_dir) / PROBES_FILE
+    if not path.is_file():
+        return []
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    out = []
+    for line in text.splitlines():
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if (
+            isinstance(row, dict)
+            and _is_int(row.get("step"))
+            and all(isinstance(row.get(k), t) for k, t in PROBE_KEYS.items())
+            and len(row["tokens"]) == len(row["probs"])
+            and len(row["top_tokens"]) == len(row["top_probs"])
+        ):
+            out.append(row)
+    return out
+
+
 __all__ = [
     "CheckpointInfo",
+    "append_probe",
     "append_sample",
     "incomplete_checkpoints",
     "list_checkpoints",
     "load_training_state",
     "load_weights",
+    "read_probes",
     "read_index",
     "read_run_config",
     "read_samples",

@@ -55,6 +55,23 @@ class SampleEvent:
 
 
 @dataclass
+class ProbeEvent:
+    """What the model makes of two fixed probes at an evaluation (``train.probe_text``, ``train.probe_prompt``):
+
+    - ``tokens`` / ``probs``: the probe passage's tokens and the probability the model gives each one after the
+      tokens before it (the first has no context: NaN);
+    - ``prompt`` / ``top_tokens`` / ``top_probs``: the most likely next tokens after the probe prompt, most likely
+      first."""
+
+    step: int
+    tokens: list
+    probs: list
+    prompt: str
+    top_tokens: list
+    top_probs: list
+
+
+@dataclass
 class CheckpointEvent:
     step: int
     path: str

@@ -55,6 +55,7 @@ from .events import (
     FinishedEvent,
     LogEvent,
     LrChangedEvent,
+    ProbeEvent,
     SampleEvent,
     StepEvent,
 )
@@ -157,6 +158,7 @@ class Trainer:
         self.sync_every = 1 if self.device.type == "cpu" else 10
         self.run_lock = None  # set by runs.py: the run folder's lock, released when run() ends
         self.resume_note = ""  # something a resume could not restore exactly, for the log
+        self.probes: Any = None  # the run's probes (inference.probes.Probes), fixed at the first evaluation
         self.agreed_elapsed = 0.0  # several processes: the training clock they last agreed on (see clock())
         if dist is not None and not dist.is_main:  # dropout differs between ranks (rank 0 keeps a lone run's)
             torch.manual_seed(self.cfg.seed + 7919 * dist.rank)
@@ -711,7 +713,7 @@ class Trainer:
             yield from self._after_eval(metrics)
 
     def _after_eval(self, metrics: MetricsLog) -> Iterator[Any]:
-        """What an evaluation adds after the losses: the fixed prompt's sample."""
+        """What an evaluation adds after the losses: the fixed prompt's sample, and the probes."""
         if self.cfg.sample_tokens and self.tokenizer is not None:
             try:
                 text = self.sample_text()
@@ -719,6 +721,23 @@ class Trainer:
                 raise _Diverged(f"the evaluation sample at step {self.step} failed ({exc})") from None
             ckpt.append_sample(self.run_dir, self.step, text)
             yield SampleEvent(self.step, text)
+        probes = self._probe_record()
+        if probes is not None:
+            ckpt.append_probe(self.run_dir, {"step": self.step, **probes})
+            yield ProbeEvent(self.step, **probes)
+
+    def _probe_record(self) -> dict[str, Any] | None:
+        """The probes at this evaluation (see :mod:`lmstudio.core.inference.probes`), or None without a tokenizer."""
+        if self.tokenizer is None:
+            return None
+        from ..inference.probes import Probes
+
+        if self.probes is None:
+            cfg = self.cfg
+            prompt = cfg.probe_prompt or cfg.sample_prompt
+            self.probes = Probes(self.tokenizer, cfg.probe_text, prompt, self.val_data, self.block_size)
+        with autocast(self.device, self.dtype):
+            return self.probes.measure(self.model, self.device)
 
     def sample_text(self) -> str:
         from ..inference.generation import generate

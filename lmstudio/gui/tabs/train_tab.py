@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -59,6 +60,7 @@ from ...core.training.events import (  # torch-free: the tab dispatches on the c
     FinishedEvent,
     LogEvent,
     LrChangedEvent,
+    ProbeEvent,
     SampleEvent,
     StepEvent,
     TranslationEvent,
@@ -71,6 +73,7 @@ from ..run_folders import new_run_dir, runs_folder
 from ..session import Session
 from ..train_worker import RunInfo, TrainingJob
 from ..widgets.common import ElidedLabel, SidePanelScroll
+from ..widgets.probe_view import PROBE_TIP, ProbeView
 from ..widgets.run_tools import RunTools
 from ..widgets.train_charts import TrainCharts
 from ..widgets.train_form import TrainSettingsForm, start_from_of
@@ -242,6 +245,9 @@ class TrainTab(QWidget):
         self.log.setToolTip("Evaluations, checkpoints, learning-rate changes and messages of the run")
         self.translations: QTableWidget | None = None  # built when the first translation run appears
         self.translation_view = False
+        self.probe_view = ProbeView()
+        self.bottom_tabs = QTabWidget()  # the sample (or translations) and the probes share the space
+        self.bottom_tabs.setDocumentMode(True)
         bottom = QSplitter(Qt.Orientation.Horizontal)
         for title, w in ((self.sample_title, self.sample), (QLabel("Log"), self.log)):
             box = QWidget()
@@ -249,9 +255,15 @@ class TrainTab(QWidget):
             bv.setContentsMargins(0, 0, 0, 0)
             bv.addWidget(title)
             bv.addWidget(w)
-            bottom.addWidget(box)
             if w is self.sample:
                 self._sample_box = bv  # the translations table goes here too (see _set_translation_view)
+                self.bottom_tabs.addTab(box, "Sample")
+                self.bottom_tabs.setTabToolTip(0, SAMPLE_TIP)
+                self.bottom_tabs.addTab(self.probe_view, "Watch it learn")
+                self.bottom_tabs.setTabToolTip(1, PROBE_TIP)
+                bottom.addWidget(self.bottom_tabs)
+            else:
+                bottom.addWidget(box)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.charts)
         right.addWidget(bottom)
@@ -502,6 +514,7 @@ class TrainTab(QWidget):
         self._last_step = None
         self.mfu_label.setText("")
         self.sample.clear()
+        self.probe_view.clear()
         if self.translations is not None:
             self.translations.setRowCount(0)
         self.log.clear()
@@ -579,6 +592,9 @@ class TrainTab(QWidget):
                     f"step {e.step}: BLEU {e.bleu:.2f} · chrF {e.chrf:.2f}{exact} "
                     f"({e.pairs} validation pair{'s' if e.pairs != 1 else ''})"
                 )
+            elif isinstance(e, ProbeEvent):
+                run.add_probe(e)
+                self.probe_view.add_probe(run.probes[-1])
             elif isinstance(e, SampleEvent):
                 run.add_sample(e.step, e.text)
                 self._show_sample(e.step, e.text, "latest")
@@ -609,7 +625,7 @@ class TrainTab(QWidget):
                 run = RunMetrics.from_rows(
                     [r for r in read_metrics_rows(path) if float(r.get("step") or 0) <= info.start_step], run.name
                 )
-            from ...core.runs.checkpoint import read_samples
+            from ...core.runs.checkpoint import read_probes, read_samples
 
             for s in read_samples(Path(info.run_dir)):
                 if s["step"] <= info.start_step:
@@ -618,6 +634,11 @@ class TrainTab(QWidget):
                         run.add_translation_samples(int(s["step"]), rows)
                     else:
                         run.add_sample(int(s["step"]), s["text"])
+            for probe in read_probes(Path(info.run_dir)):
+                if probe["step"] <= info.start_step:
+                    run.add_probe(probe)
+        self.probe_view.set_probes(run.probes)
+        self.bottom_tabs.setTabEnabled(1, not translation)  # probes are a language model's
         self.charts.set_translation(translation)
         self.charts.reset(run, info.vocab_size, info.unigram_entropy, info.train_tokens)
         self._set_translation_view(translation)

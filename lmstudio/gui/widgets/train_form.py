@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -188,6 +189,9 @@ class TrainSettingsForm(QWidget):
             w.currentIndexChanged.connect(self._changed)
         elif isinstance(w, QCheckBox):
             w.toggled.connect(self._changed)
+        elif isinstance(w, QLineEdit):
+            w.setPlaceholderText("automatic (see the tooltip)")
+            w.editingFinished.connect(self._changed)
         else:
             if isinstance(w, QSpinBox):
                 w.setGroupSeparatorShown(True)
