@@ -24,7 +24,7 @@ def main() -> int:
     parser.add_argument(
         "--only",
         help="comma-separated names: prepare, generation, training, nanogpt, tune, lstm, gui, startup, playground, "
-        "seq2seq-reverse, seq2seq-decode, seq2seq-en-es, seq2seq-throughput, compress, ddp",
+        "seq2seq-reverse, seq2seq-decode, seq2seq-en-es, seq2seq-throughput, compress, ddp, inside",
     )
     args = parser.parse_args()
     quick = args.quick
@@ -49,6 +49,8 @@ def main() -> int:
         "seq2seq-throughput": ["bench_seq2seq.py", "throughput"] + (["--steps", "30", "--reps", "1"] if quick else []),
         "compress": ["bench_compress.py"] + (["--seconds", "10", "--finetune-steps", "5"] if quick else []),
         # 1 vs 2 processes on the CPU, same global batch (on a GPU machine: bench_ddp.py --device cuda)
+        # the logit lens and the attention grid of a 6-layer, 256-wide Transformer over 256 tokens (target < 200 ms)
+        "inside": ["bench_inside.py", "--threads", "1"] + (["--quick"] if quick else []),
         "ddp": ["bench_ddp.py"] + (["--steps", "60", "--reps", "1"] if quick else []),
     }
     chosen = args.only.split(",") if args.only else list(jobs)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 
 from ..core.config import SampleConfig
@@ -324,6 +325,30 @@ def inspect(model, tokenizer, ids: Sequence[int], progress=None) -> dict:
         found = model.inspect(torch.tensor([ids], dtype=torch.long, device=model_device(model)))
     found["labels"] = [display_text(tokenizer, i) for i in ids]
     return found
+
+
+def lens(model, tokenizer, ids: Sequence[int], progress=None) -> dict:
+    """The logit lens over the last window of ``ids``: the result, each token's label and the labels of every
+    token the layers predict."""
+    from ..core.inference.lens import logit_lens
+
+    window = model.context_window or INSPECT_MAX_TOKENS
+    ids = list(ids)[-window:]
+    result = logit_lens(model, ids, model_device(model))
+    vocab = {int(i): display_text(tokenizer, int(i)) for i in np.unique(result.top_ids)}
+    return {"result": result, "labels": [display_text(tokenizer, i) for i in ids], "vocab": vocab}
+
+
+def heads(model, tokenizer, ids: Sequence[int], progress=None) -> dict:
+    """Every layer's and head's attention over the last window of ``ids``, with each token's label."""
+    from ..core.inference.lens import attention_grid
+
+    window = model.context_window or INSPECT_MAX_TOKENS
+    ids = list(ids)[-window:]
+    return {
+        "weights": attention_grid(model, ids, model_device(model)),
+        "labels": [display_text(tokenizer, i) for i in ids],
+    }
 
 
 def compare(

@@ -231,3 +231,25 @@ def test_compare_two_checkpoints(qtbot, tab):
     assert "step 10" in tab.compare_panel.titles[0].text()
     # the right side is exactly what the Generate page gives with the best checkpoint and the same seed
     assert "".join(t["text"] for t in right) == _generate(qtbot, tab).text()
+
+
+def test_lens_and_heads_page_and_a_knocked_out_head_changes_generation(qtbot, tab):
+    """Lens & heads: the logit lens and every head of the current text; switching a head off changes what the
+    model generates with the same seed, and switching it back on gives the first text again."""
+    first = [t["text"] for t in _generate(qtbot, tab).tokens]
+    page = tab.lens_page
+    tab.pages.setCurrentWidget(page)
+    page.button.click()
+    qtbot.waitUntil(lambda: page.grid.weights.size > 0 and not tab.is_busy(), timeout=20_000)
+    cfg = tab.loaded.config.model
+    assert page.lens.grid.rowCount() == cfg.n_layer + 1  # the embeddings, then each layer
+    assert page.grid.weights.shape[:2] == (cfg.n_layer, cfg.n_head)
+    page.knockouts.layer_boxes[0].setChecked(False)  # the user switches layer 1 off
+    assert tab.knockout is not None and tab.knockout.layers == frozenset({0})
+    tab.clear_branches()
+    knocked = [t["text"] for t in _generate(qtbot, tab).tokens]
+    assert knocked != first
+    page.knockouts.reset()
+    qtbot.waitUntil(lambda: not tab.knockout, timeout=5_000)
+    tab.clear_branches()
+    assert [t["text"] for t in _generate(qtbot, tab).tokens] == first

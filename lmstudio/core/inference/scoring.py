@@ -15,9 +15,11 @@ half a window, so that every token but the first few has at least half a window 
 - ``evaluate_tokens`` scores a token split in non-overlapping windows of block_size tokens, in
   order, so the figure is deterministic and every token (but the first) is predicted exactly once.
 - ``score_text`` scores a text token by token for a GLTR-style view (Gehrmann et al. 2019: the
-  log-probability and the rank of each actual token). Text longer than the window is scored with
-  sliding windows that advance by half a window, each token being predicted with at least half a
-  window of context (and never more than a window).
+  log-probability and the rank of each actual token, the top-1 probability and the ratio to it, the
+  entropy of the prediction). Text longer than the window is scored with sliding windows that
+  advance by half a window, each token being predicted with at least half a window of context (and
+  never more than a window). ``gltr_summary`` (torch-free) turns those per-token figures into
+  GLTR's three histograms: rank buckets, p / p(top-1) and entropy.
 - ``evaluate_text`` gives ``score_text``'s figures for any text (``lmstudio eval --text``),
   streamed: the text is encoded about a megabyte at a time, scored in batches of those same
   sliding windows, and memory stays bounded whatever its size; ``max_tokens`` stops it early.
@@ -282,11 +284,13 @@ def evaluate_text(
 
 
 def _score_ids(model: LanguageModel, ids: list[int], n_context: int, device: torch.device):
-    """Log-prob (nats), rank (1 = most likely) of ids[n_context:], each given all ids before it
-    within the model's window. Returns two 1-D tensors."""
+    """Scores of ids[n_context:], each given all ids before it within the model's window: four 1-D
+    tensors, the token's log-prob (nats), its rank (1 = most likely; ties count in its favour, so a
+    token as likely as the best has rank 1), the top-1 log-prob and the entropy (nats) of the whole
+    predictive distribution at that position."""
     window = model.context_window or model.config.block_size
     full = torch.tensor(ids, dtype=torch.long, device=device)
-    logprobs, ranks = [], []
+    logprobs, ranks, tops, entropies = [], [], [], []
 
     def score(x_start: int, x_end: int, first_target: int) -> None:
         # predicts ids[x_start+1 .. x_end]; keeps targets from first_target on
@@ -297,6 +301,10 @@ def _score_ids(model: LanguageModel, ids: list[int], n_context: int, device: tor
         chosen = logp.gather(-1, targets[:, None])
         logprobs.append(chosen[:, 0])
         ranks.append((logp > chosen).sum(dim=-1) + 1)
+        tops.append(logp.max(dim=-1).values)
+        p = logp.exp()
+        # -sum p log p, a class of probability 0 (a logit of -inf) adding 0 rather than NaN
+        entropies.append(-torch.where(p > 0, p * logp, torch.zeros_like(p)).sum(dim=-1))
 
     n = len(ids)
     stride = max(1, window // 2)
@@ -306,14 +314,19 @@ def _score_ids(model: LanguageModel, ids: list[int], n_context: int, device: tor
         new_end = min(n - 1, end + stride)
         score(max(0, new_end - window), new_end, end + 1)
         end = new_end
-    return torch.cat(logprobs), torch.cat(ranks)
+    return torch.cat(logprobs), torch.cat(ranks), torch.cat(tops), torch.cat(entropies)
 
 
 def score_text(model: LanguageModel, tokenizer: Any, text: str, device: torch.device | str = "cpu") -> dict[str, Any]:
     """Per-token scores of ``text``: {"loss", "perplexity", "bits_per_char", "bits_per_char_note",
     "total_logprob", "tokens", "chars", "unknown_tokens", "per_token": [{"id", "text", "logprob",
-    "rank", "prob"}]}. bits_per_char is NaN, with the reason in bits_per_char_note, when the text
-    holds <unk> tokens."""
+    "rank", "prob", "top_prob", "ratio", "entropy"}], "gltr"}. bits_per_char is NaN, with the reason
+    in bits_per_char_note, when the text holds <unk> tokens.
+
+    Per token, for GLTR's view: ``top_prob`` is the probability of the model's most likely token at
+    that position, ``ratio`` = prob / top_prob (exactly 1.0 where rank = 1), ``entropy`` the entropy in
+    nats of the whole predictive distribution there (how unsure the model was before seeing the token).
+    ``gltr`` is :func:`gltr_summary` of ``per_token``."""
     device = torch.device(device)
     context = start_ids(tokenizer)
     ids = list(tokenizer.encode(text)) if text else []
@@ -328,23 +341,35 @@ def score_text(model: LanguageModel, tokenizer: Any, text: str, device: torch.de
             "chars": len(text),
             "unknown_tokens": 0,
             "per_token": [],
+            "gltr": gltr_summary([]),
         }
     was_training = model.training
     model.eval()
     try:
         with torch.inference_mode():
-            logprobs, ranks = _score_ids(model, context + ids, len(context), device)
+            logprobs, ranks, tops, entropies = _score_ids(model, context + ids, len(context), device)
             lp, rk = logprobs.double().cpu().tolist(), ranks.cpu().tolist()
+            top, ent = tops.double().cpu().tolist(), entropies.double().cpu().tolist()
     finally:
         model.train(was_training)
     if any(math.isnan(v) for v in lp):
         raise not_finite_error()
     decoder = IncrementalDecoder(tokenizer, context)
     per_token = []
-    for i, (token_id, logprob, rank) in enumerate(zip(ids, lp, rk)):
+    for i, (token_id, logprob, rank, top_lp, entropy) in enumerate(zip(ids, lp, rk, top, ent)):
         piece = decoder.push(token_id, final=i == len(ids) - 1)
         per_token.append(
-            {"id": token_id, "text": piece, "logprob": logprob, "rank": int(rank), "prob": math.exp(logprob)}
+            {
+                "id": token_id,
+                "text": piece,
+                "logprob": logprob,
+                "rank": int(rank),
+                "prob": math.exp(logprob),
+                "top_prob": math.exp(top_lp),
+                # from the log-probs, not prob / top_prob: exactly 1.0 for the top token (equal floats)
+                "ratio": 1.0 if rank == 1 else min(1.0, math.exp(logprob - top_lp)),
+                "entropy": max(0.0, entropy),
+            }
         )
     total = -sum(lp)
     loss = total / len(ids)
@@ -360,4 +385,75 @@ def score_text(model: LanguageModel, tokenizer: Any, text: str, device: torch.de
         "chars": len(text),
         "unknown_tokens": n_unk,
         "per_token": per_token,
+        "gltr": gltr_summary(per_token),
+    }
+
+
+# GLTR's summary -------------------------------------------------------------------------------------------
+
+GLTR_RANK_EDGES = (1, 10, 100)  # the last rank of each bucket but the last: 1 | 2-10 | 11-100 | 101 and beyond
+GLTR_BUCKET_LABELS = ("top 1", "top 10", "top 100", "rest")
+GLTR_RATIO_BINS = 10
+
+
+def _histogram(values: list[float], lo: float, hi: float, bins: int) -> dict[str, list]:
+    """{"counts": bins ints, "edges": bins + 1 floats} of ``values`` over [lo, hi] in equal bins; a bin
+    holds lo <= v < its right edge, the last one its right edge too (as numpy.histogram)."""
+    edges = [lo + (hi - lo) * k / bins for k in range(bins + 1)]
+    counts = [0] * bins
+    for v in values:
+        k = int((v - lo) / (hi - lo) * bins) if hi > lo else 0
+        counts[min(bins - 1, max(0, k))] += 1
+    return {"counts": counts, "edges": edges}
+
+
+def gltr_summary(per_token: list[dict], entropy_bins: int = 10) -> dict[str, Any]:
+    """GLTR's summary of a scored text (Gehrmann et al. 2019), from ``score_text``'s ``per_token``.
+
+    Returns {"tokens", "buckets", "bucket_labels", "bucket_shares", "ratio_hist", "entropy_hist",
+    "mean_rank", "mean_ratio", "mean_entropy_bits", "mean_surprisal_bits"}:
+
+    - ``buckets``: how many tokens the model ranked 1 (its top prediction), 2-10, 11-100, and 101 or
+      beyond (``GLTR_RANK_EDGES`` (1, 10, 100): a token of rank r falls in the first bucket whose edge
+      is >= r), labelled "top 1", "top 10", "top 100", "rest"; ``bucket_shares`` the same as fractions.
+      Text sampled from a model sits mostly in the first buckets; human text has more in the last ones.
+    - ``ratio_hist``: {"counts", "edges"} of p(token) / p(top-1) in 10 equal bins over [0, 1] (a ratio
+      of 1, the top token, counts in the last bin).
+    - ``entropy_hist``: {"counts", "edges"} of each position's predictive entropy in bits, in
+      ``entropy_bins`` equal bins from 0 to the next whole bit above the largest (at least 1 bit).
+    - the means of rank, ratio, entropy (bits) and surprisal -log2 p (bits); NaN with no token.
+
+    Tokens without ``ratio`` or ``entropy`` (scores made elsewhere, e.g. a translation's) count in the
+    buckets only, so those histograms may hold fewer tokens than ``tokens``. Torch-free."""
+    if entropy_bins < 1:
+        raise ConfigError(f"gltr_summary: entropy_bins is {entropy_bins!r}; it must be at least 1")
+    buckets = [0] * (len(GLTR_RANK_EDGES) + 1)
+    ranks, ratios, entropies, surprisals = [], [], [], []
+    for token in per_token:
+        rank = int(token["rank"])
+        buckets[next((k for k, edge in enumerate(GLTR_RANK_EDGES) if rank <= edge), len(GLTR_RANK_EDGES))] += 1
+        ranks.append(rank)
+        if "ratio" in token:
+            ratios.append(float(token["ratio"]))
+        if "entropy" in token:
+            entropies.append(float(token["entropy"]) / math.log(2))
+        if "logprob" in token:
+            surprisals.append(-float(token["logprob"]) / math.log(2))
+    n = len(per_token)
+    top_bits = max(1.0, float(math.ceil(max(entropies)))) if entropies else 1.0
+
+    def mean(values: list[float]) -> float:
+        return sum(values) / len(values) if values else math.nan
+
+    return {
+        "tokens": n,
+        "buckets": buckets,
+        "bucket_labels": list(GLTR_BUCKET_LABELS),
+        "bucket_shares": [c / n if n else 0.0 for c in buckets],
+        "ratio_hist": _histogram(ratios, 0.0, 1.0, GLTR_RATIO_BINS),
+        "entropy_hist": _histogram(entropies, 0.0, top_bits, entropy_bins),
+        "mean_rank": mean(ranks),
+        "mean_ratio": mean(ratios),
+        "mean_entropy_bits": mean(entropies),
+        "mean_surprisal_bits": mean(surprisals),
     }

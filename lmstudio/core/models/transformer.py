@@ -11,6 +11,10 @@ Only ``inspect`` computes softmax(QK^T / sqrt(d)) explicitly, to return the weig
 Positions are "learned" (absolute, at most block_size tokens) or "rotary" (RoPE on queries and
 keys, GPT-NeoX layout, base 10000; no hard length limit).
 
+Knock-outs (switching heads or whole blocks off, for the Playground's "Inside the model") are two attributes set
+by ``core/inference/lens.py``'s ``knocked_out``: ``CausalSelfAttention.head_mask`` and ``Block.skip``. Left at
+None / False they cost one attribute test per layer and step, and training ignores them.
+
 Initialization as nanoGPT / GPT-2: N(0, 0.02) for linear and embedding weights, zero biases, and the
 projections that write into the residual stream scaled by 1/sqrt(2 n_layer).
 """
@@ -97,6 +101,9 @@ class CausalSelfAttention(nn.Module):
         # QK-norm: each head's queries and keys RMS-normalised (with a learned gain) before the dot product
         self.q_norm = nn.RMSNorm(self.head_size) if config.qk_norm else None
         self.k_norm = nn.RMSNorm(self.head_size) if config.qk_norm else None
+        # knock-outs (core/inference/lens.py, ``knocked_out``): bool (H, 1, 1), False for each head whose output
+        # is zeroed before c_proj; None (the normal path) costs one attribute test per layer and step
+        self.head_mask: torch.Tensor | None = None
 
     def forward(self, x, rope, cache: KVCache | None, layer: int, start: int, weights: list | None):
         B, T, C = x.shape
@@ -130,6 +137,8 @@ class CausalSelfAttention(nn.Module):
             att = att.softmax(dim=-1)
             weights.append(att)
             y = att @ v
+        if self.head_mask is not None and not self.training:
+            y = y * self.head_mask  # knocked-out heads write nothing; bool * float keeps y's dtype
         # (B, H, T, hs) -> (B, T, C); one token's heads are already in that order in memory
         y = self.c_proj(y.view(B, T, C) if T == 1 else y.transpose(1, 2).contiguous().view(B, T, C))
         # dropout called only when active: module calls are a real share of a one-token step
@@ -161,10 +170,25 @@ class Block(nn.Module):
         self.attn = CausalSelfAttention(config)
         self.ln_2 = nn.LayerNorm(config.d_model, bias=config.bias)
         self.mlp = MLP(config)
+        # a knocked-out layer (core/inference/lens.py, ``knocked_out``): the residual stream passes it unchanged
+        self.skip = False
 
     def forward(self, x, rope, cache, layer, start, weights):
+        if self.skip and not self.training:
+            return self._skipped(x, cache, layer, weights)
         x = x + self.attn(self.ln_1(x), rope, cache, layer, start, weights)
         return x + self.mlp(self.ln_2(x))
+
+    def _skipped(self, x, cache: KVCache | None, layer: int, weights: list | None):
+        """The block switched off: x unchanged. Its cache slot gets an empty placeholder, so the layers after it
+        still find theirs by index; its attention, when recorded, is all zeros (nothing is read)."""
+        if cache is not None and layer == len(cache.keys):
+            cache.keys.append(x.new_empty(x.size(0), 0, 0, 0))
+            cache.values.append(x.new_empty(x.size(0), 0, 0, 0))
+        if weights is not None:
+            T = x.size(1)
+            weights.append(x.new_zeros(x.size(0), self.attn.n_head, T, T))
+        return x
 
 
 @register("transformer")
@@ -215,10 +239,9 @@ class TransformerLM(LanguageModel):
         # beyond the trained length: computed on the fly, never stored (it may run in inference mode)
         return _rope_tables(self.config.d_model // self.config.n_head, torch.arange(start, start + T, device=device))
 
-    def _run(
-        self, ids: torch.Tensor, cache: KVCache | None, start: int, weights: list | None, last_only: bool = False
-    ) -> torch.Tensor:
-        B, T = ids.shape
+    def _embed(self, ids: torch.Tensor, start: int) -> torch.Tensor:
+        """ids (B, T) at positions start .. start+T -> the residual stream entering the first block (B, T, C)."""
+        T = ids.size(1)
         x = self.wte(ids)  # (B, T, C)
         if self.wpe is not None:
             if start + T > self.config.block_size:
@@ -229,6 +252,13 @@ class TransformerLM(LanguageModel):
             x = x + self.wpe.weight[start : start + T]  # the rows wpe(arange(start, start + T)) looks up
         if self.training and self.config.dropout:
             x = self.drop(x)
+        return x
+
+    def _run(
+        self, ids: torch.Tensor, cache: KVCache | None, start: int, weights: list | None, last_only: bool = False
+    ) -> torch.Tensor:
+        T = ids.size(1)
+        x = self._embed(ids, start)  # (B, T, C)
         rope = self._rope(start, T, ids.device)
         for layer, block in enumerate(self.blocks):
             x = block(x, rope, cache, layer, start, weights)
@@ -258,6 +288,19 @@ class TransformerLM(LanguageModel):
             state.length,
             state.capacity,
         )
+
+    def residual_stream(self, ids: torch.Tensor) -> list[torch.Tensor]:
+        """ids (B, T) from position 0 -> the residual stream (B, T, C) after the embeddings and after each block:
+        n_layer + 1 tensors, the last one what ``ln_f`` and the head turn into the logits (the logit lens reads
+        every one of them that way). Knocked-out blocks pass it on unchanged. The caller sets eval mode and
+        disables autograd."""
+        x = self._embed(ids, 0)
+        rope = self._rope(0, ids.size(1), ids.device)
+        states = [x]
+        for layer, block in enumerate(self.blocks):
+            x = block(x, rope, None, layer, 0, None)
+            states.append(x)
+        return states
 
     @torch.no_grad()
     def inspect(self, ids):

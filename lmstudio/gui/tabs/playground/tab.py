@@ -18,7 +18,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -41,6 +41,7 @@ from .compare import CheckpointComparePanel
 from .controls import DecodingForm, SourceBar
 from .generation_view import GeneratePage
 from .inside import InsidePanel, ScorePanel
+from .lens_page import LensPage
 from .streaming import GenerationJob
 from .translate_view import AlignmentPanel
 
@@ -78,6 +79,7 @@ class PlaygroundTab(QWidget):
         self.pinned = -1
         self._job: GenerationJob | WorkerHandle | None = None
         self._logits_cache: dict[tuple[int, int], Any] = {}  # (branch, position) -> logits
+        self.knockout = None  # the heads and layers switched off in the loaded model (Lens & heads page)
         self._step_generators: dict[int, Any] = {}  # branch -> torch.Generator of step mode
         self._closed = False
         self.translation = False  # a translation run is loaded: the Translate mode
@@ -127,6 +129,9 @@ class PlaygroundTab(QWidget):
         self.score_panel.sig_score.connect(self.score)
         self.inside = InsidePanel()
         self.inside.sig_refresh.connect(self.look_inside)
+        self.lens_page = LensPage()
+        self.lens_page.sig_refresh.connect(self.look_through_layers)
+        self.lens_page.sig_knockout.connect(self.set_knockout)
         self.compare_panel = CheckpointComparePanel()
         self.compare_panel.sig_compare.connect(self.compare)
         self.alignment = AlignmentPanel()
@@ -139,6 +144,12 @@ class PlaygroundTab(QWidget):
                 "Colour any text by its surprisal; log-probability, perplexity, bits per character",
             ),
             (self.inside, "Inside the model", "Attention maps (Transformer) or hidden states (RNN, GRU, LSTM)"),
+            (
+                self.lens_page,
+                "Lens & heads",
+                "What every layer predicts (logit lens), every attention head at once, and heads or layers "
+                "switched off",
+            ),
             (self.compare_panel, "Compare", "Two checkpoints on the same prompt and seed"),
             (  # last, so the language model's pages keep their places; shown for a translation run only
                 self.alignment,
@@ -325,6 +336,8 @@ class PlaygroundTab(QWidget):
         self._export_reason = self._why_not_exportable(loaded)
         self._logits_cache.clear()
         cfg = loaded.config.model
+        self.lens_page.set_model(cfg.arch, cfg.n_layer, cfg.n_head)  # a new model: every head and layer on
+        self.knockout = None
         self.source.set_checkpoints(
             str(loaded.run_dir), result["checkpoints"], result.get("which", loaded.checkpoint.name)
         )
@@ -416,6 +429,7 @@ class PlaygroundTab(QWidget):
         self.prompt_label.setToolTip(self.prompt.toolTip())
         pages.setTabEnabled(inside, not translation)
         pages.setTabEnabled(compare, not translation)
+        pages.setTabEnabled(pages.indexOf(self.lens_page), not translation)  # a language model's layers
         pages.setTabVisible(pages.indexOf(self.alignment), translation)
         if not pages.isTabEnabled(pages.currentIndex()) or not pages.isTabVisible(pages.currentIndex()):
             pages.setCurrentIndex(0)
@@ -822,6 +836,47 @@ class PlaygroundTab(QWidget):
             ),
             self.inside.show_data,
         )
+
+    def look_through_layers(self) -> None:
+        """The logit lens, then (a Transformer) every head's attention, of the current text."""
+        if self.loaded is None or self.is_busy() or self.translation:  # a language model's page
+            return
+        ids = self.current_ids()
+        transformer = self.loaded.config.model.arch == "transformer"
+
+        def after_lens(data: dict) -> None:
+            self.lens_page.show_lens(data)
+            if transformer:
+                self._start(
+                    start_worker(
+                        "playground-heads",
+                        _jobs().gui_job(_jobs().heads),
+                        self.loaded.model,
+                        self.loaded.tokenizer,
+                        ids,
+                    ),
+                    self.lens_page.show_heads,
+                )
+
+        self._start(
+            start_worker(
+                "playground-lens", _jobs().gui_job(_jobs().lens), self.loaded.model, self.loaded.tokenizer, ids
+            ),
+            lambda data: QTimer.singleShot(0, lambda: after_lens(data)),  # after this job has finished
+        )
+
+    def set_knockout(self, knockout) -> None:
+        """Heads or layers switched off in the loaded model: generation, Score and the views run without them."""
+        if self.loaded is None:
+            return
+        from ....core.inference.lens import apply_knockout
+
+        if self.is_busy():  # a job is using the model: try again when it is done
+            QTimer.singleShot(200, lambda: self.set_knockout(self.lens_page.knockouts.knockout()))
+            return
+        apply_knockout(self.loaded.model, knockout)
+        self._logits_cache.clear()  # cached logits were computed with the old switches
+        self.knockout = knockout
 
     def compare(self, first: str, second: str) -> None:
         if self.loaded is None or self.is_busy() or self.translation:  # a language model's page
