@@ -103,7 +103,6 @@ def make_editor(key: str, label: str = "") -> QWidget:
         widget = DurationSpinBox() if s.unit == "s" else QDoubleSpinBox()
     elif kind == "str":
         widget = QLineEdit()
-        widget.setClearButtonEnabled(True)
     else:
         raise TypeError(f"no form editor for {key} ({kind})")
     return configure(widget, key)

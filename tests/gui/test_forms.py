@@ -32,6 +32,10 @@ def _check_editor(widget, key: str, *, own_tooltip: bool = False) -> None:
     elif isinstance(widget, QComboBox):
         items = [widget.itemData(i) for i in range(widget.count())]
         assert set(items) == set(s.choices) | ({None} if s.null else set()), key
+    elif str(f.type) == "str":  # a text setting (the probe passage and prompt): a one-line editor
+        from PySide6.QtWidgets import QLineEdit
+
+        assert isinstance(widget, QLineEdit), key
     else:
         assert isinstance(widget, QCheckBox) and str(f.type) == "bool", key
     if not own_tooltip:

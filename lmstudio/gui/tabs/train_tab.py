@@ -248,6 +248,7 @@ class TrainTab(QWidget):
         self.probe_view = ProbeView()
         self.bottom_tabs = QTabWidget()  # the sample (or translations) and the probes share the space
         self.bottom_tabs.setDocumentMode(True)
+        self.bottom_tabs.setUsesScrollButtons(False)  # two tabs always fit
         bottom = QSplitter(Qt.Orientation.Horizontal)
         for title, w in ((self.sample_title, self.sample), (QLabel("Log"), self.log)):
             box = QWidget()

@@ -22,6 +22,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QCheckBox,
     QGridLayout,
@@ -151,13 +152,23 @@ class LensTableModel(QAbstractTableModel):
         return None
 
 
+class _LensTable(QTableView):
+    """The lens grid: no corner "select all" button (nothing here is selected; QTableView shows it again at every
+    layout, so it is hidden after each)."""
+
+    def updateGeometries(self) -> None:
+        super().updateGeometries()
+        for button in self.findChildren(QAbstractButton):
+            button.hide()
+
+
 class LogitLensView(QWidget):
     """The logit lens: what each layer would predict next if it were the last, per position (see the module)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.grid = LensTableModel(self)
-        self.table = QTableView()
+        self.table = _LensTable()
         self.table.setModel(self.grid)
         self.table.setToolTip(
             "Each row: the next token that layer would predict if it were the last; colour: the probability it "
@@ -166,6 +177,7 @@ class LogitLensView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setWordWrap(False)
+        self.table.setCornerButtonEnabled(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setShowGrid(True)
         self.table.setMinimumHeight(120)
