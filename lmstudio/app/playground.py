@@ -351,6 +351,38 @@ def heads(model, tokenizer, ids: Sequence[int], progress=None) -> dict:
     }
 
 
+def embedding_map(run_dir: str | Path, model, tokenizer, config, facts, progress=None) -> dict:
+    """The loaded model's token embeddings in 2-D (PCA), and every step checkpoint of its run projected onto the
+    same axes (the animation), with each token's text, its training-split count and its embedding table (for
+    nearest neighbours). Loads the checkpoints one at a time on the CPU (safetensors)."""
+    from ..core.inference import embedding_map as emap
+    from ..core.runs import checkpoint as ckpt
+    from ..core.runs.folders import build_run_model
+
+    table = emap.token_embeddings(model)
+    projection = emap.project(table)
+    infos = [c for c in ckpt.list_checkpoints(Path(run_dir)) if c.name != "best"]
+    frames: list = []
+    if len(infos) > 1:
+        scratch = build_run_model(config)
+
+        def load(name: str):
+            info = next(c for c in infos if c.name == name)
+            ckpt.load_weights(info.path / ckpt.WEIGHTS_FILE, scratch)
+            return info.step, scratch
+
+        snapshots = [c.name for c in infos]
+        frames = emap.run_trajectory(snapshots, load, progress=progress)  # in the last step checkpoint's axes
+    return {
+        "table": table,
+        "points": projection.points,
+        "explained": projection.explained,
+        "frames": frames,
+        "labels": emap.token_labels(tokenizer),
+        "freqs": emap.run_frequencies(config, facts, tokenizer),
+    }
+
+
 def compare(
     run_dir: str | Path,
     names: Sequence[str],

@@ -253,3 +253,17 @@ def test_lens_and_heads_page_and_a_knocked_out_head_changes_generation(qtbot, ta
     qtbot.waitUntil(lambda: not tab.knockout, timeout=5_000)
     tab.clear_branches()
     assert [t["text"] for t in _generate(qtbot, tab).tokens] == first
+
+
+def test_embedding_map_page_draws_the_run_and_animates_its_checkpoints(qtbot, tab):
+    page = tab.embedding_page
+    tab.pages.setCurrentWidget(page)
+    page.button.click()
+    qtbot.waitUntil(lambda: page.data is not None and not tab.is_busy(), timeout=20_000)
+    data = page.data
+    vocab = tab.loaded.tokenizer.vocab_size
+    assert data["points"].shape == (vocab, 2) and len(data["labels"]) == vocab
+    steps = [f.step for f in data["frames"]]
+    assert len(steps) >= 2 and steps == sorted(steps)  # the run's step checkpoints, oldest first
+    assert page.view.frame_count == len(steps) and "press Play" in page.status.text()
+    assert data["freqs"] is not None and data["freqs"].sum() > 0  # counted in the run's training split

@@ -39,6 +39,7 @@ from ...widgets.common import Banner, SidePanelScroll
 from ...workers import WorkerHandle, start_worker
 from .compare import CheckpointComparePanel
 from .controls import DecodingForm, SourceBar
+from .embedding_page import EmbeddingPage
 from .generation_view import GeneratePage
 from .inside import InsidePanel, ScorePanel
 from .lens_page import LensPage
@@ -132,6 +133,8 @@ class PlaygroundTab(QWidget):
         self.lens_page = LensPage()
         self.lens_page.sig_refresh.connect(self.look_through_layers)
         self.lens_page.sig_knockout.connect(self.set_knockout)
+        self.embedding_page = EmbeddingPage()
+        self.embedding_page.sig_refresh.connect(self.draw_embedding_map)
         self.compare_panel = CheckpointComparePanel()
         self.compare_panel.sig_compare.connect(self.compare)
         self.alignment = AlignmentPanel()
@@ -149,6 +152,11 @@ class PlaygroundTab(QWidget):
                 "Lens & heads",
                 "What every layer predicts (logit lens), every attention head at once, and heads or layers "
                 "switched off",
+            ),
+            (
+                self.embedding_page,
+                "Embedding map",
+                "The token embeddings in 2-D, their nearest neighbours, and the run's checkpoints animated",
             ),
             (self.compare_panel, "Compare", "Two checkpoints on the same prompt and seed"),
             (  # last, so the language model's pages keep their places; shown for a translation run only
@@ -863,6 +871,23 @@ class PlaygroundTab(QWidget):
                 "playground-lens", _jobs().gui_job(_jobs().lens), self.loaded.model, self.loaded.tokenizer, ids
             ),
             lambda data: QTimer.singleShot(0, lambda: after_lens(data)),  # after this job has finished
+        )
+
+    def draw_embedding_map(self) -> None:
+        if self.loaded is None or self.is_busy():
+            return
+        loaded = self.loaded
+        self._start(
+            start_worker(
+                "playground-embedding-map",
+                _jobs().gui_job(_jobs().embedding_map),
+                str(loaded.run_dir),
+                loaded.model,
+                loaded.tokenizer,
+                loaded.config,
+                loaded.facts,
+            ),
+            self.embedding_page.show_map,
         )
 
     def set_knockout(self, knockout) -> None:
