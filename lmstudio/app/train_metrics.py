@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.inference.metrics import unigram_entropy  # noqa: F401  (the Train tab's reference line)
 from ..core.training.metrics_log import COLUMNS
 
 STEP_FIELDS = ("step", "tokens", "elapsed", "loss", "lr", "grad_norm", "tokens_per_sec", "mfu")
@@ -128,16 +129,6 @@ def overfit_start(steps: np.ndarray, train: np.ndarray, val: np.ndarray, margin:
     later = slice(best + 1, None)
     rising = (val[later] > val[best] * (1 + margin)) & (train[later] < train[best])
     return float(steps[best]) if rising.any() else None
-
-
-def unigram_entropy(tokens: np.ndarray, vocab_size: int) -> float:
-    """Entropy in nats of the token frequencies: the loss of a model that ignores all context."""
-    counts = np.bincount(np.asarray(tokens), minlength=vocab_size).astype(np.float64)
-    total = counts.sum()
-    if total == 0:
-        return math.nan
-    p = counts[counts > 0] / total
-    return float(-(p * np.log(p)).sum())
 
 
 def parse_translation_samples(text: str) -> list[list[str]]:

@@ -173,3 +173,41 @@ def test_settings_are_saved_in_the_workspace(train_tab, window, tmp_path):
     assert '"batch_size": 7' in (tmp_path / "ws.json").read_text()
     tab.form.editors["min_lr"].setValue(0.5)  # above lr: invalid, blocks Start with the reason shown
     assert not tab.start_button.isEnabled() and "Minimum LR" in tab.form_hint.text()  # the form's label
+
+
+def test_a_replay_plays_the_curves_samples_and_probes_of_the_live_run(qtbot, train_tab, window, monkeypatch):
+    """Replay (demo insurance): a finished run played again from its files, at any speed, draws the same series
+    as when it trained live; Step and Stop drive it; nothing asks before the window closes."""
+    tab = train_tab
+    _set_steps(tab, 40)
+    with qtbot.waitSignal(window.session.sig_run_changed, timeout=60_000):
+        tab.start()
+    run_dir = window.session.run
+    tab.charts.refresh()
+    live = {k: [np.asarray(a).copy() for a in tab.charts.curves[k].getData()] for k in ("loss", "val")}
+    live_samples, live_probes = list(tab.charts.run.samples), [p["probs"] for p in tab.probe_view.probes]
+
+    tab.replay_run(run_dir, speed=1e6)  # all of it in the first ticks
+    assert tab.state in ("preparing", "running") and not tab.is_training()
+    qtbot.waitUntil(lambda: tab.state == "idle", timeout=20_000)
+    assert tab.last_finished.status == "finished" and tab.last_finished.step == 40
+    tab.charts.refresh()
+    for key, (x, y) in live.items():
+        rx, ry = tab.charts.curves[key].getData()
+        assert np.array_equal(rx, x) and np.allclose(ry, y, rtol=1e-5, equal_nan=True), key
+    assert tab.charts.run.samples == live_samples
+    replayed = np.array([p["probs"] for p in tab.probe_view.probes], dtype=float)
+    assert np.allclose(replayed, np.array(live_probes, dtype=float), rtol=1e-6, equal_nan=True)
+    assert tab.info.device == "replay"
+
+    # slowly, paused: Step hands out one training step at a time, Stop jumps to the end
+    tab.replay_run(run_dir, speed=1.0)
+    qtbot.waitUntil(lambda: tab.state == "running", timeout=5_000)
+    tab.pause()
+    n = len(tab.charts.run.steps)
+    tab.job.step_once()
+    assert len(tab.charts.run.steps) == n + 1
+    assert not tab.lr_button.isEnabled()  # a replay shows the run's learning rates
+    tab.stop()
+    qtbot.waitUntil(lambda: tab.state == "idle", timeout=5_000)
+    assert len(tab.charts.run.steps) == 40

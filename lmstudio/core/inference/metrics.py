@@ -52,3 +52,13 @@ def unknown_token_note(n_unknown: int, n_tokens: int) -> str:
         "each charged as one token whatever text it hides; compare tokenizers by bits per character only "
         "with a lossless one (char, or bpe/unigram with byte fallback) or a word vocabulary that covers the text"
     )
+
+
+def unigram_entropy(tokens, vocab_size: int) -> float:
+    """Entropy in nats of the token frequencies: the loss of a model that ignores all context."""
+    counts = np.bincount(np.asarray(tokens), minlength=vocab_size).astype(np.float64)
+    total = counts.sum()
+    if total == 0:
+        return math.nan
+    p = counts[counts > 0] / total
+    return float(-(p * np.log(p)).sum())

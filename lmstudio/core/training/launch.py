@@ -22,6 +22,7 @@ from ..dataset.prepare import (
     prepare_cached,
 )
 from ..errors import CheckpointError, ConfigError, LMStudioError
+from ..inference.metrics import unigram_entropy
 from ..locks import (
     describe_write_error,
     lock_run_folder,
@@ -283,11 +284,15 @@ def _pair_facts(pairs: PreparedPairs, model: torch.nn.Module) -> dict[str, Any]:
 
 
 def _facts(prepared: Prepared, model: torch.nn.Module) -> dict[str, Any]:
+    train = prepared.store.split("train")
     return {
         "tokenizer_fingerprint": prepared.tokenizer.fingerprint(),
         "vocab_size": prepared.tokenizer.vocab_size,
         "parameters": sum(p.numel() for p in model.parameters()),
         "chars_per_token": {s: prepared.chars_per_token(s) for s in ("train", "val")},
+        # what a replay of the run draws without its data: the epochs axis and the unigram reference line
+        "train_tokens": int(len(train)),
+        "unigram_entropy": unigram_entropy(train, prepared.tokenizer.vocab_size),
     }
 
 

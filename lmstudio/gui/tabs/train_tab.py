@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -69,6 +70,7 @@ from ...core.training.metrics_log import read_metrics_rows
 from ..dialogs import show_error
 from ..export_dialog import open_export_dialog
 from ..messages import user_message
+from ..replay_job import ReplayJob
 from ..run_folders import new_run_dir, runs_folder
 from ..session import Session
 from ..train_worker import RunInfo, TrainingJob
@@ -78,6 +80,22 @@ from ..widgets.run_tools import RunTools
 from ..widgets.train_charts import TrainCharts
 from ..widgets.train_form import TrainSettingsForm, start_from_of
 from ..workers import WorkerHandle, start_worker
+
+REPLAY_TIP = (
+    "Play a finished run again, with its charts, samples and probes, at 1-50x the pace it trained (no model, no "
+    "GPU: from its folder's files): demo insurance for a talk. Pause, Step and Stop drive the replay"
+)
+
+
+def ask_replay_speed(parent: QWidget) -> float | None:
+    """The replay's speed, times the training's own pace; None when the user cancels."""
+    from ...app.replay import SPEEDS
+
+    items = [f"{s:g}×" for s in SPEEDS]
+    choice, ok = QInputDialog.getItem(
+        parent, "Replay a run", "Speed (times the pace it trained at):", items, items.index("10×"), False
+    )
+    return SPEEDS[items.index(choice)] if ok else None
 
 
 def ask_stop_training(parent: QWidget) -> bool:
@@ -183,6 +201,7 @@ class TrainTab(QWidget):
             "schedule, or extend it to more steps",
             self.resume_run_dialog,
         )
+        self.replay_button = _button("Replay…", REPLAY_TIP, self.replay_run_dialog)
         self.export_button = _button("Export…", EXPORT_TIP, self.export_dialog)
         self.export: Any = None  # the open ExportDialog
         self.charts = TrainCharts()
@@ -199,6 +218,7 @@ class TrainTab(QWidget):
             self.lr_edit,
             self.lr_button,
             self.resume_run_button,
+            self.replay_button,
             self.export_button,
         ):
             bar.addWidget(w)
@@ -403,11 +423,13 @@ class TrainTab(QWidget):
         self.form_hint.setText("\n".join(reasons))
         self.start_button.setEnabled(s == "idle" and not reasons)
         self.resume_run_button.setEnabled(s == "idle")
+        self.replay_button.setEnabled(s == "idle")
+        replaying = isinstance(self.job, ReplayJob) and s != "idle"
         self.pause_button.setEnabled(s == "running")
         self.resume_button.setEnabled(s == "paused")
         self.step_button.setEnabled(s == "paused")
         self.stop_button.setEnabled(s in ("preparing", "running", "paused"))
-        self.lr_button.setEnabled(s in ("running", "paused"))
+        self.lr_button.setEnabled(s in ("running", "paused") and not replaying)
         self.form.setEnabled(s == "idle" and self._start_job is None)
         self.folder_button.setEnabled(s == "idle")
         run = self.export_run()
@@ -460,6 +482,33 @@ class TrainTab(QWidget):
             TrainingJob(config, run_dir, tokenizer=tokenizer, init_from=init_from),
             f"Preparing data and building the model for {run_dir.name}"
             + (f" from the weights of {self.start_from.describe()}…" if init_from is not None else "…"),
+        )
+
+    def replay_run_dialog(self) -> None:
+        if self.state != "idle" or self._closing:
+            return
+        path = QFileDialog.getExistingDirectory(self, "Replay a run from its folder", str(runs_folder()))
+        if not path:
+            return
+        speed = ask_replay_speed(self)
+        if speed is not None:
+            self.replay_run(Path(path), speed)
+
+    def replay_run(self, run_dir: Path, speed: float = 10.0) -> None:
+        """Play the finished run in ``run_dir`` again at ``speed`` x its training pace (see app.replay)."""
+        from ...app.replay import load_replay
+
+        if self.state != "idle":
+            return
+        try:
+            replay = load_replay(Path(run_dir))
+        except LMStudioError as exc:
+            show_error(self, "Cannot replay this run", user_message(str(exc)))
+            return
+        minutes = replay.duration / speed / 60
+        self._launch(
+            ReplayJob(replay, speed),
+            f"Replaying {Path(run_dir).name} at {speed:g}× (about {minutes:.1f} min; Stop jumps to the end)",
         )
 
     def resume_run_dialog(self) -> None:
@@ -780,6 +829,8 @@ class TrainTab(QWidget):
 
     # closing ---------------------------------------------------------------------------------------------
     def is_training(self) -> bool:
+        if isinstance(self.job, ReplayJob):  # a replay trains nothing: the window may close at once
+            return False
         return self.job is not None and not self.job.finished and self.job.is_running()
 
     def confirm_close(self) -> bool:
