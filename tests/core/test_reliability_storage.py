@@ -419,6 +419,9 @@ def _empty_run(tiny_corpus, run: Path) -> bytes:
     trainer = runs.new_trainer(tiny_workspace(tiny_corpus, steps=2, eval_interval=2), run)
     trainer.run_lock.release()  # killed before its first save
     (run / "metrics.csv").write_text("step\n0\n", encoding="utf-8")
+    # step 0's evaluation wrote its sample and probes before the kill
+    (run / ckpt.SAMPLES_FILE).write_text('{"step": 0, "text": "x"}\n', encoding="utf-8")
+    (run / ckpt.PROBES_FILE).write_text('{"step": 0}\n', encoding="utf-8")
     return (run / ckpt.CONFIG_FILE).read_bytes()
 
 

@@ -267,3 +267,19 @@ def test_embedding_map_page_draws_the_run_and_animates_its_checkpoints(qtbot, ta
     assert len(steps) >= 2 and steps == sorted(steps)  # the run's step checkpoints, oldest first
     assert page.view.frame_count == len(steps) and "press Play" in page.status.text()
     assert data["freqs"] is not None and data["freqs"].sum() > 0  # counted in the run's training split
+
+
+def test_switched_off_heads_are_saved_with_the_run_and_come_back(qtbot, tab, session):
+    from lmstudio.core.runs import checkpoint as ckpt
+
+    run_dir = tab.loaded.run_dir
+    panel = tab.lens_page.knockouts
+    panel.head_boxes[0][1].setChecked(False)  # layer 1, head 2 off
+    assert ckpt.read_view(run_dir)["knockout"] == tab.knockout.to_dict()
+    tab.load_run(str(run_dir))  # loaded again: the switch is back, in the model and on the page
+    qtbot.waitUntil(lambda: _idle(tab), timeout=20_000)
+    assert tab.knockout is not None and tab.knockout.heads == frozenset({(0, 1)})
+    assert not panel.head_boxes[0][1].isChecked()
+    assert tab.loaded.model.blocks[0].attn.head_mask is not None
+    panel.reset()
+    qtbot.waitUntil(lambda: "knockout" not in ckpt.read_view(run_dir), timeout=5_000)

@@ -493,7 +493,26 @@ def truncate_samples(run_dir: Path, after_step: int) -> None:
 
 
 PROBES_FILE = "probes.jsonl"
+VIEW_FILE = "playground.json"  # how the Playground last looked at this run (the heads and layers switched off)
 PROBE_KEYS = {"tokens": list, "probs": list, "prompt": str, "top_tokens": list, "top_probs": list}
+
+
+def read_view(run_dir: Path) -> dict[str, Any]:
+    """The Playground's saved view of a run ({} when none, or unreadable: a view is a convenience, not data)."""
+    try:
+        doc = json.loads((Path(run_dir) / VIEW_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return doc if isinstance(doc, dict) else {}
+
+
+def write_view(run_dir: Path, view: dict[str, Any]) -> None:
+    """Save the Playground's view of a run (atomically); CheckpointError naming the file when it cannot."""
+    path = Path(run_dir) / VIEW_FILE
+    try:
+        atomic_write_text(path, json.dumps(view, indent=1) + "\n")
+    except OSError as exc:
+        raise CheckpointError(describe_write_error(path, exc)) from None
 
 
 def append_probe(run_dir: Path, record: dict[str, Any]) -> None:

@@ -54,6 +54,8 @@ RUN_ENTRIES = frozenset(
         ckpt.CHECKPOINTS_DIR,
         "metrics.csv",
         ckpt.SAMPLES_FILE,
+        ckpt.PROBES_FILE,
+        ckpt.VIEW_FILE,
         "tensorboard",
         RUN_LOCK_FILE,
     }

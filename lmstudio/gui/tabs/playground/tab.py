@@ -346,6 +346,8 @@ class PlaygroundTab(QWidget):
         cfg = loaded.config.model
         self.lens_page.set_model(cfg.arch, cfg.n_layer, cfg.n_head)  # a new model: every head and layer on
         self.knockout = None
+        if not loaded.is_translation:
+            self._restore_view()
         self.source.set_checkpoints(
             str(loaded.run_dir), result["checkpoints"], result.get("which", loaded.checkpoint.name)
         )
@@ -902,6 +904,47 @@ class PlaygroundTab(QWidget):
         apply_knockout(self.loaded.model, knockout)
         self._logits_cache.clear()  # cached logits were computed with the old switches
         self.knockout = knockout
+        self._save_view()
+
+    def _save_view(self) -> None:
+        """Remember the switches with the run (its ``playground.json``): they come back when it is loaded again.
+        Only in an lmstudio run folder: a Hugging Face folder someone gave you is left as it was."""
+        from ....core.errors import LMStudioError
+        from ....core.runs import checkpoint as ckpt
+
+        run_dir = Path(self.loaded.run_dir)
+        if not (run_dir / ckpt.CONFIG_FILE).is_file() or not (run_dir / ckpt.CHECKPOINTS_DIR).is_dir():
+            return
+        view = ckpt.read_view(run_dir)
+        if self.knockout:
+            view["knockout"] = self.knockout.to_dict()
+        else:
+            view.pop("knockout", None)
+        try:
+            ckpt.write_view(run_dir, view)
+        except LMStudioError as exc:
+            self.banner.show_message(f"The switched-off heads were not saved with the run: {exc}")
+
+    def _restore_view(self) -> None:
+        """The switches saved with the loaded run (see _save_view), applied; a saved view that no longer fits the
+        model is set aside with a note."""
+        from ....core.errors import LMStudioError
+        from ....core.inference.lens import KnockOut, apply_knockout
+        from ....core.runs import checkpoint as ckpt
+
+        saved = ckpt.read_view(Path(self.loaded.run_dir)).get("knockout")
+        if not saved or self.loaded.config.model.arch != "transformer":
+            return
+        try:
+            knockout = KnockOut.from_dict(saved)
+            self.lens_page.knockouts.set_knockout(knockout)
+            apply_knockout(self.loaded.model, knockout)
+        except LMStudioError as exc:
+            self.banner.show_message(f"The saved switched-off heads do not fit this model and were left off: {exc}")
+            return
+        self.knockout = knockout
+        self.lens_page.grid.set_knocked_out(knockout)
+        self.lens_page.knockout_note.setText(f"Off (saved with the run): {knockout.describe()}" if knockout else "")
 
     def compare(self, first: str, second: str) -> None:
         if self.loaded is None or self.is_busy() or self.translation:  # a language model's page
