@@ -37,6 +37,7 @@ MAX_WORKSPACE_BYTES = 4 * 1024 * 1024  # a workspace is a few KB of settings; an
 
 
 class Session(QObject):
+    sig_step_time_measured = Signal(float)  # the Model tab measured a training step: seconds (the Train tab's budget)
     sig_corpus_changed = Signal()  # a new corpus (or new reading options) is loaded
     sig_corpus_error = Signal(str)  # a corpus could not be opened; the previous one stays
     sig_corpus_opening = Signal(object, str)  # a background open started: its WorkerHandle (progress, Cancel), the path

@@ -153,3 +153,20 @@ def test_playground_decoding_editors_follow_the_declarations(qtbot):
     assert form.seed.toolTip() == tooltip("sample.seed")
     cfg = form.sample_config()
     assert (cfg.temperature, cfg.top_p, cfg.max_new_tokens) == (defaults.temperature, defaults.top_p, 200)
+
+
+def test_a_time_budget_says_how_many_steps_it_allows_at_the_measured_step_time(qtbot):
+    from lmstudio.gui.widgets.train_form import TrainSettingsForm
+
+    form = TrainSettingsForm(auto_threads=1)
+    qtbot.addWidget(form)
+    assert form.budget_hint.text() == ""  # no budget
+    form.editors["max_time"].setValue(600)
+    assert "Measure the step time" in form.budget_hint.text()
+    form.editors["steps"].setValue(100_000)
+    form.set_step_time(0.05)
+    assert form.budget_hint.text().startswith("≈ 12,000 steps at 50 ms a step") and "the budget ends it" in (
+        form.budget_hint.text()
+    )
+    form.editors["steps"].setValue(5_000)
+    assert "Steps (5,000) ends it first" in form.budget_hint.text()

@@ -481,6 +481,7 @@ class ModelTab(QWidget):
             f"({human_number(result['tokens_per_sec'])} tokens/s, {result['device']}{dropout})"
         )
         self.measured = result
+        self.session.sig_step_time_measured.emit(float(result["seconds_per_step"]))
 
     def _on_measure_error(self, message: str) -> None:
         self.stat_labels["step_time"].setText("failed")

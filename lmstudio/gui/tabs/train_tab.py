@@ -306,6 +306,7 @@ class TrainTab(QWidget):
         layout.addLayout(status)
 
         session.sig_train_config_changed.connect(self.load_from_session)
+        session.sig_step_time_measured.connect(self.form.set_step_time)
         session.sig_model_config_changed.connect(self.load_from_session)
         session.sig_model_validity_changed.connect(self._update_buttons)
         session.sig_run_changed.connect(self._update_buttons)  # Export… follows the current run

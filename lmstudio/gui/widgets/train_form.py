@@ -139,9 +139,19 @@ class TrainSettingsForm(QWidget):
                     "Passes over the train split that these steps make (known once data is prepared)"
                 )
                 groups[group].addRow("", self.epoch_hint)
+            if key == "max_time":
+                self.budget_hint = QLabel("")
+                self.budget_hint.setObjectName("hint")
+                self.budget_hint.setWordWrap(True)
+                self.budget_hint.setToolTip(
+                    "The steps a time budget allows at the step time measured in the Model tab (Measure step "
+                    "time): the run ends at the budget or at Steps, whichever comes first"
+                )
+                groups[group].addRow("", self.budget_hint)
             self.editors[key] = editor
         layout.addStretch(1)
         self.train_tokens = 0
+        self.step_time: float | None = None  # seconds per training step, measured in the Model tab
         self.task = "lm"
         self.arch = ""
         self.boxes[TRANSLATION_GROUP].setVisible(False)
@@ -200,6 +210,7 @@ class TrainSettingsForm(QWidget):
 
     def _changed(self) -> None:
         self._update_epoch_hint()
+        self._update_budget_hint()
         self._update_enabled()
         self.sig_changed.emit()
 
@@ -225,6 +236,29 @@ class TrainSettingsForm(QWidget):
     def set_train_tokens(self, tokens: int) -> None:
         self.train_tokens = tokens
         self._update_epoch_hint()
+        self._update_budget_hint()
+
+    def set_step_time(self, seconds: float | None) -> None:
+        """The step time the Model tab measured: the time budget then says how many steps it allows."""
+        self.step_time = seconds if seconds and seconds > 0 else None
+        self._update_budget_hint()
+
+    def _update_budget_hint(self) -> None:
+        v = self.values()[0]
+        budget = float(v.get("max_time") or 0.0)
+        if budget <= 0:
+            self.budget_hint.setText("")
+            return
+        if self.step_time is None:
+            self.budget_hint.setText("Measure the step time in the Model tab to see how many steps this allows.")
+            return
+        steps = int(budget / self.step_time)
+        first = (
+            f"; Steps ({v['steps']:,}) ends it first"
+            if v["steps"] < steps
+            else "; the budget ends it (the learning rate follows the clock)"
+        )
+        self.budget_hint.setText(f"≈ {steps:,} steps at {self.step_time * 1000:.0f} ms a step (measured){first}")
 
     def _update_epoch_hint(self) -> None:
         v = self.values()[0]
@@ -252,4 +286,5 @@ class TrainSettingsForm(QWidget):
             set_value(editor, value)
         self.arch = model.arch
         self._update_epoch_hint()
+        self._update_budget_hint()
         self._update_enabled()
