@@ -41,6 +41,7 @@ from .tabs.playground import PlaygroundTab
 from .tabs.train_tab import TrainTab
 from .tabs.vocab_tab import VocabularyTab
 from .theme import apply_theme
+from .widgets.view_export import ExportViewDialog, install_export_menus, open_export_dialog
 from .workers import WorkerHandle, start_worker
 
 TabFactory = Callable[[Session], QWidget]
@@ -98,6 +99,8 @@ class MainWindow(QMainWindow):
         self._told_prefs_problem = False
         self._build_actions()
         self._build_menus()
+        install_export_menus(self)  # right click on any chart, chips, grid or map: Save as PNG/SVG(/HTML)
+        self.export_view_dialog: ExportViewDialog | None = None
         self._build_status_bar()
         session.sig_workspace_changed.connect(self._update_title)
         session.sig_modified_changed.connect(self.setWindowModified)
@@ -143,6 +146,12 @@ class MainWindow(QMainWindow):
             "Save the settings to a new workspace JSON file",
         )
         self.act_quit = self._action("&Quit", self.close, Std.Quit, "Close lmstudio")
+        self.act_export_view = self._action(
+            "&Export view...",
+            self.export_view,
+            "Ctrl+Shift+E",
+            "Save a chart, token chips, heatmap, grid or map of this tab as PNG (presenter scale), SVG or HTML",
+        )
         self.act_restore = self._action(
             "Reopen last workspace and run at start",
             self._on_restore_toggled,
@@ -188,6 +197,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.act_save, self.act_save_as])
         file_menu.addSeparator()
+        file_menu.addAction(self.act_export_view)
+        file_menu.addSeparator()
         file_menu.addAction(self.act_restore)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
@@ -198,6 +209,11 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.act_shortcuts, self.act_about])
         self._fill_recent_menu()
+
+    def export_view(self) -> ExportViewDialog:
+        """File ▸ Export view: choose one of the current tab's views and save it as PNG, SVG or HTML."""
+        self.export_view_dialog = open_export_dialog(self.tabs.currentWidget(), self)
+        return self.export_view_dialog
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

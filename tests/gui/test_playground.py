@@ -283,3 +283,17 @@ def test_switched_off_heads_are_saved_with_the_run_and_come_back(qtbot, tab, ses
     assert tab.loaded.model.blocks[0].attn.head_mask is not None
     panel.reset()
     qtbot.waitUntil(lambda: "knockout" not in ckpt.read_view(run_dir), timeout=5_000)
+
+
+def test_compare_every_checkpoint_in_columns_from_the_tab(qtbot, tab):
+    from lmstudio.gui.tabs.playground.compare import EVERY
+
+    panel = tab.compare_panel
+    tab.pages.setCurrentWidget(panel)
+    panel.set_mode(EVERY)
+    with qtbot.waitSignal(panel.sig_side_by_side) as sent:
+        panel.button.click()
+    entries = sent.args[0]
+    assert len(entries) >= 2
+    qtbot.waitUntil(lambda: len(panel.column_chips) == len(entries) and not tab.is_busy(), timeout=20_000)
+    assert all(chips.token_count() > 0 for chips in panel.column_chips)

@@ -175,7 +175,7 @@ class _ThemedPlot(pg.PlotWidget):
     def _fit_title(self) -> None:
         """A title wider than the chart ends in "…" rather than being cut at both ends."""
         font = getattr(self, "_title_font", None)
-        if font is None:
+        if font is None or self.getPlotItem() is None:  # closing: GraphicsView.close() drops the plot first
             return
         text = QFontMetrics(font).elidedText(self._title, Qt.TextElideMode.ElideRight, max(40, self.width() - 24))
         label = self.getPlotItem().titleLabel

@@ -137,6 +137,7 @@ class PlaygroundTab(QWidget):
         self.embedding_page.sig_refresh.connect(self.draw_embedding_map)
         self.compare_panel = CheckpointComparePanel()
         self.compare_panel.sig_compare.connect(self.compare)
+        self.compare_panel.sig_side_by_side.connect(self.side_by_side)
         self.alignment = AlignmentPanel()
         self.pages = QTabWidget()
         for widget, title, tip in (
@@ -158,7 +159,12 @@ class PlaygroundTab(QWidget):
                 "Embedding map",
                 "The token embeddings in 2-D, their nearest neighbours, and the run's checkpoints animated",
             ),
-            (self.compare_panel, "Compare", "Two checkpoints on the same prompt and seed"),
+            (
+                self.compare_panel,
+                "Compare",
+                "Checkpoints or runs side by side on the same prompt and seed: two checkpoints, another run, or "
+                "every checkpoint of this run in columns",
+            ),
             (  # last, so the language model's pages keep their places; shown for a translation run only
                 self.alignment,
                 "Alignment",
@@ -375,7 +381,7 @@ class PlaygroundTab(QWidget):
             (self.source.checkpoint.itemText(i), self.source.checkpoint.itemData(i))
             for i in range(self.source.checkpoint.count())
         ]
-        self.compare_panel.set_checkpoints(items)
+        self.compare_panel.set_checkpoints(items, run_dir=str(loaded.run_dir))
         what = "a source text and press Translate" if self.translation else "a prompt and press Generate"
         self.page.status.setText(f"Loaded {loaded.run_dir.name} ({loaded.checkpoint.name}). Type {what}.")
         summary = cleaning_summary(loaded.config.data.cleaning)
@@ -890,6 +896,33 @@ class PlaygroundTab(QWidget):
                 loaded.facts,
             ),
             self.embedding_page.show_map,
+        )
+
+    def side_by_side(self, entries: list) -> None:
+        """The Compare page's "Another run" and "Every checkpoint of this run": each (run folder, checkpoint) with
+        the same prompt, settings and seed, one column each."""
+        if self.loaded is None or self.is_busy() or self.translation:
+            return
+        from ....app.side_by_side import generate_side_by_side
+
+        cfg = self.form.sample_config()
+        if cfg.seed is None:  # every column must draw the same random numbers
+            cfg.seed = random.randrange(2**31)
+        prompt = self.prompt_text()
+        device = str(_jobs().model_device(self.loaded.model))
+        width = self.form.beam_width.value() if self.form.decoding() == "beam" else 0
+        handle = start_worker(
+            "playground-side-by-side",
+            _jobs().gui_job(generate_side_by_side),
+            list(entries),
+            prompt,
+            cfg,
+            device,
+            beam_width=width,
+        )
+        self._start(
+            handle,
+            lambda results: self.compare_panel.show_side_by_side(results, prompt, None if width else cfg.seed, width),
         )
 
     def set_knockout(self, knockout) -> None:
