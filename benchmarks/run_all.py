@@ -24,7 +24,7 @@ def main() -> int:
     parser.add_argument(
         "--only",
         help="comma-separated names: prepare, generation, training, nanogpt, tune, lstm, gui, startup, playground, "
-        "seq2seq-reverse, seq2seq-decode, seq2seq-en-es, seq2seq-throughput, compress, ddp, inside",
+        "seq2seq-reverse, seq2seq-decode, seq2seq-en-es, seq2seq-throughput, compress, ddp, inside, memorization",
     )
     args = parser.parse_args()
     quick = args.quick
@@ -51,6 +51,8 @@ def main() -> int:
         # 1 vs 2 processes on the CPU, same global batch (on a GPU machine: bench_ddp.py --device cuda)
         # the logit lens and the attention grid of a 6-layer, 256-wide Transformer over 256 tokens (target < 200 ms)
         "inside": ["bench_inside.py", "--threads", "1"] + (["--quick"] if quick else []),
+        # the memorization index: build and query time against the preparation's own time
+        "memorization": ["bench_memorization.py"] + (["--queries", "20", "--repeats", "1"] if quick else []),
         "ddp": ["bench_ddp.py"] + (["--steps", "60", "--reps", "1"] if quick else []),
     }
     chosen = args.only.split(",") if args.only else list(jobs)

@@ -60,8 +60,11 @@ def load_replay(run_dir: Path) -> Replay:
     rows = read_metrics_rows(path)
     translation = config.data.task == "translate"
     samples: dict[int, list[str]] = {}
+    checked: dict[int, dict] = {}  # step -> where its sample repeats the corpus
     for s in ckpt.read_samples(run_dir):
         samples.setdefault(int(s["step"]), []).append(s["text"])
+        if isinstance(s.get("memorization"), dict):
+            checked[int(s["step"])] = s["memorization"]
     probes: dict[int, dict] = {int(p["step"]): p for p in ckpt.read_probes(run_dir)}
     timeline: list[tuple[float, Any]] = []
     best = math.inf
@@ -94,7 +97,7 @@ def load_replay(run_dir: Path) -> Replay:
             )
             if not translation:
                 for text in samples.pop(step, []):
-                    timeline.append((clock, SampleEvent(step, text)))
+                    timeline.append((clock, SampleEvent(step, text, checked.get(step))))
             if step in probes:
                 p = probes.pop(step)
                 timeline.append(

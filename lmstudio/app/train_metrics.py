@@ -162,6 +162,7 @@ class RunMetrics:
         self.samples: list[tuple[int, str]] = []
         self.translation_samples: list[tuple[int, list[list[str]]]] = []  # step, [[source, reference, output]]
         self.probes: list[dict] = []  # a ProbeEvent's fields per evaluation (Watch it learn)
+        self.memorization: dict[int, dict] = {}  # step -> where its sample repeats the corpus (SampleEvent)
 
     def add_step(self, event) -> None:
         self.steps.append({k: getattr(event, k, None) for k in STEP_FIELDS})  # None (no MFU): NaN
@@ -209,8 +210,14 @@ class RunMetrics:
         keys = ("step", "tokens", "probs", "prompt", "top_tokens", "top_probs")
         self.probes.append({k: (probe[k] if isinstance(probe, dict) else getattr(probe, k)) for k in keys})
 
-    def add_sample(self, step: int, text: str) -> None:
+    def add_sample(self, step: int, text: str, memorization: dict | None = None) -> None:
         self.samples.append((step, text))
+        if memorization:
+            self.memorization[step] = memorization
+
+    def memorization_of(self, step: int) -> dict | None:
+        """Where the sample of ``step`` repeats the training or validation text (see SampleEvent), if checked."""
+        return self.memorization.get(step)
 
     def sample_near(self, step: float) -> tuple[int, str] | None:
         if not self.samples:

@@ -11,7 +11,7 @@ import torch
 
 from lmstudio.core.inference.probes import Probes, next_token_top, passage_probs
 from lmstudio.core.runs import checkpoint as ckpt
-from lmstudio.core.training.events import ProbeEvent
+from lmstudio.core.training.events import ProbeEvent, SampleEvent
 from lmstudio.core.training.launch import new_trainer, resume_trainer
 from tests.helpers import tiny_workspace, train_stopped_run
 
@@ -71,3 +71,26 @@ def test_a_resume_keeps_the_probes_up_to_its_checkpoint(tiny_corpus, tmp_path, o
     assert [r["step"] for r in ckpt.read_probes(run)] == [0]
     list(trainer.run())
     assert [r["step"] for r in ckpt.read_probes(run)] == [0, 40]
+
+
+def test_samples_say_where_they_repeat_the_corpus_verbatim(tiny_corpus, tmp_path, one_thread):
+    """The memorization check: a sample that copies the training text is "seen in train", its span located in
+    characters and on its corpus line; fresh text is "new"; the verdict is written with the sample."""
+    trainer = new_trainer(tiny_workspace(tiny_corpus, steps=10, eval_interval=10), tmp_path / "run")
+    tokenizer = trainer.tokenizer
+    ids = [int(i) for i in trainer.train_data[200:260]]
+    pieces = [(i, tokenizer.decode([i])) for i in ids]
+    seen = trainer._memorization(pieces)
+    text = "".join(t for _, t in pieces)
+    assert seen["label"] == "seen in train" and seen["covered"] == 1.0
+    (start, end, split, line), *_ = seen["spans"]
+    assert (start, end, split) == (0, len(text), "train") and line >= 1
+    corpus = tiny_corpus.read_text(encoding="utf-8").splitlines()
+    assert text.split("\n")[1] in "\n".join(corpus[line - 1 : line + 3])  # the span's own lines of the corpus
+    fresh = [(i, tokenizer.decode([i])) for i in tokenizer.encode("zqxj vvkw qqzz jjxq")]
+    assert trainer._memorization(fresh)["label"] == "new"
+    samples = [e for e in trainer.run() if isinstance(e, SampleEvent)]
+    assert all(
+        e.memorization and e.memorization["label"] in ("new", "seen in train", "seen in validation") for e in samples
+    )
+    assert ckpt.read_samples(tmp_path / "run")[-1]["memorization"] == samples[-1].memorization

@@ -211,3 +211,17 @@ def test_a_replay_plays_the_curves_samples_and_probes_of_the_live_run(qtbot, tra
     tab.stop()
     qtbot.waitUntil(lambda: tab.state == "idle", timeout=5_000)
     assert len(tab.charts.run.steps) == 40
+
+
+def test_a_sample_that_repeats_the_corpus_is_shaded_and_says_so(train_tab):
+    tab = train_tab
+    memo = {"label": "seen in train", "covered": 0.5, "spans": [[0, 6, "train", 12], [10, 14, "val", None]]}
+    tab.charts.run.add_sample(40, "ROMEO: what, ho!", memo)
+    tab._show_sample(40, "ROMEO: what, ho!", "latest")
+    assert tab.sample_title.text().endswith("· seen in train (50% of its tokens verbatim)")
+    shaded = tab.sample.extraSelections()
+    assert [(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in shaded] == [(0, 6), (10, 14)]
+    assert "“ROMEO:”: training text, corpus line 12" in tab.sample.toolTip()
+    tab.charts.run.add_sample(50, "fresh", {"label": "new", "covered": 0.0, "spans": []})
+    tab._show_sample(50, "fresh", "latest")
+    assert tab.sample_title.text().endswith("· new") and not tab.sample.extraSelections()

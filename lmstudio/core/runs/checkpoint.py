@@ -447,12 +447,16 @@ def load_training_state(path: Path) -> dict[str, Any]:
 SAMPLES_FILE = "samples.jsonl"
 
 
-def append_sample(run_dir: Path, step: int, text: str) -> None:
-    """Append the evaluation sample of ``step`` to ``samples.jsonl`` (the Train tab's time-lapse)."""
+def append_sample(run_dir: Path, step: int, text: str, memorization: dict | None = None) -> None:
+    """Append the evaluation sample of ``step`` to ``samples.jsonl`` (the Train tab's time-lapse), with where it
+    repeats the training text when that was checked."""
     path = Path(run_dir) / SAMPLES_FILE
+    row: dict[str, Any] = {"step": step, "text": text}
+    if memorization is not None:
+        row["memorization"] = memorization
     try:
         with open(path, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"step": step, "text": text}, ensure_ascii=False) + "\n")
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     except OSError as exc:
         raise CheckpointError(describe_write_error(path, exc)) from None
 

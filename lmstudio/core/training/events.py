@@ -52,6 +52,10 @@ class TranslationEvent:
 class SampleEvent:
     step: int
     text: str
+    # where the sample repeats the training or validation text verbatim (core.dataset.memorization):
+    # {"label": "new" | "seen in train" | "seen in validation", "covered": share of its tokens,
+    #  "spans": [[first char, end char, split, corpus line or None], ...]}; None when not checked
+    memorization: dict | None = None
 
 
 @dataclass

@@ -176,6 +176,7 @@ def _build_new(
             dist=dist,
         )
         tokenizers = {ckpt.TOKENIZER_DIR: prepared.tokenizer}
+        trainer.prepared_source = prepared  # samples are checked against its text (memorization)
     facts = _pair_facts(pairs, trainer.model) if translate else _facts(prepared, trainer.model)
     if not translate and source is not None:
         facts["init_from"] = source.facts
@@ -376,6 +377,7 @@ def resume_trainer(
             resume=state,
             dist=dist,
         )
+        trainer.prepared_source = prepared  # samples are checked against its text (memorization)
         if writes:
             ckpt.truncate_samples(run_dir, start)
             if steps is not None:

@@ -159,6 +159,8 @@ class Trainer:
         self.run_lock = None  # set by runs.py: the run folder's lock, released when run() ends
         self.resume_note = ""  # something a resume could not restore exactly, for the log
         self.probes: Any = None  # the run's probes (inference.probes.Probes), fixed at the first evaluation
+        self.prepared_source: Any = None  # the Prepared data (set by launch): the memorization check's index
+        self.memorization_index: Any = None  # built (or opened) at the first sample
         self.agreed_elapsed = 0.0  # several processes: the training clock they last agreed on (see clock())
         if dist is not None and not dist.is_main:  # dropout differs between ranks (rank 0 keeps a lone run's)
             torch.manual_seed(self.cfg.seed + 7919 * dist.rank)
@@ -716,11 +718,13 @@ class Trainer:
         """What an evaluation adds after the losses: the fixed prompt's sample, and the probes."""
         if self.cfg.sample_tokens and self.tokenizer is not None:
             try:
-                text = self.sample_text()
+                pieces = self.sample_pieces()
             except LMStudioError as exc:  # the sample's output was NaN although the weights are finite (fp16 overflow)
                 raise _Diverged(f"the evaluation sample at step {self.step} failed ({exc})") from None
-            ckpt.append_sample(self.run_dir, self.step, text)
-            yield SampleEvent(self.step, text)
+            text = "".join(t for _, t in pieces)
+            memorization = self._memorization(pieces)
+            ckpt.append_sample(self.run_dir, self.step, text, memorization)
+            yield SampleEvent(self.step, text, memorization)
         probes = self._probe_record()
         if probes is not None:
             ckpt.append_probe(self.run_dir, {"step": self.step, **probes})
@@ -740,6 +744,10 @@ class Trainer:
             return self.probes.measure(self.model, self.device)
 
     def sample_text(self) -> str:
+        return "".join(text for _, text in self.sample_pieces())
+
+    def sample_pieces(self) -> list[tuple[int, str]]:
+        """The evaluation sample from the fixed prompt, token by token: (id, text)."""
         from ..inference.generation import generate
 
         cfg = SampleConfig(
@@ -747,11 +755,37 @@ class Trainer:
         )
         was_training = self.model.training
         try:
-            return "".join(
-                event.text for event in generate(self.model, self.tokenizer, self.cfg.sample_prompt, cfg, self.device)
-            )
+            return [
+                (event.id, event.text)
+                for event in generate(self.model, self.tokenizer, self.cfg.sample_prompt, cfg, self.device)
+            ]
         finally:
             self.model.train(was_training)
+
+    def _memorization(self, pieces: list[tuple[int, str]]) -> dict | None:
+        """Where the sample repeats the training or validation text verbatim (spans of at least k tokens), from
+        the n-gram index of the prepared data (built once, at the first sample; None without prepared data)."""
+        if self.prepared_source is None or not pieces:
+            return None
+        from ..dataset.memorization import index_for, verdict
+
+        if self.memorization_index is None:
+            try:
+                self.memorization_index = index_for(self.prepared_source)
+            except (LMStudioError, OSError, ValueError):  # no index (a read-only cache): samples go unchecked
+                self.prepared_source = None
+                return None
+        ids = [i for i, _ in pieces]
+        starts = [0]
+        for _, text in pieces:
+            starts.append(starts[-1] + len(text))
+        spans = self.memorization_index.find_spans(ids)
+        found = verdict(spans, len(ids))
+        return {
+            "label": found.label,
+            "covered": round(float(found.covered), 4),
+            "spans": [[starts[sp.start], starts[sp.end], sp.split, sp.line] for sp in spans],
+        }
 
     def _restore_best(self) -> str:
         """Load the best weights into the model (from memory, else from the best checkpoint on disk);

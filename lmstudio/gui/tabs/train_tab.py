@@ -139,7 +139,11 @@ def start_message(message: str) -> str:
 
 
 EXPORT_TIP = "Export the current run's checkpoint as a Hugging Face folder (transformers) or as ONNX"
-SAMPLE_TIP = "What the model writes from the fixed prompt; click the loss chart for earlier samples"
+SAMPLE_TIP = (
+    "What the model writes from the fixed prompt; click the loss chart for earlier samples. Where it repeats the "
+    "corpus verbatim (a run of tokens found in the training text: orange; in the validation text: blue) it is "
+    "shaded, and the title says whether the sample is new or seen"
+)
 TRANSLATIONS_TIP = (
     "Greedy translations of the first validation pairs at each evaluation: source, reference and the model's "
     "output (green: equal to the reference). Click a chart for the translations of an earlier evaluation"
@@ -647,7 +651,7 @@ class TrainTab(QWidget):
                 run.add_probe(e)
                 self.probe_view.add_probe(run.probes[-1])
             elif isinstance(e, SampleEvent):
-                run.add_sample(e.step, e.text)
+                run.add_sample(e.step, e.text, e.memorization)
                 self._show_sample(e.step, e.text, "latest")
             elif isinstance(e, LrChangedEvent):
                 run.add_lr_change(e.step, e.lr)
@@ -684,7 +688,7 @@ class TrainTab(QWidget):
                     if rows:
                         run.add_translation_samples(int(s["step"]), rows)
                     else:
-                        run.add_sample(int(s["step"]), s["text"])
+                        run.add_sample(int(s["step"]), s["text"], s.get("memorization"))
             for probe in read_probes(Path(info.run_dir)):
                 if probe["step"] <= info.start_step:
                     run.add_probe(probe)
@@ -769,8 +773,40 @@ class TrainTab(QWidget):
 
     # samples and log -----------------------------------------------------------------------------------
     def _show_sample(self, step: int, text: str, how: str) -> None:
-        self.sample_title.setText(f"Sample at step {step:,} ({how})")
+        memo = self.charts.run.memorization_of(step)
+        said = ""
+        if memo:
+            label = memo["label"]
+            said = f" · {label}" + (f" ({memo['covered']:.0%} of its tokens verbatim)" if label != "new" else "")
+        self.sample_title.setText(f"Sample at step {step:,} ({how}){said}")
         self.sample.setPlainText(text)
+        self._mark_memorized(text, memo)
+
+    def _mark_memorized(self, text: str, memo: dict | None) -> None:
+        """Shade the sample where it repeats the corpus verbatim (training text orange, validation text blue) and
+        say in its tooltip which corpus lines the spans come from."""
+        from PySide6.QtGui import QTextCursor
+        from PySide6.QtWidgets import QTextEdit
+
+        selections, lines = [], []
+        for start, end, split, line in (memo or {}).get("spans", []):
+            sel = QTextEdit.ExtraSelection()
+            sel.format.setBackground(QColor(255, 170, 80, 110) if split == "train" else QColor(90, 150, 255, 110))
+            cursor = self.sample.textCursor()
+            cursor.setPosition(min(start, len(text)))
+            cursor.setPosition(min(end, len(text)), QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = cursor
+            selections.append(sel)
+            where = "training" if split == "train" else "validation"
+            snippet = text[start:end].replace("\n", "⏎")
+            lines.append(
+                f"“{snippet[:60]}{'…' if len(snippet) > 60 else ''}”: {where} text"
+                + (f", corpus line {line:,}" if line else "")
+            )
+        self.sample.setExtraSelections(selections)
+        self.sample.setToolTip(
+            SAMPLE_TIP + ("\n\nRepeated verbatim from the corpus:\n" + "\n".join(lines[:12]) if lines else "")
+        )
 
     def show_sample_at(self, step: float) -> None:
         if self.translation_view:
