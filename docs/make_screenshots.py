@@ -89,6 +89,74 @@ def shoot_playground(window, run_dir: str) -> None:
     tab.pages.setCurrentIndex(0)
 
 
+def shoot_inside(window, run_dir: str) -> None:
+    """Issue 16's Playground views on a trained run: Score with GLTR's summary (score-gltr.png), Lens & heads with
+    one head switched off (playground-lens.png), the Embedding map (playground-embedding.png) and Compare with
+    every checkpoint in columns (playground-columns.png)."""
+    tab = next(w for w in window.tab_widgets if type(w).__name__ == "PlaygroundTab")
+    window.tabs.setCurrentIndex(window.tab_widgets.index(tab))
+    tab.load_run(run_dir, "best")
+    wait(lambda: tab.loaded is not None and not tab.is_busy())
+    tab.prompt.setPlainText("ROMEO:\n")
+    tab.form.max_new.setValue(60)
+    tab.form.seed.setValue(7)
+    tab.generate()
+    wait(lambda: not tab.is_busy())
+
+    def save(name: str) -> None:
+        pump(0.5)
+        window.grab().save(str(DOCS / f"{name}.png"))
+        print("wrote", DOCS / f"{name}.png")
+
+    tab.pages.setCurrentWidget(tab.score_panel)
+    tab.score_panel.text.setPlainText(
+        "ROMEO:\nBut soft, what light through yonder window breaks?\nIt is the east, and Juliet is the sun."
+    )
+    tab.score_panel.button.click()
+    wait(lambda: tab.score_panel.result is not None and not tab.is_busy())
+    save("score-gltr")
+    tab.pages.setCurrentWidget(tab.lens_page)
+    tab.lens_page.button.click()
+    wait(lambda: tab.lens_page.grid.weights.size > 0 and not tab.is_busy())
+    tab.lens_page.grid.show_head(tab.loaded.config.model.n_layer - 1, 0)
+    save("playground-lens")
+    tab.pages.setCurrentWidget(tab.embedding_page)
+    tab.embedding_page.button.click()
+    wait(lambda: tab.embedding_page.data is not None and not tab.is_busy())
+    save("playground-embedding")
+    from lmstudio.gui.tabs.playground.compare import EVERY
+
+    tab.pages.setCurrentWidget(tab.compare_panel)
+    tab.compare_panel.set_mode(EVERY)
+    tab.compare_panel.button.click()
+    wait(lambda: tab.compare_panel.column_chips and not tab.is_busy())
+    save("playground-columns")
+    tab.pages.setCurrentIndex(0)
+
+
+def shoot_watch_learn(window, seconds: float = 45.0) -> None:
+    """The Train tab about ``seconds`` into training the default model, on its Watch it learn page, the scrubber
+    moved back to the second evaluation (train-watch.png)."""
+    os.environ.setdefault("LMSTUDIO_RUNS_DIR", tempfile.mkdtemp(prefix="lmstudio-shots-runs-"))
+    names = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    tab = window.tab_widgets[names.index("Train")]
+    window.tabs.setCurrentWidget(tab)
+    form = tab.form.editors
+    for key, value in (("steps", 3000), ("eval_interval", 50), ("eval_iters", 5), ("checkpoint_interval", 0)):
+        form[key].setValue(value)
+    tab.start()
+    wait(lambda: tab.state == "running" and len(tab.charts.run.steps) > 0, 120)
+    start = time.monotonic()
+    wait(lambda: time.monotonic() - start > seconds, seconds + 30)
+    tab.charts.refresh()
+    tab.bottom_tabs.setCurrentWidget(tab.probe_view)
+    pump(0.3)
+    window.grab().save(str(DOCS / "train-watch.png"))
+    print("wrote", DOCS / "train-watch.png")
+    tab.stop()
+    wait(lambda: tab.state == "idle", 120)
+
+
 def shoot_translate(window, run_dir: str, source: str = "abcdefghij") -> None:
     """Playground's Translate mode with a translation run (the reverse toy task): the streamed translation with a
     token pinned, a branch from an alternative and the beams (playground-translate.png), then the cross-attention
@@ -426,6 +494,16 @@ def main() -> int:
     if "--model-seq2seq" in sys.argv:  # the Model tab's encoder-decoders (see shoot_model_seq2seq)
         app, session, window = open_window()
         shoot_model_seq2seq(window)
+        _close(window)
+        return 0
+    if "--inside-run" in sys.argv:  # issue 16's Playground views, from a trained run (see shoot_inside)
+        app, session, window = open_window()
+        shoot_inside(window, sys.argv[sys.argv.index("--inside-run") + 1])
+        _close(window)
+        return 0
+    if "--watch-learn" in sys.argv:  # the Train tab's Watch it learn page while training (see shoot_watch_learn)
+        app, session, window = open_window()
+        shoot_watch_learn(window)
         _close(window)
         return 0
     if "--train-processes" in sys.argv:  # the Train tab during a run in 2 processes (see shoot_train_processes)

@@ -327,6 +327,21 @@ def inspect(model, tokenizer, ids: Sequence[int], progress=None) -> dict:
     return found
 
 
+def leaned_on(model, branch: Branch, index: int, method: str) -> list[float]:
+    """For generated token ``index`` of ``branch``: the weight of each earlier generated token (the prompt's are
+    left out: they are not chips), by ``method`` "attention" or "gradient" (see core.inference.saliency)."""
+    from ..core.inference.saliency import attention_saliency, gradient_saliency
+
+    ids = branch.ids(index + 1)
+    position = len(ids) - 1
+    device = model_device(model)
+    if method == "attention":
+        weights = attention_saliency(model, ids, position, device)
+    else:
+        weights = gradient_saliency(model, ids, position, device)
+    return [float(w) for w in weights[len(branch.context_ids) :]]
+
+
 def lens(model, tokenizer, ids: Sequence[int], progress=None) -> dict:
     """The logit lens over the last window of ``ids``: the result, each token's label and the labels of every
     token the layers predict."""

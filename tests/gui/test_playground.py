@@ -297,3 +297,17 @@ def test_compare_every_checkpoint_in_columns_from_the_tab(qtbot, tab):
     assert len(entries) >= 2
     qtbot.waitUntil(lambda: len(panel.column_chips) == len(entries) and not tab.is_busy(), timeout=20_000)
     assert all(chips.token_count() > 0 for chips in panel.column_chips)
+
+
+def test_hovering_a_token_underlines_what_it_leaned_on(qtbot, tab):
+    branch = _generate(qtbot, tab)
+    chips = tab.page.chips
+    tab._on_hover(10)
+    assert chips.shading == []  # Leaned on: off
+    for method in ("attention", "gradient"):
+        tab.page.lean.setCurrentIndex(tab.page.lean.findData(method))
+        tab._on_hover(10)
+        assert len(chips.shading) == 10 and max(chips.shading) == pytest.approx(1.0)
+    tab._on_hover(0)  # the first generated token leaned only on the prompt: nothing to underline
+    assert chips.shading == []
+    assert len(branch.tokens) > 10

@@ -128,6 +128,7 @@ class TokenChips(QWidget):
         self.selected = -1
         self._height = 40
         self._empty_text = "Generated text appears here, one chip per token."
+        self.shading: list[float] = []  # per token, 0-1: how much the hovered token leaned on it (bars under chips)
 
     # data ---------------------------------------------------------------------------------------------
     def set_tokens(self, tokens: list[dict], prefix: str = "") -> None:
@@ -161,6 +162,14 @@ class TokenChips(QWidget):
 
     def set_mode(self, mode: str) -> None:
         self.mode = mode
+        self.update()
+
+    def set_shading(self, weights: list[float] | None) -> None:
+        """Bars under the chips, as tall as each token's weight relative to the largest (``None``: none): what
+        the hovered token's prediction leaned on (attention or gradient × input)."""
+        values = [max(0.0, float(w)) for w in (weights or [])]
+        top = max(values, default=0.0)
+        self.shading = [v / top for v in values] if top > 0 else []
         self.update()
 
     def set_selected(self, index: int) -> None:
@@ -273,6 +282,12 @@ class TokenChips(QWidget):
             painter.drawRoundedRect(rect, 3, 3)
             painter.setPen(text_color)
             painter.drawText(rect.adjusted(pad, 0, -pad, 0), flags, self._labels[i])
+            if i < len(self.shading) and self.shading[i] > 0.02:
+                shade = QColor(palette.color(QPalette.ColorRole.Highlight))
+                shade.setAlphaF(0.25 + 0.75 * self.shading[i])
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(shade)
+                painter.drawRect(QRectF(rect.left(), rect.bottom() - 3, rect.width() * self.shading[i], 3))
         if self._truncated and self._rects:
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
             last = self._rects[-1]

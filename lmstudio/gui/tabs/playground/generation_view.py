@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QScrollArea,
     QSplitter,
     QTreeWidget,
@@ -40,6 +41,14 @@ class GeneratePage(QWidget):
             self.color_mode.addItem(name, key)
             self.color_mode.setItemData(self.color_mode.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
         self.color_mode.setToolTip("What the chip colours show: probability or rank bucket")
+        self.lean = QComboBox()
+        for key, name in (("off", "Off"), ("attention", "Attention"), ("gradient", "Gradient × input")):
+            self.lean.addItem(name, key)
+        self.lean.setToolTip(
+            "Hover a generated token to underline the earlier tokens its prediction leaned on: by attention "
+            "(Transformers: every layer's heads averaged) or by gradient × input (any model: how much the token's "
+            "log-probability changes with each earlier token's embedding). The longer the bar, the more"
+        )
         self.legend = ColorLegend()
         self.color_mode.currentIndexChanged.connect(self._on_color_mode)
         self.chips = TokenChips(
@@ -65,6 +74,10 @@ class GeneratePage(QWidget):
         top = QHBoxLayout()
         top.addWidget(legend_row(self.legend, "Colour by"), 1)
         top.insertWidget(0, self.color_mode)
+        lean_label = QLabel("Leaned on")
+        lean_label.setToolTip(self.lean.toolTip())
+        top.addWidget(lean_label)
+        top.addWidget(self.lean)
         chips_area = QScrollArea()
         chips_area.setWidgetResizable(True)
         chips_area.setWidget(self.chips)

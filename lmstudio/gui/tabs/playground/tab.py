@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ....core.data.cleaning import clean_text, cleaning_summary
+from ....core.errors import LMStudioError
 from ...export_dialog import NOT_EXPORTABLE_COMPRESSED, NOT_EXPORTABLE_HF, open_export_dialog
 from ...session import Session
 from ...widgets.common import Banner, SidePanelScroll
@@ -81,6 +82,7 @@ class PlaygroundTab(QWidget):
         self._job: GenerationJob | WorkerHandle | None = None
         self._logits_cache: dict[tuple[int, int], Any] = {}  # (branch, position) -> logits
         self.knockout = None  # the heads and layers switched off in the loaded model (Lens & heads page)
+        self._leaned_cache: dict[tuple, list[float]] = {}  # (branch, token, method, length) -> weights
         self._step_generators: dict[int, Any] = {}  # branch -> torch.Generator of step mode
         self._closed = False
         self.translation = False  # a translation run is loaded: the Translate mode
@@ -349,6 +351,7 @@ class PlaygroundTab(QWidget):
         self.loaded = loaded = result["loaded"]
         self._export_reason = self._why_not_exportable(loaded)
         self._logits_cache.clear()
+        self._leaned_cache.clear()
         cfg = loaded.config.model
         self.lens_page.set_model(cfg.arch, cfg.n_layer, cfg.n_head)  # a new model: every head and layer on
         self.knockout = None
@@ -754,6 +757,33 @@ class PlaygroundTab(QWidget):
 
     def _on_hover(self, index: int) -> None:
         self.show_position(index if index >= 0 else self.pinned)
+        self._show_leaned_on(index if index >= 0 else self.pinned)
+
+    def _show_leaned_on(self, index: int) -> None:
+        """Underline the earlier tokens the prediction of token ``index`` leaned on (the Leaned on choice)."""
+        chips, method = self.page.chips, self.page.lean.currentData()
+        if (
+            method == "off"
+            or self.loaded is None
+            or self.translation
+            or self.is_busy()
+            or not (0 <= self.current < len(self.branches))
+            or not (0 <= index < len(self.branches[self.current].tokens))
+        ):
+            chips.set_shading(None)
+            return
+        if method == "attention" and self.loaded.config.model.arch != "transformer":
+            method = "gradient"  # a recurrent net has no attention: the gradient says the same for any model
+        key = (self.current, index, method, len(self.branches[self.current].tokens))
+        weights = self._leaned_cache.get(key)
+        if weights is None:
+            try:
+                weights = _jobs().leaned_on(self.loaded.model, self.branches[self.current], index, method)
+            except LMStudioError as exc:
+                self.banner.show_message(str(exc))
+                return
+            self._leaned_cache[key] = weights
+        chips.set_shading(weights)
 
     def _on_click(self, index: int) -> None:
         self.pinned = index
@@ -936,6 +966,7 @@ class PlaygroundTab(QWidget):
             return
         apply_knockout(self.loaded.model, knockout)
         self._logits_cache.clear()  # cached logits were computed with the old switches
+        self._leaned_cache.clear()
         self.knockout = knockout
         self._save_view()
 
