@@ -327,6 +327,53 @@ def inspect(model, tokenizer, ids: Sequence[int], progress=None) -> dict:
     return found
 
 
+def memorization_index(config, facts: dict, tokenizer, progress=None):
+    """The memorization index of the data a run trained on (its prepared folder, or the cache entry of its corpus
+    and settings), built on first use; None when that data is gone or the run is a translation."""
+    from ..core.data.split_cache import open_corpus
+    from ..core.dataset.memorization import index_for
+    from ..core.dataset.prepare import cache_key, is_prepared_folder, load_prepared
+    from ..core.errors import LMStudioError
+    from ..core.paths import cache_root
+
+    if config.data.task == "translate":
+        return None
+    candidates = []
+    where = facts.get("prepared")
+    if isinstance(where, str) and is_prepared_folder(Path(where)):
+        candidates.append(Path(where))
+    try:
+        corpus = open_corpus(config.data)
+        candidates += [cache_root() / cache_key(corpus, config, t) for t in (tokenizer, None)]
+    except (LMStudioError, OSError):
+        pass
+    for folder in candidates:
+        try:
+            prepared = load_prepared(folder)
+        except (LMStudioError, OSError, ValueError):
+            continue
+        if prepared.tokenizer.fingerprint() != tokenizer.fingerprint():
+            continue
+        return index_for(prepared, progress=progress)
+    return None
+
+
+def memorization_of(index, branch: Branch) -> dict | None:
+    """Where the generated tokens of ``branch`` repeat the training or validation text verbatim (see SampleEvent)."""
+    from ..core.dataset.memorization import verdict
+
+    ids = [t["id"] for t in branch.tokens]
+    if index is None or not ids:
+        return None
+    spans = index.find_spans(ids)
+    found = verdict(spans, len(ids))
+    return {
+        "label": found.label,
+        "covered": float(found.covered),
+        "spans": [[sp.start, sp.end, sp.split, sp.line] for sp in spans],
+    }
+
+
 def leaned_on(model, branch: Branch, index: int, method: str) -> list[float]:
     """For generated token ``index`` of ``branch``: the weight of each earlier generated token (the prompt's are
     left out: they are not chips), by ``method`` "attention" or "gradient" (see core.inference.saliency)."""

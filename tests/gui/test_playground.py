@@ -6,6 +6,7 @@ import contextlib
 import io
 import json
 import math
+from pathlib import Path
 
 import pytest
 
@@ -311,3 +312,20 @@ def test_hovering_a_token_underlines_what_it_leaned_on(qtbot, tab):
     tab._on_hover(0)  # the first generated token leaned only on the prompt: nothing to underline
     assert chips.shading == []
     assert len(branch.tokens) > 10
+
+
+def test_the_generate_page_says_whether_an_output_repeats_the_corpus(qtbot, tab):
+    qtbot.waitUntil(lambda: tab._memorization is not None, timeout=20_000)  # opened on a worker at load
+    tab.prompt.setPlainText("First Citizen:\nBefore we proceed any further, hear me speak.")
+    _generate(qtbot, tab)
+    assert tab.memorized is not None and tab.memorized["label"] in ("new", "seen in train", "seen in validation")
+    assert tab.memorized["label"].split(":")[0] in tab.page.status.text()
+    # a branch made of the training text itself is seen, and says where
+    from lmstudio.app.playground import Branch, memorization_of
+    from lmstudio.core.runs.folders import load_run
+
+    loaded = load_run(tab.loaded.run_dir, "best")
+    text = "\n".join(Path(loaded.config.data.corpus).read_text(encoding="utf-8").splitlines()[100:104])
+    ids = list(tab.loaded.tokenizer.encode(text))
+    found = memorization_of(tab._memorization, Branch("copy", [], [{"id": i} for i in ids]))
+    assert found["label"] in ("seen in train", "seen in validation") and found["covered"] > 0.5

@@ -83,6 +83,8 @@ class PlaygroundTab(QWidget):
         self._logits_cache: dict[tuple[int, int], Any] = {}  # (branch, position) -> logits
         self.knockout = None  # the heads and layers switched off in the loaded model (Lens & heads page)
         self._leaned_cache: dict[tuple, list[float]] = {}  # (branch, token, method, length) -> weights
+        self._memorization: Any = None  # the loaded run's memorization index (opened on a worker at load)
+        self.memorized: dict | None = None  # where the shown branch repeats the corpus verbatim
         self._step_generators: dict[int, Any] = {}  # branch -> torch.Generator of step mode
         self._closed = False
         self.translation = False  # a translation run is loaded: the Translate mode
@@ -266,6 +268,43 @@ class PlaygroundTab(QWidget):
         job.sig_finished.connect(self._on_job_finished)
         self._update_buttons()
 
+    def _open_memorization(self, loaded) -> None:
+        """Open (or build, once) the index of the run's training text on a worker; the Generate page then says
+        when an output repeats it verbatim. Runs whose data is gone simply go unchecked."""
+        self._memorization = None
+        if loaded.is_translation:
+            return
+
+        def done(index) -> None:
+            if self.loaded is loaded:
+                self._memorization = index
+
+        handle = start_worker(
+            "playground-memorization",
+            _jobs().memorization_index,
+            loaded.config,
+            loaded.facts,
+            loaded.tokenizer,
+        )
+        handle.sig_result.connect(done)  # queued to this thread: connected before it can arrive
+
+    def _check_memorized(self) -> None:
+        """Say on the Generate page whether the shown branch is new or repeats the corpus (and where)."""
+        if self._memorization is None or not (0 <= self.current < len(self.branches)):
+            self.memorized = None
+            return
+        found = _jobs().memorization_of(self._memorization, self.branches[self.current])
+        self.memorized = found
+        if not found:
+            return
+        if found["label"] == "new":
+            note = "new: no run of tokens repeats the training or validation text"
+        else:
+            lines = sorted({line for *_, line in found["spans"] if line})
+            where = f", corpus line{'s' if len(lines) > 1 else ''} {', '.join(f'{n:,}' for n in lines[:4])}"
+            note = f"{found['label']}: {found['covered']:.0%} of its tokens verbatim{where if lines else ''}"
+        self.page.status.setText(f"{self.page.status.text()} · {note}")
+
     def _on_job_finished(self, *_args) -> None:
         job, self._job = self._job, None
         if isinstance(job, GenerationJob) and 0 <= self.current < len(self.branches):
@@ -278,6 +317,8 @@ class PlaygroundTab(QWidget):
                 if job.outcome == "error"
                 else f"{'Stopped' if job.outcome == 'stopped' else 'Done'}: {n} tokens{speed}."
             )
+            if job.outcome != "error" and not self.translation:
+                self._check_memorized()
         self._update_buttons()
         self._refresh_alignment()
 
@@ -355,6 +396,7 @@ class PlaygroundTab(QWidget):
         cfg = loaded.config.model
         self.lens_page.set_model(cfg.arch, cfg.n_layer, cfg.n_head)  # a new model: every head and layer on
         self.knockout = None
+        self._open_memorization(loaded)
         if not loaded.is_translation:
             self._restore_view()
         self.source.set_checkpoints(
