@@ -215,13 +215,25 @@ def test_a_replay_plays_the_curves_samples_and_probes_of_the_live_run(qtbot, tra
 
 def test_a_sample_that_repeats_the_corpus_is_shaded_and_says_so(train_tab):
     tab = train_tab
-    memo = {"label": "seen in train", "covered": 0.5, "spans": [[0, 6, "train", 12], [10, 14, "val", None]]}
+    memo = {"label": "seen in train", "covered": 0.5, "spans": [[0, 6, "train", 1], [10, 14, "val", None]]}
     tab.charts.run.add_sample(40, "ROMEO: what, ho!", memo)
     tab._show_sample(40, "ROMEO: what, ho!", "latest")
     assert tab.sample_title.text().endswith("· seen in train (50% of its tokens verbatim)")
     shaded = tab.sample.extraSelections()
     assert [(s.cursor.selectionStart(), s.cursor.selectionEnd()) for s in shaded] == [(0, 6), (10, 14)]
-    assert "“ROMEO:”: training text, corpus line 12" in tab.sample.toolTip()
+    assert "“ROMEO:”: training text, corpus line 1" in tab.sample.toolTip()
+    # a click in a shaded span says which corpus line it repeats, read from the corpus
+    from lmstudio.gui.tabs.train_tab import corpus_line
+
+    config = tab.session.workspace_config()
+    config.data.corpus = str(tab.session.corpus.path)  # the corpus the window opened (the tiny test corpus)
+    tab.info = type("Info", (), {"config": config})()
+    cursor = tab.sample.textCursor()
+    cursor.setPosition(2)
+    tab.sample.setTextCursor(cursor)
+    expected = corpus_line(tab.info.config.data.corpus, 1)
+    assert expected == "First Citizen:" and tab.last_source_line == (1, expected)
+    tab.info = None
     tab.charts.run.add_sample(50, "fresh", {"label": "new", "covered": 0.0, "spans": []})
     tab._show_sample(50, "fresh", "latest")
     assert tab.sample_title.text().endswith("· new") and not tab.sample.extraSelections()

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -85,6 +86,21 @@ REPLAY_TIP = (
     "Play a finished run again, with its charts, samples and probes, at 1-50x the pace it trained (no model, no "
     "GPU: from its folder's files): demo insurance for a talk. Pause, Step and Stop drive the replay"
 )
+
+
+def corpus_line(corpus: str, line: int, limit: int = 400) -> str:
+    """Line ``line`` (1-based) of a corpus file ("" for a folder, a missing file or a line beyond its end)."""
+    import itertools
+
+    path = Path(corpus) if corpus else None
+    if path is None or not path.is_file():
+        return ""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            found = next(itertools.islice(fh, line - 1, line), "")
+    except OSError:
+        return ""
+    return found.rstrip("\n")[:limit]
 
 
 def ask_replay_speed(parent: QWidget) -> float | None:
@@ -263,6 +279,8 @@ class TrainTab(QWidget):
         self.sample = QPlainTextEdit()
         self.sample.setReadOnly(True)
         self.sample.setToolTip(self.sample_title.toolTip())
+        self.sample.cursorPositionChanged.connect(self._on_sample_cursor)  # a click in a shaded span: its source
+        self.last_source_line: tuple[int, str] | None = None
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(5000)
@@ -804,9 +822,27 @@ class TrainTab(QWidget):
                 + (f", corpus line {line:,}" if line else "")
             )
         self.sample.setExtraSelections(selections)
+        self._shown_memo = memo
         self.sample.setToolTip(
             SAMPLE_TIP + ("\n\nRepeated verbatim from the corpus:\n" + "\n".join(lines[:12]) if lines else "")
         )
+
+    def _on_sample_cursor(self) -> None:
+        """A click in a shaded span of the sample: the corpus line it repeats, read from the corpus file."""
+        memo = getattr(self, "_shown_memo", None)
+        if not memo or self.info is None:
+            return
+        cursor = self.sample.textCursor()
+        at = cursor.position()
+        for start, end, split, line in memo.get("spans", []):
+            if start <= at < end and line:
+                text = corpus_line(self.info.config.data.corpus, line)
+                where = "training" if split == "train" else "validation"
+                message = f"Repeats the {where} text, corpus line {line:,}" + (f":\n{text}" if text else "")
+                rect = self.sample.cursorRect(cursor)
+                QToolTip.showText(self.sample.viewport().mapToGlobal(rect.bottomLeft()), message, self.sample)
+                self.last_source_line = (line, text)
+                return
 
     def show_sample_at(self, step: float) -> None:
         if self.translation_view:
