@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from lmstudio.gui import main_window as mw
 from lmstudio.gui.main_window import ask_save_changes as REAL_ASK  # noqa: N812 (before conftest replaces it)
 
-from .conftest import wait_for_open
+from .conftest import wait_for_open, wait_for_workers
 
 Button = QMessageBox.StandardButton
 
@@ -44,6 +44,7 @@ def fresh(qtbot, session):
     session.mark_saved()
     w.show()
     yield w
+    wait_for_workers()  # the default corpus's statistics, still counting when a quick test ends (a busy machine)
     w.close()
 
 
