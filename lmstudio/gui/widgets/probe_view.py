@@ -150,7 +150,7 @@ class ProbeView(QWidget):
         else:
             self.summary.setText("")
         labels = [visible(t) or "∅" for t in probe["top_tokens"]]
-        self.bars.set_bars(labels, [([100.0 * p for p in probe["top_probs"]], f"step {probe['step']:,}")])
+        self.bars.set_bars(labels, [(list(probe["top_probs"]), f"step {probe['step']:,}")])  # drawn in percent
         prompt = visible(probe.get("prompt", ""))
         title = f"Next token after “{prompt[-24:]}”" if prompt else "Next token"
         if title != self.bars._title:

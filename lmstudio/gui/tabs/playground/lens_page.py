@@ -57,6 +57,7 @@ class LensPage(QWidget):
         split.addWidget(side)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
+        split.setSizes([900, 300])  # room for a layer's head switches side by side
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)

@@ -154,7 +154,7 @@ class PlaygroundTab(QWidget):
             (self.inside, "Inside the model", "Attention maps (Transformer) or hidden states (RNN, GRU, LSTM)"),
             (
                 self.lens_page,
-                "Lens & heads",
+                "Lens && heads",  # "&&": a literal ampersand in a tab title
                 "What every layer predicts (logit lens), every attention head at once, and heads or layers "
                 "switched off",
             ),
