@@ -284,10 +284,7 @@ def setup_together(dist: Distributed, build_main, build_other, facts=trainer_fac
     if dist.is_main:
         try:
             result = build_main()
-        except LMStudioError as exc:
-            dist.broadcast(f"{type(exc).__name__}: {exc}")
-            raise
-        except BaseException as exc:
+        except BaseException as exc:  # the others wait for word: tell them, whatever it was
             dist.broadcast(f"{type(exc).__name__}: {exc}")
             raise
         dist.broadcast(None)
@@ -298,11 +295,8 @@ def setup_together(dist: Distributed, build_main, build_other, facts=trainer_fac
             raise OtherRankFailed(f"rank 0 failed: {error}")
         try:
             result = build_other()
-        except LMStudioError as exc:
-            dist.gather(f"{exc}")
-            raise
         except BaseException as exc:
-            dist.gather(f"{type(exc).__name__}: {exc}")
+            dist.gather(str(exc) if isinstance(exc, LMStudioError) else f"{type(exc).__name__}: {exc}")
             raise
         failures = dist.gather(None)
     for rank, failure in enumerate(failures):

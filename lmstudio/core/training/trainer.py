@@ -820,12 +820,10 @@ class Trainer:
         others it is complete, or why not (they end with that message, so none trains on past a lost save)."""
         state = self.training_state()  # a collective: every rank takes part
         if self.is_main:
-            failure = None
             try:
                 events = list(self._write_checkpoint(metrics, state))
             except BaseException as exc:
-                failure = f"{type(exc).__name__}: {exc}"
-                self.dist.broadcast(failure)
+                self.dist.broadcast(f"{type(exc).__name__}: {exc}")
                 raise
             self.dist.broadcast(None)
             yield from events

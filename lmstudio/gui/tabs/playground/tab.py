@@ -977,12 +977,7 @@ class PlaygroundTab(QWidget):
             return
         from ....app.side_by_side import generate_side_by_side
 
-        cfg = self.form.sample_config()
-        if cfg.seed is None:  # every column must draw the same random numbers
-            cfg.seed = random.randrange(2**31)
-        prompt = self.prompt_text()
-        device = str(_jobs().model_device(self.loaded.model))
-        width = self.form.beam_width.value() if self.form.decoding() == "beam" else 0
+        cfg, prompt, device, width = self._same_seed_settings()
         handle = start_worker(
             "playground-side-by-side",
             _jobs().gui_job(generate_side_by_side),
@@ -1052,15 +1047,21 @@ class PlaygroundTab(QWidget):
         self.lens_page.grid.set_knocked_out(knockout)
         self.lens_page.knockout_note.setText(f"Off (saved with the run): {knockout.describe()}" if knockout else "")
 
+    def _same_seed_settings(self) -> tuple:
+        """What every side of a comparison generates with: the settings with a fixed seed (one drawn now when the
+        form leaves it free: every side must draw the same random numbers), the prompt, the device and the beam
+        width (0: sampling)."""
+        cfg = self.form.sample_config()
+        if cfg.seed is None:
+            cfg.seed = random.randrange(2**31)
+        device = str(_jobs().model_device(self.loaded.model))
+        width = self.form.beam_width.value() if self.form.decoding() == "beam" else 0
+        return cfg, self.prompt_text(), device, width
+
     def compare(self, first: str, second: str) -> None:
         if self.loaded is None or self.is_busy() or self.translation:  # a language model's page
             return
-        cfg = self.form.sample_config()
-        if cfg.seed is None:  # both sides must draw the same random numbers
-            cfg.seed = random.randrange(2**31)
-        prompt = self.prompt_text()
-        device = str(_jobs().model_device(self.loaded.model))
-        width = self.form.beam_width.value() if self.form.decoding() == "beam" else 0
+        cfg, prompt, device, width = self._same_seed_settings()
         handle = start_worker(
             "playground-compare",
             _jobs().gui_job(_jobs().compare),
