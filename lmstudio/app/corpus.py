@@ -18,6 +18,7 @@ from ..core.config import DataConfig, TokenizerConfig
 from ..core.data import formats
 from ..core.data.cleaning import iter_clean
 from ..core.data.corpus import Corpus, ReadOptions, corpus_fingerprint
+from ..core.data.segment import segmenter_for
 from ..core.data.split_cache import corpus_path, open_corpus, splits_cached
 from ..core.data.stats import compute_stats
 from ..core.fileio import check_regular_file
@@ -96,7 +97,7 @@ def load_corpus(
 
 def cleaned_lines(data: DataConfig, progress: ProgressCallback | None = None):
     """The corpus's lines after cleaning; ``progress`` follows the bytes read (so its total is known)."""
-    return iter_clean(open_corpus(data).iter_lines(progress=progress), data.cleaning)
+    return iter_clean(open_corpus(data).iter_lines(progress=progress), data.cleaning, segmenter_for(data))
 
 
 def corpus_stats(data: DataConfig, key: str, progress: ProgressCallback | None = None) -> tuple[str, Any]:
@@ -106,7 +107,10 @@ def corpus_stats(data: DataConfig, key: str, progress: ProgressCallback | None =
     asking for the split folder later (:meth:`Session.split_dir`) reads no file on its own thread.
     """
     corpus = open_corpus(data)
-    stats = compute_stats(iter_clean(corpus.iter_lines(progress=progress), data.cleaning))
+    segmenter = segmenter_for(data)
+    stats = compute_stats(
+        iter_clean(corpus.iter_lines(progress=progress), data.cleaning, segmenter), segmenter=segmenter
+    )
     corpus_fingerprint(corpus)
     return key, stats
 
@@ -130,7 +134,9 @@ def train_vocabulary(
     splits = splits_cached(data, cache_root, phase(progress, 0.0, 0.25, "splitting"))
     train_path, val_path = splits["train"].path, splits["val"].path
     t1 = time.perf_counter()
-    tok = core_tokenizers.train_tokenizer(cfg, train_path, progress=phase(progress, 0.25, 0.5, "training"))
+    tok = core_tokenizers.train_tokenizer(
+        cfg, train_path, progress=phase(progress, 0.25, 0.5, "training"), segmenter=segmenter_for(data)
+    )
     t2 = time.perf_counter()
     out_dir = Path(out_dir)
     tok.save(out_dir)

@@ -60,6 +60,7 @@ def run_sample(args) -> int:
 def _run_sample(args) -> int:
     from ..core.config import SampleConfig
     from ..core.data.cleaning import clean_text
+    from ..core.data.segment import segmenter_for
     from ..core.errors import ConfigError
     from ..core.inference.generation import generate
     from ..core.runs.folders import load_run
@@ -71,9 +72,8 @@ def _run_sample(args) -> int:
             f"{args.run_dir}: is a translation run (an encoder-decoder); translate with "
             f'`lmstudio translate {args.run_dir} --text "..."`'
         )
-    prompt = clean_text(
-        args.prompt, loaded.config.data.cleaning
-    )  # cleaned as the run's corpus was, as in the Playground
+    # cleaned as the run's corpus was, as in the Playground
+    prompt = clean_text(args.prompt, loaded.config.data.cleaning, segmenter_for(loaded.config.data, loaded.tokenizer))
     sys.stdout.write(prompt)
     for event in generate(loaded.model, loaded.tokenizer, prompt, cfg, next(loaded.model.parameters()).device):
         sys.stdout.write(event.text)
@@ -120,6 +120,7 @@ def run_translate(args) -> int:
 
 def _run_translate(args) -> int:
     from ..core.data.cleaning import clean_text
+    from ..core.data.segment import segmenter_for
     from ..core.errors import ConfigError
     from ..core.inference.translate import translate
     from ..core.runs.folders import load_run
@@ -143,8 +144,9 @@ def _run_translate(args) -> int:
         )
     device = next(loaded.model.parameters()).device
     cleaning = loaded.config.data.cleaning
+    segmenter = segmenter_for(loaded.config.data, loaded.tokenizer)
     for number, line in enumerate(lines, 1):
-        text = clean_text(line, cleaning)
+        text = clean_text(line, cleaning, segmenter)
         if not text.strip():
             print()
             continue
@@ -371,6 +373,7 @@ def _open_text(args):
 
 def _eval_text(loaded, corpus, device, limit: int | None) -> dict:
     from ..core.data.cleaning import Cleaner, cleaning_summary
+    from ..core.data.segment import segmenter_for
     from ..core.inference.scoring import evaluate_text
     from .progressbar import ProgressBar
 
@@ -386,7 +389,8 @@ def _eval_text(loaded, corpus, device, limit: int | None) -> dict:
         bar.update(min(1.0, frac), 1.0, f"scoring {name}: {state['tokens']:,} tokens", force=force)
 
     cleaning = loaded.config.data.cleaning
-    transform = Cleaner(cleaning).transform if cleaning_summary(cleaning) else None
+    segmenter = segmenter_for(loaded.config.data, loaded.tokenizer)
+    transform = Cleaner(cleaning, segmenter).transform if cleaning_summary(cleaning) else None
     if transform is not None:  # the text meets the vocabulary the model was trained on, as in the Playground's Score
         print(f"lmstudio: {name} is cleaned like the run's corpus: {cleaning_summary(cleaning)}", file=sys.stderr)
 

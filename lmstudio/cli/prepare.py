@@ -23,6 +23,7 @@ CLEANING_SETTINGS = (
     "min_line_chars",
     "max_line_chars",
 )
+SEGMENT_SETTINGS = ("segmenter", "user_dict")  # how words are cut: stop words, statistics, the word tokenizer
 TOKENIZER_SETTINGS = ("kind", "vocab_size", "min_frequency", "character_coverage", "byte_fallback", "shared")
 DATA_SECTIONS = ("data", "data.cleaning", "tokenizer")  # what a prepared folder already fixes
 
@@ -30,6 +31,7 @@ DATA_SECTIONS = ("data", "data.cleaning", "tokenizer")  # what a prepared folder
 def add_corpus_arguments(p: argparse.ArgumentParser) -> None:
     add_setting_flags(p.add_argument_group("corpus"), "data", CORPUS_SETTINGS)
     add_setting_flags(p.add_argument_group("translation (source → target pairs)"), "data", PAIR_SETTINGS)
+    add_setting_flags(p.add_argument_group("words (segmentation)"), "data", SEGMENT_SETTINGS)
     add_setting_flags(p.add_argument_group("cleaning"), "data.cleaning", CLEANING_SETTINGS)
     add_setting_flags(p.add_argument_group("splits"), "data", ("split_fractions", "split_mode"))
     add_setting_flags(p.add_argument_group("tokenizer"), "tokenizer", TOKENIZER_SETTINGS)

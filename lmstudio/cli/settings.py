@@ -30,6 +30,7 @@ METAVARS = {
     "data.column": "NAME|INDEX",
     "data.include": "GLOB",
     "data.encoding": "NAME",
+    "data.user_dict": "FILE",
     "data.split_fractions": "TRAIN,VAL,TEST",
     "data.source_column": "NAME|INDEX",
     "data.target_column": "NAME|INDEX",

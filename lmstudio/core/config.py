@@ -16,13 +16,15 @@ from __future__ import annotations
 import json
 import math
 import numbers
+from collections.abc import Callable
 from dataclasses import MISSING, Field, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
 
-FORMAT_VERSION = 2  # 2: model.mlp_activation and model.qk_norm (files of version 1 were written without them)
+# 2: model.mlp_activation and model.qk_norm; 3: data.segmenter and data.user_dict (older files lack them)
+FORMAT_VERSION = 3
 
 TOKENIZER_KINDS = ("char", "word", "bpe", "unigram")
 ARCHITECTURES = ("rnn", "gru", "lstm", "transformer")
@@ -35,7 +37,8 @@ DEVICES = ("auto", "cpu", "cuda", "mps")
 FORMATS = ("auto", "text", "folder", "jsonl", "csv", "tsv", "parallel")
 SPLIT_MODES = ("lines", "blocks")
 POSITIONS = ("learned", "rotary")
-STOPWORD_LISTS = ("en", "es")
+STOPWORD_LISTS = ("en", "es", "zh")
+SEGMENTERS = ("whitespace", "jieba", "chars")  # core.data.segment: how text is cut into words
 TASKS = ("lm", "translate")  # a language model, or an encoder-decoder from source to target text
 TOY_TASKS = ("reverse", "sort", "copy", "dates")  # core.data.toy_tasks: generated pairs for quick demos
 ATTENTIONS = ("bahdanau", "luong", "none")  # recurrent encoder-decoders: additive, multiplicative, or none
@@ -60,6 +63,11 @@ MAX_EVAL_ITERS = 10**6
 MAX_NEW_TOKENS = 100_000_000
 MAX_LINE_CHARS = 10**12
 MAX_CONFIG_BYTES = 16 * 1024 * 1024
+
+
+def _same(text: str) -> str:
+    """The identity: texts stay English unless a caller (the window) passes its translation function."""
+    return text
 
 
 # ---- the declaration of a setting ----------------------------------------------------------------
@@ -90,25 +98,27 @@ class Setting:
     decimals: int | None = None
     editor_high: int | float | None = None
 
-    def range_text(self) -> str:
-        """The declared bounds in words: "1 to 1,024 tokens", "0 to below 1", "above 0"; "" when unbounded."""
+    def range_text(self, tr: Callable[[str], str] = _same) -> str:
+        """The declared bounds in words: "1 to 1,024 tokens", "0 to below 1", "above 0"; "" when unbounded.
+
+        ``tr`` translates the templates and the unit (the window passes its own; the CLI keeps English)."""
         if self.low is None and self.high is None:
             return ""
         lo = None if self.low is None else number_text(self.low)
         hi = None if self.high is None else number_text(self.high)
         if hi is None:
-            text = f"above {lo}" if self.low_open else f"{lo} or more"
+            text = (tr("above {lo}") if self.low_open else tr("{lo} or more")).format(lo=lo)
         elif lo is None:
-            text = f"below {hi}" if self.high_open else f"{hi} or less"
+            text = (tr("below {hi}") if self.high_open else tr("{hi} or less")).format(hi=hi)
         elif self.low_open and self.high_open:
-            text = f"between {lo} and {hi}, both excluded"
+            text = tr("between {lo} and {hi}, both excluded").format(lo=lo, hi=hi)
         elif self.low_open:
-            text = f"above {lo} up to {hi}"
+            text = tr("above {lo} up to {hi}").format(lo=lo, hi=hi)
         elif self.high_open:
-            text = f"{lo} to below {hi}"
+            text = tr("{lo} to below {hi}").format(lo=lo, hi=hi)
         else:
-            text = f"{lo} to {hi}"
-        return f"{text} {self.unit}" if self.unit else text
+            text = tr("{lo} to {hi}").format(lo=lo, hi=hi)
+        return f"{text} {tr(self.unit)}" if self.unit else text
 
     def notes(self) -> list[str]:
         """What 0 and null mean, and the note: ["0 = automatic"], ["a 64-bit seed"]."""
@@ -186,36 +196,37 @@ def default_of(f: Field) -> Any:
     return f.default_factory() if f.default is MISSING and f.default_factory is not MISSING else f.default
 
 
-def value_text(value: Any, s: Setting | None = None) -> str:
+def value_text(value: Any, s: Setting | None = None, tr: Callable[[str], str] = _same) -> str:
     """A setting's value as the help text shows it: on/off, "0 = automatic", "empty", 1,337."""
     if isinstance(value, bool):
-        return "on" if value else "off"
+        return tr("on") if value else tr("off")
     if value is None:
-        return s.null if s is not None and s.null else "none"
+        return tr(s.null) if s is not None and s.null else tr("none")
     if isinstance(value, numbers.Real):
-        return f"0 = {s.zero}" if s is not None and s.zero and value == 0 else number_text(value)
+        return f"0 = {tr(s.zero)}" if s is not None and s.zero and value == 0 else number_text(value)
     if isinstance(value, str):
         if value == "":
-            return "empty"
+            return tr("empty")
         return value if value.isprintable() else json.dumps(value, ensure_ascii=False)
     if isinstance(value, tuple):
         return ",".join(value_text(v) for v in value)
     return str(value)
 
 
-def describe(key: str) -> str:
-    """One line of help for ``key``: the declaration's help, its default and what it allows."""
+def describe(key: str, tr: Callable[[str], str] = _same) -> str:
+    """One line of help for ``key``: the declaration's help, its default and what it allows. ``tr``
+    translates the help and the words around the values (the window's language; English by default)."""
     f, s = declaration(key)
     default = default_of(f)
-    parts = [f"default {value_text(default, s)}"]
+    parts = [tr("default {value}").format(value=value_text(default, s, tr))]
     if s.choices is None:
-        parts.append(s.range_text())
+        parts.append(s.range_text(tr))
         if s.zero and default != 0:  # a default of 0 already reads "0 = automatic"
-            parts.append(f"0 = {s.zero}")
+            parts.append(f"0 = {tr(s.zero)}")
         if s.null and default is not None:
-            parts.append(f"null = {s.null}")
-        parts.append(s.note)
-    return f"{s.help} ({'; '.join(p for p in parts if p)})"
+            parts.append(f"null = {tr(s.null)}")
+        parts.append(tr(s.note) if s.note else "")
+    return f"{tr(s.help)} ({'; '.join(p for p in parts if p)})"
 
 
 def number_text(value: int | float) -> str:
@@ -368,8 +379,8 @@ class CleaningConfig:
     strip_control: bool = setting(False, "remove invisible control characters (tabs are kept)")
     stopwords: str | None = setting(
         None,
-        "remove the words of a bundled stop-word list (the, of, and ...): classic for retrieval, rarely for "
-        "language models",
+        "remove the words of a bundled stop-word list (the, of, and ... / 的, 了, 我们 ...), words as data.segmenter "
+        "cuts them: classic for retrieval, rarely for language models",
         choices=STOPWORD_LISTS,
         null="keep every word",
     )
@@ -439,6 +450,18 @@ class DataConfig:
     source_column: str = setting("1", "parallel TSV: the source-language column (name or index)")
     target_column: str = setting("2", "parallel TSV: the target-language column (name or index)")
     cleaning: CleaningConfig = field(default_factory=CleaningConfig)  # a nested section with its own settings
+    segmenter: str = setting(
+        "whitespace",
+        "how text is cut into words, for stop words, the word statistics and the word tokenizer: whitespace "
+        "(words between spaces and punctuation), jieba (Chinese words by the jieba segmenter, precise mode) or "
+        "chars (each CJK character a word; for Chinese or Japanese without a segmenter)",
+        choices=SEGMENTERS,
+    )
+    user_dict: str = setting(
+        "",
+        "jieba: a user dictionary file (one word a line, optionally with a frequency and a tag) for names and "
+        "terms jieba does not know; empty = jieba's own dictionary only",
+    )
     split_fractions: tuple[float, float, float] = setting(
         (0.9, 0.05, 0.05), "train, validation and test shares of the lines; they add up to 1"
     )
@@ -469,6 +492,11 @@ class DataConfig:
             f"must add up to 1 (they add up to {sum(self.split_fractions):g})",
         )
         _check(self.split_fractions[0] > 0, "data.split_fractions", "the training fraction must be above 0")
+        _check(
+            not self.user_dict or self.segmenter == "jieba",
+            "data.user_dict",
+            f"a user dictionary is for the jieba segmenter; set data.segmenter to jieba (it is {self.segmenter})",
+        )
         _check(
             self.toy_task is None or self.task == "translate",
             "data.toy_task",

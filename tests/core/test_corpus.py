@@ -384,7 +384,7 @@ def test_progress_and_cancel(corpus_dir):
 
 def test_bundled_corpora_exist_and_load():
     corpora = bundled_corpora()
-    assert set(corpora) == {"Tiny Shakespeare", "English–Spanish (Bible, short verses)"}
+    assert set(corpora) == {"Tiny Shakespeare", "English–Spanish (Bible, short verses)", "Tang poems (唐詩, Chinese)"}
     assert all(p.is_file() for p in corpora.values())
     assert default_corpus_path() == corpora["Tiny Shakespeare"]
     assert (resources_dir() / "corpora" / "README.md").is_file()
@@ -392,6 +392,8 @@ def test_bundled_corpora_exist_and_load():
     assert shakespeare.path == default_corpus_path()
     assert sum(1 for _ in shakespeare.iter_lines()) == 40_000
     assert shakespeare.head_text(14) == "First Citizen:"
+    tang = Corpus.open(corpora["Tang poems (唐詩, Chinese)"])
+    assert sum(1 for _ in tang.iter_lines()) == 9_997 and tang.encoding == "utf-8"
 
 
 def test_bundled_parallel_tsv():

@@ -87,7 +87,7 @@ def test_the_issues_examples_are_refused_in_one_line(tmp_path, capsys, values, e
         ({"model": {"arch": "mamba"}}, 'model.arch: "mamba" is not a choice; use rnn, gru, lstm or transformer'),
         (
             {"data": {"cleaning": {"stopwords": "fr"}}},
-            'data.cleaning.stopwords: "fr" is not a choice; use en, es or null (keep every word)',
+            'data.cleaning.stopwords: "fr" is not a choice; use en, es, zh or null (keep every word)',
         ),
         ({"sample": {"seed": -1}}, "sample.seed: -1 is out of range; use 0 to 18,446,744,073,709,551,615"),
     ],

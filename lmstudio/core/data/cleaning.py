@@ -17,14 +17,13 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import cache
 
+from ..config import STOPWORD_LISTS as STOPWORD_LANGUAGES
 from ..config import CleaningConfig
 from ..errors import ConfigError, CorpusError
 from ..keys import line_hash
 from ..paths import resources_dir
+from .segment import Segmenter
 
-STOPWORD_LANGUAGES = ("en", "es")
-
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
 _HSPACE = re.compile(r"[^\S\n]+")  # whitespace other than newline (lines have none anyway)
 _SPACE_BEFORE_CLOSE = re.compile(r" ([,.;:!?)\]}»”])")
 _SPACE_AFTER_OPEN = re.compile(r"([(\[{«“¿¡]) ")
@@ -62,7 +61,7 @@ def collapse_whitespace(line: str) -> str:
 
 @cache
 def load_stopwords(lang: str) -> frozenset[str]:
-    """The bundled stop-word list for ``lang`` ("en" or "es"), lower-case, from resources/stopwords/."""
+    """The bundled stop-word list for ``lang`` ("en", "es" or "zh"), lower-case, from resources/stopwords/."""
     if lang not in STOPWORD_LANGUAGES:
         raise ConfigError(f"cleaning.stopwords: unknown list {lang!r}; use one of {', '.join(STOPWORD_LANGUAGES)}")
     path = resources_dir() / "stopwords" / f"{lang}.txt"
@@ -78,19 +77,24 @@ def load_stopwords(lang: str) -> frozenset[str]:
     return frozenset(words)
 
 
-def remove_stopwords(line: str, stopwords: frozenset[str]) -> str:
-    """Drop the words of ``stopwords`` (case-insensitive), keeping punctuation and other words.
+_WORD = re.compile(r"\w+(?:['’]\w+)*")  # the words of the whitespace segmenter (core.data.segment)
+
+
+def remove_stopwords(line: str, stopwords: frozenset[str], segmenter: Segmenter | None = None) -> str:
+    """Drop the words of ``stopwords`` (case-insensitive), keeping punctuation and other words; words are
+    those ``segmenter`` cuts (whitespace by default; jieba or chars for Chinese: "我们在学习。" -> "学习。").
 
     Spaces left behind are collapsed, and a space no longer has a word between it and punctuation
     ("the cat (and the dog)." -> "cat (dog).").
     """
 
-    def keep(match: re.Match[str]) -> str:
-        word = match.group(0)
-        key = word.lower().replace("’", "'")
-        return "" if key in stopwords else word
+    def keep(word: str) -> str:
+        return "" if word.lower().replace("’", "'") in stopwords else word
 
-    out = _WORD.sub(keep, line)
+    if segmenter is None or segmenter.name == "whitespace":
+        out = _WORD.sub(lambda m: keep(m.group(0)), line)
+    else:
+        out = "".join(keep(text) if is_word else text for text, is_word in segmenter.split(line))
     if out == line:
         return line
     out = collapse_whitespace(out)
@@ -101,8 +105,9 @@ def remove_stopwords(line: str, stopwords: frozenset[str]) -> str:
 class Cleaner:
     """Applies a :class:`CleaningConfig` to lines; holds the dedupe state between calls."""
 
-    def __init__(self, cfg: CleaningConfig | None = None) -> None:
+    def __init__(self, cfg: CleaningConfig | None = None, segmenter: Segmenter | None = None) -> None:
         self.cfg = cfg if cfg is not None else CleaningConfig()
+        self.segmenter = segmenter  # cuts words for stop-word removal (data.segmenter); None = whitespace
         self._stopwords = load_stopwords(self.cfg.stopwords) if self.cfg.stopwords else None
         self._seen: set[int] = set()
 
@@ -127,7 +132,7 @@ class Cleaner:
         if cfg.collapse_whitespace:
             line = collapse_whitespace(line)
         if self._stopwords is not None:
-            line = remove_stopwords(line, self._stopwords)
+            line = remove_stopwords(line, self._stopwords, self.segmenter)
         return line
 
     def clean(self, line: str) -> str | None:
@@ -147,7 +152,7 @@ class Cleaner:
     def preview(self, lines: Iterable[str]) -> list[tuple[str, str | None]]:
         """Before/after pairs for ``lines``, with dedupe state of its own (this cleaner's is untouched)."""
         fresh = Cleaner.__new__(Cleaner)
-        fresh.cfg, fresh._stopwords, fresh._seen = self.cfg, self._stopwords, set()
+        fresh.cfg, fresh.segmenter, fresh._stopwords, fresh._seen = self.cfg, self.segmenter, self._stopwords, set()
         return [(line, fresh.clean(line)) for line in lines]
 
     def iter_clean(self, lines: Iterable[str]) -> Iterator[str]:
@@ -161,25 +166,25 @@ class Cleaner:
                 yield out
 
 
-def iter_clean(lines: Iterable[str], cfg: CleaningConfig) -> Iterator[str]:
+def iter_clean(lines: Iterable[str], cfg: CleaningConfig, segmenter: Segmenter | None = None) -> Iterator[str]:
     """Clean ``lines`` with a fresh :class:`Cleaner`; dropped lines are left out."""
-    return Cleaner(cfg).iter_clean(lines)
+    return Cleaner(cfg, segmenter).iter_clean(lines)
 
 
-def clean_text(text: str, cfg: CleaningConfig) -> str:
+def clean_text(text: str, cfg: CleaningConfig, segmenter: Segmenter | None = None) -> str:
     """Typed or sampled text cleaned as the corpus was: the text transformations of ``cfg`` line by line
     (NFKC, control characters, lower-case, whitespace, stop words), so a prompt, a text to score or to
     segment meets the vocabulary the model was trained on. No line is dropped: length limits and
     deduplication choose corpus lines, they do not apply to a text the user wrote."""
     if not cleaning_summary(cfg):
         return text
-    cleaner = Cleaner(cfg)
+    cleaner = Cleaner(cfg, segmenter)
     return "\n".join(cleaner.transform(line) for line in text.split("\n"))
 
 
-def clean_sample_lines(lines: Iterable[str], cfg: CleaningConfig) -> list[str]:
+def clean_sample_lines(lines: Iterable[str], cfg: CleaningConfig, segmenter: Segmenter | None = None) -> list[str]:
     """Corpus lines as training sees them: cleaned, with the lines cleaning drops left out."""
-    return list(Cleaner(cfg).iter_clean(lines))
+    return list(Cleaner(cfg, segmenter).iter_clean(lines))
 
 
 def cleaning_summary(cfg: CleaningConfig) -> str:

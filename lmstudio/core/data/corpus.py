@@ -58,6 +58,7 @@ __all__ = [
     "resources_dir",
     "default_corpus_path",
     "corpus_fingerprint",
+    "TANG_POEMS",
     "FORMATS",
 ]
 
@@ -69,6 +70,7 @@ FINGERPRINT_CONTENT_BYTES = 4 * 1024 * 1024  # files up to this size are fingerp
 
 TINY_SHAKESPEARE = "Tiny Shakespeare"
 BIBLE_EN_ES = "English–Spanish (Bible, short verses)"
+TANG_POEMS = "Tang poems (唐詩, Chinese)"
 
 
 def bundled_corpora() -> dict[str, Path]:
@@ -77,6 +79,7 @@ def bundled_corpora() -> dict[str, Path]:
     return {
         TINY_SHAKESPEARE: base / "tinyshakespeare.txt",
         BIBLE_EN_ES: base / "bible-web-rv1909.en-es.short.tsv",
+        TANG_POEMS: base / "tang-poems.txt",
     }
 
 

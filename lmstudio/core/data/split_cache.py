@@ -33,6 +33,7 @@ from .corpus import (
     corpus_fingerprint,
     default_corpus_path,
 )
+from .segment import read_user_dict, segmenter_for
 from .splits import SPLIT_NAMES, SplitInfo, write_splits
 
 KEY_LENGTH = 20  # hex digits of a cache key (80 bits)
@@ -70,6 +71,10 @@ def data_key(corpus: Corpus, data: DataConfig) -> str:
     """The key of everything split files depend on: the corpus's content and all data settings."""
     settings = asdict(data)
     settings.pop("corpus")
+    if data.segmenter == "whitespace":  # the default: keys of caches made before segmenters existed still match
+        del settings["segmenter"], settings["user_dict"]
+    elif data.user_dict:  # the dictionary's words, not its path, decide the cut
+        settings["user_dict"] = digest(read_user_dict(data.user_dict))
     return digest(corpus_fingerprint(corpus), settings, length=KEY_LENGTH)
 
 
@@ -109,7 +114,7 @@ def write_corpus_splits(
 
     ``progress`` follows the bytes read, so its total is known.
     """
-    lines = iter_clean(corpus.iter_lines(progress=progress), data.cleaning)
+    lines = iter_clean(corpus.iter_lines(progress=progress), data.cleaning, segmenter_for(data))
     splits = write_splits(
         lines,
         out_dir,

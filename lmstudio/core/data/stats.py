@@ -2,10 +2,12 @@
 
 Counts are of the text as the split files hold it: every line followed by one ``"\\n"``. So ``chars``
 and ``bytes`` (UTF-8) include one newline per line, and ``"\\n"`` is among the unique characters, as
-it is in a character-level vocabulary. ``words`` counts whitespace-separated tokens (like ``wc -w``);
+it is in a character-level vocabulary. Words are those of the segmenter (``data.segmenter``, see
+``segment.py``): with ``whitespace``, ``words`` counts whitespace-separated tokens (like ``wc -w``) and
+each CJK character as one word (Chinese has no spaces: a clause would otherwise count as one word);
 ``top_words`` counts lower-cased word tokens (letters, digits and inner apostrophes), so "The" and
-"the," are one word there. The line-length histogram is built from the exact count of each length,
-so it needs no second pass.
+"the," are one word there. ``word_rule`` says which rule counted. The line-length histogram is built
+from the exact count of each length, so it needs no second pass.
 
 Memory: a counter per distinct character and per distinct word. Past ``MAX_DISTINCT_WORDS`` distinct
 words the rarest are pruned, which keeps the most frequent words right in any natural text (their
@@ -24,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..progress import ProgressCallback, report
+from .segment import CJK, CJK_OR_MARK, Segmenter
 
 MAX_DISTINCT_WORDS = 1_000_000
 HIST_BINS = 40
@@ -31,6 +34,17 @@ PROGRESS_EVERY = 20_000  # lines between progress reports (at most)
 BATCH_CHARS = 1 << 20  # characters counted per batch
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+CJK_CORPUS_SHARE = 0.3  # a corpus whose non-space characters are at least this share CJK is called CJK
+
+
+def word_rule(segmenter: Segmenter | None, cjk_chars: int) -> str:
+    """How ``words`` and ``top_words`` were counted, in words (for the Data tab and report.json)."""
+    name = segmenter.name if segmenter is not None else "whitespace"
+    if name == "whitespace":
+        if cjk_chars:
+            return "whitespace-separated, each CJK character one word (no segmenter set)"
+        return "whitespace-separated"
+    return f"as the {name} segmenter cuts them"
 
 
 @dataclass
@@ -38,7 +52,7 @@ class CorpusStats:
     bytes: int = 0  # UTF-8 bytes, one "\n" per line included
     chars: int = 0  # characters, one "\n" per line included
     lines: int = 0
-    words: int = 0  # whitespace-separated tokens
+    words: int = 0  # whitespace-separated tokens, CJK characters one each (see word_rule)
     unique_chars: int = 0  # distinct characters ("\n" included when there is a line)
     top_chars: list[tuple[str, int]] = field(default_factory=list)  # most frequent first
     top_words: list[tuple[str, int]] = field(default_factory=list)  # lower-cased words, most frequent first
@@ -46,6 +60,19 @@ class CorpusStats:
     empty_lines: int = 0  # lines that are empty or whitespace only
     max_line_chars: int = 0  # longest line, newline excluded
     mean_line_chars: float = 0.0  # newline excluded
+    cjk_chars: int = 0  # characters of CJK scripts (Han, kana)
+    word_rule: str = "whitespace-separated"  # how words were counted
+
+    @property
+    def cjk_share(self) -> float:
+        """The share of CJK characters among the characters that are not whitespace."""
+        spaces = sum(n for c, n in self.top_chars if c.isspace())  # top_chars holds the frequent ones: close
+        letters = self.chars - spaces
+        return self.cjk_chars / letters if letters > 0 else 0.0
+
+    @property
+    def is_cjk(self) -> bool:
+        return self.cjk_share >= CJK_CORPUS_SHARE
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (lists, not tuples)."""
@@ -98,12 +125,19 @@ def _slices(text: str, size: int) -> Iterator[str]:
     yield text[start:]
 
 
-def compute_stats(lines: Iterable[str], top_n: int = 50, progress: ProgressCallback | None = None) -> CorpusStats:
-    """Statistics of ``lines`` in one streaming pass; ``progress`` gets (lines, None, message)."""
+def compute_stats(
+    lines: Iterable[str],
+    top_n: int = 50,
+    progress: ProgressCallback | None = None,
+    segmenter: Segmenter | None = None,
+) -> CorpusStats:
+    """Statistics of ``lines`` in one streaming pass; ``progress`` gets (lines, None, message). Words are
+    cut by ``segmenter`` (whitespace when None)."""
+    plain = segmenter is None or segmenter.name == "whitespace"
     chars: Counter[str] = Counter()
     words: Counter[str] = Counter()
     lengths: Counter[int] = Counter()
-    totals = {"lines": 0, "words": 0, "bytes": 0, "empty": 0}
+    totals = {"lines": 0, "words": 0, "bytes": 0, "empty": 0, "cjk": 0}
 
     def count(text: str) -> None:
         # numpy counts code points ~20x faster than Counter(text); "surrogatepass" keeps lone surrogates.
@@ -113,8 +147,21 @@ def compute_stats(lines: Iterable[str], top_n: int = 50, progress: ProgressCallb
         for code, n in zip(codes.tolist(), counts.tolist()):
             chars[chr(code)] += n
         totals["bytes"] += len(text.encode("utf-8", "surrogatepass"))
-        totals["words"] += len(text.split())
-        words.update(_WORD.findall(text.lower()))
+        cjk = len(CJK.findall(text)) if codes.size and codes[-1] >= 0x3040 else 0
+        totals["cjk"] += cjk
+        if plain:
+            if cjk:  # no spaces between CJK words: each character counts as one (and is a top word); CJK
+                rest = CJK_OR_MARK.sub(" ", text)  # punctuation (，。！) is no word, as "," is none in English
+                totals["words"] += len(rest.split()) + cjk
+                words.update(_WORD.findall(rest.lower()))
+                words.update(CJK.findall(text))
+            else:
+                totals["words"] += len(text.split())
+                words.update(_WORD.findall(text.lower()))
+        else:
+            found = segmenter.words(text.lower())
+            totals["words"] += len(found)
+            words.update(found)
         if len(words) > MAX_DISTINCT_WORDS:
             _prune(words)
 
@@ -157,4 +204,6 @@ def compute_stats(lines: Iterable[str], top_n: int = 50, progress: ProgressCallb
         empty_lines=totals["empty"],
         max_line_chars=max(lengths) if lengths else 0,
         mean_line_chars=(n_chars - n_lines) / n_lines if n_lines else 0.0,
+        cjk_chars=totals["cjk"],
+        word_rule=word_rule(segmenter, totals["cjk"]),
     )

@@ -306,6 +306,7 @@ def corpus_line_numbers(report_data: dict[str, Any], lines: Mapping[str, int], c
     exactly (the corpus changed or is gone: the replayed counts of lines and characters must match)."""
     from ..config import WorkspaceConfig
     from ..data.cleaning import Cleaner
+    from ..data.segment import segmenter_for
     from ..data.split_cache import open_corpus
     from ..data.splits import SPLIT_NAMES, _assignments, _check
 
@@ -314,7 +315,7 @@ def corpus_line_numbers(report_data: dict[str, Any], lines: Mapping[str, int], c
         if data.task != "lm":
             return None
         corpus = open_corpus(data)
-        cleaner = Cleaner(data.cleaning)
+        cleaner = Cleaner(data.cleaning, segmenter_for(data))
         identity = data.cleaning.is_identity
         deck = _assignments(_check(data.split_fractions, data.split_mode, data.block_lines), data.seed)
         unit = data.block_lines if data.split_mode == "blocks" else 1

@@ -36,6 +36,7 @@ import numpy as np
 from ..config import WorkspaceConfig
 from ..data.cleaning import Cleaner
 from ..data.corpus import Corpus
+from ..data.segment import segmenter_for
 from ..data.split_cache import KEY_LENGTH, data_key, open_corpus
 from ..data.splits import SPLIT_NAMES, _assignments, _check
 from ..errors import ConfigError, DataError
@@ -187,6 +188,7 @@ def _build(
             "dropped by the length limits); relax the cleaning options"
         )
     shared = config.tokenizer.shared
+    segmenter = segmenter_for(data)
     if tokenizers is not None:
         source_tok, target_tok = tokenizers
         shared = source_tok is target_tok or source_tok.fingerprint() == target_tok.fingerprint()
@@ -200,15 +202,21 @@ def _build(
                     for line in fh:
                         out.write(line)
         target_tok = source_tok = train_tokenizer(
-            config.tokenizer, joint, progress=stage(progress, "training the joint tokenizer")
+            config.tokenizer, joint, progress=stage(progress, "training the joint tokenizer"), segmenter=segmenter
         )
         joint.unlink()
     else:
         source_tok = train_tokenizer(
-            config.tokenizer, work / "split" / "train.src", progress=stage(progress, "training the source tokenizer")
+            config.tokenizer,
+            work / "split" / "train.src",
+            progress=stage(progress, "training the source tokenizer"),
+            segmenter=segmenter,
         )
         target_tok = train_tokenizer(
-            config.tokenizer, work / "split" / "train.tgt", progress=stage(progress, "training the target tokenizer")
+            config.tokenizer,
+            work / "split" / "train.tgt",
+            progress=stage(progress, "training the target tokenizer"),
+            segmenter=segmenter,
         )
     target_tok.save(work / TOKENIZER_DIR)
     if not shared:
@@ -284,7 +292,8 @@ def clean_pairs(
     (``"empty"``: a side empty after cleaning; ``"cleaning"``: the length limits; ``"duplicate"``)."""
     cfg = config.data.cleaning
     per_side = replace(cfg, dedupe=False)  # a repeated source with another translation is no duplicate
-    sources, targets = Cleaner(per_side), Cleaner(per_side)
+    segmenter = segmenter_for(config.data)
+    sources, targets = Cleaner(per_side, segmenter), Cleaner(per_side, segmenter)
     seen: set[int] = set()
     for source, target in pairs:
         s, t = sources.clean(source), targets.clean(target)

@@ -23,6 +23,7 @@ from typing import Any
 from ..config import TokenizerConfig, WorkspaceConfig
 from ..data.cleaning import iter_clean
 from ..data.corpus import Corpus
+from ..data.segment import segmenter_for
 from ..data.split_cache import (
     KEY_LENGTH,
     corpus_path,
@@ -228,7 +229,10 @@ def _build(
             splits = write_corpus_splits(corpus, config.data, work / "splits", stage(progress, "splitting"))
         if tokenizer is None:
             tokenizer = train_tokenizer(
-                config.tokenizer, splits["train"].path, progress=stage(progress, "training tokenizer")
+                config.tokenizer,
+                splits["train"].path,
+                progress=stage(progress, "training tokenizer"),
+                segmenter=segmenter_for(config.data),
             )
         tokenizer.save(work / "tokenizer")
         store = TokenStore.build(
@@ -246,8 +250,11 @@ def _build(
             },
         }
         if with_report:
+            segmenter = segmenter_for(config.data)
             stats = compute_stats(
-                iter_clean(corpus.iter_lines(), config.data.cleaning), progress=stage(progress, "statistics")
+                iter_clean(corpus.iter_lines(), config.data.cleaning, segmenter),
+                progress=stage(progress, "statistics"),
+                segmenter=segmenter,
             )
             summary["statistics"] = stats.to_dict()
             summary["vocabulary"] = vocabulary_report(  # counts from the token files: no second encoding pass

@@ -17,7 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..config import TokenizerConfig
-from ..errors import TokenizerError
+from ..data.segment import Segmenter
+from ..errors import ConfigError, TokenizerError
 from ..progress import ProgressCallback, report
 from .base import META_FILE, SPECIALS, Tokenizer, read_meta
 from .hf import HF_KIND, HFTokenizer
@@ -33,13 +34,19 @@ from .table import (
 from .vocabulary import vocabulary_report
 
 
-def train_tokenizer(cfg: TokenizerConfig, train_path: Path, progress: ProgressCallback | None = None) -> Tokenizer:
-    """Train a tokenizer of kind ``cfg.kind`` on a UTF-8 text file (the train split)."""
+def train_tokenizer(
+    cfg: TokenizerConfig,
+    train_path: Path,
+    progress: ProgressCallback | None = None,
+    segmenter: Segmenter | None = None,
+) -> Tokenizer:
+    """Train a tokenizer of kind ``cfg.kind`` on a UTF-8 text file (the train split); a word tokenizer cuts
+    words with ``segmenter`` (``data.segmenter``; whitespace when None)."""
     train_path = Path(train_path)
     if cfg.kind == "char":
         tok: Tokenizer = train_char(cfg, train_path, progress)
     elif cfg.kind == "word":
-        tok = train_word(cfg, train_path, progress)
+        tok = train_word(cfg, train_path, progress, segmenter)
     else:
         tok = train_sentencepiece(cfg, train_path, progress)
     report(progress, 1, 1, f"{cfg.kind} tokenizer ready: {tok.vocab_size} tokens")
@@ -64,7 +71,13 @@ def load_tokenizer(directory: Path) -> Tokenizer:
     elif kind == "char":
         tok = CharTokenizer(cfg, check_pieces(doc.get("vocab"), path, single_chars=True))
     elif kind == "word":
-        tok = WordTokenizer(cfg, check_pieces(doc.get("vocab"), path, single_chars=False))
+        try:
+            segmenter = Segmenter.from_dict(doc.get("segmenter"))
+        except ConfigError as exc:
+            raise TokenizerError(
+                f"{path}: the word segmenter in this file is damaged ({exc}); train it again"
+            ) from None
+        tok = WordTokenizer(cfg, check_pieces(doc.get("vocab"), path, single_chars=False), segmenter)
     else:  # read_meta validated the settings, so kind is known; kept for safety against hand edits
         raise TokenizerError(f"{path}: unknown tokenizer kind {kind!r}")
     if doc.get("vocab_size") not in (None, tok.vocab_size):

@@ -7,7 +7,6 @@ of their own.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..config import TokenizerConfig
+from ..data.segment import WORD_PATTERN, Segmenter
 from ..errors import TokenizerError
 from ..progress import ProgressCallback
 from .base import (
@@ -26,9 +26,9 @@ from .base import (
     iter_text_chunks,
 )
 
-# Words, single punctuation marks, each newline, runs of other whitespace: concatenating the
-# matches gives the text back, so decode(encode(x)) == x whenever every match is in the vocabulary.
-WORD_PATTERN = re.compile(r"\w+|[^\w\s]|\n|[^\S\n]+")
+# WORD_PATTERN (core.data.segment): words, single punctuation marks, each newline, runs of other whitespace.
+# Concatenating the matches gives the text back, so decode(encode(x)) == x whenever every match is in the
+# vocabulary. The jieba and chars segmenters cut CJK text further, keeping that property.
 
 
 class _TableTokenizer(Tokenizer):
@@ -96,13 +96,25 @@ class CharTokenizer(_TableTokenizer):
 
 
 class WordTokenizer(_TableTokenizer):
-    """Words, punctuation marks and whitespace runs (see WORD_PATTERN); rare words become <unk>."""
+    """Words, punctuation marks and whitespace runs as ``segmenter`` cuts them (whitespace: WORD_PATTERN;
+    jieba or chars for Chinese); rare words become <unk>. The segmenter, with its user dictionary, is saved
+    with the vocabulary, so the tokenizer encodes the same wherever it is loaded."""
 
     kind = "word"
 
+    def __init__(self, config: TokenizerConfig, pieces: Sequence[str], segmenter: Segmenter | None = None) -> None:
+        super().__init__(config, pieces)
+        self.segmenter = segmenter or Segmenter()
+
     def encode(self, text: str) -> list[int]:
         get, unk = self._ids.get, self.unk_id
-        return [get(w, unk) for w in WORD_PATTERN.findall(text)]
+        return [get(w, unk) for w in self.segmenter.pieces(text)]
+
+    def _payload(self) -> tuple[dict[str, Any], dict[str, bytes]]:
+        meta, files = super()._payload()
+        if self.segmenter.name != "whitespace":  # whitespace tokenizers keep the fingerprint they always had
+            meta["segmenter"] = self.segmenter.to_dict()
+        return meta, files
 
 
 def check_pieces(pieces: Any, path: Path, single_chars: bool) -> list[str]:
@@ -127,10 +139,17 @@ def train_char(cfg: TokenizerConfig, train_path: Path, progress: ProgressCallbac
     return CharTokenizer(cfg, list(SPECIALS) + sorted(chars))
 
 
-def train_word(cfg: TokenizerConfig, train_path: Path, progress: ProgressCallback | None = None) -> WordTokenizer:
-    """The ``vocab_size - 4`` most frequent words seen at least ``min_frequency`` times.
+def train_word(
+    cfg: TokenizerConfig,
+    train_path: Path,
+    progress: ProgressCallback | None = None,
+    segmenter: Segmenter | None = None,
+) -> WordTokenizer:
+    """The ``vocab_size - 4`` most frequent words (as ``segmenter`` cuts them) seen at least ``min_frequency``
+    times.
 
     ``vocab_size`` is a maximum, as torchtext's ``max_size`` was."""
+    segmenter = segmenter or Segmenter()
     train_path = Path(train_path)
     need = len(SPECIALS) + 1
     if cfg.vocab_size < need:
@@ -141,7 +160,7 @@ def train_word(cfg: TokenizerConfig, train_path: Path, progress: ProgressCallbac
     check_has_text(train_path)
     counts: Counter[str] = Counter()
     for chunk in iter_text_chunks(train_path, progress=progress, message=f"reading {train_path.name}"):
-        counts.update(WORD_PATTERN.findall(chunk))
+        counts.update(segmenter.pieces(chunk))
     kept = [(w, n) for w, n in counts.items() if n >= cfg.min_frequency]
     if not kept:
         word, n = counts.most_common(1)[0]
@@ -151,7 +170,7 @@ def train_word(cfg: TokenizerConfig, train_path: Path, progress: ProgressCallbac
         )
     kept.sort(key=lambda wn: (-wn[1], wn[0]))  # frequency first; ties by text, so training is reproducible
     words = [w for w, _ in kept[: cfg.vocab_size - len(SPECIALS)]]
-    return WordTokenizer(cfg, list(SPECIALS) + words)
+    return WordTokenizer(cfg, list(SPECIALS) + words, segmenter)
 
 
 __all__ = ["CharTokenizer", "WordTokenizer", "WORD_PATTERN", "train_char", "train_word", "check_pieces"]
