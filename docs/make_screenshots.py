@@ -25,6 +25,7 @@ from PySide6.QtCore import QCoreApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from lmstudio.gui.app import create_app  # noqa: E402
+from lmstudio.gui.i18n import set_language  # noqa: E402
 from lmstudio.gui.theme import apply_theme  # noqa: E402
 
 SIZE = (1440, 900)
@@ -338,6 +339,7 @@ def shoot_model_seq2seq(window) -> None:
 def open_window():
     """The app in the light theme with the main window shown on Tiny Shakespeare, statistics done."""
     app = create_app(sys.argv)
+    set_language(os.environ.get("LMSTUDIO_LANGUAGE", "en"))  # LMSTUDIO_LANGUAGE=zh_CN: the Chinese window
     apply_theme(app, "light", False)
     from lmstudio.gui.main_window import MainWindow
     from lmstudio.gui.session import Session

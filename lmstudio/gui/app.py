@@ -11,9 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QProcess, QTimer
 from PySide6.QtWidgets import QApplication
 
+from .i18n import resolve_language, set_language
 from .settings import APPLICATION, ORGANIZATION, Preferences
 from .theme import apply_theme
 from .workers import shutdown_all
@@ -40,6 +41,8 @@ def run(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     app = create_app(argv)
     prefs = Preferences()
+    # the language before any window text is made: LMSTUDIO_LANGUAGE (screenshots, tests), View ▸ Language, the system's
+    set_language(resolve_language(os.environ.get("LMSTUDIO_LANGUAGE") or prefs.language or None))
     apply_theme(app, prefs.theme, prefs.presenter)
 
     from .main_window import MainWindow  # after the QApplication exists
@@ -71,4 +74,6 @@ def run(argv: list[str] | None = None) -> int:
     # Whatever ended the event loop, no worker thread may outlive it (Qt aborts the process when a running
     # QThread is destroyed): cancel them all and wait, without ever terminating one.
     shutdown_all(None)
+    if window.restart_requested:  # View ▸ Language ▸ Restart now: a new process shows the new language
+        QProcess.startDetached(sys.executable, ["-m", "lmstudio", "gui"])
     return code

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .i18n import tr
+
 
 def show_error(parent: QWidget, title: str, message: str) -> QMessageBox:
     """A window-modal warning that does not block the event loop (workers keep reporting meanwhile)."""
@@ -31,7 +33,7 @@ class ShortcutsDialog(QDialog):
 
     def __init__(self, actions: list[QAction], extra: list[tuple[str, str]], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Keyboard shortcuts")
+        self.setWindowTitle(tr("Keyboard shortcuts"))
         rows = [
             (a.text().replace("&", "").rstrip("."), a.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
             for a in actions
@@ -39,7 +41,7 @@ class ShortcutsDialog(QDialog):
         ]
         rows += extra
         table = QTableWidget(len(rows), 2, self)
-        table.setHorizontalHeaderLabels(["Action", "Shortcut"])
+        table.setHorizontalHeaderLabels([tr("Action"), tr("Shortcut")])
         table.verticalHeader().hide()
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
@@ -48,7 +50,7 @@ class ShortcutsDialog(QDialog):
             table.setItem(r, 1, QTableWidgetItem(keys))
         table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        table.setToolTip("Every keyboard shortcut of the window")
+        table.setToolTip(tr("Every keyboard shortcut of the window"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -61,8 +63,7 @@ class ShortcutsDialog(QDialog):
 def about_text() -> str:
     from .. import __version__
 
-    return (
-        f"<h3>lmstudio {__version__}</h3>"
+    return f"<h3>lmstudio {__version__}</h3>" + tr(
         "<p>A desktop workbench for training language models from scratch and looking inside them: "
         "load a corpus, build a vocabulary, choose an architecture, watch training live, and explore "
         "what the model writes token by token.</p>"
@@ -71,7 +72,7 @@ def about_text() -> str:
 
 
 def show_about(parent: QWidget) -> None:
-    QMessageBox.about(parent, "About lmstudio", about_text())
+    QMessageBox.about(parent, tr("About lmstudio"), about_text())
 
 
 def make_label(text: str, tooltip: str, object_name: str = "") -> QLabel:

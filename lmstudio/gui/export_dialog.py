@@ -29,26 +29,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .i18n import QT_TR_NOOP, tr
 from .messages import user_message
 from .widgets.common import Banner, ProgressRow
 from .workers import WorkerHandle, start_worker
 
-FORMATS = (  # key, label, the one line that says what it is
+FORMATS = (  # key, label, the one line that says what it is (label and line: pass through tr() when shown)
     (
         "hf",
-        "Hugging Face (transformers)",
-        "A folder transformers loads offline with AutoModelForCausalLM and AutoTokenizer, with a model card: "
-        "Transformer runs only (GPT-2 layout for learned positions, GPT-NeoX for rotary)",
+        QT_TR_NOOP("Hugging Face (transformers)"),
+        QT_TR_NOOP(
+            "A folder transformers loads offline with AutoModelForCausalLM and AutoTokenizer, with a model card: "
+            "Transformer runs only (GPT-2 layout for learned positions, GPT-NeoX for rotary)"
+        ),
     ),
     (
         "onnx",
-        "ONNX (onnxruntime)",
-        "model.onnx for onnxruntime and other ONNX runtimes, with the tokenizer beside it: every architecture, "
-        "recurrent ones too",
+        QT_TR_NOOP("ONNX (onnxruntime)"),
+        QT_TR_NOOP(
+            "model.onnx for onnxruntime and other ONNX runtimes, with the tokenizer beside it: every architecture, "
+            "recurrent ones too"
+        ),
     ),
 )
-NOT_EXPORTABLE_HF = "an imported Hugging Face folder is a Hugging Face model already; export runs trained here"
-NOT_EXPORTABLE_COMPRESSED = (
+# why the Export button is off (the Playground shows them: pass through tr() there)
+NOT_EXPORTABLE_HF = QT_TR_NOOP(
+    "an imported Hugging Face folder is a Hugging Face model already; export runs trained here"
+)
+NOT_EXPORTABLE_COMPRESSED = QT_TR_NOOP(
     "a compressed checkpoint (int8 or pruned) is not exported; choose a trained checkpoint (best, last or step-N)"
 )
 _STEP = re.compile(r"^step-(\d+)$")
@@ -56,7 +64,7 @@ _STEP = re.compile(r"^step-(\d+)$")
 
 def choose_folder(parent: QWidget, start: str) -> str:
     """Qt's folder chooser (tests replace this function). "" when cancelled."""
-    return QFileDialog.getExistingDirectory(parent, "Export into folder", start)
+    return QFileDialog.getExistingDirectory(parent, tr("Export into folder"), start)
 
 
 def run_checkpoints(run_dir: Path) -> list[str]:
@@ -95,12 +103,12 @@ def _export(fmt: str, run_dir: str, out_dir: str, checkpoint: str, progress=None
 def gui_message(message: str) -> str:
     """The core's message, worded for the dialog (it names the command line's flags)."""
     message = user_message(message)
-    message = message.replace("--out ", "Folder ").replace("export it with --format onnx", "export it as ONNX")
-    return message.replace("--format onnx", "the ONNX format").replace("--checkpoint", "Checkpoint")
+    message = message.replace("--out ", tr("Folder") + " ").replace("export it with --format onnx", "export it as ONNX")
+    return message.replace("--format onnx", "the ONNX format").replace("--checkpoint", tr("Checkpoint"))
 
 
 def _diff(value: float) -> str:
-    return "0 (identical)" if value == 0 else f"{value:.2g}"
+    return tr("0 (identical)") if value == 0 else f"{value:.2g}"
 
 
 def summary(fmt: str, facts: dict[str, Any], asked: str = "") -> str:
@@ -108,32 +116,59 @@ def summary(fmt: str, facts: dict[str, Any], asked: str = "") -> str:
     as chosen ("best"), shown beside the one it named."""
     where = facts.get("out_dir", "")
     name = facts["checkpoint"]
-    which = (
-        f"{asked} ({name}, step {facts['step']:,})" if asked and asked != name else f"{name} (step {facts['step']:,})"
-    )
+    step = f"{facts['step']:,}"
+    if asked and asked != name:
+        which = tr("{asked} ({name}, step {step})").format(asked=asked, name=name, step=step)
+    else:
+        which = tr("{name} (step {step})").format(name=name, step=step)
     if fmt == "hf":
         lines = [
-            f"Exported {which} to {where}",
-            f"{facts['architecture']}, {facts['parameters']:,} parameters. Logits of the model transformers "
-            f"loads differ from ours by at most {_diff(facts['max_logit_diff'])} (checked on "
-            f"{facts['logit_sequences']} sequences).",
-            f"{facts['tokenizer_kind']} tokenizer: the same ids as lmstudio on {facts['tokenizer_texts']} texts.",
+            tr("Exported {what} to {folder}").format(what=which, folder=where),
+            tr(
+                "{architecture}, {parameters} parameters. Logits of the model transformers loads differ from ours "
+                "by at most {diff} (checked on {sequences} sequences)."
+            ).format(
+                architecture=facts["architecture"],
+                parameters=f"{facts['parameters']:,}",
+                diff=_diff(facts["max_logit_diff"]),
+                sequences=facts["logit_sequences"],
+            ),
+            tr("{kind} tokenizer: the same ids as lmstudio on {texts} texts.").format(
+                kind=facts["tokenizer_kind"], texts=facts["tokenizer_texts"]
+            ),
         ]
         if facts.get("tokenizer_note"):
-            lines.append(f"Note: {facts['tokenizer_note']}")
-        lines.append(f"Load it with AutoModelForCausalLM.from_pretrained({str(where)!r}); README.md is its model card.")
+            lines.append(tr("Note: {note}").format(note=facts["tokenizer_note"]))
+        lines.append(
+            tr("Load it with AutoModelForCausalLM.from_pretrained({path}); README.md is its model card.").format(
+                path=repr(str(where))
+            )
+        )
         return "\n".join(lines)
     checked = "×".join(str(n) for n in facts.get("checked_shape", []))
     traced = "×".join(str(n) for n in facts.get("traced_shape", []))
-    external = facts.get("external_data")
+    reason = facts.get("external_data_reason")
+    if facts.get("external_data"):
+        weights = (
+            tr("Weights in an external data file: {reason}") if reason else tr("Weights in an external data file.")
+        )
+    else:
+        weights = tr("Weights inside the graph: {reason}") if reason else tr("Weights inside the graph.")
     return "\n".join(
         [
-            f"Exported {which} to {facts.get('path', where)}",
-            f"{facts['architecture']}, ONNX opset {facts['opset']}. Logits in onnxruntime at {checked} tokens (traced "
-            f"at {traced}) differ from PyTorch's by at most {_diff(facts['max_abs_diff'])} (tolerance "
-            f"{facts['tolerance']:g}).",
-            f"Weights {'in an external data file' if external else 'inside the graph'}"
-            + (f": {facts['external_data_reason']}" if facts.get("external_data_reason") else "."),
+            tr("Exported {what} to {folder}").format(what=which, folder=facts.get("path", where)),
+            tr(
+                "{architecture}, ONNX opset {opset}. Logits in onnxruntime at {checked} tokens (traced at {traced}) "
+                "differ from PyTorch's by at most {diff} (tolerance {tolerance})."
+            ).format(
+                architecture=facts["architecture"],
+                opset=facts["opset"],
+                checked=checked,
+                traced=traced,
+                diff=_diff(facts["max_abs_diff"]),
+                tolerance=f"{facts['tolerance']:g}",
+            ),
+            weights.format(reason=reason),
             str(facts.get("how_to_feed", "")),
         ]
     ).strip()
@@ -149,16 +184,17 @@ class ExportDialog(QDialog):
         self.facts: dict[str, Any] | None = None
         self._out_edited = False
         self._fmt, self._asked = "hf", checkpoint
-        self.setWindowTitle(f"Export {self.run_dir.name}")
+        self.setWindowTitle(tr("Export {run}").format(run=self.run_dir.name))
 
         self.banner = Banner()
         run = QLabel(str(self.run_dir))
-        run.setToolTip("The run whose checkpoint is exported")
+        run.setToolTip(tr("The run whose checkpoint is exported"))
         run.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.formats = QButtonGroup(self)
         self.format_buttons: dict[str, QRadioButton] = {}
         format_box = QVBoxLayout()
         for i, (key, label, line) in enumerate(FORMATS):
+            label, line = tr(label), tr(line)
             button = QRadioButton(label)
             button.setToolTip(line)
             explain = QLabel(line)
@@ -173,7 +209,7 @@ class ExportDialog(QDialog):
         self.format_buttons["hf"].setChecked(True)
         self.formats.idToggled.connect(self._on_format)
         self.checkpoint = QComboBox()
-        self.checkpoint.setToolTip("Which checkpoint of the run: best (lowest validation loss), last, or a step")
+        self.checkpoint.setToolTip(tr("Which checkpoint of the run: best (lowest validation loss), last, or a step"))
         names = run_checkpoints(self.run_dir)
         if checkpoint not in names:
             names.insert(0, checkpoint)
@@ -181,14 +217,16 @@ class ExportDialog(QDialog):
         self.checkpoint.setCurrentText(checkpoint)
         self.out_edit = QLineEdit()
         self.out_edit.setToolTip(
-            "The folder to write: it must be new or empty (the export is written beside it and renamed into place "
-            "when checked, so nothing you have is overwritten)"
+            tr(
+                "The folder to write: it must be new or empty (the export is written beside it and renamed into "
+                "place when checked, so nothing you have is overwritten)"
+            )
         )
         self.out_edit.textEdited.connect(self._on_out_edited)
         self.out_edit.textChanged.connect(lambda _t: self._update_buttons())
-        self.choose_button = QPushButton("Choose…")
+        self.choose_button = QPushButton(tr("Choose…"))
         self.choose_button.setToolTip(
-            "Choose a folder: an empty one receives the export; in another a new folder named after the run is made"
+            tr("Choose a folder: an empty one receives the export; in another a new folder named after the run is made")
         )
         self.choose_button.clicked.connect(self.choose)
         out_row = QHBoxLayout()
@@ -196,27 +234,29 @@ class ExportDialog(QDialog):
         out_row.addWidget(self.choose_button)
         form = QFormLayout()
         for label, tip, field in (
-            ("Run", "The run whose checkpoint is exported", run),
-            ("Format", "Hugging Face or ONNX", format_box),
-            ("Checkpoint", self.checkpoint.toolTip(), self.checkpoint),
-            ("Folder", self.out_edit.toolTip(), out_row),
+            (tr("Run"), tr("The run whose checkpoint is exported"), run),
+            (tr("Format"), tr("Hugging Face or ONNX"), format_box),
+            (tr("Checkpoint"), self.checkpoint.toolTip(), self.checkpoint),
+            (tr("Folder"), self.out_edit.toolTip(), out_row),
         ):
             name = QLabel(label)
             name.setToolTip(tip)
             form.addRow(name, field)
-        self.progress = ProgressRow("the export")
+        self.progress = ProgressRow(tr("the export"))
         self.progress.sig_cancel.connect(self.cancel)
         self.result = QLabel()
         self.result.setWordWrap(True)
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.result.setToolTip("Where the export went and what its check measured against the run's own model")
+        self.result.setToolTip(tr("Where the export went and what its check measured against the run's own model"))
         self.result.hide()
-        self.export_button = QPushButton("Export")
+        self.export_button = QPushButton(tr("Export"))
         self.export_button.setDefault(True)
-        self.export_button.setToolTip("Write the export, then check it against the run's own model")
+        self.export_button.setToolTip(tr("Write the export, then check it against the run's own model"))
         self.export_button.clicked.connect(self.export)
-        self.close_button = QPushButton("Close")
-        self.close_button.setToolTip("Close this dialog (an export under way is cancelled; nothing half-written stays)")
+        self.close_button = QPushButton(tr("Close"))
+        self.close_button.setToolTip(
+            tr("Close this dialog (an export under way is cancelled; nothing half-written stays)")
+        )
         self.close_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -278,7 +318,7 @@ class ExportDialog(QDialog):
             return
         text = self.out_edit.text().strip()
         if not text:
-            self.banner.show_message("Folder: give the folder to export into (new or empty)")
+            self.banner.show_message(tr("Folder: give the folder to export into (new or empty)"))
             return
         out = Path(text).expanduser()
         if not out.is_absolute():
@@ -287,7 +327,11 @@ class ExportDialog(QDialog):
         self.banner.clear()
         self.result.hide()
         self.facts = None
-        self.progress.start(f"exporting {checkpoint} as {'Hugging Face' if fmt == 'hf' else 'ONNX'}…")
+        self.progress.start(
+            tr("exporting {checkpoint} as {format}…").format(
+                checkpoint=checkpoint, format="Hugging Face" if fmt == "hf" else "ONNX"
+            )
+        )
         job = start_worker("export", _export, fmt, str(self.run_dir), str(out), checkpoint)
         self.job = job
         job.sig_progress.connect(self.progress.update_progress)
@@ -316,7 +360,7 @@ class ExportDialog(QDialog):
         QTimer.singleShot(0, self.adjustSize)
 
     def _on_cancelled(self) -> None:
-        self.banner.show_message("Export cancelled; nothing was written.")
+        self.banner.show_message(tr("Export cancelled; nothing was written."))
 
     def _on_finished(self) -> None:
         self.job = None

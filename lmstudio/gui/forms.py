@@ -14,13 +14,14 @@ from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit, QSpinBox, QWidget
 
 from ..core.config import declaration, default_of, describe
+from .i18n import QT_TR_NOOP, tr
 
 SPIN_MAX = 2**31 - 1  # a QSpinBox holds a C int: larger declared limits end here
 
 
 def tooltip(key: str) -> str:
     """The declaration's help, default and range, as a sentence."""
-    text = describe(key)
+    text = describe(key, tr)
     return text[:1].upper() + text[1:]
 
 
@@ -94,7 +95,7 @@ def make_editor(key: str, label: str = "") -> QWidget:
     f, s = declaration(key)
     kind = str(f.type)
     if kind == "bool":
-        widget: QWidget = QCheckBox(label)
+        widget: QWidget = QCheckBox(tr(label))
     elif s.choices is not None:
         widget = QComboBox()
     elif kind.startswith("int"):
@@ -121,13 +122,13 @@ def configure(widget: QWidget, key: str, *, labels: dict[Any, str] | None = None
         if s.step is not None:
             widget.setSingleStep(s.step)
         if s.zero and widget.minimum() == 0:
-            widget.setSpecialValueText(s.zero)
+            widget.setSpecialValueText(tr(s.zero))
     elif isinstance(widget, QComboBox) and widget.count() == 0:
         labels = labels or {}
         allowed = ((None,) if s.null else ()) + tuple(s.choices or ())
         choices = [c for c in labels if c in allowed] + [c for c in allowed if c not in labels]  # labels' order
         for choice in choices:
-            widget.addItem(labels.get(choice, s.null if choice is None else str(choice)), choice)
+            widget.addItem(labels.get(choice, tr(s.null) if choice is None else str(choice)), choice)
     widget.setToolTip(tooltip(key))
     if default:
         set_value(widget, default_of(f))
@@ -183,54 +184,56 @@ def unescape_text(text: str) -> str:
 
 # What each form shows, in order, with its label. The labels also name the settings in messages
 # (gui.messages), so they live here, below the tabs that lay them out.
+# Labels and group names are marked with QT_TR_NOOP (defined at import): show them through tr(); keep the
+# English ones as keys.
 
 # (key, label, Transformer only) of the Model tab
 MODEL_FIELDS = (
-    ("n_layer", "Layers", False),
-    ("d_model", "Width", False),
-    ("n_head", "Heads", True),
-    ("mlp_ratio", "MLP ratio", True),
-    ("block_size", "Block size", False),
-    ("dropout", "Dropout", False),
-    ("positions", "Positions", True),
-    ("mlp_activation", "MLP activation", True),
-    ("qk_norm", "QK-norm", True),
-    ("tie_weights", "Tie embedding and output", False),
-    ("bias", "Biases", False),
+    ("n_layer", QT_TR_NOOP("Layers"), False),
+    ("d_model", QT_TR_NOOP("Width"), False),
+    ("n_head", QT_TR_NOOP("Heads"), True),
+    ("mlp_ratio", QT_TR_NOOP("MLP ratio"), True),
+    ("block_size", QT_TR_NOOP("Block size"), False),
+    ("dropout", QT_TR_NOOP("Dropout"), False),
+    ("positions", QT_TR_NOOP("Positions"), True),
+    ("mlp_activation", QT_TR_NOOP("MLP activation"), True),
+    ("qk_norm", QT_TR_NOOP("QK-norm"), True),
+    ("tie_weights", QT_TR_NOOP("Tie embedding and output"), False),
+    ("bias", QT_TR_NOOP("Biases"), False),
 )
 
 # (group, key, label): "model." keys edit ModelConfig, the others TrainConfig; each editor's kind, range,
 # step, choices, tooltip and default come from the setting's declaration (core.config, gui.forms)
 TRAIN_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("Batches", "batch_size", "Batch size"),
-    ("Batches", "model.block_size", "Block size"),
-    ("Batches", "grad_accum", "Accumulation"),
-    ("Batches", "steps", "Steps"),
-    ("Batches", "max_time", "Time budget"),
-    ("Optimizer", "optimizer", "Optimizer"),
-    ("Optimizer", "lr", "Learning rate"),
-    ("Optimizer", "min_lr", "Minimum LR"),
-    ("Optimizer", "schedule", "Schedule"),
-    ("Optimizer", "warmdown", "Warm-down share"),
-    ("Optimizer", "warmup_steps", "Warmup steps"),
-    ("Optimizer", "weight_decay", "Weight decay"),
-    ("Optimizer", "muon_momentum", "Muon momentum"),
-    ("Optimizer", "grad_clip", "Gradient clipping"),
-    ("Optimizer", "model.dropout", "Dropout"),
-    ("Hardware", "precision", "Precision"),
-    ("Hardware", "device", "Device"),
-    ("Hardware", "threads", "CPU threads"),
-    ("Hardware", "processes", "Processes"),
-    ("Hardware", "compile", "Compile"),
-    ("Evaluation", "eval_interval", "Eval interval"),
-    ("Evaluation", "eval_iters", "Eval batches"),
-    ("Evaluation", "patience", "Patience"),
-    ("Evaluation", "checkpoint_interval", "Checkpoint every"),
-    ("Evaluation", "sample_tokens", "Sample tokens"),
-    ("Evaluation", "probe_text", "Probe passage"),
-    ("Evaluation", "probe_prompt", "Probe prompt"),
-    ("Evaluation", "seed", "Seed"),
-    ("Evaluation", "tensorboard", "TensorBoard files"),
-    ("Translation", "teacher_forcing", "Teacher forcing"),
-    ("Translation", "bleu_pairs", "BLEU pairs"),
+    (QT_TR_NOOP("Batches"), "batch_size", QT_TR_NOOP("Batch size")),
+    (QT_TR_NOOP("Batches"), "model.block_size", QT_TR_NOOP("Block size")),
+    (QT_TR_NOOP("Batches"), "grad_accum", QT_TR_NOOP("Accumulation")),
+    (QT_TR_NOOP("Batches"), "steps", QT_TR_NOOP("Steps")),
+    (QT_TR_NOOP("Batches"), "max_time", QT_TR_NOOP("Time budget")),
+    (QT_TR_NOOP("Optimizer"), "optimizer", QT_TR_NOOP("Optimizer")),
+    (QT_TR_NOOP("Optimizer"), "lr", QT_TR_NOOP("Learning rate")),
+    (QT_TR_NOOP("Optimizer"), "min_lr", QT_TR_NOOP("Minimum LR")),
+    (QT_TR_NOOP("Optimizer"), "schedule", QT_TR_NOOP("Schedule")),
+    (QT_TR_NOOP("Optimizer"), "warmdown", QT_TR_NOOP("Warm-down share")),
+    (QT_TR_NOOP("Optimizer"), "warmup_steps", QT_TR_NOOP("Warmup steps")),
+    (QT_TR_NOOP("Optimizer"), "weight_decay", QT_TR_NOOP("Weight decay")),
+    (QT_TR_NOOP("Optimizer"), "muon_momentum", QT_TR_NOOP("Muon momentum")),
+    (QT_TR_NOOP("Optimizer"), "grad_clip", QT_TR_NOOP("Gradient clipping")),
+    (QT_TR_NOOP("Optimizer"), "model.dropout", QT_TR_NOOP("Dropout")),
+    (QT_TR_NOOP("Hardware"), "precision", QT_TR_NOOP("Precision")),
+    (QT_TR_NOOP("Hardware"), "device", QT_TR_NOOP("Device")),
+    (QT_TR_NOOP("Hardware"), "threads", QT_TR_NOOP("CPU threads")),
+    (QT_TR_NOOP("Hardware"), "processes", QT_TR_NOOP("Processes")),
+    (QT_TR_NOOP("Hardware"), "compile", QT_TR_NOOP("Compile")),
+    (QT_TR_NOOP("Evaluation"), "eval_interval", QT_TR_NOOP("Eval interval")),
+    (QT_TR_NOOP("Evaluation"), "eval_iters", QT_TR_NOOP("Eval batches")),
+    (QT_TR_NOOP("Evaluation"), "patience", QT_TR_NOOP("Patience")),
+    (QT_TR_NOOP("Evaluation"), "checkpoint_interval", QT_TR_NOOP("Checkpoint every")),
+    (QT_TR_NOOP("Evaluation"), "sample_tokens", QT_TR_NOOP("Sample tokens")),
+    (QT_TR_NOOP("Evaluation"), "probe_text", QT_TR_NOOP("Probe passage")),
+    (QT_TR_NOOP("Evaluation"), "probe_prompt", QT_TR_NOOP("Probe prompt")),
+    (QT_TR_NOOP("Evaluation"), "seed", QT_TR_NOOP("Seed")),
+    (QT_TR_NOOP("Evaluation"), "tensorboard", QT_TR_NOOP("TensorBoard files")),
+    (QT_TR_NOOP("Translation"), "teacher_forcing", QT_TR_NOOP("Teacher forcing")),
+    (QT_TR_NOOP("Translation"), "bleu_pairs", QT_TR_NOOP("BLEU pairs")),
 )

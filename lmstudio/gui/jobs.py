@@ -22,6 +22,7 @@ from ..core.data.toy_tasks import ensure_toy_corpus
 from ..core.dataset.pair_prepare import clean_pairs, iter_corpus_pairs, pair_statistics
 from ..core.errors import ConfigError
 from ..core.progress import ProgressCallback, report
+from .i18n import tr
 
 # translation: the Data tab's pair preview and pair statistics
 PAIR_PREVIEW_ROWS = 50  # pairs shown side by side in the Data tab
@@ -31,7 +32,7 @@ PAIR_STATS_LIMIT = 200_000  # pairs measured for the length statistics (the drop
 
 def toy_corpus(task: str, n: int, seed: int, progress: ProgressCallback | None = None) -> str:
     """Write a toy task's pairs into the cache (once) so that the corpus can be opened: returns its path."""
-    report(progress, 0, None, f"Generating {n:,} {task} pairs")
+    report(progress, 0, None, tr("Generating {n} {task} pairs").format(n=f"{n:,}", task=task))
     return str(ensure_toy_corpus(task, n, seed))
 
 
@@ -43,8 +44,10 @@ def pair_preview(data: DataConfig, key: str, progress: ProgressCallback | None =
     corpus = None if (single and data.corpus and not data.toy_task) else open_corpus(data)
     if corpus is None or not corpus.is_parallel:
         raise ConfigError(
-            f"{Path(data.corpus).name} holds no pairs: choose its target file (a second file, line-aligned with "
-            "it), open a .tsv/.csv with source and target columns, or pick a toy task"
+            tr(
+                "{name} holds no pairs: choose its target file (a second file, line-aligned with "
+                "it), open a .tsv/.csv with source and target columns, or pick a toy task"
+            ).format(name=Path(data.corpus).name)
         )
     dropped: dict[str, int] = {}
     rows: list[tuple[str, str]] = []

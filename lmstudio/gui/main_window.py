@@ -6,12 +6,14 @@ Model, Train, Compress, Playground); Ctrl+1..9 switch to the tab at that index.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
     QDragEnterEvent,
     QDragMoveEvent,
@@ -30,8 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.errors import LMStudioError
-from . import drops, jobs, workers
+from . import drops, i18n, jobs, workers
 from .dialogs import ShortcutsDialog, show_about, show_error
+from .i18n import QT_TR_NOOP, tr
 from .session import Session
 from .settings import Preferences
 from .tabs.compress_tab import CompressTab
@@ -45,15 +48,23 @@ from .widgets.view_export import ExportViewDialog, install_export_menus, open_ex
 from .workers import WorkerHandle, start_worker
 
 TabFactory = Callable[[Session], QWidget]
-TABS: list[tuple[str, TabFactory, str]] = [
-    ("Data", DataTab, "Load, clean and split a text corpus"),
-    ("Vocabulary", VocabularyTab, "Build a tokenizer and look at its vocabulary"),
-    ("Model", ModelTab, "Choose an architecture and see what it costs"),
-    ("Train", TrainTab, "Train the model and watch it learn live"),
-    ("Compress", CompressTab, "Quantize or prune a trained run and compare it before and after, measured"),
-    ("Playground", PlaygroundTab, "Generate text and see every token's probability, branch, score text, look inside"),
+TABS: list[tuple[str, TabFactory, str]] = [  # titles and tips are translated where the tabs are added
+    (QT_TR_NOOP("Data"), DataTab, QT_TR_NOOP("Load, clean and split a text corpus")),
+    (QT_TR_NOOP("Vocabulary"), VocabularyTab, QT_TR_NOOP("Build a tokenizer and look at its vocabulary")),
+    (QT_TR_NOOP("Model"), ModelTab, QT_TR_NOOP("Choose an architecture and see what it costs")),
+    (QT_TR_NOOP("Train"), TrainTab, QT_TR_NOOP("Train the model and watch it learn live")),
+    (
+        QT_TR_NOOP("Compress"),
+        CompressTab,
+        QT_TR_NOOP("Quantize or prune a trained run and compare it before and after, measured"),
+    ),
+    (
+        QT_TR_NOOP("Playground"),
+        PlaygroundTab,
+        QT_TR_NOOP("Generate text and see every token's probability, branch, score text, look inside"),
+    ),
 ]
-WORKSPACE_FILTER = "lmstudio workspace (*.json);;All files (*)"
+WORKSPACE_FILTER = QT_TR_NOOP("lmstudio workspace (*.json);;All files (*)")
 CLOSE_JOIN_MS = 400  # closing waits this long on the GUI thread for workers, then hides and waits on the event loop
 
 
@@ -61,8 +72,8 @@ def ask_save_changes(parent: QWidget, name: str) -> QMessageBox.StandardButton:
     """Asked before unsaved settings would be lost (quit, New, Open): Save, Discard or Cancel."""
     return QMessageBox.question(
         parent,
-        "Unsaved changes",
-        f"The settings of {name} have changed since they were last saved. Save them?",
+        tr("Unsaved changes"),
+        tr("The settings of {name} have changed since they were last saved. Save them?").format(name=name),
         QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
         QMessageBox.StandardButton.Save,
     )
@@ -91,12 +102,13 @@ class MainWindow(QMainWindow):
         for title, factory, tip in tabs if tabs is not None else TABS:
             widget = factory(session)
             self.tab_widgets.append(widget)
-            index = self.tabs.addTab(widget, title)
-            self.tabs.setTabToolTip(index, f"{tip} (Ctrl+{index + 1})")
+            index = self.tabs.addTab(widget, tr(title))
+            self.tabs.setTabToolTip(index, f"{tr(tip)} (Ctrl+{index + 1})")
         self.setCentralWidget(self.tabs)
         self._device_job: WorkerHandle | None = None
         self._close_state = "open"  # open, stopping (workers being joined), closed
         self._told_prefs_problem = False
+        self.restart_requested = False  # View ▸ Language ▸ Restart now: the application starts again after closing
         self._build_actions()
         self._build_menus()
         install_export_menus(self)  # right click on any chart, chips, grid or map: Save as PNG/SVG(/HTML)
@@ -122,7 +134,7 @@ class MainWindow(QMainWindow):
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         action.setStatusTip(tip)
-        action.setToolTip(tip or text.replace("&", ""))
+        action.setToolTip(tip or re.sub(r"\(&\w\)", "", text).replace("&", ""))  # "Open(&O)": no "(O)" left
         action.setCheckable(checkable)
         action.triggered.connect(slot)
         self.addAction(action)  # shortcuts work even with the menu bar hidden
@@ -131,66 +143,73 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         Std = QKeySequence.StandardKey
         self.act_new = self._action(
-            "&New workspace", self.new_workspace, Std.New, "Start over with default settings and Tiny Shakespeare"
+            tr("&New workspace"),
+            self.new_workspace,
+            Std.New,
+            tr("Start over with default settings and Tiny Shakespeare"),
         )
         self.act_open = self._action(
-            "&Open workspace...", self.open_workspace_dialog, Std.Open, "Open a workspace JSON file"
+            tr("&Open workspace..."), self.open_workspace_dialog, Std.Open, tr("Open a workspace JSON file")
         )
         self.act_save = self._action(
-            "&Save workspace", self.save_workspace, Std.Save, "Save the settings to the workspace file"
+            tr("&Save workspace"), self.save_workspace, Std.Save, tr("Save the settings to the workspace file")
         )
         self.act_save_as = self._action(
-            "Save workspace &as...",
+            tr("Save workspace &as..."),
             self.save_workspace_as,
             Std.SaveAs,
-            "Save the settings to a new workspace JSON file",
+            tr("Save the settings to a new workspace JSON file"),
         )
-        self.act_quit = self._action("&Quit", self.close, Std.Quit, "Close lmstudio")
+        self.act_quit = self._action(tr("&Quit"), self.close, Std.Quit, tr("Close lmstudio"))
         self.act_export_view = self._action(
-            "&Export view...",
+            tr("&Export view..."),
             self.export_view,
             "Ctrl+Shift+E",
-            "Save a chart, token chips, heatmap, grid or map of this tab as PNG (presenter scale), SVG or HTML",
+            tr("Save a chart, token chips, heatmap, grid or map of this tab as PNG (presenter scale), SVG or HTML"),
         )
         self.act_restore = self._action(
-            "Reopen last workspace and run at start",
+            tr("Reopen last workspace and run at start"),
             self._on_restore_toggled,
             None,
-            "When lmstudio starts, open the workspace and the run that were open when it last closed",
+            tr("When lmstudio starts, open the workspace and the run that were open when it last closed"),
             True,
         )
         self.act_restore.setChecked(self.prefs.restore_session)
         self.act_dark = self._action(
-            "&Dark theme", self._on_theme_toggled, "Ctrl+Shift+D", "Switch between the light and dark theme", True
+            tr("&Dark theme"),
+            self._on_theme_toggled,
+            "Ctrl+Shift+D",
+            tr("Switch between the light and dark theme"),
+            True,
         )
         self.act_presenter = self._action(
-            "&Presenter mode",
+            tr("&Presenter mode"),
             self._on_theme_toggled,
             "Ctrl+Shift+P",
-            "Large fonts and high contrast for talks and projectors",
+            tr("Large fonts and high contrast for talks and projectors"),
             True,
         )
         self.act_dark.setChecked(self.prefs.theme == "dark")
         self.act_presenter.setChecked(self.prefs.presenter)
         self.act_shortcuts = self._action(
-            "&Keyboard shortcuts", self.show_shortcuts, Std.HelpContents, "List every keyboard shortcut"
+            tr("&Keyboard shortcuts"), self.show_shortcuts, Std.HelpContents, tr("List every keyboard shortcut")
         )
-        self.act_about = self._action("&About lmstudio", lambda: show_about(self), None, "Version and credits")
+        self.act_about = self._action(tr("&About lmstudio"), lambda: show_about(self), None, tr("Version and credits"))
         self.tab_actions: list[QAction] = []
         for i in range(min(self.tabs.count(), 9)):
             act = self._action(
-                f"Go to {self.tabs.tabText(i)}",
+                tr("Go to {tab}").format(tab=self.tabs.tabText(i)),
                 lambda _=False, i=i: self.tabs.setCurrentIndex(i),
                 f"Ctrl+{i + 1}",
-                f"Show the {self.tabs.tabText(i)} tab",
+                tr("Show the {tab} tab").format(tab=self.tabs.tabText(i)),
             )
             self.tab_actions.append(act)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = bar.addMenu(tr("&File"))
         file_menu.addActions([self.act_new, self.act_open])
-        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu = QMenu(tr("Open &recent"), self)
         self.recent_menu.setToolTipsVisible(True)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addMenu(self.recent_menu)
@@ -202,11 +221,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_restore)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
-        view_menu = bar.addMenu("&View")
+        view_menu = bar.addMenu(tr("&View"))
         view_menu.addActions([self.act_dark, self.act_presenter])
+        view_menu.addMenu(self._build_language_menu())
         view_menu.addSeparator()
         view_menu.addActions(self.tab_actions)
-        help_menu = bar.addMenu("&Help")
+        help_menu = bar.addMenu(tr("&Help"))
         help_menu.addActions([self.act_shortcuts, self.act_about])
         self._fill_recent_menu()
 
@@ -220,18 +240,22 @@ class MainWindow(QMainWindow):
         workspaces = self.prefs.recent("workspace")
         corpora = self.prefs.recent("corpus")
         for path in workspaces:
-            act = self.recent_menu.addAction(f"Workspace: {Path(path).name}", lambda p=path: self.open_workspace(p))
+            act = self.recent_menu.addAction(
+                tr("Workspace: {name}").format(name=Path(path).name), lambda p=path: self.open_workspace(p)
+            )
             act.setToolTip(path)
         if workspaces and corpora:
             self.recent_menu.addSeparator()
         for path in corpora:
-            act = self.recent_menu.addAction(f"Corpus: {Path(path).name}", lambda p=path: self._open_recent_corpus(p))
+            act = self.recent_menu.addAction(
+                tr("Corpus: {name}").format(name=Path(path).name), lambda p=path: self._open_recent_corpus(p)
+            )
             act.setToolTip(path)
         if not workspaces and not corpora:
-            self.recent_menu.addAction("(no recent files)").setEnabled(False)
+            self.recent_menu.addAction(tr("(no recent files)")).setEnabled(False)
         else:
             self.recent_menu.addSeparator()
-            self.recent_menu.addAction("Clear recent files", self._clear_recent)
+            self.recent_menu.addAction(tr("Clear recent files"), self._clear_recent)
 
     def _clear_recent(self) -> None:
         self.prefs.clear_recent("workspace")
@@ -248,12 +272,14 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         status = self.statusBar()
         self.corpus_label = QLabel()
-        self.corpus_label.setToolTip("The corpus every tab works on")
-        self.device_label = QLabel("Device: detecting…")
-        self.device_label.setToolTip("Where training will run: the GPU if there is one, else Apple MPS, else the CPU")
+        self.corpus_label.setToolTip(tr("The corpus every tab works on"))
+        self.device_label = QLabel(tr("Device: detecting…"))
+        self.device_label.setToolTip(
+            tr("Where training will run: the GPU if there is one, else Apple MPS, else the CPU")
+        )
         self.prefs_label = QLabel()
         self.prefs_label.setObjectName("hint")
-        self.prefs_label.setToolTip("Window size, theme and recent files could not be saved")
+        self.prefs_label.setToolTip(tr("Window size, theme and recent files could not be saved"))
         self.prefs_label.hide()
         status.addPermanentWidget(self.prefs_label)
         status.addPermanentWidget(self.corpus_label)
@@ -265,7 +291,7 @@ class MainWindow(QMainWindow):
         self._device_job = start_worker("device", jobs.describe_compute_device)
         self._device_job.sig_result.connect(self._on_device_probed)
         self._device_job.sig_error.connect(
-            lambda msg: self.device_label.setText("Device: unknown (PyTorch failed to load)")
+            lambda msg: self.device_label.setText(tr("Device: unknown (PyTorch failed to load)"))
         )
 
     def _on_device_probed(self, device: dict) -> None:
@@ -279,31 +305,37 @@ class MainWindow(QMainWindow):
         if device is None:
             return
         if device["type"] != "cpu":
-            self.device_label.setText(f"Device: {device['text']}")
+            self.device_label.setText(tr("Device: {device}").format(device=device["text"]))
             return
         from ..core.devices import default_threads
 
         threads, cores = self.session.config.train.threads or default_threads(), device["cores"]
-        self.device_label.setText(
-            f"Device: CPU ({threads} training thread{'s' if threads != 1 else ''} "
-            f"of {cores} core{'s' if cores != 1 else ''})"
-        )
+        if threads == 1:
+            text = tr("Device: CPU ({threads} training thread of {cores} core)")
+            if cores != 1:
+                text = tr("Device: CPU ({threads} training thread of {cores} cores)")
+        elif cores == 1:
+            text = tr("Device: CPU ({threads} training threads of {cores} core)")
+        else:
+            text = tr("Device: CPU ({threads} training threads of {cores} cores)")
+        self.device_label.setText(text.format(threads=threads, cores=cores))
 
     # workspace ----------------------------------------------------------------------------------------
     def _update_title(self) -> None:
         path = self.session.workspace_path
-        self.setWindowTitle(f"{path.name if path else 'Untitled workspace'}[*] — lmstudio")  # [*]: Qt's modified marker
+        name = path.name if path else tr("Untitled workspace")
+        self.setWindowTitle(f"{name}[*] — lmstudio")  # [*]: Qt's modified marker
         self.setWindowModified(self.session.is_modified())
 
     def _update_corpus_label(self) -> None:
-        self.corpus_label.setText(f"Corpus: {self.session.corpus_name()}")
+        self.corpus_label.setText(tr("Corpus: {name}").format(name=self.session.corpus_name()))
 
     def confirm_discard_changes(self) -> bool:
         """Before unsaved settings would be lost: True to go on (saved or discarded), False to stay."""
         if not self.session.is_modified():
             return True
         path = self.session.workspace_path
-        answer = ask_save_changes(self, path.name if path else "this untitled workspace")
+        answer = ask_save_changes(self, path.name if path else tr("this untitled workspace"))
         if answer == QMessageBox.StandardButton.Save:
             return self.save_workspace()
         return answer == QMessageBox.StandardButton.Discard
@@ -316,7 +348,7 @@ class MainWindow(QMainWindow):
 
     def open_workspace_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Open workspace", self.prefs.last_folder("workspace"), WORKSPACE_FILTER
+            self, tr("Open workspace"), self.prefs.last_folder("workspace"), tr(WORKSPACE_FILTER)
         )
         if path:
             self.open_workspace(path)
@@ -334,14 +366,18 @@ class MainWindow(QMainWindow):
         if not quiet and not self.confirm_discard_changes():
             return False
         report = (
-            (lambda title, text: self.statusBar().showMessage(f"{title}: {text.splitlines()[0]}", 15000))
+            (
+                lambda title, text: self.statusBar().showMessage(
+                    tr("{title}: {message}").format(title=title, message=text.splitlines()[0]), 15000
+                )
+            )
             if quiet
             else (lambda title, text: show_error(self, title, text))
         )
         try:
             loaded = self.session.read_workspace(path)
         except LMStudioError as exc:
-            report("Cannot open workspace", f"{exc}\n\nNothing was changed.")
+            report(tr("Cannot open workspace"), tr("{error}\n\nNothing was changed.").format(error=exc))
             return False
 
         def opened(result: dict) -> None:
@@ -349,14 +385,17 @@ class MainWindow(QMainWindow):
             self.prefs.remember_folder("workspace", path)
             self.prefs.add_recent("workspace", path)
             self.check_preferences_saved()
-            self.statusBar().showMessage(f"Opened {path}", 5000)
+            self.statusBar().showMessage(tr("Opened {path}").format(path=path), 5000)
 
         def failed(message: str) -> None:
             report(
-                "Cannot open workspace", f"{path}: its corpus cannot be opened, so nothing was changed.\n\n{message}"
+                tr("Cannot open workspace"),
+                tr("{path}: its corpus cannot be opened, so nothing was changed.\n\n{message}").format(
+                    path=path, message=message
+                ),
             )
 
-        self.statusBar().showMessage(f"Opening {path.name}: reading its corpus…")
+        self.statusBar().showMessage(tr("Opening {name}: reading its corpus…").format(name=path.name))
         self.session.open_corpus_in_background(data=loaded.data, on_opened=opened, on_error=failed)
         return True
 
@@ -367,7 +406,7 @@ class MainWindow(QMainWindow):
 
     def save_workspace_as(self) -> bool:
         start = str(Path(self.prefs.last_folder("workspace")) / "workspace.json")
-        path, _ = QFileDialog.getSaveFileName(self, "Save workspace as", start, WORKSPACE_FILTER)
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save workspace as"), start, tr(WORKSPACE_FILTER))
         if not path:
             return False
         if not Path(path).suffix:
@@ -378,12 +417,16 @@ class MainWindow(QMainWindow):
         try:
             self.session.save_workspace(path)
         except OSError as exc:
-            show_error(self, "Cannot save workspace", f"{path}: {exc.strerror or exc}. Choose another folder.")
+            show_error(
+                self,
+                tr("Cannot save workspace"),
+                tr("{path}: {error}. Choose another folder.").format(path=path, error=exc.strerror or exc),
+            )
             return False
         self.prefs.remember_folder("workspace", path)
         self.prefs.add_recent("workspace", path)
         self.check_preferences_saved()
-        self.statusBar().showMessage(f"Saved {path}", 5000)
+        self.statusBar().showMessage(tr("Saved {path}").format(path=path), 5000)
         return True
 
     def _on_restore_toggled(self) -> None:
@@ -409,14 +452,16 @@ class MainWindow(QMainWindow):
             if Path(workspace).is_file():
                 self.open_workspace(workspace, quiet=True)
             else:
-                gone.append(f"workspace {workspace}")
+                gone.append(tr("workspace {path}").format(path=workspace))
         if run:
             if (Path(run) / "config.json").is_file():
                 self.session.set_run(Path(run))
             else:
-                gone.append(f"run {run}")
+                gone.append(tr("run {path}").format(path=run))
         if gone:
-            self.statusBar().showMessage(f"Not reopened (no longer there): {'; '.join(gone)}", 15000)
+            self.statusBar().showMessage(
+                tr("Not reopened (no longer there): {items}").format(items="; ".join(gone)), 15000
+            )
 
     # drag and drop ------------------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt)
@@ -455,6 +500,54 @@ class MainWindow(QMainWindow):
             self.session.open_corpus_in_background(path, format="auto")
 
     # view ---------------------------------------------------------------------------------------------
+    def _build_language_menu(self) -> QMenu:
+        """View ▸ Language: the system's language or one that ships; the choice applies at the next start
+        (the window offers to restart now: the workspace and the run open again, as after any restart)."""
+        menu = QMenu(tr("&Language"), self)
+        menu.setToolTipsVisible(True)
+        group = QActionGroup(menu)
+        group.setExclusive(True)
+        chosen = self.prefs.language if self.prefs.language in i18n.LANGUAGES else ""
+        system = i18n.LANGUAGES[i18n.system_language()]
+        self.language_actions: dict[str, QAction] = {}
+        for code, name in [("", tr("System ({language})").format(language=system)), *i18n.LANGUAGES.items()]:
+            act = menu.addAction(name)
+            act.setCheckable(True)
+            act.setChecked(code == chosen)
+            act.setToolTip(
+                tr("Show lmstudio in the system's language")
+                if not code
+                else tr("Show lmstudio in {language}").format(language=name)
+            )
+            act.triggered.connect(lambda _=False, code=code: self.choose_language(code))
+            group.addAction(act)
+            self.language_actions[code] = act
+        return menu
+
+    def choose_language(self, code: str) -> None:
+        """Remember ``code`` ("" = the system's) for the next start and offer to restart now."""
+        self.prefs.language = code
+        self.check_preferences_saved()
+        wanted = i18n.resolve_language(code or None)
+        if wanted == i18n.current_language():
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setWindowTitle(tr("Language"))
+        box.setText(
+            tr("lmstudio will be shown in {language} from its next start. Restart now?").format(
+                language=i18n.LANGUAGES[wanted]
+            )
+        )
+        restart = box.addButton(tr("Restart now"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(tr("Later"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if box.clickedButton() is restart:
+            self.restart_requested = True
+            self.close()
+            if self._close_state == "open":  # the user kept the window (unsaved settings, a training run)
+                self.restart_requested = False
+
     def _on_theme_toggled(self) -> None:
         theme = "dark" if self.act_dark.isChecked() else "light"
         presenter, was_presenter = self.act_presenter.isChecked(), self.prefs.presenter
@@ -475,10 +568,10 @@ class MainWindow(QMainWindow):
         problem = self.prefs.save_problem()
         if problem and not self._told_prefs_problem:
             self._told_prefs_problem = True
-            self.prefs_label.setText("Preferences not saved")
+            self.prefs_label.setText(tr("Preferences not saved"))
             self.prefs_label.setToolTip(problem)
             self.prefs_label.show()
-            show_error(self, "Preferences cannot be saved", problem)
+            show_error(self, tr("Preferences cannot be saved"), problem)
 
     def show_shortcuts(self) -> ShortcutsDialog:
         actions = [

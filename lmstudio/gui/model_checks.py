@@ -14,6 +14,7 @@ from ..app.units import human_bytes, human_number  # noqa: F401  (the Model tab 
 from ..core.config import ModelConfig, TrainConfig
 from ..core.errors import ConfigError
 from ..core.progress import ProgressCallback, report
+from .i18n import QT_TR_NOOP, tr
 
 FALLBACK_VOCAB = 65  # Tiny Shakespeare's characters: used for the estimates before any vocabulary exists
 
@@ -25,6 +26,7 @@ class ModelCheck:
     config: ModelConfig | None
     issues: list[str] = field(default_factory=list)  # blocking problems, each naming the setting and the fix
     notes: list[str] = field(default_factory=list)  # informative, not blocking
+    bad_fields: set[str] = field(default_factory=set)  # fields the issues found here are about (to mark them)
 
     @property
     def valid(self) -> bool:
@@ -34,14 +36,15 @@ class ModelCheck:
 def estimate_vocab(
     tokenizer_vocab: int | None, tokenizer_kind: str, tokenizer_size: int, unique_chars: int | None
 ) -> tuple[int, str]:
-    """The vocabulary size the model will get, and where the figure comes from."""
+    """The vocabulary size the model will get, and where the figure comes from (in English: pass it through
+    ``tr`` to show it)."""
     if tokenizer_vocab:
-        return tokenizer_vocab, "from the trained vocabulary"
+        return tokenizer_vocab, QT_TR_NOOP("from the trained vocabulary")
     if tokenizer_kind == "char":
         if unique_chars:
-            return unique_chars, "estimated: distinct characters of the corpus"
-        return FALLBACK_VOCAB, "estimated (no corpus statistics yet)"
-    return tokenizer_size, "estimated: the tokenizer's target size"
+            return unique_chars, QT_TR_NOOP("estimated: distinct characters of the corpus")
+        return FALLBACK_VOCAB, QT_TR_NOOP("estimated (no corpus statistics yet)")
+    return tokenizer_size, QT_TR_NOOP("estimated: the tokenizer's target size")
 
 
 def estimate_split_tokens(chars: int | None, fraction: float, chars_per_token: float | None, kind: str) -> int | None:
@@ -65,19 +68,23 @@ def check_model(values: dict[str, Any], vocab_size: int, val_tokens: int | None 
     except ConfigError as exc:
         issues.append(user_message(str(exc)))
     except TypeError as exc:  # a key ModelConfig does not know: a bug of the form, shown rather than raised
-        issues.append(f"model: {exc}")
+        issues.append(tr("model: {error}").format(error=exc))
     block = values.get("block_size")
+    bad_fields: set[str] = set()
     if isinstance(block, int) and val_tokens is not None and block + 1 > val_tokens:
         issues.append(
-            f"Block size {block} is larger than the validation split (about {val_tokens} tokens): "
-            f"lower the block size or use a larger corpus."
+            tr(
+                "Block size {block} is larger than the validation split (about {tokens} tokens): "
+                "lower the block size or use a larger corpus."
+            ).format(block=block, tokens=val_tokens)
         )
+        bad_fields.add("block_size")
     if cfg is None:
-        return ModelCheck(None, issues)
+        return ModelCheck(None, issues, bad_fields=bad_fields)
     notes = []
     if cfg.arch != "transformer" and cfg.block_size > 512:
-        notes.append("Recurrent networks backpropagate through every step of the block: long blocks train slowly.")
-    return ModelCheck(cfg, issues, notes)
+        notes.append(tr("Recurrent networks backpropagate through every step of the block: long blocks train slowly."))
+    return ModelCheck(cfg, issues, notes, bad_fields)
 
 
 FIT_SHARE = 0.8  # of the device's memory a training may plan on: the rest for the CUDA context, fragmentation,
@@ -90,7 +97,7 @@ class TrainingTarget:
 
     precision: str  # the resolved autocast precision: fp32, bf16 or fp16
     memory: int | None  # bytes the device has (GPU memory, else system RAM), None when unknown
-    where: str  # "the GPU (NVIDIA ...)", "system RAM", ...: what ``memory`` is the memory of
+    where: str  # "the GPU (NVIDIA ...)", "system RAM", ...: what ``memory`` is the memory of (English: see where_text)
 
 
 @functools.lru_cache(maxsize=16)
@@ -115,10 +122,17 @@ def training_target(device: str = "auto", precision: str = "auto") -> TrainingTa
     if resolved.type == "cuda":
         where = f"the GPU ({torch.cuda.get_device_properties(resolved).name})"
     elif resolved.type == "mps":
-        where = "Apple MPS (shared memory)"
+        where = QT_TR_NOOP("Apple MPS (shared memory)")
     else:
-        where = "system RAM"
+        where = QT_TR_NOOP("system RAM")
     return TrainingTarget(name, device_memory(resolved), where)
+
+
+def where_text(where: str) -> str:
+    """A ``TrainingTarget.where`` in the window's language."""
+    if where.startswith("the GPU (") and where.endswith(")"):
+        return tr("the GPU ({name})").format(name=where[len("the GPU (") : -1])
+    return tr(where)
 
 
 def memory_verdict(total: int, target: TrainingTarget) -> tuple[bool | None, str]:
@@ -127,15 +141,27 @@ def memory_verdict(total: int, target: TrainingTarget) -> tuple[bool | None, str
     if not target.memory:
         return None, ""
     budget = int(target.memory * FIT_SHARE)
-    have = f"{human_bytes(target.memory)} of {target.where}"
+    have, where = human_bytes(target.memory), where_text(target.where)
     if total <= budget:
-        return True, f"fits: {human_bytes(total)} of {have} ({target.precision})"
-    fix = "lower the batch size (Train tab), the block size, the width or the layers"
-    if target.precision == "fp32" and target.where.startswith("the GPU"):
-        fix += ", or set the precision to auto or bf16"  # halves the activations
-    return False, (
-        f"may not fit: {human_bytes(total)} needed, {have} ({target.precision}; plan on at most "
-        f"{FIT_SHARE:.0%} of it): {fix}"
+        return True, tr("fits: {needed} of {available} of {where} ({precision})").format(
+            needed=human_bytes(total), available=have, where=where, precision=target.precision
+        )
+    if target.precision == "fp32" and target.where.startswith("the GPU"):  # bf16 halves the activations
+        fix = tr(
+            "lower the batch size (Train tab), the block size, the width or the layers, "
+            "or set the precision to auto or bf16"
+        )
+    else:
+        fix = tr("lower the batch size (Train tab), the block size, the width or the layers")
+    return False, tr(
+        "may not fit: {needed} needed, {available} of {where} ({precision}; plan on at most {share} of it): {fix}"
+    ).format(
+        needed=human_bytes(total),
+        available=have,
+        where=where,
+        precision=target.precision,
+        share=f"{FIT_SHARE:.0%}",
+        fix=fix,
     )
 
 
@@ -244,13 +270,13 @@ def measure_step_time(
     times = []
     total = steps + 2
     for i in range(total):
-        if report(progress, i, total, "timing a training step") is False:
+        if report(progress, i, total, tr("timing a training step")) is False:
             break
         t0 = time.perf_counter()
         one_step()
         if i >= 2:  # the first steps allocate and warm caches
             times.append(time.perf_counter() - t0)
-    report(progress, total, total, "done")
+    report(progress, total, total, tr("done"))
     if not times:
         times = [math.nan]
     times.sort()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.config import MAX_STEPS
+from .i18n import tr
 
 
 class ResumeDialog(QDialog):
@@ -24,14 +25,18 @@ class ResumeDialog(QDialog):
 
     def __init__(self, run_dir: Path, plan_for: Callable[[int | None], object], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Resume run")
+        self.setWindowTitle(tr("Resume run"))
         self.plan_for = plan_for
         own = plan_for(None)
         self.start_step, self.run_steps = own.start_step, own.run_steps
         finished = self.start_step >= self.run_steps
+        summary = (
+            tr("<b>{run}</b>: last checkpoint at step {step} of its {steps} steps (finished).")
+            if finished
+            else tr("<b>{run}</b>: last checkpoint at step {step} of its {steps} steps.")
+        )
         self.summary = QLabel(
-            f"<b>{Path(run_dir).name}</b>: last checkpoint at step {self.start_step:,} of its {self.run_steps:,} steps"
-            + (" (finished)." if finished else ".")
+            summary.format(run=Path(run_dir).name, step=f"{self.start_step:,}", steps=f"{self.run_steps:,}")
         )
         self.summary.setWordWrap(True)
         self.summary.setToolTip(str(run_dir))
@@ -41,24 +46,26 @@ class ResumeDialog(QDialog):
         self.steps.setGroupSeparatorShown(True)
         self.steps.setValue(self.run_steps if not finished else max(2 * self.run_steps, self.start_step + 1))
         self.steps.setToolTip(
-            "Train to this step. The run's own step count continues its schedule; another number "
-            "stretches the schedule (warmup, decay) over the new length"
+            tr(
+                "Train to this step. The run's own step count continues its schedule; another number "
+                "stretches the schedule (warmup, decay) over the new length"
+            )
         )
         self.schedule = QLabel()
         self.schedule.setObjectName("hint")
         self.schedule.setWordWrap(True)
         self.schedule.setToolTip(
-            "The learning-rate schedule the resumed run follows, and the learning rate of its next step"
+            tr("The learning-rate schedule the resumed run follows, and the learning rate of its next step")
         )
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("Resume")
-        ok.setToolTip("Continue training from the last checkpoint with this schedule")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip("Do not resume")
+        ok.setText(tr("Resume"))
+        ok.setToolTip(tr("Continue training from the last checkpoint with this schedule"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setToolTip(tr("Do not resume"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        label = QLabel("Continue to")
+        label = QLabel(tr("Continue to"))
         label.setToolTip(self.steps.toolTip())
         form.addRow(label, self.steps)
         layout = QVBoxLayout(self)
@@ -76,15 +83,23 @@ class ResumeDialog(QDialog):
 
     def _update(self) -> None:
         plan = self.plan_for(self.steps.value())
-        at = f"resuming at step {plan.start_step:,}"
         if not plan.extends:
             self.schedule.setText(
-                f"Continues the run's own schedule of {plan.run_steps:,} steps: learning rate "
-                f"{plan.lr_run:.3g} on {at}."
+                tr(
+                    "Continues the run's own schedule of {run_steps} steps: learning rate "
+                    "{lr} on resuming at step {step}."
+                ).format(run_steps=f"{plan.run_steps:,}", lr=f"{plan.lr_run:.3g}", step=f"{plan.start_step:,}")
             )
         else:
             self.schedule.setText(
-                f"Extends the run to {plan.steps:,} steps, a new schedule: the learning rate on {at} changes from "
-                f"{plan.lr_run:.3g} (its {plan.run_steps:,}-step schedule) to {plan.lr_new:.3g} "
-                f"({plan.steps:,}-step schedule)."
+                tr(
+                    "Extends the run to {steps} steps, a new schedule: the learning rate on resuming at step {step} "
+                    "changes from {lr_run} (its {run_steps}-step schedule) to {lr_new} ({steps}-step schedule)."
+                ).format(
+                    steps=f"{plan.steps:,}",
+                    step=f"{plan.start_step:,}",
+                    lr_run=f"{plan.lr_run:.3g}",
+                    run_steps=f"{plan.run_steps:,}",
+                    lr_new=f"{plan.lr_new:.3g}",
+                )
             )

@@ -31,6 +31,7 @@ from ..core.data.stats import CorpusStats
 from ..core.errors import ConfigError, LMStudioError
 from ..core.keys import digest
 from . import jobs
+from .i18n import tr
 from .workers import WorkerHandle, start_worker
 
 MAX_WORKSPACE_BYTES = 4 * 1024 * 1024  # a workspace is a few KB of settings; anything huge is not one
@@ -105,7 +106,7 @@ class Session(QObject):
 
     def corpus_name(self) -> str:
         if self.corpus is None:
-            return "no corpus"
+            return tr("no corpus")
         for name, path in core_corpus.bundled_corpora().items():
             if Path(path).resolve() == Path(self.corpus.path).resolve():
                 return name
@@ -127,7 +128,9 @@ class Session(QObject):
             self.sig_corpus_error.emit(str(exc))
             return False
         except OSError as exc:  # permission races and the like, which the core may not wrap
-            self.sig_corpus_error.emit(f"{path}: cannot read ({exc.strerror or exc})")
+            self.sig_corpus_error.emit(
+                tr("{path}: cannot read ({reason})").format(path=path, reason=exc.strerror or exc)
+            )
             return False
         self.cancel_open()
         self.apply_opened(opened)
@@ -359,8 +362,9 @@ class Session(QObject):
         check_regular_file(path, "workspace file", error=ConfigError)
         if path.stat().st_size > MAX_WORKSPACE_BYTES:
             raise ConfigError(
-                f"{path}: {path.stat().st_size:,} bytes is far too large for a workspace file; "
-                "choose an lmstudio workspace .json"
+                tr(
+                    "{path}: {size} bytes is far too large for a workspace file; choose an lmstudio workspace .json"
+                ).format(path=path, size=f"{path.stat().st_size:,}")
             )
         try:
             return WorkspaceConfig.load(path)
@@ -374,7 +378,9 @@ class Session(QObject):
             RecursionError,
         ) as exc:  # a type the config did not check
             raise ConfigError(
-                f"{path}: not a valid lmstudio workspace ({exc}); fix the value or save the workspace again"
+                tr(
+                    "{path}: not a valid lmstudio workspace ({error}); fix the value or save the workspace again"
+                ).format(path=path, error=exc)
             ) from None
 
     def load_workspace(self, path: str | Path) -> None:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from .i18n import tr
+
 ORGANIZATION = "lmstudio"
 APPLICATION = "lmstudio"
 MAX_RECENT = 8
@@ -52,6 +54,15 @@ class Preferences:
     @presenter.setter
     def presenter(self, value: bool) -> None:
         self._store.setValue("view/presenter", bool(value))
+
+    @property
+    def language(self) -> str:
+        """The window's language chosen in View ▸ Language ("en", "zh_CN"); "" follows the system's."""
+        return str(self._store.value("view/language", "") or "")
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._store.setValue("view/language", value)
 
     # the session reopened at start ----------------------------------------------------------------
     @property
@@ -115,8 +126,8 @@ class Preferences:
         self._store.sync()
         if self._store.status() == QSettings.Status.NoError and self._store.isWritable():
             return None
-        return (
-            f"{self._store.fileName()}: lmstudio cannot write its preferences there (the file or its folder is "
-            f"read-only or not a file). The window size, theme and recent files will not be remembered; everything "
-            f"else works. Make that folder writable to keep them."
-        )
+        return tr(
+            "{file}: lmstudio cannot write its preferences there (the file or its folder is "
+            "read-only or not a file). The window size, theme and recent files will not be remembered; everything "
+            "else works. Make that folder writable to keep them."
+        ).format(file=self._store.fileName())

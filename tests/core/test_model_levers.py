@@ -52,4 +52,4 @@ def test_a_version_1_file_means_the_models_it_described():
     assert old.model.mlp_activation == "gelu" and old.model.qk_norm is False
     new = WorkspaceConfig.from_dict({"model": {"arch": "transformer", "mlp_activation": "relu2", "qk_norm": True}})
     assert new.model.mlp_activation == "relu2" and new.model.qk_norm is True
-    assert WorkspaceConfig().to_dict()["format_version"] == 2
+    assert WorkspaceConfig().to_dict()["format_version"] == 3

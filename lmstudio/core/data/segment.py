@@ -16,7 +16,6 @@ pieces (words, single punctuation marks, each newline, runs of other whitespace)
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import threading
@@ -26,6 +25,7 @@ from typing import Any
 
 from ..config import SEGMENTERS
 from ..errors import ConfigError, CorpusError
+from ..keys import digest
 
 # CJK scripts written without spaces: kana, CJK extension A, unified ideographs, compatibility ideographs and
 # the supplementary planes' ideographs. Hangul is written with spaces and is left to the word rule.
@@ -173,7 +173,7 @@ def jieba_available() -> bool:
 def jieba_cutter(user_dict: str = "") -> Callable[[str], Any]:
     """jieba's precise-mode cut with ``user_dict`` (a dictionary's text) loaded; one tokenizer per dictionary,
     kept for the process. Its main dictionary loads on first use (about a second, cached by jieba on disk)."""
-    key = hashlib.sha256(user_dict.encode()).hexdigest()
+    key = digest(user_dict)
     with _JIEBA_LOCK:
         cut = _JIEBA.get(key)
         if cut is not None:

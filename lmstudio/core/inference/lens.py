@@ -17,7 +17,7 @@ object itself for the duration of the ``with`` block: run it on the thread that 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -225,17 +225,20 @@ class KnockOut:
             raise ConfigError("knockout: layers and heads must be lists; fix or remove them in the saved view")
         return cls(layers, heads)  # __post_init__ checks each entry and makes the frozensets
 
-    def describe(self) -> str:
-        """One line for people, counting from 1: "layer 2 off; heads 1.3, 3.1 off"."""
+    def describe(self, tr: Callable[[str], str] = str) -> str:
+        """One line for people, counting from 1: "layer 2 off; heads 1.3, 3.1 off". ``tr`` translates the
+        words (the window passes its own; English otherwise)."""
         if not self:
-            return "nothing switched off"
+            return tr("nothing switched off")
         parts = []
         if self.layers:
             n = sorted(self.layers)
-            parts.append(("layer " if len(n) == 1 else "layers ") + ", ".join(str(i + 1) for i in n) + " off")
+            which = ", ".join(str(i + 1) for i in n)
+            parts.append((tr("layer {n} off") if len(n) == 1 else tr("layers {n} off")).format(n=which))
         if self.heads:
             n = sorted(self.heads)
-            parts.append(("head " if len(n) == 1 else "heads ") + ", ".join(f"{a + 1}.{b + 1}" for a, b in n) + " off")
+            which = ", ".join(f"{a + 1}.{b + 1}" for a, b in n)
+            parts.append((tr("head {n} off") if len(n) == 1 else tr("heads {n} off")).format(n=which))
         return "; ".join(parts)
 
     def check(self, n_layer: int, n_head: int) -> None:

@@ -11,6 +11,7 @@ show in the banner.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...app import compress as jobs
+from ..i18n import QT_TR_NOOP, tr
 from ..session import Session
 from ..theme import accent
 from ..widgets.charts import _ThemedPlot, chart_style
@@ -49,31 +51,42 @@ from ..widgets.common import Banner, ElidedLabel, ProgressRow, SidePanelScroll
 from ..workers import WorkerHandle, start_worker
 
 AFTER_COLOR = "#f0a030"  # the "after" bars (the "before" ones take the theme's accent)
-# the core names its settings as the command line does; the tab shows its own labels
+# the core names its settings as the command line does; the tab shows its own labels (translated when shown)
 _FLAGS = {
-    "--out-name": "Name",
-    "--sparsity": "Sparsity",
-    "--quantize": "Method",
-    "--prune": "Method",
-    "--finetune-steps": "Fine-tune steps",
-    "--checkpoint": "Checkpoint",
-    "--global": "Global",
+    "--out-name": QT_TR_NOOP("Name"),
+    "--sparsity": QT_TR_NOOP("Sparsity"),
+    "--quantize": QT_TR_NOOP("Method"),
+    "--prune": QT_TR_NOOP("Method"),
+    "--finetune-steps": QT_TR_NOOP("Fine-tune steps"),
+    "--checkpoint": QT_TR_NOOP("Checkpoint"),
+    "--global": QT_TR_NOOP("Global"),
 }
-_TIPS = {
-    "int8": "Linear (and LSTM/GRU) weights stored as int8 with a scale per row; activations quantized on the fly "
-    "(CPU). About a quarter of the size",
-    "int8-weight": "Weight-only int8 through torchao",
-    "int4-weight": "Weight-only int4 through torchao",
-    "l1": "Zero the weights of smallest magnitude, the chosen share of each matrix (or of all together)",
-    "heads": "Remove whole attention heads (Transformer), the weakest by the L1 norm of their weights",
-    "channels": "Remove MLP hidden channels (Transformer), the weakest by the L1 norm of their weights",
+_TIPS = {  # translated when shown
+    "int8": QT_TR_NOOP(
+        "Linear (and LSTM/GRU) weights stored as int8 with a scale per row; activations quantized on the fly "
+        "(CPU). About a quarter of the size"
+    ),
+    "int8-weight": QT_TR_NOOP("Weight-only int8 through torchao"),
+    "int4-weight": QT_TR_NOOP("Weight-only int4 through torchao"),
+    "l1": QT_TR_NOOP("Zero the weights of smallest magnitude, the chosen share of each matrix (or of all together)"),
+    "heads": QT_TR_NOOP("Remove whole attention heads (Transformer), the weakest by the L1 norm of their weights"),
+    "channels": QT_TR_NOOP("Remove MLP hidden channels (Transformer), the weakest by the L1 norm of their weights"),
 }
+# the labels of lmstudio.app.compress.METHODS, for extraction: the method list shows tr(label)
+_METHOD_LABELS = (
+    QT_TR_NOOP("Quantize: dynamic int8"),
+    QT_TR_NOOP("Quantize: weight-only int8"),
+    QT_TR_NOOP("Quantize: weight-only int4"),
+    QT_TR_NOOP("Prune: L1 unstructured"),
+    QT_TR_NOOP("Prune: attention heads"),
+    QT_TR_NOOP("Prune: MLP channels"),
+)
 
 
 def gui_words(message: str) -> str:
     """A core message with the command line's flags named as the tab's controls."""
     for flag, label in _FLAGS.items():
-        message = message.replace(flag, label)
+        message = message.replace(flag, tr(label))
     return message
 
 
@@ -91,7 +104,7 @@ class BeforeAfterChart(_ThemedPlot):
         super().__init__(title, "", y_label, tooltip, parent)
         self.setMinimumHeight(150)
         self.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
-        self.getPlotItem().getAxis("bottom").setTicks([[(0, "before"), (1, "after")]])
+        self.getPlotItem().getAxis("bottom").setTicks([[(0, tr("before")), (1, tr("after"))]])
 
     def set_values(self, before: float | None, after: float | None, texts: tuple[str, str], y_label: str) -> None:
         ok = all(isinstance(v, (int, float)) and v == v for v in (before, after))
@@ -123,7 +136,7 @@ class BeforeAfterChart(_ThemedPlot):
             self.addItem(label)
             self._items.append(label)
         plot = self.getPlotItem()
-        plot.getAxis("bottom").setTicks([[(0, "before"), (1, "after")]])
+        plot.getAxis("bottom").setTicks([[(0, tr("before")), (1, tr("after"))]])
         plot.setXRange(-0.6, 1.6, padding=0)
         plot.setYRange(0, top * 1.25, padding=0)
 
@@ -146,12 +159,12 @@ class CompressTab(QWidget):
         left = self._build_form()
         self.pages = QTabWidget()
         self.pages.setTabToolTip(
-            self.pages.addTab(self._build_results(), "Before / after"),
-            "The figures of the original and the compressed model, measured on this machine",
+            self.pages.addTab(self._build_results(), tr("Before / after")),
+            tr("The figures of the original and the compressed model, measured on this machine"),
         )
         self.pages.setTabToolTip(
-            self.pages.addTab(self._build_list(), "Compressed checkpoints"),
-            "Every compressed checkpoint of this run; the Playground, `lmstudio sample` and `eval` open them",
+            self.pages.addTab(self._build_list(), tr("Compressed checkpoints")),
+            tr("Every compressed checkpoint of this run; the Playground, `lmstudio sample` and `eval` open them"),
         )
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(SidePanelScroll(left))
@@ -168,24 +181,24 @@ class CompressTab(QWidget):
 
     # building ---------------------------------------------------------------------------------------------
     def _build_source_row(self) -> None:
-        self.run_label = ElidedLabel("No run chosen", mode=Qt.TextElideMode.ElideMiddle, min_chars=12)
-        self.run_label.setToolTip("The run folder whose checkpoint is compressed")
-        self.current_button = QPushButton("Use current run")
-        self.current_button.setToolTip("Compress the run the Train tab trained last")
+        self.run_label = ElidedLabel(tr("No run chosen"), mode=Qt.TextElideMode.ElideMiddle, min_chars=12)
+        self.run_label.setToolTip(tr("The run folder whose checkpoint is compressed"))
+        self.current_button = QPushButton(tr("Use current run"))
+        self.current_button.setToolTip(tr("Compress the run the Train tab trained last"))
         self.current_button.clicked.connect(self.use_current_run)
-        self.browse_button = QPushButton("Open run folder…")
-        self.browse_button.setToolTip("Compress any run folder written by the Train tab or `lmstudio train --out`")
+        self.browse_button = QPushButton(tr("Open run folder…"))
+        self.browse_button.setToolTip(tr("Compress any run folder written by the Train tab or `lmstudio train --out`"))
         self.browse_button.clicked.connect(self.browse_run)
         self.checkpoint = QComboBox()
         self.checkpoint.setToolTip(
-            "Which trained weights to compress: the best validation loss, the last step, or an earlier step"
+            tr("Which trained weights to compress: the best validation loss, the last step, or an earlier step")
         )
         self.checkpoint.setMinimumContentsLength(18)
         self.run_facts = ElidedLabel("")
         self.run_facts.setObjectName("hint")
-        self.run_facts.setToolTip("Architecture and size of the run")
+        self.run_facts.setToolTip(tr("Architecture and size of the run"))
         row = QHBoxLayout()
-        checkpoint_label = QLabel("Checkpoint")
+        checkpoint_label = QLabel(tr("Checkpoint"))
         checkpoint_label.setToolTip(self.checkpoint.toolTip())
         for w in (self.run_label, self.current_button, self.browse_button, checkpoint_label, self.checkpoint):
             row.addWidget(w)
@@ -196,14 +209,14 @@ class CompressTab(QWidget):
     def _build_form(self) -> QWidget:
         self.method = QComboBox()
         for key, label, _kind in jobs.METHODS:
-            self.method.addItem(label, key)
-            self.method.setItemData(self.method.count() - 1, _TIPS[key], Qt.ItemDataRole.ToolTipRole)
-        self.method.setToolTip("Quantize the weights to int8, or prune (zero) a share of them")
+            self.method.addItem(tr(label), key)
+            self.method.setItemData(self.method.count() - 1, tr(_TIPS[key]), Qt.ItemDataRole.ToolTipRole)
+        self.method.setToolTip(tr("Quantize the weights to int8, or prune (zero) a share of them"))
         self.method.currentIndexChanged.connect(self._on_method)
         self.unavailable = QLabel()
         self.unavailable.setObjectName("hint")
         self.unavailable.setWordWrap(True)
-        self.unavailable.setToolTip("Methods this platform's torch does not offer, and why")
+        self.unavailable.setToolTip(tr("Methods this platform's torch does not offer, and why"))
         self.unavailable.hide()
         self.sparsity = QSlider(Qt.Orientation.Horizontal)
         self.sparsity.setRange(0, 95)
@@ -213,18 +226,20 @@ class CompressTab(QWidget):
         self.sparsity.setTickPosition(QSlider.TickPosition.TicksBelow)
         self.sparsity.setValue(50)
         self.sparsity.setToolTip(
-            "The share of weights (L1), heads or MLP channels to remove, 0 to 95 %. "
-            "Structured pruning keeps at least one head or channel per layer"
+            tr(
+                "The share of weights (L1), heads or MLP channels to remove, 0 to 95 %. "
+                "Structured pruning keeps at least one head or channel per layer"
+            )
         )
         self.sparsity_value = QLabel()
         self.sparsity_value.setMinimumWidth(self.sparsity_value.fontMetrics().horizontalAdvance("100 %") + 4)
         self.sparsity_value.setToolTip(self.sparsity.toolTip())
         self.sparsity.valueChanged.connect(self._on_sparsity)
-        self.per_layer = QRadioButton("Per layer")
-        self.per_layer.setToolTip("Remove the same share from every layer")
-        self.global_ = QRadioButton("Global")
+        self.per_layer = QRadioButton(tr("Per layer"))
+        self.per_layer.setToolTip(tr("Remove the same share from every layer"))
+        self.global_ = QRadioButton(tr("Global"))
         self.global_.setToolTip(
-            "Rank the weights (or heads, channels) of all layers together: some layers lose more than others"
+            tr("Rank the weights (or heads, channels) of all layers together: some layers lose more than others")
         )
         self.per_layer.setChecked(True)
         self._scope = QButtonGroup(self)
@@ -235,33 +250,37 @@ class CompressTab(QWidget):
         self.finetune.setRange(0, 100_000)
         self.finetune.setSingleStep(50)
         self.finetune.setToolTip(
-            "Recovery fine-tune after pruning: this many training steps on the run's corpus, the pruned weights "
-            "kept at zero (0 = none)"
+            tr(
+                "Recovery fine-tune after pruning: this many training steps on the run's corpus, the pruned weights "
+                "kept at zero (0 = none)"
+            )
         )
         self.finetune.valueChanged.connect(self._update_name_hint)
         self.name = QLineEdit()
         self.name.setToolTip(
-            "The new checkpoint's name (checkpoints/NAME/ of the run); empty = named after the method. "
-            "An existing checkpoint is never replaced"
+            tr(
+                "The new checkpoint's name (checkpoints/NAME/ of the run); empty = named after the method. "
+                "An existing checkpoint is never replaced"
+            )
         )
         self.prompt = QLineEdit("\\n")
-        self.prompt.setToolTip("The prompt both models continue with the same seed (\\n for a newline)")
+        self.prompt.setToolTip(tr("The prompt both models continue with the same seed (\\n for a newline)"))
         self.tokens = QSpinBox()
         self.tokens.setRange(1, 1024)
         self.tokens.setValue(64)
-        self.tokens.setToolTip("How many tokens each model generates, timed for the tokens/s figure")
-        self.compress_button = QPushButton("Compress")
+        self.tokens.setToolTip(tr("How many tokens each model generates, timed for the tokens/s figure"))
+        self.compress_button = QPushButton(tr("Compress"))
         self.compress_button.setToolTip(
-            "Compress the checkpoint into a new checkpoint of the run and measure both; the original is untouched"
+            tr("Compress the checkpoint into a new checkpoint of the run and measure both; the original is untouched")
         )
         self.compress_button.clicked.connect(self.compress)
-        self.progress = ProgressRow("the compression", stacked=True)
+        self.progress = ProgressRow(tr("the compression"), stacked=True)
         self.progress.sig_cancel.connect(self.cancel)
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumHeight(120)
-        self.log.setPlaceholderText("What the compression does, stage by stage")
-        self.log.setToolTip("What the compression did, stage by stage, and its notes")
+        self.log.setPlaceholderText(tr("What the compression does, stage by stage"))
+        self.log.setToolTip(tr("What the compression did, stage by stage, and its notes"))
 
         sparsity_row = QHBoxLayout()
         sparsity_row.addWidget(self.sparsity, 1)
@@ -273,23 +292,23 @@ class CompressTab(QWidget):
         panel = QWidget()
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Method", self.method)
+        form.addRow(tr("Method"), self.method)
         form.addRow(self.unavailable)
-        form.addRow("Sparsity", sparsity_row)
-        form.addRow("Scope", scope_row)
-        form.addRow("Fine-tune steps", self.finetune)
-        form.addRow("Name", self.name)
-        form.addRow("Prompt", self.prompt)
-        form.addRow("Tokens", self.tokens)
+        form.addRow(tr("Sparsity"), sparsity_row)
+        form.addRow(tr("Scope"), scope_row)
+        form.addRow(tr("Fine-tune steps"), self.finetune)
+        form.addRow(tr("Name"), self.name)
+        form.addRow(tr("Prompt"), self.prompt)
+        form.addRow(tr("Tokens"), self.tokens)
         self.form = form
-        tips = {
-            "Method": self.method,
-            "Sparsity": self.sparsity,
-            "Scope": self.per_layer,
-            "Fine-tune steps": self.finetune,
-            "Name": self.name,
-            "Prompt": self.prompt,
-            "Tokens": self.tokens,
+        tips = {  # keyed by the labels as shown (translated)
+            tr("Method"): self.method,
+            tr("Sparsity"): self.sparsity,
+            tr("Scope"): self.per_layer,
+            tr("Fine-tune steps"): self.finetune,
+            tr("Name"): self.name,
+            tr("Prompt"): self.prompt,
+            tr("Tokens"): self.tokens,
         }
         for row in range(form.rowCount()):
             label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
@@ -297,7 +316,7 @@ class CompressTab(QWidget):
                 widget = tips.get(label.widget().text())
                 if widget is not None:
                     label.widget().setToolTip(
-                        "Per layer or global ranking" if widget is self.per_layer else widget.toolTip()
+                        tr("Per layer or global ranking") if widget is self.per_layer else widget.toolTip()
                     )
         side = QVBoxLayout(panel)
         side.setContentsMargins(0, 0, 0, 0)
@@ -310,24 +329,28 @@ class CompressTab(QWidget):
         return panel
 
     def _build_results(self) -> QWidget:
-        self.heading = QLabel("Compress a checkpoint to see the figures before and after")
+        self.heading = QLabel(tr("Compress a checkpoint to see the figures before and after"))
         self.heading.setObjectName("hint")
         self.heading.setWordWrap(True)
-        self.heading.setToolTip("Which checkpoint became which")
+        self.heading.setToolTip(tr("Which checkpoint became which"))
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["", "Before", "After", "Change"])
+        self.table.setHorizontalHeaderLabels(["", tr("Before"), tr("After"), tr("Change")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setToolTip(
-            "Measured, not estimated: size of the weights file, stored parameters and non-zeros, validation "
-            "loss, perplexity and bits per character, generation speed and peak memory on this machine"
+            tr(
+                "Measured, not estimated: size of the weights file, stored parameters and non-zeros, validation "
+                "loss, perplexity and bits per character, generation speed and peak memory on this machine"
+            )
         )
-        self.size_chart = BeforeAfterChart("Size on disk", "KiB", "The weights file before and after")
+        self.size_chart = BeforeAfterChart(tr("Size on disk"), "KiB", tr("The weights file before and after"))
         self.ppl_chart = BeforeAfterChart(
-            "Validation perplexity", "perplexity", "Perplexity on the run's validation split before and after"
+            tr("Validation perplexity"),
+            tr("perplexity"),
+            tr("Perplexity on the run's validation split before and after"),
         )
         charts = QWidget()
         chart_row = QHBoxLayout(charts)
@@ -339,13 +362,13 @@ class CompressTab(QWidget):
         top.addWidget(charts)
         top.setStretchFactor(1, 1)
         top.setSizes([420, 520])
-        self.before_title = QLabel("Before")
-        self.after_title = QLabel("After")
+        self.before_title = QLabel(tr("Before"))
+        self.after_title = QLabel(tr("After"))
         self.before_text = QPlainTextEdit()
         self.after_text = QPlainTextEdit()
         for title, box, tip in (
-            (self.before_title, self.before_text, "What the original model writes for the prompt"),
-            (self.after_title, self.after_text, "What the compressed model writes for the same prompt and seed"),
+            (self.before_title, self.before_text, tr("What the original model writes for the prompt")),
+            (self.after_title, self.after_text, tr("What the compressed model writes for the same prompt and seed")),
         ):
             box.setReadOnly(True)
             box.setToolTip(tip)
@@ -360,7 +383,7 @@ class CompressTab(QWidget):
         self.notes = QLabel()
         self.notes.setObjectName("hint")
         self.notes.setWordWrap(True)
-        self.notes.setToolTip("What the compression left out or did differently, and why")
+        self.notes.setToolTip(tr("What the compression left out or did differently, and why"))
         self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lower = QWidget()
         lower_layout = QVBoxLayout(lower)
@@ -381,7 +404,7 @@ class CompressTab(QWidget):
 
     def _build_list(self) -> QWidget:
         self.listing = QTableWidget(0, 5)
-        self.listing.setHorizontalHeaderLabels(["Name", "From", "What", "Size", "Perplexity"])
+        self.listing.setHorizontalHeaderLabels([tr("Name"), tr("From"), tr("What"), tr("Size"), tr("Perplexity")])
         self.listing.verticalHeader().hide()
         self.listing.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.listing.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -390,13 +413,15 @@ class CompressTab(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.listing.setToolTip(
-            "The run's compressed checkpoints (checkpoints/NAME/). Choose one to see the figures measured when "
-            "it was made; load it in the Playground's checkpoint list"
+            tr(
+                "The run's compressed checkpoints (checkpoints/NAME/). Choose one to see the figures measured when "
+                "it was made; load it in the Playground's checkpoint list"
+            )
         )
         self.listing.itemSelectionChanged.connect(self._on_listing_selected)
-        self.listing_note = QLabel("No run chosen")
+        self.listing_note = QLabel(tr("No run chosen"))
         self.listing_note.setObjectName("hint")
-        self.listing_note.setToolTip("Where the compressed checkpoints are")
+        self.listing_note.setToolTip(tr("Where the compressed checkpoints are"))
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.addWidget(self.listing_note)
@@ -453,14 +478,14 @@ class CompressTab(QWidget):
             item = model.item(i) if isinstance(model, QStandardItemModel) else None
             if item is not None:
                 item.setEnabled(why is None)
-            tip = descriptions.get(key, _TIPS[key])
-            self.method.setItemData(
-                i, tip if why is None else f"{tip}: not available here: {why}", Qt.ItemDataRole.ToolTipRole
-            )
+            tip = descriptions.get(key, tr(_TIPS[key]))
             if why is not None:
-                unavailable.setdefault(why, []).append(self.method.itemText(i).split(": ", 1)[-1])
+                tip = tr("{tip}: not available here: {reason}").format(tip=tip, reason=why)
+            self.method.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
+            if why is not None:  # the label without its "Quantize: " (or translated, "量化：")
+                unavailable.setdefault(why, []).append(re.split(r": |：", self.method.itemText(i), maxsplit=1)[-1])
         text = "; ".join(f"{', '.join(names)}: {why}" for why, names in unavailable.items())
-        self.unavailable.setText(f"Not available: {text}" if unavailable else "")
+        self.unavailable.setText(tr("Not available: {methods}").format(methods=text) if unavailable else "")
         self.unavailable.setVisible(bool(unavailable))
         if reasons.get(self.method_key()) is not None:
             usable = next((i for i in range(self.method.count()) if reasons.get(self.method.itemData(i)) is None), 0)
@@ -479,13 +504,13 @@ class CompressTab(QWidget):
 
     def use_current_run(self) -> None:
         if self.session.run is None:
-            self.banner.show_message("No run trained yet: train one on the Train tab, or open a run folder.")
+            self.banner.show_message(tr("No run trained yet: train one on the Train tab, or open a run folder."))
             return
         self.open_run(str(self.session.run))
 
     def browse_run(self) -> None:
         start = self.run_dir or str(Path.home())
-        path = QFileDialog.getExistingDirectory(self, "Open run folder", start)
+        path = QFileDialog.getExistingDirectory(self, tr("Open run folder"), start)
         if path:
             self.open_run(path)
 
@@ -494,7 +519,7 @@ class CompressTab(QWidget):
         if self.is_busy() or self._closed:
             return None
         self.banner.clear()
-        self.run_facts.setText("reading the run…")
+        self.run_facts.setText(tr("reading the run…"))
         handle = start_worker("compress-info", jobs.run_info, str(run_dir))
         self._info_job = handle
         handle.sig_result.connect(lambda info: self._on_info(info, select))
@@ -506,7 +531,7 @@ class CompressTab(QWidget):
     def _on_info(self, info: dict[str, Any], select: str | None = None) -> None:
         self.info = info
         self.run_dir = info["run_dir"]
-        self.run_label.setText(f"Run: {self.run_dir}")
+        self.run_label.setText(tr("Run: {folder}").format(folder=self.run_dir))
         current = self.checkpoint.currentData()
         self.checkpoint.clear()
         if info["checkpoints"]:
@@ -514,14 +539,17 @@ class CompressTab(QWidget):
             self.checkpoint.addItem("last", "last")
             for name, step, val_loss in info["checkpoints"]:
                 if name != "best":
-                    loss = f", val loss {val_loss:.3f}" if val_loss is not None else ""
-                    self.checkpoint.addItem(f"step {step}{loss}", name)
+                    if val_loss is not None:
+                        label = tr("step {step}, val loss {loss}").format(step=step, loss=f"{val_loss:.3f}")
+                    else:
+                        label = tr("step {step}").format(step=step)
+                    self.checkpoint.addItem(label, name)
             self.checkpoint.setCurrentIndex(max(0, self.checkpoint.findData(current)))
         facts = info["parameters_note"]
         if info["task"] == "translate":
-            facts += " · translation run (encoder-decoder)"
+            facts += " · " + tr("translation run (encoder-decoder)")
         elif not info["checkpoints"]:
-            facts += " · no checkpoint saved yet"
+            facts += " · " + tr("no checkpoint saved yet")
         self.run_facts.setText(facts)
         self.set_method_reasons(info["reasons"], info["descriptions"])
         self._fill_listing(info["compressed"], select)
@@ -552,11 +580,15 @@ class CompressTab(QWidget):
                 item.setToolTip(row["what"] if c == 2 else str(text))
                 self.listing.setItem(r, c, item)
         self.listing.blockSignals(False)
-        self.listing_note.setText(
-            f"{len(rows)} compressed checkpoint{'s' if len(rows) != 1 else ''} in {Path(self.run_dir) / 'checkpoints'}"
-            if rows
-            else "No compressed checkpoint in this run yet"
-        )
+        if rows:
+            note = (
+                tr("{n} compressed checkpoint in {folder}")
+                if len(rows) == 1
+                else tr("{n} compressed checkpoints in {folder}")
+            )
+            self.listing_note.setText(note.format(n=len(rows), folder=Path(self.run_dir) / "checkpoints"))
+        else:
+            self.listing_note.setText(tr("No compressed checkpoint in this run yet"))
         names = [row["name"] for row in rows]
         if select in names:
             self.listing.selectRow(names.index(select))
@@ -571,11 +603,13 @@ class CompressTab(QWidget):
             return
         self.show_figures(
             row["rows"],
-            f"{row['source']} → {row['name']}: {row['what']} (figures measured when it was made)",
+            tr("{source} → {name}: {what} (figures measured when it was made)").format(
+                source=row["source"], name=row["name"], what=row["what"]
+            ),
         )
-        self.before_title.setText(f"Before ({row['source']})")
-        self.after_title.setText(f"After ({row['name']})")
-        note = "Generations are not stored with a checkpoint; compress again (with another name) to see them."
+        self.before_title.setText(tr("Before ({checkpoint})").format(checkpoint=row["source"]))
+        self.after_title.setText(tr("After ({checkpoint})").format(checkpoint=row["name"]))
+        note = tr("Generations are not stored with a checkpoint; compress again (with another name) to see them.")
         self.before_text.setPlainText("")
         self.after_text.setPlainText("")
         self.before_text.setPlaceholderText(note)
@@ -601,16 +635,20 @@ class CompressTab(QWidget):
             return None
         if not self.run_dir:
             self.banner.show_message(
-                "No run chosen: press Use current run (after training one on the Train tab) or Open run folder…"
+                tr("No run chosen: press Use current run (after training one on the Train tab) or Open run folder…")
             )
             return None
         if not self.is_method_enabled(self.method_key()):
-            self.banner.show_message(f"{self.method.currentText()}: not available on this platform")
+            self.banner.show_message(
+                tr("{method}: not available on this platform").format(method=self.method.currentText())
+            )
             return None
         self.banner.clear()
         method = self.method_key()
         self.log.setPlainText("")
-        self.progress.start(f"Compressing {Path(self.run_dir).name} ({self.method.currentText()})…")
+        self.progress.start(
+            tr("Compressing {run} ({method})…").format(run=Path(self.run_dir).name, method=self.method.currentText())
+        )
         handle = start_worker("compress", jobs.compress, self.run_dir, method, **self.settings())
         self._job = handle
         handle.sig_progress.connect(self._on_progress)
@@ -625,7 +663,7 @@ class CompressTab(QWidget):
         if self._job is not None:
             self._job.cancel()
             self.progress.cancel_button.setEnabled(False)
-            self.log.appendPlainText("cancelling…")
+            self.log.appendPlainText(tr("cancelling…"))
 
     def _on_progress(self, done: float, total: float, message: str) -> None:
         self.progress.update_progress(done, total, message)
@@ -636,18 +674,18 @@ class CompressTab(QWidget):
     def _on_result(self, result: dict[str, Any]) -> None:
         self.result = result
         self._made = result["checkpoint"]
-        self.log.setPlainText("\n".join(result["log"] + [f"note: {n}" for n in result["notes"]]))
-        self.log.appendPlainText(f"saved {result['folder']}")
+        self.log.setPlainText("\n".join(result["log"] + [tr("note: {note}").format(note=n) for n in result["notes"]]))
+        self.log.appendPlainText(tr("saved {folder}").format(folder=result["folder"]))
         self.log.verticalScrollBar().setValue(self.log.verticalScrollBar().maximum())
         self.show_result(result)
         self.pages.setCurrentIndex(0)
 
     def _on_error(self, message: str) -> None:
         self.banner.show_message(gui_words(message))
-        self.log.appendPlainText("failed: nothing was written")
+        self.log.appendPlainText(tr("failed: nothing was written"))
 
     def _on_cancelled(self) -> None:
-        self.log.appendPlainText("cancelled: nothing was written")
+        self.log.appendPlainText(tr("cancelled: nothing was written"))
 
     def _on_finished(self) -> None:
         self._job = None
@@ -660,12 +698,12 @@ class CompressTab(QWidget):
     # results ----------------------------------------------------------------------------------------------
     def show_result(self, result: dict[str, Any]) -> None:
         self.show_figures(result["rows"], f"{result['source_checkpoint']} → {result['checkpoint']}: {result['what']}")
-        self.before_title.setText(f"Before ({result['source_checkpoint']})")
-        self.after_title.setText(f"After ({result['checkpoint']})")
+        self.before_title.setText(tr("Before ({checkpoint})").format(checkpoint=result["source_checkpoint"]))
+        self.after_title.setText(tr("After ({checkpoint})").format(checkpoint=result["checkpoint"]))
         self.before_text.setPlainText(result["before_sample"])
         self.after_text.setPlainText(result["after_sample"])
         bpc_note = result["after"].get("bits_per_char_note")
-        notes = result["notes"] + ([f"bits/char: {bpc_note}"] if bpc_note else [])
+        notes = result["notes"] + ([tr("bits/char: {note}").format(note=bpc_note)] if bpc_note else [])
         self.notes.setText("\n".join(f"• {n}" for n in notes))
 
     def show_figures(self, rows: list[dict[str, Any]] | None, heading: str) -> None:
@@ -681,7 +719,7 @@ class CompressTab(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if c == 3 and row["better"] is not None:
                     item.setForeground(good if row["better"] else bad)
-                    item.setToolTip("better" if row["better"] else "worse")
+                    item.setToolTip(tr("better") if row["better"] else tr("worse"))
                 elif c == 3:
                     item.setForeground(palette.color(QPalette.ColorRole.Text))
                 self.table.setItem(r, c, item)

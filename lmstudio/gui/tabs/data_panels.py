@@ -36,6 +36,7 @@ from ...core.data.corpus import BIBLE_EN_ES
 from ...core.data.splits import SPLIT_NAMES
 from ...core.errors import ConfigError
 from ..forms import configure, set_value
+from ..i18n import QT_TR_NOOP, tr
 from ..jobs import PAIR_PREVIEW_ROWS
 from ..messages import user_message
 from ..session import Session
@@ -46,29 +47,33 @@ from ..widgets.token_chips import visible
 
 class StatsPanel(QGroupBox):
     FIELDS = (
-        ("chars", "Characters", "Characters after cleaning, one newline per line included"),
-        ("lines", "Lines", "Lines after cleaning"),
-        ("words", "Words", "Whitespace-separated words"),
+        ("chars", QT_TR_NOOP("Characters"), QT_TR_NOOP("Characters after cleaning, one newline per line included")),
+        ("lines", QT_TR_NOOP("Lines"), QT_TR_NOOP("Lines after cleaning")),
+        ("words", QT_TR_NOOP("Words"), QT_TR_NOOP("Whitespace-separated words")),
         (
             "unique_chars",
-            "Distinct characters",
-            "How many different characters occur: the size of a character vocabulary",
+            QT_TR_NOOP("Distinct characters"),
+            QT_TR_NOOP("How many different characters occur: the size of a character vocabulary"),
         ),
-        ("mean_line_chars", "Mean line length", "Average characters per line (newline excluded)"),
-        ("max_line_chars", "Longest line", "Characters in the longest line"),
-        ("empty_lines", "Empty lines", "Lines that are empty or only whitespace"),
+        (
+            "mean_line_chars",
+            QT_TR_NOOP("Mean line length"),
+            QT_TR_NOOP("Average characters per line (newline excluded)"),
+        ),
+        ("max_line_chars", QT_TR_NOOP("Longest line"), QT_TR_NOOP("Characters in the longest line")),
+        ("empty_lines", QT_TR_NOOP("Empty lines"), QT_TR_NOOP("Lines that are empty or only whitespace")),
     )
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__("Statistics", parent)
+        super().__init__(tr("Statistics"), parent)
         self.session = session
-        self.setToolTip("Counted over the whole corpus after cleaning, on a background thread")
+        self.setToolTip(tr("Counted over the whole corpus after cleaning, on a background thread"))
         grid = QGridLayout()
         self.values: dict[str, QLabel] = {}
         for i, (key, name, tip) in enumerate(self.FIELDS):
-            label, value = QLabel(name), (BigNumber("…") if i < 2 else QLabel("…"))
+            label, value = QLabel(tr(name)), (BigNumber("…") if i < 2 else QLabel("…"))
             for w in (label, value):
-                w.setToolTip(tip)
+                w.setToolTip(tr(tip))
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             row, col = (0, i) if i < 2 else (1 + (i - 2) // 2, (i - 2) % 2)  # the two headline numbers first
             grid.addWidget(label, row, col * 2)
@@ -78,15 +83,15 @@ class StatsPanel(QGroupBox):
         grid.setColumnStretch(3, 1)
         self.top_chars = QLabel()
         self.top_chars.setWordWrap(True)
-        self.top_chars.setToolTip("The most frequent characters (· is a space, ↵ a newline) with their counts")
+        self.top_chars.setToolTip(tr("The most frequent characters (· is a space, ↵ a newline) with their counts"))
         self.top_words = QLabel()
         self.top_words.setWordWrap(True)
-        self.top_words.setToolTip("The most frequent words, lower-cased, with their counts")
+        self.top_words.setToolTip(tr("The most frequent words, lower-cased, with their counts"))
         self.histogram = HistogramChart(
-            "Line lengths",
-            "characters per line",
-            "lines",
-            "How many lines have each length: long tails suggest cleaning or a max length",
+            tr("Line lengths"),
+            tr("characters per line"),
+            tr("lines"),
+            tr("How many lines have each length: long tails suggest cleaning or a max length"),
         )
         # readable in presenter mode's large type while the window still fits a 1080p projector
         self.histogram.setMinimumHeight(100)  # the panel scrolls on a short screen; the chart takes the room left
@@ -103,21 +108,23 @@ class StatsPanel(QGroupBox):
         if stats is None:
             for value in self.values.values():
                 value.setText("…")
-            self.top_chars.setText("Top characters: computing…")
-            self.top_words.setText("Top words: computing…")
+            self.top_chars.setText(tr("Top characters: computing…"))
+            self.top_words.setText(tr("Top words: computing…"))
             self.histogram.clear_data()
             return
         for key, value in self.values.items():
             number = getattr(stats, key)
             value.setText(f"{number:,.1f}" if isinstance(number, float) else f"{number:,}")
         self.values["chars"].setText(human_count(stats.chars))
-        self.values["chars"].setToolTip(f"{stats.chars:,} characters ({human_bytes(stats.bytes)} as UTF-8)")
+        self.values["chars"].setToolTip(
+            tr("{n} characters ({size} as UTF-8)").format(n=f"{stats.chars:,}", size=human_bytes(stats.bytes))
+        )
         self.values["lines"].setText(human_count(stats.lines))
-        self.values["lines"].setToolTip(f"{stats.lines:,} lines")
+        self.values["lines"].setToolTip(tr("{n} lines").format(n=f"{stats.lines:,}"))
         chars = ",  ".join(f"“{visible(c)}” {human_count(n)}" for c, n in stats.top_chars[:12])
         words = ",  ".join(f"{w} {human_count(n)}" for w, n in stats.top_words[:10])
-        self.top_chars.setText(f"<b>Top characters:</b> {_escape(chars)}")
-        self.top_words.setText(f"<b>Top words:</b> {_escape(words)}")
+        self.top_chars.setText(tr("<b>Top characters:</b> {chars}").format(chars=_escape(chars)))
+        self.top_words.setText(tr("<b>Top words:</b> {words}").format(words=_escape(words)))
         counts, edges = stats.line_length_hist
         self.histogram.set_histogram(counts, edges)
 
@@ -130,19 +137,19 @@ class CleaningPanel(QGroupBox):
     """Cleaning options; every change goes to the session and re-runs the preview on sample lines."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__("Cleaning", parent)
+        super().__init__(tr("Cleaning"), parent)
         self.session = session
-        self.setToolTip("Applied line by line before statistics, splits and tokenizers")
+        self.setToolTip(tr("Applied line by line before statistics, splits and tokenizers"))
         self.checks: dict[str, QCheckBox] = {}
         options = QGridLayout()
         # ranges, choices, tooltips and defaults from the settings' declarations (core.config)
         for i, (key, text) in enumerate(
             (
-                ("nfkc", "Unicode NFKC"),
-                ("lowercase", "Lower-case"),
-                ("collapse_whitespace", "Collapse spaces"),
-                ("strip_control", "Strip control chars"),
-                ("dedupe", "Drop duplicates"),
+                ("nfkc", tr("Unicode NFKC")),
+                ("lowercase", tr("Lower-case")),
+                ("collapse_whitespace", tr("Collapse spaces")),
+                ("strip_control", tr("Strip control chars")),
+                ("dedupe", tr("Drop duplicates")),
             )
         ):
             box = configure(QCheckBox(text), f"data.cleaning.{key}")
@@ -152,7 +159,11 @@ class CleaningPanel(QGroupBox):
         self.stopwords = configure(
             QComboBox(),
             "data.cleaning.stopwords",
-            labels={None: "Keep stop words", "en": "Remove English stop words", "es": "Remove Spanish stop words"},
+            labels={
+                None: tr("Keep stop words"),
+                "en": tr("Remove English stop words"),
+                "es": tr("Remove Spanish stop words"),
+            },
         )
         self.stopwords.currentIndexChanged.connect(self._changed)
         self.min_chars = configure(QSpinBox(), "data.cleaning.min_line_chars")
@@ -162,9 +173,9 @@ class CleaningPanel(QGroupBox):
         form = QFormLayout()
         form.addRow(self.stopwords)
         lengths = QHBoxLayout()
-        lengths.addWidget(QLabel("Line length from"))
+        lengths.addWidget(QLabel(tr("Line length from")))
         lengths.addWidget(self.min_chars)
-        lengths.addWidget(QLabel("to"))
+        lengths.addWidget(QLabel(tr("to")))
         lengths.addWidget(self.max_chars)
         lengths.addStretch(1)
         form.addRow(lengths)
@@ -172,12 +183,14 @@ class CleaningPanel(QGroupBox):
         self.error.setObjectName("hint")
         self.error.setWordWrap(True)
         self.preview = QTableWidget(0, 2)
-        self.preview.setHorizontalHeaderLabels(["Before", "After"])
+        self.preview.setHorizontalHeaderLabels([tr("Before"), tr("After")])
         self.preview.verticalHeader().hide()
         self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.preview.setWordWrap(False)
         self.preview.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.preview.setToolTip("Sample lines of the corpus before and after cleaning; struck-out lines are dropped")
+        self.preview.setToolTip(
+            tr("Sample lines of the corpus before and after cleaning; struck-out lines are dropped")
+        )
         left = QVBoxLayout()
         left.addLayout(options)
         left.addLayout(form)
@@ -230,7 +243,7 @@ class CleaningPanel(QGroupBox):
         try:
             rows = Cleaner(self.session.cleaning).preview(preview.sample_lines)
         except Exception as exc:  # a preview must never take the tab down
-            self.error.setText(f"Preview unavailable: {exc}")
+            self.error.setText(tr("Preview unavailable: {error}").format(error=exc))
             rows = []
         self.preview.setRowCount(len(rows))
         dim = self.palette().color(QPalette.ColorRole.PlaceholderText)
@@ -238,7 +251,7 @@ class CleaningPanel(QGroupBox):
             a = QTableWidgetItem(before)
             a.setToolTip(before)
             if after is None:
-                b = QTableWidgetItem("(dropped)")
+                b = QTableWidgetItem(tr("(dropped)"))
                 font = QFont(b.font())
                 font.setItalic(True)
                 b.setFont(font)
@@ -264,9 +277,9 @@ class SplitPanel(QGroupBox):
     """Train/validation/test fractions (test is the remainder) and the resulting sizes."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
-        super().__init__("Split", parent)
+        super().__init__(tr("Split"), parent)
         self.session = session
-        self.setToolTip("How the cleaned lines are divided for training, validation and the final test")
+        self.setToolTip(tr("How the cleaned lines are divided for training, validation and the final test"))
 
         def percent(tip: str) -> QDoubleSpinBox:
             spin = QDoubleSpinBox()
@@ -277,23 +290,25 @@ class SplitPanel(QGroupBox):
             spin.setToolTip(tip)
             return spin
 
-        self.train = percent("Share of lines the model learns from")
-        self.val = percent("Share of lines held out to measure progress during training (validation loss)")
-        self.test = percent("The remainder: held out for a final, untouched measurement")
+        self.train = percent(tr("Share of lines the model learns from"))
+        self.val = percent(tr("Share of lines held out to measure progress during training (validation loss)"))
+        self.test = percent(tr("The remainder: held out for a final, untouched measurement"))
         self.test.setReadOnly(True)
         self.test.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
         self.mode = configure(
-            QComboBox(), "data.split_mode", labels={"lines": "Random lines", "blocks": "Contiguous blocks"}
+            QComboBox(), "data.split_mode", labels={"lines": tr("Random lines"), "blocks": tr("Contiguous blocks")}
         )
         self.block_lines = configure(QSpinBox(), "data.block_lines")
         self.seed = configure(QSpinBox(), "data.seed")
         self.sizes = QLabel()
         self.sizes.setWordWrap(True)
-        self.sizes.setToolTip("Sizes estimated from the statistics; exact sizes are known once the splits are written")
+        self.sizes.setToolTip(
+            tr("Sizes estimated from the statistics; exact sizes are known once the splits are written")
+        )
         layout = QVBoxLayout(self)
         for widgets in (
-            (("Train", self.train), ("Validation", self.val), ("Test", self.test)),
-            (("", self.mode), ("Lines per block", self.block_lines), ("Seed", self.seed)),
+            ((tr("Train"), self.train), (tr("Validation"), self.val), (tr("Test"), self.test)),
+            (("", self.mode), (tr("Lines per block"), self.block_lines), (tr("Seed"), self.seed)),
         ):
             row = QHBoxLayout()
             for name, widget in widgets:
@@ -357,55 +372,68 @@ class SplitPanel(QGroupBox):
             corpus = self.session.corpus
             no_pairs = self.session.data_config.task == "translate" and corpus is not None and not corpus.is_parallel
             self.sizes.setText(
-                "Sizes: once there are pairs (a target file, source and target columns, or a toy task)"
+                tr("Sizes: once there are pairs (a target file, source and target columns, or a toy task)")
                 if no_pairs
-                else "Sizes: waiting for the statistics…"
+                else tr("Sizes: waiting for the statistics…")
             )
             return
         parts = []
         for name, frac in zip(SPLIT_NAMES, fractions):
             parts.append(
-                f"<b>{name}</b> ≈ {human_count(stats.lines * frac)} lines, {human_count(stats.chars * frac)} chars"
+                tr("<b>{split}</b> ≈ {lines} lines, {chars} chars").format(
+                    split=tr(SPLIT_LABELS.get(name, name)),
+                    lines=human_count(stats.lines * frac),
+                    chars=human_count(stats.chars * frac),
+                )
             )
         self.sizes.setText(" · ".join(parts))
 
 
 # -- translation ------------------------------------------------------------------------------------------
-TASK_LABELS = {"lm": "Language model", "translate": "Source → target (translation)"}
+SPLIT_LABELS = {"train": QT_TR_NOOP("train"), "val": QT_TR_NOOP("val"), "test": QT_TR_NOOP("test")}
+# the texts below are shown through tr() (marked here: the translator is installed after imports)
+TASK_LABELS = {"lm": QT_TR_NOOP("Language model"), "translate": QT_TR_NOOP("Source → target (translation)")}
 TOY_LABELS = {
-    None: "No toy task",
-    "reverse": "Reverse a string",
-    "sort": "Sort its characters",
-    "copy": "Copy it",
-    "dates": "Normalise dates",
+    None: QT_TR_NOOP("No toy task"),
+    "reverse": QT_TR_NOOP("Reverse a string"),
+    "sort": QT_TR_NOOP("Sort its characters"),
+    "copy": QT_TR_NOOP("Copy it"),
+    "dates": QT_TR_NOOP("Normalise dates"),
 }
 TOY_SIDES = {
-    "reverse": ("string", "reversed"),
-    "sort": ("string", "sorted"),
-    "copy": ("string", "copy"),
-    "dates": ("date", "ISO 8601 date"),
+    "reverse": (QT_TR_NOOP("string"), QT_TR_NOOP("reversed")),
+    "sort": (QT_TR_NOOP("string"), QT_TR_NOOP("sorted")),
+    "copy": (QT_TR_NOOP("string"), QT_TR_NOOP("copy")),
+    "dates": (QT_TR_NOOP("date"), QT_TR_NOOP("ISO 8601 date")),
 }
-BUNDLED_SIDES = {BIBLE_EN_ES: (("1", "2"), ("English", "Spanish"))}  # the columns the names hold for
+# the columns the names hold for
+BUNDLED_SIDES = {BIBLE_EN_ES: (("1", "2"), (QT_TR_NOOP("English"), QT_TR_NOOP("Spanish")))}
+
+
+def _translated(labels: dict) -> dict:
+    """A table of marked texts in the window's language (same keys)."""
+    return {key: tr(text) for key, text in labels.items()}
 
 
 def side_names(data: DataConfig, corpus, corpus_name: str, choices: list[tuple[str, str]]) -> tuple[str, str]:
     """What the two sides of the pairs are, in the chosen direction: "English", "Spanish" for the bundled pairs,
     the column (its header name, or "column 1") of a table, the file names of two files, the toy task's."""
     if data.toy_task:
-        names = TOY_SIDES.get(data.toy_task, ("source", "target"))
+        sides = TOY_SIDES.get(data.toy_task)
+        names = (tr(sides[0]), tr(sides[1])) if sides else (tr("source"), tr("target"))
     elif corpus_name in BUNDLED_SIDES and (data.source_column, data.target_column) == BUNDLED_SIDES[corpus_name][0]:
-        names = BUNDLED_SIDES[corpus_name][1]
+        names = tuple(tr(side) for side in BUNDLED_SIDES[corpus_name][1])
     elif corpus is not None and corpus.two_files:
         names = (Path(corpus.path).name, Path(data.target).name)
     elif corpus is not None and corpus.is_parallel:
         labels = {value: label.split(":", 1)[0] for value, label in choices if value}
 
         def name(column: str) -> str:
-            return labels.get(column, column if not column.isdigit() else f"column {column}")
+            return labels.get(column, column if not column.isdigit() else tr("column {number}").format(number=column))
 
         names = (name(data.source_column), name(data.target_column))
     else:
-        names = ("source", "target")
+        names = (tr("source"), tr("target"))
     return (names[1], names[0]) if data.reverse else names
 
 
@@ -424,19 +452,19 @@ class TaskBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.task = configure(QComboBox(), "data.task", labels=TASK_LABELS)
+        self.task = configure(QComboBox(), "data.task", labels=_translated(TASK_LABELS))
         self.task.activated.connect(lambda _i: self.sig_task.emit(self.task.currentData()))
-        task_label = QLabel("Task:")
+        task_label = QLabel(tr("Task:"))
         task_label.setToolTip(self.task.toolTip())
         self.offer = QLabel()
         self.offer.setObjectName("hint")
-        self.offer.setToolTip("This corpus holds pairs: choose Source → target to train a translator on them")
+        self.offer.setToolTip(tr("This corpus holds pairs: choose Source → target to train a translator on them"))
 
-        self.toy = configure(QComboBox(), "data.toy_task", labels=TOY_LABELS)
+        self.toy = configure(QComboBox(), "data.toy_task", labels=_translated(TOY_LABELS))
         self.toy.activated.connect(lambda _i: self.sig_toy.emit(self.toy.currentData()))
         self.toy_pairs = configure(QSpinBox(), "data.toy_pairs")
         self.toy_pairs.setGroupSeparatorShown(True)
-        self.toy_pairs.setSuffix(" pairs")
+        self.toy_pairs.setSuffix(tr(" pairs"))
         self.toy_pairs.setKeyboardTracking(False)  # one new corpus when the number is typed, not per digit
         self.toy_pairs.valueChanged.connect(self.sig_toy_pairs.emit)
 
@@ -447,32 +475,34 @@ class TaskBar(QWidget):
         for combo in (self.toy, self.source_column, self.target_column):  # long column samples: no wider than this
             combo.setMinimumContentsLength(11)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.source_label = QLabel("Source:")
+        self.source_label = QLabel(tr("Source:"))
         self.source_label.setToolTip(self.source_column.toolTip())
-        self.target_label = QLabel("Target:")
+        self.target_label = QLabel(tr("Target:"))
         self.target_label.setToolTip(self.target_column.toolTip())
 
         self.target_file = QLineEdit()
         self.target_file.setReadOnly(True)
-        self.target_file.setPlaceholderText("no target file")
+        self.target_file.setPlaceholderText(tr("no target file"))
         self.target_file.setMinimumWidth(120)
         self.target_file.setToolTip(
-            "Two-file parallel corpus: the target-language file, line-aligned with the corpus (the source); "
-            "line n of one translates line n of the other"
+            tr(
+                "Two-file parallel corpus: the target-language file, line-aligned with the corpus (the source); "
+                "line n of one translates line n of the other"
+            )
         )
-        self.target_button = QPushButton("Target file…")
+        self.target_button = QPushButton(tr("Target file…"))
         self.target_button.setToolTip(self.target_file.toolTip())
         self.target_button.clicked.connect(self.sig_choose_target.emit)
         self.clear_target = QToolButton()
         self.clear_target.setText("✕")
-        self.clear_target.setToolTip("Forget the target file: read the corpus as plain text again")
+        self.clear_target.setToolTip(tr("Forget the target file: read the corpus as plain text again"))
         self.clear_target.clicked.connect(self.sig_clear_target.emit)
 
-        self.reverse = configure(QCheckBox("Swap sides"), "data.reverse")
+        self.reverse = configure(QCheckBox(tr("Swap sides")), "data.reverse")
         self.reverse.toggled.connect(self.sig_reverse.emit)
         self.direction = QLabel()
         self.direction.setObjectName("direction")
-        self.direction.setToolTip("The direction the model learns: from the left side to the right side")
+        self.direction.setToolTip(tr("The direction the model learns: from the left side to the right side"))
 
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
@@ -480,15 +510,15 @@ class TaskBar(QWidget):
         row.addWidget(self.task)
         row.addWidget(self.offer)
         self.translate_box = QWidget()
-        tr = QHBoxLayout(self.translate_box)
-        tr.setContentsMargins(12, 0, 0, 0)
+        box_row = QHBoxLayout(self.translate_box)
+        box_row.setContentsMargins(12, 0, 0, 0)
         self._table_widgets = (self.source_label, self.source_column, self.target_label, self.target_column)
         self._file_widgets = (self.target_button, self.target_file, self.clear_target)
         for w in (self.toy, self.toy_pairs, *self._table_widgets, *self._file_widgets):  # the toy choices say it
-            tr.addWidget(w)
-        tr.addSpacing(12)
-        tr.addWidget(self.reverse)
-        tr.addWidget(self.direction)
+            box_row.addWidget(w)
+        box_row.addSpacing(12)
+        box_row.addWidget(self.reverse)
+        box_row.addWidget(self.direction)
         row.addWidget(self.translate_box)
         row.addStretch(1)
 
@@ -502,7 +532,7 @@ class TaskBar(QWidget):
         set_value(self.reverse, data.reverse)
         parallel = corpus is not None and corpus.is_parallel
         self.offer.setText(
-            "This corpus holds pairs: choose Source → target to train a translator"
+            tr("This corpus holds pairs: choose Source → target to train a translator")
             if parallel and not translate
             else ""
         )
@@ -530,7 +560,11 @@ class TaskBar(QWidget):
         self.translate_box.setVisible(translate)  # last: shown with its children as they will be (no wider)
         source, target = side_names(data, corpus, corpus_name, choices)
         self.direction.setText(f"<b>{_escape(_short(source))} → {_escape(_short(target))}</b>")
-        self.direction.setToolTip(f"The direction the model learns: from {source} (read) to {target} (written)")
+        self.direction.setToolTip(
+            tr("The direction the model learns: from {source} (read) to {target} (written)").format(
+                source=source, target=target
+            )
+        )
 
     def _columns_chosen(self, *_args) -> None:
         self.sig_columns.emit(self.source_column.currentData(), self.target_column.currentData())
@@ -547,14 +581,16 @@ class PairPreview(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.table = QTableWidget(0, 2)
-        self.table.setHorizontalHeaderLabels(["Source", "Target"])
+        self.table.setHorizontalHeaderLabels([tr("Source"), tr("Target")])
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setToolTip(
-            f"The first {PAIR_PREVIEW_ROWS} pairs as the model will see them: after cleaning, in the chosen "
-            "direction (the left side is read, the right side is written)"
+            tr(
+                "The first {n} pairs as the model will see them: after cleaning, in the chosen "
+                "direction (the left side is read, the right side is written)"
+            ).format(n=PAIR_PREVIEW_ROWS)
         )
         self.note = QLabel()
         self.note.setObjectName("hint")
@@ -572,11 +608,15 @@ class PairPreview(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(r, c, item)
-        self.note.setText(f"Showing the first {len(rows):,} of {kept:,} pairs after cleaning.")
+        self.note.setText(
+            tr("Showing the first {shown} of {kept} pairs after cleaning.").format(
+                shown=f"{len(rows):,}", kept=f"{kept:,}"
+            )
+        )
 
-    def show_note(self, text: str, names: tuple[str, str] = ("Source", "Target")) -> None:
+    def show_note(self, text: str, names: tuple[str, str] | None = None) -> None:
         """No pairs to show (yet): say why."""
-        self.table.setHorizontalHeaderLabels(list(names))
+        self.table.setHorizontalHeaderLabels(list(names or (tr("Source"), tr("Target"))))
         self.table.setRowCount(0)
         self.note.setText(text)
 
@@ -587,32 +627,40 @@ class PairPreview(QWidget):
         return tuple(self.table.horizontalHeaderItem(c).text() for c in range(2))
 
 
-DROP_REASONS = {
-    "cleaning": "outside the line length limits",
-    "empty": "a side empty",
-    "duplicate": "duplicates",
+DROP_REASONS = {  # how many pairs, by reason (shown through tr())
+    "cleaning": QT_TR_NOOP("{n} outside the line length limits"),
+    "empty": QT_TR_NOOP("{n} a side empty"),
+    "duplicate": QT_TR_NOOP("{n} duplicates"),
 }
 
 
 class PairStatsPanel(QGroupBox):
     """Pair-aware statistics (translation): lengths per side, the target/source length ratio, what cleaning dropped."""
 
-    TIP = "Counted over the pairs after cleaning, in the chosen direction, on a background thread"
+    TIP = QT_TR_NOOP("Counted over the pairs after cleaning, in the chosen direction, on a background thread")
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Pair statistics", parent)
-        self.setToolTip(self.TIP)
+        super().__init__(tr("Pair statistics"), parent)
+        self.setToolTip(tr(self.TIP))
         grid = QGridLayout()
         self.values: dict[str, QLabel] = {}
         fields = (
-            ("pairs", "Pairs", "Pairs kept after cleaning: what training splits into train, validation and test"),
-            ("dropped", "Dropped", "Pairs the cleaning left out (either side dropped or empty, or a duplicate pair)"),
-            ("source_mean", "Source mean length", "Average characters per source sentence"),
-            ("source_max", "Longest source", "Characters in the longest source sentence"),
-            ("target_mean", "Target mean length", "Average characters per target sentence"),
-            ("target_max", "Longest target", "Characters in the longest target sentence"),
-            ("words", "Words per pair", "Average whitespace-separated words: source → target"),
-            ("ratio", "Median length ratio", "Median of target characters / source characters"),
+            (
+                "pairs",
+                tr("Pairs"),
+                tr("Pairs kept after cleaning: what training splits into train, validation and test"),
+            ),
+            (
+                "dropped",
+                tr("Dropped"),
+                tr("Pairs the cleaning left out (either side dropped or empty, or a duplicate pair)"),
+            ),
+            ("source_mean", tr("Source mean length"), tr("Average characters per source sentence")),
+            ("source_max", tr("Longest source"), tr("Characters in the longest source sentence")),
+            ("target_mean", tr("Target mean length"), tr("Average characters per target sentence")),
+            ("target_max", tr("Longest target"), tr("Characters in the longest target sentence")),
+            ("words", tr("Words per pair"), tr("Average whitespace-separated words: source → target")),
+            ("ratio", tr("Median length ratio"), tr("Median of target characters / source characters")),
         )
         for i, (key, name, tip) in enumerate(fields):
             label, value = QLabel(name), (BigNumber("…") if i < 2 else QLabel("…"))
@@ -626,13 +674,15 @@ class PairStatsPanel(QGroupBox):
         grid.setColumnStretch(3, 1)
         self.dropped_detail = QLabel()
         self.dropped_detail.setWordWrap(True)
-        self.dropped_detail.setToolTip("Why pairs were dropped by the cleaning options (below), by reason")
+        self.dropped_detail.setToolTip(tr("Why pairs were dropped by the cleaning options (below), by reason"))
         self.histogram = HistogramChart(
-            "Length ratio (target / source)",
-            "target characters ÷ source characters",
-            "pairs",
-            "How many pairs have each ratio of target to source length: pairs far from the bulk are often "
-            "misaligned or not translations",
+            tr("Length ratio (target / source)"),
+            tr("target characters ÷ source characters"),
+            tr("pairs"),
+            tr(
+                "How many pairs have each ratio of target to source length: pairs far from the bulk are often "
+                "misaligned or not translations"
+            ),
         )
         self.histogram.setMinimumHeight(100)
         layout = QVBoxLayout(self)
@@ -651,12 +701,17 @@ class PairStatsPanel(QGroupBox):
     def show_result(self, result: dict) -> None:
         stats, dropped = result["stats"], result["dropped"]
         self.values["pairs"].setText(human_count(result["kept"]))
-        self.values["pairs"].setToolTip(f"{result['kept']:,} pairs kept after cleaning")
+        self.values["pairs"].setToolTip(tr("{n} pairs kept after cleaning").format(n=f"{result['kept']:,}"))
         total_dropped = sum(dropped.values())
         self.values["dropped"].setText(human_count(total_dropped))
-        detail = ", ".join(f"{n:,} {DROP_REASONS.get(reason, reason)}" for reason, n in sorted(dropped.items()))
+        detail = ", ".join(
+            tr(DROP_REASONS[reason]).format(n=f"{n:,}") if reason in DROP_REASONS else f"{n:,} {reason}"
+            for reason, n in sorted(dropped.items())
+        )
         self.dropped_detail.setText(
-            f"<b>Dropped by cleaning:</b> {detail}" if detail else "No pair dropped by cleaning."
+            tr("<b>Dropped by cleaning:</b> {detail}").format(detail=detail)
+            if detail
+            else tr("No pair dropped by cleaning.")
         )
         if not stats.get("pairs"):
             for key in ("source_mean", "source_max", "target_mean", "target_max", "words", "ratio"):
@@ -670,8 +725,12 @@ class PairStatsPanel(QGroupBox):
         self.values["target_max"].setText(f"{tgt['max']:,}")
         self.values["words"].setText(f"{stats['source_words']:.1f} → {stats['target_words']:.1f}")
         self.values["ratio"].setText(f"{stats['ratio_median']:.2f}")
-        sampled = f"; lengths of the first {result['measured']:,} pairs" if result["measured"] < result["kept"] else ""
-        self.setToolTip(f"{self.TIP}{sampled}")
+        sampled = (
+            tr("; lengths of the first {n} pairs").format(n=f"{result['measured']:,}")
+            if result["measured"] < result["kept"]
+            else ""
+        )
+        self.setToolTip(tr(self.TIP) + sampled)
         counts = stats["ratio_counts"]
         self._ratio_counts = list(counts)
         self.histogram.set_histogram(counts, list(range(len(counts) + 1)))  # one bar per bin, equal widths

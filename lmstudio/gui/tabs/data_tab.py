@@ -42,6 +42,7 @@ from ...core.data.toy_tasks import toy_read_options
 from ...core.errors import ConfigError
 from .. import drops, jobs
 from ..dialogs import show_error
+from ..i18n import QT_TR_NOOP, tr
 from ..messages import user_message
 from ..session import Session
 from ..settings import Preferences
@@ -65,8 +66,13 @@ ENCODINGS = (
     "euc-kr",
     "koi8-r",
 )
-FILE_FILTER = "Text corpora (*.txt *.text *.md *.jsonl *.ndjson *.csv *.tsv *.tab);;All files (*)"
-TARGET_FILTER = "Text files (*.txt *.text *.de *.en *.es *.fr *.it *.pt *.cs);;All files (*)"
+# file dialog filters, shown through tr() (the translator is installed after imports)
+FILE_FILTER = QT_TR_NOOP("Text corpora (*.txt *.text *.md *.jsonl *.ndjson *.csv *.tsv *.tab);;All files (*)")
+TARGET_FILTER = QT_TR_NOOP("Text files (*.txt *.text *.de *.en *.es *.fr *.it *.pt *.cs);;All files (*)")
+# banner messages (the tab recognises its own by their start, in the window's language)
+STATS_FAILED = QT_TR_NOOP("Statistics failed: {message}")
+PAIRS_FAILED = QT_TR_NOOP("Pairs could not be read: {message}")
+NOT_KEPT = QT_TR_NOOP("{message}\n\n{failed} was not kept; the corpus loaded before ({current}) is loaded again.")
 READING_KEYS = ("corpus", "format", "text_field", "column", "include", "target", "source_column", "target_column")
 
 
@@ -83,34 +89,36 @@ class DataTab(QWidget):
         self._before_toy: DataConfig | None = None  # the reading settings a toy task replaced (to go back to)
         self._closed = False
 
-        self.open_file_button = QPushButton("Open file…")
+        self.open_file_button = QPushButton(tr("Open file…"))
         self.open_file_button.setToolTip(
-            "Open a text, .jsonl, .csv or .tsv file (Ctrl+Shift+O); you can also drop a file on this tab"
+            tr("Open a text, .jsonl, .csv or .tsv file (Ctrl+Shift+O); you can also drop a file on this tab")
         )
         self.open_file_button.clicked.connect(self.open_file_dialog)
-        self.open_folder_button = QPushButton("Open folder…")
-        self.open_folder_button.setToolTip("Read every text file in a folder (recursively) as one corpus")
+        self.open_folder_button = QPushButton(tr("Open folder…"))
+        self.open_folder_button.setToolTip(tr("Read every text file in a folder (recursively) as one corpus"))
         self.open_folder_button.clicked.connect(self.open_folder_dialog)
         self.include_edit = QLineEdit(DataConfig().include)
         self.include_edit.setMaximumWidth(140)
         self.include_edit.setToolTip(
-            "Folders: which files to read, as glob patterns separated by ; (for example *.txt;*.md). "
-            "Press Enter to re-read the open folder with them."
+            tr(
+                "Folders: which files to read, as glob patterns separated by ; (for example *.txt;*.md). "
+                "Press Enter to re-read the open folder with them."
+            )
         )
         self.include_edit.returnPressed.connect(self._on_include_changed)
-        self.include_label = QLabel("files")
+        self.include_label = QLabel(tr("files"))
         self.include_label.setToolTip(self.include_edit.toolTip())
         self.bundled = QComboBox()
-        self.bundled.addItem("Bundled corpora…", None)
+        self.bundled.addItem(tr("Bundled corpora…"), None)
         for name, path in core_corpus.bundled_corpora().items():
             self.bundled.addItem(name, str(path))
-        self.bundled.setToolTip("Corpora that come with lmstudio, ready to use")
+        self.bundled.setToolTip(tr("Corpora that come with lmstudio, ready to use"))
         self.bundled.activated.connect(self._on_bundled)
         self.field_label = QLabel()
         self.field_combo = QComboBox()
         self.field_combo.setMinimumContentsLength(14)
         self.field_combo.activated.connect(self._on_field_chosen)
-        self.field_label.setToolTip("Which field or column of each record holds the text")
+        self.field_label.setToolTip(tr("Which field or column of each record holds the text"))
         self.field_combo.setToolTip(self.field_label.toolTip())
         top = QHBoxLayout()
         for w in (self.open_file_button, self.open_folder_button, self.include_label, self.include_edit, self.bundled):
@@ -121,14 +129,14 @@ class DataTab(QWidget):
         top.addStretch(1)
         self.info = QLabel()
         self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.info.setToolTip("The corpus file, its format, the detected text encoding and its size on disk")
+        self.info.setToolTip(tr("The corpus file, its format, the detected text encoding and its size on disk"))
         self.info.setWordWrap(True)
         self.banner = Banner()
-        self.progress = ProgressRow("computing the statistics")
+        self.progress = ProgressRow(tr("computing the statistics"))
         self.progress.sig_cancel.connect(self.cancel_stats)
-        self.open_progress = ProgressRow("opening the corpus")
+        self.open_progress = ProgressRow(tr("opening the corpus"))
         self.open_progress.sig_cancel.connect(self.cancel_open)
-        self.pairs_progress = ProgressRow("reading the pairs")
+        self.pairs_progress = ProgressRow(tr("reading the pairs"))
         self.pairs_progress.sig_cancel.connect(self.cancel_pairs)
         self.task_bar = TaskBar()
         self.task_bar.sig_task.connect(self._on_task_chosen)
@@ -142,14 +150,16 @@ class DataTab(QWidget):
         self.preview = QPlainTextEdit()
         self.preview.setReadOnly(True)
         self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.preview.setToolTip(f"The first {PREVIEW_CHARS:,} characters of the corpus as read (before cleaning)")
+        self.preview.setToolTip(
+            tr("The first {n} characters of the corpus as read (before cleaning)").format(n=f"{PREVIEW_CHARS:,}")
+        )
         self.preview_note = QLabel()
         self.preview_note.setObjectName("hint")
         self.preview_note.setWordWrap(True)
         preview_box = QWidget()
         pv = QVBoxLayout(preview_box)
         pv.setContentsMargins(0, 0, 0, 0)
-        title = QLabel("<b>Preview</b>")
+        title = QLabel(tr("<b>Preview</b>"))
         title.setToolTip(self.preview.toolTip())
         pv.addWidget(title)
         pv.addWidget(self.preview, 1)
@@ -160,11 +170,11 @@ class DataTab(QWidget):
         self.cleaning_panel = CleaningPanel(session)
         self.split_panel = SplitPanel(session)
         self.preview_tabs = QTabWidget()  # translation: the pairs first, the text as read beside them
-        self.preview_tabs.addTab(self.pair_preview, "Pairs")
-        self.preview_tabs.addTab(preview_box, "Text")
+        self.preview_tabs.addTab(self.pair_preview, tr("Pairs"))
+        self.preview_tabs.addTab(preview_box, tr("Text"))
         self.preview_tabs.setTabToolTip(0, self.pair_preview.table.toolTip())
         self.preview_tabs.setTabToolTip(1, self.preview.toolTip())
-        self.preview_tabs.setToolTip("The pairs after cleaning, or the corpus's text as read")
+        self.preview_tabs.setToolTip(tr("The pairs after cleaning, or the corpus's text as read"))
         side = QWidget()
         sv = QVBoxLayout(side)
         sv.setContentsMargins(0, 0, 0, 0)
@@ -211,16 +221,18 @@ class DataTab(QWidget):
             self._on_corpus_changed()
 
     def shortcuts(self) -> list[tuple[str, str]]:
-        return [("Open a corpus file (Data tab)", "Ctrl+Shift+O")]
+        return [(tr("Open a corpus file (Data tab)"), "Ctrl+Shift+O")]
 
     # opening ----------------------------------------------------------------------------------------
     def open_file_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open corpus", self.prefs.last_folder("corpus"), FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, tr("Open corpus"), self.prefs.last_folder("corpus"), tr(FILE_FILTER)
+        )
         if path:
             self.open_path(path)
 
     def open_folder_dialog(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Open corpus folder", self.prefs.last_folder("corpus"))
+        path = QFileDialog.getExistingDirectory(self, tr("Open corpus folder"), self.prefs.last_folder("corpus"))
         if path:
             self.open_path(path)
 
@@ -276,8 +288,9 @@ class DataTab(QWidget):
 
     def _on_opening(self, job: WorkerHandle, path: str) -> None:
         self._open_job = job
-        self.open_progress.start(f"Opening {Path(path).name}…")
-        self.open_progress.update_progress(0, -1, f"Opening {Path(path).name}…")
+        opening = tr("Opening {name}…").format(name=Path(path).name)
+        self.open_progress.start(opening)
+        self.open_progress.update_progress(0, -1, opening)
         job.sig_progress.connect(self.open_progress.update_progress)
         job.sig_finished.connect(lambda: self._open_finished(job))
 
@@ -291,8 +304,12 @@ class DataTab(QWidget):
         current = self.session.corpus_name()
         show_error(
             self,
-            "Cannot open this corpus",
-            f"{message}\n\nThe corpus loaded before ({current}) is still loaded." if self.session.corpus else message,
+            tr("Cannot open this corpus"),
+            tr("{message}\n\nThe corpus loaded before ({current}) is still loaded.").format(
+                message=message, current=current
+            )
+            if self.session.corpus
+            else message,
         )
 
     def is_opening(self) -> bool:
@@ -339,12 +356,12 @@ class DataTab(QWidget):
         for value, label in preview.choices if preview is not None else []:
             self.field_combo.addItem(label, value)
         if kind == "jsonl":
-            self.field_label.setText("Text field:")
+            self.field_label.setText(tr("Text field:"))
             self.field_combo.setCurrentIndex(max(0, self.field_combo.findData(self.session.data_config.text_field)))
         elif kind in ("csv", "tsv"):
             corpus = self.session.corpus
             parallel = corpus is not None and corpus.is_parallel and not corpus.two_files
-            self.field_label.setText("Column:")
+            self.field_label.setText(tr("Column:"))
             current = self.session.data_config.source_column if parallel else self.session.data_config.column
             self.field_combo.setCurrentIndex(max(0, self.field_combo.findData(current)))
             if self.session.data_config.task == "translate":
@@ -355,14 +372,14 @@ class DataTab(QWidget):
 
     # encoding ---------------------------------------------------------------------------------------
     def _build_encoding_chooser(self, top: QHBoxLayout) -> None:
-        self.encoding_label = QLabel("Encoding:")
+        self.encoding_label = QLabel(tr("Encoding:"))
         self.encoding_combo = QComboBox()
         self.encoding_combo.setEditable(True)
         self.encoding_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for name in ENCODINGS:
             self.encoding_combo.addItem(name)
         self.encoding_combo.setMinimumContentsLength(9)
-        tip = (
+        tip = tr(
             "How the corpus's bytes are read as text. auto: UTF-8 (with or without a byte-order mark) when the "
             "file is valid UTF-8, else the likeliest legacy encoding, reported beside this box with its confidence. "
             "Choose or type another (cp1252 for Western European Windows files, latin-1, cp1250 for Central "
@@ -374,7 +391,7 @@ class DataTab(QWidget):
         self.encoding_combo.lineEdit().editingFinished.connect(self._on_encoding_chosen)
         self.encoding_note = QLabel()
         self.encoding_note.setObjectName("hint")
-        self.encoding_note.setToolTip("The encoding the corpus was read with, and how sure the detection was")
+        self.encoding_note.setToolTip(tr("The encoding the corpus was read with, and how sure the detection was"))
         index = top.count() - 1  # before the stretch
         for offset, w in enumerate((self.encoding_label, self.encoding_combo, self.encoding_note)):
             top.insertWidget(index + offset, w)
@@ -397,7 +414,9 @@ class DataTab(QWidget):
         self.encoding_combo.setCurrentText(self.session.data_config.encoding)
         self.encoding_combo.blockSignals(False)
         corpus = self.session.corpus
-        self.encoding_note.setText("" if corpus is None else f"read as {corpus.encoding_note or corpus.encoding}")
+        self.encoding_note.setText(
+            "" if corpus is None else tr("read as {encoding}").format(encoding=corpus.encoding_note or corpus.encoding)
+        )
 
     # drag and drop ----------------------------------------------------------------------------------
     # a run folder or a workspace file is left to the window (it opens them in the Playground, as the workspace)
@@ -424,18 +443,24 @@ class DataTab(QWidget):
             return
         path = Path(corpus.path)
         files = getattr(corpus, "files", None) or [path]
-        where = f"{len(files)} files in {path}" if len(files) > 1 else str(path)
+        where = tr("{n} files in {folder}").format(n=len(files), folder=path) if len(files) > 1 else str(path)
         self.info.setText(
-            f"<b>{self.session.corpus_name()}</b> — {_escape(where)}<br>"
-            f"Format: {corpus.format} · Encoding: {_escape(corpus.encoding_note or corpus.encoding)} · "
-            f"{human_bytes(corpus.size_bytes)}"
+            tr("<b>{name}</b> — {where}<br>Format: {format} · Encoding: {encoding} · {size}").format(
+                name=self.session.corpus_name(),
+                where=_escape(where),
+                format=corpus.format,
+                encoding=_escape(corpus.encoding_note or corpus.encoding),
+                size=human_bytes(corpus.size_bytes),
+            )
         )
         preview = self.session.preview
         text = preview.head if preview is not None else ""
         self.preview.setPlainText(text)
         more = corpus.size_bytes > len(text.encode("utf-8", errors="replace"))
         self.preview_note.setText(
-            f"Showing the first {len(text):,} characters." if more else "Showing the whole corpus."
+            tr("Showing the first {n} characters.").format(n=f"{len(text):,}")
+            if more
+            else tr("Showing the whole corpus.")
         )
         self._set_field_chooser(preview)
         self._show_encoding()
@@ -453,7 +478,7 @@ class DataTab(QWidget):
         key = self.session.stats_key_now()
         job = start_worker("stats", jobs.corpus_stats, self.session.data_snapshot(), key)
         self._stats_job = job
-        self.progress.start("Computing statistics…")
+        self.progress.start(tr("Computing statistics…"))
         job.sig_progress.connect(self.progress.update_progress)
         job.sig_result.connect(self._on_stats)
         job.sig_error.connect(lambda message: self._on_stats_error(message, job.error_class))
@@ -470,7 +495,7 @@ class DataTab(QWidget):
 
     def _on_stats(self, result) -> None:
         key, stats = result
-        if self.banner.text().startswith("Statistics failed"):  # counted now: that message no longer holds
+        if self.banner.text().startswith(_prefix(STATS_FAILED)):  # counted now: that message no longer holds
             self.banner.clear()
         self.session.set_stats(stats, key)
 
@@ -478,15 +503,12 @@ class DataTab(QWidget):
         if error_class == "CorpusError":  # unreadable past the part checked when it opened
             failed = self.session.corpus_name()
             if self.session.restore_previous_corpus():
-                message = (
-                    f"{message}\n\n{failed} was not kept; the corpus loaded before "
-                    f"({self.session.corpus_name()}) is loaded again."
-                )
+                message = tr(NOT_KEPT).format(message=message, failed=failed, current=self.session.corpus_name())
             self.banner.show_message(message)
-            show_error(self, "Cannot read this corpus", message)
+            show_error(self, tr("Cannot read this corpus"), message)
             return
-        self.banner.show_message(f"Statistics failed: {message}")
-        show_error(self, "Statistics failed", message)
+        self.banner.show_message(tr(STATS_FAILED).format(message=message))
+        show_error(self, tr("Statistics failed"), message)
 
     def stats_running(self) -> bool:
         return self._stats_job is not None
@@ -590,8 +612,10 @@ class DataTab(QWidget):
         self.cancel_open()
         job = start_worker("toy-corpus", jobs.toy_corpus, data.toy_task, data.toy_pairs, data.seed)
         self._toy_job = job
-        self.open_progress.start(f"Generating the {data.toy_task} pairs…")
-        self.open_progress.update_progress(0, -1, f"Generating {data.toy_pairs:,} {data.toy_task} pairs…")
+        self.open_progress.start(tr("Generating the {task} pairs…").format(task=data.toy_task))
+        self.open_progress.update_progress(
+            0, -1, tr("Generating {n} {task} pairs…").format(n=f"{data.toy_pairs:,}", task=data.toy_task)
+        )
         job.sig_progress.connect(self.open_progress.update_progress)
         job.sig_result.connect(lambda path: self._toy_ready(job, data, path))
         job.sig_error.connect(lambda message: self._toy_failed(job, message))
@@ -631,15 +655,17 @@ class DataTab(QWidget):
             return
         if source == target:
             self._refuse(
-                f"The source and target columns are both {source!r}: choose two different columns "
-                "(or a target file for a two-file corpus)"
+                tr(
+                    "The source and target columns are both {column}: choose two different columns "
+                    "(or a target file for a two-file corpus)"
+                ).format(column=repr(source))
             )
             return
         self.apply_data(format="parallel", source_column=source, target_column=target, column="")
 
     def choose_target_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, "Target file (line-aligned with the corpus)", self.prefs.last_folder("corpus"), TARGET_FILTER
+            self, tr("Target file (line-aligned with the corpus)"), self.prefs.last_folder("corpus"), tr(TARGET_FILTER)
         )
         if path:
             self.set_target_file(path)
@@ -655,11 +681,11 @@ class DataTab(QWidget):
         self.cancel_pairs()
         self.pair_stats.clear()
         names = self._side_names()
-        self.pair_preview.show_note("Reading the pairs…", names)
+        self.pair_preview.show_note(tr("Reading the pairs…"), names)
         key = self._pairs_key()
         job = start_worker("pairs", jobs.pair_preview, self.session.data_snapshot(), key)
         self._pairs_job = job
-        self.pairs_progress.start("Reading the pairs…")
+        self.pairs_progress.start(tr("Reading the pairs…"))
         job.sig_progress.connect(self.pairs_progress.update_progress)
         job.sig_result.connect(self._on_pairs)
         job.sig_error.connect(lambda message: self._on_pairs_error(job, message, job.error_class))
@@ -689,7 +715,7 @@ class DataTab(QWidget):
     def _on_pairs(self, result: dict) -> None:
         if result["key"] != self._pairs_key():  # the settings changed meanwhile: a newer read follows
             return
-        if self.banner.text().startswith("Pairs could not be read"):
+        if self.banner.text().startswith(_prefix(PAIRS_FAILED)):
             self.banner.clear()
         names = self._side_names()
         self.pair_preview.show_pairs(result["rows"], names, result["kept"])
@@ -707,11 +733,8 @@ class DataTab(QWidget):
         if error_class == "CorpusError":  # a ragged row past the part checked when it opened
             failed = self.session.corpus_name()
             if self.session.restore_previous_corpus():
-                message = (
-                    f"{message}\n\n{failed} was not kept; the corpus loaded before "
-                    f"({self.session.corpus_name()}) is loaded again."
-                )
-        self.banner.show_message(f"Pairs could not be read: {message}")
+                message = tr(NOT_KEPT).format(message=message, failed=failed, current=self.session.corpus_name())
+        self.banner.show_message(tr(PAIRS_FAILED).format(message=message))
 
     # closing ------------------------------------------------------------------------------------------
     def shutdown(self) -> None:
@@ -723,6 +746,11 @@ class DataTab(QWidget):
         if self._toy_job is not None:
             self._toy_job.cancel()
         self.session.cancel_open()
+
+
+def _prefix(template: str) -> str:
+    """The start of a banner message made from ``template`` (in the window's language), before its message."""
+    return tr(template).split("{message}", 1)[0]
 
 
 def _escape(text: str) -> str:

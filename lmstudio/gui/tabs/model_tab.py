@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from ..dialogs import show_error
 from ..forms import MODEL_FIELDS, configure, make_editor, set_value, value_of
 from ..forms import tooltip as form_tooltip
+from ..i18n import QT_TR_NOOP, tr
 from ..model_checks import (
     ModelCheck,
     check_model,
@@ -50,86 +51,149 @@ ARCHS = (
     (
         "transformer",
         "Transformer",
-        "Self-attention over the whole block (GPT-style decoder): the strongest, parallel over tokens",
+        QT_TR_NOOP("Self-attention over the whole block (GPT-style decoder): the strongest, parallel over tokens"),
     ),
-    ("lstm", "LSTM", "Long short-term memory: gated recurrent network that keeps information over long spans"),
-    ("gru", "GRU", "Gated recurrent unit: a lighter LSTM with two gates instead of three"),
-    ("rnn", "RNN", "Plain (Elman, tanh) recurrent network: the simplest baseline; forgets quickly"),
+    (
+        "lstm",
+        "LSTM",
+        QT_TR_NOOP("Long short-term memory: gated recurrent network that keeps information over long spans"),
+    ),
+    ("gru", "GRU", QT_TR_NOOP("Gated recurrent unit: a lighter LSTM with two gates instead of three")),
+    ("rnn", "RNN", QT_TR_NOOP("Plain (Elman, tanh) recurrent network: the simplest baseline; forgets quickly")),
 )
 SEQ2SEQ_ARCH_TIPS = {
-    "transformer": "Encoder-decoder Transformer (Vaswani et al. 2017): the encoder's self-attention over the whole "
-    "source; each decoder block's masked self-attention, then cross-attention to the encoder's memory",
-    "lstm": "LSTM encoder and LSTM decoder: the encoder's final states start the decoder; attention (below) lets "
-    "the decoder look back at every source token",
-    "gru": "GRU encoder and GRU decoder: a lighter LSTM; the encoder's final states start the decoder, attention "
-    "(below) lets it look back at every source token",
-    "rnn": "Plain (tanh) recurrent encoder and decoder: the simplest baseline; forgets long sources quickly",
+    "transformer": QT_TR_NOOP(
+        "Encoder-decoder Transformer (Vaswani et al. 2017): the encoder's self-attention over the whole "
+        "source; each decoder block's masked self-attention, then cross-attention to the encoder's memory"
+    ),
+    "lstm": QT_TR_NOOP(
+        "LSTM encoder and LSTM decoder: the encoder's final states start the decoder; attention (below) lets "
+        "the decoder look back at every source token"
+    ),
+    "gru": QT_TR_NOOP(
+        "GRU encoder and GRU decoder: a lighter LSTM; the encoder's final states start the decoder, attention "
+        "(below) lets it look back at every source token"
+    ),
+    "rnn": QT_TR_NOOP(
+        "Plain (tanh) recurrent encoder and decoder: the simplest baseline; forgets long sources quickly"
+    ),
+}
+PRESET_LABELS = {
+    "tiny": QT_TR_NOOP("Tiny"),
+    "small": QT_TR_NOOP("Small"),
+    "medium": QT_TR_NOOP("Medium"),
+    "large": QT_TR_NOOP("Large"),
+}
+PRESET_TIPS = {
+    "tiny": QT_TR_NOOP("Set the shape to the 'tiny' preset of this architecture (trains in seconds on a CPU)"),
+    "small": QT_TR_NOOP("Set the shape to the 'small' preset of this architecture (minutes on a CPU)"),
+    "medium": QT_TR_NOOP(
+        "Set the shape to the 'medium' preset of this architecture (wants a GPU: about 11-17 M parameters)"
+    ),
+    "large": QT_TR_NOOP(
+        "Set the shape to the 'large' preset of this architecture "
+        "(one consumer GPU: about 38-46 M parameters, 2-3 GB to train in bf16)"
+    ),
+}
+# what the Model tab says of estimate_vocab's source (model_checks) when the task is translate
+TRANSLATE_VOCAB_SOURCES = {
+    "from the trained vocabulary": QT_TR_NOOP("the size of the Vocabulary tab's trained vocabulary"),
+    "estimated: distinct characters of the corpus": QT_TR_NOOP("distinct characters of the corpus"),
+    "estimated (no corpus statistics yet)": QT_TR_NOOP("no corpus statistics yet"),
+    "estimated: the tokenizer's target size": QT_TR_NOOP("the tokenizer's target size"),
 }
 # key, label, Transformer only: range, choices, tooltip and default come from the declarations (core.config)
 FIELDS = MODEL_FIELDS
 # the encoder-decoder's own settings (data.task translate), and when each applies: "recurrent" (rnn, gru,
 # lstm), "joint" (one tokenizer for both sides: tokenizer.shared); tooltips from the declarations
 SEQ2SEQ_FIELDS = (
-    ("attention", "Attention", "recurrent"),
-    ("bidirectional", "Bidirectional encoder", "recurrent"),
-    ("shared_embeddings", "Share source and target embeddings", "joint"),
+    ("attention", QT_TR_NOOP("Attention"), "recurrent"),
+    ("bidirectional", QT_TR_NOOP("Bidirectional encoder"), "recurrent"),
+    ("shared_embeddings", QT_TR_NOOP("Share source and target embeddings"), "joint"),
 )
 STATS = (
     (
         "vocab",
-        "Vocabulary",
-        "Tokens the model predicts over; from the trained vocabulary, or estimated until one is trained",
+        QT_TR_NOOP("Vocabulary"),
+        QT_TR_NOOP("Tokens the model predicts over; from the trained vocabulary, or estimated until one is trained"),
     ),
-    ("parameters", "Parameters", "Trainable weights (a tied embedding counts once)"),
-    ("memory_weights", "Weights", "Memory of the weights in fp32 (the master copy, in every precision)"),
-    ("memory_gradients", "Gradients", "Memory of the gradients: one per weight"),
-    ("memory_optimizer", "Optimizer state", "AdamW keeps two moments per weight"),
+    ("parameters", QT_TR_NOOP("Parameters"), QT_TR_NOOP("Trainable weights (a tied embedding counts once)")),
+    (
+        "memory_weights",
+        QT_TR_NOOP("Weights"),
+        QT_TR_NOOP("Memory of the weights in fp32 (the master copy, in every precision)"),
+    ),
+    ("memory_gradients", QT_TR_NOOP("Gradients"), QT_TR_NOOP("Memory of the gradients: one per weight")),
+    ("memory_optimizer", QT_TR_NOOP("Optimizer state"), QT_TR_NOOP("AdamW keeps two moments per weight")),
     (
         "memory_half_weights",
-        "Half-precision copies",
-        "Under bf16/fp16 autocast (the Train tab's precision), a 2-byte copy of each weight for the step; none in fp32",
+        QT_TR_NOOP("Half-precision copies"),
+        QT_TR_NOOP(
+            "Under bf16/fp16 autocast (the Train tab's precision), a 2-byte copy of each weight for the step; "
+            "none in fp32"
+        ),
     ),
     (
         "memory_activations_approx",
-        "Activations (approx.)",
-        "Values kept for the backward pass at the Train tab's batch size: 2 bytes each under bf16/fp16 autocast, "
-        "else 4 (the logits stay fp32)",
+        QT_TR_NOOP("Activations (approx.)"),
+        QT_TR_NOOP(
+            "Values kept for the backward pass at the Train tab's batch size: 2 bytes each under bf16/fp16 autocast, "
+            "else 4 (the logits stay fp32)"
+        ),
     ),
-    ("memory_total", "Training memory", "Weights + gradients + optimizer state + half-precision copies + activations"),
+    (
+        "memory_total",
+        QT_TR_NOOP("Training memory"),
+        QT_TR_NOOP("Weights + gradients + optimizer state + half-precision copies + activations"),
+    ),
     (
         "memory_fit",
-        "Fits the device",
-        "Training memory against the memory of the Train tab's device (GPU memory, else system RAM), planning "
-        "on at most 80% of it; an estimate: allocator overhead and workspaces are not counted",
+        QT_TR_NOOP("Fits the device"),
+        QT_TR_NOOP(
+            "Training memory against the memory of the Train tab's device (GPU memory, else system RAM), planning "
+            "on at most 80% of it; an estimate: allocator overhead and workspaces are not counted"
+        ),
     ),
     (
         "flops_per_token",
-        "FLOPs per token",
-        "Training FLOPs (forward + backward) per token: 6 × parameters, plus attention",
+        QT_TR_NOOP("FLOPs per token"),
+        QT_TR_NOOP("Training FLOPs (forward + backward) per token: 6 × parameters, plus attention"),
     ),
     (
         "step_time",
-        "Measured step",
-        "Time of one full training step (forward, backward, AdamW) on the device, at the Train tab's batch size",
+        QT_TR_NOOP("Measured step"),
+        QT_TR_NOOP(
+            "Time of one full training step (forward, backward, AdamW) on the device, at the Train tab's batch size"
+        ),
     ),
 )
-MEASURE_TIP = (
+MEASURE_TIP = QT_TR_NOOP(
     "Build the model and time a few real training steps on the Train tab's device and batch size, with the "
     "CPU threads this window runs with (dropout left out: its random masks would disturb a running training)"
 )
 # the tooltips that say something else for an encoder-decoder
 SEQ2SEQ_STAT_TIPS = {
-    "vocab": "Tokens the decoder predicts over, and (one joint tokenizer) the encoder reads; an estimate here: "
-    "the vocabularies are built when the pairs are prepared for training",
-    "parameters": "Trainable weights of the encoder and the decoder (a shared or tied embedding counts once)",
-    "memory_activations_approx": "Values kept for the backward pass at the Train tab's batch size, with source "
-    "and target each block size tokens long (an upper bound: batches are padded to their longest pair): 2 bytes "
-    "each under bf16/fp16 autocast, else 4 (the logits stay fp32)",
-    "flops_per_token": "Training FLOPs (forward + backward) per target token: 6 × parameters (the encoder's "
-    "share counted as if the source were as long as the target), plus attention over a block-size source",
-    "step_time": "Time five training steps (forward, backward, AdamW) of this encoder-decoder on random sources and "
-    "targets of block size tokens each at the Train tab's batch size, on the device it would train on (runs in "
-    "the background); tokens per second count target tokens",
+    "vocab": QT_TR_NOOP(
+        "Tokens the decoder predicts over, and (one joint tokenizer) the encoder reads; an estimate here: "
+        "the vocabularies are built when the pairs are prepared for training"
+    ),
+    "parameters": QT_TR_NOOP(
+        "Trainable weights of the encoder and the decoder (a shared or tied embedding counts once)"
+    ),
+    "memory_activations_approx": QT_TR_NOOP(
+        "Values kept for the backward pass at the Train tab's batch size, with source "
+        "and target each block size tokens long (an upper bound: batches are padded to their longest pair): 2 bytes "
+        "each under bf16/fp16 autocast, else 4 (the logits stay fp32)"
+    ),
+    "flops_per_token": QT_TR_NOOP(
+        "Training FLOPs (forward + backward) per target token: 6 × parameters (the encoder's "
+        "share counted as if the source were as long as the target), plus attention over a block-size source"
+    ),
+    "step_time": QT_TR_NOOP(
+        "Time five training steps (forward, backward, AdamW) of this encoder-decoder on random sources and "
+        "targets of block size tokens each at the Train tab's batch size, on the device it would train on (runs in "
+        "the background); tokens per second count target tokens"
+    ),
 }
 
 
@@ -147,72 +211,66 @@ class ModelTab(QWidget):
 
         self.arch = configure(QComboBox(), "model.arch", labels={key: name for key, name, _ in ARCHS})
         for key, _, tip in ARCHS:
-            self.arch.setItemData(self.arch.findData(key), tip, 3)  # ToolTipRole
+            self.arch.setItemData(self.arch.findData(key), tr(tip), 3)  # ToolTipRole
         presets = QHBoxLayout()
         self.preset_buttons = {}
         for name in PRESET_NAMES:
-            b = QPushButton(name.capitalize())
-            b.setToolTip(
-                f"Set the shape to the '{name}' preset of this architecture "
-                + {
-                    "tiny": "(trains in seconds on a CPU)",
-                    "small": "(minutes on a CPU)",
-                    "medium": "(wants a GPU: about 11-17 M parameters)",
-                    "large": "(one consumer GPU: about 38-46 M parameters, 2-3 GB to train in bf16)",
-                }[name]
-            )
+            b = QPushButton(tr(PRESET_LABELS[name]))
+            b.setToolTip(tr(PRESET_TIPS[name]))
             b.clicked.connect(lambda _=False, n=name: self.apply_preset(n))
             presets.addWidget(b)
             self.preset_buttons[name] = b
-        form_box = QGroupBox("Architecture")
-        form_box.setToolTip("Shape of the network; every field has a tooltip with its usual range")
+        form_box = QGroupBox(tr("Architecture"))
+        form_box.setToolTip(tr("Shape of the network; every field has a tooltip with its usual range"))
         form = QFormLayout(form_box)
-        form.addRow("Architecture", self.arch)
-        form.addRow("Preset", presets)
+        form.addRow(tr("Architecture"), self.arch)
+        form.addRow(tr("Preset"), presets)
         self.editors: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
         for key, label, _ in FIELDS:
             editor = self._editor(key, label)
-            name = QLabel("" if isinstance(editor, QCheckBox) else label)
+            name = QLabel("" if isinstance(editor, QCheckBox) else tr(label))
             name.setToolTip(editor.toolTip())
             form.addRow(name, editor)
             self.editors[key], self.labels[key] = editor, name
-        self.seq2seq_box = QGroupBox("Encoder-decoder")
+        self.seq2seq_box = QGroupBox(tr("Encoder-decoder"))
         self.seq2seq_box.setToolTip(
-            "The Data tab's task is translate: the architecture above is an encoder (reads the source) and a "
-            "decoder (writes the target), both of this shape. Teacher forcing is on the Train tab"
+            tr(
+                "The Data tab's task is translate: the architecture above is an encoder (reads the source) and a "
+                "decoder (writes the target), both of this shape. Teacher forcing is on the Train tab"
+            )
         )
         seq2seq_form = QFormLayout(self.seq2seq_box)
         for key, label, _ in SEQ2SEQ_FIELDS:
             editor = self._editor(key, label)
-            name = QLabel("" if isinstance(editor, QCheckBox) else label)
+            name = QLabel("" if isinstance(editor, QCheckBox) else tr(label))
             name.setToolTip(editor.toolTip())
             seq2seq_form.addRow(name, editor)
             self.editors[key], self.labels[key] = editor, name
         self.issues = QLabel()
         self.issues.setObjectName("banner")
         self.issues.setWordWrap(True)
-        self.issues.setToolTip("Settings that cannot be trained: training stays disabled until they are fixed")
+        self.issues.setToolTip(tr("Settings that cannot be trained: training stays disabled until they are fixed"))
         self.issues.hide()
         form.addRow(self.issues)
 
-        stats_box = QGroupBox("Cost")
-        stats_box.setToolTip("What these settings cost, recomputed as you type")
+        stats_box = QGroupBox(tr("Cost"))
+        stats_box.setToolTip(tr("What these settings cost, recomputed as you type"))
         grid = QGridLayout(stats_box)
         self.stat_labels: dict[str, QLabel] = {}
         self.stat_names: dict[str, QLabel] = {}
         for row, (key, name, tip) in enumerate(STATS):
-            n, v = QLabel(name), QLabel("–")
-            n.setToolTip(tip)
-            v.setToolTip(tip)
+            n, v = QLabel(tr(name)), QLabel("–")
+            n.setToolTip(tr(tip))
+            v.setToolTip(tr(tip))
             v.setWordWrap(True)  # "58  (estimated: …)" wraps instead of widening the window
             if key in ("parameters", "memory_total"):
                 v.setObjectName("bignumber")
             grid.addWidget(n, row, 0)
             grid.addWidget(v, row, 1)
             self.stat_labels[key], self.stat_names[key] = v, n
-        self.measure_button = QPushButton("Measure step time")
-        self.measure_button.setToolTip(MEASURE_TIP)
+        self.measure_button = QPushButton(tr("Measure step time"))
+        self.measure_button.setToolTip(tr(MEASURE_TIP))
         self.measure_button.clicked.connect(self.measure)
         grid.addWidget(self.measure_button, len(STATS), 0, 1, 2)
 
@@ -251,7 +309,7 @@ class ModelTab(QWidget):
             self._timer.start()
 
     def _editor(self, key: str, label: str) -> QWidget:
-        w = make_editor(f"model.{key}", label)
+        w = make_editor(f"model.{key}", tr(label))
         if isinstance(w, QComboBox):
             w.currentIndexChanged.connect(self._on_edit)
         elif isinstance(w, QCheckBox):
@@ -315,15 +373,17 @@ class ModelTab(QWidget):
             self.labels[key].setVisible(applies[when])
         self.seq2seq_box.setVisible(translate and any(applies[when] for _, _, when in SEQ2SEQ_FIELDS))
         for key, _, tip in ARCHS:
-            self.arch.setItemData(self.arch.findData(key), SEQ2SEQ_ARCH_TIPS[key] if translate else tip, 3)
+            self.arch.setItemData(self.arch.findData(key), tr(SEQ2SEQ_ARCH_TIPS[key] if translate else tip), 3)
         current = self.arch.currentData()
-        extra = f"\n\nTranslation: {SEQ2SEQ_ARCH_TIPS[current]}" if translate and current in SEQ2SEQ_ARCH_TIPS else ""
+        extra = ""
+        if translate and current in SEQ2SEQ_ARCH_TIPS:
+            extra = "\n\n" + tr("Translation: {tip}").format(tip=tr(SEQ2SEQ_ARCH_TIPS[current]))
         self.arch.setToolTip(form_tooltip("model.arch") + extra)  # the declaration's, as every editor's
         for key, _, tip in STATS:
-            text = SEQ2SEQ_STAT_TIPS.get(key, tip) if translate else tip
+            text = tr(SEQ2SEQ_STAT_TIPS.get(key, tip) if translate else tip)
             self.stat_labels[key].setToolTip(text)
             self.stat_names[key].setToolTip(text)
-        self.measure_button.setToolTip(SEQ2SEQ_STAT_TIPS["step_time"] if translate else MEASURE_TIP)
+        self.measure_button.setToolTip(tr(SEQ2SEQ_STAT_TIPS["step_time"] if translate else MEASURE_TIP))
 
     def _on_edit(self) -> None:
         if not self._loading:
@@ -367,12 +427,15 @@ class ModelTab(QWidget):
         self._show_issues()
         self.diagram.set_config(self.check.config, encoder_decoder=translate)
         if translate:
-            sides = "one joint vocabulary" if s.tokenizer_config.shared else "taken for each side's own vocabulary"
-            why = source.removeprefix("estimated").strip(" :()")
-            if source.startswith("from the trained"):  # the pairs get their own tokenizers when prepared
-                why = "the size of the Vocabulary tab's trained vocabulary"
-            source = f"estimate for translation: {why}; {sides}"
-        self.stat_labels["vocab"].setText(f"{vocab:,}  ({source})")
+            sides = (
+                tr("one joint vocabulary") if s.tokenizer_config.shared else tr("taken for each side's own vocabulary")
+            )
+            # source is estimate_vocab's English text; the pairs get their own tokenizers when prepared
+            why = tr(TRANSLATE_VOCAB_SOURCES.get(source, source))
+            shown = tr("estimate for translation: {why}; {sides}").format(why=why, sides=sides)
+        else:
+            shown = tr(source)
+        self.stat_labels["vocab"].setText(f"{vocab:,}  ({shown})")
         if self.check.config is not None and not self.isVisible():
             self._costs_stale = True
         elif self.check.config is not None:
@@ -393,9 +456,9 @@ class ModelTab(QWidget):
             ):
                 self.stat_labels[key].setText(human_bytes(costs[key]))
             half = costs["memory_half_weights"]
-            self.stat_labels["memory_half_weights"].setText(human_bytes(half) if half else "none (fp32)")
+            self.stat_labels["memory_half_weights"].setText(human_bytes(half) if half else tr("none (fp32)"))
             fit = self.stat_labels["memory_fit"]
-            fit.setText(costs["fit_text"] or "unknown (the device's memory cannot be read)")
+            fit.setText(costs["fit_text"] or tr("unknown (the device's memory cannot be read)"))
             fit.setProperty("fits", costs["fits"])
             palette = QPalette()  # no roles set: the application's colours
             if costs["fits"] is False:
@@ -429,11 +492,11 @@ class ModelTab(QWidget):
         issues = self.check.issues if self.check else []
         self.issues.setVisible(bool(issues))
         self.issues.setText("\n".join(issues))
-        bad = set()
-        for text in issues:
+        bad = set(self.check.bad_fields) if self.check else set()
+        for text in issues:  # the config's own messages (English words of the core, with the form's labels)
             if "divisible" in text or "head size" in text:
                 bad |= {"d_model", "n_head"}
-            if "Block size" in text:
+            if "Block size" in text or tr("Block size") in text:
                 bad.add("block_size")
         tint = QColor("#6b2420") if is_dark(self.palette()) else QColor("#f8c9c6")
         for key, editor in self.editors.items():
@@ -453,7 +516,7 @@ class ModelTab(QWidget):
         if self.check is None or self.check.config is None or (self._job is not None and not self._job.finished):
             return
         self.measure_button.setEnabled(False)
-        self.stat_labels["step_time"].setText("measuring…")
+        self.stat_labels["step_time"].setText(tr("measuring…"))
         key = self._measured_for = self._measure_key()
         self._job = start_worker(
             "measure-step",
@@ -475,14 +538,21 @@ class ModelTab(QWidget):
         return (repr(config), self.session.config.train.batch_size, self.is_translate())
 
     def _on_measured(self, result: dict) -> None:
-        dropout = ", without dropout" if result.get("without_dropout") else ""
+        text = (
+            tr("{ms} ms ({tokens} tokens/s, {device}, without dropout)")
+            if result.get("without_dropout")
+            else tr("{ms} ms ({tokens} tokens/s, {device})")
+        )
         self.stat_labels["step_time"].setText(
-            f"{result['seconds_per_step'] * 1000:.1f} ms "
-            f"({human_number(result['tokens_per_sec'])} tokens/s, {result['device']}{dropout})"
+            text.format(
+                ms=f"{result['seconds_per_step'] * 1000:.1f}",
+                tokens=human_number(result["tokens_per_sec"]),
+                device=result["device"],
+            )
         )
         self.measured = result
         self.session.sig_step_time_measured.emit(float(result["seconds_per_step"]))
 
     def _on_measure_error(self, message: str) -> None:
-        self.stat_labels["step_time"].setText("failed")
-        show_error(self, "Cannot measure the step time", message)
+        self.stat_labels["step_time"].setText(tr("failed"))
+        show_error(self, tr("Cannot measure the step time"), message)

@@ -70,6 +70,7 @@ from ...core.training.events import (  # torch-free: the tab dispatches on the c
 from ...core.training.metrics_log import read_metrics_rows
 from ..dialogs import show_error
 from ..export_dialog import open_export_dialog
+from ..i18n import QT_TR_NOOP, tr
 from ..messages import user_message
 from ..replay_job import ReplayJob
 from ..run_folders import new_run_dir, runs_folder
@@ -82,7 +83,7 @@ from ..widgets.train_charts import TrainCharts
 from ..widgets.train_form import TrainSettingsForm, start_from_of
 from ..workers import WorkerHandle, start_worker
 
-REPLAY_TIP = (
+REPLAY_TIP = QT_TR_NOOP(
     "Play a finished run again, with its charts, samples and probes, at 1-50x the pace it trained (no model, no "
     "GPU: from its folder's files): demo insurance for a talk. Pause, Step and Stop drive the replay"
 )
@@ -109,7 +110,7 @@ def ask_replay_speed(parent: QWidget) -> float | None:
 
     items = [f"{s:g}×" for s in SPEEDS]
     choice, ok = QInputDialog.getItem(
-        parent, "Replay a run", "Speed (times the pace it trained at):", items, items.index("10×"), False
+        parent, tr("Replay a run"), tr("Speed (times the pace it trained at):"), items, items.index("10×"), False
     )
     return SPEEDS[items.index(choice)] if ok else None
 
@@ -118,8 +119,8 @@ def ask_stop_training(parent: QWidget) -> bool:
     """Asked when the window closes during training (tests replace this function)."""
     answer = QMessageBox.question(
         parent,
-        "Training is running",
-        "Stop training, save a checkpoint and close?",
+        tr("Training is running"),
+        tr("Stop training, save a checkpoint and close?"),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
     )
@@ -138,7 +139,7 @@ def ask_resume_steps(parent: QWidget, run_dir: Path, plan_for) -> tuple[int | No
 def choose_start_folder(parent: QWidget, start: str) -> str:
     """Qt's folder chooser for Start from ("" when cancelled; tests replace this function)."""
     return QFileDialog.getExistingDirectory(
-        parent, "Start from a Hugging Face GPT-2 folder or an earlier run folder", start
+        parent, tr("Start from a Hugging Face GPT-2 folder or an earlier run folder"), start
     )
 
 
@@ -154,16 +155,20 @@ def start_message(message: str) -> str:
     return user_message(message.replace("--init-from ", "Start from ").replace("; leave out --prepared", ""))
 
 
-EXPORT_TIP = "Export the current run's checkpoint as a Hugging Face folder (transformers) or as ONNX"
-SAMPLE_TIP = (
+EXPORT_TIP = QT_TR_NOOP("Export the current run's checkpoint as a Hugging Face folder (transformers) or as ONNX")
+SAMPLE_TIP = QT_TR_NOOP(
     "What the model writes from the fixed prompt; click the loss chart for earlier samples. Where it repeats the "
     "corpus verbatim (a run of tokens found in the training text: orange; in the validation text: blue) it is "
     "shaded, and the title says whether the sample is new or seen"
 )
-TRANSLATIONS_TIP = (
+TRANSLATIONS_TIP = QT_TR_NOOP(
     "Greedy translations of the first validation pairs at each evaluation: source, reference and the model's "
     "output (green: equal to the reference). Click a chart for the translations of an earlier evaluation"
 )
+# the memorization labels of a sample (lmstudio.core data), shown translated
+MEMO_LABELS = (QT_TR_NOOP("new"), QT_TR_NOOP("seen in train"), QT_TR_NOOP("seen in validation"))
+# how a run ended (FinishedEvent.status, lmstudio.core data), shown translated
+FINISH_STATUSES = (QT_TR_NOOP("finished"), QT_TR_NOOP("stopped"), QT_TR_NOOP("early_stopped"), QT_TR_NOOP("failed"))
 MATCH, MISS = QColor(43, 147, 72, 60), QColor(232, 89, 12, 45)  # faint: readable on light and dark themes
 
 
@@ -174,7 +179,7 @@ def _button(text: str, tip: str, slot) -> QPushButton:
     return b
 
 
-PROGRESS_TIP = (
+PROGRESS_TIP = QT_TR_NOOP(
     "Steps done, speed and estimated time left; with a time budget also the training time spent "
     "of the budget (the run ends at the steps or at the budget, whichever comes first)"
 )
@@ -197,32 +202,42 @@ class TrainTab(QWidget):
         self._closing = False
 
         self.start_button = _button(
-            "Start", "Train a new model with these settings into a new folder of the runs folder", self.start
+            tr("Start"), tr("Train a new model with these settings into a new folder of the runs folder"), self.start
         )
-        self.pause_button = _button("Pause", "Pause after the current step (the model stays in memory)", self.pause)
-        self.resume_button = _button("Resume", "Continue the paused training", self.resume)
+        self.pause_button = _button(
+            tr("Pause"), tr("Pause after the current step (the model stays in memory)"), self.pause
+        )
+        self.resume_button = _button(tr("Resume"), tr("Continue the paused training"), self.resume)
         self.stop_button = _button(
-            "Stop", "Stop after the current step and save a checkpoint (resume it later from its folder)", self.stop
+            tr("Stop"),
+            tr("Stop after the current step and save a checkpoint (resume it later from its folder)"),
+            self.stop,
         )
-        self.step_button = _button("Step", "While paused: run exactly one more optimizer step", self.step_once)
+        self.step_button = _button(
+            tr("Step", "button"), tr("While paused: run exactly one more optimizer step"), self.step_once
+        )
         self.lr_edit = QDoubleSpinBox()
         self.lr_edit.setDecimals(6)
         self.lr_edit.setRange(1e-6, 1.0)
         self.lr_edit.setSingleStep(1e-4)
-        self.lr_edit.setToolTip("A new peak learning rate, applied from the next step; the schedule keeps its shape")
+        self.lr_edit.setToolTip(
+            tr("A new peak learning rate, applied from the next step; the schedule keeps its shape")
+        )
         self.lr_button = _button(
-            "Set LR",
-            "Change the learning rate while training runs (marked on the charts with a dotted line)",
+            tr("Set LR"),
+            tr("Change the learning rate while training runs (marked on the charts with a dotted line)"),
             self.apply_lr,
         )
         self.resume_run_button = _button(
-            "Resume run…",
-            "Continue a stopped run from its folder (its last checkpoint) on its own "
-            "schedule, or extend it to more steps",
+            tr("Resume run…"),
+            tr(
+                "Continue a stopped run from its folder (its last checkpoint) on its own "
+                "schedule, or extend it to more steps"
+            ),
             self.resume_run_dialog,
         )
-        self.replay_button = _button("Replay…", REPLAY_TIP, self.replay_run_dialog)
-        self.export_button = _button("Export…", EXPORT_TIP, self.export_dialog)
+        self.replay_button = _button(tr("Replay…"), tr(REPLAY_TIP), self.replay_run_dialog)
+        self.export_button = _button(tr("Export…"), tr(EXPORT_TIP), self.export_dialog)
         self.export: Any = None  # the open ExportDialog
         self.charts = TrainCharts()
         self.tools = RunTools(self.charts, lambda: self.job.run_dir if self.job else None, self._log)
@@ -234,7 +249,7 @@ class TrainTab(QWidget):
             self.resume_button,
             self.stop_button,
             self.step_button,
-            QLabel("LR"),
+            QLabel(tr("LR")),
             self.lr_edit,
             self.lr_button,
             self.resume_run_button,
@@ -254,10 +269,10 @@ class TrainTab(QWidget):
         self.form_hint = QLabel()
         self.form_hint.setObjectName("banner")
         self.form_hint.setWordWrap(True)
-        self.form_hint.setToolTip("Why training cannot start")
+        self.form_hint.setToolTip(tr("Why training cannot start"))
         self.form_hint.hide()
         scroll = SidePanelScroll(self.form)  # as wide as the form needs, in any font size
-        scroll.setToolTip("Training settings; saved with the workspace")
+        scroll.setToolTip(tr("Training settings; saved with the workspace"))
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
@@ -267,15 +282,17 @@ class TrainTab(QWidget):
         self.charts.sig_step_clicked.connect(self.show_sample_at)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
-        self.progress.setFormat("idle")
+        self.progress.setFormat(tr("idle"))
         self.progress.setValue(0)  # a reset bar (value -1) draws no text at all
         self.progress.setTextVisible(True)
-        self.progress.setToolTip(PROGRESS_TIP)
+        self.progress.setToolTip(tr(PROGRESS_TIP))
         self.mfu_label = QLabel("")
-        self.mfu_label.setToolTip(MFU_TIP)
+        self.mfu_label.setToolTip(tr(MFU_TIP))
         self.mfu_label.setMinimumWidth(self.mfu_label.fontMetrics().horizontalAdvance("100% MFU") + 8)
-        self.sample_title = ElidedLabel("Sample")  # "Sample at step … (clicked on the chart)" never widens the window
-        self.sample_title.setToolTip(SAMPLE_TIP)
+        self.sample_title = ElidedLabel(
+            tr("Sample")
+        )  # "Sample at step … (clicked on the chart)" never widens the window
+        self.sample_title.setToolTip(tr(SAMPLE_TIP))
         self.sample = QPlainTextEdit()
         self.sample.setReadOnly(True)
         self.sample.setToolTip(self.sample_title.toolTip())
@@ -284,7 +301,7 @@ class TrainTab(QWidget):
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(5000)
-        self.log.setToolTip("Evaluations, checkpoints, learning-rate changes and messages of the run")
+        self.log.setToolTip(tr("Evaluations, checkpoints, learning-rate changes and messages of the run"))
         self.translations: QTableWidget | None = None  # built when the first translation run appears
         self.translation_view = False
         self.probe_view = ProbeView()
@@ -292,7 +309,7 @@ class TrainTab(QWidget):
         self.bottom_tabs.setDocumentMode(True)
         self.bottom_tabs.setUsesScrollButtons(False)  # two tabs always fit
         bottom = QSplitter(Qt.Orientation.Horizontal)
-        for title, w in ((self.sample_title, self.sample), (QLabel("Log"), self.log)):
+        for title, w in ((self.sample_title, self.sample), (QLabel(tr("Log")), self.log)):
             box = QWidget()
             bv = QVBoxLayout(box)
             bv.setContentsMargins(0, 0, 0, 0)
@@ -300,10 +317,10 @@ class TrainTab(QWidget):
             bv.addWidget(w)
             if w is self.sample:
                 self._sample_box = bv  # the translations table goes here too (see _set_translation_view)
-                self.bottom_tabs.addTab(box, "Sample")
-                self.bottom_tabs.setTabToolTip(0, SAMPLE_TIP)
-                self.bottom_tabs.addTab(self.probe_view, "Watch it learn")
-                self.bottom_tabs.setTabToolTip(1, PROBE_TIP)
+                self.bottom_tabs.addTab(box, tr("Sample"))
+                self.bottom_tabs.setTabToolTip(0, tr(SAMPLE_TIP))
+                self.bottom_tabs.addTab(self.probe_view, tr("Watch it learn"))
+                self.bottom_tabs.setTabToolTip(1, tr(PROBE_TIP))
                 bottom.addWidget(self.bottom_tabs)
             else:
                 bottom.addWidget(box)
@@ -375,11 +392,13 @@ class TrainTab(QWidget):
         train = self.session.config.train
         if train.batch_size % train.processes:
             reasons.append(
-                f"Batch size {train.batch_size} does not split evenly between {train.processes} processes: use a "
-                f"multiple of {train.processes} (the batch size is the global batch)"
+                tr(
+                    "Batch size {batch_size} does not split evenly between {processes} processes: use a "
+                    "multiple of {processes} (the batch size is the global batch)"
+                ).format(batch_size=train.batch_size, processes=train.processes)
             )
         if self.start_from.source is None:
-            return reasons + [f"Model tab: {m}" for m in self.session.model_issues]
+            return reasons + [tr("Model tab: {issue}").format(issue=m) for m in self.session.model_issues]
         # the weights fix the model: the Model tab's settings are not used, but the block size must fit them
         error = self.start_config_error()
         return reasons + ([error] if error else [])
@@ -410,7 +429,7 @@ class TrainTab(QWidget):
         """Read what ``path`` holds on a worker; set it as Start from, or say why it cannot be."""
         if self.state != "idle" or self._start_job is not None or self._closing:
             return
-        self.form.start_note.setText(f"Reading {path.name}…")
+        self.form.start_note.setText(tr("Reading {folder}…").format(folder=path.name))
         self.form.start_note.show()
         job = start_worker("start-from", _read_start_source, str(path))
         self._start_job = job
@@ -421,8 +440,8 @@ class TrainTab(QWidget):
 
     def _on_start_error(self, message: str) -> None:
         message = start_message(message)
-        self._log(f"start from: {message}")
-        show_error(self, "Cannot start from this folder", message)
+        self._log(tr("start from: {message}").format(message=message))
+        show_error(self, tr("Cannot start from this folder"), message)
 
     def _on_start_job_finished(self) -> None:
         self._start_job = None
@@ -432,11 +451,11 @@ class TrainTab(QWidget):
         sf = self.start_from
         note = ""
         if sf.source is not None:
-            note = (
-                f"Starts from the weights of {sf.describe()}: its model ({sf.model_text()}) and its "
-                f"{sf.tokenizer_text()} are used, not the Model and Vocabulary tabs' settings. Block size and "
+            note = tr(
+                "Starts from the weights of {source}: its model ({model}) and its "
+                "{tokenizer} are used, not the Model and Vocabulary tabs' settings. Block size and "
                 "dropout are this form's."
-            )
+            ).format(source=sf.describe(), model=sf.model_text(), tokenizer=sf.tokenizer_text())
         self.form.set_start_from(sf.path, note)
         self._update_buttons()
 
@@ -457,11 +476,11 @@ class TrainTab(QWidget):
         self.folder_button.setEnabled(s == "idle")
         run = self.export_run()
         if run is None:
-            tip = "No run to export yet: train one, or open one from the Playground (Export… there)"
+            tip = tr("No run to export yet: train one, or open one from the Playground (Export… there)")
         elif not self._has_checkpoint(run):
-            tip = f"{run.name} saved no checkpoint yet: export it once it has one"
+            tip = tr("{run} saved no checkpoint yet: export it once it has one").format(run=run.name)
         else:
-            tip = f"{EXPORT_TIP} ({run.name})" if s == "idle" else "Export once training has stopped"
+            tip = f"{tr(EXPORT_TIP)} ({run.name})" if s == "idle" else tr("Export once training has stopped")
         self.export_button.setEnabled(s == "idle" and run is not None and self._has_checkpoint(run))
         self.export_button.setToolTip(tip)
 
@@ -497,20 +516,23 @@ class TrainTab(QWidget):
             try:
                 config = self.start_config()  # the weights' model: the run folder is named after its architecture
             except LMStudioError as exc:
-                show_error(self, "Cannot start from these weights", start_message(str(exc)))
+                show_error(self, tr("Cannot start from these weights"), start_message(str(exc)))
                 return
             tokenizer = None  # the weights' tokenizer fixes the vocabulary
         run_dir = new_run_dir(runs_folder(), config.model.arch)
         self._launch(
             TrainingJob(config, run_dir, tokenizer=tokenizer, init_from=init_from),
-            f"Preparing data and building the model for {run_dir.name}"
-            + (f" from the weights of {self.start_from.describe()}…" if init_from is not None else "…"),
+            tr("Preparing data and building the model for {run} from the weights of {source}…").format(
+                run=run_dir.name, source=self.start_from.describe()
+            )
+            if init_from is not None
+            else tr("Preparing data and building the model for {run}…").format(run=run_dir.name),
         )
 
     def replay_run_dialog(self) -> None:
         if self.state != "idle" or self._closing:
             return
-        path = QFileDialog.getExistingDirectory(self, "Replay a run from its folder", str(runs_folder()))
+        path = QFileDialog.getExistingDirectory(self, tr("Replay a run from its folder"), str(runs_folder()))
         if not path:
             return
         speed = ask_replay_speed(self)
@@ -526,16 +548,18 @@ class TrainTab(QWidget):
         try:
             replay = load_replay(Path(run_dir))
         except LMStudioError as exc:
-            show_error(self, "Cannot replay this run", user_message(str(exc)))
+            show_error(self, tr("Cannot replay this run"), user_message(str(exc)))
             return
         minutes = replay.duration / speed / 60
         self._launch(
             ReplayJob(replay, speed),
-            f"Replaying {Path(run_dir).name} at {speed:g}× (about {minutes:.1f} min; Stop jumps to the end)",
+            tr("Replaying {run} at {speed}× (about {minutes} min; Stop jumps to the end)").format(
+                run=Path(run_dir).name, speed=f"{speed:g}", minutes=f"{minutes:.1f}"
+            ),
         )
 
     def resume_run_dialog(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Resume run from its folder", str(runs_folder()))
+        path = QFileDialog.getExistingDirectory(self, tr("Resume run from its folder"), str(runs_folder()))
         if path:
             self.ask_and_resume(Path(path))
 
@@ -548,7 +572,7 @@ class TrainTab(QWidget):
         try:
             resume_plan(run_dir)
         except (LMStudioError, OSError) as exc:
-            show_error(self, "Cannot resume this run", f"{exc}\n\nChoose a run folder.")
+            show_error(self, tr("Cannot resume this run"), tr("{error}\n\nChoose a run folder.").format(error=exc))
             return
         answer = ask_resume_steps(self, run_dir, lambda steps: resume_plan(run_dir, steps))
         if answer is not None:
@@ -568,16 +592,21 @@ class TrainTab(QWidget):
         except (OSError, ValueError, KeyError, TypeError) as exc:
             show_error(
                 self,
-                "Cannot resume this run",
-                f"{run_dir}: no usable run here (config.json missing, unreadable or "
-                f"damaged: {exc}); choose a run folder",
+                tr("Cannot resume this run"),
+                tr(
+                    "{folder}: no usable run here (config.json missing, unreadable or "
+                    "damaged: {error}); choose a run folder"
+                ).format(folder=run_dir, error=exc),
             )
             return
         extend = steps is not None and steps != run_steps
         self._launch(
             TrainingJob(None, run_dir, resume=True, steps=steps if extend else None, processes=self._processes()),
-            f"Resuming {run_dir.name}"
-            + (f", extended to {steps:,} steps…" if extend else f" on its own {run_steps:,}-step schedule…"),
+            tr("Resuming {run}, extended to {steps} steps…").format(run=run_dir.name, steps=f"{steps:,}")
+            if extend
+            else tr("Resuming {run} on its own {steps}-step schedule…").format(
+                run=run_dir.name, steps=f"{run_steps:,}"
+            ),
         )
 
     def _launch(self, job: TrainingJob, message: str) -> None:
@@ -599,7 +628,7 @@ class TrainTab(QWidget):
         job.sig_finished.connect(self._on_finished)
         self.state = "preparing"
         self.progress.setRange(0, 0)
-        self.progress.setFormat("preparing…")
+        self.progress.setFormat(tr("preparing…"))
         self._update_buttons()
         job.start()
 
@@ -608,14 +637,14 @@ class TrainTab(QWidget):
         if self.job and self.state == "running":
             self.job.pause()
             self.state = "paused"
-            self._log("paused")
+            self._log(tr("paused"))
             self._update_buttons()
 
     def resume(self) -> None:
         if self.job and self.state == "paused":
             self.job.resume()
             self.state = "running"
-            self._log("resumed")
+            self._log(tr("resumed"))
             self._update_buttons()
 
     def step_once(self) -> None:
@@ -628,7 +657,7 @@ class TrainTab(QWidget):
             if self.state == "preparing":
                 self.job.cancel()
             self.state = "stopping"
-            self._log("stopping: saving a checkpoint…")
+            self._log(tr("stopping: saving a checkpoint…"))
             self._update_buttons()
 
     def apply_lr(self) -> None:
@@ -639,7 +668,7 @@ class TrainTab(QWidget):
     # events from the worker --------------------------------------------------------------------------
     def _on_prepare_progress(self, done: float, total: float, message: str) -> None:
         if self.state == "preparing" and total > 0:
-            self.progress.setFormat(message or "preparing…")
+            self.progress.setFormat(message or tr("preparing…"))
 
     def on_events(self, events: list) -> None:
         run = self.charts.run
@@ -650,31 +679,50 @@ class TrainTab(QWidget):
             elif isinstance(e, EvalEvent):
                 run.add_eval(e)
                 self._log(
-                    f"step {e.step}: train {e.train_loss:.4f} · val {e.val_loss:.4f} · ppl {e.val_perplexity:.2f} · "
-                    f"{format_bpc(e.bits_per_char)} bits/char{'  (best)' if e.improved else ''}"
+                    tr("step {step}: train {train_loss} · val {val_loss} · ppl {perplexity} · {bpc} bits/char").format(
+                        step=e.step,
+                        train_loss=f"{e.train_loss:.4f}",
+                        val_loss=f"{e.val_loss:.4f}",
+                        perplexity=f"{e.val_perplexity:.2f}",
+                        bpc=format_bpc(e.bits_per_char),
+                    )
+                    + (tr("  (best)") if e.improved else "")
                     + (f" ({e.bits_per_char_note})" if e.bits_per_char_note else "")
                 )
             elif isinstance(e, TranslationEvent):
                 if e.signature and not run.signature:
-                    self._log(f"BLEU by sacreBLEU, signature {e.signature}")
+                    self._log(tr("BLEU by sacreBLEU, signature {signature}").format(signature=e.signature))
                 run.add_translation(e)
                 if e.samples:
-                    self._show_translations(e.step, e.samples, "latest")
-                exact = f" · exact match {100 * e.exact_match:.0f}%" if e.exact_match == e.exact_match else ""
+                    self._show_translations(e.step, e.samples, tr("latest"))
+                exact = (
+                    tr(" · exact match {percent}%").format(percent=f"{100 * e.exact_match:.0f}")
+                    if e.exact_match == e.exact_match
+                    else ""
+                )
+                line = (
+                    tr("step {step}: BLEU {bleu} · chrF {chrf}{exact} ({pairs} validation pairs)")
+                    if e.pairs != 1
+                    else tr("step {step}: BLEU {bleu} · chrF {chrf}{exact} ({pairs} validation pair)")
+                )
                 self._log(
-                    f"step {e.step}: BLEU {e.bleu:.2f} · chrF {e.chrf:.2f}{exact} "
-                    f"({e.pairs} validation pair{'s' if e.pairs != 1 else ''})"
+                    line.format(step=e.step, bleu=f"{e.bleu:.2f}", chrf=f"{e.chrf:.2f}", exact=exact, pairs=e.pairs)
                 )
             elif isinstance(e, ProbeEvent):
                 run.add_probe(e)
                 self.probe_view.add_probe(run.probes[-1])
             elif isinstance(e, SampleEvent):
                 run.add_sample(e.step, e.text, e.memorization)
-                self._show_sample(e.step, e.text, "latest")
+                self._show_sample(e.step, e.text, tr("latest"))
             elif isinstance(e, LrChangedEvent):
                 run.add_lr_change(e.step, e.lr)
             elif isinstance(e, CheckpointEvent):
-                self._log(f"checkpoint at step {e.step}{' (best)' if e.best else ''}: {e.path}")
+                checkpoint = (
+                    tr("checkpoint at step {step} (best): {path}")
+                    if e.best
+                    else tr("checkpoint at step {step}: {path}")
+                )
+                self._log(checkpoint.format(step=e.step, path=e.path))
             elif isinstance(e, LogEvent):
                 self._log(e.message)
             elif isinstance(e, FinishedEvent):
@@ -716,27 +764,43 @@ class TrainTab(QWidget):
         self.charts.reset(run, info.vocab_size, info.unigram_entropy, info.train_tokens)
         self._set_translation_view(translation)
         if translation and run.translation_samples:
-            self._show_translations(*run.translation_samples[-1], "before resuming")
+            self._show_translations(*run.translation_samples[-1], tr("before resuming"))
         self.form.set_train_tokens(info.train_tokens)
         if self.state == "preparing":
             self.state = "running"
         self.progress.setRange(0, 1000)
         self._update_buttons()
-        where = f"device {info.device}, {info.threads} thread{'s' if info.threads != 1 else ''}"
+        where = (
+            tr("device {device}, {threads} threads") if info.threads != 1 else tr("device {device}, {threads} thread")
+        )
+        where = where.format(device=info.device, threads=info.threads)
+        ranks = [tr("rank {rank}: {device}").format(rank=r, device=d) for r, d in enumerate(info.devices)]
         if info.processes > 1:  # DistributedDataParallel under torchrun: every rank's device
-            where = f"{info.processes} processes ({'; '.join(f'rank {r}: {d}' for r, d in enumerate(info.devices))})"
+            where = tr("{processes} processes ({ranks})").format(processes=info.processes, ranks="; ".join(ranks))
         self.progress.setToolTip(
-            PROGRESS_TIP
+            tr(PROGRESS_TIP)
             + (
-                f"\n\nTraining in {info.processes} processes (DistributedDataParallel under torchrun), one global "
-                "batch split between them:\n" + "\n".join(f"rank {r}: {d}" for r, d in enumerate(info.devices))
+                tr(
+                    "\n\nTraining in {processes} processes (DistributedDataParallel under torchrun), one global "
+                    "batch split between them:\n"
+                ).format(processes=info.processes)
+                + "\n".join(ranks)
                 if info.processes > 1
                 else ""
             )
         )
         self._log(
-            f"run folder {info.run_dir}: {info.parameters:,} parameters, vocabulary {info.vocab_size}, "
-            f"{info.train_tokens:,} train tokens, {where}; unigram entropy {info.unigram_entropy:.3f} nats"
+            tr(
+                "run folder {folder}: {parameters} parameters, vocabulary {vocab_size}, "
+                "{train_tokens} train tokens, {where}; unigram entropy {entropy} nats"
+            ).format(
+                folder=info.run_dir,
+                parameters=f"{info.parameters:,}",
+                vocab_size=info.vocab_size,
+                train_tokens=f"{info.train_tokens:,}",
+                where=where,
+                entropy=f"{info.unigram_entropy:.3f}",
+            )
         )
 
     def _update_progress(self) -> None:
@@ -753,12 +817,25 @@ class TrainTab(QWidget):
         eta_left = self._eta_left
         if time_left is not None:  # the budget is known exactly: the steps' estimate counts only if nearer
             eta_left = time_left if eta_left is None else min(eta_left, time_left)
-        eta = "estimating…" if eta_left is None else human_duration(eta_left)  # 26:40:00, not 02:40:00
-        paused = "  ·  paused" if self.state == "paused" else ""
-        spent = f"  ·  {human_duration(elapsed)} of {human_duration(budget)}" if budget > 0 else ""
-        ranks = f" in {info.processes} processes" if info.processes > 1 else ""  # their devices: the tooltip
+        eta = tr("estimating…") if eta_left is None else human_duration(eta_left)  # 26:40:00, not 02:40:00
+        paused = tr("  ·  paused") if self.state == "paused" else ""
+        spent = (
+            tr("  ·  {spent} of {budget}").format(spent=human_duration(elapsed), budget=human_duration(budget))
+            if budget > 0
+            else ""
+        )
+        # their devices: the tooltip
+        ranks = tr(" in {processes} processes").format(processes=info.processes) if info.processes > 1 else ""
         self.progress.setFormat(
-            f"step {e.step:,} / {total:,}{spent}  ·  {e.tokens_per_sec:,.0f} tokens/s{ranks}  ·  ETA {eta}{paused}"
+            tr("step {step} / {total}{spent}  ·  {speed} tokens/s{ranks}  ·  ETA {eta}{paused}").format(
+                step=f"{e.step:,}",
+                total=f"{total:,}",
+                spent=spent,
+                speed=f"{e.tokens_per_sec:,.0f}",
+                ranks=ranks,
+                eta=eta,
+                paused=paused,
+            )
         )
         mfu = format_mfu(getattr(e, "mfu", None))
         if mfu != self.mfu_label.text():  # a new text re-lays out the row: only when it changed
@@ -768,14 +845,14 @@ class TrainTab(QWidget):
         finished = finished or self.last_finished
         if finished is None:
             return
-        self._log(f"{finished.status}: {finished.message}")
+        self._log(f"{tr(finished.status)}: {finished.message}")
         if finished.status == "failed":
-            show_error(self, "Training failed", finished.message)
+            show_error(self, tr("Training failed"), finished.message)
 
     def _on_error(self, message: str) -> None:
         message = user_message(message)
-        self._log(f"error: {message}")
-        show_error(self, "Training failed", message)
+        self._log(tr("error: {message}").format(message=message))
+        show_error(self, tr("Training failed"), message)
 
     def _on_finished(self) -> None:
         run_dir = self.job.run_dir if self.job else None
@@ -783,7 +860,11 @@ class TrainTab(QWidget):
         self._update_progress()
         self.charts.refresh()
         self.progress.setFormat(
-            f"{self.last_finished.status} at step {self.last_finished.step:,}" if self.last_finished else "idle"
+            tr("{status} at step {step}").format(
+                status=tr(self.last_finished.status), step=f"{self.last_finished.step:,}"
+            )
+            if self.last_finished
+            else tr("idle")
         )
         self._update_buttons()
         if run_dir is not None and (run_dir / "metrics.csv").is_file():
@@ -795,8 +876,12 @@ class TrainTab(QWidget):
         said = ""
         if memo:
             label = memo["label"]
-            said = f" · {label}" + (f" ({memo['covered']:.0%} of its tokens verbatim)" if label != "new" else "")
-        self.sample_title.setText(f"Sample at step {step:,} ({how}){said}")
+            said = f" · {tr(label)}" + (
+                tr(" ({share} of its tokens verbatim)").format(share=f"{memo['covered']:.0%}") if label != "new" else ""
+            )
+        self.sample_title.setText(
+            tr("Sample at step {step} ({how}){memorized}").format(step=f"{step:,}", how=how, memorized=said)
+        )
         self.sample.setPlainText(text)
         self._mark_memorized(text, memo)
 
@@ -815,16 +900,18 @@ class TrainTab(QWidget):
             cursor.setPosition(min(end, len(text)), QTextCursor.MoveMode.KeepAnchor)
             sel.cursor = cursor
             selections.append(sel)
-            where = "training" if split == "train" else "validation"
             snippet = text[start:end].replace("\n", "⏎")
+            quoted = f"{snippet[:60]}{'…' if len(snippet) > 60 else ''}"
             lines.append(
-                f"“{snippet[:60]}{'…' if len(snippet) > 60 else ''}”: {where} text"
-                + (f", corpus line {line:,}" if line else "")
+                (tr("“{snippet}”: training text") if split == "train" else tr("“{snippet}”: validation text")).format(
+                    snippet=quoted
+                )
+                + (tr(", corpus line {line}").format(line=f"{line:,}") if line else "")
             )
         self.sample.setExtraSelections(selections)
         self._shown_memo = memo
         self.sample.setToolTip(
-            SAMPLE_TIP + ("\n\nRepeated verbatim from the corpus:\n" + "\n".join(lines[:12]) if lines else "")
+            tr(SAMPLE_TIP) + (tr("\n\nRepeated verbatim from the corpus:\n") + "\n".join(lines[:12]) if lines else "")
         )
 
     def _on_sample_cursor(self) -> None:
@@ -837,8 +924,11 @@ class TrainTab(QWidget):
         for start, end, split, line in memo.get("spans", []):
             if start <= at < end and line:
                 text = corpus_line(self.info.config.data.corpus, line)
-                where = "training" if split == "train" else "validation"
-                message = f"Repeats the {where} text, corpus line {line:,}" + (f":\n{text}" if text else "")
+                message = (
+                    tr("Repeats the training text, corpus line {line}")
+                    if split == "train"
+                    else tr("Repeats the validation text, corpus line {line}")
+                ).format(line=f"{line:,}") + (f":\n{text}" if text else "")
                 rect = self.sample.cursorRect(cursor)
                 QToolTip.showText(self.sample.viewport().mapToGlobal(rect.bottomLeft()), message, self.sample)
                 self.last_source_line = (line, text)
@@ -848,18 +938,18 @@ class TrainTab(QWidget):
         if self.translation_view:
             hit = self.charts.run.translation_samples_near(step)
             if hit is not None:
-                self._show_translations(hit[0], hit[1], "clicked on the chart")
+                self._show_translations(hit[0], hit[1], tr("clicked on the chart"))
             return
         hit = self.charts.run.sample_near(step)
         if hit is not None:
-            self._show_sample(hit[0], hit[1], "clicked on the chart")
+            self._show_sample(hit[0], hit[1], tr("clicked on the chart"))
 
     def _set_translation_view(self, on: bool) -> None:
         """The table of sample translations in place of the sample text (a translation run), or back."""
         if on and self.translations is None:
             table = QTableWidget(0, 3)
-            table.setHorizontalHeaderLabels(["Source", "Reference", "Output"])
-            table.setToolTip(TRANSLATIONS_TIP)
+            table.setHorizontalHeaderLabels([tr("Source"), tr("Reference"), tr("Output")])
+            table.setToolTip(tr(TRANSLATIONS_TIP))
             table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
             table.setWordWrap(False)
@@ -873,14 +963,18 @@ class TrainTab(QWidget):
         self.sample.setVisible(not on)
         if self.translations is not None:
             self.translations.setVisible(on)
-        self.sample_title.setText("Translations" if on else "Sample")
-        self.sample_title.setToolTip(TRANSLATIONS_TIP if on else SAMPLE_TIP)
+        self.sample_title.setText(tr("Translations") if on else tr("Sample"))
+        self.sample_title.setToolTip(tr(TRANSLATIONS_TIP) if on else tr(SAMPLE_TIP))
 
     def _show_translations(self, step: int, rows: list, how: str) -> None:
         self._set_translation_view(True)
         table = self.translations
         exact = sum(len(r) >= 3 and r[1] == r[2] for r in rows)
-        self.sample_title.setText(f"Translations at step {step:,} ({how}): {exact} of {len(rows)} exact")
+        self.sample_title.setText(
+            tr("Translations at step {step} ({how}): {exact} of {total} exact").format(
+                step=f"{step:,}", how=how, exact=exact, total=len(rows)
+            )
+        )
         table.setUpdatesEnabled(False)  # one repaint for the whole table
         try:
             table.setRowCount(len(rows))
@@ -892,7 +986,11 @@ class TrainTab(QWidget):
                     item.setToolTip(text)
                     if j == 2:
                         item.setBackground(MATCH if same else MISS)
-                        item.setToolTip(f"{text}\n({'equal to' if same else 'differs from'} the reference)")
+                        item.setToolTip(
+                            text
+                            + "\n"
+                            + (tr("(equal to the reference)") if same else tr("(differs from the reference)"))
+                        )
                     table.setItem(i, j, item)
         finally:
             table.setUpdatesEnabled(True)
@@ -930,4 +1028,4 @@ class TrainTab(QWidget):
             self.job.cancel()
             if self.state in ("preparing", "running", "paused"):
                 self.state = "stopping"
-                self._log("closing: stopping and saving a checkpoint…")
+                self._log(tr("closing: stopping and saving a checkpoint…"))

@@ -36,6 +36,7 @@ from ...core.config import TokenizerConfig
 from ...core.errors import ConfigError, LMStudioError
 from .. import jobs
 from ..forms import configure
+from ..i18n import QT_TR_NOOP, tr
 from ..messages import user_message
 from ..session import Session
 from ..widgets.charts import CurveChart, HistogramChart
@@ -46,17 +47,27 @@ from .data_panels import human_count
 from .vocab_views import DEFAULT_TEXT, SegmentationPanel, VocabularyTable, random_sample
 
 KINDS = (
-    ("char", "Characters", "One token per character: tiny vocabulary, long sequences, never unknown on its own text"),
-    ("word", "Words", "One token per word or punctuation mark: short sequences, but unseen words become <unk>"),
+    (
+        "char",
+        QT_TR_NOOP("Characters"),
+        QT_TR_NOOP("One token per character: tiny vocabulary, long sequences, never unknown on its own text"),
+    ),
+    (
+        "word",
+        QT_TR_NOOP("Words"),
+        QT_TR_NOOP("One token per word or punctuation mark: short sequences, but unseen words become <unk>"),
+    ),
     (
         "bpe",
         "BPE",
-        "SentencePiece byte-pair encoding: merges frequent pairs into sub-words; unknown text falls back to bytes",
+        QT_TR_NOOP(
+            "SentencePiece byte-pair encoding: merges frequent pairs into sub-words; unknown text falls back to bytes"
+        ),
     ),
     (
         "unigram",
-        "Unigram",
-        "SentencePiece unigram: a sub-word vocabulary pruned from a large candidate set by likelihood",
+        QT_TR_NOOP("Unigram"),
+        QT_TR_NOOP("SentencePiece unigram: a sub-word vocabulary pruned from a large candidate set by likelihood"),
     ),
 )
 _run_ids = itertools.count(1)
@@ -71,50 +82,52 @@ class VocabularyTab(QWidget):
 
         # settings ---------------------------------------------------------------------------------
         # ranges, choices, tooltips and defaults from the settings' declarations (core.config)
-        self.kind = configure(QComboBox(), "tokenizer.kind", labels={key: name for key, name, _ in KINDS})
+        self.kind = configure(QComboBox(), "tokenizer.kind", labels={key: tr(name) for key, name, _ in KINDS})
         for key, _, tip in KINDS:
-            self.kind.setItemData(self.kind.findData(key), tip, Qt.ItemDataRole.ToolTipRole)
+            self.kind.setItemData(self.kind.findData(key), tr(tip), Qt.ItemDataRole.ToolTipRole)
         self.vocab_size = configure(QSpinBox(), "tokenizer.vocab_size")
         self.min_frequency = configure(QSpinBox(), "tokenizer.min_frequency")
         self.coverage = configure(QDoubleSpinBox(), "tokenizer.character_coverage")
-        self.byte_fallback = configure(QCheckBox("Byte fallback"), "tokenizer.byte_fallback")
-        self.shared = configure(QCheckBox("One vocabulary for both sides"), "tokenizer.shared")
+        self.byte_fallback = configure(QCheckBox(tr("Byte fallback")), "tokenizer.byte_fallback")
+        self.shared = configure(QCheckBox(tr("One vocabulary for both sides")), "tokenizer.shared")
         self.shared.toggled.connect(self._on_shared)
         self.translate_note = QLabel(
-            "Translation: training builds its tokenizer (or one per side) from both sides of the training pairs "
-            "with these settings; this tab trains on the source side, to look at it."
+            tr(
+                "Translation: training builds its tokenizer (or one per side) from both sides of the training pairs "
+                "with these settings; this tab trains on the source side, to look at it."
+            )
         )
         self.translate_note.setObjectName("hint")
         self.translate_note.setWordWrap(True)
-        self.translate_note.setToolTip("What a translation run's tokenizers are trained on")
+        self.translate_note.setToolTip(tr("What a translation run's tokenizers are trained on"))
         self.start_from_note = QLabel()
         self.start_from_note.setObjectName("hint")
         self.start_from_note.setWordWrap(True)
         self.start_from_note.setToolTip(
-            "The Train tab's Start from is set: a run started from trained weights uses their tokenizer"
+            tr("The Train tab's Start from is set: a run started from trained weights uses their tokenizer")
         )
         self.start_from_note.hide()
-        self.train_button = QPushButton("Train vocabulary")
+        self.train_button = QPushButton(tr("Train vocabulary"))
         self.train_button.setDefault(True)
-        self.train_button.setToolTip("Split the corpus and train this tokenizer on the train split (Ctrl+Return)")
+        self.train_button.setToolTip(tr("Split the corpus and train this tokenizer on the train split (Ctrl+Return)"))
         self.train_button.clicked.connect(self.train)
         self.progress = ProgressRow(
-            "training the tokenizer", stacked=True
+            tr("training the tokenizer"), stacked=True
         )  # the side panel is narrow: text above the bar
         self.progress.sig_cancel.connect(self.cancel)
-        self.status = QLabel("No vocabulary yet: choose a kind and press Train.")
+        self.status = QLabel(tr("No vocabulary yet: choose a kind and press Train."))
         self.status.setWordWrap(True)
-        self.status.setToolTip("What was trained, on what, and how long it took")
+        self.status.setToolTip(tr("What was trained, on what, and how long it took"))
         self.stale = QLabel()
         self.stale.setObjectName("hint")
         self.stale.setWordWrap(True)
-        settings = QGroupBox("Tokenizer")
-        settings.setToolTip("What kind of vocabulary to build and how large")
+        settings = QGroupBox(tr("Tokenizer"))
+        settings.setToolTip(tr("What kind of vocabulary to build and how large"))
         form = QFormLayout(settings)
-        form.addRow("Kind", self.kind)
-        form.addRow("Vocabulary size", self.vocab_size)
-        form.addRow("Min. word frequency", self.min_frequency)
-        form.addRow("Character coverage", self.coverage)
+        form.addRow(tr("Kind"), self.kind)
+        form.addRow(tr("Vocabulary size"), self.vocab_size)
+        form.addRow(tr("Min. word frequency"), self.min_frequency)
+        form.addRow(tr("Character coverage"), self.coverage)
         form.addRow(self.byte_fallback)
         form.addRow(self.shared)
         form.addRow(self.translate_note)
@@ -128,31 +141,31 @@ class VocabularyTab(QWidget):
         self.kind_help = QLabel()
         self.kind_help.setObjectName("hint")
         self.kind_help.setWordWrap(True)
-        self.kind_help.setToolTip("What the chosen kind of tokenizer does")
+        self.kind_help.setToolTip(tr("What the chosen kind of tokenizer does"))
         form.insertRow(1, self.kind_help)
         self.kind.currentIndexChanged.connect(self._update_enabled)
 
         # summary numbers ----------------------------------------------------------------------------
-        summary = QGroupBox("Summary")
-        summary.setToolTip("Measured on the splits of the current corpus")
+        summary = QGroupBox(tr("Summary"))
+        summary.setToolTip(tr("Measured on the splits of the current corpus"))
         grid = QGridLayout(summary)
         self.numbers: dict[str, QLabel] = {}
         for row, (key, name, tip) in enumerate(
             (
-                ("vocab_size", "Pieces", "Entries in the vocabulary, special tokens included"),
+                ("vocab_size", tr("Pieces"), tr("Entries in the vocabulary, special tokens included")),
                 (
                     "chars_per_token",
-                    "Chars per token",
-                    "Characters of the train split divided by its tokens: higher means shorter sequences",
+                    tr("Chars per token"),
+                    tr("Characters of the train split divided by its tokens: higher means shorter sequences"),
                 ),
                 (
                     "unk_rate",
-                    "Unknown rate",
-                    "Share of validation tokens that are <unk>: text the vocabulary cannot spell",
+                    tr("Unknown rate"),
+                    tr("Share of validation tokens that are <unk>: text the vocabulary cannot spell"),
                 ),
-                ("byte_rate", "Byte tokens", "Share of train tokens spelled as single bytes (byte fallback)"),
-                ("train_tokens", "Train tokens", "Tokens in the train split: what one epoch of training reads"),
-                ("unused_pieces", "Unused pieces", "Pieces that never occur in the train split"),
+                ("byte_rate", tr("Byte tokens"), tr("Share of train tokens spelled as single bytes (byte fallback)")),
+                ("train_tokens", tr("Train tokens"), tr("Tokens in the train split: what one epoch of training reads")),
+                ("unused_pieces", tr("Unused pieces"), tr("Pieces that never occur in the train split")),
             )
         ):
             label, value = QLabel(name), (BigNumber("–") if row < 3 else QLabel("–"))
@@ -173,18 +186,21 @@ class VocabularyTab(QWidget):
 
         # explore page ---------------------------------------------------------------------------------
         self.table = VocabularyTable()
-        self.segmentation = SegmentationPanel("Segmentation")
+        self.segmentation = SegmentationPanel(tr("Segmentation"))
         self.segmentation.sig_sample_requested.connect(
             lambda: self.segmentation.set_text(random_sample(self.session.preview, cleaning=self.session.cleaning))
         )
         self.length_chart = HistogramChart(
-            "Piece lengths", "characters per piece", "pieces", "How many vocabulary pieces have each length"
+            tr("Piece lengths"),
+            tr("characters per piece"),
+            tr("pieces"),
+            tr("How many vocabulary pieces have each length"),
         )
         self.coverage_chart = CurveChart(
-            "Coverage",
-            "top-n pieces (log scale)",
-            "% of train tokens",
-            "Share of the train split's tokens covered by the n most frequent pieces",
+            tr("Coverage"),
+            tr("top-n pieces (log scale)"),
+            tr("% of train tokens"),
+            tr("Share of the train split's tokens covered by the n most frequent pieces"),
             log_x=True,
         )
         top = QSplitter(Qt.Orientation.Horizontal)
@@ -202,10 +218,10 @@ class VocabularyTab(QWidget):
         # compare page -----------------------------------------------------------------------------
         self.compare = TokenizerComparePanel(session)
         self.pages = QTabWidget()
-        self.pages.addTab(explore, "Explore")
-        self.pages.addTab(self.compare, "Compare")
-        self.pages.setTabToolTip(0, "The current vocabulary: its pieces, how it splits text and its statistics")
-        self.pages.setTabToolTip(1, "Two trained tokenizers side by side on the same text")
+        self.pages.addTab(explore, tr("Explore"))
+        self.pages.addTab(self.compare, tr("Compare"))
+        self.pages.setTabToolTip(0, tr("The current vocabulary: its pieces, how it splits text and its statistics"))
+        self.pages.setTabToolTip(1, tr("Two trained tokenizers side by side on the same text"))
 
         self.banner = Banner()
         body = QSplitter(Qt.Orientation.Horizontal)
@@ -245,7 +261,7 @@ class VocabularyTab(QWidget):
         self._show_start_from()
 
     def shortcuts(self) -> list[tuple[str, str]]:
-        return [("Train the vocabulary (Vocabulary tab)", "Ctrl+Return")]
+        return [(tr("Train the vocabulary (Vocabulary tab)"), "Ctrl+Return")]
 
     def _apply_cleaning(self) -> None:
         """Typed and sampled text is cleaned like the corpus (the Data tab's cleaning) before it is split."""
@@ -281,9 +297,11 @@ class VocabularyTab(QWidget):
         self.start_from_note.setVisible(sf.source is not None)
         if sf.source is not None:
             self.start_from_note.setText(
-                f"Start from is set (Train tab): the {sf.tokenizer_text()} of {sf.describe()} fixes the "
-                "vocabulary of the run, so the settings here are not used for it. Clear Start from to train "
-                "with this tab's vocabulary."
+                tr(
+                    "Start from is set (Train tab): the {tokenizer} of {source} fixes the "
+                    "vocabulary of the run, so the settings here are not used for it. Clear Start from to train "
+                    "with this tab's vocabulary."
+                ).format(tokenizer=sf.tokenizer_text(), source=sf.describe())
             )
 
     def _on_shared(self, checked: bool) -> None:
@@ -294,7 +312,7 @@ class VocabularyTab(QWidget):
 
     def _update_enabled(self) -> None:
         kind = self.kind.currentData()
-        self.kind_help.setText(next(tip for key, _, tip in KINDS if key == kind))
+        self.kind_help.setText(tr(next(tip for key, _, tip in KINDS if key == kind)))
         self.vocab_size.setEnabled(kind != "char")
         self.min_frequency.setEnabled(kind == "word")
         self.coverage.setEnabled(kind in ("bpe", "unigram"))
@@ -315,7 +333,7 @@ class VocabularyTab(QWidget):
         if self._job is not None:
             return
         if self.session.corpus is None:
-            self._show_banner("Load a corpus on the Data tab first.", "corpus")
+            self._show_banner(tr("Load a corpus on the Data tab first."), "corpus")
             return
         try:
             cfg = self.config()
@@ -328,12 +346,14 @@ class VocabularyTab(QWidget):
         out_dir = self.session.work_dir / "tokenizers" / f"{n:03d}-{cfg.kind}"
         self._pending = {"data_key": self.session.data_key(), "corpus": self.session.corpus_name(), "n": n}
         self._job = job = start_worker("tokenizer", jobs.train_vocabulary, self.session.data_snapshot(), cfg, out_dir)
-        self.progress.start("Preparing…")
+        self.progress.start(tr("Preparing…"))
         self.train_button.setEnabled(False)
         job.sig_progress.connect(self.progress.update_progress)
         job.sig_result.connect(self._on_trained)
         job.sig_error.connect(self._on_error)
-        job.sig_cancelled.connect(lambda: self.status.setText("Training cancelled; the previous vocabulary is kept."))
+        job.sig_cancelled.connect(
+            lambda: self.status.setText(tr("Training cancelled; the previous vocabulary is kept."))
+        )
         job.sig_finished.connect(self._on_finished)
 
     def cancel(self) -> None:
@@ -350,7 +370,7 @@ class VocabularyTab(QWidget):
 
     def _on_error(self, message: str) -> None:
         # once, in the banner above the tab (a dialog on top said the same again)
-        self._show_banner(f"Training the tokenizer failed: {user_message(message)}", "training")
+        self._show_banner(tr("Training the tokenizer failed: {error}").format(error=user_message(message)), "training")
 
     def _show_banner(self, text: str, cause: str) -> None:
         """Show (or with "" clear) the banner, remembering its cause so it goes once the cause is gone."""
@@ -382,14 +402,22 @@ class VocabularyTab(QWidget):
             return
         report = result["report"]
         cfg = result["config"]
-        label = f"#{self._pending['n']} {cfg.kind} · {tok.vocab_size:,} pieces · {self._pending['corpus']}"
+        label = tr("#{number} {kind} · {pieces} pieces · {corpus}").format(
+            number=self._pending["n"], kind=cfg.kind, pieces=f"{tok.vocab_size:,}", corpus=self._pending["corpus"]
+        )
         self.history.append({"label": label, "tokenizer": tok, "report": report})
         self.compare.set_history(self.history)
-        size = f"{human_count(report.get('train_chars', 0))} chars"
         self.status.setText(
-            f"Trained a {self.kind.itemText(max(0, self.kind.findData(cfg.kind)))} vocabulary of "
-            f"{tok.vocab_size:,} pieces on the train split of "
-            f"{self._pending['corpus']} ({size}) in {result['seconds_total']:.1f} s."
+            tr(
+                "Trained a {kind} vocabulary of {pieces} pieces on the train split of "
+                "{corpus} ({chars} chars) in {seconds} s."
+            ).format(
+                kind=self.kind.itemText(max(0, self.kind.findData(cfg.kind))),
+                pieces=f"{tok.vocab_size:,}",
+                corpus=self._pending["corpus"],
+                chars=human_count(report.get("train_chars", 0)),
+                seconds=f"{result['seconds_total']:.1f}",
+            )
         )
         self.session.set_tokenizer(tok, report, self._pending["data_key"], Path(result["directory"]))
 
@@ -416,7 +444,9 @@ class VocabularyTab(QWidget):
         self.numbers["vocab_size"].setText(f"{tok.vocab_size:,}")
         self.numbers["chars_per_token"].setText(f"{report['chars_per_token']:.2f}")
         self.numbers["unk_rate"].setText(f"{100 * report['unk_rate']:.2f} %")
-        self.numbers["unk_rate"].setToolTip(f"Share of {split} tokens that are <unk>")
+        self.numbers["unk_rate"].setToolTip(
+            tr("Share of val tokens that are <unk>") if split == "val" else tr("Share of train tokens that are <unk>")
+        )
         self.numbers["byte_rate"].setText(f"{100 * report.get('byte_rate', 0.0):.2f} %")
         self.numbers["train_tokens"].setText(human_count(report.get("train_tokens", 0)))
         self.numbers["unused_pieces"].setText(f"{report.get('unused_pieces', 0):,}")
@@ -425,7 +455,7 @@ class VocabularyTab(QWidget):
     def _update_stale(self) -> None:
         stale = self.session.tokenizer_is_stale()
         self.stale.setText(
-            "The corpus, cleaning or split changed since this vocabulary was trained; train again to update it."
+            tr("The corpus, cleaning or split changed since this vocabulary was trained; train again to update it.")
             if stale
             else ""
         )
@@ -441,24 +471,24 @@ class TokenizerComparePanel(QWidget):
         self._history: list[dict[str, Any]] = []
         self.text = QPlainTextEdit(DEFAULT_TEXT)
         self.text.setMaximumHeight(100)
-        self.text.setToolTip("The text both tokenizers split")
-        self.sample_button = QPushButton("Random sample")
-        self.sample_button.setToolTip("Replace the text with a few random lines of the corpus")
+        self.text.setToolTip(tr("The text both tokenizers split"))
+        self.sample_button = QPushButton(tr("Random sample"))
+        self.sample_button.setToolTip(tr("Replace the text with a few random lines of the corpus"))
         self.sample_button.clicked.connect(
             lambda: self.text.setPlainText(random_sample(self.session.preview, cleaning=self.session.cleaning))
         )
         self.choosers = [QComboBox(), QComboBox()]
         self.sides = [SegmentationPanel("A", editable=False), SegmentationPanel("B", editable=False)]
-        self.verdict = QLabel("Train two vocabularies (for example char and BPE) to compare them here.")
+        self.verdict = QLabel(tr("Train two vocabularies (for example char and BPE) to compare them here."))
         self.verdict.setWordWrap(True)
         font = self.verdict.font()
         font.setBold(True)
         self.verdict.setFont(font)
-        self.verdict.setToolTip("How the two token counts compare on this text")
+        self.verdict.setToolTip(tr("How the two token counts compare on this text"))
         row = QHBoxLayout()
         columns = QSplitter(Qt.Orientation.Horizontal)
         for side, (chooser, panel) in zip("AB", zip(self.choosers, self.sides)):
-            chooser.setToolTip(f"Tokenizer {side}: any vocabulary trained in this session")
+            chooser.setToolTip(tr("Tokenizer {side}: any vocabulary trained in this session").format(side=side))
             chooser.currentIndexChanged.connect(self.refresh)
             label = QLabel(f"{side}:")
             label.setToolTip(chooser.toolTip())
@@ -503,5 +533,7 @@ class TokenizerComparePanel(QWidget):
             a, b = counts
             ratio = a / b
             self.verdict.setText(
-                f"A: {a:,} tokens · B: {b:,} tokens — A needs {ratio:.2f}× the tokens of B for this text."
+                tr("A: {a} tokens · B: {b} tokens — A needs {ratio}× the tokens of B for this text.").format(
+                    a=f"{a:,}", b=f"{b:,}", ratio=f"{ratio:.2f}"
+                )
             )

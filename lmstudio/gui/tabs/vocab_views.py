@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.data.cleaning import clean_sample_lines, clean_text, cleaning_summary
+from ..i18n import QT_TR_NOOP, tr
 from ..widgets.token_chips import TokenChips, visible
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
@@ -42,13 +43,14 @@ def piece_label(piece: dict[str, Any]) -> str:
 
 
 class VocabularyModel(QAbstractTableModel):
-    HEADERS = ("ID", "Piece", "Frequency", "Length")
+    HEADERS = (QT_TR_NOOP("ID"), QT_TR_NOOP("Piece"), QT_TR_NOOP("Frequency"), QT_TR_NOOP("Length"))
     TIPS = (
-        "The token id the model sees",
-        "The text of the piece: · is a space, ↵ a newline, → a tab; <0x..> are single bytes",
-        "How often the piece occurs in the train split",
-        "Characters in the piece",
+        QT_TR_NOOP("The token id the model sees"),
+        QT_TR_NOOP("The text of the piece: · is a space, ↵ a newline, → a tab; <0x..> are single bytes"),
+        QT_TR_NOOP("How often the piece occurs in the train split"),
+        QT_TR_NOOP("Characters in the piece"),
     )
+    KINDS = {"normal": QT_TR_NOOP("normal"), "special": QT_TR_NOOP("special"), "byte": QT_TR_NOOP("byte")}
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -70,9 +72,9 @@ class VocabularyModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal:
             if role == Qt.ItemDataRole.DisplayRole:
-                return self.HEADERS[section]
+                return tr(self.HEADERS[section])
             if role == Qt.ItemDataRole.ToolTipRole:
-                return self.TIPS[section]
+                return tr(self.TIPS[section])
         return None
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
@@ -84,7 +86,10 @@ class VocabularyModel(QAbstractTableModel):
         if role == SORT_ROLE:
             return (p["id"], self._labels[index.row()], p["frequency"], p["length"])[col]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"id {p['id']} · {p.get('kind', 'normal')} piece {p['piece']!r} · {p['frequency']:,} in train"
+            kind = p.get("kind", "normal")
+            return tr("id {id} · {kind} piece {piece} · {frequency} in train").format(
+                id=p["id"], kind=tr(self.KINDS.get(kind, kind)), piece=repr(p["piece"]), frequency=f"{p['frequency']:,}"
+            )
         if role == Qt.ItemDataRole.TextAlignmentRole and col != 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -102,13 +107,13 @@ class VocabularyTable(QWidget):
         self.proxy.setFilterKeyColumn(1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search pieces…")
+        self.search.setPlaceholderText(tr("Search pieces…"))
         self.search.setClearButtonEnabled(True)
-        self.search.setToolTip("Show only pieces containing this text (a space matches ·)")
+        self.search.setToolTip(tr("Show only pieces containing this text (a space matches ·)"))
         self.search.textChanged.connect(lambda text: self.proxy.setFilterFixedString(visible(text)))
         self.count = QLabel()
         self.count.setObjectName("hint")
-        self.count.setToolTip("Pieces shown / pieces in the vocabulary")
+        self.count.setToolTip(tr("Pieces shown / pieces in the vocabulary"))
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
@@ -121,7 +126,7 @@ class VocabularyTable(QWidget):
         for col in (0, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.view.setToolTip("Every piece of the vocabulary; click a header to sort")
+        self.view.setToolTip(tr("Every piece of the vocabulary; click a header to sort"))
         self.proxy.rowsInserted.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
@@ -164,7 +169,9 @@ def segment(tokenizer, text: str, frequencies: dict[int, int] | None = None) -> 
             else (tokenizer.piece_text(i) if hasattr(tokenizer, "piece_text") else piece)
         )
         freq = frequencies.get(i) if frequencies else None
-        tip = f"id {i}  ·  “{visible(shown)}”" + (f"  ·  frequency {freq:,}" if freq is not None else "")
+        tip = tr("id {id}  ·  “{piece}”").format(id=i, piece=visible(shown))
+        if freq is not None:
+            tip += tr("  ·  frequency {frequency}").format(frequency=f"{freq:,}")
         boxes.append({"text": shown, "id": i, "tooltip": tip})
     return boxes
 
@@ -174,36 +181,38 @@ class SegmentationPanel(QWidget):
 
     sig_sample_requested = Signal()
 
-    def __init__(self, title: str = "Segmentation", editable: bool = True, parent=None) -> None:
+    def __init__(self, title: str = QT_TR_NOOP("Segmentation"), editable: bool = True, parent=None) -> None:
         super().__init__(parent)
         self.tokenizer = None
         self.frequencies: dict[int, int] = {}
-        self.title = QLabel(f"<b>{title}</b>")
+        self.title = QLabel(f"<b>{tr(title)}</b>")
         self.input = QPlainTextEdit(DEFAULT_TEXT)
-        self.input.setToolTip("Type any text to see how the tokenizer splits it")
+        self.input.setToolTip(tr("Type any text to see how the tokenizer splits it"))
         self.input.setMaximumHeight(90)
         self.input.setVisible(editable)
-        self.sample_button = QPushButton("Random sample")
-        self.sample_button.setToolTip("Replace the text with a few random lines of the corpus")
+        self.sample_button = QPushButton(tr("Random sample"))
+        self.sample_button.setToolTip(tr("Replace the text with a few random lines of the corpus"))
         self.sample_button.clicked.connect(self.sig_sample_requested)
         self.sample_button.setVisible(editable)
         self.summary = QLabel()
-        self.summary.setToolTip("Tokens for this text and the average characters per token")
+        self.summary.setToolTip(tr("Tokens for this text and the average characters per token"))
         self.cleaning = None  # the corpus's CleaningConfig: typed text is cleaned like the corpus before it is split
         self.cleaning_note = QLabel()
         self.cleaning_note.setObjectName("hint")
         self.cleaning_note.setWordWrap(True)
         self.cleaning_note.setToolTip(
-            "The Data tab's cleaning is applied to this text before it is split, as it was "
-            "to the corpus the vocabulary was trained on"
+            tr(
+                "The Data tab's cleaning is applied to this text before it is split, as it was "
+                "to the corpus the vocabulary was trained on"
+            )
         )
         self.cleaning_note.hide()
         self.view = TokenChips(mode="alternate", max_tokens=SEGMENT_MAX_TOKENS)
-        self.view.set_empty_text("Train a vocabulary to see how it splits text.")
+        self.view.set_empty_text(tr("Train a vocabulary to see how it splits text."))
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.view)
-        scroll.setToolTip("Each box is one token; hover a token to see its id and frequency")
+        scroll.setToolTip(tr("Each box is one token; hover a token to see its id and frequency"))
         head = QHBoxLayout()
         head.addWidget(self.title)
         head.addStretch(1)
@@ -230,7 +239,9 @@ class SegmentationPanel(QWidget):
         """The corpus's cleaning (a CleaningConfig, or None): typed text goes through it before it is split."""
         self.cleaning = cleaning
         summary = cleaning_summary(cleaning) if cleaning is not None else ""
-        self.cleaning_note.setText(f"Cleaned like the corpus: {summary}" if summary else "")
+        self.cleaning_note.setText(
+            tr("Cleaned like the corpus: {cleaning}").format(cleaning=summary) if summary else ""
+        )
         self.cleaning_note.setVisible(bool(summary))
         self.refresh()
 
@@ -256,11 +267,15 @@ class SegmentationPanel(QWidget):
             boxes = segment(self.tokenizer, text, self.frequencies)
         except Exception as exc:  # a tokenizer failing on odd input must not close the tab
             self.view.set_tokens([])
-            self.view.set_empty_text(f"Cannot encode this text: {exc}")
+            self.view.set_empty_text(tr("Cannot encode this text: {error}").format(error=exc))
             return
         self.view.set_tokens(boxes)
         per = len(text) / len(boxes) if boxes else 0.0
-        self.summary.setText(f"{len(boxes):,} tokens · {len(text):,} chars · {per:.2f} chars/token")
+        self.summary.setText(
+            tr("{tokens} tokens · {chars} chars · {per_token} chars/token").format(
+                tokens=f"{len(boxes):,}", chars=f"{len(text):,}", per_token=f"{per:.2f}"
+            )
+        )
 
 
 def random_sample(preview, lines: int = 4, cleaning=None) -> str:

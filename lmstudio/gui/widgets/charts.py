@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QPalette
 from PySide6.QtWidgets import QApplication
 
+from ..i18n import tr
 from ..theme import accent
 
 SMALL_SCALE = 0.85  # tick labels, axis titles and legends, against the application font
@@ -110,7 +111,7 @@ class EmptyNote:
 
     def __init__(self, plot: pg.PlotItem) -> None:
         self.plot = plot
-        self.text = pg.TextItem("no data yet", anchor=(0.5, 0.5))
+        self.text = pg.TextItem(tr("no data yet"), anchor=(0.5, 0.5))
         plot.addItem(self.text, ignoreBounds=True)
         self.empty: bool | None = None
 

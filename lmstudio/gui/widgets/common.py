@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..i18n import tr
+
 
 class Banner(QWidget):
     """A dismissible message across the top of a tab (bad files and failed jobs); hidden when empty."""
@@ -30,11 +32,11 @@ class Banner(QWidget):
         self.label.setObjectName("banner")
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.label.setToolTip("What went wrong and how to fix it")
+        self.label.setToolTip(tr("What went wrong and how to fix it"))
         close = QToolButton()
         close.setText("✕")
         close.setAutoRaise(True)
-        close.setToolTip("Dismiss this message")
+        close.setToolTip(tr("Dismiss this message"))
         close.clicked.connect(self.clear)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -61,17 +63,18 @@ class ProgressRow(QWidget):
     sig_cancel = Signal()
 
     def __init__(self, what: str, parent: QWidget | None = None, stacked: bool = False) -> None:
+        """``what``: the task, translated by the caller ("the export"), as it reads in "Progress of {what}"."""
         super().__init__(parent)
         self.message = QLabel() if stacked else None
         if self.message is not None:
             self.message.setWordWrap(True)
-            self.message.setToolTip(f"What {what} is doing now")
+            self.message.setToolTip(tr("What {what} is doing now").format(what=what))
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(True)
-        self.bar.setToolTip(f"Progress of {what}")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip(f"Stop {what}; nothing already loaded is lost")
+        self.bar.setToolTip(tr("Progress of {what}").format(what=what))
+        self.cancel_button = QPushButton(tr("Cancel"))
+        self.cancel_button.setToolTip(tr("Stop {what}; nothing already loaded is lost").format(what=what))
         self.cancel_button.clicked.connect(self.sig_cancel)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)

@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ...core.config import ModelConfig
+from ..i18n import QT_TR_NOOP, tr
 
 MAX_SHOWN_LAYERS = 4
 CELL_NAMES = {"rnn": "RNN (tanh)", "gru": "GRU", "lstm": "LSTM"}
@@ -40,8 +41,8 @@ KIND_COLORS = {
     "attention": "#2b9348",
 }
 ATTENTION_NAMES = {
-    "bahdanau": ("Bahdanau attention (additive)", "score v·tanh(W_q h_t + W_k m_s)"),
-    "luong": ("Luong attention (multiplicative)", "score h_t·W m_s"),
+    "bahdanau": (QT_TR_NOOP("Bahdanau attention (additive)"), QT_TR_NOOP("score v·tanh(W_q h_t + W_k m_s)")),
+    "luong": (QT_TR_NOOP("Luong attention (multiplicative)"), QT_TR_NOOP("score h_t·W m_s")),
 }
 
 
@@ -76,48 +77,61 @@ class Seq2SeqLayout:
 def diagram_blocks(cfg: ModelConfig | None) -> list[Block]:
     """The boxes of the diagram, top to bottom."""
     if cfg is None:
-        return [Block("io", "Invalid settings", "fix the fields marked in red")]
+        return [Block("io", tr("Invalid settings"), tr("fix the fields marked in red"))]
     v = cfg.vocab_size or "V"
-    blocks = [Block("io", "Input tokens", f"batch × {cfg.block_size} ids")]
+    blocks = [Block("io", tr("Input tokens"), tr("batch × {block_size} ids").format(block_size=cfg.block_size))]
     if cfg.arch == "transformer":
-        pos = "+ learned positions" if cfg.positions == "learned" else "rotary positions (in attention)"
-        blocks.append(Block("embed", "Token embedding", f"{v} × {cfg.d_model}  {pos}"))
+        pos = tr("+ learned positions") if cfg.positions == "learned" else tr("rotary positions (in attention)")
+        blocks.append(Block("embed", tr("Token embedding"), f"{v} × {cfg.d_model}  {pos}"))
         hs = cfg.d_model // max(1, cfg.n_head)
         mlp = f"{cfg.d_model}→{cfg.mlp_ratio * cfg.d_model}→{cfg.d_model}"
 
         def layer(i: int) -> Block:
             return Block(
                 "layer",
-                f"Transformer block {i}",
-                f"LN → attention {cfg.n_head} × {hs} → LN → MLP {mlp}",
+                tr("Transformer block {layer}").format(layer=i),
+                tr("LN → attention {heads} × {head_size} → LN → MLP {mlp}").format(
+                    heads=cfg.n_head, head_size=hs, mlp=mlp
+                ),
                 heads=cfg.n_head,
             )
     else:
-        blocks.append(Block("embed", "Token embedding", f"{v} × {cfg.d_model}"))
+        blocks.append(Block("embed", tr("Token embedding"), f"{v} × {cfg.d_model}"))
         cell = CELL_NAMES.get(cfg.arch, cfg.arch)
 
         def layer(i: int) -> Block:
             return Block(
-                "layer", f"{cell} layer {i}", f"hidden {cfg.d_model}, state carried to the next token", recurrent=True
+                "layer",
+                tr("{cell} layer {layer}").format(cell=cell, layer=i),
+                tr("hidden {size}, state carried to the next token").format(size=cfg.d_model),
+                recurrent=True,
             )
 
     n = cfg.n_layer
     if n <= MAX_SHOWN_LAYERS:
         blocks += [layer(i + 1) for i in range(n)]
     else:
-        blocks += [layer(1), layer(2), Block("more", f"⋮  {n - 3} more identical layers"), layer(n)]
+        blocks += [layer(1), layer(2), _more_layers(n - 3), layer(n)]
     final_ln = "LayerNorm → " if cfg.arch == "transformer" else ""
-    tied = " (tied to the embedding)" if cfg.tie_weights else ""
-    blocks.append(Block("head", "Output head", f"{final_ln}linear {cfg.d_model} → {v}{tied}"))
-    blocks.append(Block("io", "Next-token probabilities", f"softmax over {v} tokens"))
+    tied = tr(" (tied to the embedding)") if cfg.tie_weights else ""
+    blocks.append(Block("head", tr("Output head"), f"{final_ln}{_linear(cfg.d_model, v)}{tied}"))
+    blocks.append(Block("io", tr("Next-token probabilities"), tr("softmax over {vocab} tokens").format(vocab=v)))
     return blocks
+
+
+def _more_layers(count: int) -> Block:
+    return Block("more", tr("⋮  {count} more identical layers").format(count=count))
+
+
+def _linear(inputs, outputs) -> str:
+    return tr("linear {inputs} → {outputs}").format(inputs=inputs, outputs=outputs)
 
 
 def _layer_rows(n: int, layer) -> list[Block]:
     """Rows of n identical layers: all of them, or the first two, an ellipsis and the last."""
     if n <= MAX_SHOWN_LAYERS:
         return [layer(i + 1) for i in range(n)]
-    return [layer(1), layer(2), Block("more", f"⋮  {n - 3} more identical layers"), layer(n)]
+    return [layer(1), layer(2), _more_layers(n - 3), layer(n)]
 
 
 def seq2seq_layout(cfg: ModelConfig) -> Seq2SeqLayout:
@@ -125,26 +139,38 @@ def seq2seq_layout(cfg: ModelConfig) -> Seq2SeqLayout:
     v = cfg.vocab_size or "V"
     vs = cfg.source_vocab_size or v
     shared = cfg.shared_embeddings and cfg.source_vocab_size == 0
-    tied = " (tied to the target embedding)" if cfg.tie_weights else ""
+    tied = tr(" (tied to the target embedding)") if cfg.tie_weights else ""
     c = cfg.d_model
-    encoder: list[Block | None] = [Block("io", "Source tokens", f"batch × up to {cfg.block_size} ids, ending in EOS")]
+    encoder: list[Block | None] = [
+        Block(
+            "io",
+            tr("Source tokens"),
+            tr("batch × up to {block_size} ids, ending in EOS").format(block_size=cfg.block_size),
+        )
+    ]
     decoder: list[Block | None] = [
-        Block("io", "Target tokens so far", f"BOS + the target, up to {cfg.block_size} ids (teacher forcing)")
+        Block(
+            "io",
+            tr("Target tokens so far"),
+            tr("BOS + the target, up to {block_size} ids (teacher forcing)").format(block_size=cfg.block_size),
+        )
     ]
     links: list[Link] = []
     if cfg.arch == "transformer":
-        pos = "+ learned positions" if cfg.positions == "learned" else "rotary positions"
-        table = "the target's table (shared)" if shared else f"{vs} × {c}"
-        encoder.append(Block("embed", "Source embedding", f"{table} · {pos}"))
-        decoder.append(Block("embed", "Target embedding", f"{v} × {c} · {pos}"))
+        pos = tr("+ learned positions") if cfg.positions == "learned" else tr("rotary positions")
+        table = tr("the target's table (shared)") if shared else f"{vs} × {c}"
+        encoder.append(Block("embed", tr("Source embedding"), f"{table} · {pos}"))
+        decoder.append(Block("embed", tr("Target embedding"), f"{v} × {c} · {pos}"))
         hs = c // max(1, cfg.n_head)
         mlp = f"MLP {c}→{cfg.mlp_ratio * c}→{c}"
         encoder += _layer_rows(
             cfg.n_layer,
             lambda i: Block(
                 "layer",
-                f"Encoder block {i}",
-                f"LN → self-attention over the whole source {cfg.n_head} × {hs} → LN → {mlp}",
+                tr("Encoder block {layer}").format(layer=i),
+                tr("LN → self-attention over the whole source {heads} × {head_size} → LN → {mlp}").format(
+                    heads=cfg.n_head, head_size=hs, mlp=mlp
+                ),
                 heads=cfg.n_head,
             ),
         )
@@ -152,41 +178,57 @@ def seq2seq_layout(cfg: ModelConfig) -> Seq2SeqLayout:
             cfg.n_layer,
             lambda i: Block(
                 "layer",
-                f"Decoder block {i}",
-                f"LN → masked self-attention → LN → cross-attention {cfg.n_head} × {hs} → LN → {mlp}",
+                tr("Decoder block {layer}").format(layer=i),
+                tr("LN → masked self-attention → LN → cross-attention {heads} × {head_size} → LN → {mlp}").format(
+                    heads=cfg.n_head, head_size=hs, mlp=mlp
+                ),
                 heads=cfg.n_head,
             ),
         )
         encoder.append(
-            Block("memory", "Memory", f"LayerNorm → source length × {c}: the keys and values of every cross-attention")
+            Block(
+                "memory",
+                tr("Memory"),
+                tr("LayerNorm → source length × {size}: the keys and values of every cross-attention").format(size=c),
+            )
         )
         links += [
-            Link("cross", len(encoder) - 1, row, "cross-attention")
+            Link("cross", len(encoder) - 1, row, tr("cross-attention"))
             for row, block in enumerate(decoder)
             if block is not None and block.kind == "layer"
         ]
-        decoder.append(Block("head", "Output head", f"LayerNorm → linear {c} → {v}{tied}"))
+        decoder.append(Block("head", tr("Output head"), f"LayerNorm → {_linear(c, v)}{tied}"))
     else:
         cell = CELL_NAMES.get(cfg.arch, cfg.arch)
-        encoder.append(Block("embed", "Source embedding", "the target's table (shared)" if shared else f"{vs} × {c}"))
-        decoder.append(Block("embed", "Target embedding", f"{v} × {c}"))
-        way = (
-            f"reads the source both ways: hidden {c} each, joined"
-            if cfg.bidirectional
-            else f"reads the source left to right, hidden {c}"
+        encoder.append(
+            Block("embed", tr("Source embedding"), tr("the target's table (shared)") if shared else f"{vs} × {c}")
         )
-        encoder += _layer_rows(cfg.n_layer, lambda i: Block("layer", f"Encoder {cell} layer {i}", way, recurrent=True))
+        decoder.append(Block("embed", tr("Target embedding"), f"{v} × {c}"))
+        way = (
+            tr("reads the source both ways: hidden {size} each, joined").format(size=c)
+            if cfg.bidirectional
+            else tr("reads the source left to right, hidden {size}").format(size=c)
+        )
+        encoder += _layer_rows(
+            cfg.n_layer,
+            lambda i: Block(
+                "layer", tr("Encoder {cell} layer {layer}").format(cell=cell, layer=i), way, recurrent=True
+            ),
+        )
         decoder += _layer_rows(
             cfg.n_layer,
             lambda i: Block(
                 "layer",
-                f"Decoder {cell} layer {i}",
-                f"hidden {c}, starts from encoder layer {i}'s final state"
-                + ("s, bridged" if cfg.bidirectional else ""),
+                tr("Decoder {cell} layer {layer}").format(cell=cell, layer=i),
+                (
+                    tr("hidden {size}, starts from encoder layer {layer}'s final states, bridged")
+                    if cfg.bidirectional
+                    else tr("hidden {size}, starts from encoder layer {layer}'s final state")
+                ).format(size=c, layer=i),
                 recurrent=True,
             ),
         )
-        state = "final states" if cfg.bidirectional else "final state"
+        state = tr("final states") if cfg.bidirectional else tr("final state")
         links += [
             Link("state", row, row, state)
             for row, block in enumerate(encoder)
@@ -194,20 +236,32 @@ def seq2seq_layout(cfg: ModelConfig) -> Seq2SeqLayout:
         ]
         if cfg.attention in ATTENTION_NAMES:
             title, score = ATTENTION_NAMES[cfg.attention]
-            both = " (both ways projected to one)" if cfg.bidirectional else ""
-            encoder.append(Block("memory", "Memory", f"the encoder's outputs: source length × {c}{both}"))
-            decoder.append(Block("attention", title, f"{score} over the source → context c_t; tanh(W_c [h_t; c_t])"))
-            links.append(Link("cross", len(encoder) - 1, len(decoder) - 1, "attention"))
+            memory = (
+                tr("the encoder's outputs: source length × {size} (both ways projected to one)")
+                if cfg.bidirectional
+                else tr("the encoder's outputs: source length × {size}")
+            )
+            encoder.append(Block("memory", tr("Memory"), memory.format(size=c)))
+            decoder.append(
+                Block(
+                    "attention",
+                    tr(title),
+                    tr("{score} over the source → context c_t; tanh(W_c [h_t; c_t])").format(score=tr(score)),
+                )
+            )
+            links.append(Link("cross", len(encoder) - 1, len(decoder) - 1, tr("attention")))
         else:
             encoder.append(
                 Block(
                     "more",
-                    "Outputs unused (attention: none)",
-                    "only the final states reach the decoder",
+                    tr("Outputs unused (attention: none)"),
+                    tr("only the final states reach the decoder"),
                 )
             )
-        decoder.append(Block("head", "Output head", f"linear {c} → {v}{tied}"))
-    decoder.append(Block("io", "Next-token probabilities", f"softmax over {v} target tokens"))
+        decoder.append(Block("head", tr("Output head"), f"{_linear(c, v)}{tied}"))
+    decoder.append(
+        Block("io", tr("Next-token probabilities"), tr("softmax over {vocab} target tokens").format(vocab=v))
+    )
     rows = max(len(encoder), len(decoder))
     encoder += [None] * (rows - len(encoder))
     decoder += [None] * (rows - len(decoder))
@@ -215,8 +269,8 @@ def seq2seq_layout(cfg: ModelConfig) -> Seq2SeqLayout:
 
 
 class ModelDiagram(QWidget):
-    LM_TIP = "The architecture drawn from the settings: data flows from top to bottom"
-    SEQ2SEQ_TIP = (
+    LM_TIP = QT_TR_NOOP("The architecture drawn from the settings: data flows from top to bottom")
+    SEQ2SEQ_TIP = QT_TR_NOOP(
         "The encoder-decoder drawn from the settings: the encoder (left) reads the source once; the decoder "
         "(right) writes the target one token at a time. Green: attention reading the encoder's memory; dashed: "
         "an encoder layer's final state starting the decoder's layer"
@@ -226,7 +280,7 @@ class ModelDiagram(QWidget):
         super().__init__(parent)
         self.blocks: list[Block] = diagram_blocks(ModelConfig(vocab_size=65))
         self.seq2seq: Seq2SeqLayout | None = None  # set for an encoder-decoder: two columns and their links
-        self.setToolTip(self.LM_TIP)
+        self.setToolTip(tr(self.LM_TIP))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumWidth(280)
 
@@ -239,7 +293,7 @@ class ModelDiagram(QWidget):
         else:
             self.seq2seq = None
             self.blocks = diagram_blocks(cfg)
-        self.setToolTip(self.SEQ2SEQ_TIP if self.seq2seq is not None else self.LM_TIP)
+        self.setToolTip(tr(self.SEQ2SEQ_TIP if self.seq2seq is not None else self.LM_TIP))
         self.update()
 
     def sizeHint(self) -> QSize:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.config import declaration
+from ..i18n import tr
 from ..theme import accent
 from .charts import _ThemedPlot, chart_style
 from .token_chips import visible
@@ -126,49 +127,57 @@ class ProbabilityView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel("Hover or click a token to see its alternatives.")
+        self.title = QLabel(tr("Hover or click a token to see its alternatives."))
         self.title.setWordWrap(True)
-        self.title.setToolTip("The token shown below, and where it stands in the text")
+        self.title.setToolTip(tr("The token shown below, and where it stands in the text"))
         self.entropy = QLabel("")
         self.entropy.setWordWrap(True)
         self.entropy.setToolTip(
-            "Entropy H = −Σ p ln p of the next-token distribution: 0 when the model is sure, "
-            "ln(vocabulary size) when it has no idea"
+            tr(
+                "Entropy H = −Σ p ln p of the next-token distribution: 0 when the model is sure, "
+                "ln(vocabulary size) when it has no idea"
+            )
         )
         self.alternatives = BarsChart(
-            "Top alternatives (model probability)",
-            "probability (%)",
-            "The model's most likely tokens at this position; the green bar is the token in the text. "
-            "Click a bar to continue the text with that token instead.",
+            tr("Top alternatives (model probability)"),
+            tr("probability (%)"),
+            tr(
+                "The model's most likely tokens at this position; the green bar is the token in the text. "
+                "Click a bar to continue the text with that token instead."
+            ),
         )
         self.alternatives.sig_bar_clicked.connect(self._bar_clicked)
         self.filtered = BarsChart(
-            "After temperature, top-k, top-p",
-            "probability (%)",
-            "Blue: the model's own distribution (temperature 1). Orange: the distribution actually "
-            "sampled from with the current temperature, top-k, top-p and repetition penalty",
+            tr("After temperature, top-k, top-p"),
+            tr("probability (%)"),
+            tr(
+                "Blue: the model's own distribution (temperature 1). Orange: the distribution actually "
+                "sampled from with the current temperature, top-k, top-p and repetition penalty"
+            ),
         )
         self.choices = QListWidget()
-        self.choices.setToolTip("The alternatives with their probabilities; choose one and press Continue")
+        self.choices.setToolTip(tr("The alternatives with their probabilities; choose one and press Continue"))
         self.choices.setMaximumHeight(150)
         self.choices.itemDoubleClicked.connect(lambda _item: self.branch_selected())
-        self.branch_button = QPushButton("Continue with this token")
+        self.branch_button = QPushButton(tr("Continue with this token"))
         self.branch_button.setToolTip(
-            "Start a new branch: the text up to here, then the chosen alternative, then generation"
+            tr("Start a new branch: the text up to here, then the chosen alternative, then generation")
         )
         self.branch_button.clicked.connect(self.branch_selected)
         self.temperature = QSlider(Qt.Orientation.Horizontal)
         self.temperature.setRange(0, int(MAX_TEMPERATURE * 100))
         self.temperature.setValue(80)
-        self.temperature.setToolTip("Temperature: drag to see the sampled distribution sharpen (low) or flatten (high)")
+        self.temperature.setToolTip(
+            tr("Temperature: drag to see the sampled distribution sharpen (low) or flatten (high)")
+        )
         self.temperature_label = QLabel("T = 0.80")
-        self.temperature_label.setToolTip("The temperature the orange bars are computed with")
+        self.temperature_label.setToolTip(tr("The temperature the orange bars are computed with"))
         self.temperature.valueChanged.connect(self._on_slider)
         self._ids: list[int] = []
         self.last_distribution: dict | None = None
 
         slider_row = QHBoxLayout()
-        caption = QLabel("Temperature")
+        caption = QLabel(tr("Temperature"))
         caption.setToolTip(self.temperature.toolTip())
         slider_row.addWidget(caption)
         slider_row.addWidget(self.temperature, 1)
@@ -202,11 +211,15 @@ class ProbabilityView(QWidget):
             return
         alts = list(token.get("alternatives", []))
         highlight = next((i for i, a in enumerate(alts) if a[0] == token.get("id")), -1)
-        self.alternatives.set_bars([a[1] for a in alts], [([a[2] for a in alts], "model")], highlight)
+        self.alternatives.set_bars([a[1] for a in alts], [([a[2] for a in alts], tr("model"))], highlight)
         for token_id, text, p in alts:
             item = QListWidgetItem(f"{p:7.2%}   “{visible(text)}”")
             item.setData(Qt.ItemDataRole.UserRole, token_id)
-            item.setToolTip(f"id {token_id}: continue the text with “{visible(text)}” instead")
+            item.setToolTip(
+                tr("id {token_id}: continue the text with “{token}” instead").format(
+                    token_id=token_id, token=visible(text)
+                )
+            )
             self.choices.addItem(item)
             self._ids.append(token_id)
         if self.choices.count():  # preselect the best alternative that is not the token itself
@@ -219,11 +232,15 @@ class ProbabilityView(QWidget):
             self.filtered.set_bars([], [])
             self.entropy.setText("")
             return
-        self.filtered.set_bars(labels, [(dist["raw"], "model (T = 1)"), (dist["filtered"], "sampled from")])
+        self.filtered.set_bars(labels, [(dist["raw"], tr("model (T = 1)")), (dist["filtered"], tr("sampled from"))])
         h, hf = dist["entropy_raw"], dist["entropy_filtered"]
         self.entropy.setText(
-            f"Entropy H = {h:.3f} nats ({h / math.log(2):.2f} bits) · after filtering {hf:.3f} nats, "
-            f"{dist['kept']:,} tokens can be drawn"
+            tr(
+                "Entropy H = {nats} nats ({bits} bits) · after filtering {filtered_nats} nats, "
+                "{kept} tokens can be drawn"
+            ).format(
+                nats=f"{h:.3f}", bits=f"{h / math.log(2):.2f}", filtered_nats=f"{hf:.3f}", kept=f"{dist['kept']:,}"
+            )
         )
 
     # branching and temperature -----------------------------------------------------------------------

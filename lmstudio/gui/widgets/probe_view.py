@@ -22,26 +22,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..i18n import QT_TR_NOOP, tr
 from .common import scrolled
 from .prob_view import BarsChart
 from .token_chips import TokenChips, visible
 
-PROBE_TIP = (
+PROBE_TIP = QT_TR_NOOP(
     "Watch it learn: at every evaluation the model scores the same passage (Probe passage in the settings; by "
     "default the first tokens of the validation split) and predicts the token after the same prompt (Probe "
     "prompt). Drag the slider to go back and forth between evaluations."
 )
-CHIPS_TIP = (
+CHIPS_TIP = QT_TR_NOOP(
     "The probe passage, each token coloured by the probability the model gave it after the tokens before it at "
     "this evaluation: red tokens surprised it, green ones it expected. The first token has no context and is "
     "shown as plain text. Hover a token for its probability."
 )
-BARS_TIP = (
+BARS_TIP = QT_TR_NOOP(
     "The 10 most likely next tokens after the probe prompt at this evaluation, most likely first: an untrained "
     "model spreads its probability evenly; a trained one puts most of it on a few tokens."
 )
-SLIDER_TIP = "The evaluation shown: drag to go back and forth in time (arrow keys step one evaluation)"
-FOLLOW_TIP = "Show each new evaluation as it arrives; moving the slider back turns this off"
+SLIDER_TIP = QT_TR_NOOP("The evaluation shown: drag to go back and forth in time (arrow keys step one evaluation)")
+FOLLOW_TIP = QT_TR_NOOP("Show each new evaluation as it arrives; moving the slider back turns this off")
 
 
 class ProbeView(QWidget):
@@ -51,33 +52,36 @@ class ProbeView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setToolTip(PROBE_TIP)
+        self.setToolTip(tr(PROBE_TIP))
         self.probes: list[dict] = []
         self.index = -1
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
         self.slider.setEnabled(False)
-        self.slider.setToolTip(SLIDER_TIP)
+        self.slider.setToolTip(tr(SLIDER_TIP))
         self.slider.valueChanged.connect(self._on_slider)
-        self.position = QLabel("no evaluation yet")
-        self.position.setToolTip(SLIDER_TIP)
-        self.follow = QCheckBox("Follow")
+        self.position = QLabel(tr("no evaluation yet"))
+        self.position.setToolTip(tr(SLIDER_TIP))
+        self.follow = QCheckBox(tr("Follow"))
         self.follow.setChecked(True)
-        self.follow.setToolTip(FOLLOW_TIP)
+        self.follow.setToolTip(tr(FOLLOW_TIP))
         self.follow.toggled.connect(self._on_follow)
         self.summary = QLabel("")
         self.summary.setToolTip(
-            "The passage's mean probability per token and its loss (mean surprisal, nats per token) at this evaluation"
+            tr(
+                "The passage's mean probability per token and its loss (mean surprisal, nats per token) at this "
+                "evaluation"
+            )
         )
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(QLabel("Evaluation"))
+        top.addWidget(QLabel(tr("Evaluation")))
         top.addWidget(self.slider, 1)
         top.addWidget(self.position)
         top.addWidget(self.follow)
-        self.chips = TokenChips(CHIPS_TIP, mode="probability")
-        self.chips.set_empty_text("The probe passage appears here at the first evaluation.")
-        self.bars = BarsChart("Next token", "probability (%)", BARS_TIP)
+        self.chips = TokenChips(tr(CHIPS_TIP), mode="probability")
+        self.chips.set_empty_text(tr("The probe passage appears here at the first evaluation."))
+        self.bars = BarsChart(tr("Next token"), tr("probability (%)"), tr(BARS_TIP))
         self.bars.setMinimumHeight(120)
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -109,7 +113,7 @@ class ProbeView(QWidget):
             self.chips.set_tokens([])
             self.bars.set_bars([], [])
             self.summary.setText("")
-            self.position.setText("no evaluation yet")
+            self.position.setText(tr("no evaluation yet"))
 
     def add_probe(self, probe: dict) -> None:
         """One more evaluation's probes (a ProbeEvent's fields): shown at once while following."""
@@ -137,8 +141,12 @@ class ProbeView(QWidget):
             {
                 "text": t,
                 "prob": p,
-                "tooltip": f"“{visible(t)}”: probability {p:.2%} at step {probe['step']:,} "
-                f"(surprisal {-math.log2(max(p, 1e-300)):.2f} bits)",
+                "tooltip": tr("“{token}”: probability {probability} at step {step} (surprisal {bits} bits)").format(
+                    token=visible(t),
+                    probability=f"{p:.2%}",
+                    step=f"{probe['step']:,}",
+                    bits=f"{-math.log2(max(p, 1e-300)):.2f}",
+                ),
             }
             for t, p in scored
         ]
@@ -146,13 +154,19 @@ class ProbeView(QWidget):
         if scored:
             mean_p = sum(p for _, p in scored) / len(scored)
             loss = -sum(math.log(max(p, 1e-300)) for _, p in scored) / len(scored)
-            self.summary.setText(f"mean probability {mean_p:.1%} · loss {loss:.3f} nats/token")
+            self.summary.setText(
+                tr("mean probability {probability} · loss {loss} nats/token").format(
+                    probability=f"{mean_p:.1%}", loss=f"{loss:.3f}"
+                )
+            )
         else:
             self.summary.setText("")
         labels = [visible(t) or "∅" for t in probe["top_tokens"]]
-        self.bars.set_bars(labels, [(list(probe["top_probs"]), f"step {probe['step']:,}")])  # drawn in percent
+        self.bars.set_bars(
+            labels, [(list(probe["top_probs"]), tr("step {step}").format(step=f"{probe['step']:,}"))]
+        )  # drawn in percent
         prompt = visible(probe.get("prompt", ""))
-        title = f"Next token after “{prompt[-24:]}”" if prompt else "Next token"
+        title = tr("Next token after “{prompt}”").format(prompt=prompt[-24:]) if prompt else tr("Next token")
         if title != self.bars._title:
             self.bars._title = title  # the themed chart keeps its title for restyling
             self.bars._fit_title()
@@ -173,7 +187,11 @@ class ProbeView(QWidget):
         if not self.probes or self.index < 0:
             return
         step = self.probes[self.index]["step"]
-        self.position.setText(f"step {step:,} · {self.index + 1} of {len(self.probes)}")
+        self.position.setText(
+            tr("step {step} · {index} of {count}").format(
+                step=f"{step:,}", index=self.index + 1, count=len(self.probes)
+            )
+        )
 
     def _on_slider(self, value: int) -> None:
         if value < len(self.probes) - 1 and self.follow.isChecked():

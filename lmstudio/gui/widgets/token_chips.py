@@ -29,13 +29,14 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolTip, QWidget
 
+from ..i18n import QT_TR_NOOP, tr
 from ..theme import is_dark, token_colors
 
 RANK_BUCKETS = (
-    (10, "#7fd67f", "top 10"),
-    (100, "#f3dc62", "top 100"),
-    (1000, "#f59a7a", "top 1000"),
-    (None, "#c9a4f2", "rest"),
+    (10, "#7fd67f", QT_TR_NOOP("top 10")),
+    (100, "#f3dc62", QT_TR_NOOP("top 100")),
+    (1000, "#f59a7a", QT_TR_NOOP("top 1000")),
+    (None, "#c9a4f2", QT_TR_NOOP("rest")),
 )
 MODES = ("probability", "rank", "surprisal", "alternate")  # alternate: two colours in turn (segmentation)
 SURPRISAL_MAX_BITS = 12.0
@@ -89,14 +90,18 @@ def describe(token: dict) -> str:
     p = token.get("raw_prob", token.get("prob", 0.0))
     bits = -token["logprob"] / math.log(2)
     lines = [
-        f"“{visible(token['text'])}”  id {token['id']}",
-        f"model probability {p:.2%} (rank {token['rank']})",
-        f"surprisal {bits:.2f} bits",
+        tr("“{text}”  id {id}").format(text=visible(token["text"]), id=token["id"]),
+        tr("model probability {probability} (rank {rank})").format(probability=f"{p:.2%}", rank=token["rank"]),
+        tr("surprisal {bits} bits").format(bits=f"{bits:.2f}"),
     ]
     if "entropy" in token:
-        lines.append(f"entropy of its distribution {token['entropy']:.2f} nats")
+        lines.append(tr("entropy of its distribution {entropy} nats").format(entropy=f"{token['entropy']:.2f}"))
     if "prob" in token and "raw_prob" in token and abs(token["prob"] - token["raw_prob"]) > 1e-6:
-        lines.append(f"drawn with probability {token['prob']:.2%} after temperature/top-k/top-p")
+        lines.append(
+            tr("drawn with probability {probability} after temperature/top-k/top-p").format(
+                probability=f"{token['prob']:.2%}"
+            )
+        )
     return "\n".join(lines)
 
 
@@ -127,7 +132,7 @@ class TokenChips(QWidget):
         self._hover = -1
         self.selected = -1
         self._height = 40
-        self._empty_text = "Generated text appears here, one chip per token."
+        self._empty_text = tr("Generated text appears here, one chip per token.")
         self.shading: list[float] = []  # per token, 0-1: how much the hovered token leaned on it (bars under chips)
 
     # data ---------------------------------------------------------------------------------------------
@@ -294,7 +299,7 @@ class TokenChips(QWidget):
             painter.drawText(
                 QRectF(4, last.bottom() + 4, self.width() - 8, last.height()),
                 Qt.AlignmentFlag.AlignLeft,
-                f"… and {self._truncated:,} more tokens (not drawn)",
+                tr("… and {count} more tokens (not drawn)").format(count=f"{self._truncated:,}"),
             )
 
     def _draw_prefix(self, painter: QPainter, fm: QFontMetricsF, line_h: float) -> None:
@@ -362,7 +367,7 @@ class ColorLegend(QWidget):
         self.mode = "probability"
         self.setMinimumHeight(22)
         self.setMinimumWidth(260)
-        self.setToolTip("What the colours of the token chips mean")
+        self.setToolTip(tr("What the colours of the token chips mean"))
 
     def set_mode(self, mode: str) -> None:
         self.mode = mode
@@ -380,14 +385,17 @@ class ColorLegend(QWidget):
         painter.setPen(palette.color(QPalette.ColorRole.Text))
         if self.mode == "rank":
             x = 0.0
-            for limit, _, label in RANK_BUCKETS:
+            for limit, _, name in RANK_BUCKETS:
+                label = tr(name)
                 painter.setBrush(rank_color(limit or 10_000, dark))
                 painter.drawRect(QRectF(x, 4, 14, h - 8))
                 painter.drawText(QPointF(x + 18, h / 2 + fm.ascent() / 2 - 1), label)
                 x += 26 + fm.horizontalAdvance(label)
             return
         left, right = (
-            ("p = 1", "p ≤ 0.001") if self.mode == "probability" else ("0 bits", f"≥ {SURPRISAL_MAX_BITS:.0f} bits")
+            ("p = 1", "p ≤ 0.001")
+            if self.mode == "probability"
+            else (tr("0 bits"), tr("≥ {bits} bits").format(bits=f"{SURPRISAL_MAX_BITS:.0f}"))
         )
         lw = fm.horizontalAdvance(left) + 6
         bar = QRectF(lw, 4, max(40.0, self.width() - lw - fm.horizontalAdvance(right) - 8), h - 8)
@@ -406,7 +414,7 @@ def legend_row(legend: ColorLegend, caption: str) -> QWidget:
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
     label = QLabel(caption)
-    label.setToolTip("What the chip colours encode")
+    label.setToolTip(tr("What the chip colours encode"))
     layout.addWidget(label)
     layout.addWidget(legend, 1)
     return row

@@ -44,21 +44,28 @@ from ...app.train_metrics import (
     overfit_start,
 )
 from ...core.inference.metrics import bits_per_char, perplexity
+from ..i18n import QT_TR_NOOP, tr
 from .charts import EmptyNote, LogAxis, chart_style, style_plot
 
-X_AXES = (("step", "Step"), ("tokens", "Tokens seen"), ("elapsed", "Time (s)"), ("epoch", "Epoch"))
+# the texts are marked for translation here and translated where shown (the translator comes after imports)
+X_AXES = (
+    ("step", QT_TR_NOOP("Step")),
+    ("tokens", QT_TR_NOOP("Tokens seen")),
+    ("elapsed", QT_TR_NOOP("Time (s)")),
+    ("epoch", QT_TR_NOOP("Epoch")),
+)
 PLOTS = (  # key, title, y label
-    ("loss", "Loss", "nats / token"),
-    ("ppl", "Perplexity", "exp(loss)"),
-    ("bpc", "Bits per character", "bits"),
-    ("lr", "Learning rate", "lr"),
-    ("grad", "Gradient norm", "‖g‖ before clipping"),
-    ("tps", "Throughput", "tokens / s"),
+    ("loss", QT_TR_NOOP("Loss"), QT_TR_NOOP("nats / token")),
+    ("ppl", QT_TR_NOOP("Perplexity"), QT_TR_NOOP("exp(loss)")),
+    ("bpc", QT_TR_NOOP("Bits per character"), QT_TR_NOOP("bits")),
+    ("lr", QT_TR_NOOP("Learning rate"), QT_TR_NOOP("lr")),
+    ("grad", QT_TR_NOOP("Gradient norm"), QT_TR_NOOP("‖g‖ before clipping")),
+    ("tps", QT_TR_NOOP("Throughput"), QT_TR_NOOP("tokens / s")),
 )
 TRANSLATION_PLOTS = (  # a translation run's row: built when the first one appears, so a language model's pays nothing
-    ("bleu", "BLEU", "score (0-100)"),
-    ("chrf", "chrF", "score (0-100)"),
-    ("exact", "Exact match", "% of pairs"),
+    ("bleu", "BLEU", QT_TR_NOOP("score (0-100)")),
+    ("chrf", "chrF", QT_TR_NOOP("score (0-100)")),
+    ("exact", QT_TR_NOOP("Exact match"), QT_TR_NOOP("% of pairs")),
 )
 TRANSLATION_KEYS = frozenset(key for key, *_ in TRANSLATION_PLOTS)
 TRAIN, VAL, EXTRA = QColor("#2f6fde"), QColor("#e8590c"), QColor("#2b9348")
@@ -155,19 +162,27 @@ def _union(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float
     return min(a[0], b[0]), max(a[1], b[1])
 
 
-# the key in the title: a legend inside the plot always covers some of the curves
-LOSS_TITLE = (
-    f"Loss  <span style='font-size:9pt; color:{TRAIN.name()}'>━ train</span>"
-    f"  <span style='font-size:9pt; color:{VAL.name()}'>●─ validation</span>"
-)
+def loss_title() -> str:
+    """The loss chart's title with the key in it: a legend inside the plot always covers some of the curves."""
+    loss, train, validation = tr("Loss"), tr("train"), tr("validation")
+    return (
+        f"{loss}  <span style='font-size:9pt; color:{TRAIN.name()}'>━ {train}</span>"
+        f"  <span style='font-size:9pt; color:{VAL.name()}'>●─ {validation}</span>"
+    )
 
 
-TRANSLATION_TIPS = {
-    "bleu": "Corpus BLEU (sacreBLEU, 0-100) of greedy translations of the first validation pairs (Train settings: "
-    "BLEU pairs), at each evaluation. Word n-grams: a one-word line (the toy tasks) scores 0 until it is exact",
-    "chrf": "Corpus chrF (sacreBLEU, 0-100) of the same translations: character n-grams, partial credit for "
-    "nearly right words",
-    "exact": "Share of those translations equal to their reference, character for character: the toy tasks' accuracy",
+TRANSLATION_TIPS = {  # shown through tr()
+    "bleu": QT_TR_NOOP(
+        "Corpus BLEU (sacreBLEU, 0-100) of greedy translations of the first validation pairs (Train settings: "
+        "BLEU pairs), at each evaluation. Word n-grams: a one-word line (the toy tasks) scores 0 until it is exact"
+    ),
+    "chrf": QT_TR_NOOP(
+        "Corpus chrF (sacreBLEU, 0-100) of the same translations: character n-grams, partial credit for "
+        "nearly right words"
+    ),
+    "exact": QT_TR_NOOP(
+        "Share of those translations equal to their reference, character for character: the toy tasks' accuracy"
+    ),
 }
 
 
@@ -250,9 +265,11 @@ class TrainCharts(QWidget):
         self._ema_grad = IncrementalEma(self._smooth_weight)
 
         self.graphics = ChartCanvas()
-        self.graphics.setToolTip("Live training curves. Click the loss chart to see the sample written at that step.")
-        self._bpc_title = dict((k, t) for k, t, _ in PLOTS)["bpc"]
-        self._bpc_tooltip = (
+        self.graphics.setToolTip(
+            tr("Live training curves. Click the loss chart to see the sample written at that step.")
+        )
+        self._bpc_title = tr(dict((k, t) for k, t, _ in PLOTS)["bpc"])
+        self._bpc_tooltip = tr(
             "Bits per character on the validation split (dots); the line is the smoothed training loss "
             "converted with the validation split's characters per token: an estimate between evaluations"
         )
@@ -260,9 +277,12 @@ class TrainCharts(QWidget):
         self.plots: dict[str, pg.PlotItem] = {}
         for i, (key, title, ylabel) in enumerate(PLOTS):
             plot = self.graphics.addPlot(
-                row=i // 3, col=i % 3, title=LOSS_TITLE if key == "loss" else title, axisItems={"left": LogAxis("left")}
-            )  # log-scale labels never pile up
-            plot.setLabel("left", ylabel)
+                row=i // 3,
+                col=i % 3,
+                title=loss_title() if key == "loss" else tr(title),
+                axisItems={"left": LogAxis("left")},  # log-scale labels never pile up
+            )
+            plot.setLabel("left", tr(ylabel))
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
             plot.disableAutoRange()  # the ranges follow the data in steps (follow_range), set by refresh
@@ -297,21 +317,21 @@ class TrainCharts(QWidget):
             angle=0,
             movable=False,
             pen=pg.mkPen("#888888", **dash),
-            label="uniform ln V",
+            label=tr("uniform ln V"),
             labelOpts={"position": 0.8, "color": "#888888"},
         )
         self.ref_unigram = pg.InfiniteLine(
             angle=0,
             movable=False,
             pen=pg.mkPen("#aa7700", **dash),
-            label="unigram entropy",
+            label=tr("unigram entropy"),
             labelOpts={"position": 0.55, "color": "#aa7700"},
         )
         self.overfit_line = pg.InfiniteLine(
             angle=90,
             movable=False,
             pen=pg.mkPen("#c0392b", width=2),
-            label="val rising",
+            label=tr("val rising"),
             labelOpts={"position": 0.9, "color": "#c0392b"},
         )
         for item in (self.ref_uniform, self.ref_unigram, self.overfit_line):
@@ -333,23 +353,27 @@ class TrainCharts(QWidget):
         # controls --------------------------------------------------------------------------------
         self.x_axis = QComboBox()
         for key, name in X_AXES:
-            self.x_axis.addItem(name, key)
-        self.x_axis.setToolTip("What the horizontal axis counts: optimizer steps, tokens seen, training time or epochs")
-        self.log_scale = QCheckBox("Log scale")
-        self.log_scale.setToolTip("Logarithmic vertical axes: late, small improvements stay visible")
+            self.x_axis.addItem(tr(name), key)
+        self.x_axis.setToolTip(
+            tr("What the horizontal axis counts: optimizer steps, tokens seen, training time or epochs")
+        )
+        self.log_scale = QCheckBox(tr("Log scale"))
+        self.log_scale.setToolTip(tr("Logarithmic vertical axes: late, small improvements stay visible"))
         self.smoothing = QSlider(Qt.Orientation.Horizontal)
         self.smoothing.setRange(0, 99)
         self.smoothing.setValue(int(self._smooth_weight * 100))
         self.smoothing.setMaximumWidth(160)
         self.smoothing.setToolTip(
-            "Smoothing of the training curves: a bias-corrected exponential moving average "
-            "(0 = raw). The raw curve stays faint behind it."
+            tr(
+                "Smoothing of the training curves: a bias-corrected exponential moving average "
+                "(0 = raw). The raw curve stays faint behind it."
+            )
         )
         self.smoothing_label = QLabel()
         self.smoothing_label.setToolTip(self.smoothing.toolTip())
         self.readout = QLabel(" ")
         self.readout.setObjectName("hint")
-        self.readout.setToolTip("Values under the mouse pointer")
+        self.readout.setToolTip(tr("Values under the mouse pointer"))
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.x_axis.currentIndexChanged.connect(self._on_view_changed)
         self.log_scale.toggled.connect(self._on_view_changed)
@@ -357,15 +381,16 @@ class TrainCharts(QWidget):
         self._on_smoothing(self.smoothing.value())
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
+        smoothing_caption = QLabel(tr("Smoothing"))
         for w in (
-            QLabel("X axis"),
+            QLabel(tr("X axis")),
             self.x_axis,
             self.log_scale,
-            QLabel("Smoothing"),
+            smoothing_caption,
             self.smoothing,
             self.smoothing_label,
         ):
-            if w is self.log_scale or (isinstance(w, QLabel) and w.text() == "Smoothing"):
+            if w is self.log_scale or w is smoothing_caption:
                 bar.addSpacing(12)
             bar.addWidget(w)
         bar.addStretch(1)
@@ -454,8 +479,8 @@ class TrainCharts(QWidget):
 
     def _build_translation_plots(self) -> None:
         for key, title, ylabel in TRANSLATION_PLOTS:
-            plot = pg.PlotItem(title=title)
-            plot.setLabel("left", ylabel)
+            plot = pg.PlotItem(title=tr(title))
+            plot.setLabel("left", tr(ylabel))
             plot.setClipToView(True)
             plot.disableAutoRange()
             plot.vb.sigRangeChangedManually.connect(lambda mask, key=key: self._on_manual_range(key, mask))
@@ -467,7 +492,7 @@ class TrainCharts(QWidget):
             for item in (plot.getAxis("left"), plot.getAxis("bottom"), plot.titleLabel):
                 item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             plot.setXLink(self.plots["loss"])
-            plot.setToolTip(TRANSLATION_TIPS[key])
+            plot.setToolTip(tr(TRANSLATION_TIPS[key]))
             plot.getAxis("left").enableAutoSIPrefix(False)
             line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#999999", width=1))
             line.hide()
@@ -563,9 +588,11 @@ class TrainCharts(QWidget):
             if withheld != self._bpc_withheld:
                 self._bpc_withheld = withheld
                 plot = self.plots["bpc"]
-                plot.setTitle("Bits per character: n/a" if withheld else self._bpc_title)
+                plot.setTitle(tr("Bits per character: n/a") if withheld else self._bpc_title)
                 plot.setToolTip(
-                    f"Not shown: {BPC_NA_REASON}; compare this run by loss and perplexity instead"
+                    tr("Not shown: {reason}; compare this run by loss and perplexity instead").format(
+                        reason=tr(BPC_NA_REASON)
+                    )
                     if withheld
                     else self._bpc_tooltip
                 )
@@ -606,19 +633,20 @@ class TrainCharts(QWidget):
         if key == self._drawn_translations:
             return
         self._drawn_translations = key
-        tr = run.translations
-        x = self._x(run, tr)
-        self._set("bleu", x, tr.column("bleu"))
-        self._set("chrf", x, tr.column("chrf"))
-        self._set("exact", x, 100 * tr.column("exact_match"))
+        scores = run.translations
+        x = self._x(run, scores)
+        self._set("bleu", x, scores.column("bleu"))
+        self._set("chrf", x, scores.column("chrf"))
+        self._set("exact", x, 100 * scores.column("exact_match"))
         if run.signature != self._signature_shown:
             self._signature_shown = run.signature
             plot = self._translation_plots["bleu"]
             short = signature_note(run.signature)
             plot.setTitle("BLEU" + (f"  <span style='font-size:8pt'>{short}</span>" if short else ""))
-            plot.setToolTip(
-                TRANSLATION_TIPS["bleu"] + (f".\nsacreBLEU signature: {run.signature}" if run.signature else "")
-            )
+            tip = tr(TRANSLATION_TIPS["bleu"])
+            if run.signature:
+                tip = tr("{tip}.\nsacreBLEU signature: {signature}").format(tip=tip, signature=run.signature)
+            plot.setToolTip(tip)
             self._restyle_plot(plot)
 
     def _restyle_plot(self, plot: pg.PlotItem) -> None:
@@ -697,7 +725,7 @@ class TrainCharts(QWidget):
             x = {"step": step, "tokens": tokens, "elapsed": elapsed, "epoch": tokens / max(1, self.train_tokens)}[key]
             for _, line in self.lr_lines[2 * i : 2 * i + 2]:
                 line.setPos(x)
-                line.setToolTip(f"learning rate set to {lr:g} at step {step}")
+                line.setToolTip(tr("learning rate set to {lr} at step {step}").format(lr=f"{lr:g}", step=step))
 
     def _draw_overlays(self) -> None:
         self._overlays_dirty = False
@@ -731,13 +759,9 @@ class TrainCharts(QWidget):
                 item = self.plots[key].plot(x, y, pen=pen)
                 item.setToolTip(run.name)
                 self.overlay_curves.append((self.plots[key], item))
+        dashed = tr("(dashed: {runs})").format(runs=", ".join(r.name for r in self.overlays))
         self.plots["loss"].setTitle(
-            LOSS_TITLE
-            + (
-                "  <span style='font-size:8pt'>(dashed: " + ", ".join(r.name for r in self.overlays) + ")</span>"
-                if self.overlays
-                else ""
-            )
+            loss_title() + (f"  <span style='font-size:8pt'>{dashed}</span>" if self.overlays else "")
         )
 
     # interaction -------------------------------------------------------------------------------------
@@ -787,22 +811,40 @@ class TrainCharts(QWidget):
             }
             mfu = format_mfu(col["mfu"])
             parts.append(
-                f"step {col['step']:.0f} · tokens {col['tokens']:,.0f} · {col['elapsed']:.1f} s · "
-                f"train loss {col['loss']:.4f} · lr {col['lr']:.3g} · grad norm {col['grad_norm']:.3g} · "
-                f"{col['tokens_per_sec']:,.0f} tok/s" + (f" · {mfu}" if mfu else "")
+                tr(
+                    "step {step} · tokens {tokens} · {seconds} s · train loss {loss} · lr {lr} · "
+                    "grad norm {grad_norm} · {tokens_per_sec} tok/s"
+                ).format(
+                    step=f"{col['step']:.0f}",
+                    tokens=f"{col['tokens']:,.0f}",
+                    seconds=f"{col['elapsed']:.1f}",
+                    loss=f"{col['loss']:.4f}",
+                    lr=f"{col['lr']:.3g}",
+                    grad_norm=f"{col['grad_norm']:.3g}",
+                    tokens_per_sec=f"{col['tokens_per_sec']:,.0f}",
+                )
+                + (f" · {mfu}" if mfu else "")
             )
         if len(run.evals):
             j = int(np.argmin(np.abs(self._x(run, run.evals) - x)))
             e = {k: run.evals.column(k)[j] for k in ("step", "val_loss", "val_perplexity", "bits_per_char")}
             parts.append(
-                f"eval @ {e['step']:.0f}: val loss {e['val_loss']:.4f} · ppl {e['val_perplexity']:.2f} · "
-                f"{format_bpc(e['bits_per_char'])} bits/char"
+                tr("eval @ {step}: val loss {loss} · ppl {perplexity} · {bpc} bits/char").format(
+                    step=f"{e['step']:.0f}",
+                    loss=f"{e['val_loss']:.4f}",
+                    perplexity=f"{e['val_perplexity']:.2f}",
+                    bpc=format_bpc(e["bits_per_char"]),
+                )
             )
-        tr = run.translations
-        if len(tr):
-            j = int(np.argmin(np.abs(self._x(run, tr) - x)))
-            t = {k: tr.column(k)[j] for k in ("bleu", "chrf", "exact_match")}
-            parts.append(f"BLEU {t['bleu']:.1f} · chrF {t['chrf']:.1f} · exact {100 * t['exact_match']:.0f}%")
+        scores = run.translations
+        if len(scores):
+            j = int(np.argmin(np.abs(self._x(run, scores) - x)))
+            t = {k: scores.column(k)[j] for k in ("bleu", "chrf", "exact_match")}
+            parts.append(
+                tr("BLEU {bleu} · chrF {chrf} · exact {exact}%").format(
+                    bleu=f"{t['bleu']:.1f}", chrf=f"{t['chrf']:.1f}", exact=f"{100 * t['exact_match']:.0f}"
+                )
+            )
         return "   |   ".join(parts)
 
     def step_at(self, x: float) -> float | None:

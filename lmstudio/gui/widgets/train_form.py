@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from ...core.config import ModelConfig, TrainConfig
 from ..forms import TRAIN_FIELDS, make_editor, set_value, value_of
+from ..i18n import QT_TR_NOOP, tr
 from .common import ElidedLabel
 
 TRANSLATION_GROUP = "Translation"  # TRAIN_FIELDS' group shown only while the task is translate
@@ -43,12 +44,12 @@ def setting_key(key: str) -> str:
     return key if "." in key else f"train.{key}"
 
 
-START_FROM_TIP = (
+START_FROM_TIP = QT_TR_NOOP(
     "Start the run from trained weights instead of random ones: a Hugging Face GPT-2 folder (config.json, "
     "model.safetensors, tokenizer files) or an earlier lmstudio run (its best checkpoint). Their model and "
     "tokenizer are used; this form's settings train them on the workspace's corpus"
 )
-SEED_TEXT = "Random weights (the seed)"
+SEED_TEXT = QT_TR_NOOP("Random weights (the seed)")
 
 
 class StartFrom(QObject):
@@ -79,18 +80,26 @@ class StartFrom(QObject):
             return ""
         facts = self.source.facts
         if self.source.kind == "hf":
-            return f"the Hugging Face {facts.get('model_type') or 'GPT-2'} folder {self.path.name}"
-        return f"run {self.path.name} (its best checkpoint, step {facts.get('step', 0):,})"
+            return tr("the Hugging Face {model_type} folder {folder}").format(
+                model_type=facts.get("model_type") or "GPT-2", folder=self.path.name
+            )
+        return tr("run {run} (its best checkpoint, step {step})").format(
+            run=self.path.name, step=f"{facts.get('step', 0):,}"
+        )
 
     def tokenizer_text(self) -> str:
         tok = self.source.tokenizer if self.source is not None else None
-        return f"{tok.kind} tokenizer of {tok.vocab_size:,} tokens" if tok is not None else ""
+        if tok is None:
+            return ""
+        return tr("{kind} tokenizer of {size} tokens").format(kind=tok.kind, size=f"{tok.vocab_size:,}")
 
     def model_text(self) -> str:
         m = self.source.model if self.source is not None else None
         if m is None:
             return ""
-        return f"{m.arch}, {m.n_layer} layer(s) × {m.d_model}, {m.n_head} heads, {m.positions} positions"
+        return tr("{arch}, {layers} layer(s) × {width}, {heads} heads, {positions} positions").format(
+            arch=m.arch, layers=m.n_layer, width=m.d_model, heads=m.n_head, positions=m.positions
+        )
 
 
 def start_from_of(session: QObject) -> StartFrom:
@@ -114,21 +123,21 @@ class TrainSettingsForm(QWidget):
         layout.addWidget(self._start_from_box())
         for group, key, label in FIELDS:
             if group not in groups:
-                box = QGroupBox(group)
-                box.setToolTip(f"{group} settings of the run; saved with the workspace")
+                box = QGroupBox(tr(group))  # the group names are marked for translation in gui.forms
+                box.setToolTip(tr("{group} settings of the run; saved with the workspace").format(group=tr(group)))
                 groups[group] = QFormLayout(box)
                 layout.addWidget(box)
                 self.boxes[group] = box
             editor = self._editor(key, label)
             tip = editor.toolTip()
             if key == "threads":
-                editor.setSpecialValueText(f"Auto ({auto_threads})")
+                editor.setSpecialValueText(tr("Auto ({threads})").format(threads=auto_threads))
             if key == "seed":
                 editor.setGroupSeparatorShown(False)  # 3,000 steps reads well; seed 1,337 does not
             if isinstance(editor, QCheckBox):
                 groups[group].addRow("", editor)  # the box carries its own label
             else:
-                name = QLabel(label)
+                name = QLabel(tr(label))
                 name.setToolTip(tip)
                 groups[group].addRow(name, editor)
             if key == "steps":
@@ -136,7 +145,7 @@ class TrainSettingsForm(QWidget):
                 self.epoch_hint.setObjectName("hint")
                 self.epoch_hint.setWordWrap(True)
                 self.epoch_hint.setToolTip(
-                    "Passes over the train split that these steps make (known once data is prepared)"
+                    tr("Passes over the train split that these steps make (known once data is prepared)")
                 )
                 groups[group].addRow("", self.epoch_hint)
             if key == "max_time":
@@ -144,8 +153,10 @@ class TrainSettingsForm(QWidget):
                 self.budget_hint.setObjectName("hint")
                 self.budget_hint.setWordWrap(True)
                 self.budget_hint.setToolTip(
-                    "The steps a time budget allows at the step time measured in the Model tab (Measure step "
-                    "time): the run ends at the budget or at Steps, whichever comes first"
+                    tr(
+                        "The steps a time budget allows at the step time measured in the Model tab (Measure step "
+                        "time): the run ends at the budget or at Steps, whichever comes first"
+                    )
                 )
                 groups[group].addRow("", self.budget_hint)
             self.editors[key] = editor
@@ -158,23 +169,23 @@ class TrainSettingsForm(QWidget):
         self._update_enabled()
 
     def _start_from_box(self) -> QGroupBox:
-        box = QGroupBox("Start from")
-        box.setToolTip(START_FROM_TIP)
-        self.start_label = ElidedLabel(SEED_TEXT, mode=Qt.TextElideMode.ElideMiddle)
-        self.start_label.setToolTip(START_FROM_TIP)
-        self.start_choose = QPushButton("Choose…")
+        box = QGroupBox(tr("Start from"))
+        box.setToolTip(tr(START_FROM_TIP))
+        self.start_label = ElidedLabel(tr(SEED_TEXT), mode=Qt.TextElideMode.ElideMiddle)
+        self.start_label.setToolTip(tr(START_FROM_TIP))
+        self.start_choose = QPushButton(tr("Choose…"))
         self.start_choose.setToolTip(
-            "Choose a Hugging Face GPT-2 folder or an earlier run folder whose weights the run starts from"
+            tr("Choose a Hugging Face GPT-2 folder or an earlier run folder whose weights the run starts from")
         )
         self.start_choose.clicked.connect(self.sig_choose_start)
-        self.start_clear = QPushButton("Clear")
-        self.start_clear.setToolTip("Start from random weights again (the Model and Vocabulary tabs' settings)")
+        self.start_clear = QPushButton(tr("Clear"))
+        self.start_clear.setToolTip(tr("Start from random weights again (the Model and Vocabulary tabs' settings)"))
         self.start_clear.clicked.connect(self.sig_clear_start)
         self.start_clear.setEnabled(False)
         self.start_note = QLabel("")
         self.start_note.setObjectName("hint")
         self.start_note.setWordWrap(True)
-        self.start_note.setToolTip("What the weights fix: the model and the tokenizer of the run")
+        self.start_note.setToolTip(tr("What the weights fix: the model and the tokenizer of the run"))
         self.start_note.hide()
         row = QHBoxLayout()
         row.addWidget(self.start_label, 1)
@@ -187,20 +198,20 @@ class TrainSettingsForm(QWidget):
 
     def set_start_from(self, path: Path | None, note: str = "") -> None:
         """Show the start-from folder (``None``: random weights) and the note on what it fixes."""
-        self.start_label.setText(str(path) if path is not None else SEED_TEXT)
-        self.start_label.setToolTip(f"{path}\n\n{START_FROM_TIP}" if path is not None else START_FROM_TIP)
+        self.start_label.setText(str(path) if path is not None else tr(SEED_TEXT))
+        self.start_label.setToolTip(f"{path}\n\n{tr(START_FROM_TIP)}" if path is not None else tr(START_FROM_TIP))
         self.start_clear.setEnabled(path is not None)
         self.start_note.setText(note)
         self.start_note.setVisible(bool(note))
 
     def _editor(self, key: str, label: str) -> QWidget:
-        w = make_editor(setting_key(key), label)
+        w = make_editor(setting_key(key), tr(label))  # a check box's text
         if isinstance(w, QComboBox):
             w.currentIndexChanged.connect(self._changed)
         elif isinstance(w, QCheckBox):
             w.toggled.connect(self._changed)
         elif isinstance(w, QLineEdit):
-            w.setPlaceholderText("automatic (see the tooltip)")
+            w.setPlaceholderText(tr("automatic (see the tooltip)"))
             w.editingFinished.connect(self._changed)
         else:
             if isinstance(w, QSpinBox):
@@ -250,22 +261,28 @@ class TrainSettingsForm(QWidget):
             self.budget_hint.setText("")
             return
         if self.step_time is None:
-            self.budget_hint.setText("Measure the step time in the Model tab to see how many steps this allows.")
+            self.budget_hint.setText(tr("Measure the step time in the Model tab to see how many steps this allows."))
             return
         steps = int(budget / self.step_time)
         first = (
-            f"; Steps ({v['steps']:,}) ends it first"
+            tr("; Steps ({steps}) ends it first").format(steps=f"{v['steps']:,}")
             if v["steps"] < steps
-            else "; the budget ends it (the learning rate follows the clock)"
+            else tr("; the budget ends it (the learning rate follows the clock)")
         )
-        self.budget_hint.setText(f"≈ {steps:,} steps at {self.step_time * 1000:.0f} ms a step (measured){first}")
+        self.budget_hint.setText(
+            tr("≈ {steps} steps at {ms} ms a step (measured){first}").format(
+                steps=f"{steps:,}", ms=f"{self.step_time * 1000:.0f}", first=first
+            )
+        )
 
     def _update_epoch_hint(self) -> None:
         v = self.values()[0]
         if self.train_tokens:
             per_step = v["batch_size"] * v["grad_accum"] * self.editors["model.block_size"].value()
             self.epoch_hint.setText(
-                f"≈ {v['steps'] * per_step / self.train_tokens:.2f} epochs of {self.train_tokens:,} train tokens"
+                tr("≈ {epochs} epochs of {tokens} train tokens").format(
+                    epochs=f"{v['steps'] * per_step / self.train_tokens:.2f}", tokens=f"{self.train_tokens:,}"
+                )
             )
         else:
             self.epoch_hint.setText("")

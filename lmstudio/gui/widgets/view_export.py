@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from ...core.errors import LMStudioError
 from ...core.fileio import atomic_write_bytes
 from ..dialogs import show_error
+from ..i18n import QT_TR_NOOP, tr
 from ..theme import is_dark, token_colors
 from .charts import _ThemedPlot
 from .heatmap import Heatmap
@@ -55,7 +56,11 @@ from .train_charts import TrainCharts
 
 SCALES = (1.0, 2.0, 3.0)  # PNG: times the view's size on screen (2×: presenter scale, sharp on a projector)
 DEFAULT_SCALE = 2.0
-FORMATS = {"png": "PNG image (*.png)", "svg": "SVG vector image (*.svg)", "html": "Standalone HTML page (*.html)"}
+FORMATS = {  # the save dialog's filters (pass through tr() when shown)
+    "png": QT_TR_NOOP("PNG image (*.png)"),
+    "svg": QT_TR_NOOP("SVG vector image (*.svg)"),
+    "html": QT_TR_NOOP("Standalone HTML page (*.html)"),
+}
 _MENU_FLAG = "lmstudio_export_menu"  # a widget property: the context menu is installed (install once)
 _last_folder: Path | None = None  # where the last export went: the next save dialog starts there
 
@@ -63,11 +68,12 @@ _last_folder: Path | None = None  # where the last export went: the next save di
 # -- which widgets are views, and their names --------------------------------------------------------------
 # Views defined above this package (the Playground's grids and map, in lmstudio.gui.tabs) cannot be imported here:
 # the tabs import the widgets, and the package graph stays acyclic (lint-imports). They are known by their
-# qualified class name instead, and any other view class can be added with :func:`register_view`.
+# qualified class name instead, and any other view class can be added with :func:`register_view`. The names are
+# English here (code compares them) and translated by :func:`view_name`.
 _VIEWS_BY_PATH: dict[str, str] = {
-    "lmstudio.gui.tabs.playground.lens_view.LogitLensView": "Logit lens grid",
-    "lmstudio.gui.tabs.playground.lens_view.AttentionGridView": "Attention grid (every layer and head)",
-    "lmstudio.gui.tabs.playground.embedding_view.EmbeddingMapView": "Embedding map",
+    "lmstudio.gui.tabs.playground.lens_view.LogitLensView": QT_TR_NOOP("Logit lens grid"),
+    "lmstudio.gui.tabs.playground.lens_view.AttentionGridView": QT_TR_NOOP("Attention grid (every layer and head)"),
+    "lmstudio.gui.tabs.playground.embedding_view.EmbeddingMapView": QT_TR_NOOP("Embedding map"),
 }
 _REGISTERED: dict[type, str] = {}
 
@@ -109,17 +115,18 @@ def _plain(text: str) -> str:
 
 
 def view_name(widget: QWidget) -> str:
-    """A readable name for ``widget``: a chart's title, "Token chips", "Logit lens grid"…"""
+    """A readable name for ``widget`` in the window's language: a chart's title, "Token chips", "Logit lens grid"…"""
     if isinstance(widget, Heatmap):
         title = _plain(getattr(widget, "_title", ""))
-        return f"Heatmap: {title}" if title else "Heatmap"
+        return tr("Heatmap: {title}").format(title=title) if title else tr("Heatmap")
     if isinstance(widget, _ThemedPlot):
-        return _plain(getattr(widget, "_title", "")) or "Chart"
+        return _plain(getattr(widget, "_title", "")) or tr("Chart")
     if isinstance(widget, TokenChips):
-        return "Token chips"
+        return tr("Token chips")
     if isinstance(widget, TrainCharts):
-        return "Training charts (all)"
-    return _registered_name(widget) or widget.objectName() or type(widget).__name__
+        return tr("Training charts (all)")
+    registered = _registered_name(widget)
+    return tr(registered) if registered else widget.objectName() or type(widget).__name__
 
 
 def named_views(root: QWidget) -> list[tuple[str, QWidget]]:
@@ -172,7 +179,9 @@ def _paint(widget: QWidget, painter: QPainter) -> None:
 
 def _check_size(widget: QWidget, path: Path) -> None:
     if widget.width() < 1 or widget.height() < 1:
-        raise LMStudioError(f"{path.name}: the view has no size yet; show it on screen, then export it again")
+        raise LMStudioError(
+            tr("{file}: the view has no size yet; show it on screen, then export it again").format(file=path.name)
+        )
 
 
 def render_png(widget: QWidget, scale: float = DEFAULT_SCALE) -> QImage:
@@ -196,12 +205,14 @@ def _write(path: Path, data: bytes) -> None:
     global _last_folder
     path = Path(path)
     if path.is_dir():
-        raise LMStudioError(f"{path}: is a folder; type a file name to export to")
+        raise LMStudioError(tr("{path}: is a folder; type a file name to export to").format(path=path))
     try:
         atomic_write_bytes(path, data)
     except OSError as exc:
         raise LMStudioError(
-            f"{path}: cannot write it ({exc.strerror or exc}); choose another folder or file name"
+            tr("{path}: cannot write it ({error}); choose another folder or file name").format(
+                path=path, error=exc.strerror or exc
+            )
         ) from exc
     _last_folder = path.parent
 
@@ -215,7 +226,9 @@ def export_png(widget: QWidget, path: Path | str, scale: float = DEFAULT_SCALE) 
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     if not image.save(buffer, "PNG"):
-        raise LMStudioError(f"{path.name}: the image could not be encoded as PNG; try a smaller scale")
+        raise LMStudioError(
+            tr("{file}: the image could not be encoded as PNG; try a smaller scale").format(file=path.name)
+        )
     _write(path, bytes(buffer.data()))
     return path
 
@@ -248,9 +261,11 @@ def export_svg(widget: QWidget, path: Path | str) -> Path:
     return path
 
 
-def chips_html(chips: TokenChips, title: str = "Token chips") -> str:
+def chips_html(chips: TokenChips, title: str = "") -> str:
     """A standalone HTML page of ``chips``: the prompt as plain text, then one ``<span>`` per token in its chip's
-    colour with the chip's tooltip as ``title`` (hover), in the chips' font and palette. Everything is escaped."""
+    colour with the chip's tooltip as ``title`` (hover), in the chips' font and palette. Everything is escaped.
+    ``title``: the page's title ("Token chips" in the window's language when empty)."""
+    title = title or tr("Token chips")
     palette = chips.palette()
     dark = is_dark(palette)
     alternate = token_colors(palette) if chips.mode == "alternate" else None
@@ -273,9 +288,11 @@ def chips_html(chips: TokenChips, title: str = "Token chips") -> str:
             parts.append("<br>")
     more = chips.token_count() - len(chips.tokens)
     if more > 0:
-        parts.append(f'<p class="note">… and {more:,} more tokens (not drawn)</p>')
+        note = tr("… and {n} more tokens (not drawn)").format(n=f"{more:,}")
+        parts.append(f'<p class="note">{html.escape(note)}</p>')
     if not parts:
-        parts.append('<p class="note">(no tokens)</p>')
+        none = tr("(no tokens)")
+        parts.append(f'<p class="note">{html.escape(none)}</p>')
     css = (
         f"body {{ background: {base}; color: {text}; font-family: '{family}', sans-serif; font-size: {size:.0f}pt; "
         "line-height: 1.9; margin: 1.5em; }\n"
@@ -305,7 +322,11 @@ def export_view(widget: QWidget, path: Path | str, fmt: str, scale: float = DEFA
     """Export ``widget`` to ``path`` in ``fmt`` ("png", "svg" or "html"). Raises LMStudioError when the format
     does not suit the view or the file cannot be written."""
     if fmt not in formats_for(widget):
-        raise LMStudioError(f"{view_name(widget)}: cannot be saved as {fmt.upper()}; choose PNG or SVG")
+        raise LMStudioError(
+            tr("{view}: cannot be saved as {format}; choose PNG or SVG").format(
+                view=view_name(widget), format=fmt.upper()
+            )
+        )
     if fmt == "png":
         return export_png(widget, path, scale)
     if fmt == "svg":
@@ -329,7 +350,10 @@ def save_view_as(
     name = name or view_name(widget)
     suffix = f".{fmt}"
     path_text, _ = QFileDialog.getSaveFileName(
-        parent, f"Save {name} as {fmt.upper()}", str(_default_path(name, fmt)), FORMATS[fmt]
+        parent,
+        tr("Save {view} as {format}").format(view=name, format=fmt.upper()),
+        str(_default_path(name, fmt)),
+        tr(FORMATS[fmt]),
     )
     if not path_text:
         return None
@@ -339,12 +363,12 @@ def save_view_as(
     try:
         written = export_view(widget, path, fmt, scale)
     except LMStudioError as exc:
-        show_error(parent, "Cannot export the view", str(exc))
+        show_error(parent, tr("Cannot export the view"), str(exc))
         return None
     window = parent.window()
     status = getattr(window, "statusBar", None)
     if callable(status):
-        status().showMessage(f"Exported {written}", 5000)
+        status().showMessage(tr("Exported {path}").format(path=written), 5000)
     return written
 
 
@@ -354,9 +378,17 @@ def context_menu(widget: QWidget, parent: QWidget | None = None) -> QMenu:
     menu = QMenu(parent or widget)
     menu.setToolTipsVisible(True)
     actions: dict[str, tuple[str, str]] = {
-        "png": ("Save as PNG…", f"Save this view as a PNG image at {DEFAULT_SCALE:.0f}× its size (presenter scale)"),
-        "svg": ("Save as SVG…", "Save this view as an SVG vector image (sharp at any size, editable)"),
-        "html": ("Save as HTML…", "Save the tokens as a web page: each token in its colour, its numbers on hover"),
+        "png": (
+            tr("Save as PNG…"),
+            tr("Save this view as a PNG image at {scale}× its size (presenter scale)").format(
+                scale=f"{DEFAULT_SCALE:.0f}"
+            ),
+        ),
+        "svg": (tr("Save as SVG…"), tr("Save this view as an SVG vector image (sharp at any size, editable)")),
+        "html": (
+            tr("Save as HTML…"),
+            tr("Save the tokens as a web page: each token in its colour, its numbers on hover"),
+        ),
     }
     for fmt in formats_for(widget):
         text, tip = actions[fmt]
@@ -432,38 +464,40 @@ class ExportViewDialog(QDialog):
 
     def __init__(self, root: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export view")
+        self.setWindowTitle(tr("Export view"))
         self.root = root
         self.views = named_views(root)
         self.last_path: Path | None = None
         self.view_box = QComboBox()
-        self.view_box.setToolTip("The view to export: every chart, token view, grid and map shown in this tab")
+        self.view_box.setToolTip(tr("The view to export: every chart, token view, grid and map shown in this tab"))
         for name, _ in self.views:
             self.view_box.addItem(name)
         self.format_box = QComboBox()
         self.format_box.setToolTip(
-            "PNG: a picture for slides; SVG: vector graphics, sharp at any size; HTML (token chips): a web page "
-            "where hovering a token shows its numbers"
+            tr(
+                "PNG: a picture for slides; SVG: vector graphics, sharp at any size; HTML (token chips): a web page "
+                "where hovering a token shows its numbers"
+            )
         )
         self.scale_box = QComboBox()
         self.scale_box.setToolTip(
-            "PNG only: the image's size, as a multiple of the view's size on screen (2×: presenter)"
+            tr("PNG only: the image's size, as a multiple of the view's size on screen (2×: presenter)")
         )
         for s in SCALES:
             self.scale_box.addItem(f"{s:.0f}×", s)
         self.scale_box.setCurrentIndex(SCALES.index(DEFAULT_SCALE))
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setToolTip("What will be exported")
+        self.note.setToolTip(tr("What will be exported"))
         form = QFormLayout()
-        form.addRow("View", self.view_box)
-        form.addRow("Format", self.format_box)
-        form.addRow("Scale", self.scale_box)
+        form.addRow(tr("View"), self.view_box)
+        form.addRow(tr("Format"), self.format_box)
+        form.addRow(tr("Scale"), self.scale_box)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setToolTip("Close without exporting more")
-        self.export_button = QPushButton("Export…")
-        self.export_button.setToolTip("Choose a file and export the chosen view to it")
+        buttons.button(QDialogButtonBox.StandardButton.Close).setToolTip(tr("Close without exporting more"))
+        self.export_button = QPushButton(tr("Export…"))
+        self.export_button.setToolTip(tr("Choose a file and export the chosen view to it"))
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.export_chosen)
         buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
@@ -507,7 +541,7 @@ class ExportViewDialog(QDialog):
         self.export_button.setEnabled(chosen is not None)
         self.view_box.setEnabled(chosen is not None)
         if chosen is None:
-            self.note.setText("This tab shows no chart, token view, grid or map to export.")
+            self.note.setText(tr("This tab shows no chart, token view, grid or map to export."))
         self._update_scale()
 
     def _update_scale(self) -> None:
@@ -515,7 +549,11 @@ class ExportViewDialog(QDialog):
         self.scale_box.setEnabled(chosen is not None and self.chosen_format() == "png")
         if chosen is not None:
             size = _target(chosen[1]).size()
-            self.note.setText(f"{chosen[0]}: {size.width()} × {size.height()} on screen.")
+            self.note.setText(
+                tr("{view}: {width} × {height} on screen.").format(
+                    view=chosen[0], width=size.width(), height=size.height()
+                )
+            )
 
     def export_chosen(self) -> Path | None:
         """Ask for a file and export the chosen view; returns the path written (None: cancelled or failed)."""

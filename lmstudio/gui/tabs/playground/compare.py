@@ -28,27 +28,36 @@ from PySide6.QtWidgets import (
 
 from ....app import side_by_side
 from ....core.errors import LMStudioError
+from ...i18n import QT_TR_NOOP, tr
 from ...run_folders import runs_folder
 from ...widgets.common import scrolled
 from ...widgets.token_chips import TokenChips
 
 PAIR, OTHER_RUN, EVERY = "pair", "run", "every"
 MODES = (
-    (PAIR, "Two checkpoints of this run", "Two checkpoints of the loaded run, e.g. an early step against the best"),
+    (
+        PAIR,
+        QT_TR_NOOP("Two checkpoints of this run"),
+        QT_TR_NOOP("Two checkpoints of the loaded run, e.g. an early step against the best"),
+    ),
     (
         OTHER_RUN,
-        "Another run",
-        "A checkpoint of the loaded run against a checkpoint of another run (another architecture or tokenizer: "
-        "each reads the prompt through its own tokenizer)",
+        QT_TR_NOOP("Another run"),
+        QT_TR_NOOP(
+            "A checkpoint of the loaded run against a checkpoint of another run (another architecture or tokenizer: "
+            "each reads the prompt through its own tokenizer)"
+        ),
     ),
     (
         EVERY,
-        "Every checkpoint of this run",
-        "One column per checkpoint of the loaded run, oldest first: how the writing evolved as training went on",
+        QT_TR_NOOP("Every checkpoint of this run"),
+        QT_TR_NOOP(
+            "One column per checkpoint of the loaded run, oldest first: how the writing evolved as training went on"
+        ),
     ),
 )
 COLUMN_WIDTH = 300  # px: about 40 characters of chips per line, and a few columns on a laptop screen
-SAME_WEIGHTS_NOTE = "Same prompt, settings and seed: differences come from the weights alone."
+SAME_WEIGHTS_NOTE = QT_TR_NOOP("Same prompt, settings and seed: differences come from the weights alone.")
 
 
 class CheckpointComparePanel(QWidget):
@@ -63,34 +72,36 @@ class CheckpointComparePanel(QWidget):
         self.run_dir: str | None = None  # the loaded run (set_checkpoints)
         self.other_run: str | None = None  # the run chosen in "Another run"
         self.mode = QComboBox()
-        self.mode.setToolTip("What to put side by side")
+        self.mode.setToolTip(tr("What to put side by side"))
         for key, text, tip in MODES:
-            self.mode.addItem(text, key)
-            self.mode.setItemData(self.mode.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+            self.mode.addItem(tr(text), key)
+            self.mode.setItemData(self.mode.count() - 1, tr(tip), Qt.ItemDataRole.ToolTipRole)
         self.left = QComboBox()
-        self.left.setToolTip("First checkpoint (e.g. an early step)")
+        self.left.setToolTip(tr("First checkpoint (e.g. an early step)"))
         self.right = QComboBox()
-        self.right.setToolTip("Second checkpoint (e.g. the best)")
-        self.run_button = QPushButton("Choose run…")
-        self.run_button.setToolTip("Choose another run folder to compare with (the dialog opens in the runs folder)")
+        self.right.setToolTip(tr("Second checkpoint (e.g. the best)"))
+        self.run_button = QPushButton(tr("Choose run…"))
+        self.run_button.setToolTip(
+            tr("Choose another run folder to compare with (the dialog opens in the runs folder)")
+        )
         self.run_button.clicked.connect(self.choose_run)
-        self.other_label = QLabel("no run chosen")
-        self.other_label.setToolTip("The other run: its folder name")
+        self.other_label = QLabel(tr("no run chosen"))
+        self.other_label.setToolTip(tr("The other run: its folder name"))
         self.other = QComboBox()
-        self.other.setToolTip("The other run's checkpoint")
-        self.button = QPushButton("Compare")
-        self.button.setToolTip("Generate from both checkpoints with the same prompt, settings and seed")
+        self.other.setToolTip(tr("The other run's checkpoint"))
+        self.button = QPushButton(tr("Compare"))
+        self.button.setToolTip(tr("Generate from both checkpoints with the same prompt, settings and seed"))
         self.button.clicked.connect(self._on_button)
-        self.note = QLabel(SAME_WEIGHTS_NOTE)
+        self.note = QLabel(tr(SAME_WEIGHTS_NOTE))
         self.note.setWordWrap(True)
-        self.note.setToolTip("What was compared")
-        self.chips = [TokenChips("Tokens from this checkpoint, coloured by its own probability") for _ in range(2)]
+        self.note.setToolTip(tr("What was compared"))
+        self.chips = [TokenChips(tr("Tokens from this checkpoint, coloured by its own probability")) for _ in range(2)]
         self.titles = [QLabel("–"), QLabel("–")]
         self.column_titles: list[QLabel] = []
         self.column_chips: list[TokenChips] = []
 
         top = QHBoxLayout()
-        mode_label = QLabel("Side by side")
+        mode_label = QLabel(tr("Side by side"))
         mode_label.setToolTip(self.mode.toolTip())
         top.addWidget(mode_label)
         top.addWidget(self.mode)
@@ -107,10 +118,10 @@ class CheckpointComparePanel(QWidget):
         grid = QGridLayout(pair)
         grid.setContentsMargins(0, 0, 0, 0)
         for col, (title, chips) in enumerate(zip(self.titles, self.chips)):
-            title.setToolTip("Checkpoint, its step, and its mean log-probability per generated token")
+            title.setToolTip(tr("Checkpoint, its step, and its mean log-probability per generated token"))
             grid.addWidget(title, 0, col)
             area = scrolled(chips, 200)
-            area.setToolTip("What this checkpoint wrote; hover a token for its probability")
+            area.setToolTip(tr("What this checkpoint wrote; hover a token for its probability"))
             grid.addWidget(area, 1, col)
         self.columns_widget = QWidget()
         self.columns_layout = QHBoxLayout(self.columns_widget)
@@ -120,7 +131,7 @@ class CheckpointComparePanel(QWidget):
         self.columns_area.setWidgetResizable(True)
         self.columns_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.columns_area.setWidget(self.columns_widget)
-        self.columns_area.setToolTip("One column per model; scroll sideways for more")
+        self.columns_area.setToolTip(tr("One column per model; scroll sideways for more"))
         self.pages = QStackedWidget()
         self.pages.addWidget(pair)
         self.pages.addWidget(self.columns_area)
@@ -157,7 +168,7 @@ class CheckpointComparePanel(QWidget):
     def choose_run(self) -> None:
         """Ask for another run folder (starting in the runs folder) and list its checkpoints."""
         start = self.other_run or str(runs_folder())
-        folder = QFileDialog.getExistingDirectory(self, "Choose a run folder to compare with", start)
+        folder = QFileDialog.getExistingDirectory(self, tr("Choose a run folder to compare with"), start)
         if folder:
             self.set_other_run(folder)
 
@@ -167,16 +178,16 @@ class CheckpointComparePanel(QWidget):
         try:
             items = side_by_side.checkpoint_choices(run_dir)
         except LMStudioError as exc:
-            self.note.setText(f"Not compared: {exc}")
+            self.note.setText(tr("Not compared: {reason}").format(reason=exc))
             return False
         self.other_run = str(run_dir)
         self.other_label.setText(Path(run_dir).name)
-        self.other_label.setToolTip(f"The other run: {run_dir}")
+        self.other_label.setToolTip(tr("The other run: {folder}").format(folder=run_dir))
         self.other.clear()
         for label, name in items:
             self.other.addItem(label, name)
         self.other.setCurrentIndex(max(0, self.other.findData("best")))
-        self.note.setText(SAME_WEIGHTS_NOTE)
+        self.note.setText(tr(SAME_WEIGHTS_NOTE))
         return True
 
     def entries(self) -> list[tuple[str, str]]:
@@ -188,10 +199,10 @@ class CheckpointComparePanel(QWidget):
         if mode == PAIR:
             return [(self.run_dir or "", self.left.currentData()), (self.run_dir or "", self.right.currentData())]
         if not self.run_dir:
-            raise ConfigError("no run loaded: load a run on the Generate page first")
+            raise ConfigError(tr("no run loaded: load a run on the Generate page first"))
         if mode == OTHER_RUN:
             if not self.other_run:
-                raise ConfigError("no other run chosen: press “Choose run…” and pick a run folder")
+                raise ConfigError(tr("no other run chosen: press “Choose run…” and pick a run folder"))
             return [(self.run_dir, self.left.currentData()), (self.other_run, self.other.currentData())]
         return side_by_side.every_checkpoint(self.run_dir)
 
@@ -201,19 +212,21 @@ class CheckpointComparePanel(QWidget):
         self.right_label.setVisible(mode == PAIR)
         self.left.setVisible(mode != EVERY)
         self.left_label.setVisible(mode != EVERY)
-        self.left_label.setText("A" if mode == PAIR else "This run")
+        self.left_label.setText("A" if mode == PAIR else tr("This run"))
         for w in (self.run_button, self.other_label, self.other):
             w.setVisible(mode == OTHER_RUN)
         if mode == EVERY:
-            self.button.setText("Generate with every checkpoint")
+            self.button.setText(tr("Generate with every checkpoint"))
             self.button.setToolTip(
-                "Generate from every checkpoint of the loaded run, oldest first, with the same prompt, settings and "
-                "seed: one column each"
+                tr(
+                    "Generate from every checkpoint of the loaded run, oldest first, with the same prompt, settings "
+                    "and seed: one column each"
+                )
             )
         else:
-            self.button.setText("Compare")
-            self.button.setToolTip("Generate from both checkpoints with the same prompt, settings and seed")
-        self.mode.setToolTip(dict((k, tip) for k, _, tip in MODES)[mode])
+            self.button.setText(tr("Compare"))
+            self.button.setToolTip(tr("Generate from both checkpoints with the same prompt, settings and seed"))
+        self.mode.setToolTip(tr(dict((k, tip) for k, _, tip in MODES)[mode]))
 
     def _on_button(self) -> None:
         if self.current_mode() == PAIR:
@@ -222,7 +235,7 @@ class CheckpointComparePanel(QWidget):
         try:
             entries = self.entries()
         except LMStudioError as exc:
-            self.note.setText(f"Not compared: {exc}")
+            self.note.setText(tr("Not compared: {reason}").format(reason=exc))
             return
         self.sig_side_by_side.emit(entries)
 
@@ -231,7 +244,11 @@ class CheckpointComparePanel(QWidget):
         """Two checkpoints of the loaded run (``sig_compare``'s job)."""
         self.pages.setCurrentIndex(0)
         for title, chips, r in zip(self.titles, self.chips, results):
-            title.setText(f"<b>{r['name']}</b> (step {r['step']}) · mean log P per token {r['mean_logprob']:.3f} nats")
+            title.setText(
+                tr("<b>{name}</b> (step {step}) · mean log P per token {logprob} nats").format(
+                    name=r["name"], step=r["step"], logprob=f"{r['mean_logprob']:.3f}"
+                )
+            )
             chips.set_tokens(r["tokens"], prompt)
         self.note.setText(_note(seed, beam_width))
 
@@ -255,13 +272,15 @@ class CheckpointComparePanel(QWidget):
             title = QLabel(_heading(r, several_runs=len(runs) > 1))
             title.setWordWrap(True)
             title.setToolTip(
-                f"{r['run']} · checkpoint {r['name']}: its step, architecture, size and mean log-probability per "
-                "generated token (higher: the model found its own text likelier)"
+                tr(
+                    "{run} · checkpoint {name}: its step, architecture, size and mean log-probability per "
+                    "generated token (higher: the model found its own text likelier)"
+                ).format(run=r["run"], name=r["name"])
             )
-            chips = TokenChips("Tokens from this checkpoint, coloured by its own probability")
+            chips = TokenChips(tr("Tokens from this checkpoint, coloured by its own probability"))
             chips.set_tokens(r["tokens"], prompt)
             area = scrolled(chips, 200)
-            area.setToolTip("What this checkpoint wrote; hover a token for its probability")
+            area.setToolTip(tr("What this checkpoint wrote; hover a token for its probability"))
             box.addWidget(title)
             box.addWidget(area, 1)
             self.columns_layout.addWidget(column)
@@ -274,19 +293,42 @@ class CheckpointComparePanel(QWidget):
 def _heading(r: dict, several_runs: bool) -> str:
     run = f"{Path(r['run']).name} · " if several_runs else ""
     name = "" if r["name"] == f"step-{r['step']}" else f" ({r['name']})"
-    return (
-        f"<b>step {r['step']}</b>{name}<br>{run}{r['arch']}, {r['parameters']:,} parameters<br>"
-        f"mean log P {r['mean_logprob']:.3f} nats/token"
+    return tr(
+        "<b>step {step}</b>{name}<br>{run}{arch}, {parameters} parameters<br>mean log P {logprob} nats/token"
+    ).format(
+        step=r["step"],
+        name=name,
+        run=run,
+        arch=r["arch"],
+        parameters=f"{r['parameters']:,}",
+        logprob=f"{r['mean_logprob']:.3f}",
     )
 
 
 def _note(seed: int | None, beam_width: int, n: int = 2, several_runs: bool = False) -> str:
-    which = "both" if n == 2 else "each"
-    why = (
-        "differences come from the models (architecture, tokenizer, data, training)"
-        if several_runs
-        else "differences come from the weights alone"
-    )
     if beam_width:
-        return f"Beam search (width {beam_width}), the best beam of {which}: {why}."
-    return f"Same prompt, settings and seed {seed}: {why}."
+        if several_runs:
+            text = (
+                tr(
+                    "Beam search (width {width}), the best beam of both: differences come from the models "
+                    "(architecture, tokenizer, data, training)."
+                )
+                if n == 2
+                else tr(
+                    "Beam search (width {width}), the best beam of each: differences come from the models "
+                    "(architecture, tokenizer, data, training)."
+                )
+            )
+        elif n == 2:
+            text = tr("Beam search (width {width}), the best beam of both: differences come from the weights alone.")
+        else:
+            text = tr("Beam search (width {width}), the best beam of each: differences come from the weights alone.")
+        return text.format(width=beam_width)
+    if several_runs:
+        text = tr(
+            "Same prompt, settings and seed {seed}: differences come from the models "
+            "(architecture, tokenizer, data, training)."
+        )
+    else:
+        text = tr("Same prompt, settings and seed {seed}: differences come from the weights alone.")
+    return text.format(seed=seed)

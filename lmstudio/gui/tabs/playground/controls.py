@@ -18,12 +18,17 @@ from PySide6.QtWidgets import (
 
 from ....core.config import SampleConfig
 from ...forms import configure
+from ...i18n import QT_TR_NOOP, tr
 from ...widgets.common import ElidedLabel
 
 DECODING = (
-    ("sample", "Sampling", "Draw each token at random from the (filtered) distribution"),
-    ("greedy", "Greedy", "Always take the most likely token (temperature 0)"),
-    ("beam", "Beam search", "Keep the best few partial texts by total log-probability; shows each beam as a branch"),
+    ("sample", QT_TR_NOOP("Sampling"), QT_TR_NOOP("Draw each token at random from the (filtered) distribution")),
+    ("greedy", QT_TR_NOOP("Greedy"), QT_TR_NOOP("Always take the most likely token (temperature 0)")),
+    (
+        "beam",
+        QT_TR_NOOP("Beam search"),
+        QT_TR_NOOP("Keep the best few partial texts by total log-probability; shows each beam as a branch"),
+    ),
 )
 
 
@@ -37,29 +42,33 @@ class SourceBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.run_label = ElidedLabel(
-            "No run loaded", mode=Qt.TextElideMode.ElideMiddle, min_chars=12
+            tr("No run loaded"), mode=Qt.TextElideMode.ElideMiddle, min_chars=12
         )  # long paths elide
-        self.run_label.setToolTip("The run folder the Playground uses")
-        self.current_button = QPushButton("Use current run")
-        self.current_button.setToolTip("Load the run the Train tab trained last")
+        self.run_label.setToolTip(tr("The run folder the Playground uses"))
+        self.current_button = QPushButton(tr("Use current run"))
+        self.current_button.setToolTip(tr("Load the run the Train tab trained last"))
         self.current_button.clicked.connect(self.sig_use_current)
-        self.browse_button = QPushButton("Open run folder…")
+        self.browse_button = QPushButton(tr("Open run folder…"))
         self.browse_button.setToolTip(
-            "Load any run folder written by the Train tab or `lmstudio train --out`, or a local Hugging Face "
-            "GPT-2 folder (config.json, safetensors weights, tokenizer files)"
+            tr(
+                "Load any run folder written by the Train tab or `lmstudio train --out`, or a local Hugging Face "
+                "GPT-2 folder (config.json, safetensors weights, tokenizer files)"
+            )
         )
         self.browse_button.clicked.connect(self.sig_browse)
         self.checkpoint = QComboBox()
-        self.checkpoint.setToolTip("Which weights to use: the best validation loss, the last step, or an earlier step")
+        self.checkpoint.setToolTip(
+            tr("Which weights to use: the best validation loss, the last step, or an earlier step")
+        )
         self.checkpoint.setMinimumContentsLength(22)
         self.checkpoint.activated.connect(self._on_checkpoint)
         self.info = ElidedLabel("")
         self.info.setObjectName("hint")
-        self.info.setToolTip("Architecture, size and checkpoint of the loaded model")
+        self.info.setToolTip(tr("Architecture, size and checkpoint of the loaded model"))
         self.run_dir = ""
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for w in (self.run_label, self.current_button, self.browse_button, QLabel("Checkpoint"), self.checkpoint):
+        for w in (self.run_label, self.current_button, self.browse_button, QLabel(tr("Checkpoint")), self.checkpoint):
             if isinstance(w, QLabel) and not w.toolTip():
                 w.setToolTip(self.checkpoint.toolTip())
             layout.addWidget(w)
@@ -68,20 +77,23 @@ class SourceBar(QWidget):
 
     def set_checkpoints(self, run_dir: str, checkpoints: list[tuple[str, int, float | None]], current: str) -> None:
         self.run_dir = run_dir
-        self.run_label.setText(f"Run: {run_dir}")
+        self.run_label.setText(tr("Run: {folder}").format(folder=run_dir))
         self.checkpoint.blockSignals(True)
         self.checkpoint.clear()
-        self.checkpoint.addItem("best", "best")
-        self.checkpoint.addItem("last", "last")
+        self.checkpoint.addItem(tr("best"), "best")
+        self.checkpoint.addItem(tr("last"), "last")
         for name, step, val_loss in checkpoints:
             if name == "best":
                 continue
-            loss = f", val loss {val_loss:.3f}" if val_loss is not None else ""
-            self.checkpoint.addItem(f"step {step}{loss}", name)
+            if val_loss is not None:
+                label = tr("step {step}, val loss {loss}").format(step=step, loss=f"{val_loss:.3f}")
+            else:
+                label = tr("step {step}").format(step=step)
+            self.checkpoint.addItem(label, name)
         from ....core.compress.pipeline import list_compressed  # torch is loaded: a run was just loaded
 
         for name, recipe in list_compressed(run_dir).items():  # `lmstudio compress` / the Compress tab's
-            self.checkpoint.addItem(f"{name} (compressed: {recipe['kind']})", name)
+            self.checkpoint.addItem(tr("{name} (compressed: {kind})").format(name=name, kind=recipe["kind"]), name)
         index = self.checkpoint.findData(current)
         self.checkpoint.setCurrentIndex(max(0, index))
         self.checkpoint.blockSignals(False)
@@ -103,9 +115,9 @@ class DecodingForm(QWidget):
         super().__init__(parent)
         self.mode = QComboBox()
         for key, name, tip in DECODING:
-            self.mode.addItem(name, key)
-            self.mode.setItemData(self.mode.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
-        self.mode.setToolTip("How the next token is chosen: sampling, greedy (most likely) or beam search")
+            self.mode.addItem(tr(name), key)
+            self.mode.setItemData(self.mode.count() - 1, tr(tip), Qt.ItemDataRole.ToolTipRole)
+        self.mode.setToolTip(tr("How the next token is chosen: sampling, greedy (most likely) or beam search"))
         # ranges, steps, defaults and tooltips from the settings' declarations (core.config, gui.forms)
         self.temperature = self._editor(QDoubleSpinBox(), "sample.temperature")
         self.top_k = self._editor(QSpinBox(), "sample.top_k")
@@ -114,22 +126,24 @@ class DecodingForm(QWidget):
         self.max_new = self._editor(QSpinBox(), "sample.max_new_tokens")
         self.seed = self._editor(QSpinBox(), "sample.seed", default=False)  # None (random) is the box below
         self.seed.setValue(1337)
-        self.fixed_seed = QCheckBox("fixed")
+        self.fixed_seed = QCheckBox(tr("fixed"))
         self.fixed_seed.setChecked(True)
-        self.fixed_seed.setToolTip("Use the seed (repeatable); unchecked: a new random seed each time")
+        self.fixed_seed.setToolTip(tr("Use the seed (repeatable); unchecked: a new random seed each time"))
         self.fixed_seed.toggled.connect(self.seed.setEnabled)
         self.stop = QLineEdit()
-        self.stop.setPlaceholderText("e.g. \\n\\n")
-        self.stop.setToolTip("Stop when the generated text contains this (\\n for a newline); empty = no stop text")
-        self.beam_width = self._int(1, 32, 4, "Beam search: how many partial texts are kept")
+        self.stop.setPlaceholderText(tr("e.g. \\n\\n"))
+        self.stop.setToolTip(tr("Stop when the generated text contains this (\\n for a newline); empty = no stop text"))
+        self.beam_width = self._int(1, 32, 4, tr("Beam search: how many partial texts are kept"))
         self.alternatives = self._editor(QSpinBox(), "sample.alternatives")
         self.alpha = QDoubleSpinBox()
         self.alpha.setRange(0.0, 2.0)
         self.alpha.setSingleStep(0.1)
         self.alpha.setValue(0.6)
         self.alpha.setToolTip(
-            "Translation beam search: beams are ranked by log P / ((5 + length) / 6)^α (GNMT's length penalty); "
-            "0 ranks by raw log P, which favours short outputs"
+            tr(
+                "Translation beam search: beams are ranked by log P / ((5 + length) / 6)^α (GNMT's length penalty); "
+                "0 ranks by raw log P, which favours short outputs"
+            )
         )
         self.alpha.valueChanged.connect(self.sig_changed)
         for w in (self.mode, self.stop, self.fixed_seed):
@@ -141,17 +155,17 @@ class DecodingForm(QWidget):
         seed_row.addWidget(self.fixed_seed)
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Decoding", self.mode)
-        form.addRow("Temperature", self.temperature)
-        form.addRow("Top-k", self.top_k)
-        form.addRow("Top-p", self.top_p)
-        form.addRow("Repetition penalty", self.repetition)
-        form.addRow("Max new tokens", self.max_new)
-        form.addRow("Seed", seed_row)
-        form.addRow("Stop text", self.stop)
-        form.addRow("Beam width", self.beam_width)
-        form.addRow("Length penalty α", self.alpha)
-        form.addRow("Alternatives", self.alternatives)
+        form.addRow(tr("Decoding"), self.mode)
+        form.addRow(tr("Temperature"), self.temperature)
+        form.addRow(tr("Top-k"), self.top_k)
+        form.addRow(tr("Top-p"), self.top_p)
+        form.addRow(tr("Repetition penalty"), self.repetition)
+        form.addRow(tr("Max new tokens"), self.max_new)
+        form.addRow(tr("Seed"), seed_row)
+        form.addRow(tr("Stop text"), self.stop)
+        form.addRow(tr("Beam width"), self.beam_width)
+        form.addRow(tr("Length penalty α"), self.alpha)
+        form.addRow(tr("Alternatives"), self.alternatives)
         self.form = form
         self._stop_tip = self.stop.toolTip()
         for row in range(form.rowCount()):
@@ -169,7 +183,7 @@ class DecodingForm(QWidget):
         self.translation = translation
         self.form.setRowVisible(self.alpha, translation)
         self.stop.setToolTip(
-            "Not used for translation: a translation ends when the model writes <eos>"
+            tr("Not used for translation: a translation ends when the model writes <eos>")
             if translation
             else self._stop_tip
         )

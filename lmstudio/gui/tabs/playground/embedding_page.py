@@ -6,9 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ...i18n import QT_TR_NOOP, tr
 from .embedding_view import EmbeddingMapView
 
-REFRESH_TIP = (
+REFRESH_TIP = QT_TR_NOOP(
     "Project the loaded checkpoint's token embeddings to 2-D (PCA) and, when the run kept several checkpoints, "
     "every one of them in the same axes, to play how the clusters formed"
 )
@@ -19,12 +20,12 @@ class EmbeddingPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.button = QPushButton("Draw the map")
-        self.button.setToolTip(REFRESH_TIP)
+        self.button = QPushButton(tr("Draw the map"))
+        self.button.setToolTip(tr(REFRESH_TIP))
         self.button.clicked.connect(self.sig_refresh)
-        self.status = QLabel("Load a run and press Draw the map.")
+        self.status = QLabel(tr("Load a run and press Draw the map."))
         self.status.setWordWrap(True)
-        self.status.setToolTip(REFRESH_TIP)
+        self.status.setToolTip(tr(REFRESH_TIP))
         self.view = EmbeddingMapView()
         self.data: dict | None = None
         top = QHBoxLayout()
@@ -47,9 +48,14 @@ class EmbeddingPage(QWidget):
         frames = data["frames"]
         if len(frames) > 1:
             self.view.show_frames(frames, data["labels"], data["freqs"], neighbours, explained=data["explained"])
-            what = f"{len(frames)} checkpoints, steps {frames[0].step:,} to {frames[-1].step:,}: press Play"
+            what = tr("{n} checkpoints, steps {first} to {last}: press Play").format(
+                n=len(frames), first=f"{frames[0].step:,}", last=f"{frames[-1].step:,}"
+            )
         else:
             self.view.show_map(data["points"], data["labels"], data["freqs"], neighbours, explained=data["explained"])
-            what = "one checkpoint (the run kept no others to animate)"
-        counts = "" if data["freqs"] is not None else "; frequencies unknown (the run's prepared data is gone)"
-        self.status.setText(f"{len(data['labels']):,} tokens, {what}{counts}.")
+            what = tr("one checkpoint (the run kept no others to animate)")
+        if data["freqs"] is not None:
+            text = tr("{n} tokens, {what}.")
+        else:
+            text = tr("{n} tokens, {what}; frequencies unknown (the run's prepared data is gone).")
+        self.status.setText(text.format(n=f"{len(data['labels']):,}", what=what))

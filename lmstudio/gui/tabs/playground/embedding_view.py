@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...i18n import QT_TR_NOOP, tr
 from ...theme import accent, is_dark
 from ...widgets.charts import EmptyNote, chart_style, style_plot
 from ...widgets.token_chips import visible
@@ -47,7 +48,7 @@ COLORMAP = "viridis"  # the heatmaps' map: reads on light and dark backgrounds, 
 TICK_MS = 40  # animation frame interval (25 frames a second)
 FRAME_MS = 700  # time the animation takes from one checkpoint to the next
 POINT_SIZE = 7
-BAR_TITLE = "log₁₀ count in the training split"
+BAR_TITLE = QT_TR_NOOP("log₁₀ count in the training split")
 LABEL_CHARS = 12  # a label longer than this (a long BPE piece) is cut with "…"
 
 NeighboursFn = Callable[[int], Sequence[tuple[int, float]]]
@@ -105,9 +106,11 @@ class EmbeddingMapView(QWidget):
         # ---- the map
         self.plot = pg.PlotWidget()
         self.plot.setToolTip(
-            "Each point is a token, placed by the two main directions of the embedding table (PCA): tokens the "
-            "model treats alike sit close together. Hover a point for its text, id and frequency; click it for "
-            "its nearest neighbours. Drag to pan, wheel to zoom."
+            tr(
+                "Each point is a token, placed by the two main directions of the embedding table (PCA): tokens the "
+                "model treats alike sit close together. Hover a point for its text, id and frequency; click it for "
+                "its nearest neighbours. Drag to pan, wheel to zoom."
+            )
         )
         self.plot.setMenuEnabled(False)
         self.plot.getPlotItem().hideButtons()
@@ -132,19 +135,21 @@ class EmbeddingMapView(QWidget):
         self.empty_note.set_empty(True)
         self.colormap = pg.colormap.get(COLORMAP)
         self.bar = pg.ColorBarItem(
-            values=(0.0, 1.0), colorMap=self.colormap, interactive=False, width=12, label=BAR_TITLE
+            values=(0.0, 1.0), colorMap=self.colormap, interactive=False, width=12, label=tr(BAR_TITLE)
         )
         item.layout.addItem(self.bar, 2, 5)  # right of the plot, as ColorBarItem.setImageItem(insert_in=...) does
         item.layout.setColumnFixedWidth(4, 5)
-        self.bar.setToolTip("Colour: how often each token occurs in the training split (log₁₀ of the count)")
+        self.bar.setToolTip(tr("Colour: how often each token occurs in the training split (log₁₀ of the count)"))
 
         # ---- search and view controls above the map
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Find a token…")
+        self.search.setPlaceholderText(tr("Find a token…"))
         self.search.setClearButtonEnabled(True)
         self.search.setToolTip(
-            "Type a token's text (exactly, or its beginning) and press Enter: the map rings it and lists its "
-            "nearest neighbours. Spaces and newlines are shown as · and ↵."
+            tr(
+                "Type a token's text (exactly, or its beginning) and press Enter: the map rings it and lists its "
+                "nearest neighbours. Spaces and newlines are shown as · and ↵."
+            )
         )
         self.search.returnPressed.connect(self._on_search)
         self.completer = QCompleter([], self.search)
@@ -152,33 +157,36 @@ class EmbeddingMapView(QWidget):
         self.completer.setFilterMode(Qt.MatchFlag.MatchStartsWith)
         self.completer.activated.connect(lambda text: self.find_token(text, select=True))
         self.search.setCompleter(self.completer)
-        self.reset_button = QPushButton("Fit view")
-        self.reset_button.setToolTip("Zoom back out so every token is in view")
+        self.reset_button = QPushButton(tr("Fit view"))
+        self.reset_button.setToolTip(tr("Zoom back out so every token is in view"))
         self.reset_button.clicked.connect(self.fit_view)
         self.summary = QLabel("")
         self.summary.setObjectName("hint")
-        self.summary.setToolTip("What the map shows: tokens, the variance the two axes hold, what colours mean")
+        self.summary.setToolTip(tr("What the map shows: tokens, the variance the two axes hold, what colours mean"))
         self.summary.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.reset_button)
 
         # ---- the checkpoint animation below it
-        self.play_button = QPushButton("▶ Play")
+        self.play_button = QPushButton(tr("▶ Play"))
         self.play_button.setCheckable(True)
         self.play_button.setToolTip(
-            "Animate the map through the run's checkpoints, oldest to newest, in the same axes: watch groups of "
-            "similar tokens form as training proceeds (from the start again when at the end)"
+            tr(
+                "Animate the map through the run's checkpoints, oldest to newest, in the same axes: watch groups of "
+                "similar tokens form as training proceeds (from the start again when at the end)"
+            )
         )
         self.play_button.toggled.connect(self._on_play_toggled)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
         self.slider.setPageStep(1)
-        self.slider.setToolTip("The checkpoint shown: drag to move through training (pauses the animation)")
+        self.slider.setToolTip(tr("The checkpoint shown: drag to move through training (pauses the animation)"))
         self.slider.valueChanged.connect(self._on_slider)
         self.step_label = QLabel("")
-        self.step_label.setToolTip("The training step of the checkpoint shown, and which checkpoint it is")
-        self.step_label.setMinimumWidth(self.step_label.fontMetrics().horizontalAdvance("step 000,000 · 00 / 00"))
+        self.step_label.setToolTip(tr("The training step of the checkpoint shown, and which checkpoint it is"))
+        widest = tr("step {step} · {index} / {count}").format(step="000,000", index="00", count="00")
+        self.step_label.setMinimumWidth(self.step_label.fontMetrics().horizontalAdvance(widest))
         self.timer = QTimer(self)
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
@@ -191,20 +199,22 @@ class EmbeddingMapView(QWidget):
         self.animation_row.setVisible(False)
 
         # ---- nearest neighbours beside it
-        self.neighbours_title = QLabel("Nearest neighbours")
-        self.neighbours_title.setToolTip("The tokens whose embeddings point most nearly the same way (cosine)")
+        self.neighbours_title = QLabel(tr("Nearest neighbours"))
+        self.neighbours_title.setToolTip(tr("The tokens whose embeddings point most nearly the same way (cosine)"))
         self.neighbours_title.setWordWrap(True)
         self.neighbours = QTreeWidget()
         self.neighbours.setColumnCount(2)
-        self.neighbours.setHeaderLabels(["Token", "Cosine"])
+        self.neighbours.setHeaderLabels([tr("Token"), tr("Cosine")])
         self.neighbours.setRootIsDecorated(False)
         self.neighbours.setUniformRowHeights(True)
         self.neighbours.header().setStretchLastSection(False)
         self.neighbours.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.neighbours.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.neighbours.setToolTip(
-            "The selected token's nearest neighbours by cosine similarity of their embeddings (1 = same "
-            "direction); click one to select it in turn"
+            tr(
+                "The selected token's nearest neighbours by cosine similarity of their embeddings (1 = same "
+                "direction); click one to select it in turn"
+            )
         )
         self.neighbours.itemClicked.connect(self._on_neighbour_clicked)
         side = QWidget()
@@ -226,7 +236,9 @@ class EmbeddingMapView(QWidget):
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
-        side.setMinimumWidth(self.fontMetrics().horizontalAdvance("Nearest neighbours of “mmmm”") + 16)
+        side.setMinimumWidth(
+            self.fontMetrics().horizontalAdvance(tr("Nearest neighbours of “{token}”").format(token="mmmm")) + 16
+        )
         splitter.setSizes([4 * side.minimumWidth(), side.minimumWidth()])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -292,7 +304,7 @@ class EmbeddingMapView(QWidget):
         self._explained = explained
         self._selected, self._neighbour_ids = None, []
         self.neighbours.clear()
-        self.neighbours_title.setText("Nearest neighbours: click a token")
+        self.neighbours_title.setText(tr("Nearest neighbours: click a token"))
         self.completer.model().setStringList(sorted({visible(t) for t in self._labels if t}))
         self._order = (
             np.argsort(self._freqs, kind="stable") if self._freqs is not None else np.arange(len(points))
@@ -442,21 +454,25 @@ class EmbeddingMapView(QWidget):
         if n == 0:
             self.summary.setText("")
             return
-        parts = [f"{n:,} tokens"]
+        parts = [tr("{n} tokens").format(n=f"{n:,}")]
         if len(self._label_items) < n:
-            which = "most frequent" if self._freqs is not None else "most distinctive"
-            parts.append(f"labels on the {len(self._label_items):,} {which} (zoom in to read more)")
+            count = f"{len(self._label_items):,}"
+            if self._freqs is not None:
+                parts.append(tr("labels on the {count} most frequent (zoom in to read more)").format(count=count))
+            else:
+                parts.append(tr("labels on the {count} most distinctive (zoom in to read more)").format(count=count))
         if self._freqs is not None:
-            parts.append("colour: log₁₀ of each token's count in the training split")
+            parts.append(tr("colour: log₁₀ of each token's count in the training split"))
         else:
-            parts.append("one colour for all: the run's prepared training data is not available to count tokens")
+            parts.append(tr("one colour for all: the run's prepared training data is not available to count tokens"))
         self.summary.setText(" · ".join(parts))
         x_title, y_title = "PC 1", "PC 2"
         if self._explained is not None and len(self._explained) >= 2:
-            x_title += f" ({100 * self._explained[0]:.0f} % of variance)"
-            y_title += f" ({100 * self._explained[1]:.0f} % of variance)"
+            share = tr("{axis} ({percent} % of variance)")
+            x_title = share.format(axis=x_title, percent=f"{100 * self._explained[0]:.0f}")
+            y_title = share.format(axis=y_title, percent=f"{100 * self._explained[1]:.0f}")
         self._axis_titles = {"bottom": x_title, "left": y_title}
-        style_plot(self.plot.getPlotItem(), chart_style(), "Token embeddings", self._axis_titles)
+        style_plot(self.plot.getPlotItem(), chart_style(), tr("Token embeddings"), self._axis_titles)
         self.bar.setVisible(self._freqs is not None)
 
     def _tip(self, x: float, y: float, data: Any) -> str:
@@ -465,8 +481,11 @@ class EmbeddingMapView(QWidget):
     def tooltip_for(self, token_id: int) -> str:
         """The hover text of a token's point: its text, id and training-split count."""
         text = visible(self._labels[token_id]) or "∅"
-        count = f"frequency {int(self._freqs[token_id]):,}" if self._freqs is not None else "frequency unknown"
-        return f"“{text}”  ·  id {token_id}  ·  {count}"
+        if self._freqs is not None:
+            count = tr("frequency {count}").format(count=f"{int(self._freqs[token_id]):,}")
+        else:
+            count = tr("frequency unknown")
+        return tr("“{token}”  ·  id {id}  ·  {frequency}").format(token=text, id=token_id, frequency=count)
 
     # ------------------------------------------------------------ selection and search
 
@@ -480,14 +499,20 @@ class EmbeddingMapView(QWidget):
         self._neighbour_ids = [int(i) for i, _ in found]
         text = visible(self._labels[token_id]) or "∅"
         if self._neighbours_fn is None:
-            self.neighbours_title.setText(f"“{text}” (id {token_id}): neighbours unavailable for this map")
+            self.neighbours_title.setText(
+                tr("“{token}” (id {id}): neighbours unavailable for this map").format(token=text, id=token_id)
+            )
         else:
-            self.neighbours_title.setText(f"Nearest neighbours of “{text}” (id {token_id})")
+            self.neighbours_title.setText(
+                tr("Nearest neighbours of “{token}” (id {id})").format(token=text, id=token_id)
+            )
         for i, similarity in found:
             item = QTreeWidgetItem([visible(self._labels[i]) or "∅", f"{similarity:+.3f}"])
             item.setData(0, Qt.ItemDataRole.UserRole, int(i))
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            tip = f"{self.tooltip_for(int(i))}  ·  cosine similarity {similarity:+.3f}; click to select it"
+            tip = tr("{token}  ·  cosine similarity {similarity}; click to select it").format(
+                token=self.tooltip_for(int(i)), similarity=f"{similarity:+.3f}"
+            )
             item.setToolTip(0, tip)
             item.setToolTip(1, tip)
             self.neighbours.addTopLevelItem(item)
@@ -518,7 +543,7 @@ class EmbeddingMapView(QWidget):
         found = self.find_token(text)
         if text and found is None:
             self.neighbours.clear()
-            self.neighbours_title.setText(f"No token “{text}” in this vocabulary")
+            self.neighbours_title.setText(tr("No token “{text}” in this vocabulary").format(text=text))
 
     def _on_clicked(self, _item, points, _event) -> None:
         if len(points):
@@ -561,7 +586,7 @@ class EmbeddingMapView(QWidget):
             self.play_button.blockSignals(True)
             self.play_button.setChecked(False)
             self.play_button.blockSignals(False)
-        self.play_button.setText("▶ Play")
+        self.play_button.setText(tr("▶ Play"))
 
     def _on_play_toggled(self, on: bool) -> None:
         if not on or len(self._frames) < 2:
@@ -569,7 +594,7 @@ class EmbeddingMapView(QWidget):
             return
         if self._position >= len(self._frames) - 1:
             self._go_to(0.0)
-        self.play_button.setText("⏸ Pause")
+        self.play_button.setText(tr("⏸ Pause"))
         self.timer.start()
 
     def _tick(self) -> None:
@@ -609,7 +634,11 @@ class EmbeddingMapView(QWidget):
             self.step_label.setText("")
             return
         frame = self._frames[self.frame_index]
-        self.step_label.setText(f"step {int(frame.step):,} · {self.frame_index + 1} / {len(self._frames)}")
+        self.step_label.setText(
+            tr("step {step} · {index} / {count}").format(
+                step=f"{int(frame.step):,}", index=self.frame_index + 1, count=len(self._frames)
+            )
+        )
 
     # ------------------------------------------------------------ theme
 
@@ -629,7 +658,7 @@ class EmbeddingMapView(QWidget):
         palette = style.palette
         self.plot.setBackground(style.background)
         titles = getattr(self, "_axis_titles", {"bottom": "PC 1", "left": "PC 2"})
-        style_plot(self.plot.getPlotItem(), style, "Token embeddings", titles)
+        style_plot(self.plot.getPlotItem(), style, tr("Token embeddings"), titles)
         dark = is_dark(palette)
         outline = QColor(palette.color(QPalette.ColorRole.Base))
         outline.setAlpha(160)
@@ -653,7 +682,7 @@ class EmbeddingMapView(QWidget):
             self.bar.getAxis(name).setPen(pg.mkPen(style.axis))
         self.bar.axis.setTextPen(pg.mkPen(style.text))
         self.bar.axis.setTickFont(style.small)
-        self.bar.getAxis("left").setLabel(BAR_TITLE, color=style.text.name(), **{"font-size": style.small_size()})
+        self.bar.getAxis("left").setLabel(tr(BAR_TITLE), color=style.text.name(), **{"font-size": style.small_size()})
         self.empty_note.set_empty(len(self._points) == 0, palette)
         self._make_brushes()
         self.bar.setLevels(self._levels)

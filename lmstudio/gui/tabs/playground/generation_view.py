@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...i18n import QT_TR_NOOP, tr
 from ...widgets.common import ElidedLabel
 from ...widgets.prob_view import ProbabilityView
 from ...widgets.token_chips import ColorLegend, TokenChips, legend_row
@@ -26,8 +27,16 @@ if TYPE_CHECKING:
     from ....app.playground import Branch
 
 COLOR_MODES = (
-    ("probability", "Probability", "Colour each token by the model's probability for it (green likely, red unlikely)"),
-    ("rank", "Rank buckets", "Colour by the token's rank among all candidates: top 10, 100, 1000 or beyond (as GLTR)"),
+    (
+        "probability",
+        QT_TR_NOOP("Probability"),
+        QT_TR_NOOP("Colour each token by the model's probability for it (green likely, red unlikely)"),
+    ),
+    (
+        "rank",
+        QT_TR_NOOP("Rank buckets"),
+        QT_TR_NOOP("Colour by the token's rank among all candidates: top 10, 100, 1000 or beyond (as GLTR)"),
+    ),
 )
 
 
@@ -38,29 +47,35 @@ class GeneratePage(QWidget):
         super().__init__(parent)
         self.color_mode = QComboBox()
         for key, name, tip in COLOR_MODES:
-            self.color_mode.addItem(name, key)
-            self.color_mode.setItemData(self.color_mode.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
-        self.color_mode.setToolTip("What the chip colours show: probability or rank bucket")
+            self.color_mode.addItem(tr(name), key)
+            self.color_mode.setItemData(self.color_mode.count() - 1, tr(tip), Qt.ItemDataRole.ToolTipRole)
+        self.color_mode.setToolTip(tr("What the chip colours show: probability or rank bucket"))
         self.lean = QComboBox()
-        for key, name in (("off", "Off"), ("attention", "Attention"), ("gradient", "Gradient × input")):
+        for key, name in (("off", tr("Off")), ("attention", tr("Attention")), ("gradient", tr("Gradient × input"))):
             self.lean.addItem(name, key)
         self.lean.setToolTip(
-            "Hover a generated token to underline the earlier tokens its prediction leaned on: by attention "
-            "(Transformers: every layer's heads averaged) or by gradient × input (any model: how much the token's "
-            "log-probability changes with each earlier token's embedding). The longer the bar, the more"
+            tr(
+                "Hover a generated token to underline the earlier tokens its prediction leaned on: by attention "
+                "(Transformers: every layer's heads averaged) or by gradient × input (any model: how much the token's "
+                "log-probability changes with each earlier token's embedding). The longer the bar, the more"
+            )
         )
         self.legend = ColorLegend()
         self.color_mode.currentIndexChanged.connect(self._on_color_mode)
         self.chips = TokenChips(
-            "The prompt (grey) and the generated tokens; hover a token for its alternatives, click to pin it"
+            tr("The prompt (grey) and the generated tokens; hover a token for its alternatives, click to pin it")
         )
-        self.status = ElidedLabel("Load a run, type a prompt and press Generate.")  # long messages elide (tooltip: all)
-        self.status.setToolTip("What the generator is doing, and its speed")
+        self.status = ElidedLabel(
+            tr("Load a run, type a prompt and press Generate.")
+        )  # long messages elide (tooltip: all)
+        self.status.setToolTip(tr("What the generator is doing, and its speed"))
         self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Branch", "Tokens"])
+        self.tree.setHeaderLabels([tr("Branch"), tr("Tokens")])
         self.tree.setToolTip(
-            "Every text generated from this prompt: a branch departs from its parent at the token "
-            "you chose instead. Click one to show it."
+            tr(
+                "Every text generated from this prompt: a branch departs from its parent at the token "
+                "you chose instead. Click one to show it."
+            )
         )
         self.tree.setMinimumWidth(230)
         header = self.tree.header()  # the token count stays readable in any font; names elide
@@ -72,9 +87,9 @@ class GeneratePage(QWidget):
         self._items: list[QTreeWidgetItem] = []
 
         top = QHBoxLayout()
-        top.addWidget(legend_row(self.legend, "Colour by"), 1)
+        top.addWidget(legend_row(self.legend, tr("Colour by")), 1)
         top.insertWidget(0, self.color_mode)
-        lean_label = QLabel("Leaned on")
+        lean_label = QLabel(tr("Leaned on"))
         lean_label.setToolTip(self.lean.toolTip())
         top.addWidget(lean_label)
         top.addWidget(self.lean)
@@ -108,8 +123,10 @@ class GeneratePage(QWidget):
             total = max(2, sum(self.upper.sizes()))
             self.upper.setSizes([total * 3 // 5, total - total * 3 // 5])
             self.chips.setToolTip(
-                "The source (grey), then the translation token by token; hover a token for its alternatives, click "
-                "to pin it"
+                tr(
+                    "The source (grey), then the translation token by token; hover a token for its alternatives, "
+                    "click to pin it"
+                )
             )
         elif not translation and self._lm_layout is not None:
             state, tip = self._lm_layout

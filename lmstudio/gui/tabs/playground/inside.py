@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ....app.train_metrics import BPC_NA_REASON
+from ...i18n import QT_TR_NOOP, tr
 from ...theme import is_dark
 from ...widgets.charts import HistogramChart
 from ...widgets.common import scrolled
@@ -35,14 +36,16 @@ SCORE_SAMPLE = "ROMEO:\nBut soft, what light through yonder window breaks?\nIt i
 SCORE_COLOR_MODES = (
     (
         "surprisal",
-        "Probability",
-        "Colour each token by its surprisal −log₂ P(token | text before it): green likely, red surprising",
+        QT_TR_NOOP("Probability"),
+        QT_TR_NOOP("Colour each token by its surprisal −log₂ P(token | text before it): green likely, red surprising"),
     ),
     (
         "rank",
-        "Rank bucket (GLTR)",
-        "Colour each token by its rank among all candidates (GLTR): green top 10, yellow top 100, red top 1000, "
-        "purple beyond. Text sampled from a model is mostly green; human text has more red and purple tokens.",
+        QT_TR_NOOP("Rank bucket (GLTR)"),
+        QT_TR_NOOP(
+            "Colour each token by its rank among all candidates (GLTR): green top 10, yellow top 100, red top 1000, "
+            "purple beyond. Text sampled from a model is mostly green; human text has more red and purple tokens."
+        ),
     ),
 )
 # A representative rank of each GLTR summary bucket (top 1, top 10, top 100, rest): its bar takes the colour the
@@ -56,24 +59,35 @@ def formula_html(result: dict, shown: int = 4, conditional: bool = False) -> str
     per = result.get("per_token", [])
     n, chars = result["tokens"], result["chars"]
     conditional = conditional or "source" in result
-    given = ", source" if conditional else ""
-    whole = "log P(y<sub>1</sub>…y<sub>n</sub> | source)" if conditional else "log P(w<sub>1</sub>…w<sub>n</sub>)"
+    source = tr("source")  # the source text, as a condition in the formula: P(y | source)
+    given = f", {source}" if conditional else ""
+    whole = f"log P(y<sub>1</sub>…y<sub>n</sub> | {source})" if conditional else "log P(w<sub>1</sub>…w<sub>n</sub>)"
     w = "y" if conditional else "w"
     chain = f"Σ<sub>i</sub> log P({w}<sub>i</sub> | {w}<sub>&lt;i</sub>{given})"
     if not per:
-        return f"Score a text to see {whole} = {chain}."
+        return tr("Score a text to see {whole} = {chain}.").format(whole=whole, chain=chain)
     terms = " + ".join(f"({t['logprob']:.2f})" for t in per[:shown]) + (" + …" if n > shown else "")
     total = result["total_logprob"]
     return (
-        f"{whole} = {chain} = {terms} "
-        f"= <b>{total:.2f}</b> nats over n = {n:,} tokens<br>"
-        f"perplexity = exp(−log P / n) = exp({-total:.2f} / {n:,}) = <b>{result['perplexity']:.3f}</b> · "
-        + (
-            f"bits per character = −log P / ({chars:,} chars × ln 2) = <b>{result['bits_per_char']:.4f}</b> · "
-            if math.isfinite(result["bits_per_char"])
-            else f"bits per character: <b>n/a</b> ({html.escape(result.get('bits_per_char_note') or BPC_NA_REASON)}) · "
+        tr("{whole} = {chain} = {terms} = <b>{total}</b> nats over n = {n} tokens").format(
+            whole=whole, chain=chain, terms=terms, total=f"{total:.2f}", n=f"{n:,}"
         )
-        + f"mean surprisal {-total / max(1, n) / math.log(2):.3f} bits/token"
+        + "<br>"
+        + tr("perplexity = exp(−log P / n) = exp({neg_total} / {n}) = <b>{perplexity}</b>").format(
+            neg_total=f"{-total:.2f}", n=f"{n:,}", perplexity=f"{result['perplexity']:.3f}"
+        )
+        + " · "
+        + (
+            tr("bits per character = −log P / ({chars} chars × ln 2) = <b>{bpc}</b>").format(
+                chars=f"{chars:,}", bpc=f"{result['bits_per_char']:.4f}"
+            )
+            if math.isfinite(result["bits_per_char"])
+            else tr("bits per character: <b>n/a</b> ({reason})").format(
+                reason=html.escape(result.get("bits_per_char_note") or BPC_NA_REASON)
+            )
+        )
+        + " · "
+        + tr("mean surprisal {bits} bits/token").format(bits=f"{-total / max(1, n) / math.log(2):.3f}")
     )
 
 
@@ -139,14 +153,14 @@ def gltr_note(summary: dict) -> str:
     """One line under GLTR's charts: the tokens summarised and the means of what the charts show."""
     n = summary.get("tokens", 0)
     if not n:
-        return "Score a text to see how its tokens rank under the model."
-    parts = [f"{n:,} tokens", f"mean rank {summary['mean_rank']:.1f}"]
+        return tr("Score a text to see how its tokens rank under the model.")
+    parts = [tr("{n} tokens").format(n=f"{n:,}"), tr("mean rank {rank}").format(rank=f"{summary['mean_rank']:.1f}")]
     if math.isfinite(summary.get("mean_ratio", math.nan)):
-        parts.append(f"mean p/p(top-1) {summary['mean_ratio']:.2f}")
+        parts.append(tr("mean p/p(top-1) {ratio}").format(ratio=f"{summary['mean_ratio']:.2f}"))
     if math.isfinite(summary.get("mean_entropy_bits", math.nan)):
-        parts.append(f"mean entropy {summary['mean_entropy_bits']:.2f} bits")
+        parts.append(tr("mean entropy {bits} bits").format(bits=f"{summary['mean_entropy_bits']:.2f}"))
     if math.isfinite(summary.get("mean_surprisal_bits", math.nan)):
-        parts.append(f"mean surprisal {summary['mean_surprisal_bits']:.2f} bits")
+        parts.append(tr("mean surprisal {bits} bits").format(bits=f"{summary['mean_surprisal_bits']:.2f}"))
     return " · ".join(parts)
 
 
@@ -160,36 +174,40 @@ class ScorePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.text = QPlainTextEdit(SCORE_SAMPLE)
-        self.text.setToolTip("Any text: each of its tokens is scored by how surprised the model is to see it")
+        self.text.setToolTip(tr("Any text: each of its tokens is scored by how surprised the model is to see it"))
         self.text.setMaximumHeight(120)
-        self.button = QPushButton("Score text")
+        self.button = QPushButton(tr("Score text"))
         self.button.setToolTip(
-            "Compute each token's probability given the tokens before it (Ctrl+Return in the text box)"
+            tr("Compute each token's probability given the tokens before it (Ctrl+Return in the text box)")
         )
         self.button.clicked.connect(lambda: self.sig_score.emit(self.text.toPlainText()))
         self.chips = TokenChips(
-            "Each token coloured by its surprisal −log₂ P(token | text before it); hover for the numbers"
+            tr("Each token coloured by its surprisal −log₂ P(token | text before it); hover for the numbers")
         )
         self.chips.set_mode("surprisal")
-        self.chips.set_empty_text("Press Score text to colour each token by how surprising it is to the model.")
+        self.chips.set_empty_text(tr("Press Score text to colour each token by how surprising it is to the model."))
         self.legend = ColorLegend()
         self.legend.set_mode("surprisal")
         self.color_mode = QComboBox()
         for key, name, tip in SCORE_COLOR_MODES:
-            self.color_mode.addItem(name, key)
-            self.color_mode.setItemData(self.color_mode.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+            self.color_mode.addItem(tr(name), key)
+            self.color_mode.setItemData(self.color_mode.count() - 1, tr(tip), Qt.ItemDataRole.ToolTipRole)
         self.color_mode.setToolTip(
-            "What the chip colours show: each token's probability (surprisal), or its rank bucket as in GLTR "
-            "(green top 10, yellow top 100, red top 1000, purple beyond): human text has more red and purple "
-            "tokens than text sampled from a model"
+            tr(
+                "What the chip colours show: each token's probability (surprisal), or its rank bucket as in GLTR "
+                "(green top 10, yellow top 100, red top 1000, purple beyond): human text has more red and purple "
+                "tokens than text sampled from a model"
+            )
         )
         self.color_mode.currentIndexChanged.connect(self._on_color_mode)
         self.formula = QLabel(formula_html({"tokens": 0, "chars": 0}))
         self.formula.setTextFormat(Qt.TextFormat.RichText)
         self.formula.setWordWrap(True)
         self.formula.setToolTip(
-            "The chain rule of probability: a text's log-probability is the sum of its tokens' "
-            "log-probabilities, each given the tokens before it"
+            tr(
+                "The chain rule of probability: a text's log-probability is the sum of its tokens' "
+                "log-probabilities, each given the tokens before it"
+            )
         )
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.result: dict | None = None
@@ -198,12 +216,12 @@ class ScorePanel(QWidget):
         self._texts = {False: SCORE_SAMPLE, True: ""}
         self.cleaning_note = QLabel()
         self.cleaning_note.setObjectName("hint")
-        self.cleaning_note.setToolTip("The text is cleaned like the run's corpus before it is scored")
+        self.cleaning_note.setToolTip(tr("The text is cleaned like the run's corpus before it is scored"))
         self.cleaning_note.hide()
         self.gltr = self._build_gltr()
         row = QHBoxLayout()
         row.addWidget(self.color_mode)
-        row.addWidget(legend_row(self.legend, "Colour by"), 1)
+        row.addWidget(legend_row(self.legend, tr("Colour by")), 1)
         row.addWidget(self.button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
@@ -215,38 +233,46 @@ class ScorePanel(QWidget):
 
     def _build_gltr(self) -> QGroupBox:
         """GLTR's summary (Gehrmann et al. 2019) under the chips: three small histograms and their means."""
-        box = QGroupBox("GLTR summary")
+        box = QGroupBox(tr("GLTR summary"))
         box.setToolTip(
-            "GLTR (Gehrmann et al. 2019): how the model ranks each actual token of the text. Text sampled from a "
-            "model keeps to its top predictions; human text picks more unlikely tokens"
+            tr(
+                "GLTR (Gehrmann et al. 2019): how the model ranks each actual token of the text. Text sampled from a "
+                "model keeps to its top predictions; human text picks more unlikely tokens"
+            )
         )
         self.bucket_chart = GltrBucketChart(
-            "Rank buckets",
-            "rank of the actual token",
-            "tokens",
-            "How many tokens the model ranked first (top 1), 2nd–10th (top 10), 11th–100th (top 100) or lower "
-            "(rest); above each bar its count and share. Human text has more tokens in the last buckets than text "
-            "sampled from a model. Colours as the chips in rank-bucket mode.",
+            tr("Rank buckets"),
+            tr("rank of the actual token"),
+            tr("tokens"),
+            tr(
+                "How many tokens the model ranked first (top 1), 2nd–10th (top 10), 11th–100th (top 100) or lower "
+                "(rest); above each bar its count and share. Human text has more tokens in the last buckets than "
+                "text sampled from a model. Colours as the chips in rank-bucket mode."
+            ),
         )
         self.ratio_chart = HistogramChart(
             "p / p(top-1)",
-            "probability ratio to the top-1",
-            "tokens",
-            "Each token's probability divided by that of the model's top prediction at its position, in 10 bins "
-            "over 0–1: the top token itself has 1, tokens far below the favourite pile up near 0 (frequent in "
-            "human text, rare in sampled text)",
+            tr("probability ratio to the top-1"),
+            tr("tokens"),
+            tr(
+                "Each token's probability divided by that of the model's top prediction at its position, in 10 "
+                "bins over 0–1: the top token itself has 1, tokens far below the favourite pile up near 0 (frequent "
+                "in human text, rare in sampled text)"
+            ),
         )
         self.entropy_chart = HistogramChart(
-            "Entropy",
-            "entropy of the prediction (bits)",
-            "tokens",
-            "How unsure the model was at each position before seeing the token: the entropy of its whole "
-            "predictive distribution, in bits (0: certain; log₂ of the vocabulary size: no idea)",
+            tr("Entropy"),
+            tr("entropy of the prediction (bits)"),
+            tr("tokens"),
+            tr(
+                "How unsure the model was at each position before seeing the token: the entropy of its whole "
+                "predictive distribution, in bits (0: certain; log₂ of the vocabulary size: no idea)"
+            ),
         )
         self.gltr_means = QLabel(gltr_note({}))
         self.gltr_means.setObjectName("hint")
         self.gltr_means.setWordWrap(True)
-        self.gltr_means.setToolTip("The number of tokens summarised and the means of what the charts show")
+        self.gltr_means.setToolTip(tr("The number of tokens summarised and the means of what the charts show"))
         for chart in (self.bucket_chart, self.ratio_chart, self.entropy_chart):
             chart.setMinimumHeight(170)
         charts = QHBoxLayout()
@@ -307,14 +333,18 @@ class ScorePanel(QWidget):
             self.text.setPlainText(self._texts[translation] or example_target)
         if translation:
             self.text.setToolTip(
-                "A translation of the source text (left): each of its tokens is scored given the source and the "
-                "tokens before it"
+                tr(
+                    "A translation of the source text (left): each of its tokens is scored given the source and "
+                    "the tokens before it"
+                )
             )
-            self.button.setText("Score translation")
-            self.button.setToolTip("Compute log P(target | source): each target token's probability, then <eos>")
+            self.button.setText(tr("Score translation"))
+            self.button.setToolTip(tr("Compute log P(target | source): each target token's probability, then <eos>"))
             self.chips.setToolTip(
-                "Each target token (and the closing <eos>) coloured by its surprisal −log₂ P(token | source, "
-                "tokens before it); hover for the numbers"
+                tr(
+                    "Each target token (and the closing <eos>) coloured by its surprisal −log₂ P(token | "
+                    "source, tokens before it); hover for the numbers"
+                )
             )
         else:
             tip, text, button_tip, chips_tip = self._lm_state
@@ -347,28 +377,28 @@ class InsidePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.layer = QComboBox()
-        self.layer.setToolTip("Which layer (block) to show")
+        self.layer.setToolTip(tr("Which layer (block) to show"))
         self.head = QComboBox()
-        self.head.setToolTip("Which attention head; 'mean' averages the heads of the layer")
-        self.button = QPushButton("Look inside")
+        self.head.setToolTip(tr("Which attention head; 'mean' averages the heads of the layer"))
+        self.button = QPushButton(tr("Look inside"))
         self.button.setToolTip(
-            "Run the model over the current text (prompt and the shown branch) and record what it computes"
+            tr("Run the model over the current text (prompt and the shown branch) and record what it computes")
         )
         self.button.clicked.connect(self.sig_refresh)
-        self.note = QLabel("Generate or type a prompt, then press Look inside.")
+        self.note = QLabel(tr("Generate or type a prompt, then press Look inside."))
         self.note.setWordWrap(True)
-        self.note.setToolTip("What the heatmap shows")
+        self.note.setToolTip(tr("What the heatmap shows"))
         self.attention = Heatmap(
-            "Attention",
-            "key: the token attended to",
-            "query: the token attending",
-            "Row i: how much token i attends to each earlier token (each row sums to 1)",
+            tr("Attention"),
+            tr("key: the token attended to"),
+            tr("query: the token attending"),
+            tr("Row i: how much token i attends to each earlier token (each row sums to 1)"),
         )
         self.hidden = Heatmap(
-            "Hidden state over time",
-            "time (token)",
-            "unit",
-            "Activation of each hidden unit (row) after reading each token (column)",
+            tr("Hidden state over time"),
+            tr("time (token)"),
+            tr("unit"),
+            tr("Activation of each hidden unit (row) after reading each token (column)"),
             "CET-D1",
             True,
         )
@@ -377,7 +407,7 @@ class InsidePanel(QWidget):
         self.layer.currentIndexChanged.connect(self._draw)
         self.head.currentIndexChanged.connect(self._draw)
         row = QHBoxLayout()
-        for text, w in (("Layer", self.layer), ("Head", self.head)):
+        for text, w in ((tr("Layer"), self.layer), (tr("Head"), self.head)):
             label = QLabel(text)
             label.setToolTip(w.toolTip())
             row.addWidget(label)
@@ -399,7 +429,7 @@ class InsidePanel(QWidget):
         self.layer.addItems([str(i + 1) for i in range(len(maps))])
         self.head.clear()
         if "attention" in data and maps:
-            self.head.addItems(["mean"] + [str(h + 1) for h in range(maps[0].shape[0])])
+            self.head.addItems([tr("mean")] + [str(h + 1) for h in range(maps[0].shape[0])])
         self.head.setEnabled("attention" in data)
         self.layer.blockSignals(False)
         self.head.blockSignals(False)
@@ -416,17 +446,21 @@ class InsidePanel(QWidget):
             maps = self.data["attention"][layer]  # (H, T, T)
             head = self.head.currentIndex()
             values = maps.mean(axis=0) if head <= 0 else maps[head - 1]
-            which = "mean of heads" if head <= 0 else f"head {head}"
+            which = tr("mean of heads") if head <= 0 else tr("head {head}").format(head=head)
             self.attention.set_matrix(values, labels, labels, levels=(0.0, float(max(1e-6, values.max()))))
             self.note.setText(
-                f"Layer {layer + 1}, {which}: {len(labels)} tokens (the model's window). Row = the token "
-                f"attending, column = the token it reads; the model only looks back (causal)."
+                tr(
+                    "Layer {layer}, {which}: {tokens} tokens (the model's window). Row = the token attending, "
+                    "column = the token it reads; the model only looks back (causal)."
+                ).format(layer=layer + 1, which=which, tokens=len(labels))
             )
         else:
             hidden = self.data["hidden"][layer]  # (T, C)
             self.hidden.set_matrix(np.ascontiguousarray(hidden.T), [], labels)
             self.note.setText(
-                f"Layer {layer + 1}: {hidden.shape[1]} hidden units over the last {hidden.shape[0]} tokens. "
-                f"Red/blue: positive/negative activation; stripes that switch at spaces or newlines are units "
-                f"tracking word or line boundaries."
+                tr(
+                    "Layer {layer}: {units} hidden units over the last {tokens} tokens. Red/blue: positive/negative "
+                    "activation; stripes that switch at spaces or newlines are units tracking word or line "
+                    "boundaries."
+                ).format(layer=layer + 1, units=hidden.shape[1], tokens=hidden.shape[0])
             )

@@ -8,13 +8,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from ....core.inference.lens import KnockOut
+from ...i18n import QT_TR_NOOP, tr
 from .lens_view import AttentionGridView, KnockoutPanel, LogitLensView
 
-REFRESH_TIP = (
+REFRESH_TIP = QT_TR_NOOP(
     "Run the current text (the prompt and what was generated, the model's last window of it) through the model "
     "and show what every layer predicts (logit lens) and where every head looks (Transformers)"
 )
-KNOCKOUT_TIP = (
+KNOCKOUT_TIP = QT_TR_NOOP(
     "Switch attention heads or whole layers off (Transformer): generation, Score and these views then run "
     "without them, so you can see what each one contributes. Reset turns everything back on"
 )
@@ -26,20 +27,20 @@ class LensPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.button = QPushButton("Look inside")
-        self.button.setToolTip(REFRESH_TIP)
+        self.button = QPushButton(tr("Look inside"))
+        self.button.setToolTip(tr(REFRESH_TIP))
         self.button.clicked.connect(self.sig_refresh)
-        self.status = QLabel("Load a run, generate or type a prompt, then press Look inside.")
+        self.status = QLabel(tr("Load a run, generate or type a prompt, then press Look inside."))
         self.status.setWordWrap(True)
-        self.status.setToolTip(REFRESH_TIP)
+        self.status.setToolTip(tr(REFRESH_TIP))
         self.lens = LogitLensView()
         self.grid = AttentionGridView()
         self.knockouts = KnockoutPanel()
-        self.knockouts.setToolTip(KNOCKOUT_TIP)
+        self.knockouts.setToolTip(tr(KNOCKOUT_TIP))
         self.knockouts.sig_changed.connect(self._on_knockout)
         self.knockout_note = QLabel("")
         self.knockout_note.setWordWrap(True)
-        self.knockout_note.setToolTip(KNOCKOUT_TIP)
+        self.knockout_note.setToolTip(tr(KNOCKOUT_TIP))
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.button)
@@ -67,18 +68,18 @@ class LensPage(QWidget):
         transformer = arch == "transformer"
         self.knockouts.set_shape(n_layer if transformer else 0, n_head if transformer else 0)
         self.knockouts.setVisible(transformer)
-        self.knockout_note.setText("" if transformer else "Knock-outs: Transformers only.")
+        self.knockout_note.setText("" if transformer else tr("Knock-outs: Transformers only."))
         self.grid.setVisible(transformer)
 
     def show_lens(self, data: dict) -> None:
         vocab = data["vocab"]
         self.lens.show_lens(data["result"], data["labels"], lambda i: vocab.get(int(i), str(i)))
-        self.status.setText(f"Logit lens over {len(data['labels'])} tokens.")
+        self.status.setText(tr("Logit lens over {n} tokens.").format(n=len(data["labels"])))
 
     def show_heads(self, data: dict) -> None:
         self.grid.show_attention(data["weights"], data["labels"])
 
     def _on_knockout(self, knockout: KnockOut) -> None:
         self.grid.set_knocked_out(knockout)
-        self.knockout_note.setText(f"Off: {knockout.describe()}" if knockout else "")
+        self.knockout_note.setText(tr("Off: {switches}").format(switches=knockout.describe(tr)) if knockout else "")
         self.sig_knockout.emit(knockout)

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from ....core.inference.lens import KnockOut, LensResult
+from ...i18n import tr
 from ...theme import is_dark
 from ...widgets.heatmap import Heatmap
 from ...widgets.token_chips import ColorLegend, legend_row, probability_color, visible
@@ -101,17 +102,24 @@ class LensTableModel(QAbstractTableModel):
     def cell_tooltip(self, row: int, col: int) -> str:
         r = self.result
         top, final = int(r.top_ids[row, col]), int(r.top_ids[-1, col])
-        token = _quoted(self.tokens[col]) if col < len(self.tokens) else f"token {col + 1}"
+        token = _quoted(self.tokens[col]) if col < len(self.tokens) else tr("token {index}").format(index=col + 1)
         lines = [
-            f"{r.layer_names[row]}, after {token} (token {col + 1} of {r.top_ids.shape[1]})",
-            f"top prediction {_quoted(self._names[top])}: {r.top_probs[row, col]:.1%}",
+            tr("{layer}, after {token} (token {index} of {total})").format(
+                layer=r.layer_names[row], token=token, index=col + 1, total=r.top_ids.shape[1]
+            ),
+            tr("top prediction {token}: {probability}").format(
+                token=_quoted(self._names[top]), probability=f"{r.top_probs[row, col]:.1%}"
+            ),
         ]
         if row == r.top_ids.shape[0] - 1:
-            lines.append("this is the model's own output")
+            lines.append(tr("this is the model's own output"))
         else:
             lines.append(
-                f"the model's final prediction {_quoted(self._names[final])}: {r.final_probs[row, col]:.1%} here, "
-                f"{r.final_probs[-1, col]:.1%} at the output"
+                tr("the model's final prediction {token}: {here} here, {output} at the output").format(
+                    token=_quoted(self._names[final]),
+                    here=f"{r.final_probs[row, col]:.1%}",
+                    output=f"{r.final_probs[-1, col]:.1%}",
+                )
             )
         return "\n".join(lines)
 
@@ -137,17 +145,23 @@ class LensTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return visible(text) or "∅"
             if role == Qt.ItemDataRole.ToolTipRole:
-                return f"Input token {section + 1}: {_quoted(text)}; each row below predicts the token after it"
+                return tr("Input token {index}: {token}; each row below predicts the token after it").format(
+                    index=section + 1, token=_quoted(text)
+                )
         else:
             name = self.result.layer_names[section]
             if role == Qt.ItemDataRole.DisplayRole:
                 return name
             if role == Qt.ItemDataRole.ToolTipRole:
                 if name == "embed":
-                    return "The embeddings alone, read through the final norm and the output head (no layer run)"
-                last = section == self.result.top_ids.shape[0] - 1
-                return f"The residual stream after {name}, read through the final norm and the output head" + (
-                    ": the model's own output" if last else ""
+                    return tr("The embeddings alone, read through the final norm and the output head (no layer run)")
+                if section == self.result.top_ids.shape[0] - 1:
+                    return tr(
+                        "The residual stream after {layer}, read through the final norm and the output head: the "
+                        "model's own output"
+                    ).format(layer=name)
+                return tr("The residual stream after {layer}, read through the final norm and the output head").format(
+                    layer=name
                 )
         return None
 
@@ -171,8 +185,10 @@ class LogitLensView(QWidget):
         self.table = _LensTable()
         self.table.setModel(self.grid)
         self.table.setToolTip(
-            "Each row: the next token that layer would predict if it were the last; colour: the probability it "
-            "gives to the model's final prediction (green: already sure). Hover a cell for the numbers"
+            tr(
+                "Each row: the next token that layer would predict if it were the last; colour: the probability it "
+                "gives to the model's final prediction (green: already sure). Hover a cell for the numbers"
+            )
         )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -184,18 +200,18 @@ class LogitLensView(QWidget):
         for header in (self.table.horizontalHeader(), self.table.verticalHeader()):
             header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
             header.setHighlightSections(False)
-        self.table.horizontalHeader().setToolTip("The input tokens, in order")
-        self.table.verticalHeader().setToolTip("The layers read, from the embeddings (top) to the output (bottom)")
+        self.table.horizontalHeader().setToolTip(tr("The input tokens, in order"))
+        self.table.verticalHeader().setToolTip(tr("The layers read, from the embeddings (top) to the output (bottom)"))
         self.legend = ColorLegend()
         self.legend.set_mode("probability")
-        self.legend.setToolTip("Cell colour: the probability that layer gives to the model's final prediction")
-        self.note = QLabel("Press Look inside to read every layer's prediction.")
+        self.legend.setToolTip(tr("Cell colour: the probability that layer gives to the model's final prediction"))
+        self.note = QLabel(tr("Press Look inside to read every layer's prediction."))
         self.note.setWordWrap(True)
-        self.note.setToolTip("What the grid shows, and how early the model's answers form")
+        self.note.setToolTip(tr("What the grid shows, and how early the model's answers form"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.note)
-        layout.addWidget(legend_row(self.legend, "P(final prediction)"))
+        layout.addWidget(legend_row(self.legend, tr("P(final prediction)")))
         layout.addWidget(self.table, 1)
         self._size_sections()
 
@@ -215,11 +231,10 @@ class LogitLensView(QWidget):
         first = rows - np.argmin(settled[::-1], axis=0)  # the bottom run of 1s starts here...
         first[settled.all(axis=0)] = 0  # ...or at the top when the whole column agrees
         half = int(np.sort(first)[math.ceil(T / 2) - 1])  # the row by which at least half the positions settle
-        return (
-            f"{rows} rows × {T} tokens. Each cell: the next token that row would predict if the model stopped "
-            f"there. At half of the positions or more, the final prediction is on top from "
-            f"“{result.layer_names[half]}” on."
-        )
+        return tr(
+            "{rows} rows × {tokens} tokens. Each cell: the next token that row would predict if the model stopped "
+            "there. At half of the positions or more, the final prediction is on top from “{layer}” on."
+        ).format(rows=rows, tokens=T, layer=result.layer_names[half])
 
     def _size_sections(self) -> None:
         fm = QFontMetrics(self.table.font())
@@ -264,7 +279,7 @@ class AttentionThumbnails(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setMouseTracking(True)
-        self.setToolTip("One map per layer (row) and head (column); hover one to enlarge it, click to keep it")
+        self.setToolTip(tr("One map per layer (row) and head (column); hover one to enlarge it, click to keep it"))
         self.images: list[list[QImage]] = []
         self.knockout = KnockOut()
         self.selected: tuple[int, int] | None = None
@@ -328,7 +343,7 @@ class AttentionThumbnails(QWidget):
         painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
         if not self.images:
             painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(self.rect().adjusted(8, 8, -8, -8), Qt.TextFlag.TextWordWrap, "No attention yet.")
+            painter.drawText(self.rect().adjusted(8, 8, -8, -8), Qt.TextFlag.TextWordWrap, tr("No attention yet."))
             return
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         text = palette.color(QPalette.ColorRole.Text)
@@ -363,7 +378,11 @@ class AttentionThumbnails(QWidget):
             return ""
         layer, head = cell
         off = layer in self.knockout.layers or cell in self.knockout.heads
-        return f"Layer {layer + 1}, head {head + 1}" + (" (switched off)" if off else "") + ": hover to enlarge, click"
+        if off:
+            return tr("Layer {layer}, head {head} (switched off): hover to enlarge, click").format(
+                layer=layer + 1, head=head + 1
+            )
+        return tr("Layer {layer}, head {head}: hover to enlarge, click").format(layer=layer + 1, head=head + 1)
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
@@ -421,19 +440,21 @@ class AttentionGridView(QWidget):
         self.area = area = QScrollArea()
         area.setWidget(self.thumbnails)
         area.setWidgetResizable(False)
-        area.setToolTip("Every layer and head; scroll for more")
+        area.setToolTip(tr("Every layer and head; scroll for more"))
         self.enlarged = HeadHeatmap(
-            "Attention",
-            "key: the token attended to",
-            "query: the token attending",
-            "The head under the mouse (or the one clicked): row i, how much token i reads each earlier token "
-            "(each row sums to 1)",
+            tr("Attention"),
+            tr("key: the token attended to"),
+            tr("query: the token attending"),
+            tr(
+                "The head under the mouse (or the one clicked): row i, how much token i reads each earlier token "
+                "(each row sums to 1)"
+            ),
         )
-        self.note = QLabel("Press Look inside to see every attention head of the model at once.")
+        self.note = QLabel(tr("Press Look inside to see every attention head of the model at once."))
         self.note.setWordWrap(True)
-        self.note.setToolTip("What the small maps show")
+        self.note.setToolTip(tr("What the small maps show"))
         self.split = QSplitter()
-        self.split.setToolTip("Drag the handle to share the room between the small maps and the enlarged one")
+        self.split.setToolTip(tr("Drag the handle to share the room between the small maps and the enlarged one"))
         self.split.addWidget(area)
         self.split.addWidget(self.enlarged)
         self.split.setStretchFactor(1, 1)
@@ -457,9 +478,11 @@ class AttentionGridView(QWidget):
         self.split.setSizes([want, total - want])
         L, H, T = weights.shape[:3]
         self.note.setText(
-            f"{L} layers × {H} heads over {T} tokens, each map scaled to its own largest weight (bright: attended). "
-            "Hover a map to enlarge it; click to keep it. Diagonals read the token itself, vertical stripes one "
-            "token everyone reads, a shifted diagonal the previous token."
+            tr(
+                "{layers} layers × {heads} heads over {tokens} tokens, each map scaled to its own largest weight "
+                "(bright: attended). Hover a map to enlarge it; click to keep it. Diagonals read the token itself, "
+                "vertical stripes one token everyone reads, a shifted diagonal the previous token."
+            ).format(layers=L, heads=H, tokens=T)
         )
         pinned = self.thumbnails.selected
         if pinned is None or pinned[0] >= L or pinned[1] >= H:
@@ -475,7 +498,7 @@ class AttentionGridView(QWidget):
         """Enlarge one head's map, token text on both axes."""
         values = self.weights[layer, head]
         self.shown = (layer, head)
-        self.enlarged.set_title(f"Layer {layer + 1}, head {head + 1}")
+        self.enlarged.set_title(tr("Layer {layer}, head {head}").format(layer=layer + 1, head=head + 1))
         self.enlarged.set_matrix(values, self.tokens, self.tokens, levels=(0.0, top_level(values)))
 
     def _on_hover(self, layer: int, head: int) -> None:
@@ -506,19 +529,21 @@ class KnockoutPanel(QWidget):
         area = QScrollArea()
         area.setWidgetResizable(True)
         area.setWidget(self._inner)
-        area.setToolTip("Uncheck a layer or a head to switch it off")
-        self.reset_button = QPushButton("Reset")
-        self.reset_button.setToolTip("Switch every layer and head back on: the model as trained")
+        area.setToolTip(tr("Uncheck a layer or a head to switch it off"))
+        self.reset_button = QPushButton(tr("Reset"))
+        self.reset_button.setToolTip(tr("Switch every layer and head back on: the model as trained"))
         self.reset_button.clicked.connect(self.reset)
-        self.summary = QLabel(KnockOut().describe())
-        self.summary.setToolTip("What is switched off now; generation and Score use the same model")
+        self.summary = QLabel(KnockOut().describe(tr).capitalize())
+        self.summary.setToolTip(tr("What is switched off now; generation and Score use the same model"))
         self.summary.setWordWrap(True)
         intro = QLabel(
-            "Uncheck a head to zero its output, or a layer to skip its block (the residual stream passes it "
-            "unchanged); then generate or score again to see what it did."
+            tr(
+                "Uncheck a head to zero its output, or a layer to skip its block (the residual stream passes it "
+                "unchanged); then generate or score again to see what it did."
+            )
         )
         intro.setWordWrap(True)
-        intro.setToolTip("Knock-outs: switch parts of the model off to see what they do")
+        intro.setToolTip(tr("Knock-outs: switch parts of the model off to see what they do"))
         row = QHBoxLayout()
         row.addWidget(self.summary, 1)
         row.addWidget(self.reset_button)
@@ -536,9 +561,11 @@ class KnockoutPanel(QWidget):
             box.deleteLater()
         self.layer_boxes, self.head_boxes = [], []
         for layer in range(n_layer):
-            box = QCheckBox(f"Layer {layer + 1}")
+            box = QCheckBox(tr("Layer {layer}").format(layer=layer + 1))
             box.setChecked(True)
-            box.setToolTip(f"Layer {layer + 1} runs while checked; unchecked, the whole block is skipped")
+            box.setToolTip(
+                tr("Layer {layer} runs while checked; unchecked, the whole block is skipped").format(layer=layer + 1)
+            )
             box.toggled.connect(self._on_toggle)
             self._grid.addWidget(box, layer, 0)
             self.layer_boxes.append(box)
@@ -547,7 +574,9 @@ class KnockoutPanel(QWidget):
                 hb = QCheckBox(f"H{head + 1}")
                 hb.setChecked(True)
                 hb.setToolTip(
-                    f"Head {head + 1} of layer {layer + 1} runs while checked; unchecked, its output is zeroed"
+                    tr("Head {head} of layer {layer} runs while checked; unchecked, its output is zeroed").format(
+                        head=head + 1, layer=layer + 1
+                    )
                 )
                 hb.toggled.connect(self._on_toggle)
                 self._grid.addWidget(hb, layer, head + 1)
@@ -593,7 +622,7 @@ class KnockoutPanel(QWidget):
 
     def _refresh(self) -> None:
         knockout = self.knockout()
-        self.summary.setText(knockout.describe().capitalize())
+        self.summary.setText(knockout.describe(tr).capitalize())
         for box, heads in zip(self.layer_boxes, self.head_boxes):
             for hb in heads:
                 hb.setEnabled(box.isChecked())  # a skipped block's heads do not run either way

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from ....core.data.cleaning import clean_text, cleaning_summary
 from ....core.errors import LMStudioError
 from ...export_dialog import NOT_EXPORTABLE_COMPRESSED, NOT_EXPORTABLE_HF, open_export_dialog
+from ...i18n import QT_TR_NOOP, tr
 from ...session import Session
 from ...widgets.common import Banner, SidePanelScroll
 from ...workers import WorkerHandle, start_worker
@@ -48,12 +49,20 @@ from .streaming import GenerationJob
 from .translate_view import AlignmentPanel
 
 DEFAULT_PROMPT = "ROMEO:\n"
-EXPORT_TIP = "Export the loaded checkpoint as a Hugging Face folder (transformers) or as ONNX"
+EXPORT_TIP = QT_TR_NOOP("Export the loaded checkpoint as a Hugging Face folder (transformers) or as ONNX")
 LM_ONLY_REASON = {  # why a page is disabled while a translation run is loaded
-    "inside": "Not for a translation run: this view reads a decoder-only language model's self-attention and "
-    "hidden states; the encoder-decoder's cross-attention is on the Alignment page",
-    "compare": "Not for a translation run yet: Compare generates from a prompt with a language model's "
-    "checkpoints; load a language-model run to compare",
+    "inside": QT_TR_NOOP(
+        "Not for a translation run: this view reads a decoder-only language model's self-attention and "
+        "hidden states; the encoder-decoder's cross-attention is on the Alignment page"
+    ),
+    "compare": QT_TR_NOOP(
+        "Not for a translation run yet: Compare generates from a prompt with a language model's "
+        "checkpoints; load a language-model run to compare"
+    ),
+}
+MEMORIZATION_LABELS = {  # app.playground.memorization_of's labels, as shown
+    "seen in train": QT_TR_NOOP("seen in train"),
+    "seen in validation": QT_TR_NOOP("seen in validation"),
 }
 
 
@@ -97,32 +106,37 @@ class PlaygroundTab(QWidget):
         self.source.sig_browse.connect(self.browse_run)
         self.source.sig_load.connect(self.load_run)
         self.prompt = QPlainTextEdit(DEFAULT_PROMPT)
-        self.prompt.setToolTip("The text the model continues (Ctrl+Return generates)")
+        self.prompt.setToolTip(tr("The text the model continues (Ctrl+Return generates)"))
         self.prompt.setMaximumHeight(110)
         self.cleaning_note = QLabel()
         self.cleaning_note.setObjectName("hint")
         self.cleaning_note.setWordWrap(True)
         self.cleaning_note.setToolTip(
-            "The run's corpus was cleaned before training; the prompt and the Score text are "
-            "cleaned the same way before the model reads them"
+            tr(
+                "The run's corpus was cleaned before training; the prompt and the Score text are "
+                "cleaned the same way before the model reads them"
+            )
         )
         self.cleaning_note.hide()
         self.form = DecodingForm()
         self.form.temperature.valueChanged.connect(self._on_form_temperature)
         self.generate_button = self._button(
-            "Generate", "Generate from the prompt, streaming each token (Ctrl+Return)", self.generate
+            tr("Generate"), tr("Generate from the prompt, streaming each token (Ctrl+Return)"), self.generate
         )
-        self.stop_button = self._button("Stop", "Stop generating; the tokens so far stay (Esc)", self.stop)
+        self.stop_button = self._button(tr("Stop"), tr("Stop generating; the tokens so far stay (Esc)"), self.stop)
         self.next_button = self._button(
-            "Next token",
-            "Step mode: add one token to the shown text (or start from the prompt), "
-            "then show the next token's distribution (Ctrl+Right)",
+            tr("Next token"),
+            tr(
+                "Step mode: add one token to the shown text (or start from the prompt), "
+                "then show the next token's distribution (Ctrl+Right)"
+            ),
             self.step,
         )
-        self.clear_button = self._button("Clear branches", "Forget every generated branch", self.clear_branches)
-        self.export_button = self._button("Export…", EXPORT_TIP, self.export_dialog)
+        self.clear_button = self._button(tr("Clear branches"), tr("Forget every generated branch"), self.clear_branches)
+        self.export_button = self._button(tr("Export…"), tr(EXPORT_TIP), self.export_dialog)
         self.export: Any = None  # the open ExportDialog
-        self._export_reason = "Load a run first: Export… writes the loaded run's checkpoint"
+        # why Export… is off ("" when it is on), in English: translated where shown
+        self._export_reason = QT_TR_NOOP("Load a run first: Export… writes the loaded run's checkpoint")
 
         self.page = GeneratePage()
         self.page.chips.sig_hovered.connect(self._on_hover)
@@ -145,40 +159,48 @@ class PlaygroundTab(QWidget):
         self.alignment = AlignmentPanel()
         self.pages = QTabWidget()
         for widget, title, tip in (
-            (self.page, "Generate", "Generate, see every token's probability, branch and step"),
+            (self.page, tr("Generate"), tr("Generate, see every token's probability, branch and step")),
             (
                 self.score_panel,
-                "Score",
-                "Colour any text by its surprisal; log-probability, perplexity, bits per character",
+                tr("Score"),
+                tr("Colour any text by its surprisal; log-probability, perplexity, bits per character"),
             ),
-            (self.inside, "Inside the model", "Attention maps (Transformer) or hidden states (RNN, GRU, LSTM)"),
+            (
+                self.inside,
+                tr("Inside the model"),
+                tr("Attention maps (Transformer) or hidden states (RNN, GRU, LSTM)"),
+            ),
             (
                 self.lens_page,
-                "Lens && heads",  # "&&": a literal ampersand in a tab title
-                "What every layer predicts (logit lens), every attention head at once, and heads or layers "
-                "switched off",
+                tr("Lens && heads"),  # "&&": a literal ampersand in a tab title
+                tr(
+                    "What every layer predicts (logit lens), every attention head at once, and heads or layers "
+                    "switched off"
+                ),
             ),
             (
                 self.embedding_page,
-                "Embedding map",
-                "The token embeddings in 2-D, their nearest neighbours, and the run's checkpoints animated",
+                tr("Embedding map"),
+                tr("The token embeddings in 2-D, their nearest neighbours, and the run's checkpoints animated"),
             ),
             (
                 self.compare_panel,
-                "Compare",
-                "Checkpoints or runs side by side on the same prompt and seed: two checkpoints, another run, or "
-                "every checkpoint of this run in columns",
+                tr("Compare"),
+                tr(
+                    "Checkpoints or runs side by side on the same prompt and seed: two checkpoints, another run, or "
+                    "every checkpoint of this run in columns"
+                ),
             ),
             (  # last, so the language model's pages keep their places; shown for a translation run only
                 self.alignment,
-                "Alignment",
-                "Translation runs: which source tokens the decoder read while writing each output token",
+                tr("Alignment"),
+                tr("Translation runs: which source tokens the decoder read while writing each output token"),
             ),
         ):
             self.pages.setTabToolTip(self.pages.addTab(widget, title), tip)
         self.pages.setTabVisible(self.pages.indexOf(self.alignment), False)
         self.pages.currentChanged.connect(lambda _i: self._refresh_alignment())
-        self.prompt_label = QLabel("Prompt", toolTip=self.prompt.toolTip())
+        self.prompt_label = QLabel(tr("Prompt"), toolTip=self.prompt.toolTip())
         # what the Translate mode changes, as a language model has it (restored exactly when one is loaded again)
         self._lm_texts = {
             "prompt_label": self.prompt_label.text(),
@@ -232,9 +254,9 @@ class PlaygroundTab(QWidget):
 
     def shortcuts(self) -> list[tuple[str, str]]:
         return [
-            ("Generate (Playground)", "Ctrl+Return"),
-            ("Stop generating (Playground)", "Esc"),
-            ("Next token, step mode (Playground)", "Ctrl+Right"),
+            (tr("Generate (Playground)"), "Ctrl+Return"),
+            (tr("Stop generating (Playground)"), "Esc"),
+            (tr("Next token, step mode (Playground)"), "Ctrl+Right"),
         ]
 
     # state ----------------------------------------------------------------------------------------------
@@ -257,7 +279,11 @@ class PlaygroundTab(QWidget):
         self.source.setEnabled(not self.is_busy())
         self.source.current_button.setEnabled(not self.is_busy() and self.session.run is not None)
         self.export_button.setEnabled(ready and not self._export_reason)
-        self.export_button.setToolTip(f"Not available: {self._export_reason}" if self._export_reason else EXPORT_TIP)
+        self.export_button.setToolTip(
+            tr("Not available: {reason}").format(reason=tr(self._export_reason))
+            if self._export_reason
+            else tr(EXPORT_TIP)
+        )
 
     def _start(self, job: GenerationJob | WorkerHandle, on_result=None) -> None:
         self._job = job
@@ -298,11 +324,21 @@ class PlaygroundTab(QWidget):
         if not found:
             return
         if found["label"] == "new":
-            note = "new: no run of tokens repeats the training or validation text"
+            note = tr("new: no run of tokens repeats the training or validation text")
         else:
             lines = sorted({line for *_, line in found["spans"] if line})
-            where = f", corpus line{'s' if len(lines) > 1 else ''} {', '.join(f'{n:,}' for n in lines[:4])}"
-            note = f"{found['label']}: {found['covered']:.0%} of its tokens verbatim{where if lines else ''}"
+            if not lines:
+                note = tr("{label}: {share} of its tokens verbatim")
+            elif len(lines) == 1:
+                note = tr("{label}: {share} of its tokens verbatim, corpus line {lines}")
+            else:
+                note = tr("{label}: {share} of its tokens verbatim, corpus lines {lines}")
+            label = found["label"]
+            note = note.format(
+                label=tr(MEMORIZATION_LABELS[label]) if label in MEMORIZATION_LABELS else label,
+                share=f"{found['covered']:.0%}",
+                lines=", ".join(f"{n:,}" for n in lines[:4]),
+            )
         self.page.status.setText(f"{self.page.status.text()} · {note}")
 
     def _on_job_finished(self, *_args) -> None:
@@ -310,13 +346,20 @@ class PlaygroundTab(QWidget):
         if isinstance(job, GenerationJob) and 0 <= self.current < len(self.branches):
             self.page.update_branch(self.current, self.branches[self.current])
             r = job.result or {}
-            speed = f" at {r['tokens'] / r['seconds']:.0f} tokens/s" if r.get("seconds") else ""
             n = len(self.branches[self.current].tokens)
-            self.page.status.setText(
-                f"Generation failed after {n} tokens: see the message above."
-                if job.outcome == "error"
-                else f"{'Stopped' if job.outcome == 'stopped' else 'Done'}: {n} tokens{speed}."
-            )
+            stopped = job.outcome == "stopped"
+            if job.outcome == "error":
+                text = tr("Generation failed after {n} tokens: see the message above.")
+            elif r.get("seconds"):
+                text = (
+                    tr("Stopped: {n} tokens at {speed} tokens/s.")
+                    if stopped
+                    else tr("Done: {n} tokens at {speed} tokens/s.")
+                )
+            else:
+                text = tr("Stopped: {n} tokens.") if stopped else tr("Done: {n} tokens.")
+            speed = f"{r['tokens'] / r['seconds']:.0f}" if r.get("seconds") else ""
+            self.page.status.setText(text.format(n=n, speed=speed))
             if job.outcome != "error" and not self.translation:
                 self._check_memorized()
         self._update_buttons()
@@ -338,13 +381,13 @@ class PlaygroundTab(QWidget):
         try:
             data = _jobs().alignment(self.loaded.model, *self._tokenizers(), branch.source, branch.ids())
         except Exception as exc:  # noqa: BLE001  (a message, not a crash)
-            self.banner.show_message(f"Could not compute the alignment: {exc}")
+            self.banner.show_message(tr("Could not compute the alignment: {error}").format(error=exc))
             return
         self.alignment.show_alignment(data)
 
     def _on_error(self, message: str) -> None:
         self.banner.show_message(message)
-        self.page.status.setText("Failed: see the message above.")
+        self.page.status.setText(tr("Failed: see the message above."))
 
     def stop(self) -> None:
         if isinstance(self._job, GenerationJob):
@@ -366,7 +409,7 @@ class PlaygroundTab(QWidget):
 
     def browse_run(self) -> None:
         start = self.source.run_dir or str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self, "Open run folder", start)
+        folder = QFileDialog.getExistingDirectory(self, tr("Open run folder"), start)
         if folder:
             self.load_run(folder, "best")
 
@@ -374,17 +417,22 @@ class PlaygroundTab(QWidget):
         if self.is_busy():
             return
         name = Path(run_dir).name
-        self.page.status.setText(f"Loading {name} ({which})…")
+        self.page.status.setText(tr("Loading {name} ({which})…").format(name=name, which=which))
         handle = start_worker("playground-load", _load, str(run_dir), which)
         self._start(handle, self._on_loaded)
         handle.sig_error.connect(
             lambda _message: self.page.status.setText(  # never left saying "Loading…"
-                f"Could not load {name} ({which}): see the message above. "
-                + (
-                    "The model loaded before is still in use."
+                (
+                    tr(
+                        "Could not load {name} ({which}): see the message above. "
+                        "The model loaded before is still in use."
+                    )
                     if self.loaded is not None
-                    else "Choose another run folder or checkpoint."
-                )
+                    else tr(
+                        "Could not load {name} ({which}): see the message above. "
+                        "Choose another run folder or checkpoint."
+                    )
+                ).format(name=name, which=which)
             )
         )
 
@@ -405,18 +453,31 @@ class PlaygroundTab(QWidget):
         if loaded.is_translation:
             src = loaded.source_tokenizer
             vocab = (
-                f"joint {loaded.tokenizer.kind} vocabulary of {loaded.tokenizer.vocab_size:,}"
+                tr("joint {kind} vocabulary of {size}").format(
+                    kind=loaded.tokenizer.kind, size=f"{loaded.tokenizer.vocab_size:,}"
+                )
                 if src is loaded.tokenizer
-                else f"{src.kind} vocabularies of {src.vocab_size:,} (source) and "
-                f"{loaded.tokenizer.vocab_size:,} (target)"
+                else tr("{kind} vocabularies of {source_size} (source) and {target_size} (target)").format(
+                    kind=src.kind, source_size=f"{src.vocab_size:,}", target_size=f"{loaded.tokenizer.vocab_size:,}"
+                )
             )
-            shape = f"{cfg.arch} encoder-decoder, attention {cfg.attention}"
+            shape = tr("{arch} encoder-decoder, attention {attention}").format(arch=cfg.arch, attention=cfg.attention)
         else:
-            vocab = f"{loaded.tokenizer.kind} vocabulary of {loaded.tokenizer.vocab_size:,}"
+            vocab = tr("{kind} vocabulary of {size}").format(
+                kind=loaded.tokenizer.kind, size=f"{loaded.tokenizer.vocab_size:,}"
+            )
             shape = cfg.arch
         self.source.info.setText(
-            f"{shape}, {cfg.n_layer} layer(s) × {cfg.d_model}, "
-            f"{loaded.model.num_parameters():,} parameters · {vocab} · weights of step {loaded.checkpoint.step}"
+            tr(
+                "{shape}, {layers} layer(s) × {width}, {parameters} parameters · {vocab} · weights of step {step}"
+            ).format(
+                shape=shape,
+                layers=cfg.n_layer,
+                width=cfg.d_model,
+                parameters=f"{loaded.model.num_parameters():,}",
+                vocab=vocab,
+                step=loaded.checkpoint.step,
+            )
         )
         if loaded.is_translation != self.translation or self.branches:
             self._forget_branches()  # another model: the old numbers no longer describe it (the load job is
@@ -427,10 +488,14 @@ class PlaygroundTab(QWidget):
             for i in range(self.source.checkpoint.count())
         ]
         self.compare_panel.set_checkpoints(items, run_dir=str(loaded.run_dir))
-        what = "a source text and press Translate" if self.translation else "a prompt and press Generate"
-        self.page.status.setText(f"Loaded {loaded.run_dir.name} ({loaded.checkpoint.name}). Type {what}.")
+        loaded_text = (
+            tr("Loaded {run} ({checkpoint}). Type a source text and press Translate.")
+            if self.translation
+            else tr("Loaded {run} ({checkpoint}). Type a prompt and press Generate.")
+        )
+        self.page.status.setText(loaded_text.format(run=loaded.run_dir.name, checkpoint=loaded.checkpoint.name))
         summary = cleaning_summary(loaded.config.data.cleaning)
-        note = f"Cleaned like the corpus: {summary}" if summary else ""
+        note = tr("Cleaned like the corpus: {summary}").format(summary=summary) if summary else ""
         for label in (self.cleaning_note, self.score_panel.cleaning_note):
             label.setText(note)
             label.setVisible(bool(note))
@@ -466,18 +531,18 @@ class PlaygroundTab(QWidget):
         pages = self.pages
         inside, compare = pages.indexOf(self.inside), pages.indexOf(self.compare_panel)
         if translation:
-            self.prompt_label.setText("Source text")
-            self.prompt.setToolTip("The text to translate (Ctrl+Return translates)")
-            self.generate_button.setText("Translate")
+            self.prompt_label.setText(tr("Source text"))
+            self.prompt.setToolTip(tr("The text to translate (Ctrl+Return translates)"))
+            self.generate_button.setText(tr("Translate"))
             self.generate_button.setToolTip(
-                "Translate the source text, streaming each output token with its probability (Ctrl+Return)"
+                tr("Translate the source text, streaming each output token with its probability (Ctrl+Return)")
             )
-            pages.setTabText(0, "Translate")
+            pages.setTabText(0, tr("Translate"))
             pages.setTabToolTip(
-                0, "The translation token by token: probabilities, alternatives, branches, step mode and beams"
+                0, tr("The translation token by token: probabilities, alternatives, branches, step mode and beams")
             )
-            pages.setTabToolTip(inside, LM_ONLY_REASON["inside"])
-            pages.setTabToolTip(compare, LM_ONLY_REASON["compare"])
+            pages.setTabToolTip(inside, tr(LM_ONLY_REASON["inside"]))
+            pages.setTabToolTip(compare, tr(LM_ONLY_REASON["compare"]))
         else:
             self.prompt_label.setText(lm["prompt_label"])
             self.prompt.setToolTip(lm["prompt_tip"])
@@ -548,7 +613,7 @@ class PlaygroundTab(QWidget):
         context = _jobs().prompt_ids(self.loaded.tokenizer, prompt)
         cfg = self.form.sample_config()
         if self.form.decoding() == "beam":
-            self.page.status.setText("Beam search…")
+            self.page.status.setText(tr("Beam search…"))
             handle = start_worker(
                 "playground-beams",
                 _jobs().gui_job(_jobs().beams),
@@ -561,19 +626,18 @@ class PlaygroundTab(QWidget):
             )
             self._start(handle, lambda found: self._on_beams(context, found))
             return
-        seed = "random seed" if cfg.seed is None else f"seed {cfg.seed}"
-        self._new_branch(f"{len(self.branches) + 1}: {self.form.mode.currentText().lower()}, {seed}", context)
+        self._new_branch(self._branch_name(cfg.seed), context)
         self._stream(_jobs().stream_generation, context, cfg)
 
     def _source_ok(self, source: str) -> bool:
         """A source the model can read; otherwise a message in the banner (empty, or longer than the model takes)."""
         if not source.strip():
-            self.banner.show_message("Type a source text to translate.")
+            self.banner.show_message(tr("Type a source text to translate."))
             return False
         try:
             _jobs().translation_source_ids(self.loaded.source_tokenizer, source, self.loaded.model)
         except Exception as exc:  # noqa: BLE001  (ConfigError: too long for the model; a message, not a crash)
-            self.banner.show_message(f"Cannot translate this source: {exc}")
+            self.banner.show_message(tr("Cannot translate this source: {error}").format(error=exc))
             return False
         return True
 
@@ -584,7 +648,7 @@ class PlaygroundTab(QWidget):
             return
         cfg = self.form.sample_config()
         if self.form.decoding() == "beam":
-            self.page.status.setText("Beam search…")
+            self.page.status.setText(tr("Beam search…"))
             handle = start_worker(
                 "playground-beams",
                 _jobs().gui_job(_jobs().translation_beams),
@@ -597,15 +661,23 @@ class PlaygroundTab(QWidget):
             )
             self._start(handle, lambda found: self._on_translation_beams(source, found))
             return
-        seed = "random seed" if cfg.seed is None else f"seed {cfg.seed}"
-        self._new_branch(f"{len(self.branches) + 1}: {self.form.mode.currentText().lower()}, {seed}", [], source=source)
+        self._new_branch(self._branch_name(cfg.seed), [], source=source)
         self._stream(_jobs().stream_translation, source, cfg)
+
+    def _branch_name(self, seed: int | None) -> str:
+        """A sampled or greedy branch's name: its number, the decoding mode and the seed."""
+        text = tr("{n}: {mode}, random seed") if seed is None else tr("{n}: {mode}, seed {seed}")
+        return text.format(n=len(self.branches) + 1, mode=self.form.mode.currentText().lower(), seed=seed)
 
     def _on_translation_beams(self, source: str, found: list[dict]) -> None:
         for rank, beam in enumerate(found, 1):
-            cut = "" if beam["finished"] else " (cut: length limit)"
+            name = (
+                tr("beam {rank}: score {score}, log P {logprob}")
+                if beam["finished"]
+                else tr("beam {rank}: score {score}, log P {logprob} (cut: length limit)")
+            )
             self._new_branch(
-                f"beam {rank}: score {beam['score']:.2f}, log P {beam['logprob']:.2f}{cut}",
+                name.format(rank=rank, score=f"{beam['score']:.2f}", logprob=f"{beam['logprob']:.2f}"),
                 [],
                 beam["tokens"],
                 source=source,
@@ -613,15 +685,17 @@ class PlaygroundTab(QWidget):
         if found:
             self.show_branch(len(self.branches) - len(found))
         self.page.status.setText(
-            f"Beam search: {len(found)} hypotheses, best first. Score = log P / ((5 + length) / 6)^α with "
-            f"α = {self.form.alpha.value():.1f} (it ranks them); log P = the raw total in nats, <eos> included."
+            tr(
+                "Beam search: {n} hypotheses, best first. Score = log P / ((5 + length) / 6)^α with "
+                "α = {alpha} (it ranks them); log P = the raw total in nats, <eos> included."
+            ).format(n=len(found), alpha=f"{self.form.alpha.value():.1f}")
         )
 
     def _stream(self, fn, *args) -> None:
         index = self.current
         job = GenerationJob("playground-generate", _jobs().gui_job(fn), self.loaded.model, *self._tokenizers(), *args)
         job.sig_tokens.connect(lambda batch: self._on_tokens(index, batch))
-        self.page.status.setText("Generating…")
+        self.page.status.setText(tr("Generating…"))
         self._start(job)
 
     def _on_tokens(self, index: int, batch: list[dict]) -> None:
@@ -632,10 +706,16 @@ class PlaygroundTab(QWidget):
 
     def _on_beams(self, context: list[int], found: list[dict]) -> None:
         for rank, beam in enumerate(found, 1):
-            self._new_branch(f"beam {rank}: log P = {beam['logprob']:.2f}", context, beam["tokens"])
+            self._new_branch(
+                tr("beam {rank}: log P = {logprob}").format(rank=rank, logprob=f"{beam['logprob']:.2f}"),
+                context,
+                beam["tokens"],
+            )
         if found:
             self.show_branch(len(self.branches) - len(found))
-        self.page.status.setText(f"Beam search: {len(found)} beams, best first (total log-probability in nats).")
+        self.page.status.setText(
+            tr("Beam search: {n} beams, best first (total log-probability in nats).").format(n=len(found))
+        )
 
     def branch_from(self, token_id: int) -> None:
         """Continue the shown branch with ``token_id`` at the shown position instead of what came there."""
@@ -657,7 +737,7 @@ class PlaygroundTab(QWidget):
         cfg = self.form.sample_config()
         context = parent.ids(at)
         self._new_branch(
-            f"{len(self.branches) + 1}: “{text}” at token {at + 1}",
+            tr("{n}: “{text}” at token {position}").format(n=len(self.branches) + 1, text=text, position=at + 1),
             parent.context_ids,
             parent.tokens[:at],
             self.current,
@@ -671,7 +751,7 @@ class PlaygroundTab(QWidget):
         eos = token_id == self.loaded.tokenizer.eos_id
         if at >= len(parent.tokens):  # the next token: step mode's choice, no new branch
             if eos:
-                self.page.status.setText("The translation ends here (<eos> chosen).")
+                self.page.status.setText(tr("The translation ends here (<eos> chosen)."))
                 return
             self._append_tokens(
                 _jobs().forced_translation_tokens(
@@ -684,9 +764,9 @@ class PlaygroundTab(QWidget):
                 )
             )
             return
-        label = "<eos>: ends" if eos else f"“{self._label(token_id)}”"
+        name = tr("{n}: <eos>: ends at token {position}") if eos else tr("{n}: “{text}” at token {position}")
         self._new_branch(
-            f"{len(self.branches) + 1}: {label} at token {at + 1}",
+            name.format(n=len(self.branches) + 1, text="" if eos else self._label(token_id), position=at + 1),
             [],
             parent.tokens[:at],
             self.current,
@@ -712,7 +792,7 @@ class PlaygroundTab(QWidget):
 
     def _clear_token_details(self) -> None:
         """The probability view described a token of the branch shown before: empty it."""
-        self.page.prob.show_token("Hover or click a token to see its alternatives.", None)
+        self.page.prob.show_token(tr("Hover or click a token to see its alternatives."), None)
         self.page.prob.show_distributions([], None)
 
     def show_branch(self, index: int) -> None:
@@ -737,10 +817,12 @@ class PlaygroundTab(QWidget):
             if self.translation:
                 if not self._source_ok(self.prompt_text()):
                     return
-                self._new_branch(f"{len(self.branches) + 1}: step by step", [], source=self.prompt_text())
+                self._new_branch(
+                    tr("{n}: step by step").format(n=len(self.branches) + 1), [], source=self.prompt_text()
+                )
             else:
                 context = _jobs().prompt_ids(self.loaded.tokenizer, self.prompt_text())
-                self._new_branch(f"{len(self.branches) + 1}: step by step", context)
+                self._new_branch(tr("{n}: step by step").format(n=len(self.branches) + 1), context)
         branch = self.branches[self.current]
         if self.current not in self._step_generators:
             seed = self.form.sample_config().seed
@@ -757,7 +839,9 @@ class PlaygroundTab(QWidget):
             )
             if token is None:
                 self.page.status.setText(
-                    f"Step mode: the model ended the translation (<eos>) after {len(branch.tokens)} tokens."
+                    tr("Step mode: the model ended the translation (<eos>) after {n} tokens.").format(
+                        n=len(branch.tokens)
+                    )
                 )
             else:
                 self._append_tokens([token])
@@ -777,8 +861,10 @@ class PlaygroundTab(QWidget):
         self.page.update_branch(self.current, branch)
         self.show_position(len(branch.tokens))
         self.page.status.setText(
-            f"Step mode: {len(branch.tokens)} tokens. The view shows the next token's distribution; "
-            f"drag the temperature or press Next token."
+            tr(
+                "Step mode: {n} tokens. The view shows the next token's distribution; "
+                "drag the temperature or press Next token."
+            ).format(n=len(branch.tokens))
         )
         self._refresh_alignment()
 
@@ -842,9 +928,8 @@ class PlaygroundTab(QWidget):
         logits = self._logits(self.current, index)
         if index < len(branch.tokens):
             token = branch.tokens[index]
-            heading = (
-                f"Token {index + 1}: “{token['text']}” · model probability {token['raw_prob']:.2%}, "
-                f"rank {token['rank']}"
+            heading = tr("Token {position}: “{text}” · model probability {probability}, rank {rank}").format(
+                position=index + 1, text=token["text"], probability=f"{token['raw_prob']:.2%}", rank=token["rank"]
             )
         else:
             alternatives = _jobs().translation_alternatives if self.translation else _jobs().next_alternatives
@@ -852,7 +937,9 @@ class PlaygroundTab(QWidget):
                 "id": -1,
                 "alternatives": alternatives(logits, self.loaded.tokenizer, self.form.alternatives.value()),
             }
-            heading = f"Next token (after {index} generated): choose one to continue, or press Next token"
+            heading = tr("Next token (after {n} generated): choose one to continue, or press Next token").format(
+                n=index
+            )
         self.page.prob.show_token(heading.replace("\n", "↵"), token)
         self._draw_distribution()
 
@@ -1024,7 +1111,9 @@ class PlaygroundTab(QWidget):
         try:
             ckpt.write_view(run_dir, view)
         except LMStudioError as exc:
-            self.banner.show_message(f"The switched-off heads were not saved with the run: {exc}")
+            self.banner.show_message(
+                tr("The switched-off heads were not saved with the run: {error}").format(error=exc)
+            )
 
     def _restore_view(self) -> None:
         """The switches saved with the loaded run (see _save_view), applied; a saved view that no longer fits the
@@ -1041,11 +1130,15 @@ class PlaygroundTab(QWidget):
             self.lens_page.knockouts.set_knockout(knockout)
             apply_knockout(self.loaded.model, knockout)
         except LMStudioError as exc:
-            self.banner.show_message(f"The saved switched-off heads do not fit this model and were left off: {exc}")
+            self.banner.show_message(
+                tr("The saved switched-off heads do not fit this model and were left off: {error}").format(error=exc)
+            )
             return
         self.knockout = knockout
         self.lens_page.grid.set_knocked_out(knockout)
-        self.lens_page.knockout_note.setText(f"Off (saved with the run): {knockout.describe()}" if knockout else "")
+        self.lens_page.knockout_note.setText(
+            tr("Off (saved with the run): {switches}").format(switches=knockout.describe(tr)) if knockout else ""
+        )
 
     def _same_seed_settings(self) -> tuple:
         """What every side of a comparison generates with: the settings with a fixed seed (one drawn now when the

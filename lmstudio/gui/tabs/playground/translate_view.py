@@ -6,23 +6,28 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from ...i18n import QT_TR_NOOP, tr
 from ...widgets.heatmap import Heatmap
 
-EMPTY_NOTE = "Translate a source text: each row shows which source tokens the decoder read while writing that token."
+EMPTY_NOTE = QT_TR_NOOP(
+    "Translate a source text: each row shows which source tokens the decoder read while writing that token."
+)
 
 
 class AlignmentPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.note = QLabel(EMPTY_NOTE)
+        self.note = QLabel(tr(EMPTY_NOTE))
         self.note.setWordWrap(True)
-        self.note.setToolTip("What the alignment heatmap shows, or why there is none")
+        self.note.setToolTip(tr("What the alignment heatmap shows, or why there is none"))
         self.heatmap = Heatmap(
-            "Cross-attention alignment",
-            "source token (the text read)",
-            "output token (the text written)",
-            "Row i: how much the decoder attended to each source token while predicting output token i "
-            "(each row sums to 1; the last row is the prediction of the end, <eos>)",
+            tr("Cross-attention alignment"),
+            tr("source token (the text read)"),
+            tr("output token (the text written)"),
+            tr(
+                "Row i: how much the decoder attended to each source token while predicting output token i "
+                "(each row sums to 1; the last row is the prediction of the end, <eos>)"
+            ),
         )
         self.data: dict | None = None
         layout = QVBoxLayout(self)
@@ -31,7 +36,7 @@ class AlignmentPanel(QWidget):
 
     def clear(self) -> None:
         self.data = None
-        self.note.setText(EMPTY_NOTE)
+        self.note.setText(tr(EMPTY_NOTE))
         self.heatmap.show()
         self.heatmap.set_matrix([[]])
 
@@ -40,13 +45,15 @@ class AlignmentPanel(QWidget):
         self.data = data
         matrix = data.get("matrix")
         if matrix is None:
-            self.note.setText(data.get("note") or "No alignment for this model.")
+            self.note.setText(data.get("note") or tr("No alignment for this model."))
             self.heatmap.hide()
             return
         self.heatmap.show()
         rows, cols = data["rows"], data["cols"]
         self.heatmap.set_matrix(matrix, rows, cols, levels=(0.0, 1.0))
         self.note.setText(
-            f"{len(rows) - 1} output token(s) and <eos> (rows) over {len(cols) - 1} source token(s) and <eos> "
-            f"(columns). Bright = attended to; a reversal shows as an anti-diagonal. Hover a cell for its weight."
+            tr(
+                "{outputs} output token(s) and <eos> (rows) over {sources} source token(s) and <eos> "
+                "(columns). Bright = attended to; a reversal shows as an anti-diagonal. Hover a cell for its weight."
+            ).format(outputs=len(rows) - 1, sources=len(cols) - 1)
         )
