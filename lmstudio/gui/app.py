@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QProcess, QTimer
 from PySide6.QtWidgets import QApplication
 
-from .i18n import resolve_language, set_language
+from .i18n import CJK_FONT_ADVICE, language_refused, resolve_language, set_language
 from .settings import APPLICATION, ORGANIZATION, Preferences
 from .theme import apply_theme
 from .workers import shutdown_all
@@ -42,7 +42,9 @@ def run(argv: list[str] | None = None) -> int:
     app = create_app(argv)
     prefs = Preferences()
     # the language before any window text is made: LMSTUDIO_LANGUAGE (screenshots, tests), View ▸ Language, the system's
-    set_language(resolve_language(os.environ.get("LMSTUDIO_LANGUAGE") or prefs.language or None))
+    set_language(resolve_language(os.environ.get("LMSTUDIO_LANGUAGE") or prefs.language or None), check_font=True)
+    if language_refused():
+        print(f"lmstudio: showing English: {CJK_FONT_ADVICE}", file=sys.stderr)
     apply_theme(app, prefs.theme, prefs.presenter)
 
     from .main_window import MainWindow  # after the QApplication exists

@@ -42,6 +42,20 @@ def QT_TR_NOOP(text: str) -> str:  # noqa: N802 (the name lupdate looks for)
     return text
 
 
+CJK_FONT_ADVICE = QT_TR_NOOP(
+    "No font with Chinese characters is installed, so they would show as boxes: install Noto Sans CJK (on Linux "
+    "the fonts-noto-cjk package; Windows and macOS include one) and restart lmstudio"
+)
+
+
+def cjk_font_missing() -> bool:
+    """Whether no installed font covers Chinese (Simplified or Traditional) or Japanese."""
+    from PySide6.QtGui import QFontDatabase
+
+    ws = QFontDatabase.WritingSystem
+    return not any(QFontDatabase.families(w) for w in (ws.SimplifiedChinese, ws.TraditionalChinese, ws.Japanese))
+
+
 def i18n_dir() -> Path:
     """The folder of the ``.ts`` sources and compiled ``.qm`` catalogs."""
     return resources_dir() / "i18n"
@@ -106,8 +120,20 @@ def current_language() -> str:
 _current = [SOURCE_LANGUAGE]
 
 
-def set_language(code: str) -> str:
-    """Install ``code`` (falling back to English when its catalog is missing); returns the language in use."""
+_refused = [""]
+
+
+def language_refused() -> str:
+    """The language :func:`set_language` fell back from for want of a font that draws it ("" when none)."""
+    return _refused[0]
+
+
+def set_language(code: str, check_font: bool = False) -> str:
+    """Install ``code`` (falling back to English when its catalog is missing, or with ``check_font`` when no
+    installed font draws Chinese: a window of boxes helps nobody); returns the language in use."""
+    _refused[0] = ""
+    if check_font and code == "zh_CN" and cjk_font_missing():
+        _refused[0], code = code, SOURCE_LANGUAGE
     used = code if code in LANGUAGES and install_language(code) else SOURCE_LANGUAGE
     if used == SOURCE_LANGUAGE and code != SOURCE_LANGUAGE:
         install_language(SOURCE_LANGUAGE)
@@ -123,6 +149,7 @@ def data_sources() -> list[str]:
     from dataclasses import fields
 
     from ..app.compress import METHODS
+    from ..app.recipes import RECIPES
     from ..app.train_metrics import BPC_NA_REASON, MFU_TIP
     from ..core import config
 
@@ -140,6 +167,7 @@ def data_sources() -> list[str]:
             if s is not None:
                 out.extend(t for t in (s.help, s.unit, s.zero, s.null, s.note) if t)
     out.extend(label for _key, label, _kind in METHODS)
+    out.extend(text for recipe in RECIPES.values() for text in (recipe.title, recipe.summary))
     out.extend([BPC_NA_REASON, MFU_TIP, "n/a"])
     return list(dict.fromkeys(out))
 

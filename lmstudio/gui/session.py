@@ -26,6 +26,7 @@ from ..core.config import (
     WorkspaceConfig,
 )
 from ..core.data import corpus as core_corpus
+from ..core.data.segment import Segmenter, segmenter_for
 from ..core.data.split_cache import splits_dir
 from ..core.data.stats import CorpusStats
 from ..core.errors import ConfigError, LMStudioError
@@ -222,6 +223,21 @@ class Session(QObject):
         self._clear_stats()
         self.sig_cleaning_changed.emit()
 
+    def set_segmenter(self, segmenter: str, user_dict: str = "") -> None:
+        """How words are cut (``data.segmenter``, ``data.user_dict``): statistics and stop words follow, as the
+        cleaning does. Raises ConfigError (DataConfig's validation) when the pair is unusable."""
+        data = dataclasses.replace(self.config.data, segmenter=segmenter, user_dict=user_dict)
+        if data == self.config.data:
+            return
+        self.config.data = data
+        self._clear_stats()
+        self.sig_cleaning_changed.emit()
+
+    def segmenter(self) -> Segmenter:
+        """The segmenter of the data settings with its user dictionary read; CorpusError when that file cannot be
+        read (the caller shows why)."""
+        return segmenter_for(self.config.data)
+
     def set_split(self, fractions: tuple[float, float, float], mode: str, block_lines: int, seed: int) -> None:
         """Raises ConfigError (from DataConfig's validation) if the values are unusable."""
         data = dataclasses.replace(
@@ -270,7 +286,11 @@ class Session(QObject):
 
     def stats_key_now(self) -> str:
         """Identifies the corpus, its reading options and the cleaning: what the statistics depend on."""
-        return digest({"corpus": self._corpus_identity(), "cleaning": dataclasses.asdict(self.cleaning)})
+        d = self.config.data
+        words = [d.segmenter, d.user_dict]  # how words are cut: the word counts and stop-word removal depend on it
+        return digest(
+            {"corpus": self._corpus_identity(), "cleaning": dataclasses.asdict(self.cleaning), "words": words}
+        )
 
     def data_key(self) -> str:
         """Identifies the corpus file (path, size, time), reading options, cleaning and split settings: what
@@ -395,6 +415,17 @@ class Session(QObject):
         self.cancel_open()
         self.config = copy.deepcopy(loaded)
         self.workspace_path = Path(path)
+        self.set_tokenizer(None, None, "")
+        self.apply_opened(opened)
+        self._announce_all()
+        self.mark_saved()
+
+    def apply_recipe(self, config: WorkspaceConfig, opened: dict) -> None:
+        """A recipe's workspace (``app.recipes``) as the settings, with its corpus opened: a new, unsaved
+        workspace, as after File ▸ New."""
+        self.cancel_open()
+        self.config = copy.deepcopy(config)
+        self.workspace_path = None
         self.set_tokenizer(None, None, "")
         self.apply_opened(opened)
         self._announce_all()

@@ -532,6 +532,10 @@
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
+        <source>New from &amp;recipe</source>
+        <translation>从配方新建(&amp;R)</translation>
+    </message>
+    <message>
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
@@ -576,6 +580,10 @@
         <translation>无法保存窗口大小、主题和最近文件</translation>
     </message>
     <message>
+        <source>Chinese needs a font</source>
+        <translation>中文需要字体</translation>
+    </message>
+    <message>
         <source>Device: unknown (PyTorch failed to load)</source>
         <translation>设备：未知（PyTorch 加载失败）</translation>
     </message>
@@ -606,6 +614,14 @@
     <message>
         <source>this untitled workspace</source>
         <translation>这个未命名工作区</translation>
+    </message>
+    <message>
+        <source>{recipe}: press Start to train ({summary})</source>
+        <translation>{recipe}：按“开始”训练（{summary}）</translation>
+    </message>
+    <message>
+        <source>Cannot open the recipe</source>
+        <translation>无法打开配方</translation>
     </message>
     <message>
         <source>Open workspace</source>
@@ -1396,6 +1412,10 @@ Nothing was changed.</source>
         <translation>最常见的字符（· 表示空格，↵ 表示换行）及其次数</translation>
     </message>
     <message>
+        <source>Shown when at least 30% of the corpus&apos;s characters are Chinese characters or Japanese kana</source>
+        <translation>当语料中至少 30% 的字符是汉字或日文假名时显示</translation>
+    </message>
+    <message>
         <source>The most frequent words, lower-cased, with their counts</source>
         <translation>最常见的词（转为小写）及其次数</translation>
     </message>
@@ -1440,6 +1460,26 @@ Nothing was changed.</source>
         <translation>&lt;b&gt;高频词：&lt;/b&gt;{words}</translation>
     </message>
     <message>
+        <source>each CJK character counted as one word (no segmenter is set: Words ▸ Chinese words (jieba))</source>
+        <translation>每个中日韩字符算作一个词（未设置分词器：词 ▸ 中文词（jieba））</translation>
+    </message>
+    <message>
+        <source>whitespace-separated words</source>
+        <translation>以空白分隔的词</translation>
+    </message>
+    <message>
+        <source>words as the {segmenter} segmenter cuts them</source>
+        <translation>按 {segmenter} 分词器切分的词</translation>
+    </message>
+    <message>
+        <source>Words: {rule}</source>
+        <translation>词：{rule}</translation>
+    </message>
+    <message>
+        <source>Chinese or Japanese text ({share} CJK characters). Words: {rule}. A character vocabulary suits it ({n} distinct characters; 5,000 or more is usual for Chinese); for a word vocabulary choose Words ▸ Chinese words (jieba).</source>
+        <translation>中文或日文文本（{share} 为中日韩字符）。词：{rule}。适合用字符词表（{n} 个不同字符；中文通常有 5,000 个以上）；若要词级词表，请选择 词 ▸ 中文词（jieba）。</translation>
+    </message>
+    <message>
         <source>Cleaning</source>
         <translation>清洗</translation>
     </message>
@@ -1480,6 +1520,38 @@ Nothing was changed.</source>
         <translation>去除西班牙语停用词</translation>
     </message>
     <message>
+        <source>Remove Chinese stop words</source>
+        <translation>删除中文停用词</translation>
+    </message>
+    <message>
+        <source>Words between spaces</source>
+        <translation>以空格分词</translation>
+    </message>
+    <message>
+        <source>Chinese words (jieba)</source>
+        <translation>中文词（jieba）</translation>
+    </message>
+    <message>
+        <source>Each CJK character a word</source>
+        <translation>每个中日韩字符算一个词</translation>
+    </message>
+    <message>
+        <source>jieba&apos;s own dictionary</source>
+        <translation>jieba 自带词典</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Choose a jieba user dictionary: one word a line, optionally a frequency</source>
+        <translation>选择 jieba 用户词典：每行一个词，可附词频</translation>
+    </message>
+    <message>
+        <source>User dictionary</source>
+        <translation>用户词典</translation>
+    </message>
+    <message>
         <source>Line length from</source>
         <translation>行长度从</translation>
     </message>
@@ -1490,6 +1562,14 @@ Nothing was changed.</source>
     <message>
         <source>Sample lines of the corpus before and after cleaning; struck-out lines are dropped</source>
         <translation>语料样本行清洗前后的对比；划掉的行将被丢弃</translation>
+    </message>
+    <message>
+        <source>Choose a jieba user dictionary</source>
+        <translation>选择 jieba 用户词典</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt);;All files (*)</source>
+        <translation>文本文件 (*.txt);;所有文件 (*)</translation>
     </message>
     <message>
         <source>Preview unavailable: {error}</source>
@@ -4369,6 +4449,10 @@ Repeated verbatim from the corpus:
         <translation>每个方框是一个词元；悬停可查看其 ID 和频次</translation>
     </message>
     <message>
+        <source>The same text cut into words by the word segmenter (Data tab ▸ Words; jieba when it is whitespace): compare the words with the pieces the tokenizer learned</source>
+        <translation>同一段文本由分词器切成的词（数据 ▸ 词；设为空白时用 jieba）：把这些词与分词器学到的片段对比</translation>
+    </message>
+    <message>
         <source>Cleaned like the corpus: {cleaning}</source>
         <translation>已按语料方式清洗：{cleaning}</translation>
     </message>
@@ -4379,6 +4463,14 @@ Repeated verbatim from the corpus:
     <message>
         <source>{tokens} tokens · {chars} chars · {per_token} chars/token</source>
         <translation>{tokens} 个词元 · {chars} 个字符 · {per_token} 字符/词元</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Words ({segmenter})&lt;/b&gt; · {n} words</source>
+        <translation>&lt;b&gt;词（{segmenter}）&lt;/b&gt; · {n} 个词</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Tokens ({kind})&lt;/b&gt;</source>
+        <translation>&lt;b&gt;词元（{kind}）&lt;/b&gt;</translation>
     </message>
     <message>
         <source>no data yet</source>
@@ -5731,6 +5823,14 @@ sacreBLEU 签名：{signature}</translation>
         <translation>每个词元报告多少个最可能的候选</translation>
     </message>
     <message>
+        <source>Tang poems (Chinese characters)</source>
+        <translation>唐诗（汉字）</translation>
+    </message>
+    <message>
+        <source>A character-level Transformer on the bundled Tang poems: five- and seven-character verse with its punctuation in place after about three minutes on a CPU (600 steps)</source>
+        <translation>在内置唐诗上训练的字符级 Transformer：在 CPU 上约三分钟（600 步）后就能写出标点齐整的五言、七言诗句</translation>
+    </message>
+    <message>
         <source>the tokenizer produced &lt;unk&gt;, which hides how many characters it stands for</source>
         <translation>分词器产生了 &lt;unk&gt;，无法得知它代表多少个字符</translation>
     </message>
@@ -5761,6 +5861,10 @@ sacreBLEU 签名：{signature}</translation>
     <message>
         <source>heads {n} off</source>
         <translation>已屏蔽注意力头 {n}</translation>
+    </message>
+    <message>
+        <source>No font with Chinese characters is installed, so they would show as boxes: install Noto Sans CJK (on Linux the fonts-noto-cjk package; Windows and macOS include one) and restart lmstudio</source>
+        <translation>没有安装含中文字符的字体，中文会显示为方框：请安装 Noto Sans CJK（Linux 上为 fonts-noto-cjk 软件包；Windows 和 macOS 已自带）并重启 lmstudio</translation>
     </message>
 </context>
 </TS>

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -33,10 +34,11 @@ from ...app.units import human_bytes, human_count  # noqa: F401  (the Vocabulary
 from ...core.config import CleaningConfig, DataConfig
 from ...core.data.cleaning import Cleaner
 from ...core.data.corpus import BIBLE_EN_ES
+from ...core.data.segment import read_user_dict
 from ...core.data.splits import SPLIT_NAMES
-from ...core.errors import ConfigError
+from ...core.errors import ConfigError, LMStudioError
 from ..forms import configure, set_value
-from ..i18n import QT_TR_NOOP, tr
+from ..i18n import CJK_FONT_ADVICE, QT_TR_NOOP, cjk_font_missing, tr
 from ..jobs import PAIR_PREVIEW_ROWS
 from ..messages import user_message
 from ..session import Session
@@ -84,6 +86,12 @@ class StatsPanel(QGroupBox):
         self.top_chars = QLabel()
         self.top_chars.setWordWrap(True)
         self.top_chars.setToolTip(tr("The most frequent characters (· is a space, ↵ a newline) with their counts"))
+        # Chinese or Japanese text: how its words were counted, and what suits it (the Data tab's CJK note)
+        self.cjk_note = QLabel()
+        self.cjk_note.setObjectName("hint")
+        self.cjk_note.setWordWrap(True)
+        self.cjk_note.setToolTip(tr("Shown when at least 30% of the corpus's characters are Chinese characters or Japanese kana"))
+        self.cjk_note.hide()
         self.top_words = QLabel()
         self.top_words.setWordWrap(True)
         self.top_words.setToolTip(tr("The most frequent words, lower-cased, with their counts"))
@@ -97,6 +105,7 @@ class StatsPanel(QGroupBox):
         self.histogram.setMinimumHeight(100)  # the panel scrolls on a short screen; the chart takes the room left
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
+        layout.addWidget(self.cjk_note)
         layout.addWidget(self.top_chars)
         layout.addWidget(self.top_words)
         layout.addWidget(self.histogram, 1)
@@ -124,9 +133,35 @@ class StatsPanel(QGroupBox):
         chars = ",  ".join(f"“{visible(c)}” {human_count(n)}" for c, n in stats.top_chars[:12])
         words = ",  ".join(f"{w} {human_count(n)}" for w, n in stats.top_words[:10])
         self.top_chars.setText(tr("<b>Top characters:</b> {chars}").format(chars=_escape(chars)))
+        self.show_cjk_note(stats)
         self.top_words.setText(tr("<b>Top words:</b> {words}").format(words=_escape(words)))
         counts, edges = stats.line_length_hist
         self.histogram.set_histogram(counts, edges)
+
+    def show_cjk_note(self, stats) -> None:
+        """Say how words were counted in CJK text, what vocabulary suits it, and which font is missing."""
+        segmenter = self.session.config.data.segmenter
+        if segmenter == "whitespace" and stats.cjk_chars:
+            rule = tr("each CJK character counted as one word (no segmenter is set: Words ▸ Chinese words (jieba))")
+        elif segmenter == "whitespace":
+            rule = tr("whitespace-separated words")
+        else:
+            rule = tr("words as the {segmenter} segmenter cuts them").format(segmenter=segmenter)
+        self.values["words"].setToolTip(tr("Words: {rule}").format(rule=rule))
+        if not stats.cjk_chars or not stats.is_cjk:
+            self.cjk_note.hide()
+            return
+        parts = [
+            tr(
+                "Chinese or Japanese text ({share} CJK characters). Words: {rule}. A character vocabulary suits "
+                "it ({n} distinct characters; 5,000 or more is usual for Chinese); for a word vocabulary choose "
+                "Words ▸ Chinese words (jieba)."
+            ).format(share=f"{stats.cjk_share:.0%}", rule=rule, n=f"{stats.unique_chars:,}")
+        ]
+        if cjk_font_missing():
+            parts.append("<b>" + tr(CJK_FONT_ADVICE) + "</b>")
+        self.cjk_note.setText(" ".join(parts))
+        self.cjk_note.show()
 
 
 def _escape(text: str) -> str:
@@ -163,14 +198,43 @@ class CleaningPanel(QGroupBox):
                 None: tr("Keep stop words"),
                 "en": tr("Remove English stop words"),
                 "es": tr("Remove Spanish stop words"),
+                "zh": tr("Remove Chinese stop words"),
             },
         )
         self.stopwords.currentIndexChanged.connect(self._changed)
+        # how words are cut (data.segmenter): stop words, the word statistics and a word tokenizer follow it
+        self.segmenter = configure(
+            QComboBox(),
+            "data.segmenter",
+            labels={
+                "whitespace": tr("Words between spaces"),
+                "jieba": tr("Chinese words (jieba)"),
+                "chars": tr("Each CJK character a word"),
+            },
+        )
+        self.segmenter.currentIndexChanged.connect(self._segmenter_changed)
+        self.user_dict = configure(QLineEdit(), "data.user_dict")
+        self.user_dict.setPlaceholderText(tr("jieba's own dictionary"))
+        self.user_dict.editingFinished.connect(self._segmenter_changed)
+        self.user_dict_button = QPushButton(tr("Browse…"))
+        self.user_dict_button.setToolTip(tr("Choose a jieba user dictionary: one word a line, optionally a frequency"))
+        self.user_dict_button.clicked.connect(self._choose_user_dict)
         self.min_chars = configure(QSpinBox(), "data.cleaning.min_line_chars")
         self.max_chars = configure(QSpinBox(), "data.cleaning.max_line_chars")
         for spin in (self.min_chars, self.max_chars):
             spin.valueChanged.connect(self._changed)
         form = QFormLayout()
+        words_label = QLabel(tr("Words"))
+        words_label.setToolTip(self.segmenter.toolTip())
+        form.addRow(words_label, self.segmenter)
+        self.user_dict_row = QWidget()
+        dict_row = QHBoxLayout(self.user_dict_row)
+        dict_row.setContentsMargins(0, 0, 0, 0)
+        dict_row.addWidget(self.user_dict, 1)
+        dict_row.addWidget(self.user_dict_button)
+        self.user_dict_label = QLabel(tr("User dictionary"))
+        self.user_dict_label.setToolTip(self.user_dict.toolTip())
+        form.addRow(self.user_dict_label, self.user_dict_row)
         form.addRow(self.stopwords)
         lengths = QHBoxLayout()
         lengths.addWidget(QLabel(tr("Line length from")))
@@ -218,6 +282,10 @@ class CleaningPanel(QGroupBox):
         for key, box in self.checks.items():
             box.setChecked(bool(getattr(cfg, key)))
         self.stopwords.setCurrentIndex(max(0, self.stopwords.findData(cfg.stopwords)))
+        data = self.session.config.data
+        self.segmenter.setCurrentIndex(max(0, self.segmenter.findData(data.segmenter)))
+        self.user_dict.setText(data.user_dict)
+        self._show_user_dict()
         self.min_chars.setValue(cfg.min_line_chars)
         self.max_chars.setValue(cfg.max_line_chars)
         self._loading = False
@@ -235,13 +303,41 @@ class CleaningPanel(QGroupBox):
         self.session.set_cleaning(cfg)
         self.refresh_preview()
 
+    def _show_user_dict(self) -> None:
+        jieba = self.segmenter.currentData() == "jieba"
+        self.user_dict_row.setVisible(jieba)
+        self.user_dict_label.setVisible(jieba)
+
+    def _segmenter_changed(self, *_args) -> None:
+        self._show_user_dict()
+        if self._loading:
+            return
+        name = self.segmenter.currentData()
+        user_dict = self.user_dict.text().strip() if name == "jieba" else ""
+        try:
+            read_user_dict(user_dict)  # a dictionary that cannot be read is refused, the setting kept as it was
+            self.session.set_segmenter(name, user_dict)
+        except LMStudioError as exc:
+            self.error.setText(user_message(str(exc)))
+            return
+        self.error.clear()
+        self.refresh_preview()
+
+    def _choose_user_dict(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, tr("Choose a jieba user dictionary"), self.user_dict.text(), tr("Text files (*.txt);;All files (*)")
+        )
+        if path:
+            self.user_dict.setText(path)
+            self._segmenter_changed()
+
     def refresh_preview(self) -> None:
         preview = self.session.preview  # sample lines read by the worker that opened the corpus
         if self.session.corpus is None or preview is None:
             self.preview.setRowCount(0)
             return
         try:
-            rows = Cleaner(self.session.cleaning).preview(preview.sample_lines)
+            rows = Cleaner(self.session.cleaning, self.session.segmenter()).preview(preview.sample_lines)
         except Exception as exc:  # a preview must never take the tab down
             self.error.setText(tr("Preview unavailable: {error}").format(error=exc))
             rows = []

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.config import TokenizerConfig
+from ...core.data.segment import Segmenter
 from ...core.errors import ConfigError, LMStudioError
 from .. import jobs
 from ..forms import configure
@@ -188,7 +189,11 @@ class VocabularyTab(QWidget):
         self.table = VocabularyTable()
         self.segmentation = SegmentationPanel(tr("Segmentation"))
         self.segmentation.sig_sample_requested.connect(
-            lambda: self.segmentation.set_text(random_sample(self.session.preview, cleaning=self.session.cleaning))
+            lambda: self.segmentation.set_text(
+                random_sample(
+                    self.session.preview, cleaning=self.session.cleaning, segmenter=self.segmentation.segmenter
+                )
+            )
         )
         self.length_chart = HistogramChart(
             tr("Piece lengths"),
@@ -266,9 +271,13 @@ class VocabularyTab(QWidget):
     def _apply_cleaning(self) -> None:
         """Typed and sampled text is cleaned like the corpus (the Data tab's cleaning) before it is split."""
         cleaning = self.session.cleaning
-        self.segmentation.set_cleaning(cleaning)
+        try:
+            segmenter = self.session.segmenter()
+        except LMStudioError:  # an unreadable user dictionary: the Data tab says so; cut words without it here
+            segmenter = Segmenter(self.session.config.data.segmenter)
+        self.segmentation.set_cleaning(cleaning, segmenter)
         for side in self.compare.sides:
-            side.set_cleaning(cleaning)
+            side.set_cleaning(cleaning, segmenter)
 
     def refresh_theme(self) -> None:
         # The side panel holds wrapped explanations: give it about 36 characters of the current font.

@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.data.cleaning import clean_sample_lines, clean_text, cleaning_summary
+from ...core.data.segment import HAN_RUN, Segmenter, jieba_available
+from ...core.errors import LMStudioError
 from ..i18n import QT_TR_NOOP, tr
 from ..widgets.token_chips import TokenChips, visible
 
@@ -197,6 +199,7 @@ class SegmentationPanel(QWidget):
         self.summary = QLabel()
         self.summary.setToolTip(tr("Tokens for this text and the average characters per token"))
         self.cleaning = None  # the corpus's CleaningConfig: typed text is cleaned like the corpus before it is split
+        self.segmenter = None  # the data's word segmenter: cleaning (stop words) and the words beside the pieces
         self.cleaning_note = QLabel()
         self.cleaning_note.setObjectName("hint")
         self.cleaning_note.setWordWrap(True)
@@ -213,6 +216,36 @@ class SegmentationPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.view)
         scroll.setToolTip(tr("Each box is one token; hover a token to see its id and frequency"))
+        # Chinese text: the words of the segmenter (jieba) beside the tokenizer's pieces of the same text
+        self.words_view = TokenChips(mode="alternate", max_tokens=SEGMENT_MAX_TOKENS)
+        self.words_title = QLabel()
+        self.words_title.setToolTip(
+            tr(
+                "The same text cut into words by the word segmenter (Data tab ▸ Words; jieba when it is whitespace): "
+                "compare the words with the pieces the tokenizer learned"
+            )
+        )
+        words_scroll = QScrollArea()
+        words_scroll.setWidgetResizable(True)
+        words_scroll.setWidget(self.words_view)
+        words_scroll.setToolTip(self.words_title.toolTip())
+        self.words_box = QWidget()
+        wl = QVBoxLayout(self.words_box)
+        wl.setContentsMargins(0, 0, 0, 0)
+        wl.addWidget(self.words_title)
+        wl.addWidget(words_scroll, 1)
+        self.words_box.hide()
+        self.pieces_title = QLabel()
+        pieces_box = QWidget()
+        pl = QVBoxLayout(pieces_box)
+        pl.setContentsMargins(0, 0, 0, 0)
+        pl.addWidget(self.pieces_title)
+        pl.addWidget(scroll, 1)
+        self.pieces_title.hide()
+        views = QHBoxLayout()
+        views.addWidget(pieces_box, 1)
+        views.addWidget(self.words_box, 1)
+        self._words_allowed = editable
         head = QHBoxLayout()
         head.addWidget(self.title)
         head.addStretch(1)
@@ -226,7 +259,7 @@ class SegmentationPanel(QWidget):
             layout.addWidget(self.summary)
         layout.addWidget(self.input)
         layout.addWidget(self.cleaning_note)
-        layout.addWidget(scroll, 1)
+        layout.addLayout(views, 1)
         self._timer = QTimer(self, singleShot=True, interval=150)
         self._timer.timeout.connect(self.refresh)
         self.input.textChanged.connect(self._timer.start)
@@ -235,9 +268,10 @@ class SegmentationPanel(QWidget):
         self.tokenizer, self.frequencies = tokenizer, frequencies or {}
         self.refresh()
 
-    def set_cleaning(self, cleaning) -> None:
-        """The corpus's cleaning (a CleaningConfig, or None): typed text goes through it before it is split."""
-        self.cleaning = cleaning
+    def set_cleaning(self, cleaning, segmenter=None) -> None:
+        """The corpus's cleaning (a CleaningConfig, or None) and word segmenter: typed text goes through them
+        before it is split."""
+        self.cleaning, self.segmenter = cleaning, segmenter
         summary = cleaning_summary(cleaning) if cleaning is not None else ""
         self.cleaning_note.setText(
             tr("Cleaned like the corpus: {cleaning}").format(cleaning=summary) if summary else ""
@@ -248,7 +282,7 @@ class SegmentationPanel(QWidget):
     def cleaned_text(self) -> str:
         """The text as the tokenizer receives it: cleaned like the corpus."""
         text = self.text()
-        return clean_text(text, self.cleaning) if self.cleaning is not None else text
+        return clean_text(text, self.cleaning, self.segmenter) if self.cleaning is not None else text
 
     def set_text(self, text: str) -> None:
         self.input.setPlainText(text)
@@ -270,6 +304,7 @@ class SegmentationPanel(QWidget):
             self.view.set_empty_text(tr("Cannot encode this text: {error}").format(error=exc))
             return
         self.view.set_tokens(boxes)
+        self._show_words(text)
         per = len(text) / len(boxes) if boxes else 0.0
         self.summary.setText(
             tr("{tokens} tokens · {chars} chars · {per_token} chars/token").format(
@@ -277,15 +312,43 @@ class SegmentationPanel(QWidget):
             )
         )
 
+    def words_segmenter(self):
+        """The segmenter whose words are shown beside the pieces: the data's, or jieba (chars without jieba)."""
+        if self.segmenter is not None and self.segmenter.name != "whitespace":
+            return self.segmenter
+        return Segmenter("jieba" if jieba_available() else "chars")
 
-def random_sample(preview, lines: int = 4, cleaning=None) -> str:
+    def _show_words(self, text: str) -> None:
+        """Beside the pieces, the words of a text holding Chinese (the segmenter's cut against the tokenizer's)."""
+        show = self._words_allowed and bool(HAN_RUN.search(text))
+        self.words_box.setVisible(show)
+        self.pieces_title.setVisible(show)
+        if not show:
+            return
+        segmenter = self.words_segmenter()
+        try:
+            words = segmenter.pieces(text)
+        except LMStudioError as exc:  # jieba missing or a bad user dictionary: say so where the words would be
+            self.words_view.set_tokens([])
+            self.words_view.set_empty_text(str(exc))
+            return
+        self.words_view.set_tokens([{"text": w, "id": i, "tooltip": visible(w)} for i, w in enumerate(words)])
+        n_words = sum(1 for w in words if w.strip() and any(ch.isalnum() for ch in w))
+        self.words_title.setText(
+            tr("<b>Words ({segmenter})</b> · {n} words").format(segmenter=segmenter.name, n=f"{n_words:,}")
+        )
+        kind = getattr(self.tokenizer, "kind", "")
+        self.pieces_title.setText(tr("<b>Tokens ({kind})</b>").format(kind=kind))
+
+
+def random_sample(preview, lines: int = 4, cleaning=None, segmenter=None) -> str:
     """A few lines of the corpus, drawn from the sample read when it was opened: no file access on the
     GUI thread (a huge or damaged file would freeze or break the tab), lines already cut to a sane length.
     With ``cleaning`` (the corpus's CleaningConfig) the lines are drawn as training sees them: cleaned,
     without the lines cleaning drops."""
     pool = list(preview.sample_lines) if preview is not None else []
     if cleaning is not None:
-        pool = clean_sample_lines(pool, cleaning)
+        pool = clean_sample_lines(pool, cleaning, segmenter)
     pool = [line for line in pool if line.strip()]
     if not pool:
         return DEFAULT_TEXT

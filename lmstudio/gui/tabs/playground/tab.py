@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ....core.data.cleaning import clean_text, cleaning_summary
+from ....core.data.segment import segmenter_for
 from ....core.errors import LMStudioError
 from ...export_dialog import NOT_EXPORTABLE_COMPRESSED, NOT_EXPORTABLE_HF, open_export_dialog
 from ...i18n import QT_TR_NOOP, tr
@@ -483,6 +484,7 @@ class PlaygroundTab(QWidget):
             self._forget_branches()  # another model: the old numbers no longer describe it (the load job is
             # still on, so clear_branches, which waits for no job, would refuse)
         self._set_mode(loaded.is_translation)
+        self._fit_default_prompt(loaded)
         items = [
             (self.source.checkpoint.itemText(i), self.source.checkpoint.itemData(i))
             for i in range(self.source.checkpoint.count())
@@ -518,6 +520,19 @@ class PlaygroundTab(QWidget):
         except Exception:  # noqa: BLE001  (an unreadable meta.json: the export itself would say so)
             recipe = None
         return NOT_EXPORTABLE_COMPRESSED if recipe is not None else ""
+
+    def _fit_default_prompt(self, loaded: Any) -> None:
+        """The untouched default prompt (Shakespeare's "ROMEO:") becomes the run's own sample prompt when the
+        run's vocabulary cannot spell it (a Chinese run would start from <unk>)."""
+        if self.translation or self.prompt.toPlainText() != DEFAULT_PROMPT:
+            return
+        tok = loaded.tokenizer
+        try:
+            unknown = tok.unk_id in tok.encode(DEFAULT_PROMPT)
+        except Exception:  # noqa: BLE001  (a tokenizer failing here keeps the prompt as it was)
+            return
+        if unknown:
+            self.prompt.setPlainText(loaded.config.train.sample_prompt or "\n")
 
     def _set_mode(self, translation: bool) -> None:
         """The Translate mode for an encoder-decoder run, or the language model's Playground, exactly as it was
@@ -582,7 +597,11 @@ class PlaygroundTab(QWidget):
     def cleaned(self, text: str) -> str:
         """``text`` cleaned as the loaded run's corpus was (lower-case, NFKC, stop words…), so that what the
         user types meets the vocabulary the model learned."""
-        return clean_text(text, self.loaded.config.data.cleaning) if self.loaded is not None else text
+        if self.loaded is None:
+            return text
+        return clean_text(
+            text, self.loaded.config.data.cleaning, segmenter_for(self.loaded.config.data, self.loaded.tokenizer)
+        )
 
     def prompt_text(self) -> str:
         return self.cleaned(self.prompt.toPlainText())
