@@ -493,6 +493,12 @@ def main() -> int:
         return model_train_only()
     if "--playground-run" in sys.argv:  # only the Playground shots, from an already trained run
         return playground_only(sys.argv[sys.argv.index("--playground-run") + 1])
+    if "--tang-run" in sys.argv:  # the Chinese Playground on a tang-poems run (see shoot_tang)
+        os.environ["LMSTUDIO_LANGUAGE"] = "zh_CN"
+        app, session, window = open_window()
+        shoot_tang(window, sys.argv[sys.argv.index("--tang-run") + 1])
+        _close(window)
+        return 0
     if "--model-seq2seq" in sys.argv:  # the Model tab's encoder-decoders (see shoot_model_seq2seq)
         app, session, window = open_window()
         shoot_model_seq2seq(window)
@@ -556,6 +562,28 @@ def main() -> int:
     shoot(window, "data-presenter")
     _close(window)
     return 0
+
+
+def shoot_tang(window, run_dir: str) -> None:
+    """Issue 17: the Playground in the Chinese interface writing a Tang poem from a run of the tang-poems recipe
+    (``lmstudio train --recipe tang-poems --out RUN_DIR``), one character's alternatives open (playground-tang-zh.png);
+    run with ``LMSTUDIO_LANGUAGE=zh_CN``."""
+    tab = next(w for w in window.tab_widgets if type(w).__name__ == "PlaygroundTab")
+    window.tabs.setCurrentIndex(window.tab_widgets.index(tab))
+    tab.load_run(run_dir, "best")
+    wait(lambda: tab.loaded is not None and not tab.is_busy())
+    tab.prompt.setPlainText("春")
+    tab.form.max_new.setValue(95)
+    tab.form.seed.setValue(7)
+    tab.generate()
+    wait(lambda: not tab.is_busy())
+    tokens = tab.branches[tab.current].tokens
+    at = next((k for k, t in enumerate(tokens) if k > 8 and t["rank"] > 1 and t["text"].strip()), 10)
+    tab._on_click(at)
+    tab.page.chips.set_selected(at)
+    pump(0.5)
+    window.grab().save(str(DOCS / "playground-tang-zh.png"))
+    print("wrote", DOCS / "playground-tang-zh.png")
 
 
 def playground_only(run_dir: str) -> int:

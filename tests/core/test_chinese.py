@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +26,14 @@ MIXED = "床前明月光，疑是地上霜。\n我们在北京大学学习 deep 
 @pytest.fixture(scope="module")
 def tang_lines() -> list[str]:
     return TANG.read_text(encoding="utf-8").splitlines()[:400]
+
+
+@pytest.fixture(scope="module")
+def tang_part(tmp_path_factory) -> Path:
+    """The first 2,000 Tang poems (a fifth of the corpus: 3,900 distinct characters), for quick pipelines."""
+    path = tmp_path_factory.mktemp("tang") / "tang-2000.txt"
+    path.write_text("\n".join(TANG.read_text(encoding="utf-8").splitlines()[:2000]) + "\n", encoding="utf-8")
+    return path
 
 
 @pytest.mark.parametrize("name", ["whitespace", "jieba", "chars"])
@@ -139,19 +148,19 @@ def test_statistics_count_cjk_characters_as_words_without_a_segmenter(tang_lines
     assert cjk_share("abc 中文") == pytest.approx(2 / 5)
 
 
-def test_bits_per_character_counts_characters_not_bytes(tmp_path):
+def test_bits_per_character_counts_characters_not_bytes(tmp_path, tang_part):
     """A character tokenizer on Chinese has one character per token (UTF-8 has three bytes per character)."""
     from lmstudio.core.dataset.prepare import prepare
 
     config = WorkspaceConfig.from_dict(
-        {"data": {"corpus": str(TANG)}, "tokenizer": {"kind": "char"}, "model": {"block_size": 16}}
+        {"data": {"corpus": str(tang_part)}, "tokenizer": {"kind": "char"}, "model": {"block_size": 16}}
     )
     prepared = prepare(config, tmp_path / "prep", with_report=False)
     assert prepared.chars_per_token("val") == pytest.approx(1.0)
 
 
 @pytest.mark.slow
-def test_tang_poems_train_and_generate_without_replacement_characters(tmp_path):
+def test_tang_poems_train_and_generate_without_replacement_characters(tmp_path, tang_part):
     """The bundled Tang poems through the whole pipeline: char and BPE (byte fallback: pieces of a character's
     UTF-8 bytes must never reach the text as U+FFFD)."""
     from lmstudio.core.config import SampleConfig
@@ -160,25 +169,38 @@ def test_tang_poems_train_and_generate_without_replacement_characters(tmp_path):
     from lmstudio.core.training.launch import new_trainer
     from tests.helpers import TINY_TRAIN
 
-    for kind, vocab in (("char", 8000), ("bpe", 4000)):
+    for kind, vocab in (("char", 8000), ("bpe", 3500)):
         config = WorkspaceConfig.from_dict(
             {
-                "data": {"corpus": str(TANG)},
+                "data": {"corpus": str(tang_part)},
                 "tokenizer": {"kind": kind, "vocab_size": vocab, "character_coverage": 0.99},
                 "model": {"arch": "transformer", "block_size": 32, "n_layer": 1, "n_head": 2, "d_model": 32},
-                "train": {**TINY_TRAIN, "steps": 15, "eval_interval": 15},
+                "train": {**TINY_TRAIN, "steps": 8, "eval_interval": 8},
             }
         )
         run = tmp_path / kind
         list(new_trainer(config, run).run())
         loaded = load_run(run, device="cpu")
         if kind == "char":
-            assert loaded.tokenizer.vocab_size > 4900  # every distinct character of the training split
+            assert loaded.tokenizer.vocab_size > 3500  # every distinct character of the training split
         text = "".join(
             e.text
             for e in generate(loaded.model, loaded.tokenizer, "春", SampleConfig(max_new_tokens=60, seed=1), "cpu")
         )
         assert text and "\ufffd" not in text, (kind, text)
+
+
+def test_the_tang_recipe_is_the_small_transformer_preset_with_a_block_of_64():
+    from dataclasses import replace
+
+    from lmstudio.app.recipes import recipe_config
+    from lmstudio.core.models.presets import apply_preset
+
+    config = recipe_config("tang-poems")
+    assert config.model == replace(apply_preset(config.model, "small"), block_size=64)
+    assert config.data.corpus == str(TANG) and config.tokenizer.kind == "char"
+    with pytest.raises(ConfigError, match="tang-poems"):
+        recipe_config("odes")
 
 
 def test_cli_prepare_with_jieba_and_chinese_stop_words(tmp_path):
@@ -202,3 +224,20 @@ def test_cli_prepare_with_jieba_and_chinese_stop_words(tmp_path):
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert bad.returncode != 0 and "Traceback" not in bad.stderr and "data.user_dict" in bad.stderr
+
+
+def test_bytes_a_model_writes_that_form_no_character_are_named_not_replaced(tmp_path, tang_part):
+    """Byte fallback: the bytes of a character come out as the character once complete; a lead byte followed by
+    a word (an untrained model does that) comes out as its piece name, never as U+FFFD."""
+    from lmstudio.core.inference.text import IncrementalDecoder
+
+    tok = train_tokenizer(
+        TokenizerConfig(kind="bpe", vocab_size=3500, character_coverage=0.99), tang_part
+    )  # byte fallback is on by default
+    byte = [tok.piece_to_id(f"<0x{b:02X}>") for b in "龘".encode()]
+    word = tok.encode("春")
+    assert all(tok.piece_kind(i) == "byte" for i in byte) and len(word) == 1
+    decoder = IncrementalDecoder(tok, tok.encode("\n"))
+    assert [decoder.push(i) for i in byte] == ["", "", "龘"]  # held back until the character is complete
+    assert decoder.push(byte[0]) + decoder.push(word[0]) == "<0xE9>春"
+    assert decoder.push(byte[1], final=True) == "<0xBE>"

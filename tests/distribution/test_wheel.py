@@ -93,6 +93,9 @@ def test_installed_wheel_outside_the_repository_prepares_the_bundled_corpus(whee
     assert Path(package).is_relative_to(site), f"imported {package}, not the installed wheel"
     assert Path(resources) == site / "lmstudio" / "resources"
     assert corpora and all(Path(p).is_relative_to(site) and Path(p).is_file() for p in corpora.values())
+    # the window's Chinese catalog and the Chinese stop words travel in the wheel too
+    assert (Path(resources) / "i18n" / "lmstudio_zh_CN.qm").is_file()
+    assert (Path(resources) / "stopwords" / "zh.txt").is_file()
 
     shakespeare = next(p for p in corpora.values() if p.endswith("tinyshakespeare.txt"))
     out = work / "prepared"

@@ -3,10 +3,20 @@ view shows for a token on its own (:func:`display_text`)."""
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Sequence
 from typing import Any
 
 REPLACEMENT = "\ufffd"
+BYTE_NAMES = "lmstudio-byte-names"  # a codecs error handler: bytes that form no character as "<0xE9>"
+
+
+def _byte_names(error: UnicodeDecodeError) -> tuple[str, int]:
+    bad = error.object[error.start : error.end]
+    return "".join(f"<0x{b:02X}>" for b in bad), error.end
+
+
+codecs.register_error(BYTE_NAMES, _byte_names)
 
 
 class IncrementalDecoder:
@@ -35,8 +45,33 @@ class IncrementalDecoder:
             return ""
         before = decode(self.ids[start : self.emitted]) if self.emitted > start else ""
         piece = after[len(before) :] if after.startswith(before) else decode(self.ids[self.emitted : n])
+        if REPLACEMENT in piece and any(self._is_byte(i) for i in self.ids[self.emitted : n]):
+            piece = self._spell(start, n)
         self.emitted = n
         return piece
+
+    def _is_byte(self, token_id: int) -> bool:
+        kind = getattr(self.tokenizer, "piece_kind", None)
+        return kind is not None and kind(token_id) == "byte"
+
+    def _spell(self, start: int, n: int) -> str:
+        """The text of ``ids[emitted:n]`` when their bytes do not all form characters (a model may sample a
+        lead byte and then a word): complete characters as text, the bytes that form none by their piece names
+        (``<0xE9>``, as SentencePiece names them), never U+FFFD, which would hide that the model wrote them."""
+        decode, out, run = self.tokenizer.decode, [], bytearray()
+        for k in range(self.emitted, n):
+            token_id = self.ids[k]
+            if self._is_byte(token_id):
+                run.append(int(self.tokenizer.id_to_piece(token_id)[3:5], 16))
+                continue
+            if run:
+                out.append(run.decode("utf-8", BYTE_NAMES))
+                run.clear()
+            before, after = decode(self.ids[start:k]), decode(self.ids[start : k + 1])
+            out.append(after[len(before) :] if after.startswith(before) else decode([token_id]))
+        if run:
+            out.append(run.decode("utf-8", BYTE_NAMES))
+        return "".join(out)
 
 
 def display_text(tokenizer: Any, token_id: int) -> str:

@@ -90,7 +90,9 @@ class StatsPanel(QGroupBox):
         self.cjk_note = QLabel()
         self.cjk_note.setObjectName("hint")
         self.cjk_note.setWordWrap(True)
-        self.cjk_note.setToolTip(tr("Shown when at least 30% of the corpus's characters are Chinese characters or Japanese kana"))
+        self.cjk_note.setToolTip(
+            tr("Shown when at least 30% of the corpus's characters are Chinese characters or Japanese kana")
+        )
         self.cjk_note.hide()
         self.top_words = QLabel()
         self.top_words.setWordWrap(True)

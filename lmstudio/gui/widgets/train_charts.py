@@ -281,6 +281,7 @@ class TrainCharts(QWidget):
                 col=i % 3,
                 title=loss_title() if key == "loss" else tr(title),
                 axisItems={"left": LogAxis("left")},  # log-scale labels never pile up
+                enableMenu=False,
             )
             plot.setLabel("left", tr(ylabel))
             plot.setDownsampling(auto=True, mode="peak")
@@ -479,7 +480,7 @@ class TrainCharts(QWidget):
 
     def _build_translation_plots(self) -> None:
         for key, title, ylabel in TRANSLATION_PLOTS:
-            plot = pg.PlotItem(title=tr(title))
+            plot = pg.PlotItem(title=tr(title), enableMenu=False)
             plot.setLabel("left", tr(ylabel))
             plot.setClipToView(True)
             plot.disableAutoRange()

@@ -104,7 +104,7 @@ class EmbeddingMapView(QWidget):
         self._explained: Sequence[float] | None = None
 
         # ---- the map
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(enableMenu=False)
         self.plot.setToolTip(
             tr(
                 "Each point is a token, placed by the two main directions of the embedding table (PCA): tokens the "
