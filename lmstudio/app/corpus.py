@@ -18,9 +18,11 @@ from ..core.config import DataConfig, TokenizerConfig
 from ..core.data import formats
 from ..core.data.cleaning import iter_clean
 from ..core.data.corpus import Corpus, ReadOptions, corpus_fingerprint
+from ..core.data.health import HealthReport, data_health
 from ..core.data.segment import segmenter_for
 from ..core.data.split_cache import corpus_path, open_corpus, splits_cached
 from ..core.data.stats import compute_stats
+from ..core.errors import ConfigError
 from ..core.fileio import check_regular_file
 from ..core.progress import ProgressCallback, report
 
@@ -154,3 +156,24 @@ def train_vocabulary(
         "seconds_train": t2 - t1,
         "seconds_total": time.perf_counter() - t0,
     }
+
+
+def corpus_health(data: DataConfig, key: str, progress: ProgressCallback | None = None) -> tuple[str, HealthReport]:
+    """The data health report of the cleaned corpus under the split settings of ``data`` (the lines dealt as
+    training deals them, without writing split files); returns (key, HealthReport) so that a stale result can be
+    recognised. Reads the corpus twice: the first pass is the first half of ``progress``, the second the rest."""
+    if data.task == "translate":
+        raise ConfigError("data health checks a language-model corpus; for translation see the pair statistics")
+    passes = iter((phase(progress, 0.0, 0.5, "checking"), phase(progress, 0.5, 0.5, "checking for leakage")))
+
+    def lines():  # each pass reads the corpus afresh, its progress following the bytes read
+        return cleaned_lines(data, next(passes, None))
+
+    health = data_health(
+        lines,
+        fractions=data.split_fractions,
+        mode=data.split_mode,
+        block_lines=data.block_lines,
+        seed=data.seed,
+    )
+    return key, health

@@ -3,7 +3,7 @@
     lmstudio                         open the window (on the bundled Tiny Shakespeare)
     lmstudio FILE|FOLDER|WS.json     open the window on that corpus or workspace
     lmstudio gui [FILE|WS.json]      the same, spelled out
-    lmstudio prepare|train|sample|translate|eval|compress|export ...   headless
+    lmstudio prepare|train|sample|translate|eval|compress|export|runs|sweep|duel|context ...   headless
 
 Errors caused by input print one line on stderr (``lmstudio: error: ...``) and exit with code 2,
 never a traceback: LMStudioError, OSError (with its path), MemoryError. Ctrl-C exits with 130 (an
@@ -18,11 +18,13 @@ from pathlib import Path
 
 from .. import __version__
 
-COMMANDS = ("prepare", "train", "sample", "translate", "eval", "compress", "export", "gui")
+COMMANDS = (
+    "prepare", "train", "sample", "translate", "eval", "compress", "export", "runs", "sweep", "duel", "context", "gui"
+)  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import compress, export, inference, prepare, train
+    from . import compress, experiments, export, inference, prepare, runs, train
 
     parser = argparse.ArgumentParser(
         prog="lmstudio",
@@ -38,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     inference.add_eval_parser(sub)
     compress.add_parser(sub)
     export.add_parser(sub)
+    runs.add_parser(sub)
+    experiments.add_parser(sub)
     gui = sub.add_parser(
         "gui",
         help="open the workbench window (the default), optionally on a corpus or workspace",

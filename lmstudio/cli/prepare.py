@@ -33,7 +33,7 @@ def add_corpus_arguments(p: argparse.ArgumentParser) -> None:
     add_setting_flags(p.add_argument_group("translation (source → target pairs)"), "data", PAIR_SETTINGS)
     add_setting_flags(p.add_argument_group("words (segmentation)"), "data", SEGMENT_SETTINGS)
     add_setting_flags(p.add_argument_group("cleaning"), "data.cleaning", CLEANING_SETTINGS)
-    add_setting_flags(p.add_argument_group("splits"), "data", ("split_fractions", "split_mode"))
+    add_setting_flags(p.add_argument_group("splits"), "data", ("split_fractions", "split_mode", "train_fraction"))
     add_setting_flags(p.add_argument_group("tokenizer"), "tokenizer", TOKENIZER_SETTINGS)
     p.add_argument("--config", metavar="FILE.json", help="workspace config saved by the GUI; flags override it")
     p.add_argument(
@@ -150,4 +150,8 @@ def print_summary(prepared) -> None:
             else "n/a (the validation split is empty)"
         )
         print(f"chars/token {vocab.get('chars_per_token', 0):.2f}   unknown rate on val {unk}")
+    from ..core.data.health import health_summary_lines
+
+    for line in health_summary_lines(report.get("health")):
+        print(line)
     print(f"written to  {prepared.directory}")

@@ -472,6 +472,16 @@ class DataConfig:
     )
     block_lines: int = setting(100, "lines per block in blocks mode", low=1, high=10**9, unit="lines", step=10)
     seed: int = setting(1337, "seed of the random split: the same seed gives the same split", **_SEED)
+    train_fraction: float = setting(
+        1.0,
+        "share of the training split used (0 < f <= 1): the validation and test splits are unchanged, so runs on "
+        "1% ... 100% of the data are scored on the same text",
+        low=0,
+        low_open=True,
+        high=1.0,
+        step=0.01,
+        decimals=3,
+    )
     encoding: str = setting(
         "auto",
         "encoding of the corpus files: auto (UTF-8, else the likeliest legacy encoding) or a codec name such "

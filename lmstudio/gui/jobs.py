@@ -10,6 +10,7 @@ from ..app.corpus import (  # noqa: F401  (re-exported for the tabs)
     PREVIEW_CHARS,
     CorpusPreview,
     cleaned_lines,
+    corpus_health,
     corpus_stats,
     load_corpus,
     train_vocabulary,

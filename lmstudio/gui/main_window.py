@@ -42,9 +42,12 @@ from .tabs.compress_tab import CompressTab
 from .tabs.data_tab import DataTab
 from .tabs.model_tab import ModelTab
 from .tabs.playground import PlaygroundTab
+from .tabs.runs_tab import RunsTab
+from .tabs.sweep_page import SweepPage
 from .tabs.train_tab import TrainTab
 from .tabs.vocab_tab import VocabularyTab
 from .theme import apply_theme
+from .widgets.common import SidePanelScroll
 from .widgets.view_export import ExportViewDialog, install_export_menus, open_export_dialog
 from .workers import WorkerHandle, start_worker
 
@@ -64,7 +67,29 @@ TABS: list[tuple[str, TabFactory, str]] = [  # titles and tips are translated wh
         PlaygroundTab,
         QT_TR_NOOP("Generate text and see every token's probability, branch, score text, look inside"),
     ),
+    (
+        QT_TR_NOOP("Runs"),
+        lambda session: runs_and_sweeps(session),
+        QT_TR_NOOP("Every run in one table, and sweeps, duels and tournaments run unattended at equal compute"),
+    ),
 ]
+
+
+def runs_and_sweeps(session: Session) -> RunsTab:
+    """The Runs tab: the runs table, and the Sweeps page beside it (a finished sweep run refreshes the table)."""
+    tab = RunsTab(session)
+    sweeps = SweepPage(session)
+    scroll = SidePanelScroll(sweeps)  # the page's forms and charts scroll on a 720-pixel screen
+    tab.pages.addTab(scroll, tr("Sweeps"))
+    tab.pages.setTabToolTip(
+        tab.pages.indexOf(scroll),
+        tr("Plan a sweep over any settings, or a ready-made duel, run it unattended and read the answer"),
+    )
+    sweeps.sig_runs_changed.connect(tab.refresh)
+    tab.sweep_page = sweeps
+    return tab
+
+
 WORKSPACE_FILTER = QT_TR_NOOP("lmstudio workspace (*.json);;All files (*)")
 CLOSE_JOIN_MS = 400  # closing waits this long on the GUI thread for workers, then hides and waits on the event loop
 
@@ -106,6 +131,7 @@ class MainWindow(QMainWindow):
             index = self.tabs.addTab(widget, tr(title))
             self.tabs.setTabToolTip(index, f"{tr(tip)} (Ctrl+{index + 1})")
         self.setCentralWidget(self.tabs)
+        self._connect_runs_to_playground()
         self._device_job: WorkerHandle | None = None
         self._close_state = "open"  # open, stopping (workers being joined), closed
         self._told_prefs_problem = False
@@ -128,6 +154,19 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(self.prefs.geometry())
         if probe_device:  # torch takes ~1 s to import: after the window is up, on a worker
             QTimer.singleShot(150, self.probe_device)
+
+    def _connect_runs_to_playground(self) -> None:
+        """Runs tab ▸ Open in Playground loads the run there and shows it."""
+        runs = next((w for w in self.tab_widgets if isinstance(w, RunsTab)), None)
+        playground = next((w for w in self.tab_widgets if isinstance(w, PlaygroundTab)), None)
+        if runs is None or playground is None:
+            return
+
+        def open_run(path: str) -> None:
+            self.tabs.setCurrentWidget(playground)
+            playground.load_run(path, "best")
+
+        runs.sig_open_in_playground.connect(open_run)
 
     # actions and menus --------------------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None, tip: str = "", checkable: bool = False) -> QAction:

@@ -8,16 +8,19 @@ import os
 import time
 from pathlib import Path
 
+from ..app.runs_table import default_runs_folder
 from .settings import open_settings
 
 KEY = "train/runs_folder"
 
 
 def runs_folder() -> Path:
+    """The folder the window keeps runs in: ``LMSTUDIO_RUNS_DIR``, else the one chosen in the Train tab, else the
+    command line's default (``app.runs_table.default_runs_folder``)."""
     if os.environ.get("LMSTUDIO_RUNS_DIR"):
         return Path(os.environ["LMSTUDIO_RUNS_DIR"])
     value = str(open_settings().value(KEY, "") or "")
-    return Path(value) if value else Path.home() / "lmstudio-runs"
+    return Path(value) if value else default_runs_folder()
 
 
 def set_runs_folder(path: Path) -> None:

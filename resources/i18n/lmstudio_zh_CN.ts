@@ -420,6 +420,22 @@
         <translation>生成文本并查看每个词元的概率，还可分支、为文本评分、查看模型内部</translation>
     </message>
     <message>
+        <source>Runs</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Every run in one table, and sweeps, duels and tournaments run unattended at equal compute</source>
+        <translation>所有运行汇于一表；扫描、对决和锦标赛在相同算力下无人值守地运行</translation>
+    </message>
+    <message>
+        <source>Sweeps</source>
+        <translation>扫描</translation>
+    </message>
+    <message>
+        <source>Plan a sweep over any settings, or a ready-made duel, run it unattended and read the answer</source>
+        <translation>规划对任意设置的扫描或现成的对决，无人值守地运行并读出结论</translation>
+    </message>
+    <message>
         <source>lmstudio workspace (*.json);;All files (*)</source>
         <translation>lmstudio 工作区 (*.json);;所有文件 (*)</translation>
     </message>
@@ -1998,6 +2014,14 @@ Nothing was changed.</source>
     <message>
         <source>The pairs after cleaning, or the corpus&apos;s text as read</source>
         <translation>清洗后的句对，或读取到的语料文本</translation>
+    </message>
+    <message>
+        <source>Health</source>
+        <translation>健康</translation>
+    </message>
+    <message>
+        <source>Statistics of the cleaned corpus, or its data health report</source>
+        <translation>清洗后语料的统计，或其数据健康报告</translation>
     </message>
     <message>
         <source>Open a corpus file (Data tab)</source>
@@ -3708,12 +3732,340 @@ The corpus loaded before ({current}) is still loaded.</source>
         <translation>新的</translation>
     </message>
     <message>
+        <source>The run&apos;s folder name (Rename… changes it)</source>
+        <translation>运行的文件夹名（“重命名…”可修改）</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>When the run started</source>
+        <translation>运行开始的时间</translation>
+    </message>
+    <message>
+        <source>Corpus</source>
+        <translation>语料</translation>
+    </message>
+    <message>
+        <source>The corpus file the run trained on</source>
+        <translation>该运行训练所用的语料文件</translation>
+    </message>
+    <message>
+        <source>The tokenizer kind and its vocabulary size</source>
+        <translation>分词器类型及其词表大小</translation>
+    </message>
+    <message>
+        <source>The model&apos;s architecture</source>
+        <translation>模型的架构</translation>
+    </message>
+    <message>
+        <source>The model&apos;s parameter count</source>
+        <translation>模型的参数量</translation>
+    </message>
+    <message>
+        <source>Training steps done, of the steps planned</source>
+        <translation>已完成的训练步数 / 计划步数</translation>
+    </message>
+    <message>
+        <source>Training tokens the model has seen</source>
+        <translation>模型已见过的训练词元数</translation>
+    </message>
+    <message>
+        <source>Wall time</source>
+        <translation>耗时</translation>
+    </message>
+    <message>
+        <source>Training wall time (h:mm:ss)</source>
+        <translation>训练实际耗时（时:分:秒）</translation>
+    </message>
+    <message>
+        <source>Best val loss</source>
+        <translation>最佳验证损失</translation>
+    </message>
+    <message>
+        <source>The lowest validation loss (nats per token)</source>
+        <translation>最低验证损失（每词元奈特）</translation>
+    </message>
+    <message>
+        <source>The perplexity at the best validation loss</source>
+        <translation>最佳验证损失处的困惑度</translation>
+    </message>
+    <message>
+        <source>Bits/char</source>
+        <translation>每字符比特数</translation>
+    </message>
+    <message>
+        <source>Bits per character at the best validation loss: comparable across tokenizers</source>
+        <translation>最佳验证损失处的每字符比特数：可在不同分词器之间比较</translation>
+    </message>
+    <message>
+        <source>BLEU</source>
+        <translation>BLEU</translation>
+    </message>
+    <message>
+        <source>BLEU of a translation run (empty for language models)</source>
+        <translation>翻译运行的 BLEU（语言模型为空）</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>finished, stopped, running, failed or no checkpoint</source>
+        <translation>已完成、已停止、运行中、失败或无检查点</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>标签</translation>
+    </message>
+    <message>
+        <source>Your tags for the run (Tags… edits them)</source>
+        <translation>你给该运行加的标签（“标签…”可编辑）</translation>
+    </message>
+    <message>
         <source>finished</source>
         <translation>已完成</translation>
     </message>
     <message>
         <source>stopped</source>
         <translation>已停止</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>no checkpoint</source>
+        <translation>无检查点</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>tokens seen</source>
+        <translation>已见词元数</translation>
+    </message>
+    <message>
+        <source>time (s)</source>
+        <translation>时间（秒）</translation>
+    </message>
+    <message>
+        <source>{key} differs among the runs compared</source>
+        <translation>{key} 在所比较的运行之间不同</translation>
+    </message>
+    <message>
+        <source>A setting that differs among the selected runs (among all runs when fewer than two are selected)</source>
+        <translation>在所选运行之间不同的设置（选中少于两个运行时，在所有运行之间比较）</translation>
+    </message>
+    <message>
+        <source>Every run of the runs folder: click a header to sort; select runs (Ctrl/Shift-click) to overlay their curves, compare their generations and show the settings that differ; double-click to open a run in the Playground</source>
+        <translation>运行文件夹中的每个运行：点击表头排序；选择运行（Ctrl/Shift 点击）可叠加它们的曲线、比较它们的生成结果并显示不同的设置；双击在 Playground 中打开运行</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Read the runs folder again</source>
+        <translation>重新读取运行文件夹</translation>
+    </message>
+    <message>
+        <source>Open in Playground</source>
+        <translation>在 Playground 中打开</translation>
+    </message>
+    <message>
+        <source>Load the selected run in the Playground tab</source>
+        <translation>在 Playground 标签页中加载所选运行</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <source>Give the selected run&apos;s folder a new name</source>
+        <translation>为所选运行的文件夹起一个新名称</translation>
+    </message>
+    <message>
+        <source>Tags…</source>
+        <translation>标签…</translation>
+    </message>
+    <message>
+        <source>Set the selected runs&apos; tags (comma-separated)</source>
+        <translation>设置所选运行的标签（以逗号分隔）</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Delete the selected run folders (asks first; only folders that are runs)</source>
+        <translation>删除所选运行文件夹（会先询问；只删除属于运行的文件夹）</translation>
+    </message>
+    <message>
+        <source>The runs folder (the Train tab&apos;s Runs folder… button changes it)</source>
+        <translation>运行文件夹（训练标签页的“运行文件夹…”按钮可修改）</translation>
+    </message>
+    <message>
+        <source>The validation loss of each selected run, one colour per run</source>
+        <translation>每个所选运行的验证损失，每个运行一种颜色</translation>
+    </message>
+    <message>
+        <source>The x axis of the curves: steps, tokens seen or wall time</source>
+        <translation>曲线的 x 轴：步数、已见词元数或耗时</translation>
+    </message>
+    <message>
+        <source>x axis:</source>
+        <translation>x 轴：</translation>
+    </message>
+    <message>
+        <source>The prompt every selected run continues</source>
+        <translation>每个所选运行要续写的提示词</translation>
+    </message>
+    <message>
+        <source>The random seed: with the same seed, differences come from the models alone</source>
+        <translation>随机种子：种子相同时，差异只来自模型本身</translation>
+    </message>
+    <message>
+        <source>How many tokens each run generates</source>
+        <translation>每个运行生成多少个词元</translation>
+    </message>
+    <message>
+        <source>Generate from the prompt with each selected run&apos;s best checkpoint</source>
+        <translation>用每个所选运行的最佳检查点从提示词生成</translation>
+    </message>
+    <message>
+        <source>Stop after the run being generated</source>
+        <translation>在当前正在生成的运行结束后停止</translation>
+    </message>
+    <message>
+        <source>What the comparison shows, or how far it has come</source>
+        <translation>比较展示的内容，或目前的进度</translation>
+    </message>
+    <message>
+        <source>Prompt:</source>
+        <translation>提示词：</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>种子：</translation>
+    </message>
+    <message>
+        <source>Tokens:</source>
+        <translation>词元数：</translation>
+    </message>
+    <message>
+        <source>What each run wrote, side by side; hover a token for its probability</source>
+        <translation>每个运行写出的内容并排显示；将鼠标悬停在词元上可查看其概率</translation>
+    </message>
+    <message>
+        <source>Compare the selected runs</source>
+        <translation>比较所选运行</translation>
+    </message>
+    <message>
+        <source>Validation loss</source>
+        <translation>验证损失</translation>
+    </message>
+    <message>
+        <source>Generations</source>
+        <translation>生成结果</translation>
+    </message>
+    <message>
+        <source>The selected runs&apos; validation-loss curves together</source>
+        <translation>所选运行的验证损失曲线叠加显示</translation>
+    </message>
+    <message>
+        <source>One prompt and seed generated by each selected run, side by side</source>
+        <translation>同一提示词和种子由每个所选运行生成，并排显示</translation>
+    </message>
+    <message>
+        <source>How many runs the table shows, or what went wrong reading them</source>
+        <translation>表中显示了多少个运行，或读取时出了什么问题</translation>
+    </message>
+    <message>
+        <source>validation loss (nats)</source>
+        <translation>验证损失（奈特）</translation>
+    </message>
+    <message>
+        <source>Every run of the runs folder in one table</source>
+        <translation>运行文件夹中的所有运行汇于一张表</translation>
+    </message>
+    <message>
+        <source>Reading the runs in {folder}…</source>
+        <translation>正在读取 {folder} 中的运行…</translation>
+    </message>
+    <message>
+        <source>{n} runs in {folder}</source>
+        <translation>{folder} 中有 {n} 个运行</translation>
+    </message>
+    <message>
+        <source>No runs in {folder} yet: train one in the Train tab</source>
+        <translation>{folder} 中还没有运行：请在训练标签页训练一个</translation>
+    </message>
+    <message>
+        <source>The runs folder {folder} does not exist yet: train a run, or choose the folder with the Train tab&apos;s Runs folder… button</source>
+        <translation>运行文件夹 {folder} 尚不存在：请训练一个运行，或用训练标签页的“运行文件夹…”按钮选择文件夹</translation>
+    </message>
+    <message>
+        <source>Rename run</source>
+        <translation>重命名运行</translation>
+    </message>
+    <message>
+        <source>New folder name for {name}:</source>
+        <translation>{name} 的新文件夹名：</translation>
+    </message>
+    <message>
+        <source>Tags for {n} run(s), separated by commas:</source>
+        <translation>{n} 个运行的标签，以逗号分隔：</translation>
+    </message>
+    <message>
+        <source>… and {n} more</source>
+        <translation>… 另有 {n} 个</translation>
+    </message>
+    <message>
+        <source>Delete runs</source>
+        <translation>删除运行</translation>
+    </message>
+    <message>
+        <source>Delete these run folders and everything in them? This cannot be undone.
+
+{folders}</source>
+        <translation>删除这些运行文件夹及其中的全部内容？此操作无法撤销。
+
+{folders}</translation>
+    </message>
+    <message>
+        <source>None of the selected runs can continue a prompt (no checkpoint yet, or a translation run): train them first, or select other runs</source>
+        <translation>所选运行都无法续写提示词（尚无检查点，或是翻译运行）：请先训练它们，或选择其他运行</translation>
+    </message>
+    <message>
+        <source>Generating with {n} run(s)…</source>
+        <translation>正在用 {n} 个运行生成…</translation>
+    </message>
+    <message>
+        <source>Generation cancelled</source>
+        <translation>生成已取消</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{run}&lt;/b&gt;&lt;br&gt;{arch}, {parameters} parameters, step {step}&lt;br&gt;mean log P {logprob} nats/token</source>
+        <translation>&lt;b&gt;{run}&lt;/b&gt;&lt;br&gt;{arch}，{parameters} 个参数，第 {step} 步&lt;br&gt;平均 log P {logprob} 奈特/词元</translation>
+    </message>
+    <message>
+        <source>{run} · checkpoint {name}: its architecture, size and mean log-probability per generated token</source>
+        <translation>{run} · 检查点 {name}：其架构、规模以及每个生成词元的平均对数概率</translation>
+    </message>
+    <message>
+        <source>Tokens from this run, coloured by its own probability</source>
+        <translation>该运行生成的词元，按其自身给出的概率着色</translation>
+    </message>
+    <message>
+        <source>What this run wrote; hover a token for its probability</source>
+        <translation>该运行写出的内容；将鼠标悬停在词元上可查看其概率</translation>
+    </message>
+    <message>
+        <source>Skipped (no checkpoint yet, or a translation run): {runs}</source>
+        <translation>已跳过（尚无检查点，或是翻译运行）：{runs}</translation>
     </message>
     <message>
         <source>early_stopped</source>
@@ -3732,8 +4084,408 @@ The corpus loaded before ({current}) is still loaded.</source>
         <translation>用这些设置训练一个新模型，保存到运行文件夹下的新文件夹中</translation>
     </message>
     <message>
+        <source>steps</source>
+        <translation>步</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <source>none (each run&apos;s own steps)</source>
+        <translation>无（每个运行按自己的步数）</translation>
+    </message>
+    <message>
+        <source>grid (every combination)</source>
+        <translation>网格（所有组合）</translation>
+    </message>
+    <message>
+        <source>random (a sample of combinations)</source>
+        <translation>随机（抽取部分组合）</translation>
+    </message>
+    <message>
+        <source>zip (the i-th values of all axes together)</source>
+        <translation>配对（各轴的第 i 个值一起）</translation>
+    </message>
+    <message>
+        <source>final validation loss</source>
+        <translation>最终验证损失</translation>
+    </message>
+    <message>
+        <source>best validation loss</source>
+        <translation>最佳验证损失</translation>
+    </message>
+    <message>
+        <source>bits per character</source>
+        <translation>每字符比特数</translation>
+    </message>
+    <message>
+        <source>planned</source>
+        <translation>已计划</translation>
+    </message>
+    <message>
+        <source>early stopped</source>
+        <translation>已提前停止</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Setting</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Values (comma separated)</source>
+        <translation>取值（逗号分隔）</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <source>The sweep&apos;s axes: each row varies one setting over the values listed</source>
+        <translation>扫描的轴：每行让一个设置取遍所列的值</translation>
+    </message>
+    <message>
+        <source>Add axis</source>
+        <translation>添加轴</translation>
+    </message>
+    <message>
+        <source>Add a row: one more setting to vary</source>
+        <translation>添加一行：再变动一个设置</translation>
+    </message>
+    <message>
+        <source>Remove axis</source>
+        <translation>移除轴</translation>
+    </message>
+    <message>
+        <source>Remove the selected axis</source>
+        <translation>移除选中的轴</translation>
+    </message>
+    <message>
+        <source>The setting this axis varies (any declared setting of the workspace)</source>
+        <translation>此轴变动的设置（工作区的任一已声明设置）</translation>
+    </message>
+    <message>
+        <source>e.g. 1e-3, 3e-3</source>
+        <translation>例如 1e-3, 3e-3</translation>
+    </message>
+    <message>
+        <source>The values to try, separated by commas; each is checked as the setting&apos;s own form would</source>
+        <translation>要尝试的值，用逗号分隔；每个值都按该设置自身表单的规则检查</translation>
+    </message>
+    <message>
+        <source>Whether the values are allowed for this setting</source>
+        <translation>这些值对此设置是否允许</translation>
+    </message>
+    <message>
+        <source>{n} values</source>
+        <translation>{n} 个值</translation>
+    </message>
+    <message>
+        <source>The sweep&apos;s name: its folder under the runs folder is named after it</source>
+        <translation>扫描的名称：运行文件夹下它的文件夹以此命名</translation>
+    </message>
+    <message>
+        <source>Grid tries every combination of the axes&apos; values; random draws a sample</source>
+        <translation>网格尝试各轴取值的所有组合；随机则抽取一部分</translation>
+    </message>
+    <message>
+        <source>How many combinations a random sweep draws</source>
+        <translation>随机扫描抽取多少个组合</translation>
+    </message>
+    <message>
+        <source>The seed of the random draw (the same seed draws the same runs)</source>
+        <translation>随机抽取的种子（相同种子抽到相同的运行）</translation>
+    </message>
+    <message>
+        <source>What every run of the sweep is given the same amount of: equal compute</source>
+        <translation>扫描中每个运行获得等量的什么：同等算力</translation>
+    </message>
+    <message>
+        <source>The budget of each run, in the unit chosen on the left</source>
+        <translation>每个运行的预算，单位见旁边的选择</translation>
+    </message>
+    <message>
+        <source>How many runs the sweep will train, one after another</source>
+        <translation>扫描将依次训练多少个运行</translation>
+    </message>
+    <message>
+        <source>The settings every run starts from; the axes change only theirs</source>
+        <translation>每个运行的起始设置；各轴只改变自己的设置</translation>
+    </message>
+    <message>
+        <source>Use current workspace</source>
+        <translation>使用当前工作区</translation>
+    </message>
+    <message>
+        <source>Start the runs from the workspace&apos;s settings now (corpus, tokenizer, model, training)</source>
+        <translation>让各运行从工作区当前的设置开始（语料、分词器、模型、训练）</translation>
+    </message>
+    <message>
+        <source>Open sweep…</source>
+        <translation>打开扫描…</translation>
+    </message>
+    <message>
+        <source>Read a sweep JSON file (its base settings, axes and budget)</source>
+        <translation>读取扫描 JSON 文件（其基础设置、轴和预算）</translation>
+    </message>
+    <message>
+        <source>Save sweep…</source>
+        <translation>保存扫描…</translation>
+    </message>
+    <message>
+        <source>Write this sweep as a JSON file, which `lmstudio sweep FILE` also runs headless</source>
+        <translation>将此扫描写成 JSON 文件，`lmstudio sweep FILE` 也能无界面运行它</translation>
+    </message>
+    <message>
+        <source>samples</source>
+        <translation>样本数</translation>
+    </message>
+    <message>
+        <source>seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Base</source>
+        <translation>基础</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Budget per run</source>
+        <translation>每个运行的预算</translation>
+    </message>
+    <message>
+        <source>Plan</source>
+        <translation>计划</translation>
+    </message>
+    <message>
+        <source>A base configuration plus axes of values, run at equal compute</source>
+        <translation>一个基础配置加上若干取值轴，以同等算力运行</translation>
+    </message>
+    <message>
+        <source>The wall-time budget of each run of a ready-made comparison</source>
+        <translation>现成对比中每个运行的墙钟时间预算</translation>
+    </message>
+    <message>
+        <source>Architecture duel</source>
+        <translation>架构对决</translation>
+    </message>
+    <message>
+        <source>RNN, GRU, LSTM and Transformer of about the same parameter count, same corpus, same time</source>
+        <translation>参数量相近的 RNN、GRU、LSTM 和 Transformer，相同语料，相同时间</translation>
+    </message>
+    <message>
+        <source>Tokenizer tournament</source>
+        <translation>分词器锦标赛</translation>
+    </message>
+    <message>
+        <source>Character, word, BPE and unigram tokenizers at several vocabulary sizes, judged by bits per character</source>
+        <translation>字符、词、BPE 和 unigram 分词器在几种词表大小下比较，以每字符比特数评判</translation>
+    </message>
+    <message>
+        <source>Data scale</source>
+        <translation>数据规模</translation>
+    </message>
+    <message>
+        <source>The same model on growing shares of the corpus: where more data stops paying off</source>
+        <translation>同一模型在逐渐增大的语料份额上训练：看更多数据从哪里起不再有用</translation>
+    </message>
+    <message>
+        <source>Ready-made</source>
+        <translation>现成对比</translation>
+    </message>
+    <message>
+        <source>Fill the plan with a standard comparison on the current workspace</source>
+        <translation>用基于当前工作区的标准对比填充计划</translation>
+    </message>
+    <message>
+        <source>Time per run</source>
+        <translation>每个运行的时间</translation>
+    </message>
+    <message>
+        <source>Run sweep</source>
+        <translation>运行扫描</translation>
+    </message>
+    <message>
+        <source>Train the planned runs one after another on a background thread</source>
+        <translation>在后台线程中依次训练计划的运行</translation>
+    </message>
+    <message>
         <source>Pause</source>
         <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Pause the current run; Resume goes on where it stopped</source>
+        <translation>暂停当前运行；继续会从停下处接着进行</translation>
+    </message>
+    <message>
+        <source>Stop the current run (its checkpoint is saved) and start no other</source>
+        <translation>停止当前运行（保存其检查点），不再开始其他运行</translation>
+    </message>
+    <message>
+        <source>The sweep&apos;s runs in order, with each one&apos;s state</source>
+        <translation>扫描的各运行（按顺序）及其状态</translation>
+    </message>
+    <message>
+        <source>sweep %p%</source>
+        <translation>扫描 %p%</translation>
+    </message>
+    <message>
+        <source>Progress of the whole sweep</source>
+        <translation>整个扫描的进度</translation>
+    </message>
+    <message>
+        <source>run %p%</source>
+        <translation>运行 %p%</translation>
+    </message>
+    <message>
+        <source>Progress of the current run against its budget</source>
+        <translation>当前运行相对其预算的进度</translation>
+    </message>
+    <message>
+        <source>What the sweep is doing now</source>
+        <translation>扫描当前在做什么</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>队列</translation>
+    </message>
+    <message>
+        <source>The sweep&apos;s runs, trained one after another</source>
+        <translation>扫描的运行，依次训练</translation>
+    </message>
+    <message>
+        <source>The sweep&apos;s answer in one line</source>
+        <translation>用一行话给出扫描的结论</translation>
+    </message>
+    <message>
+        <source>The setting on the scatter&apos;s horizontal axis</source>
+        <translation>散点图横轴上的设置</translation>
+    </message>
+    <message>
+        <source>The metric on the scatter&apos;s vertical axis</source>
+        <translation>散点图纵轴上的指标</translation>
+    </message>
+    <message>
+        <source>Setting against metric</source>
+        <translation>设置与指标</translation>
+    </message>
+    <message>
+        <source>One point per run; the star marks the best run</source>
+        <translation>每个运行一个点；星号标出最佳运行</translation>
+    </message>
+    <message>
+        <source>x</source>
+        <translation>x</translation>
+    </message>
+    <message>
+        <source>y</source>
+        <translation>y</translation>
+    </message>
+    <message>
+        <source>share of the corpus (log)</source>
+        <translation>语料份额（对数）</translation>
+    </message>
+    <message>
+        <source>Best validation loss against the share of the corpus trained on; the dashed line marks where more data stopped helping at this model size</source>
+        <translation>最佳验证损失与所用训练语料份额的关系；虚线标出在此模型规模下更多数据不再有帮助的位置</translation>
+    </message>
+    <message>
+        <source>The sweep&apos;s results, redrawn after each run</source>
+        <translation>扫描的结果，每个运行结束后重绘</translation>
+    </message>
+    <message>
+        <source>Parallel coordinates</source>
+        <translation>平行坐标</translation>
+    </message>
+    <message>
+        <source>Scatter</source>
+        <translation>散点图</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <source>What the sweep&apos;s runs measured</source>
+        <translation>扫描的各运行测得的结果</translation>
+    </message>
+    <message>
+        <source>the bundled corpus</source>
+        <translation>自带语料</translation>
+    </message>
+    <message>
+        <source>{corpus}, {tokenizer} tokenizer, {arch} {layers}×{width}</source>
+        <translation>{corpus}，{tokenizer} 分词器，{arch} {layers}×{width}</translation>
+    </message>
+    <message>
+        <source>The sweep has no axis: add one (a setting and its values)</source>
+        <translation>扫描没有轴：请添加一个（一个设置及其取值）</translation>
+    </message>
+    <message>
+        <source>{n} planned runs</source>
+        <translation>计划 {n} 个运行</translation>
+    </message>
+    <message>
+        <source>Open sweep</source>
+        <translation>打开扫描</translation>
+    </message>
+    <message>
+        <source>Sweep files (*.json);;All files (*)</source>
+        <translation>扫描文件 (*.json);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Save sweep</source>
+        <translation>保存扫描</translation>
+    </message>
+    <message>
+        <source>Sweep files (*.json)</source>
+        <translation>扫描文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Starting the sweep in {folder}</source>
+        <translation>正在 {folder} 中开始扫描</translation>
+    </message>
+    <message>
+        <source>Resumed</source>
+        <translation>已继续</translation>
+    </message>
+    <message>
+        <source>Paused: the current run waits; Resume goes on</source>
+        <translation>已暂停：当前运行在等待；点继续接着进行</translation>
+    </message>
+    <message>
+        <source>Cancelling: the current run saves its checkpoint and stops</source>
+        <translation>正在取消：当前运行保存检查点后停止</translation>
+    </message>
+    <message>
+        <source>Run {i} of {n}: {folder}</source>
+        <translation>第 {i} 个运行，共 {n} 个：{folder}</translation>
+    </message>
+    <message>
+        <source>, validation loss {loss}</source>
+        <translation>，验证损失 {loss}</translation>
+    </message>
+    <message>
+        <source>, best validation loss {loss}</source>
+        <translation>，最佳验证损失 {loss}</translation>
+    </message>
+    <message>
+        <source>The sweep has finished: {folder}</source>
+        <translation>扫描已完成：{folder}</translation>
+    </message>
+    <message>
+        <source>The sweep stopped with an error</source>
+        <translation>扫描因错误而停止</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
     </message>
     <message>
         <source>Pause after the current step (the model stays in memory)</source>
@@ -5041,8 +5793,224 @@ Repeated verbatim from the corpus:
         <translation>句对占比（%）</translation>
     </message>
     <message>
+        <source>Duplicate lines</source>
+        <translation>重复行</translation>
+    </message>
+    <message>
+        <source>Lines that repeat an earlier line exactly: they weigh that text more than the rest</source>
+        <translation>与前面某行完全相同的行：它们使这段文本的权重高于其余文本</translation>
+    </message>
+    <message>
+        <source>Near-duplicate lines</source>
+        <translation>近似重复行</translation>
+    </message>
+    <message>
+        <source>Lines whose character 5-grams overlap an earlier line&apos;s by 80% or more (MinHash, verified exactly). Dedupe drops exact copies only: edit near-duplicates out of the corpus</source>
+        <translation>字符 5-gram 与前面某行重合 80% 或以上的行（MinHash，经精确核验）。去重只删除完全相同的副本：近似重复需要从语料中手动编辑掉</translation>
+    </message>
+    <message>
+        <source>Validation/test lines also in train</source>
+        <translation>同样出现在训练集中的验证/测试行</translation>
+    </message>
+    <message>
+        <source>Leakage: the model is scored on lines it trained on, which flatters the validation loss. Dedupe keeps one copy of each line; blocks keep nearby repeats on one side</source>
+        <translation>泄漏：模型在训练过的行上被评分，使验证损失显得更好。去重让每行只保留一份；按块划分让相邻的重复留在同一侧</translation>
+    </message>
+    <message>
+        <source>Validation/test lines sharing 50 characters with train</source>
+        <translation>与训练集共有 50 个字符的验证/测试行</translation>
+    </message>
+    <message>
+        <source>Leakage: a stretch of 50 characters of the line occurs in the training text. Splitting in blocks of lines keeps neighbouring text on one side</source>
+        <translation>泄漏：该行中有一段 50 个字符的文本出现在训练文本中。按行块划分让相邻文本留在同一侧</translation>
+    </message>
+    <message>
+        <source>Lines of another script</source>
+        <translation>其他文字的行</translation>
+    </message>
+    <message>
+        <source>Lines whose letters are mostly of another script than the corpus&apos;s main one (another language, or a transliteration): no setting drops them; remove them from the corpus if they do not belong</source>
+        <translation>字母大多属于语料主要文字之外的另一种文字的行（另一种语言或音译）：没有设置可以删除它们；如果不属于该语料，请从语料中移除</translation>
+    </message>
+    <message>
+        <source>Markup lines</source>
+        <translation>标记行</translation>
+    </message>
+    <message>
+        <source>Lines that are more than half tags, brackets, entities or URLs</source>
+        <translation>一半以上是标签、括号、实体或网址的行</translation>
+    </message>
+    <message>
+        <source>Number lines</source>
+        <translation>数字行</translation>
+    </message>
+    <message>
+        <source>Lines that are more than half digits (verse or page numbers, tables)</source>
+        <translation>一半以上是数字的行（节号或页码、表格）</translation>
+    </message>
+    <message>
         <source>validation</source>
         <translation>验证</translation>
+    </message>
+    <message>
+        <source>Latin</source>
+        <translation>拉丁文</translation>
+    </message>
+    <message>
+        <source>Greek</source>
+        <translation>希腊文</translation>
+    </message>
+    <message>
+        <source>Cyrillic</source>
+        <translation>西里尔文</translation>
+    </message>
+    <message>
+        <source>Armenian</source>
+        <translation>亚美尼亚文</translation>
+    </message>
+    <message>
+        <source>Hebrew</source>
+        <translation>希伯来文</translation>
+    </message>
+    <message>
+        <source>Arabic</source>
+        <translation>阿拉伯文</translation>
+    </message>
+    <message>
+        <source>Indic</source>
+        <translation>印度系文字</translation>
+    </message>
+    <message>
+        <source>Thai</source>
+        <translation>泰文</translation>
+    </message>
+    <message>
+        <source>Georgian</source>
+        <translation>格鲁吉亚文</translation>
+    </message>
+    <message>
+        <source>Hangul</source>
+        <translation>韩文</translation>
+    </message>
+    <message>
+        <source>Kana</source>
+        <translation>假名</translation>
+    </message>
+    <message>
+        <source>CJK</source>
+        <translation>中日韩汉字</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <source>Data health checks a language-model corpus; for translation the pair statistics show what the cleaning dropped.</source>
+        <translation>数据健康检查针对语言模型的语料；翻译任务请查看句对统计，其中显示了清洗删除的内容。</translation>
+    </message>
+    <message>
+        <source>Duplicates, leakage between the splits, script mix and markup in the cleaned corpus and its split</source>
+        <translation>清洗后的语料及其划分中的重复、划分之间的泄漏、文字构成和标记</translation>
+    </message>
+    <message>
+        <source>The report is computed when the statistics are ready.</source>
+        <translation>统计完成后将计算此报告。</translation>
+    </message>
+    <message>
+        <source>What the data health report found, or why there is none</source>
+        <translation>数据健康报告的发现，或没有报告的原因</translation>
+    </message>
+    <message>
+        <source>Check again</source>
+        <translation>重新检查</translation>
+    </message>
+    <message>
+        <source>Compute the data health report again with the current settings</source>
+        <translation>用当前设置重新计算数据健康报告</translation>
+    </message>
+    <message>
+        <source>the data health report</source>
+        <translation>数据健康报告</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>发现</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>占比</translation>
+    </message>
+    <message>
+        <source>Expand a finding for its examples (line number and split); hover it for what it means</source>
+        <translation>展开一项发现可查看示例（行号和所属划分）；悬停可查看其含义</translation>
+    </message>
+    <message>
+        <source>Apply a fix: the statistics and this report are computed again</source>
+        <translation>应用修复：统计和此报告将重新计算</translation>
+    </message>
+    <message>
+        <source>Checking the data&apos;s health…</source>
+        <translation>正在检查数据健康…</translation>
+    </message>
+    <message>
+        <source>The data health report failed: {message}</source>
+        <translation>数据健康报告失败：{message}</translation>
+    </message>
+    <message>
+        <source>Cancelled. Press Check again to compute the report.</source>
+        <translation>已取消。按“重新检查”计算报告。</translation>
+    </message>
+    <message>
+        <source>{n} lines checked.</source>
+        <translation>已检查 {n} 行。</translation>
+    </message>
+    <message>
+        <source>Validation lines also in train: {n} ({share}).</source>
+        <translation>同样出现在训练集中的验证行：{n}（{share}）。</translation>
+    </message>
+    <message>
+        <source>Letters by script: {mix}.</source>
+        <translation>按文字划分的字母：{mix}。</translation>
+    </message>
+    <message>
+        <source>On a corpus this large some figures are capped or sampled.</source>
+        <translation>语料如此之大，部分数字经过封顶或抽样。</translation>
+    </message>
+    <message>
+        <source>Fix: {fixes}</source>
+        <translation>修复：{fixes}</translation>
+    </message>
+    <message>
+        <source>line {line} ({split})</source>
+        <translation>第 {line} 行（{split}）</translation>
+    </message>
+    <message>
+        <source>{where}, {count} times: {text}</source>
+        <translation>{where}，{count} 次：{text}</translation>
+    </message>
+    <message>
+        <source>{where} ≈ line {other} ({similarity:.0%}): {text}</source>
+        <translation>{where} ≈ 第 {other} 行（{similarity:.0%}）：{text}</translation>
+    </message>
+    <message>
+        <source>{where}: {text}</source>
+        <translation>{where}：{text}</translation>
+    </message>
+    <message>
+        <source>Drop duplicate lines</source>
+        <translation>删除重复行</translation>
+    </message>
+    <message>
+        <source>Split in blocks of lines</source>
+        <translation>按行块划分</translation>
+    </message>
+    <message>
+        <source>Drop lines under {n} characters</source>
+        <translation>删除少于 {n} 个字符的行</translation>
+    </message>
+    <message>
+        <source>Sets {setting} to {value}; the statistics and this report are computed again</source>
+        <translation>将 {setting} 设为 {value}；统计和此报告将重新计算</translation>
     </message>
     <message>
         <source>Corpus BLEU (sacreBLEU, 0-100) of greedy translations of the first validation pairs (Train settings: BLEU pairs), at each evaluation. Word n-grams: a one-word line (the toy tasks) scores 0 until it is exact</source>
@@ -5411,6 +6379,22 @@ sacreBLEU 签名：{signature}</translation>
         <translation>无</translation>
     </message>
     <message>
+        <source>Settings → final validation loss</source>
+        <translation>设置 → 最终验证损失</translation>
+    </message>
+    <message>
+        <source>One vertical axis per swept setting and the final validation loss on the right; one line per run, coloured by its loss (dark = low); the best run is the thick highlighted line</source>
+        <translation>每个扫描的设置一条竖轴，最右为最终验证损失；每个运行一条折线，按损失着色（深色 = 低）；最佳运行是加粗高亮的那条</translation>
+    </message>
+    <message>
+        <source>validation loss</source>
+        <translation>验证损失</translation>
+    </message>
+    <message>
+        <source>knee</source>
+        <translation>拐点</translation>
+    </message>
+    <message>
         <source>empty</source>
         <translation>空</translation>
     </message>
@@ -5541,6 +6525,10 @@ sacreBLEU 签名：{signature}</translation>
     <message>
         <source>a 64-bit seed</source>
         <translation>64 位种子</translation>
+    </message>
+    <message>
+        <source>share of the training split used (0 &lt; f &lt;= 1): the validation and test splits are unchanged, so runs on 1% ... 100% of the data are scored on the same text</source>
+        <translation>使用训练集的比例（0 &lt; f &lt;= 1）：验证集和测试集不变，因此用 1% …… 100% 数据训练的运行都在同一段文本上评分</translation>
     </message>
     <message>
         <source>encoding of the corpus files: auto (UTF-8, else the likeliest legacy encoding) or a codec name such as utf-8, cp1252, latin-1, cp1250</source>

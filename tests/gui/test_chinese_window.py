@@ -88,3 +88,4 @@ def test_the_tang_poems_recipe_opens_ready_to_train(qtbot, window, session):
     assert config.tokenizer.kind == "char" and config.model.arch == "transformer" and config.model.block_size == 64
     assert config.train.steps == 600 and session.workspace_path is None and not session.is_modified()
     assert window.tabs.currentWidget() is window.tab_widgets[3]  # the Train tab, ready to Start
+    wait_for_stats(qtbot, session, timeout=60_000)  # the poems' statistics, counted on a worker

@@ -23,7 +23,7 @@ from .conftest import wait_for_open, wait_for_stats
 
 def test_tabs_in_pipeline_order_and_ctrl_number_switches(window):
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["Data", "Vocabulary", "Model", "Train", "Compress", "Playground"]  # pipeline order
+    assert titles == ["Data", "Vocabulary", "Model", "Train", "Compress", "Playground", "Runs"]  # pipeline order
     assert [a.shortcut().toString() for a in window.tab_actions] == [f"Ctrl+{i + 1}" for i in range(len(titles))]
     window.tab_actions[1].trigger()
     assert window.tabs.currentIndex() == 1

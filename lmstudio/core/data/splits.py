@@ -6,6 +6,10 @@ of lines the training text surrounds). Units are dealt in rounds (20 units for 9
 ``ROUND``): each round holds each split's exact share, shuffled by the RNG. So the fractions hold to
 within one round on any corpus, and the same seed gives the same split. The three
 files are written atomically: an error or a cancellation leaves none of them half-written.
+
+``train_fraction`` below 1 keeps that share of the training units (a second seeded RNG, drawn once per
+training unit, decides; the first one is always kept), after the deal: the validation and test files are
+exactly those of 1.0, so runs on 1% ... 100% of the data are scored on the same text.
 """
 
 from __future__ import annotations
@@ -86,13 +90,18 @@ def write_splits(
     block_lines: int = 100,
     seed: int = 1337,
     progress: ProgressCallback | None = None,
+    train_fraction: float = 1.0,
 ) -> dict[str, SplitInfo]:
     """Write ``train.txt``, ``val.txt`` and ``test.txt`` (UTF-8, "\\n" after every line) into ``out_dir``.
 
     Returns ``{"train": SplitInfo, "val": ..., "test": ...}``. ``progress`` gets (lines, None, message).
-    A split whose fraction is 0 is written as an empty file.
+    A split whose fraction is 0 is written as an empty file. ``train_fraction`` (0 < f <= 1): the share of the
+    training units kept (see the module doc).
     """
     fr = _check(fractions, mode, block_lines)
+    if not 0 < train_fraction <= 1:
+        raise ConfigError(f"data.train_fraction: {train_fraction!r} must be above 0 and at most 1")
+    keep_rng = random.Random(f"train-fraction-{seed}")  # its own stream: the deal above does not change
     out_dir = Path(out_dir)
     paths = {name: out_dir / f"{name}.txt" for name in SPLIT_NAMES}
     counts = {name: [0, 0] for name in SPLIT_NAMES}
@@ -101,9 +110,14 @@ def write_splits(
     with ExitStack() as stack:
         files = [stack.enter_context(atomic_open(paths[name], "w")) for name in SPLIT_NAMES]
         current = 0
+        keep = True
         for i, line in enumerate(lines):
             if i % unit == 0:
                 current = next(deck)
+                if current == 0 and train_fraction < 1:  # the first training unit always: never an empty train.txt
+                    keep = keep_rng.random() < train_fraction or counts["train"][0] == 0
+            if current == 0 and not keep:
+                continue
             files[current].write(line + "\n")
             tally = counts[SPLIT_NAMES[current]]
             tally[0] += 1

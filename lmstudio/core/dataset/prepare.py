@@ -23,6 +23,7 @@ from typing import Any
 from ..config import TokenizerConfig, WorkspaceConfig
 from ..data.cleaning import iter_clean
 from ..data.corpus import Corpus
+from ..data.health import data_health
 from ..data.segment import segmenter_for
 from ..data.split_cache import (
     KEY_LENGTH,
@@ -265,6 +266,10 @@ def _build(
                 train_ids=store.split("train"),
                 val_ids=store.split("val"),
             )
+            if config.data.task != "translate":  # pairs are checked by pair_prepare's own statistics
+                summary["health"] = data_health(  # the split files just written: the assignment training reads
+                    {n: splits[n].path for n in SPLIT_NAMES}, progress=stage(progress, "data health")
+                ).to_dict()
         atomic_write_text(work / "report.json", json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
         del store  # its memmaps: Windows cannot rename a folder with open files
         _install(work, out_dir)

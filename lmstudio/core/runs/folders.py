@@ -55,6 +55,7 @@ RUN_ENTRIES = frozenset(
         "metrics.csv",
         ckpt.SAMPLES_FILE,
         ckpt.PROBES_FILE,
+        "tags.json",  # the runs table's tags (app.runs_table)
         ckpt.VIEW_FILE,
         "tensorboard",
         RUN_LOCK_FILE,

@@ -49,6 +49,7 @@ from ..settings import Preferences
 from ..widgets.common import Banner, ProgressRow, SidePanelScroll
 from ..workers import WorkerHandle, start_worker
 from .data_panels import CleaningPanel, PairPreview, PairStatsPanel, SplitPanel, StatsPanel, TaskBar, side_names
+from .health_panel import HealthPanel
 
 PREVIEW_CHARS = jobs.PREVIEW_CHARS
 ENCODINGS = (
@@ -183,7 +184,14 @@ class DataTab(QWidget):
 
         upper = QSplitter(Qt.Orientation.Horizontal)
         upper.addWidget(self.preview_tabs)
-        upper.addWidget(SidePanelScroll(side))  # scrolls rather than make the window taller
+        self.health_panel = HealthPanel(session)
+        self.side_tabs = QTabWidget()  # the statistics, and the data health report beside them
+        self.side_tabs.addTab(SidePanelScroll(side), tr("Statistics"))  # scrolls rather than make the window taller
+        self.side_tabs.addTab(SidePanelScroll(self.health_panel), tr("Health"))
+        self.side_tabs.setTabToolTip(0, tr("Counted over the whole corpus after cleaning, on a background thread"))
+        self.side_tabs.setTabToolTip(1, self.health_panel.toolTip())
+        self.side_tabs.setToolTip(tr("Statistics of the cleaned corpus, or its data health report"))
+        upper.addWidget(self.side_tabs)
         upper.setStretchFactor(0, 3)
         upper.setStretchFactor(1, 2)
         lower = QWidget()
@@ -214,6 +222,7 @@ class DataTab(QWidget):
         session.sig_corpus_error.connect(self._on_corpus_error)
         session.sig_corpus_opening.connect(self._on_opening)
         session.sig_cleaning_changed.connect(self._stats_timer.start)
+        session.sig_split_changed.connect(self._on_split_changed)
         self._set_field_chooser(None)
         self._build_encoding_chooser(top)
         self._show_task()
@@ -498,6 +507,13 @@ class DataTab(QWidget):
         if self.banner.text().startswith(_prefix(STATS_FAILED)):  # counted now: that message no longer holds
             self.banner.clear()
         self.session.set_stats(stats, key)
+        if self.session.stats is not None:  # counted for the current settings: the health report follows
+            self.health_panel.refresh()
+
+    def _on_split_changed(self) -> None:
+        """The split settings changed: the statistics still hold, the leakage between the splits does not."""
+        if self.session.stats is not None and not self._closed:
+            self.health_panel.refresh()
 
     def _on_stats_error(self, message: str, error_class: str = "") -> None:
         if error_class == "CorpusError":  # unreadable past the part checked when it opened
@@ -523,6 +539,9 @@ class DataTab(QWidget):
         self.preview_tabs.setCurrentIndex(0 if translate else 1)
         self.pair_stats.setVisible(translate)
         self.stats_panel.setVisible(not translate)
+        self.side_tabs.setTabVisible(1, not translate)  # data health is for a language model's corpus
+        if translate:
+            self.health_panel.cancel()
         if not translate:
             self.cancel_pairs()
 
@@ -743,6 +762,7 @@ class DataTab(QWidget):
         self._stats_timer.stop()
         self.cancel_stats()
         self.cancel_pairs()
+        self.health_panel.shutdown()
         if self._toy_job is not None:
             self._toy_job.cancel()
         self.session.cancel_open()
