@@ -24,7 +24,8 @@ def main() -> int:
     parser.add_argument(
         "--only",
         help="comma-separated names: prepare, generation, training, nanogpt, tune, lstm, gui, startup, playground, "
-        "seq2seq-reverse, seq2seq-decode, seq2seq-en-es, seq2seq-throughput, compress, ddp, inside, memorization",
+        "seq2seq-reverse, seq2seq-decode, seq2seq-en-es, seq2seq-throughput, compress, ddp, inside, memorization, "
+        "experiments",
     )
     args = parser.parse_args()
     quick = args.quick
@@ -54,6 +55,8 @@ def main() -> int:
         # the memorization index: build and query time against the preparation's own time
         "memorization": ["bench_memorization.py"] + (["--queries", "20", "--repeats", "1"] if quick else []),
         "ddp": ["bench_ddp.py"] + (["--steps", "60", "--reps", "1"] if quick else []),
+        # a duel and a tournament: wall time of the sweep against the sum of its runs' time budgets (target >= 0.95)
+        "experiments": ["bench_experiments.py"] + (["--seconds", "5"] if quick else []),
     }
     chosen = args.only.split(",") if args.only else list(jobs)
     failed = []

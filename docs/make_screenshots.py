@@ -493,6 +493,11 @@ def main() -> int:
         return model_train_only()
     if "--playground-run" in sys.argv:  # only the Playground shots, from an already trained run
         return playground_only(sys.argv[sys.argv.index("--playground-run") + 1])
+    if "--runs-sweep" in sys.argv:  # the Runs tab and the Sweeps page over a duel (see shoot_runs)
+        app, session, window = open_window()
+        shoot_runs(window, sys.argv[sys.argv.index("--runs-sweep") + 1])
+        _close(window)
+        return 0
     if "--tang-run" in sys.argv:  # the Chinese Playground on a tang-poems run (see shoot_tang)
         os.environ["LMSTUDIO_LANGUAGE"] = "zh_CN"
         app, session, window = open_window()
@@ -584,6 +589,29 @@ def shoot_tang(window, run_dir: str) -> None:
     pump(0.5)
     window.grab().save(str(DOCS / "playground-tang-zh.png"))
     print("wrote", DOCS / "playground-tang-zh.png")
+
+
+def shoot_runs(window, sweep_dir: str) -> None:
+    """Issue 18: the Runs tab over the runs of a duel (runs-table.png, with the curves of two runs overlaid), and the
+    Sweeps page with the duel's results (sweep-duel.png: parallel coordinates, the best run, the summary). Make the
+    duel with ``lmstudio duel architectures --seconds 20 --out DIR/duel`` and run with LMSTUDIO_RUNS_DIR=DIR/duel."""
+    from lmstudio.app.experiments.sweep import load_sweep, sweep_results
+
+    tab = next(w for w in window.tab_widgets if type(w).__name__ == "RunsTab")
+    window.tabs.setCurrentWidget(tab)
+    tab.refresh()
+    wait(lambda: not tab.is_scanning() and len(tab.rows()) >= 2)
+    tab.select_paths([row.path for row in tab.rows()])
+    pump(0.8)
+    window.grab().save(str(DOCS / "runs-table.png"))
+    print("wrote", DOCS / "runs-table.png")
+    page = tab.sweep_page
+    tab.pages.setCurrentIndex(1)
+    page.load_spec(load_sweep(Path(sweep_dir) / "sweep.json"))
+    page.show_results(sweep_results(Path(sweep_dir)))
+    pump(0.8)
+    window.grab().save(str(DOCS / "sweep-duel.png"))
+    print("wrote", DOCS / "sweep-duel.png")
 
 
 def playground_only(run_dir: str) -> int:

@@ -450,7 +450,7 @@ def delete_run(path: Path) -> None:
 # ---------------------------------------------------------------- showing
 
 
-COLUMNS = (
+TABLE_COLUMNS = (
     ("name", "name"),
     ("started", "date"),
     ("corpus", "corpus"),
@@ -471,13 +471,13 @@ _RIGHT = {"parameters", "steps", "tokens", "seconds", "best_val_loss", "perplexi
 
 def cell_text(row: RunRow, key: str) -> str:
     """A cell of the table as text (the window's table shows the same words)."""
-    value = getattr(row, key, None) if key in {k for k, _ in COLUMNS} else row.settings.get(key, _MISSING)
+    value = getattr(row, key, None) if key in {k for k, _ in TABLE_COLUMNS} else row.settings.get(key, _MISSING)
     if key == "started":
         return value.replace("T", " ")[:16] if value else ""
     if key == "parameters":
         return human_number(value) if value is not None else ""
     if key == "steps":
-        return f"{row.steps:,}/{row.target_steps:,}" if row.target_steps else f"{row.steps:,}"
+        return f"{row.steps:,}/{row.target_steps:,}" if shows_target(row) else f"{row.steps:,}"
     if key == "tokens":
         return human_count(value) if value else ""
     if key == "seconds":
@@ -503,11 +503,17 @@ def cell_text(row: RunRow, key: str) -> str:
     return value_text(value, declared_as)
 
 
+def shows_target(row: RunRow) -> bool:
+    """Whether the steps column shows the run's planned steps: not for a run ended by a time budget, whose
+    steps are only a ceiling (a duel's runs plan a billion)."""
+    return bool(row.target_steps) and not row.settings.get("train.max_time")
+
+
 def table_text(rows: list[RunRow], keys: list[str] | None = None) -> str:
     """The rows as aligned columns (numbers right-aligned), followed by the settings ``keys`` (by default the
     ones in which the rows differ)."""
     keys = differing_settings(rows) if keys is None else list(keys)
-    columns = [*COLUMNS, *((k, k) for k in keys)]
+    columns = [*TABLE_COLUMNS, *((k, k) for k in keys)]
     cells = [[title for _, title in columns]] + [[cell_text(r, key) for key, _ in columns] for r in rows]
     widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
     lines = []

@@ -22,7 +22,7 @@ from ..app.training import RunInfo, run_training
 from ..core.config import WorkspaceConfig
 from .workers import WorkerHandle
 
-__all__ = ["RunInfo", "TrainingJob", "run_training"]
+__all__ = ["ControlledJob", "RunInfo", "TrainingJob", "run_training"]
 
 
 class _Sink(QObject):
@@ -31,11 +31,34 @@ class _Sink(QObject):
     sig_events = Signal(object)
 
 
-class TrainingJob(WorkerHandle):
-    """One training run on its own thread. Connect ``sig_events`` (lists of events) and the
-    inherited ``sig_result`` (the FinishedEvent), ``sig_error`` and ``sig_finished``."""
+class ControlledJob(WorkerHandle):
+    """A worker whose function streams events and obeys a training control: ``sig_events`` carries the lists the
+    function emits (through ``self.emit``, queued to the GUI thread); ``cancel`` also asks the control to stop
+    (cooperatively: a run saves its checkpoint), even while paused; ``pause`` and ``resume`` go to the control.
+    ``fn`` gets ``control`` and ``emit`` as keyword arguments."""
 
     sig_events = Signal(object)
+
+    def __init__(self, name: str, fn: Any, args: tuple, kwargs: dict, control: Any) -> None:
+        self.control = control
+        self._sink = _Sink()
+        super().__init__(name, fn, args, {**kwargs, "control": control, "emit": self._sink.sig_events.emit})
+        self._sink.sig_events.connect(self.sig_events)
+
+    def cancel(self) -> None:
+        super().cancel()
+        self.control.stop()
+
+    def pause(self) -> None:
+        self.control.pause()
+
+    def resume(self) -> None:
+        self.control.resume()
+
+
+class TrainingJob(ControlledJob):
+    """One training run on its own thread. Connect ``sig_events`` (lists of events) and the
+    inherited ``sig_result`` (the FinishedEvent), ``sig_error`` and ``sig_finished``."""
 
     def __init__(
         self,
@@ -59,42 +82,23 @@ class TrainingJob(WorkerHandle):
         self.in_child = self.processes > 1 or (in_child_process() if in_child is None else in_child)
         extra: dict[str, Any] = {"processes": self.processes} if self.in_child else {}
         if self.in_child:
-            self.control: Any = ChildControl()
+            control: Any = ChildControl()
             fn = run_training_in_child
         else:
             from ..core.training.control import TrainingControl
 
-            self.control = TrainingControl()
+            control = TrainingControl()
             fn = run_training
-        self._sink = _Sink()
         super().__init__(
             "training",
             fn,
             (config, Path(run_dir)),
-            dict(
-                resume=resume,
-                control=self.control,
-                emit=self._sink.sig_events.emit,
-                tokenizer=tokenizer,
-                steps=steps,
-                init_from=init_from,
-                **extra,
-            ),
+            dict(resume=resume, tokenizer=tokenizer, steps=steps, init_from=init_from, **extra),
+            control,
         )
-        self._sink.sig_events.connect(self.sig_events)
         self.run_dir = Path(run_dir)
 
-    def cancel(self) -> None:
-        super().cancel()
-        self.control.stop()
-
-    # the buttons
-    def pause(self) -> None:
-        self.control.pause()
-
-    def resume(self) -> None:
-        self.control.resume()
-
+    # the buttons (pause and resume: ControlledJob)
     def stop(self) -> None:
         self.control.stop()
 

@@ -104,7 +104,7 @@ def test_whitespace_data_keys_are_those_of_before_segmenters():
     data = DataConfig(corpus=str(TANG))
     corpus = open_corpus(data)
     settings = asdict(data)
-    for name in ("corpus", "segmenter", "user_dict"):
+    for name in ("corpus", "segmenter", "user_dict", "train_fraction"):
         settings.pop(name)
     assert data_key(corpus, data) == digest(corpus_fingerprint(corpus), settings, length=len(data_key(corpus, data)))
     assert data_key(corpus, DataConfig(corpus=str(TANG), segmenter="chars")) != data_key(corpus, data)

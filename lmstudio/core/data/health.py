@@ -16,7 +16,6 @@ validation and test lines against what training holds.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import CorpusError
+from ..keys import line_hash
 from ..progress import ProgressCallback, report
 from .splits import SPLIT_NAMES, _assignments, _check
 
@@ -142,8 +142,8 @@ def _cut(text: str) -> str:
 
 
 def _hash(text: str) -> int:
-    """A stable 64-bit hash (the same in every process, unlike ``hash``)."""
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+    """A stable 64-bit hash (the same in every process, unlike ``hash``): the one deduplication uses."""
+    return line_hash(text)
 
 
 def script_of(ch: str) -> str:

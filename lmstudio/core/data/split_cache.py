@@ -73,10 +73,10 @@ def data_key(corpus: Corpus, data: DataConfig) -> str:
     settings.pop("corpus")
     if data.segmenter == "whitespace":  # the default: keys of caches made before segmenters existed still match
         del settings["segmenter"], settings["user_dict"]
-    if data.train_fraction == 1.0:  # the default: keys of caches made before the setting existed still match
-        del settings["train_fraction"]
     elif data.user_dict:  # the dictionary's words, not its path, decide the cut
         settings["user_dict"] = digest(read_user_dict(data.user_dict))
+    if data.train_fraction == 1.0:  # the default: keys of caches made before the setting existed still match
+        del settings["train_fraction"]
     return digest(corpus_fingerprint(corpus), settings, length=KEY_LENGTH)
 
 

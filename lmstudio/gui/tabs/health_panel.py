@@ -76,7 +76,7 @@ KINDS = {
         QT_TR_NOOP("Lines that are more than half digits (verse or page numbers, tables)"),
     ),
 }
-SPLITS = {"train": QT_TR_NOOP("train"), "val": QT_TR_NOOP("validation"), "test": QT_TR_NOOP("test")}
+SPLIT_WORDS = {"train": QT_TR_NOOP("train"), "val": QT_TR_NOOP("validation"), "test": QT_TR_NOOP("test")}
 SCRIPTS = {
     "Latin": QT_TR_NOOP("Latin"),
     "Greek": QT_TR_NOOP("Greek"),
@@ -264,7 +264,7 @@ class HealthPanel(QWidget):
         item.setTextAlignment(2, Qt.AlignmentFlag.AlignRight)
         for example in finding.examples:
             where = tr("line {line} ({split})").format(
-                line=example.line, split=tr(SPLITS.get(example.split, example.split))
+                line=example.line, split=tr(SPLIT_WORDS.get(example.split, example.split))
             )
             if finding.kind == "duplicates":
                 text = tr("{where}, {count} times: {text}").format(where=where, count=example.count, text=example.text)

@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...app.runs_table import RunRow, delete_run, differing_settings, rename_run, scan_runs, set_tags
+from ...app.runs_table import RunRow, delete_run, differing_settings, rename_run, scan_runs, set_tags, shows_target
 from ...app.train_metrics import RunMetrics, format_bpc
 from ...app.units import human_count, human_duration
 from ...core.errors import LMStudioError
@@ -131,7 +131,9 @@ def format_cell(row: RunRow, key: str) -> str:
         return f"{int(value):,}"
     if key == "steps":
         target = row.target_steps
-        return f"{int(value):,}" if _missing(target) else f"{int(value):,} / {int(target):,}"
+        if _missing(target) or not shows_target(row):
+            return f"{int(value):,}"
+        return f"{int(value):,} / {int(target):,}"
     if key == "tokens":
         return human_count(value)
     if key == "seconds":

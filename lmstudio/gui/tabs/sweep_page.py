@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -55,9 +55,9 @@ from ..i18n import QT_TR_NOOP, tr
 from ..messages import setting_labels, user_message
 from ..run_folders import new_run_dir, runs_folder
 from ..session import Session
+from ..train_worker import ControlledJob
 from ..widgets.common import Banner, ElidedLabel
 from ..widgets.parallel_coords import ParallelCoordsChart, ScatterChart
-from ..workers import WorkerHandle
 
 DATA_SCALE_KEY = "data.train_fraction"  # the axis of a data-scale sweep (lmstudio.app.experiments.duels.data_scale)
 BATCH_S = 0.1  # events cross to the GUI thread at most this often (the charts need no more)
@@ -209,34 +209,13 @@ def run_sweep_job(
     return sweeps.sweep_results(out_dir)
 
 
-class _Sink(QObject):
-    """Lives on the GUI thread; its signal, emitted from the worker, is queued to the GUI thread."""
-
-    sig_events = Signal(object)
-
-
-class SweepJob(WorkerHandle):
+class SweepJob(ControlledJob):
     """A sweep on its own thread. ``sig_events`` carries lists of SweepEvents and ("results", dict) pairs; the
     inherited ``sig_result`` the final results. ``cancel`` also stops the current run, even while paused."""
 
-    sig_events = Signal(object)
-
     def __init__(self, spec: Any, out_dir: Path) -> None:
-        self.control = TrainingControl()
-        self._sink = _Sink()
-        super().__init__("sweep", run_sweep_job, (spec, Path(out_dir), self.control, self._sink.sig_events.emit), {})
-        self._sink.sig_events.connect(self.sig_events)
+        super().__init__("sweep", run_sweep_job, (spec, Path(out_dir)), {}, TrainingControl())
         self.out_dir = Path(out_dir)
-
-    def cancel(self) -> None:
-        super().cancel()
-        self.control.stop()
-
-    def pause(self) -> None:
-        self.control.pause()
-
-    def resume(self) -> None:
-        self.control.resume()
 
 
 # -- the page ------------------------------------------------------------------------------------------------------
