@@ -130,6 +130,11 @@ def test_reliability_bad_pair_corpora_are_one_clear_error(tmp_path, files, data,
 
 
 def test_the_trained_run_scores_its_validation_translations(translation_run):
+    from lmstudio.app.runs_table import scan_runs, table_text
+
+    (row,) = scan_runs(translation_run.parent)  # the runs table's row of a translation run: its BLEU
+    assert (row.corpus, row.arch, row.status, row.steps) == ("toy: reverse", "gru", "finished", 150)
+    assert row.bleu is not None and 0 <= row.bleu <= 100 and "BLEU" in table_text([row])
     rows = list(csv.DictReader((translation_run / "metrics.csv").open(encoding="utf-8")))
     scored = [r for r in rows if r["chrf"]]
     assert [int(r["step"]) for r in scored] == [0, 75, 150]
