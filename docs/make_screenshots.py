@@ -62,17 +62,24 @@ def shoot(window, name: str) -> None:
     print("wrote", path)
 
 
-def shoot_playground(window, run_dir: str) -> None:
-    """Playground: generate from a trained run, pin a token, branch from an alternative; attention."""
+def generate_in_playground(window, run_dir: str, prompt: str, max_new: int, seed: int = 7):
+    """The Playground shown with ``run_dir``'s best checkpoint loaded and ``max_new`` tokens generated from
+    ``prompt`` with ``seed``; returns the tab."""
     tab = next(w for w in window.tab_widgets if type(w).__name__ == "PlaygroundTab")
     window.tabs.setCurrentIndex(window.tab_widgets.index(tab))
     tab.load_run(run_dir, "best")
     wait(lambda: tab.loaded is not None and not tab.is_busy())
-    tab.prompt.setPlainText("ROMEO:\n")
-    tab.form.max_new.setValue(160)
-    tab.form.seed.setValue(7)
+    tab.prompt.setPlainText(prompt)
+    tab.form.max_new.setValue(max_new)
+    tab.form.seed.setValue(seed)
     tab.generate()
     wait(lambda: not tab.is_busy())
+    return tab
+
+
+def shoot_playground(window, run_dir: str) -> None:
+    """Playground: generate from a trained run, pin a token, branch from an alternative; attention."""
+    tab = generate_in_playground(window, run_dir, "ROMEO:\n", 160)
     tokens = tab.branches[tab.current].tokens
     at = next(k for k, t in enumerate(tokens) if k > 20 and t["rank"] > 1 and t["text"].strip())
     tab._on_click(at)
@@ -94,15 +101,7 @@ def shoot_inside(window, run_dir: str) -> None:
     """Issue 16's Playground views on a trained run: Score with GLTR's summary (score-gltr.png), Lens & heads with
     one head switched off (playground-lens.png), the Embedding map (playground-embedding.png) and Compare with
     every checkpoint in columns (playground-columns.png)."""
-    tab = next(w for w in window.tab_widgets if type(w).__name__ == "PlaygroundTab")
-    window.tabs.setCurrentIndex(window.tab_widgets.index(tab))
-    tab.load_run(run_dir, "best")
-    wait(lambda: tab.loaded is not None and not tab.is_busy())
-    tab.prompt.setPlainText("ROMEO:\n")
-    tab.form.max_new.setValue(60)
-    tab.form.seed.setValue(7)
-    tab.generate()
-    wait(lambda: not tab.is_busy())
+    tab = generate_in_playground(window, run_dir, "ROMEO:\n", 60)
 
     def save(name: str) -> None:
         pump(0.5)
@@ -573,15 +572,7 @@ def shoot_tang(window, run_dir: str) -> None:
     """Issue 17: the Playground in the Chinese interface writing a Tang poem from a run of the tang-poems recipe
     (``lmstudio train --recipe tang-poems --out RUN_DIR``), one character's alternatives open (playground-tang-zh.png);
     run with ``LMSTUDIO_LANGUAGE=zh_CN``."""
-    tab = next(w for w in window.tab_widgets if type(w).__name__ == "PlaygroundTab")
-    window.tabs.setCurrentIndex(window.tab_widgets.index(tab))
-    tab.load_run(run_dir, "best")
-    wait(lambda: tab.loaded is not None and not tab.is_busy())
-    tab.prompt.setPlainText("春")
-    tab.form.max_new.setValue(95)
-    tab.form.seed.setValue(7)
-    tab.generate()
-    wait(lambda: not tab.is_busy())
+    tab = generate_in_playground(window, run_dir, "春", 95)
     tokens = tab.branches[tab.current].tokens
     at = next((k for k, t in enumerate(tokens) if k > 8 and t["rank"] > 1 and t["text"].strip()), 10)
     tab._on_click(at)

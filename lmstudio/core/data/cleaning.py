@@ -22,7 +22,7 @@ from ..config import CleaningConfig
 from ..errors import ConfigError, CorpusError
 from ..keys import line_hash
 from ..paths import resources_dir
-from .segment import Segmenter
+from .segment import WORD, Segmenter
 
 _HSPACE = re.compile(r"[^\S\n]+")  # whitespace other than newline (lines have none anyway)
 _SPACE_BEFORE_CLOSE = re.compile(r" ([,.;:!?)\]}»”])")
@@ -77,9 +77,6 @@ def load_stopwords(lang: str) -> frozenset[str]:
     return frozenset(words)
 
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*")  # the words of the whitespace segmenter (core.data.segment)
-
-
 def remove_stopwords(line: str, stopwords: frozenset[str], segmenter: Segmenter | None = None) -> str:
     """Drop the words of ``stopwords`` (case-insensitive), keeping punctuation and other words; words are
     those ``segmenter`` cuts (whitespace by default; jieba or chars for Chinese: "我们在学习。" -> "学习。").
@@ -92,7 +89,7 @@ def remove_stopwords(line: str, stopwords: frozenset[str], segmenter: Segmenter 
         return "" if word.lower().replace("’", "'") in stopwords else word
 
     if segmenter is None or segmenter.name == "whitespace":
-        out = _WORD.sub(lambda m: keep(m.group(0)), line)
+        out = WORD.sub(lambda m: keep(m.group(0)), line)
     else:
         out = "".join(keep(text) if is_word else text for text, is_word in segmenter.split(line))
     if out == line:

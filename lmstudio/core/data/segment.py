@@ -36,8 +36,8 @@ HAN_RUN = re.compile(f"[{HAN_CLASS}]+")
 # CJK characters and CJK punctuation (the ideographic marks and full-width punctuation, not full-width letters)
 CJK_OR_MARK = re.compile(f"[{CJK_CLASS}\u3000-\u303f\uff00-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]")
 
-# words for stop words and statistics: letters and digits with inner apostrophes
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
+# words for stop words and statistics: letters and digits with inner apostrophes (cleaning and stats use it too)
+WORD = re.compile(r"\w+(?:['’]\w+)*")
 _WORD_CHARS = re.compile(rf"[{CJK_CLASS}]|(?:(?![{CJK_CLASS}])\w)+(?:['’](?:(?![{CJK_CLASS}])\w)+)*")
 # the word tokenizer's pieces: concatenating them gives the text back
 WORD_PATTERN = re.compile(r"\w+|[^\w\s]|\n|[^\S\n]+")
@@ -77,14 +77,6 @@ class Segmenter:
         extra = f", user dictionary of {len(self.user_dict.splitlines())} lines" if self.user_dict else ""
         return f"Segmenter({self.name}{extra})"
 
-    def describe(self) -> str:
-        """How words are cut, in words ("jieba (precise mode)")."""
-        return {
-            "whitespace": "whitespace and punctuation",
-            "jieba": "jieba (precise mode)" + (", with a user dictionary" if self.user_dict else ""),
-            "chars": "one word per CJK character",
-        }[self.name]
-
     def to_dict(self) -> dict[str, str]:
         out = {"name": self.name}
         if self.user_dict:
@@ -103,7 +95,7 @@ class Segmenter:
     def split(self, text: str) -> list[tuple[str, bool]]:
         """(segment, is_word) pairs that concatenate to ``text``; words keep inner apostrophes."""
         if self.name == "whitespace":
-            return _split(_WORD, text)
+            return _split(WORD, text)
         if self.name == "chars" or not HAN_RUN.search(text):
             return _split(_WORD_CHARS, text)
         out: list[tuple[str, bool]] = []
@@ -120,7 +112,7 @@ class Segmenter:
     def words(self, text: str) -> list[str]:
         """The words of ``text`` (no punctuation or whitespace)."""
         if self.name == "whitespace":
-            return _WORD.findall(text)
+            return WORD.findall(text)
         if self.name == "chars" or not HAN_RUN.search(text):
             return _WORD_CHARS.findall(text)
         return [w for w, is_word in self.split(text) if is_word]

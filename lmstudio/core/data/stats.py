@@ -17,7 +17,6 @@ counts may then be slightly low).
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -26,14 +25,13 @@ from typing import Any
 import numpy as np
 
 from ..progress import ProgressCallback, report
-from .segment import CJK, CJK_OR_MARK, Segmenter
+from .segment import CJK, CJK_OR_MARK, WORD, Segmenter
 
 MAX_DISTINCT_WORDS = 1_000_000
 HIST_BINS = 40
 PROGRESS_EVERY = 20_000  # lines between progress reports (at most)
 BATCH_CHARS = 1 << 20  # characters counted per batch
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
 CJK_CORPUS_SHARE = 0.3  # a corpus whose non-space characters are at least this share CJK is called CJK
 
 
@@ -153,11 +151,11 @@ def compute_stats(
             if cjk:  # no spaces between CJK words: each character counts as one (and is a top word); CJK
                 rest = CJK_OR_MARK.sub(" ", text)  # punctuation (，。！) is no word, as "," is none in English
                 totals["words"] += len(rest.split()) + cjk
-                words.update(_WORD.findall(rest.lower()))
+                words.update(WORD.findall(rest.lower()))
                 words.update(CJK.findall(text))
             else:
                 totals["words"] += len(text.split())
-                words.update(_WORD.findall(text.lower()))
+                words.update(WORD.findall(text.lower()))
         else:
             found = segmenter.words(text.lower())
             totals["words"] += len(found)

@@ -48,9 +48,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...app.runs_table import RunRow, delete_run, differing_settings, rename_run, scan_runs, set_tags, shows_target
-from ...app.train_metrics import RunMetrics, format_bpc
-from ...app.units import human_count, human_duration
+from ...app.runs_table import RunRow, cell_text, delete_run, differing_settings, rename_run, scan_runs, set_tags
+from ...app.train_metrics import RunMetrics
 from ...core.errors import LMStudioError
 from ..dialogs import show_error
 from ..i18n import QT_TR_NOOP, tr
@@ -106,47 +105,14 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def _format_setting(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return str(value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
-
-
 def format_cell(row: RunRow, key: str) -> str:
-    """What the table shows for one fixed column of ``row`` (empty where the run has no such figure)."""
-    value = getattr(row, key)
+    """What the table shows for a column of ``row``: the runs table's own text (``app.runs_table.cell_text``, as
+    ``lmstudio runs`` prints it), with the tags listed and the status in the window's language."""
     if key == "tags":
-        return ", ".join(value)
+        return ", ".join(row.tags)
     if key == "status":
-        return tr(value) if value else ""
-    if _missing(value):
-        return ""
-    if key == "started":
-        return str(value).replace("T", " ")[:16]
-    if key == "parameters":
-        return f"{int(value):,}"
-    if key == "steps":
-        target = row.target_steps
-        if _missing(target) or not shows_target(row):
-            return f"{int(value):,}"
-        return f"{int(value):,} / {int(target):,}"
-    if key == "tokens":
-        return human_count(value)
-    if key == "seconds":
-        return human_duration(value)
-    if key == "best_val_loss":
-        return f"{value:.4f}"
-    if key == "perplexity":
-        return f"{value:.2f}"
-    if key == "bits_per_char":
-        return format_bpc(value)
-    if key == "bleu":
-        return f"{value:.1f}"
-    return str(value)
+        return tr(row.status) if row.status else ""
+    return cell_text(row, key)
 
 
 def sort_key(value: Any, numeric: bool) -> Any:
@@ -215,7 +181,7 @@ class RunsModel(QAbstractTableModel):
             return None
         value = row.settings.get(key)
         if role == Qt.ItemDataRole.DisplayRole:
-            return "" if key not in row.settings else _format_setting(value)
+            return format_cell(row, key)
         if role == SORT_ROLE:
             return sort_key(value, False)
         if role == Qt.ItemDataRole.BackgroundRole:
